@@ -1,0 +1,188 @@
+// Package api holds the JSON shapes of the backend's REST API, shared by
+// the backend (which serves them) and the typed client (which sends them).
+package api
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Priorities and recurrence rules the backend accepts.
+const (
+	PriorityLow    = "low"
+	PriorityMedium = "medium"
+	PriorityHigh   = "high"
+
+	RecurNone    = "none"
+	RecurDaily   = "daily"
+	RecurWeekly  = "weekly"
+	RecurMonthly = "monthly"
+	RecurYearly  = "yearly"
+)
+
+// Priorities lists valid priorities from lowest to highest.
+func Priorities() []string { return []string{PriorityLow, PriorityMedium, PriorityHigh} }
+
+// Recurrences lists valid recurrence rules.
+func Recurrences() []string {
+	return []string{RecurNone, RecurDaily, RecurWeekly, RecurMonthly, RecurYearly}
+}
+
+// User is a person with an account. The password hash never leaves the backend.
+type User struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// SignUpRequest creates an account.
+type SignUpRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Name     string `json:"name"`
+}
+
+// SignInRequest exchanges credentials for a token.
+type SignInRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// AuthResponse is what sign-up and sign-in return.
+type AuthResponse struct {
+	User      User      `json:"user"`
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// Task is one to-do item as the API returns it.
+type Task struct {
+	ID                 int64      `json:"id"`
+	UserID             string     `json:"user_id"`
+	Title              string     `json:"title"`
+	Description        string     `json:"description"`
+	Completed          bool       `json:"completed"`
+	CompletedAt        *time.Time `json:"completed_at"`
+	DueAt              *time.Time `json:"due_at"`
+	Priority           string     `json:"priority"`
+	Tags               []string   `json:"tags"`
+	Recurrence         string     `json:"recurrence"`
+	RecurrenceInterval int        `json:"recurrence_interval"`
+	CreatedAt          time.Time  `json:"created_at"`
+	UpdatedAt          time.Time  `json:"updated_at"`
+}
+
+// TaskInput creates (POST) or replaces (PUT) a task. Dates are strings so
+// that a malformed one is reported against its field: RFC 3339, or a
+// plain YYYY-MM-DD meaning midnight UTC of that day.
+type TaskInput struct {
+	Title              string   `json:"title"`
+	Description        string   `json:"description,omitempty"`
+	DueAt              *string  `json:"due_at,omitempty"`
+	Priority           string   `json:"priority,omitempty"`
+	Tags               []string `json:"tags,omitempty"`
+	Recurrence         string   `json:"recurrence,omitempty"`
+	RecurrenceInterval int      `json:"recurrence_interval,omitempty"`
+}
+
+// TaskPatch changes only the fields that are present. due_at: null clears
+// the due date.
+type TaskPatch struct {
+	Title              *string          `json:"title,omitempty"`
+	Description        *string          `json:"description,omitempty"`
+	DueAt              Nullable[string] `json:"due_at,omitzero"`
+	Priority           *string          `json:"priority,omitempty"`
+	Tags               *[]string        `json:"tags,omitempty"`
+	Recurrence         *string          `json:"recurrence,omitempty"`
+	RecurrenceInterval *int             `json:"recurrence_interval,omitempty"`
+	Completed          *bool            `json:"completed,omitempty"`
+}
+
+// CompleteRequest sets the completion state; an empty body toggles it.
+type CompleteRequest struct {
+	Completed *bool `json:"completed,omitempty"`
+}
+
+// CompleteResult is the task after completion and, when it recurs, the
+// next occurrence created in the same transaction.
+type CompleteResult struct {
+	Task Task  `json:"task"`
+	Next *Task `json:"next"`
+}
+
+// TaskList is one page of tasks.
+type TaskList struct {
+	Tasks      []Task `json:"tasks"`
+	Total      int    `json:"total"`
+	Limit      int    `json:"limit"`
+	Offset     int    `json:"offset"`
+	NextOffset *int   `json:"next_offset"`
+}
+
+// Tag is a label with how many tasks carry it.
+type Tag struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	TaskCount int    `json:"task_count"`
+	OpenCount int    `json:"open_count"`
+}
+
+// TagList wraps tags so the response can grow fields later.
+type TagList struct {
+	Tags []Tag `json:"tags"`
+}
+
+// Conversation is one chat thread.
+type Conversation struct {
+	ID        int64     `json:"id"`
+	Title     string    `json:"title"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ConversationDetail is a conversation with its messages, oldest first.
+type ConversationDetail struct {
+	Conversation
+	Messages []Message `json:"messages"`
+}
+
+// ConversationList lists conversations, most recently active first.
+type ConversationList struct {
+	Conversations []Conversation `json:"conversations"`
+}
+
+// ConversationInput starts a conversation; an empty title is filled from
+// the first user message.
+type ConversationInput struct {
+	Title string `json:"title"`
+}
+
+// Message roles.
+const (
+	RoleUser      = "user"
+	RoleAssistant = "assistant"
+	RoleTool      = "tool"
+)
+
+// Message is one entry of a conversation.
+type Message struct {
+	ID             int64           `json:"id"`
+	ConversationID int64           `json:"conversation_id"`
+	Role           string          `json:"role"`
+	Content        string          `json:"content"`
+	ToolCalls      json.RawMessage `json:"tool_calls"`
+	CreatedAt      time.Time       `json:"created_at"`
+}
+
+// MessageInput appends a message. tool_calls is any JSON value.
+type MessageInput struct {
+	Role      string          `json:"role"`
+	Content   string          `json:"content"`
+	ToolCalls json.RawMessage `json:"tool_calls,omitempty"`
+}
+
+// MessageList lists messages, oldest first.
+type MessageList struct {
+	Messages []Message `json:"messages"`
+}

@@ -1,0 +1,131 @@
+// Package client is the typed Go client for the backend's REST API, used
+// by the web app, the chatbot and the tests so that no one writes raw
+// HTTP calls against the backend.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/apierror"
+)
+
+// Client talks to one backend. A Client with a session acts as that user.
+type Client struct {
+	base   string
+	http   *http.Client
+	token  string
+	userID string
+}
+
+// New returns a client for the backend at baseURL (e.g. http://todo-app-backend:8000).
+func New(baseURL string, httpClient *http.Client) *Client {
+	if httpClient == nil {
+		httpClient = &http.Client{Timeout: 15 * time.Second}
+	}
+	return &Client{base: baseURL, http: httpClient}
+}
+
+// WithSession returns a copy that authenticates as userID with token.
+func (c *Client) WithSession(token, userID string) *Client {
+	cp := *c
+	cp.token, cp.userID = token, userID
+	return &cp
+}
+
+// WithAuth is WithSession from a sign-in or sign-up response.
+func (c *Client) WithAuth(a api.AuthResponse) *Client { return c.WithSession(a.Token, a.User.ID) }
+
+// Token is the bearer token in use, if any.
+func (c *Client) Token() string { return c.token }
+
+// UserID is the user the client acts for, if any.
+func (c *Client) UserID() string { return c.userID }
+
+// BaseURL is the backend address.
+func (c *Client) BaseURL() string { return c.base }
+
+func (c *Client) userPath(format string, args ...any) string {
+	return "/api/" + url.PathEscape(c.userID) + fmt.Sprintf(format, args...)
+}
+
+// do sends a JSON request and decodes a JSON response into out (if non-nil).
+// Non-2xx answers become *apierror.Error with the backend's code and message.
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
+	u := c.base + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return fmt.Errorf("encoding %s %s: %w", method, path, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	if err != nil {
+		return fmt.Errorf("building %s %s: %w", method, path, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("calling backend %s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		var env apierror.Envelope
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		if json.Unmarshal(b, &env) != nil || env.Error == nil {
+			env.Error = apierror.New(resp.StatusCode, "http_"+strconv.Itoa(resp.StatusCode), http.StatusText(resp.StatusCode))
+		}
+		env.Error.Status = resp.StatusCode
+		return env.Error
+	}
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("decoding %s %s response: %w", method, path, err)
+	}
+	return nil
+}
+
+// Ready reports whether the backend's readiness endpoint answers 200.
+func (c *Client) Ready(ctx context.Context) error {
+	return c.do(ctx, http.MethodGet, "/ready", nil, nil, nil)
+}
+
+// SignUp creates an account and returns its first session.
+func (c *Client) SignUp(ctx context.Context, in api.SignUpRequest) (api.AuthResponse, error) {
+	var out api.AuthResponse
+	return out, c.do(ctx, http.MethodPost, "/api/auth/sign-up", nil, in, &out)
+}
+
+// SignIn exchanges credentials for a session.
+func (c *Client) SignIn(ctx context.Context, in api.SignInRequest) (api.AuthResponse, error) {
+	var out api.AuthResponse
+	return out, c.do(ctx, http.MethodPost, "/api/auth/sign-in", nil, in, &out)
+}
+
+// Me returns the signed-in user.
+func (c *Client) Me(ctx context.Context) (api.User, error) {
+	var out api.User
+	return out, c.do(ctx, http.MethodGet, "/api/auth/me", nil, nil, &out)
+}

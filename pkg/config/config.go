@@ -1,0 +1,205 @@
+// Package config reads settings from environment variables into typed
+// values and collects every problem, so a misconfigured process stops at
+// start-up with one line naming each bad variable.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Env reads variables through lookup and remembers what was wrong.
+type Env struct {
+	lookup func(string) (string, bool)
+	errs   []error
+}
+
+// FromOS reads the process environment.
+func FromOS() *Env { return New(os.LookupEnv) }
+
+// FromMap reads a fixed map; handy in tests.
+func FromMap(m map[string]string) *Env {
+	return New(func(k string) (string, bool) { v, ok := m[k]; return v, ok })
+}
+
+// New reads variables through lookup.
+func New(lookup func(string) (string, bool)) *Env { return &Env{lookup: lookup} }
+
+func (e *Env) get(name string) (string, bool) {
+	v, ok := e.lookup(name)
+	v = strings.TrimSpace(v)
+	return v, ok && v != ""
+}
+
+func (e *Env) fail(name, format string, args ...any) {
+	e.errs = append(e.errs, fmt.Errorf("%s %s", name, fmt.Sprintf(format, args...)))
+}
+
+// Err returns nil when every read succeeded, otherwise one error whose
+// message lists each problem on a single line separated by "; ".
+func (e *Env) Err() error {
+	if len(e.errs) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(e.errs))
+	for i, err := range e.errs {
+		msgs[i] = err.Error()
+	}
+	return errors.New("configuration: " + strings.Join(msgs, "; "))
+}
+
+// String returns the value or def when unset.
+func (e *Env) String(name, def string) string {
+	if v, ok := e.get(name); ok {
+		return v
+	}
+	return def
+}
+
+// Required returns the value, recording an error when it is unset.
+func (e *Env) Required(name, what string) string {
+	v, ok := e.get(name)
+	if !ok {
+		e.fail(name, "is required (%s)", what)
+	}
+	return v
+}
+
+// Secret is a required value of at least minLen bytes.
+func (e *Env) Secret(name string, minLen int) string {
+	v, ok := e.get(name)
+	switch {
+	case !ok:
+		e.fail(name, "is required (at least %d bytes; generate one with: openssl rand -hex 32)", minLen)
+	case len(v) < minLen:
+		e.fail(name, "must be at least %d bytes (got %d)", minLen, len(v))
+	}
+	return v
+}
+
+// Int parses an integer within [lo, hi].
+func (e *Env) Int(name string, def, lo, hi int) int {
+	v, ok := e.get(name)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		e.fail(name, "must be a whole number between %d and %d (got %q)", lo, hi, v)
+		return def
+	}
+	return n
+}
+
+// Port parses a TCP port number.
+func (e *Env) Port(name string, def int) int { return e.Int(name, def, 1, 65535) }
+
+// Duration parses a Go duration such as "10s" or "1m30s", greater than zero.
+func (e *Env) Duration(name string, def time.Duration) time.Duration {
+	v, ok := e.get(name)
+	if !ok {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		e.fail(name, "must be a positive duration such as 10s or 1m (got %q)", v)
+		return def
+	}
+	return d
+}
+
+// Bool parses true/false/1/0.
+func (e *Env) Bool(name string, def bool) bool {
+	v, ok := e.get(name)
+	if !ok {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		e.fail(name, "must be true or false (got %q)", v)
+		return def
+	}
+	return b
+}
+
+// URL parses an absolute http(s) URL without a trailing slash.
+func (e *Env) URL(name, def string) string {
+	v, ok := e.get(name)
+	if !ok {
+		v = def
+	}
+	if v == "" {
+		return ""
+	}
+	if err := checkURL(v, "http", "https"); err != nil {
+		e.fail(name, "must be an absolute http(s) URL such as http://localhost:8000 (%v)", err)
+		return v
+	}
+	return strings.TrimRight(v, "/")
+}
+
+// RequiredURL is URL without a default, for settings that have none.
+func (e *Env) RequiredURL(name string, schemes ...string) string {
+	v, ok := e.get(name)
+	if !ok {
+		e.fail(name, "is required (a URL such as %s://...)", schemes[0])
+		return ""
+	}
+	if err := checkURL(v, schemes...); err != nil {
+		e.fail(name, "must be a %s URL (%v)", strings.Join(schemes, " or "), err)
+	}
+	return v
+}
+
+// URLList parses a comma-separated list of absolute http(s) URLs.
+func (e *Env) URLList(name, def string) []string {
+	v, ok := e.get(name)
+	if !ok {
+		v = def
+	}
+	var out []string
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimRight(strings.TrimSpace(part), "/")
+		if part == "" {
+			continue
+		}
+		if err := checkURL(part, "http", "https"); err != nil {
+			e.fail(name, "must be comma-separated http(s) origins (%q: %v)", part, err)
+			continue
+		}
+		out = append(out, part)
+	}
+	return out
+}
+
+// LogLevel parses debug, info, warn or error.
+func (e *Env) LogLevel(name, def string) string {
+	v := strings.ToLower(e.String(name, def))
+	switch v {
+	case "debug", "info", "warn", "error":
+		return v
+	}
+	e.fail(name, "must be one of debug, info, warn, error (got %q)", v)
+	return def
+}
+
+func checkURL(raw string, schemes ...string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errors.New("not a URL")
+	}
+	for _, s := range schemes {
+		if u.Scheme == s {
+			if u.Host == "" {
+				return errors.New("missing host")
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("scheme must be %s", strings.Join(schemes, " or "))
+}

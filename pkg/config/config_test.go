@@ -1,0 +1,70 @@
+package config
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDefaultsWhenUnset(t *testing.T) {
+	e := FromMap(map[string]string{})
+	assert.Equal(t, 8000, e.Port("PORT", 8000))
+	assert.Equal(t, 5*time.Second, e.Duration("GRACE", 5*time.Second))
+	assert.Equal(t, "http://localhost:3000", e.URL("FRONTEND", "http://localhost:3000/"))
+	assert.True(t, e.Bool("B", true))
+	assert.Equal(t, "info", e.LogLevel("LOG_LEVEL", "info"))
+	require.NoError(t, e.Err())
+}
+
+func TestValuesParsed(t *testing.T) {
+	e := FromMap(map[string]string{"PORT": " 9001 ", "GRACE": "2s", "LIST": "http://a:1, https://b/ ,", "B": "false"})
+	assert.Equal(t, 9001, e.Port("PORT", 8000))
+	assert.Equal(t, 2*time.Second, e.Duration("GRACE", time.Second))
+	assert.Equal(t, []string{"http://a:1", "https://b"}, e.URLList("LIST", ""))
+	assert.False(t, e.Bool("B", true))
+	require.NoError(t, e.Err())
+}
+
+func TestErrorsNameTheVariable(t *testing.T) {
+	cases := []struct {
+		name string
+		env  map[string]string
+		read func(*Env)
+		want string
+	}{
+		{"port not a number", map[string]string{"PORT": "http"}, func(e *Env) { e.Port("PORT", 1) }, "PORT must be a whole number between 1 and 65535"},
+		{"port out of range", map[string]string{"PORT": "70000"}, func(e *Env) { e.Port("PORT", 1) }, "PORT must be a whole number"},
+		{"short secret", map[string]string{"S": "short"}, func(e *Env) { e.Secret("S", 32) }, "S must be at least 32 bytes (got 5)"},
+		{"missing secret", nil, func(e *Env) { e.Secret("S", 32) }, "S is required"},
+		{"missing required", nil, func(e *Env) { e.Required("DATABASE_URL", "a postgres:// URL") }, "DATABASE_URL is required (a postgres:// URL)"},
+		{"bad duration", map[string]string{"D": "ten"}, func(e *Env) { e.Duration("D", 1) }, "D must be a positive duration"},
+		{"negative duration", map[string]string{"D": "-1s"}, func(e *Env) { e.Duration("D", 1) }, "D must be a positive duration"},
+		{"bad url", map[string]string{"U": "localhost:8000"}, func(e *Env) { e.URL("U", "") }, "U must be an absolute http(s) URL"},
+		{"bad list", map[string]string{"L": "http://ok,ftp://no"}, func(e *Env) { e.URLList("L", "") }, "L must be comma-separated http(s) origins"},
+		{"bad bool", map[string]string{"B": "yes please"}, func(e *Env) { e.Bool("B", false) }, "B must be true or false"},
+		{"bad db url", map[string]string{"DB": "mysql://x"}, func(e *Env) { e.RequiredURL("DB", "postgres", "postgresql") }, "DB must be a postgres or postgresql URL"},
+		{"bad level", map[string]string{"LOG_LEVEL": "loud"}, func(e *Env) { e.LogLevel("LOG_LEVEL", "info") }, "LOG_LEVEL must be one of"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := FromMap(tc.env)
+			tc.read(e)
+			err := e.Err()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.NotContains(t, err.Error(), "\n", "one line")
+		})
+	}
+}
+
+func TestAllProblemsReportedTogether(t *testing.T) {
+	e := FromMap(map[string]string{"PORT": "x"})
+	e.Port("PORT", 1)
+	e.Secret("SECRET", 32)
+	err := e.Err()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "PORT")
+	assert.Contains(t, err.Error(), "SECRET")
+}

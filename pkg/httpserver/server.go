@@ -1,0 +1,169 @@
+// Package httpserver gives every todo-app service the same Fiber v2
+// lifecycle: timeouts, request ids, one JSON log line per request, panic
+// recovery, health and readiness endpoints and a graceful shutdown.
+package httpserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/auth"
+)
+
+// Options tune the server. Zero values get sensible defaults.
+type Options struct {
+	Name          string
+	ReadTimeout   time.Duration
+	WriteTimeout  time.Duration
+	IdleTimeout   time.Duration
+	ShutdownGrace time.Duration // how long in-flight requests may take to finish
+	BodyLimit     int           // bytes
+	Logger        *slog.Logger
+	// ReadyCheck reports whether dependencies answer; nil means always ready.
+	ReadyCheck func(context.Context) error
+	// ProxyHeader, when set, is trusted for the client address (e.g. X-Forwarded-For).
+	ProxyHeader string
+}
+
+// Server wraps a Fiber app with the shared lifecycle.
+type Server struct {
+	App      *fiber.App
+	opts     Options
+	draining atomic.Bool
+}
+
+// New builds a Fiber app with the shared middleware and /health, /ready.
+func New(opts Options) *Server {
+	if opts.ReadTimeout == 0 {
+		opts.ReadTimeout = 15 * time.Second
+	}
+	if opts.WriteTimeout == 0 {
+		opts.WriteTimeout = 30 * time.Second
+	}
+	if opts.IdleTimeout == 0 {
+		opts.IdleTimeout = 60 * time.Second
+	}
+	if opts.ShutdownGrace == 0 {
+		opts.ShutdownGrace = 20 * time.Second
+	}
+	if opts.BodyLimit == 0 {
+		opts.BodyLimit = 1 << 20
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               opts.Name,
+		ReadTimeout:           opts.ReadTimeout,
+		WriteTimeout:          opts.WriteTimeout,
+		IdleTimeout:           opts.IdleTimeout,
+		BodyLimit:             opts.BodyLimit,
+		ErrorHandler:          apierror.FiberHandler(opts.Logger),
+		DisableStartupMessage: true,
+		ProxyHeader:           opts.ProxyHeader,
+	})
+	s := &Server{App: app, opts: opts}
+	app.Use(requestid.New())
+	app.Use(s.logRequests)
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
+	app.Get("/health", func(c *fiber.Ctx) error {
+		return c.JSON(fiber.Map{"status": "ok"})
+	})
+	app.Get("/ready", s.ready)
+	return s
+}
+
+func (s *Server) ready(c *fiber.Ctx) error {
+	if s.draining.Load() {
+		return apierror.Unavailable("shutting down")
+	}
+	if s.opts.ReadyCheck != nil {
+		ctx, cancel := context.WithTimeout(c.UserContext(), time.Second)
+		defer cancel()
+		if err := s.opts.ReadyCheck(ctx); err != nil {
+			s.opts.Logger.WarnContext(ctx, "not ready", slog.String("error", err.Error()))
+			return apierror.Unavailable("not ready: a dependency is not answering")
+		}
+	}
+	return c.JSON(fiber.Map{"status": "ready"})
+}
+
+func (s *Server) logPanic(c *fiber.Ctx, e any) {
+	s.opts.Logger.ErrorContext(c.UserContext(), "panic", slog.String("path", c.Path()),
+		slog.Any("request_id", c.Locals("requestid")), slog.String("panic", fmt.Sprint(e)))
+}
+
+func (s *Server) logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		// Render the error now so the logged status is the one sent.
+		if herr := s.App.ErrorHandler(c, err); herr != nil {
+			status = fiber.StatusInternalServerError
+		} else {
+			status = c.Response().StatusCode()
+		}
+	}
+	attrs := []slog.Attr{
+		slog.String("method", c.Method()),
+		slog.String("path", c.Path()),
+		slog.Int("status", status),
+		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+		slog.Any("request_id", c.Locals("requestid")),
+	}
+	if uid := auth.UserID(c); uid != "" {
+		attrs = append(attrs, slog.String("user_id", uid))
+	}
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	s.opts.Logger.LogAttrs(c.UserContext(), level, "request", attrs...)
+	return nil
+}
+
+// Draining reports whether shutdown has begun.
+func (s *Server) Draining() bool { return s.draining.Load() }
+
+// Serve accepts on ln until ctx is cancelled, then shuts down gracefully:
+// readiness turns 503, in-flight requests finish within ShutdownGrace,
+// and Serve returns.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.App.Listener(ln) }()
+	s.opts.Logger.Info("listening", slog.String("service", s.opts.Name), slog.String("addr", ln.Addr().String()))
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving %s: %w", s.opts.Name, err)
+	case <-ctx.Done():
+	}
+	s.draining.Store(true)
+	s.opts.Logger.Info("shutting down", slog.String("service", s.opts.Name), slog.Duration("grace", s.opts.ShutdownGrace))
+	if err := s.App.ShutdownWithTimeout(s.opts.ShutdownGrace); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("shutting down %s: %w", s.opts.Name, err)
+	}
+	<-errc
+	s.opts.Logger.Info("stopped", slog.String("service", s.opts.Name))
+	return nil
+}
+
+// ListenAndServe listens on all interfaces at port and calls Serve.
+func (s *Server) ListenAndServe(ctx context.Context, port int) error {
+	ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(port)))
+	if err != nil {
+		return fmt.Errorf("listening on port %d: %w", port, err)
+	}
+	return s.Serve(ctx, ln)
+}
