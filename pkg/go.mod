@@ -1,6 +1,6 @@
 module github.com/todo-app/todo-app/pkg
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/gofiber/fiber/v2 v2.52.15

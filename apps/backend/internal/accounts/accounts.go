@@ -1,0 +1,140 @@
+// Package accounts signs people up and in: credential rules, password
+// hashing and token issuance.
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/todo-app/todo-app/apps/backend/internal/store"
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/auth"
+)
+
+// Password bounds; bcrypt ignores bytes past 72, so we refuse them.
+const (
+	MinPassword = 8
+	MaxPassword = 72
+	MaxName     = 100
+)
+
+// Service handles accounts.
+type Service struct {
+	store  *store.Store
+	tokens *auth.Tokens
+	cost   int
+	// dummyHash lets an unknown email cost the same time as a wrong
+	// password, so timing does not reveal which emails have accounts.
+	dummyHash []byte
+}
+
+// NewService returns a Service hashing passwords with bcrypt at cost.
+func NewService(s *store.Store, tokens *auth.Tokens, cost int) (*Service, error) {
+	dummy, err := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), cost)
+	if err != nil {
+		return nil, fmt.Errorf("preparing password hashing: %w", err)
+	}
+	return &Service{store: s, tokens: tokens, cost: cost, dummyHash: dummy}, nil
+}
+
+var errBadCredentials = apierror.Unauthorized("wrong email or password")
+
+// SignUp creates an account and returns its first session.
+func (s *Service) SignUp(ctx context.Context, in api.SignUpRequest) (api.AuthResponse, error) {
+	fields := map[string]string{}
+	email := strings.TrimSpace(in.Email)
+	if email == "" {
+		fields["email"] = "is required"
+	} else if a, err := mail.ParseAddress(email); err != nil || a.Address != email || !strings.Contains(email[strings.LastIndex(email, "@"):], ".") || len(email) > 254 {
+		fields["email"] = "must be a valid email address such as ada@example.com"
+	}
+	switch {
+	case len(in.Password) < MinPassword:
+		fields["password"] = fmt.Sprintf("must be at least %d characters", MinPassword)
+	case len(in.Password) > MaxPassword:
+		fields["password"] = fmt.Sprintf("must be at most %d bytes", MaxPassword)
+	}
+	name := strings.TrimSpace(in.Name)
+	if utf8.RuneCountInString(name) > MaxName {
+		fields["name"] = fmt.Sprintf("must be at most %d characters", MaxName)
+	}
+	if len(fields) > 0 {
+		return api.AuthResponse{}, apierror.Validation(fields)
+	}
+	if name == "" {
+		name = email[:strings.Index(email, "@")]
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), s.cost)
+	if err != nil {
+		return api.AuthResponse{}, fmt.Errorf("hashing password: %w", err)
+	}
+	u := store.User{Email: email, Name: name, PasswordHash: string(hash)}
+	if err := s.store.CreateUser(ctx, &u); err != nil {
+		if store.IsUniqueViolation(err, store.EmailConstraint) {
+			return api.AuthResponse{}, apierror.Conflict("an account with this email already exists; sign in instead")
+		}
+		return api.AuthResponse{}, err
+	}
+	return s.session(u)
+}
+
+// SignIn checks credentials. A wrong password and an unknown email give
+// the same answer.
+func (s *Service) SignIn(ctx context.Context, in api.SignInRequest) (api.AuthResponse, error) {
+	email := strings.TrimSpace(in.Email)
+	if email == "" || in.Password == "" {
+		fields := map[string]string{}
+		if email == "" {
+			fields["email"] = "is required"
+		}
+		if in.Password == "" {
+			fields["password"] = "is required"
+		}
+		return api.AuthResponse{}, apierror.Validation(fields)
+	}
+	u, err := s.store.UserByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		_ = bcrypt.CompareHashAndPassword(s.dummyHash, []byte(in.Password))
+		return api.AuthResponse{}, errBadCredentials
+	}
+	if err != nil {
+		return api.AuthResponse{}, err
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(in.Password)) != nil {
+		return api.AuthResponse{}, errBadCredentials
+	}
+	return s.session(u)
+}
+
+// Me returns the user behind a token.
+func (s *Service) Me(ctx context.Context, userID string) (api.User, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		// A valid token for a deleted user: treat as signed out.
+		return api.User{}, apierror.Unauthorized("this account no longer exists")
+	}
+	if err != nil {
+		return api.User{}, err
+	}
+	return ToAPI(u), nil
+}
+
+func (s *Service) session(u store.User) (api.AuthResponse, error) {
+	tok, exp, err := s.tokens.Issue(u.ID)
+	if err != nil {
+		return api.AuthResponse{}, err
+	}
+	return api.AuthResponse{User: ToAPI(u), Token: tok, ExpiresAt: exp.UTC()}, nil
+}
+
+// ToAPI converts a stored user to its JSON shape.
+func ToAPI(u store.User) api.User {
+	return api.User{ID: u.ID, Email: u.Email, Name: u.Name, CreatedAt: u.CreatedAt.UTC()}
+}

@@ -1,0 +1,142 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/apps/backend/internal/config"
+	"github.com/todo-app/todo-app/apps/backend/internal/testenv"
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/apierror"
+)
+
+func TestSignUpSignInMe(t *testing.T) {
+	t.Parallel()
+	b := testenv.Start(t, pg)
+	ctx := context.Background()
+
+	up, err := b.Client.SignUp(ctx, api.SignUpRequest{Email: "Ada@Example.com", Password: "difference engine", Name: "Ada"})
+	require.NoError(t, err)
+	assert.NotEmpty(t, up.Token)
+	assert.Equal(t, "Ada@Example.com", up.User.Email)
+	assert.Equal(t, "Ada", up.User.Name)
+	assert.Equal(t, "UTC", up.User.CreatedAt.Location().String())
+
+	in, err := b.Client.SignIn(ctx, api.SignInRequest{Email: "ada@example.com", Password: "difference engine"})
+	require.NoError(t, err, "email is case-insensitive")
+	assert.Equal(t, up.User.ID, in.User.ID)
+
+	me, err := b.Client.WithAuth(in).Me(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, up.User.ID, me.ID)
+
+	// Name defaults to the email's local part.
+	other, err := b.Client.SignUp(ctx, api.SignUpRequest{Email: "grace@example.com", Password: "compiler compiler"})
+	require.NoError(t, err)
+	assert.Equal(t, "grace", other.User.Name)
+
+	// The password hash never appears in responses.
+	r := jsonCall(t, http.MethodPost, b.URL+"/api/auth/sign-in", "", `{"email":"ada@example.com","password":"difference engine"}`)
+	assert.Equal(t, http.StatusOK, r.Status)
+	assert.NotContains(t, strings.ToLower(r.Raw), "hash")
+}
+
+func TestSignUpRejects(t *testing.T) {
+	t.Parallel()
+	b := testenv.Start(t, pg)
+	b.SignUp(t, "taken@example.com")
+	cases := []struct {
+		name, body string
+		status     int
+		field      string
+	}{
+		{"duplicate email any case", `{"email":"TAKEN@example.com","password":"long enough pw"}`, http.StatusConflict, ""},
+		{"missing email", `{"password":"long enough pw"}`, http.StatusUnprocessableEntity, "email"},
+		{"bad email", `{"email":"not-an-email","password":"long enough pw"}`, http.StatusUnprocessableEntity, "email"},
+		{"email without domain dot", `{"email":"a@localhost","password":"long enough pw"}`, http.StatusUnprocessableEntity, "email"},
+		{"short password", `{"email":"a@example.com","password":"short"}`, http.StatusUnprocessableEntity, "password"},
+		{"long password", `{"email":"a@example.com","password":"` + strings.Repeat("x", 73) + `"}`, http.StatusUnprocessableEntity, "password"},
+		{"unknown field", `{"email":"a@example.com","password":"long enough pw","admin":true}`, http.StatusUnprocessableEntity, "admin"},
+		{"wrong type", `{"email":42,"password":"long enough pw"}`, http.StatusUnprocessableEntity, "email"},
+		{"malformed", `{"email":`, http.StatusBadRequest, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := jsonCall(t, http.MethodPost, b.URL+"/api/auth/sign-up", "", tc.body)
+			assert.Equal(t, tc.status, r.Status, r.Raw)
+			assert.NotEmpty(t, r.errCode())
+			if tc.field != "" {
+				assert.Contains(t, r.errFields(), tc.field)
+			}
+		})
+	}
+	// Nothing was written by the failures: only the first user exists.
+	var n int
+	require.NoError(t, b.App.Store.DB.NewRaw("SELECT count(*) FROM users").Scan(context.Background(), &n))
+	assert.Equal(t, 1, n)
+}
+
+func TestSignInWrongPasswordAndUnknownEmailLookTheSame(t *testing.T) {
+	t.Parallel()
+	b := testenv.Start(t, pg)
+	b.SignUp(t, "known@example.com")
+	wrong := jsonCall(t, http.MethodPost, b.URL+"/api/auth/sign-in", "", `{"email":"known@example.com","password":"wrong password"}`)
+	unknown := jsonCall(t, http.MethodPost, b.URL+"/api/auth/sign-in", "", `{"email":"nobody@example.com","password":"wrong password"}`)
+	assert.Equal(t, http.StatusUnauthorized, wrong.Status)
+	assert.Equal(t, wrong.Status, unknown.Status)
+	assert.Equal(t, wrong.Raw, unknown.Raw)
+
+	missing := jsonCall(t, http.MethodPost, b.URL+"/api/auth/sign-in", "", `{"email":""}`)
+	assert.Equal(t, http.StatusUnprocessableEntity, missing.Status)
+}
+
+func TestAuthIsRateLimitedPerClient(t *testing.T) {
+	t.Parallel()
+	b := testenv.Start(t, pg, func(c *config.Config) { c.AuthRateLimit = 3 })
+	var last response
+	for i := 0; i < 4; i++ {
+		last = jsonCall(t, http.MethodPost, b.URL+"/api/auth/sign-in", "", `{"email":"x@example.com","password":"whatever pw"}`)
+	}
+	assert.Equal(t, http.StatusTooManyRequests, last.Status)
+	assert.Equal(t, apierror.CodeRateLimited, last.errCode())
+}
+
+func TestHealthAndReady(t *testing.T) {
+	t.Parallel()
+	b := testenv.Start(t, pg)
+	assert.Equal(t, http.StatusOK, call(t, http.MethodGet, b.URL+"/health", "", "", "").Status)
+	assert.Equal(t, http.StatusOK, call(t, http.MethodGet, b.URL+"/ready", "", "", "").Status)
+	require.NoError(t, b.Client.Ready(context.Background()))
+
+	// With the database gone, readiness fails but liveness does not.
+	require.NoError(t, b.App.Store.DB.Close())
+	assert.Equal(t, http.StatusServiceUnavailable, call(t, http.MethodGet, b.URL+"/ready", "", "", "").Status)
+	assert.Equal(t, http.StatusOK, call(t, http.MethodGet, b.URL+"/health", "", "", "").Status)
+}
+
+func TestUnknownRouteAndCORS(t *testing.T) {
+	t.Parallel()
+	b := testenv.Start(t, pg)
+	r := call(t, http.MethodGet, b.URL+"/nope", "", "", "")
+	assert.Equal(t, http.StatusNotFound, r.Status)
+	assert.Equal(t, apierror.CodeNotFound, r.errCode())
+
+	req, _ := http.NewRequest(http.MethodOptions, b.URL+"/api/auth/sign-in", nil)
+	req.Header.Set("Origin", "http://localhost:3000")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, "http://localhost:3000", resp.Header.Get("Access-Control-Allow-Origin"))
+
+	req.Header.Set("Origin", "http://evil.example")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))
+}

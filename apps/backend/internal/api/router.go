@@ -1,0 +1,71 @@
+package api
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/cors"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
+	"github.com/todo-app/todo-app/apps/backend/internal/store"
+	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
+	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/auth"
+)
+
+// Deps are what the handlers need.
+type Deps struct {
+	Store         *store.Store
+	Tasks         *tasks.Service
+	Accounts      *accounts.Service
+	Tokens        *auth.Tokens
+	FrontendURLs  []string
+	AuthRateLimit int
+}
+
+type handlers struct{ Deps }
+
+// Register mounts the REST API on app.
+func Register(app *fiber.App, d Deps) {
+	h := handlers{d}
+	app.Use("/api", cors.New(cors.Config{
+		AllowOrigins: strings.Join(d.FrontendURLs, ","),
+		AllowMethods: "GET,POST,PUT,PATCH,DELETE,OPTIONS",
+		AllowHeaders: "Authorization,Content-Type",
+		MaxAge:       600,
+	}))
+	authLimit := limiter.New(limiter.Config{
+		Max:        d.AuthRateLimit,
+		Expiration: time.Minute,
+		LimitReached: func(*fiber.Ctx) error {
+			return apierror.New(fiber.StatusTooManyRequests, apierror.CodeRateLimited, "too many sign-in attempts; wait a minute and try again")
+		},
+	})
+	requireToken := auth.Middleware(d.Tokens)
+
+	app.Post("/api/auth/sign-up", authLimit, h.signUp)
+	app.Post("/api/auth/sign-in", authLimit, h.signIn)
+	app.Get("/api/auth/me", requireToken, h.me)
+
+	// Every per-user route checks the token and that :user_id is its subject.
+	own := func(method, path string, handler fiber.Handler) {
+		app.Add(method, "/api/:user_id"+path, requireToken, auth.SameUser("user_id"), handler)
+	}
+	own(fiber.MethodGet, "/tasks", h.listTasks)
+	own(fiber.MethodPost, "/tasks", h.createTask)
+	own(fiber.MethodGet, "/tasks/:id", h.getTask)
+	own(fiber.MethodPut, "/tasks/:id", h.replaceTask)
+	own(fiber.MethodPatch, "/tasks/:id", h.patchTask)
+	own(fiber.MethodDelete, "/tasks/:id", h.deleteTask)
+	own(fiber.MethodPatch, "/tasks/:id/complete", h.completeTask)
+	own(fiber.MethodGet, "/tags", h.listTags)
+	own(fiber.MethodDelete, "/tags/:id", h.deleteTag)
+	own(fiber.MethodGet, "/conversations", h.listConversations)
+	own(fiber.MethodPost, "/conversations", h.createConversation)
+	own(fiber.MethodGet, "/conversations/:id", h.getConversation)
+	own(fiber.MethodDelete, "/conversations/:id", h.deleteConversation)
+	own(fiber.MethodGet, "/conversations/:id/messages", h.listMessages)
+	own(fiber.MethodPost, "/conversations/:id/messages", h.addMessage)
+}

@@ -1,0 +1,79 @@
+// Package app wires the backend together from its configuration; main and
+// the integration tests both start the server through it.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
+	"github.com/todo-app/todo-app/apps/backend/internal/api"
+	"github.com/todo-app/todo-app/apps/backend/internal/config"
+	"github.com/todo-app/todo-app/apps/backend/internal/store"
+	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
+	"github.com/todo-app/todo-app/pkg/auth"
+	"github.com/todo-app/todo-app/pkg/httpserver"
+)
+
+// App is a configured backend, ready to serve.
+type App struct {
+	Server *httpserver.Server
+	Store  *store.Store
+	Tasks  *tasks.Service
+	Tokens *auth.Tokens
+	cfg    config.Config
+	log    *slog.Logger
+}
+
+// New connects to the database, migrates it when configured to, and
+// builds the HTTP server.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.PoolOptions{MaxOpen: cfg.DBMaxConns, MaxIdle: cfg.DBMaxConns})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MigrateOnStart {
+		applied, err := st.Migrate(ctx)
+		if err != nil {
+			_ = st.Close()
+			return nil, err
+		}
+		if len(applied) > 0 {
+			log.Info("applied migrations", slog.Any("migrations", applied))
+		}
+	}
+	tokens, err := auth.NewTokens(cfg.AuthSecret, cfg.TokenTTL)
+	if err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	acc, err := accounts.NewService(st, tokens, cfg.BcryptCost)
+	if err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	ts := tasks.NewService(st, time.Now)
+	srv := httpserver.New(httpserver.Options{
+		Name:          "backend",
+		ShutdownGrace: cfg.ShutdownGrace,
+		Logger:        log,
+		ReadyCheck:    st.Ping,
+	})
+	api.Register(srv.App, api.Deps{
+		Store: st, Tasks: ts, Accounts: acc, Tokens: tokens,
+		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit,
+	})
+	return &App{Server: srv, Store: st, Tasks: ts, Tokens: tokens, cfg: cfg, log: log}, nil
+}
+
+// Serve runs until ctx is cancelled, then shuts down and closes the pool.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	err := a.Server.Serve(ctx, ln)
+	if cerr := a.Store.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("closing database: %w", cerr)
+	}
+	return err
+}

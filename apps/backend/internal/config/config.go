@@ -1,0 +1,43 @@
+// Package config is the backend's settings, read from the environment and
+// validated in one place at start-up.
+package config
+
+import (
+	"time"
+
+	"github.com/todo-app/todo-app/pkg/auth"
+	"github.com/todo-app/todo-app/pkg/config"
+)
+
+// Config is everything the backend needs to run.
+type Config struct {
+	Port           int
+	DatabaseURL    string
+	AuthSecret     string
+	FrontendURLs   []string
+	TokenTTL       time.Duration
+	AuthRateLimit  int // sign-in/up attempts per client address per minute
+	BcryptCost     int
+	DBMaxConns     int
+	ShutdownGrace  time.Duration
+	LogLevel       string
+	MigrateOnStart bool
+}
+
+// Load reads the configuration; the error names every bad variable.
+func Load(env *config.Env) (Config, error) {
+	c := Config{
+		Port:           env.Port("PORT", 8000),
+		DatabaseURL:    env.RequiredURL("DATABASE_URL", "postgres", "postgresql"),
+		AuthSecret:     env.Secret("BETTER_AUTH_SECRET", auth.MinSecretBytes),
+		FrontendURLs:   env.URLList("FRONTEND_URL", "http://localhost:3000,http://localhost:3001"),
+		TokenTTL:       env.Duration("TOKEN_TTL", 7*24*time.Hour),
+		AuthRateLimit:  env.Int("AUTH_RATE_LIMIT", 20, 1, 1_000_000),
+		BcryptCost:     env.Int("BCRYPT_COST", 10, 4, 16),
+		DBMaxConns:     env.Int("DB_MAX_CONNS", 20, 1, 1000),
+		ShutdownGrace:  env.Duration("SHUTDOWN_GRACE", 20*time.Second),
+		LogLevel:       env.LogLevel("LOG_LEVEL", "info"),
+		MigrateOnStart: env.Bool("MIGRATE_ON_START", true),
+	}
+	return c, env.Err()
+}

@@ -1,0 +1,120 @@
+// Package store is the backend's PostgreSQL storage: bun models, the
+// embedded migrations and the queries. It knows nothing about HTTP.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/migrate"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migrationLockKey is the advisory lock that serialises migrators, so
+// replicas starting together take turns instead of colliding.
+const migrationLockKey int64 = 0x746f646f617070 // "todoapp"
+
+// Store wraps the bun database handle.
+type Store struct {
+	DB *bun.DB
+}
+
+// PoolOptions sizes the connection pool.
+type PoolOptions struct {
+	MaxOpen int
+	MaxIdle int
+}
+
+// Open connects to dsn and checks that the database answers.
+func Open(ctx context.Context, dsn string, pool PoolOptions) (*Store, error) {
+	sqldb, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening database: %w", err)
+	}
+	if pool.MaxOpen > 0 {
+		sqldb.SetMaxOpenConns(pool.MaxOpen)
+	}
+	if pool.MaxIdle > 0 {
+		sqldb.SetMaxIdleConns(pool.MaxIdle)
+	}
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	db := bun.NewDB(sqldb, pgdialect.New())
+	db.RegisterModel((*TaskTag)(nil))
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("connecting to database: %w", err)
+	}
+	return &Store{DB: db}, nil
+}
+
+// Close releases the pool.
+func (s *Store) Close() error { return s.DB.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
+
+// Migrate applies pending migrations under an advisory lock and returns
+// the names of those it applied (none when up to date).
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	conn, err := s.DB.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: getting a connection: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", migrationLockKey); err != nil {
+		return nil, fmt.Errorf("migrate: taking the lock: %w", err)
+	}
+	defer func() {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", migrationLockKey)
+	}()
+
+	migrations := migrate.NewMigrations()
+	if err := migrations.Discover(migrationFiles); err != nil {
+		return nil, fmt.Errorf("migrate: reading embedded migrations: %w", err)
+	}
+	m := migrate.NewMigrator(s.DB, migrations, migrate.WithMarkAppliedOnSuccess(true))
+	if err := m.Init(ctx); err != nil {
+		return nil, fmt.Errorf("migrate: creating bookkeeping tables: %w", err)
+	}
+	group, err := m.Migrate(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	names := make([]string, 0, len(group.Migrations))
+	for _, mg := range group.Migrations {
+		names = append(names, mg.Name)
+	}
+	return names, nil
+}
+
+// IsUniqueViolation reports a unique-constraint failure, optionally on a
+// named constraint or index.
+func IsUniqueViolation(err error, constraint string) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "23505" {
+		return false
+	}
+	return constraint == "" || pgErr.ConstraintName == constraint
+}
+
+// ErrNotFound is returned when a row does not exist for this user.
+var ErrNotFound = errors.New("not found")
+
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}

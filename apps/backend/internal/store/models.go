@@ -1,0 +1,91 @@
+package store
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// User is a row of users.
+type User struct {
+	bun.BaseModel `bun:"table:users"`
+
+	ID           string    `bun:"id,pk,type:uuid,default:gen_random_uuid()"`
+	Email        string    `bun:"email,notnull"`
+	Name         string    `bun:"name,notnull"`
+	PasswordHash string    `bun:"password_hash,notnull"`
+	CreatedAt    time.Time `bun:"created_at,notnull,default:now()"`
+}
+
+// Task is a row of tasks with its tags loaded through task_tags.
+type Task struct {
+	bun.BaseModel `bun:"table:tasks,alias:t"`
+
+	ID                 int64      `bun:"id,pk,autoincrement"`
+	UserID             string     `bun:"user_id,type:uuid,notnull"`
+	Title              string     `bun:"title,notnull"`
+	Description        string     `bun:"description,notnull"`
+	Completed          bool       `bun:"completed,notnull"`
+	CompletedAt        *time.Time `bun:"completed_at"`
+	DueAt              *time.Time `bun:"due_at"`
+	Priority           string     `bun:"priority,notnull"`
+	Recurrence         string     `bun:"recurrence,notnull"`
+	RecurrenceInterval int        `bun:"recurrence_interval,notnull"`
+	CreatedAt          time.Time  `bun:"created_at,notnull,default:now()"`
+	UpdatedAt          time.Time  `bun:"updated_at,notnull,default:now()"`
+
+	Tags []Tag `bun:"m2m:task_tags,join:Task=Tag"`
+}
+
+// Tag is a row of tags.
+type Tag struct {
+	bun.BaseModel `bun:"table:tags,alias:g"`
+
+	ID        int64     `bun:"id,pk,autoincrement"`
+	UserID    string    `bun:"user_id,type:uuid,notnull"`
+	Name      string    `bun:"name,notnull"`
+	CreatedAt time.Time `bun:"created_at,notnull,default:now()"`
+}
+
+// TaskTag joins tasks and tags.
+type TaskTag struct {
+	bun.BaseModel `bun:"table:task_tags"`
+
+	TaskID int64 `bun:"task_id,pk"`
+	Task   *Task `bun:"rel:belongs-to,join:task_id=id"`
+	TagID  int64 `bun:"tag_id,pk"`
+	Tag    *Tag  `bun:"rel:belongs-to,join:tag_id=id"`
+}
+
+// TagCount is a tag with how many of the user's tasks carry it.
+type TagCount struct {
+	ID        int64  `bun:"id"`
+	Name      string `bun:"name"`
+	TaskCount int    `bun:"task_count"`
+	OpenCount int    `bun:"open_count"`
+}
+
+// Conversation is a row of conversations.
+type Conversation struct {
+	bun.BaseModel `bun:"table:conversations,alias:c"`
+
+	ID        int64     `bun:"id,pk,autoincrement"`
+	UserID    string    `bun:"user_id,type:uuid,notnull"`
+	Title     string    `bun:"title,notnull"`
+	CreatedAt time.Time `bun:"created_at,notnull,default:now()"`
+	UpdatedAt time.Time `bun:"updated_at,notnull,default:now()"`
+}
+
+// Message is a row of messages.
+type Message struct {
+	bun.BaseModel `bun:"table:messages,alias:m"`
+
+	ID             int64           `bun:"id,pk,autoincrement"`
+	ConversationID int64           `bun:"conversation_id,notnull"`
+	UserID         string          `bun:"user_id,type:uuid,notnull"`
+	Role           string          `bun:"role,notnull"`
+	Content        string          `bun:"content,notnull"`
+	ToolCalls      json.RawMessage `bun:"tool_calls,type:jsonb,nullzero"`
+	CreatedAt      time.Time       `bun:"created_at,notnull,default:now()"`
+}

@@ -1,0 +1,197 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+)
+
+// TaskFilter selects, orders and pages a user's tasks. Values are
+// already validated by the caller.
+type TaskFilter struct {
+	Status   string // all|pending|completed
+	Priority string
+	Tags     []string // every tag must be present
+	Q        string
+	DueFrom  *time.Time
+	DueTo    *time.Time
+	Overdue  bool
+	Now      time.Time
+	Sort     string // created|due|priority|title
+	Desc     bool
+	Limit    int
+	Offset   int
+}
+
+// InTx runs fn in a transaction, committing only if it returns nil.
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return s.DB.RunInTx(ctx, nil, fn)
+}
+
+// ListTasks returns a page of tasks (with tags) and the total matching.
+func (s *Store) ListTasks(ctx context.Context, userID string, f TaskFilter) ([]Task, int, error) {
+	tasks := []Task{}
+	q := s.DB.NewSelect().Model(&tasks).Relation("Tags").Where("t.user_id = ?", userID)
+	switch f.Status {
+	case "pending":
+		q.Where("NOT t.completed")
+	case "completed":
+		q.Where("t.completed")
+	}
+	if f.Priority != "" {
+		q.Where("t.priority = ?", f.Priority)
+	}
+	if f.Q != "" {
+		pattern := "%" + escapeLike(f.Q) + "%"
+		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("t.title ILIKE ?", pattern).WhereOr("t.description ILIKE ?", pattern)
+		})
+	}
+	if f.DueFrom != nil {
+		q.Where("t.due_at >= ?", *f.DueFrom)
+	}
+	if f.DueTo != nil {
+		q.Where("t.due_at <= ?", *f.DueTo)
+	}
+	if f.Overdue {
+		q.Where("NOT t.completed AND t.due_at < ?", f.Now)
+	}
+	if len(f.Tags) > 0 {
+		lowered := lowerAll(f.Tags)
+		q.Where(`t.id IN (SELECT tt.task_id FROM task_tags tt JOIN tags g2 ON g2.id = tt.tag_id
+			WHERE g2.user_id = ? AND lower(g2.name) = ANY(?) GROUP BY tt.task_id HAVING count(DISTINCT g2.id) = ?)`,
+			userID, pgdialect.Array(lowered), len(lowered))
+	}
+	dir := "ASC"
+	if f.Desc {
+		dir = "DESC"
+	}
+	switch f.Sort {
+	case "due":
+		q.OrderExpr("t.due_at " + dir + " NULLS LAST")
+	case "priority":
+		q.OrderExpr("CASE t.priority WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END " + dir).OrderExpr("t.due_at ASC NULLS LAST")
+	case "title":
+		q.OrderExpr("lower(t.title) " + dir)
+	default:
+		q.OrderExpr("t.created_at " + dir)
+	}
+	q.OrderExpr("t.id " + dir).Limit(int64(f.Limit)).Offset(int64(f.Offset))
+	total, err := q.ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("listing tasks: %w", err)
+	}
+	for i := range tasks {
+		sortTags(tasks[i].Tags)
+	}
+	return tasks, int(total), nil
+}
+
+// GetTask loads one of the user's tasks with its tags.
+func GetTask(ctx context.Context, db bun.IDB, userID string, id int64) (Task, error) {
+	var t Task
+	err := db.NewSelect().Model(&t).Relation("Tags").Where("t.id = ? AND t.user_id = ?", id, userID).Scan(ctx)
+	if err != nil {
+		return t, fmt.Errorf("loading task %d: %w", id, notFound(err))
+	}
+	sortTags(t.Tags)
+	return t, nil
+}
+
+// GetTaskForUpdate is GetTask with a row lock, for read-modify-write.
+func GetTaskForUpdate(ctx context.Context, db bun.IDB, userID string, id int64) (Task, error) {
+	var t Task
+	err := db.NewSelect().Model(&t).Where("t.id = ? AND t.user_id = ?", id, userID).For("UPDATE").Scan(ctx)
+	if err != nil {
+		return t, fmt.Errorf("locking task %d: %w", id, notFound(err))
+	}
+	return t, nil
+}
+
+// InsertTask inserts t and attaches tags by name, creating missing ones.
+func InsertTask(ctx context.Context, db bun.IDB, t *Task, tags []string) error {
+	if _, err := db.NewInsert().Model(t).ExcludeColumn("id").Returning("id, created_at, updated_at").Exec(ctx); err != nil {
+		return fmt.Errorf("inserting task: %w", err)
+	}
+	return SetTaskTags(ctx, db, t, tags)
+}
+
+// UpdateTask writes every column of t (and tags when non-nil).
+func UpdateTask(ctx context.Context, db bun.IDB, t *Task, tags *[]string) error {
+	res, err := db.NewUpdate().Model(t).
+		Column("title", "description", "completed", "completed_at", "due_at", "priority", "recurrence", "recurrence_interval").
+		Set("updated_at = now()").
+		Where("id = ? AND user_id = ?", t.ID, t.UserID).Returning("updated_at").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("updating task %d: %w", t.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("updating task %d: %w", t.ID, ErrNotFound)
+	}
+	if tags != nil {
+		return SetTaskTags(ctx, db, t, *tags)
+	}
+	return nil
+}
+
+// SetTaskTags replaces the task's tags with names (created on the fly)
+// and stores the resulting tags on t.
+func SetTaskTags(ctx context.Context, db bun.IDB, t *Task, names []string) error {
+	if _, err := db.NewDelete().Model((*TaskTag)(nil)).Where("task_id = ?", t.ID).Exec(ctx); err != nil {
+		return fmt.Errorf("clearing tags of task %d: %w", t.ID, err)
+	}
+	t.Tags = []Tag{}
+	if len(names) == 0 {
+		return nil
+	}
+	if _, err := db.NewRaw(`INSERT INTO tags (user_id, name) SELECT ?, n FROM unnest(?::text[]) AS n
+		ON CONFLICT (user_id, lower(name)) DO NOTHING`, t.UserID, pgdialect.Array(names)).Exec(ctx); err != nil {
+		return fmt.Errorf("creating tags: %w", err)
+	}
+	if err := db.NewSelect().Model(&t.Tags).Where("user_id = ? AND lower(name) = ANY(?)", t.UserID, pgdialect.Array(lowerAll(names))).
+		Scan(ctx); err != nil {
+		return fmt.Errorf("loading tags: %w", err)
+	}
+	links := make([]TaskTag, len(t.Tags))
+	for i, g := range t.Tags {
+		links[i] = TaskTag{TaskID: t.ID, TagID: g.ID}
+	}
+	if _, err := db.NewInsert().Model(&links).Exec(ctx); err != nil {
+		return fmt.Errorf("tagging task %d: %w", t.ID, err)
+	}
+	sortTags(t.Tags)
+	return nil
+}
+
+// DeleteTask removes one of the user's tasks.
+func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
+	res, err := s.DB.NewDelete().Model((*Task)(nil)).Where("id = ? AND user_id = ?", id, userID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("deleting task %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("deleting task %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+func sortTags(tags []Tag) {
+	sort.Slice(tags, func(i, j int) bool { return strings.ToLower(tags[i].Name) < strings.ToLower(tags[j].Name) })
+}
+
+func lowerAll(in []string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

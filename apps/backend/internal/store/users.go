@@ -1,0 +1,37 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// EmailConstraint is the unique index that keeps emails unique regardless of case.
+const EmailConstraint = "users_email_lower_key"
+
+// CreateUser inserts u and fills its id and created_at.
+func (s *Store) CreateUser(ctx context.Context, u *User) error {
+	if _, err := s.DB.NewInsert().Model(u).Returning("id, created_at").Exec(ctx); err != nil {
+		return fmt.Errorf("inserting user: %w", err)
+	}
+	return nil
+}
+
+// UserByEmail finds a user by email, ignoring case.
+func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
+	var u User
+	err := s.DB.NewSelect().Model(&u).Where("lower(email) = lower(?)", email).Limit(1).Scan(ctx)
+	if err != nil {
+		return u, fmt.Errorf("finding user by email: %w", notFound(err))
+	}
+	return u, nil
+}
+
+// UserByID finds a user by id.
+func (s *Store) UserByID(ctx context.Context, id string) (User, error) {
+	var u User
+	err := s.DB.NewSelect().Model(&u).Where("id = ?", id).Scan(ctx)
+	if err != nil {
+		return u, fmt.Errorf("finding user %s: %w", id, notFound(err))
+	}
+	return u, nil
+}

@@ -1,0 +1,391 @@
+package tasks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/todo-app/todo-app/apps/backend/internal/store"
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/apierror"
+)
+
+// Service applies the task rules on top of the store.
+type Service struct {
+	store *store.Store
+	now   func() time.Time
+}
+
+// NewService returns a Service; now is the clock (time.Now in production).
+func NewService(s *store.Store, now func() time.Time) *Service {
+	return &Service{store: s, now: now}
+}
+
+// ListInput is a task listing request before validation.
+type ListInput struct {
+	Status   string
+	Priority string
+	Tags     []string
+	Q        string
+	DueFrom  string
+	DueTo    string
+	Overdue  bool
+	Sort     string
+	Order    string
+	Limit    int
+	Offset   int
+}
+
+// List validates in and returns one page of the user's tasks.
+func (s *Service) List(ctx context.Context, userID string, in ListInput) (api.TaskList, error) {
+	fe := fieldErrors{}
+	f := store.TaskFilter{Now: s.now(), Overdue: in.Overdue, Offset: in.Offset, Limit: in.Limit}
+	f.Status = strings.ToLower(in.Status)
+	switch f.Status {
+	case "":
+		f.Status = "all"
+	case "all", "pending", "completed":
+	default:
+		fe.add("status", "must be one of all, pending, completed")
+	}
+	if in.Priority != "" {
+		f.Priority = cleanPriority(in.Priority, fe)
+	}
+	f.Tags = cleanTags(in.Tags, fe)
+	f.Q = strings.TrimSpace(in.Q)
+	if len(f.Q) > MaxQuery {
+		fe.add("q", fmt.Sprintf("must be at most %d characters", MaxQuery))
+	}
+	f.DueFrom = cleanDue(&in.DueFrom, "due_from", fe)
+	f.DueTo = cleanDue(&in.DueTo, "due_to", fe)
+	if f.DueFrom != nil && f.DueTo != nil && f.DueTo.Before(*f.DueFrom) {
+		fe.add("due_to", "must not be before due_from")
+	}
+	f.Sort = strings.ToLower(in.Sort)
+	switch f.Sort {
+	case "":
+		f.Sort = "created"
+	case "created", "due", "priority", "title":
+	default:
+		fe.add("sort", "must be one of created, due, priority, title")
+	}
+	switch strings.ToLower(in.Order) {
+	case "":
+		// Newest first for creation time, soonest/alphabetical otherwise.
+		f.Desc = f.Sort == "created" || f.Sort == "priority"
+	case "asc":
+	case "desc":
+		f.Desc = true
+	default:
+		fe.add("order", "must be asc or desc")
+	}
+	switch {
+	case f.Limit == 0:
+		f.Limit = DefaultLimit
+	case f.Limit < 1 || f.Limit > MaxLimit:
+		fe.add("limit", fmt.Sprintf("must be between 1 and %d", MaxLimit))
+	}
+	if f.Offset < 0 {
+		fe.add("offset", "must not be negative")
+	}
+	if len(fe) > 0 {
+		return api.TaskList{}, apierror.Validation(fe)
+	}
+	rows, total, err := s.store.ListTasks(ctx, userID, f)
+	if err != nil {
+		return api.TaskList{}, err
+	}
+	out := api.TaskList{Tasks: make([]api.Task, len(rows)), Total: total, Limit: f.Limit, Offset: f.Offset}
+	for i := range rows {
+		out.Tasks[i] = ToAPI(&rows[i])
+	}
+	if next := f.Offset + len(rows); next < total {
+		out.NextOffset = &next
+	}
+	return out, nil
+}
+
+// Get returns one of the user's tasks.
+func (s *Service) Get(ctx context.Context, userID string, id int64) (api.Task, error) {
+	t, err := store.GetTask(ctx, s.store.DB, userID, id)
+	if err != nil {
+		return api.Task{}, taskErr(id, err)
+	}
+	return ToAPI(&t), nil
+}
+
+// Create validates in and stores a new task with its tags.
+func (s *Service) Create(ctx context.Context, userID string, in api.TaskInput) (api.Task, error) {
+	t, tags, err := fromInput(in)
+	if err != nil {
+		return api.Task{}, err
+	}
+	t.UserID = userID
+	err = s.store.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return store.InsertTask(ctx, tx, &t, tags)
+	})
+	if err != nil {
+		return api.Task{}, err
+	}
+	return ToAPI(&t), nil
+}
+
+// Replace overwrites every editable field (PUT). Completion is kept.
+func (s *Service) Replace(ctx context.Context, userID string, id int64, in api.TaskInput) (api.Task, error) {
+	repl, tags, err := fromInput(in)
+	if err != nil {
+		return api.Task{}, err
+	}
+	return s.modify(ctx, userID, id, func(t *store.Task) (*[]string, *bool, error) {
+		t.Title, t.Description, t.DueAt, t.Priority = repl.Title, repl.Description, repl.DueAt, repl.Priority
+		t.Recurrence, t.RecurrenceInterval = repl.Recurrence, repl.RecurrenceInterval
+		return &tags, nil, nil
+	})
+}
+
+// Patch changes only the fields present in p.
+func (s *Service) Patch(ctx context.Context, userID string, id int64, p api.TaskPatch) (api.Task, error) {
+	fe := fieldErrors{}
+	var title, desc, prio string
+	if p.Title != nil {
+		title = cleanTitle(*p.Title, fe)
+	}
+	if p.Description != nil {
+		desc = cleanDescription(*p.Description, fe)
+	}
+	if p.Priority != nil {
+		if strings.TrimSpace(*p.Priority) == "" {
+			fe.add("priority", "must be one of low, medium, high")
+		}
+		prio = cleanPriority(*p.Priority, fe)
+	}
+	var due *time.Time
+	if p.DueAt.Set && !p.DueAt.Null {
+		due = cleanDue(&p.DueAt.Value, "due_at", fe)
+		if due == nil {
+			fe.add("due_at", "must be a timestamp, or null to clear the due date")
+		}
+	}
+	var tags *[]string
+	if p.Tags != nil {
+		t := cleanTags(*p.Tags, fe)
+		tags = &t
+	}
+	if p.Recurrence != nil && strings.TrimSpace(*p.Recurrence) == "" {
+		fe.add("recurrence", "must be one of none, daily, weekly, monthly, yearly")
+	}
+	if p.RecurrenceInterval != nil && *p.RecurrenceInterval == 0 {
+		fe.add("recurrence_interval", fmt.Sprintf("must be between 1 and %d", MaxInterval))
+	}
+	if len(fe) > 0 {
+		return api.Task{}, apierror.Validation(fe)
+	}
+	return s.modify(ctx, userID, id, func(t *store.Task) (*[]string, *bool, error) {
+		if p.Title != nil {
+			t.Title = title
+		}
+		if p.Description != nil {
+			t.Description = desc
+		}
+		if p.Priority != nil {
+			t.Priority = prio
+		}
+		if p.DueAt.Set {
+			t.DueAt = due
+		}
+		rule, interval := t.Recurrence, t.RecurrenceInterval
+		if p.Recurrence != nil {
+			rule = *p.Recurrence
+		}
+		if p.RecurrenceInterval != nil {
+			interval = *p.RecurrenceInterval
+		}
+		fe := fieldErrors{}
+		t.Recurrence, t.RecurrenceInterval = cleanRecurrence(rule, interval, fe)
+		if len(fe) > 0 {
+			return nil, nil, apierror.Validation(fe)
+		}
+		return tags, p.Completed, nil
+	})
+}
+
+// Complete sets completion (nil toggles). Completing a recurring task
+// creates its next occurrence in the same transaction.
+func (s *Service) Complete(ctx context.Context, userID string, id int64, completed *bool) (api.CompleteResult, error) {
+	var res api.CompleteResult
+	err := s.store.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		t, err := store.GetTaskForUpdate(ctx, tx, userID, id)
+		if err != nil {
+			return taskErr(id, err)
+		}
+		target := !t.Completed
+		if completed != nil {
+			target = *completed
+		}
+		next, err := s.setCompleted(ctx, tx, &t, target)
+		if err != nil {
+			return err
+		}
+		if err := store.UpdateTask(ctx, tx, &t, nil); err != nil {
+			return err
+		}
+		if t, err = store.GetTask(ctx, tx, userID, id); err != nil {
+			return err
+		}
+		res.Task = ToAPI(&t)
+		if next != nil {
+			n := ToAPI(next)
+			res.Next = &n
+		}
+		return nil
+	})
+	return res, err
+}
+
+// setCompleted changes t's completion and, when a recurring task becomes
+// completed, inserts and returns the next occurrence.
+func (s *Service) setCompleted(ctx context.Context, tx bun.Tx, t *store.Task, completed bool) (*store.Task, error) {
+	if t.Completed == completed {
+		return nil, nil
+	}
+	t.Completed = completed
+	if !completed {
+		t.CompletedAt = nil
+		return nil, nil
+	}
+	now := s.now().UTC()
+	t.CompletedAt = &now
+	if t.Recurrence == api.RecurNone {
+		return nil, nil
+	}
+	base := now
+	if t.DueAt != nil {
+		base = *t.DueAt
+	}
+	due := NextDue(base, t.Recurrence, t.RecurrenceInterval)
+	// A long-overdue task's next occurrence should still lie ahead.
+	for i := 0; due.Before(now) && i < 10000; i++ {
+		due = NextDue(due, t.Recurrence, t.RecurrenceInterval)
+	}
+	cur, err := store.GetTask(ctx, tx, t.UserID, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(cur.Tags))
+	for i, g := range cur.Tags {
+		names[i] = g.Name
+	}
+	next := &store.Task{
+		UserID: t.UserID, Title: t.Title, Description: t.Description, DueAt: &due,
+		Priority: t.Priority, Recurrence: t.Recurrence, RecurrenceInterval: t.RecurrenceInterval,
+	}
+	if err := store.InsertTask(ctx, tx, next, names); err != nil {
+		return nil, fmt.Errorf("creating next occurrence of task %d: %w", t.ID, err)
+	}
+	return next, nil
+}
+
+// modify runs a locked read-modify-write of one task.
+func (s *Service) modify(ctx context.Context, userID string, id int64, change func(*store.Task) (*[]string, *bool, error)) (api.Task, error) {
+	var out api.Task
+	err := s.store.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		t, err := store.GetTaskForUpdate(ctx, tx, userID, id)
+		if err != nil {
+			return taskErr(id, err)
+		}
+		tags, completed, err := change(&t)
+		if err != nil {
+			return err
+		}
+		if completed != nil {
+			if _, err := s.setCompleted(ctx, tx, &t, *completed); err != nil {
+				return err
+			}
+		}
+		if err := store.UpdateTask(ctx, tx, &t, tags); err != nil {
+			return err
+		}
+		if t, err = store.GetTask(ctx, tx, userID, id); err != nil {
+			return err
+		}
+		out = ToAPI(&t)
+		return nil
+	})
+	return out, err
+}
+
+// Delete removes one of the user's tasks.
+func (s *Service) Delete(ctx context.Context, userID string, id int64) error {
+	return taskErr(id, s.store.DeleteTask(ctx, userID, id))
+}
+
+// Tags lists the user's tags with counts.
+func (s *Service) Tags(ctx context.Context, userID string) (api.TagList, error) {
+	rows, err := s.store.ListTags(ctx, userID)
+	if err != nil {
+		return api.TagList{}, err
+	}
+	out := api.TagList{Tags: make([]api.Tag, len(rows))}
+	for i, r := range rows {
+		out.Tags[i] = api.Tag{ID: r.ID, Name: r.Name, TaskCount: r.TaskCount, OpenCount: r.OpenCount}
+	}
+	return out, nil
+}
+
+// DeleteTag removes a tag from all the user's tasks.
+func (s *Service) DeleteTag(ctx context.Context, userID string, id int64) error {
+	err := s.store.DeleteTag(ctx, userID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return apierror.NotFound(fmt.Sprintf("tag %d", id))
+	}
+	return err
+}
+
+func fromInput(in api.TaskInput) (store.Task, []string, error) {
+	fe := fieldErrors{}
+	t := store.Task{
+		Title:       cleanTitle(in.Title, fe),
+		Description: cleanDescription(in.Description, fe),
+		DueAt:       cleanDue(in.DueAt, "due_at", fe),
+		Priority:    cleanPriority(in.Priority, fe),
+	}
+	t.Recurrence, t.RecurrenceInterval = cleanRecurrence(in.Recurrence, in.RecurrenceInterval, fe)
+	tags := cleanTags(in.Tags, fe)
+	if len(fe) > 0 {
+		return t, nil, apierror.Validation(fe)
+	}
+	return t, tags, nil
+}
+
+func taskErr(id int64, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return apierror.NotFound(fmt.Sprintf("task %d", id))
+	}
+	return err
+}
+
+// ToAPI converts a stored task to its JSON shape, times in UTC.
+func ToAPI(t *store.Task) api.Task {
+	tags := make([]string, len(t.Tags))
+	for i, g := range t.Tags {
+		tags[i] = g.Name
+	}
+	return api.Task{
+		ID: t.ID, UserID: t.UserID, Title: t.Title, Description: t.Description,
+		Completed: t.Completed, CompletedAt: utc(t.CompletedAt), DueAt: utc(t.DueAt),
+		Priority: t.Priority, Tags: tags, Recurrence: t.Recurrence, RecurrenceInterval: t.RecurrenceInterval,
+		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
+	}
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

@@ -1,0 +1,156 @@
+// Package tasks holds the rules for tasks and tags — validation,
+// recurrence, tag handling — shared by the REST API and the MCP tools so
+// that each rule has one implementation and two front doors.
+package tasks
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/todo-app/todo-app/pkg/api"
+)
+
+// Limits on user input.
+const (
+	MaxTitle       = 200
+	MaxDescription = 10000
+	MaxTagName     = 50
+	MaxTags        = 20
+	MaxInterval    = 1000
+	MaxLimit       = 100
+	DefaultLimit   = 50
+	MaxQuery       = 200
+)
+
+type fieldErrors map[string]string
+
+func (f fieldErrors) add(field, problem string) {
+	if _, ok := f[field]; !ok {
+		f[field] = problem
+	}
+}
+
+func cleanTitle(raw string, fe fieldErrors) string {
+	t := strings.TrimSpace(raw)
+	switch {
+	case t == "":
+		fe.add("title", "is required")
+	case utf8.RuneCountInString(t) > MaxTitle:
+		fe.add("title", fmt.Sprintf("must be at most %d characters", MaxTitle))
+	case strings.ContainsFunc(t, isBadControl):
+		fe.add("title", "must not contain control characters")
+	}
+	return t
+}
+
+func cleanDescription(raw string, fe fieldErrors) string {
+	d := strings.TrimRightFunc(raw, unicode.IsSpace)
+	if utf8.RuneCountInString(d) > MaxDescription {
+		fe.add("description", fmt.Sprintf("must be at most %d characters", MaxDescription))
+	}
+	return d
+}
+
+// isBadControl rejects control characters other than tab and newlines.
+func isBadControl(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }
+
+func cleanPriority(raw string, fe fieldErrors) string {
+	p := strings.ToLower(strings.TrimSpace(raw))
+	if p == "" {
+		return api.PriorityMedium
+	}
+	for _, ok := range api.Priorities() {
+		if p == ok {
+			return p
+		}
+	}
+	fe.add("priority", "must be one of low, medium, high")
+	return p
+}
+
+func cleanRecurrence(raw string, interval int, fe fieldErrors) (string, int) {
+	r := strings.ToLower(strings.TrimSpace(raw))
+	if r == "" {
+		r = api.RecurNone
+	}
+	valid := false
+	for _, ok := range api.Recurrences() {
+		valid = valid || r == ok
+	}
+	if !valid {
+		fe.add("recurrence", "must be one of none, daily, weekly, monthly, yearly")
+	}
+	if interval == 0 {
+		interval = 1
+	}
+	if interval < 1 || interval > MaxInterval {
+		fe.add("recurrence_interval", fmt.Sprintf("must be between 1 and %d", MaxInterval))
+	}
+	return r, interval
+}
+
+// CleanTags trims, checks and de-duplicates tag names (ignoring case,
+// keeping the first spelling).
+func cleanTags(raw []string, fe fieldErrors) []string {
+	if len(raw) > MaxTags {
+		fe.add("tags", fmt.Sprintf("at most %d tags per task", MaxTags))
+		return nil
+	}
+	seen := map[string]bool{}
+	out := make([]string, 0, len(raw))
+	for _, t := range raw {
+		t = strings.Join(strings.Fields(t), " ")
+		t = strings.TrimPrefix(t, "#")
+		switch {
+		case t == "":
+			fe.add("tags", "tag names must not be empty")
+			continue
+		case utf8.RuneCountInString(t) > MaxTagName:
+			fe.add("tags", fmt.Sprintf("tag names must be at most %d characters", MaxTagName))
+			continue
+		case strings.ContainsAny(t, ","):
+			fe.add("tags", "tag names must not contain commas")
+			continue
+		case strings.ContainsFunc(t, unicode.IsControl):
+			fe.add("tags", "tag names must not contain control characters")
+			continue
+		}
+		if k := strings.ToLower(t); !seen[k] {
+			seen[k] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// ParseDue accepts an RFC 3339 timestamp or a YYYY-MM-DD date (midnight
+// UTC of that day) and returns the time in UTC.
+func ParseDue(raw string) (time.Time, error) {
+	s := strings.TrimSpace(raw)
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t, err = time.Parse(time.DateOnly, s)
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("must be an RFC 3339 timestamp such as 2026-12-24T17:00:00Z or a date such as 2026-12-24")
+	}
+	if t.Year() < 1970 || t.Year() > 9999 {
+		return time.Time{}, fmt.Errorf("must be between the years 1970 and 9999")
+	}
+	return t.UTC(), nil
+}
+
+func cleanDue(raw *string, field string, fe fieldErrors) *time.Time {
+	if raw == nil || strings.TrimSpace(*raw) == "" {
+		return nil
+	}
+	t, err := ParseDue(*raw)
+	if err != nil {
+		fe.add(field, err.Error())
+		return nil
+	}
+	return &t
+}
