@@ -85,15 +85,19 @@ func pathID(c *fiber.Ctx, name string) (int64, error) {
 	return id, nil
 }
 
-// queryInt parses an optional integer query parameter into fields on failure.
-func queryInt(c *fiber.Ctx, name string, fields map[string]string) int {
+// queryInt parses an optional integer query parameter of at least min;
+// problems go into fields. Absent gives 0 (the caller's default).
+func queryInt(c *fiber.Ctx, name string, min int, fields map[string]string) int {
 	raw := c.Query(name)
 	if raw == "" {
 		return 0
 	}
 	n, err := strconv.Atoi(raw)
-	if err != nil {
+	switch {
+	case err != nil:
 		fields[name] = "must be a whole number"
+	case n < min:
+		fields[name] = fmt.Sprintf("must be at least %d", min)
 	}
 	return n
 }

@@ -22,8 +22,8 @@ func (h handlers) listTasks(c *fiber.Ctx) error {
 		Overdue:  queryBool(c, "overdue", fields),
 		Sort:     c.Query("sort"),
 		Order:    c.Query("order"),
-		Limit:    queryInt(c, "limit", fields),
-		Offset:   queryInt(c, "offset", fields),
+		Limit:    queryInt(c, "limit", 1, fields),
+		Offset:   queryInt(c, "offset", 0, fields),
 	}
 	for _, t := range c.Context().QueryArgs().PeekMulti("tag") {
 		in.Tags = append(in.Tags, string(t))

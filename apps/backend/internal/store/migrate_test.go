@@ -1,0 +1,96 @@
+package store_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/apps/backend/internal/store"
+	"github.com/todo-app/todo-app/pkg/pgtest"
+)
+
+var pg *pgtest.Server
+
+func TestMain(m *testing.M) { pgtest.Main(m, &pg) }
+
+func open(t *testing.T, dsn string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), dsn, store.PoolOptions{MaxOpen: 4})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
+func TestMigrateFromEmptyThenNoOp(t *testing.T) {
+	st := open(t, pg.NewDatabase(t, "", nil))
+	ctx := context.Background()
+	applied, err := st.Migrate(ctx)
+	require.NoError(t, err)
+	assert.NotEmpty(t, applied)
+
+	var tables []string
+	require.NoError(t, st.DB.NewRaw(`SELECT table_name FROM information_schema.tables
+		WHERE table_schema = 'public' AND table_name NOT LIKE 'bun_%' ORDER BY 1`).Scan(ctx, &tables))
+	assert.Equal(t, []string{"conversations", "messages", "tags", "task_tags", "tasks", "users"}, tables)
+
+	var indexes []string
+	require.NoError(t, st.DB.NewRaw(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`).Scan(ctx, &indexes))
+	for _, want := range []string{"tasks_user_created_idx", "tasks_user_due_idx", "tasks_user_completed_idx", "users_email_lower_key", "tags_user_name_lower_key"} {
+		assert.Contains(t, indexes, want)
+	}
+
+	again, err := st.Migrate(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, again, "re-running applies nothing")
+}
+
+func TestConcurrentMigratorsDoNotCollide(t *testing.T) {
+	dsn := pg.NewDatabase(t, "", nil)
+	const n = 4
+	stores := make([]*store.Store, n)
+	for i := range stores {
+		stores[i] = open(t, dsn)
+	}
+	var wg sync.WaitGroup
+	results := make([][]string, n)
+	errs := make([]error, n)
+	for i := range stores {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = stores[i].Migrate(context.Background())
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for i := range errs {
+		require.NoError(t, errs[i])
+		total += len(results[i])
+	}
+	var count int
+	require.NoError(t, stores[0].DB.NewRaw("SELECT count(*) FROM bun_migrations").Scan(context.Background(), &count))
+	assert.Equal(t, count, total, "each migration applied exactly once across all migrators")
+	assert.Positive(t, count)
+}
+
+func TestConstraintsBackTheRules(t *testing.T) {
+	st := open(t, pg.NewDatabase(t, "", nil))
+	ctx := context.Background()
+	_, err := st.Migrate(ctx)
+	require.NoError(t, err)
+	u := store.User{Email: "a@example.com", Name: "a", PasswordHash: "x"}
+	require.NoError(t, st.CreateUser(ctx, &u))
+	dup := store.User{Email: "A@EXAMPLE.COM", Name: "b", PasswordHash: "x"}
+	err = st.CreateUser(ctx, &dup)
+	require.Error(t, err)
+	assert.True(t, store.IsUniqueViolation(err, store.EmailConstraint))
+
+	// The database refuses what validation should never let through.
+	_, err = st.DB.NewRaw("INSERT INTO tasks (user_id, title, priority) VALUES (?, '', 'medium')", u.ID).Exec(ctx)
+	assert.Error(t, err, "empty title")
+	_, err = st.DB.NewRaw("INSERT INTO tasks (user_id, title, priority) VALUES (?, 'x', 'urgent')", u.ID).Exec(ctx)
+	assert.Error(t, err, "unknown priority")
+}

@@ -1,0 +1,56 @@
+package tasks
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestNextDue(t *testing.T) {
+	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 9, 30, 0, 0, time.UTC) }
+	cases := []struct {
+		name     string
+		from     time.Time
+		rule     string
+		interval int
+		want     time.Time
+	}{
+		{"daily", d(2026, 1, 1), "daily", 1, d(2026, 1, 2)},
+		{"every 3 days", d(2026, 1, 30), "daily", 3, d(2026, 2, 2)},
+		{"weekly", d(2026, 1, 1), "weekly", 1, d(2026, 1, 8)},
+		{"biweekly", d(2026, 12, 25), "weekly", 2, d(2027, 1, 8)},
+		{"monthly", d(2026, 1, 15), "monthly", 1, d(2026, 2, 15)},
+		{"monthly clamps to end of February", d(2026, 1, 31), "monthly", 1, d(2026, 2, 28)},
+		{"monthly clamps in leap year", d(2028, 1, 31), "monthly", 1, d(2028, 2, 29)},
+		{"quarterly across year", d(2026, 11, 30), "monthly", 3, d(2027, 2, 28)},
+		{"yearly", d(2026, 3, 1), "yearly", 1, d(2027, 3, 1)},
+		{"yearly from leap day", d(2028, 2, 29), "yearly", 1, d(2029, 2, 28)},
+		{"zero interval means one", d(2026, 1, 1), "daily", 0, d(2026, 1, 2)},
+		{"none stays", d(2026, 1, 1), "none", 1, d(2026, 1, 1)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, NextDue(tc.from, tc.rule, tc.interval))
+		})
+	}
+}
+
+func TestParseDue(t *testing.T) {
+	got, err := ParseDue("2026-12-24")
+	assert.NoError(t, err)
+	assert.Equal(t, time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC), got)
+	got, err = ParseDue("2026-12-24T17:00:00-05:00")
+	assert.NoError(t, err)
+	assert.Equal(t, time.Date(2026, 12, 24, 22, 0, 0, 0, time.UTC), got)
+	for _, bad := range []string{"", "tomorrow", "2026-02-30", "24/12/2026", "0001-01-01", "2026-12-24T25:00:00Z"} {
+		_, err := ParseDue(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestCleanTags(t *testing.T) {
+	fe := fieldErrors{}
+	assert.Equal(t, []string{"Work", "big idea"}, cleanTags([]string{" Work ", "#work", "big   idea"}, fe))
+	assert.Empty(t, fe)
+}

@@ -1,0 +1,167 @@
+package httpserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/pkg/apierror"
+)
+
+// syncBuffer is a goroutine-safe log sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func start(t *testing.T, opts Options, routes func(*fiber.App)) (string, context.CancelFunc, <-chan error) {
+	t.Helper()
+	s := New(opts)
+	routes(s.App)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+	t.Cleanup(cancel)
+	return "http://" + ln.Addr().String(), cancel, done
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestLogsOneJSONLinePerRequestAndRecoversPanics(t *testing.T) {
+	var logs syncBuffer
+	url, _, _ := start(t, Options{Name: "t", Logger: NewLogger(&logs, "info", "t")}, func(app *fiber.App) {
+		app.Get("/boom", func(*fiber.Ctx) error { panic("kaboom") })
+		app.Get("/fail", func(*fiber.Ctx) error { return errors.New("secret SQL detail") })
+		app.Get("/teapot", func(*fiber.Ctx) error { return apierror.Field("x", "is bad") })
+	})
+	status, body := get(t, url+"/boom")
+	assert.Equal(t, 500, status)
+	assert.NotContains(t, body, "kaboom")
+	assert.Contains(t, body, apierror.CodeInternal)
+	status, body = get(t, url+"/fail")
+	assert.Equal(t, 500, status)
+	assert.NotContains(t, body, "SQL")
+	status, body = get(t, url+"/teapot")
+	assert.Equal(t, 422, status)
+	var env apierror.Envelope
+	require.NoError(t, json.Unmarshal([]byte(body), &env))
+	assert.Equal(t, "is bad", env.Error.Fields["x"])
+
+	var requests []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &m), line)
+		if m["msg"] == "request" {
+			requests = append(requests, m)
+		}
+	}
+	require.Len(t, requests, 3)
+	assert.Equal(t, "/boom", requests[0]["path"])
+	assert.EqualValues(t, 500, requests[0]["status"])
+	assert.EqualValues(t, 422, requests[2]["status"])
+	assert.NotEmpty(t, requests[0]["request_id"])
+	assert.Contains(t, requests[0], "duration_ms")
+	assert.Contains(t, logs.String(), "kaboom", "the panic is logged server-side")
+}
+
+func TestGracefulShutdownDrainsInFlightRequests(t *testing.T) {
+	release := make(chan struct{})
+	entered := make(chan struct{})
+	url, cancel, done := start(t, Options{Name: "t", Logger: NewLogger(io.Discard, "error", "t"), ShutdownGrace: 5 * time.Second}, func(app *fiber.App) {
+		app.Get("/slow", func(c *fiber.Ctx) error {
+			close(entered)
+			<-release
+			return c.SendString("finished")
+		})
+	})
+	status, _ := get(t, url+"/ready")
+	assert.Equal(t, 200, status)
+
+	result := make(chan string, 1)
+	go func() {
+		resp, err := http.Get(url + "/slow")
+		if err != nil {
+			result <- "error: " + err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		result <- string(b)
+	}()
+	<-entered
+	cancel()
+	select {
+	case err := <-done:
+		t.Fatalf("server exited before the in-flight request finished: %v", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(release)
+	assert.Equal(t, "finished", <-result)
+	require.NoError(t, <-done)
+	_, err := http.Get(url + "/health")
+	assert.Error(t, err, "no longer accepting connections")
+}
+
+func TestReadyReportsDependencyAndDraining(t *testing.T) {
+	var mu sync.Mutex
+	var depErr error
+	s := New(Options{Name: "t", Logger: NewLogger(io.Discard, "error", "t"), ReadyCheck: func(context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		return depErr
+	}})
+	req := func(path string) int {
+		resp, err := s.App.Test(httptestRequest(path), -1)
+		require.NoError(t, err)
+		return resp.StatusCode
+	}
+	assert.Equal(t, 200, req("/ready"))
+	mu.Lock()
+	depErr = errors.New("db down")
+	mu.Unlock()
+	assert.Equal(t, 503, req("/ready"))
+	assert.Equal(t, 200, req("/health"))
+	mu.Lock()
+	depErr = nil
+	mu.Unlock()
+	s.draining.Store(true)
+	assert.Equal(t, 503, req("/ready"), "readiness turns 503 during shutdown")
+}
+
+func httptestRequest(path string) *http.Request {
+	r, _ := http.NewRequest(http.MethodGet, path, nil)
+	return r
+}
