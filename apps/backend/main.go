@@ -36,6 +36,11 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
+	switch cmd {
+	case "serve", "migrate", "healthcheck":
+	default:
+		return fmt.Errorf("unknown command %q (use serve, migrate or healthcheck)", cmd)
+	}
 	if cmd == "healthcheck" {
 		env := pkgconfig.FromOS()
 		port := env.Port("PORT", 8000)
@@ -72,7 +77,6 @@ func run(args []string) error {
 		}
 		log.Info("migrations done", "applied", applied)
 		return nil
-	default:
-		return fmt.Errorf("unknown command %q (use serve, migrate or healthcheck)", cmd)
 	}
+	return nil
 }

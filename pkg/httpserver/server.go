@@ -143,19 +143,19 @@ func (s *Server) Draining() bool { return s.draining.Load() }
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.App.Listener(ln) }()
-	s.opts.Logger.Info("listening", slog.String("service", s.opts.Name), slog.String("addr", ln.Addr().String()))
+	s.opts.Logger.Info("listening", slog.String("addr", ln.Addr().String()))
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serving %s: %w", s.opts.Name, err)
 	case <-ctx.Done():
 	}
 	s.draining.Store(true)
-	s.opts.Logger.Info("shutting down", slog.String("service", s.opts.Name), slog.Duration("grace", s.opts.ShutdownGrace))
+	s.opts.Logger.Info("shutting down", slog.Duration("grace", s.opts.ShutdownGrace))
 	if err := s.App.ShutdownWithTimeout(s.opts.ShutdownGrace); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("shutting down %s: %w", s.opts.Name, err)
 	}
 	<-errc
-	s.opts.Logger.Info("stopped", slog.String("service", s.opts.Name))
+	s.opts.Logger.Info("stopped")
 	return nil
 }
 

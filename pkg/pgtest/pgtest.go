@@ -341,3 +341,17 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
+
+// CreateNamedDatabase creates database name unless it exists, and returns its DSN.
+func (s *Server) CreateNamedDatabase(ctx context.Context, name string) (string, error) {
+	var exists bool
+	if err := s.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return "", fmt.Errorf("checking database %s: %w", name, err)
+	}
+	if !exists {
+		if _, err := s.db.ExecContext(ctx, "CREATE DATABASE "+quoteIdent(name)); err != nil {
+			return "", fmt.Errorf("creating database %s: %w", name, err)
+		}
+	}
+	return s.URL(name), nil
+}
