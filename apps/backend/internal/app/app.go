@@ -12,11 +12,15 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
 	"github.com/todo-app/todo-app/apps/backend/internal/api"
 	"github.com/todo-app/todo-app/apps/backend/internal/config"
+	"github.com/todo-app/todo-app/apps/backend/internal/mcpapi"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/pkg/auth"
 	"github.com/todo-app/todo-app/pkg/httpserver"
 )
+
+// Version is reported by the MCP server's initialize answer.
+const Version = "1.0.0"
 
 // App is a configured backend, ready to serve.
 type App struct {
@@ -66,6 +70,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Store: st, Tasks: ts, Accounts: acc, Tokens: tokens,
 		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit,
 	})
+	mcpapi.Register(srv.App, ts, tokens, Version, log)
 	return &App{Server: srv, Store: st, Tasks: ts, Tokens: tokens, cfg: cfg, log: log}, nil
 }
 

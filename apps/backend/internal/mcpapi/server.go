@@ -1,0 +1,113 @@
+// Package mcpapi is the backend's Model Context Protocol front door: the
+// task tools, served over Streamable HTTP at /mcp with the official Go SDK.
+// Each tool calls the same tasks.Service as the REST handlers.
+package mcpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	mcpauth "github.com/modelcontextprotocol/go-sdk/auth"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
+	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/auth"
+)
+
+// ServerName is what initialize reports.
+const ServerName = "todo-app"
+
+// Register mounts POST /mcp on app. Requests need a valid bearer token;
+// each tool acts only for the token's user.
+func Register(app *fiber.App, ts *tasks.Service, tokens *auth.Tokens, version string, log *slog.Logger) {
+	server := NewServer(ts, version)
+	handler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, &mcp.StreamableHTTPOptions{
+		// Stateless with plain JSON: Fiber's adaptor does not flush
+		// streamed responses, and any replica can answer any request.
+		Stateless:    true,
+		JSONResponse: true,
+		Logger:       log,
+		// Pods are reached by service names and IPs, not localhost.
+		DisableLocalhostProtection: true,
+	})
+	verify := func(_ context.Context, token string, _ *http.Request) (*mcpauth.TokenInfo, error) {
+		sub, err := tokens.Verify(token)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", mcpauth.ErrInvalidToken, err)
+		}
+		return &mcpauth.TokenInfo{UserID: sub, Expiration: time.Now().Add(time.Minute)}, nil
+	}
+	withToken := mcpauth.RequireBearerToken(verify, nil)(handler)
+	// auth.Middleware answers 401 with WWW-Authenticate and our envelope
+	// before the SDK sees the request; the SDK's check then hands the
+	// user id to the tools.
+	app.All("/mcp", auth.Middleware(tokens), adaptor.HTTPHandler(withToken))
+}
+
+// NewServer builds the MCP server with every tool registered.
+func NewServer(ts *tasks.Service, version string) *mcp.Server {
+	s := mcp.NewServer(&mcp.Implementation{Name: ServerName, Title: "Todo app", Version: version}, &mcp.ServerOptions{
+		Instructions: "Manage the signed-in user's to-do list. Use list_tasks to find task ids before completing, updating or deleting. " +
+			"Dates: RFC 3339 timestamps (2026-12-24T17:00:00Z) or plain dates (2026-12-24).",
+	})
+	t := &toolset{tasks: ts}
+	t.register(s)
+	return s
+}
+
+type toolset struct{ tasks *tasks.Service }
+
+// userOf returns the token's user, checking the optional user_id argument
+// kept for clients written against the original spec.
+func userOf(req *mcp.CallToolRequest, given string) (string, error) {
+	if req.Extra == nil || req.Extra.TokenInfo == nil || req.Extra.TokenInfo.UserID == "" {
+		return "", errors.New("not signed in: send Authorization: Bearer <token>")
+	}
+	uid := req.Extra.TokenInfo.UserID
+	if given != "" && given != uid {
+		return "", errors.New("user_id does not match the signed-in user; omit user_id to act for the signed-in user")
+	}
+	return uid, nil
+}
+
+// toolError turns a service error into a message a model can act on.
+func toolError(err error, taskID int64) error {
+	e, ok := apierror.As(err)
+	if !ok {
+		return errors.New("the task service failed; try again in a moment")
+	}
+	switch {
+	case e.Status == http.StatusNotFound && taskID > 0:
+		return fmt.Errorf("task %d not found; call list_tasks to see ids", taskID)
+	case len(e.Fields) > 0:
+		parts := make([]string, 0, len(e.Fields))
+		for f, p := range e.Fields {
+			parts = append(parts, fieldName(f)+" "+p)
+		}
+		return fmt.Errorf("invalid input: %s", strings.Join(sortStrings(parts), "; "))
+	}
+	return errors.New(e.Message)
+}
+
+// fieldName maps REST field names to the tool argument names.
+func fieldName(f string) string {
+	switch f {
+	case "due_at":
+		return "due"
+	case "q":
+		return "query"
+	}
+	return f
+}
+
+func text(s string) *mcp.CallToolResult {
+	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: s}}}
+}
