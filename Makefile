@@ -5,20 +5,30 @@
 # go.work does not descend into them, so they are named here.
 MODULES := ./pkg/... ./apps/backend/...
 GO      ?= go
+# npm projects whose packages the tests run (the MCP Inspector).
+NPM_DIRS := apps/backend/internal/mcpapi/testdata/inspector
 
-.PHONY: help dev test vet fmt-check build clean
+.PHONY: help dev test deps vet fmt-check build clean
 
 help:
 	@echo "make dev     run PostgreSQL and every app locally (Ctrl-C stops)"
-	@echo "make test    vet, format check and every test of every module"
+	@echo "make test    npm test tools, vet, format check and every test of every module"
 	@echo "make build   build the app binaries into bin/"
 
 dev:
 	@$(GO) build -o .dev/bin/dev ./pkg/cmd/dev
 	@.dev/bin/dev
 
-test: fmt-check vet
+test: deps fmt-check vet
 	$(GO) test -count=1 -timeout 15m $(MODULES)
+
+# npm ci only when the lock file changed since the last install.
+deps:
+	@for d in $(NPM_DIRS); do \
+	  if [ ! -f $$d/node_modules/.package-lock.json ] || [ $$d/package-lock.json -nt $$d/node_modules/.package-lock.json ]; then \
+	    echo "npm ci in $$d"; (cd $$d && npm ci --no-audit --no-fund --loglevel=error) || exit 1; \
+	  fi; \
+	done
 
 vet:
 	$(GO) vet $(MODULES)
