@@ -15,10 +15,13 @@ type TaskQuery struct {
 	DueFrom  *time.Time
 	DueTo    *time.Time
 	Overdue  bool
-	Sort     string // created|due|priority|title
-	Order    string // asc|desc
-	Limit    int
-	Offset   int
+	// CompletedFrom/To bound when tasks were completed.
+	CompletedFrom *time.Time
+	CompletedTo   *time.Time
+	Sort          string // created|due|priority|title
+	Order         string // asc|desc
+	Limit         int
+	Offset        int
 }
 
 // Values encodes the query as URL parameters.
@@ -40,6 +43,12 @@ func (q TaskQuery) Values() url.Values {
 	}
 	if q.DueTo != nil {
 		v.Set("due_to", q.DueTo.UTC().Format(time.RFC3339))
+	}
+	if q.CompletedFrom != nil {
+		v.Set("completed_from", q.CompletedFrom.UTC().Format(time.RFC3339))
+	}
+	if q.CompletedTo != nil {
+		v.Set("completed_to", q.CompletedTo.UTC().Format(time.RFC3339))
 	}
 	if q.Overdue {
 		v.Set("overdue", "true")

@@ -14,16 +14,18 @@ import (
 func (h handlers) listTasks(c *fiber.Ctx) error {
 	fields := map[string]string{}
 	in := tasks.ListInput{
-		Status:   c.Query("status"),
-		Priority: c.Query("priority"),
-		Q:        c.Query("q"),
-		DueFrom:  c.Query("due_from"),
-		DueTo:    c.Query("due_to"),
-		Overdue:  queryBool(c, "overdue", fields),
-		Sort:     c.Query("sort"),
-		Order:    c.Query("order"),
-		Limit:    queryInt(c, "limit", 1, fields),
-		Offset:   queryInt(c, "offset", 0, fields),
+		Status:        c.Query("status"),
+		Priority:      c.Query("priority"),
+		Q:             c.Query("q"),
+		DueFrom:       c.Query("due_from"),
+		DueTo:         c.Query("due_to"),
+		CompletedFrom: c.Query("completed_from"),
+		CompletedTo:   c.Query("completed_to"),
+		Overdue:       queryBool(c, "overdue", fields),
+		Sort:          c.Query("sort"),
+		Order:         c.Query("order"),
+		Limit:         queryInt(c, "limit", 1, fields),
+		Offset:        queryInt(c, "offset", 0, fields),
 	}
 	for _, t := range c.Context().QueryArgs().PeekMulti("tag") {
 		in.Tags = append(in.Tags, string(t))

@@ -21,11 +21,14 @@ type TaskFilter struct {
 	DueFrom  *time.Time
 	DueTo    *time.Time
 	Overdue  bool
-	Now      time.Time
-	Sort     string // created|due|priority|title
-	Desc     bool
-	Limit    int
-	Offset   int
+	// CompletedFrom/To select tasks completed within a time range.
+	CompletedFrom *time.Time
+	CompletedTo   *time.Time
+	Now           time.Time
+	Sort          string // created|due|priority|title
+	Desc          bool
+	Limit         int
+	Offset        int
 }
 
 // InTx runs fn in a transaction, committing only if it returns nil.
@@ -60,6 +63,12 @@ func (s *Store) ListTasks(ctx context.Context, userID string, f TaskFilter) ([]T
 	}
 	if f.Overdue {
 		q.Where("NOT t.completed AND t.due_at < ?", f.Now)
+	}
+	if f.CompletedFrom != nil {
+		q.Where("t.completed_at >= ?", *f.CompletedFrom)
+	}
+	if f.CompletedTo != nil {
+		q.Where("t.completed_at <= ?", *f.CompletedTo)
 	}
 	if len(f.Tags) > 0 {
 		lowered := lowerAll(f.Tags)

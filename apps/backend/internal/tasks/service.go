@@ -34,10 +34,13 @@ type ListInput struct {
 	DueFrom  string
 	DueTo    string
 	Overdue  bool
-	Sort     string
-	Order    string
-	Limit    int
-	Offset   int
+	// CompletedFrom and CompletedTo bound completed_at (RFC 3339 or date).
+	CompletedFrom string
+	CompletedTo   string
+	Sort          string
+	Order         string
+	Limit         int
+	Offset        int
 }
 
 // List validates in and returns one page of the user's tasks.
@@ -65,6 +68,8 @@ func (s *Service) List(ctx context.Context, userID string, in ListInput) (api.Ta
 	if f.DueFrom != nil && f.DueTo != nil && f.DueTo.Before(*f.DueFrom) {
 		fe.add("due_to", "must not be before due_from")
 	}
+	f.CompletedFrom = cleanDue(&in.CompletedFrom, "completed_from", fe)
+	f.CompletedTo = cleanDue(&in.CompletedTo, "completed_to", fe)
 	f.Sort = strings.ToLower(in.Sort)
 	switch f.Sort {
 	case "":
