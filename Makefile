@@ -3,7 +3,7 @@
 
 # Every Go module of the workspace; `go test ./...` at the root of a
 # go.work does not descend into them, so they are named here.
-MODULES := ./pkg/... ./apps/backend/...
+MODULES := ./pkg/... ./apps/backend/... ./apps/web/...
 GO      ?= go
 # npm projects whose packages the tests run (the MCP Inspector).
 NPM_DIRS := apps/backend/internal/mcpapi/testdata/inspector
@@ -37,7 +37,7 @@ fmt-check:
 	@out=$$(gofmt -l pkg apps infra 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 build:
-	CGO_ENABLED=0 $(GO) build -o bin/backend ./apps/backend
+	for a in backend web; do CGO_ENABLED=0 $(GO) build -o bin/$$a ./apps/$$a || exit 1; done
 
 clean:
 	rm -rf bin .dev/bin test-output

@@ -12,6 +12,9 @@ import (
 // Errors we did not classify are logged and answered with a generic 500,
 // so no stack trace or SQL ever reaches a client.
 func FiberHandler(logger *slog.Logger) fiber.ErrorHandler {
+	if logger == nil {
+		logger = slog.Default()
+	}
 	return func(c *fiber.Ctx, err error) error {
 		e := FromError(err)
 		if e.Status >= 500 && e.Code == CodeInternal {

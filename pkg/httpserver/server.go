@@ -34,6 +34,8 @@ type Options struct {
 	ReadyCheck func(context.Context) error
 	// ProxyHeader, when set, is trusted for the client address (e.g. X-Forwarded-For).
 	ProxyHeader string
+	// ErrorHandler replaces the JSON envelope handler (pages render HTML).
+	ErrorHandler fiber.ErrorHandler
 }
 
 // Server wraps a Fiber app with the shared lifecycle.
@@ -63,13 +65,16 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.ErrorHandler == nil {
+		opts.ErrorHandler = apierror.FiberHandler(opts.Logger)
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               opts.Name,
 		ReadTimeout:           opts.ReadTimeout,
 		WriteTimeout:          opts.WriteTimeout,
 		IdleTimeout:           opts.IdleTimeout,
 		BodyLimit:             opts.BodyLimit,
-		ErrorHandler:          apierror.FiberHandler(opts.Logger),
+		ErrorHandler:          opts.ErrorHandler,
 		DisableStartupMessage: true,
 		ProxyHeader:           opts.ProxyHeader,
 	})

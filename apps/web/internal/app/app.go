@@ -1,0 +1,40 @@
+// Package app wires the web app from its configuration; main and the
+// tests start it through here.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/todo-app/todo-app/apps/web/internal/config"
+	"github.com/todo-app/todo-app/apps/web/internal/ui"
+	"github.com/todo-app/todo-app/pkg/auth"
+	"github.com/todo-app/todo-app/pkg/client"
+	"github.com/todo-app/todo-app/pkg/httpserver"
+	"github.com/todo-app/todo-app/pkg/websession"
+)
+
+// New builds the web server.
+func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
+	tokens, err := auth.NewTokens(cfg.AuthSecret, time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	backend := client.New(cfg.BackendURL, &http.Client{Timeout: 10 * time.Second})
+	h, err := ui.NewHandler(backend, websession.New(tokens, cfg.AuthSecret), cfg.ChatbotURL, log, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	srv := httpserver.New(httpserver.Options{
+		Name:          "web",
+		ShutdownGrace: cfg.ShutdownGrace,
+		Logger:        log,
+		ErrorHandler:  h.ErrorHandler,
+		// Ready when the backend is: without it no page can render.
+		ReadyCheck: func(ctx context.Context) error { return backend.Ready(ctx) },
+	})
+	h.Register(srv.App)
+	return srv, nil
+}

@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/websession"
+)
+
+type calendarDay struct {
+	Date    time.Time
+	ISO     string
+	InMonth bool
+	Today   bool
+	Tasks   []api.Task
+}
+
+type calendarView struct {
+	Month      time.Time
+	Prev, Next string
+	Weeks      [][]calendarDay
+}
+
+func (h *Handler) calendar(c *fiber.Ctx) error {
+	loc := websession.Location(c)
+	now := h.now().In(loc)
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc)
+	if m := c.Query("month"); m != "" {
+		if t, err := time.ParseInLocation("2006-01", m, loc); err == nil {
+			month = t
+		}
+	}
+	// The grid runs Monday to Sunday, covering the whole month.
+	start := month.AddDate(0, 0, -((int(month.Weekday()) + 6) % 7))
+	end := month.AddDate(0, 1, 0)
+	gridEnd := end.AddDate(0, 0, (7-(int(end.Weekday())+6)%7)%7)
+
+	byDay := map[string][]api.Task{}
+	be := h.asUser(c)
+	last := gridEnd.Add(-time.Second)
+	for offset := 0; ; offset += 100 {
+		res, err := be.ListTasks(c.UserContext(), api.TaskQuery{DueFrom: &start, DueTo: &last, Sort: "due", Limit: 100, Offset: offset})
+		if err != nil {
+			return err
+		}
+		for _, t := range res.Tasks {
+			k := t.DueAt.In(loc).Format(time.DateOnly)
+			byDay[k] = append(byDay[k], t)
+		}
+		if res.NextOffset == nil {
+			break
+		}
+	}
+	v := calendarView{Month: month, Prev: month.AddDate(0, -1, 0).Format("2006-01"), Next: month.AddDate(0, 1, 0).Format("2006-01")}
+	today := now.Format(time.DateOnly)
+	for d := start; d.Before(gridEnd); d = d.AddDate(0, 0, 7) {
+		week := make([]calendarDay, 7)
+		for i := range week {
+			day := d.AddDate(0, 0, i)
+			iso := day.Format(time.DateOnly)
+			week[i] = calendarDay{Date: day, ISO: iso, InMonth: day.Month() == month.Month(), Today: iso == today, Tasks: byDay[iso]}
+		}
+		v.Weeks = append(v.Weeks, week)
+	}
+	return h.render(c, fiber.StatusOK, "calendar", h.page(c, "Calendar", "calendar", v))
+}

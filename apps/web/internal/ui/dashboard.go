@@ -1,0 +1,53 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/websession"
+)
+
+type dashboardData struct {
+	Open, DueToday, Overdue, DoneThisWeek int
+	OverdueTasks, Upcoming                []api.Task
+}
+
+func (h *Handler) dashboard(c *fiber.Ctx) error {
+	ctx, be := c.UserContext(), h.asUser(c)
+	loc := websession.Location(c)
+	now := h.now().In(loc)
+	startOfDay := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	endOfDay := startOfDay.AddDate(0, 0, 1).Add(-time.Second)
+	// Weeks start on Monday.
+	startOfWeek := startOfDay.AddDate(0, 0, -((int(now.Weekday()) + 6) % 7))
+
+	var d dashboardData
+	queries := []struct {
+		q     api.TaskQuery
+		count *int
+		tasks *[]api.Task
+	}{
+		{api.TaskQuery{Status: "pending", Limit: 1}, &d.Open, nil},
+		{api.TaskQuery{Status: "pending", DueFrom: &startOfDay, DueTo: &endOfDay, Limit: 1}, &d.DueToday, nil},
+		{api.TaskQuery{Overdue: true, Sort: "due", Limit: 5}, &d.Overdue, &d.OverdueTasks},
+		{api.TaskQuery{Status: "completed", CompletedFrom: &startOfWeek, Limit: 1}, &d.DoneThisWeek, nil},
+		{api.TaskQuery{Status: "pending", DueFrom: ptrTime(h.now()), Sort: "due", Limit: 7}, nil, &d.Upcoming},
+	}
+	for _, q := range queries {
+		res, err := be.ListTasks(ctx, q.q)
+		if err != nil {
+			return err
+		}
+		if q.count != nil {
+			*q.count = res.Total
+		}
+		if q.tasks != nil {
+			*q.tasks = res.Tasks
+		}
+	}
+	return h.render(c, fiber.StatusOK, "dashboard", h.page(c, "Dashboard", "dashboard", d))
+}
+
+func ptrTime(t time.Time) *time.Time { return &t }

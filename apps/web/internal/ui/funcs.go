@@ -1,0 +1,119 @@
+package ui
+
+import (
+	"fmt"
+	"html/template"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/todo-app/todo-app/pkg/api"
+)
+
+// endOfDay marks a due time given as a date only ("any time that day").
+const endOfDayHMS = "23:59:59"
+
+func funcs() template.FuncMap {
+	return template.FuncMap{
+		"due":      formatDue,
+		"relative": relativeDue,
+		"overdue":  isOverdue,
+		"dueToday": isDueToday,
+		"dateVal": func(t *time.Time, loc *time.Location) string {
+			if t == nil {
+				return ""
+			}
+			return t.In(loc).Format(time.DateOnly)
+		},
+		"timeVal": func(t *time.Time, loc *time.Location) string {
+			if t == nil || t.In(loc).Format(time.TimeOnly) == endOfDayHMS {
+				return ""
+			}
+			return t.In(loc).Format("15:04")
+		},
+		"join":  strings.Join,
+		"title": func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
+		"query": func(pairs ...any) template.URL {
+			v := url.Values{}
+			for i := 0; i+1 < len(pairs); i += 2 {
+				if s := fmt.Sprint(pairs[i+1]); s != "" && s != "0" && s != "false" {
+					v.Set(fmt.Sprint(pairs[i]), s)
+				}
+			}
+			return template.URL(v.Encode())
+		},
+		"add":         func(a, b int) int { return a + b },
+		"row":         func(t api.Task, p page, next string) taskRow { return taskRow{T: t, P: p, Next: next} },
+		"list":        func(s ...string) []string { return s },
+		"priorities":  api.Priorities,
+		"recurrences": api.Recurrences,
+		"eq":          func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+		"has": func(list []string, s string) bool {
+			for _, x := range list {
+				if strings.EqualFold(x, s) {
+					return true
+				}
+			}
+			return false
+		},
+	}
+}
+
+// taskRow is what the "taskrow" template renders.
+type taskRow struct {
+	T    api.Task
+	P    page
+	Next string
+}
+
+// formatDue shows a due time in the viewer's zone, without the clock for
+// date-only tasks: "Fri 27 Nov 2026, 17:00" or "Fri 27 Nov 2026".
+func formatDue(t *time.Time, loc *time.Location) string {
+	if t == nil {
+		return ""
+	}
+	l := t.In(loc)
+	if l.Format(time.TimeOnly) == endOfDayHMS {
+		return l.Format("Mon 2 Jan 2006")
+	}
+	return l.Format("Mon 2 Jan 2006, 15:04")
+}
+
+// relativeDue is a short human hint: "today", "tomorrow", "in 3 days",
+// "2 days overdue".
+func relativeDue(t *time.Time, now time.Time, loc *time.Location) string {
+	if t == nil {
+		return ""
+	}
+	days := dayDiff(now.In(loc), t.In(loc))
+	switch {
+	case days == 0:
+		if t.Before(now) {
+			return "overdue"
+		}
+		return "today"
+	case days == 1:
+		return "tomorrow"
+	case days == -1:
+		return "1 day overdue"
+	case days < 0:
+		return fmt.Sprintf("%d days overdue", -days)
+	case days < 14:
+		return fmt.Sprintf("in %d days", days)
+	}
+	return ""
+}
+
+func dayDiff(a, b time.Time) int {
+	ad := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
+	bd := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
+	return int(bd.Sub(ad).Hours() / 24)
+}
+
+func isOverdue(t api.Task, now time.Time) bool {
+	return !t.Completed && t.DueAt != nil && t.DueAt.Before(now)
+}
+
+func isDueToday(t api.Task, now time.Time, loc *time.Location) bool {
+	return t.DueAt != nil && dayDiff(now.In(loc), t.DueAt.In(loc)) == 0
+}

@@ -1,0 +1,34 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+
+	"github.com/todo-app/todo-app/pkg/websession"
+)
+
+// Register mounts every page on app.
+func (h *Handler) Register(app *fiber.App) {
+	app.Use("/static", filesystem.New(filesystem.Config{Root: httpFS(), MaxAge: int((24 * time.Hour).Seconds())}))
+	app.Use(websession.SecurityHeaders, h.sess.Load, h.sess.CSRF)
+
+	app.Get("/signin", h.signInPage)
+	app.Post("/signin", h.signIn)
+	app.Get("/signup", h.signUpPage)
+	app.Post("/signup", h.signUp)
+	app.Post("/signout", h.signOut)
+
+	app.Get("/", h.sess.Require, h.dashboard)
+	app.Get("/tasks", h.sess.Require, h.listTasks)
+	app.Get("/tasks/new", h.sess.Require, h.newTask)
+	app.Post("/tasks", h.sess.Require, h.createTask)
+	app.Get("/tasks/:id/edit", h.sess.Require, h.editTask)
+	app.Post("/tasks/:id", h.sess.Require, h.updateTask)
+	app.Post("/tasks/:id/toggle", h.sess.Require, h.toggleTask)
+	app.Get("/tasks/:id/delete", h.sess.Require, h.confirmDelete)
+	app.Post("/tasks/:id/delete", h.sess.Require, h.deleteTask)
+	app.Post("/undo", h.sess.Require, h.undoDelete)
+	app.Get("/calendar", h.sess.Require, h.calendar)
+}

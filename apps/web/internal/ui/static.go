@@ -1,0 +1,5 @@
+package ui
+
+import "net/http"
+
+func httpFS() http.FileSystem { return http.FS(Static()) }

@@ -1,0 +1,57 @@
+// Package webtest starts the web app in-process against a real backend
+// process and PostgreSQL, for the handler and browser tests.
+package webtest
+
+import (
+	"context"
+	"io"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/todo-app/todo-app/apps/web/internal/app"
+	"github.com/todo-app/todo-app/apps/web/internal/config"
+	"github.com/todo-app/todo-app/pkg/httpserver"
+	"github.com/todo-app/todo-app/pkg/pgtest"
+	"github.com/todo-app/todo-app/pkg/stacktest"
+)
+
+// Stack is a running backend and web app.
+type Stack struct {
+	Backend *stacktest.Process
+	WebURL  string
+}
+
+// Start runs a backend process on a fresh database and the web app
+// in-process, both until the test ends.
+func Start(t testing.TB, pg *pgtest.Server, b *stacktest.Builder) *Stack {
+	t.Helper()
+	be := stacktest.StartBackend(t, b, pg, nil)
+	return &Stack{Backend: be, WebURL: StartWeb(t, be.URL)}
+}
+
+// StartWeb runs the web app against backendURL and returns its URL.
+func StartWeb(t testing.TB, backendURL string) string {
+	t.Helper()
+	srv, err := app.New(config.Config{
+		BackendURL: backendURL, AuthSecret: stacktest.Secret, ChatbotURL: "http://localhost:3001",
+		ShutdownGrace: 5 * time.Second, LogLevel: "error",
+	}, httpserver.NewLogger(io.Discard, "error", "web"))
+	if err != nil {
+		t.Fatalf("building web app: %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("web app stopped with error: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String()
+}
