@@ -8,12 +8,13 @@ GO      ?= go
 # npm projects whose packages the tests run (the MCP Inspector).
 NPM_DIRS := apps/backend/internal/mcpapi/testdata/inspector
 
-.PHONY: help dev test deps vet fmt-check build clean
+.PHONY: help dev test deps vet fmt-check build screenshots clean
 
 help:
 	@echo "make dev     run PostgreSQL and every app locally (Ctrl-C stops)"
 	@echo "make test    npm test tools, vet, format check and every test of every module"
 	@echo "make build   build the app binaries into bin/"
+	@echo "make screenshots  refresh docs/screenshots from the browser tests"
 
 dev:
 	@$(GO) build -o .dev/bin/dev ./pkg/cmd/dev
@@ -38,6 +39,13 @@ fmt-check:
 
 build:
 	for a in backend web; do CGO_ENABLED=0 $(GO) build -o bin/$$a ./apps/$$a || exit 1; done
+
+# The browser tests save screenshots in test-output/screenshots; this
+# refreshes the ones the README shows.
+screenshots:
+	$(GO) test -count=1 -run 'TestScreenshots' ./apps/web/internal/ui/
+	mkdir -p docs/screenshots
+	cp test-output/screenshots/*.png docs/screenshots/
 
 clean:
 	rm -rf bin .dev/bin test-output

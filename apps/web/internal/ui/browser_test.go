@@ -1,0 +1,318 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/apps/web/internal/webtest"
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/client"
+	"github.com/todo-app/todo-app/pkg/stacktest"
+)
+
+// chromium finds Debian's Chromium; browser tests fail loudly without it.
+func chromium(t *testing.T) string {
+	for _, p := range []string{os.Getenv("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p == "" {
+			continue
+		}
+		if _, err := exec.LookPath(p); err == nil {
+			return p
+		}
+	}
+	t.Fatal("Chromium not found: install it (Debian: apt-get install chromium) or set CHROMIUM")
+	return ""
+}
+
+// newBrowser starts a headless Chromium with a fresh profile.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	// Not t.TempDir: Chromium may still be flushing its profile when the
+	// test's own cleanup runs, which would fail the test.
+	profile, err := os.MkdirTemp("", "chromium-profile-")
+	require.NoError(t, err)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() {
+		_ = chromedp.Cancel(ctx)
+		cancelTimeout()
+		cancel()
+		cancelAlloc()
+		_ = os.RemoveAll(profile)
+	})
+	require.NoError(t, chromedp.Run(ctx), "starting Chromium")
+	return ctx
+}
+
+// a11y checks the basics on the current page: one h1, a label for every
+// visible form control, alt text on every image.
+const a11yScript = `(() => {
+  const problems = [];
+  const h1 = document.querySelectorAll("h1").length;
+  if (h1 !== 1) problems.push("page has " + h1 + " h1 elements");
+  for (const el of document.querySelectorAll("input, select, textarea")) {
+    if (el.type === "hidden") continue;
+    const labelled = (el.id && document.querySelector('label[for="' + el.id + '"]')) || el.closest("label") ||
+      el.getAttribute("aria-label") || el.getAttribute("aria-labelledby");
+    if (!labelled) problems.push("unlabelled " + el.tagName.toLowerCase() + " " + (el.name || el.id));
+  }
+  for (const img of document.querySelectorAll("img")) {
+    if (!img.hasAttribute("alt")) problems.push("image without alt: " + img.src);
+  }
+  return problems;
+})()`
+
+func checkA11y(t *testing.T, ctx context.Context, where string) {
+	t.Helper()
+	var problems []string
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(a11yScript, &problems)))
+	assert.Empty(t, problems, "accessibility on %s", where)
+}
+
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	root, err := stacktest.RepoRoot()
+	require.NoError(t, err)
+	dir := filepath.Join(root, "test-output", "screenshots")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	var png []byte
+	require.NoError(t, chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)))
+	require.Greater(t, len(png), 1000)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
+}
+
+func bodyText(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	var s string
+	require.NoError(t, chromedp.Run(ctx, chromedp.Text("body", &s, chromedp.ByQuery)))
+	return s
+}
+
+func TestBrowserJourney(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	ctx := newBrowser(t)
+	u := func(p string) string { return s.WebURL + p }
+	due := time.Now().AddDate(0, 0, 3)
+	dueDate := due.Format(time.DateOnly)
+
+	// Sign up.
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(u("/signup")),
+		chromedp.WaitVisible("#email", chromedp.ByQuery),
+	))
+	checkA11y(t, ctx, "sign up")
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.SendKeys("#name", "Robin", chromedp.ByQuery),
+		chromedp.SendKeys("#email", "robin@example.com", chromedp.ByQuery),
+		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
+		chromedp.Submit("#password", chromedp.ByQuery),
+		chromedp.WaitVisible(".stats", chromedp.ByQuery),
+	))
+	assert.Contains(t, bodyText(t, ctx), "Welcome, Robin!")
+	checkA11y(t, ctx, "dashboard")
+
+	// Create a task with a due date, priority and tags.
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(u("/tasks/new")),
+		chromedp.WaitVisible("#title", chromedp.ByQuery),
+	))
+	checkA11y(t, ctx, "new task")
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.SendKeys("#title", "Book dentist appointment", chromedp.ByQuery),
+		chromedp.SendKeys("#description", "Call before noon", chromedp.ByQuery),
+		chromedp.SetValue("#due_date", dueDate, chromedp.ByQuery),
+		chromedp.SetValue("#due_time", "10:30", chromedp.ByQuery),
+		chromedp.SetValue("#priority", "high", chromedp.ByQuery),
+		chromedp.SendKeys("#tags", "health, errands", chromedp.ByQuery),
+		chromedp.Click(`.task-form button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(".tasks", chromedp.ByQuery),
+	))
+	text := bodyText(t, ctx)
+	assert.Contains(t, text, "Added “Book dentist appointment”.")
+	assert.Contains(t, text, "#health")
+	checkA11y(t, ctx, "task list")
+
+	// Find it by search and by tag filter.
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.SendKeys("#q", "dentist", chromedp.ByQuery),
+		chromedp.Submit("#q", chromedp.ByQuery),
+		chromedp.WaitVisible(`#q[value="dentist"]`, chromedp.ByQuery), // the new page, not the typed-in old one
+		chromedp.WaitVisible(".tasks", chromedp.ByQuery),
+	))
+	var loc string
+	require.NoError(t, chromedp.Run(ctx, chromedp.Location(&loc)))
+	assert.Contains(t, loc, "q=dentist", "filters live in the URL")
+	assert.Contains(t, bodyText(t, ctx), "Book dentist appointment")
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(u("/tasks")),
+		chromedp.WaitVisible("#tag", chromedp.ByQuery),
+		chromedp.SetValue("#tag", "errands", chromedp.ByQuery),
+		chromedp.Click(`.filters button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitReady(`#tag option[selected][value="errands"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(".count", chromedp.ByQuery),
+		chromedp.Location(&loc),
+	))
+	assert.Contains(t, loc, "tag=errands")
+	assert.Contains(t, bodyText(t, ctx), "Book dentist appointment")
+
+	// On the calendar, on the right day.
+	var cell string
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(u("/calendar?month="+due.Format("2006-01"))),
+		chromedp.WaitVisible(".calendar", chromedp.ByQuery),
+		chromedp.Text(fmt.Sprintf(`td[data-date="%s"]`, dueDate), &cell, chromedp.ByQuery),
+	))
+	assert.Contains(t, cell, "Book dentist appointment")
+	checkA11y(t, ctx, "calendar")
+
+	// Complete it in place (the page script), then check it stuck.
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(u("/tasks")),
+		chromedp.Click(".task .check", chromedp.ByQuery),
+		chromedp.WaitVisible(".task.done", chromedp.ByQuery),
+		chromedp.Navigate(u("/tasks?status=completed")),
+		chromedp.WaitVisible(".task.done", chromedp.ByQuery),
+	))
+	assert.Contains(t, bodyText(t, ctx), "Book dentist appointment")
+
+	// Edit it.
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Click(".task .title", chromedp.ByQuery),
+		chromedp.WaitVisible("#title", chromedp.ByQuery),
+		chromedp.SetValue("#title", "Book dentist for Thursday", chromedp.ByQuery),
+		chromedp.Click(`.task-form button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(".flash", chromedp.ByQuery),
+	))
+	assert.Contains(t, bodyText(t, ctx), "Saved “Book dentist for Thursday”.")
+
+	// Delete it, with confirmation.
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(u("/tasks")),
+		chromedp.Click(".task .del", chromedp.ByQuery),
+		chromedp.WaitVisible("button.danger", chromedp.ByQuery),
+	))
+	checkA11y(t, ctx, "delete confirmation")
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Click("button.danger", chromedp.ByQuery),
+		chromedp.WaitVisible(".flash", chromedp.ByQuery),
+	))
+	text = bodyText(t, ctx)
+	assert.Contains(t, text, "Deleted “Book dentist for Thursday”.")
+	assert.Contains(t, text, "No tasks match.")
+
+	// Sign out: the dashboard is gone; sign in again.
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Click(".signout button", chromedp.ByQuery),
+		chromedp.WaitVisible("#password", chromedp.ByQuery),
+		chromedp.Navigate(u("/")),
+		chromedp.WaitVisible("#password", chromedp.ByQuery),
+		chromedp.Location(&loc),
+	))
+	assert.Contains(t, loc, "/signin")
+	checkA11y(t, ctx, "sign in")
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.SendKeys("#email", "robin@example.com", chromedp.ByQuery),
+		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
+		chromedp.Submit("#password", chromedp.ByQuery),
+		chromedp.WaitVisible(".stats", chromedp.ByQuery),
+	))
+	assert.Contains(t, bodyText(t, ctx), "Dashboard")
+}
+
+// TestScreenshots fills an account with realistic tasks and saves the
+// dashboard, list and calendar in light and dark under
+// test-output/screenshots (`make screenshots` copies them to docs/).
+func TestScreenshots(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	c := apiClientSignUp(t, s.Backend.URL, "sam@example.com", "Sam")
+	now := time.Now()
+	at := func(days int, hour int) *string {
+		d := time.Date(now.Year(), now.Month(), now.Day(), hour, 0, 0, 0, time.UTC).AddDate(0, 0, days).Format(time.RFC3339)
+		return &d
+	}
+	seed := []api.TaskInput{
+		{Title: "Renew passport", DueAt: at(-2, 12), Priority: "high", Tags: []string{"admin"}},
+		{Title: "Team sync", DueAt: at(0, 15), Priority: "medium", Tags: []string{"work"}, Recurrence: "weekly"},
+		{Title: "Buy groceries", DueAt: at(1, 18), Priority: "medium", Tags: []string{"home", "errands"}},
+		{Title: "Call mom", DueAt: at(2, 19), Priority: "low", Tags: []string{"family"}},
+		{Title: "Quarterly report", Description: "Numbers from finance", DueAt: at(5, 17), Priority: "high", Tags: []string{"work"}},
+		{Title: "Dentist", DueAt: at(9, 10), Priority: "medium", Tags: []string{"health"}},
+		{Title: "Plan weekend trip", Priority: "low", Tags: []string{"family"}},
+	}
+	ctx := context.Background()
+	for _, in := range seed {
+		_, err := c.CreateTask(ctx, in)
+		require.NoError(t, err)
+	}
+	done, err := c.CreateTask(ctx, api.TaskInput{Title: "Pay electricity bill", DueAt: at(-1, 9), Tags: []string{"home"}})
+	require.NoError(t, err)
+	_, err = c.CompleteTask(ctx, done.ID, nil)
+	require.NoError(t, err)
+
+	b := newBrowser(t)
+	require.NoError(t, chromedp.Run(b,
+		chromedp.Navigate(s.WebURL+"/signin"),
+		chromedp.WaitVisible("#email", chromedp.ByQuery),
+		chromedp.SendKeys("#email", "sam@example.com", chromedp.ByQuery),
+		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
+		chromedp.Submit("#password", chromedp.ByQuery),
+		chromedp.WaitVisible(".stats", chromedp.ByQuery),
+	))
+	for _, scheme := range []string{"light", "dark"} {
+		require.NoError(t, chromedp.Run(b, emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}})))
+		for _, pg := range []struct{ name, path, wait string }{
+			{"dashboard", "/", ".stats"}, {"tasks", "/tasks?sort=due", ".tasks"}, {"calendar", "/calendar", ".calendar"},
+		} {
+			require.NoError(t, chromedp.Run(b, chromedp.Navigate(s.WebURL+pg.path), chromedp.WaitVisible(pg.wait, chromedp.ByQuery)))
+			var bg string
+			require.NoError(t, chromedp.Run(b, chromedp.Evaluate(`getComputedStyle(document.body).backgroundColor`, &bg)))
+			if scheme == "dark" {
+				assert.Equal(t, "rgb(17, 17, 27)", bg, "dark theme follows the system setting")
+			} else {
+				assert.Equal(t, "rgb(247, 247, 251)", bg)
+			}
+			screenshot(t, b, pg.name+"-"+scheme)
+		}
+	}
+	// A phone-sized view of the list.
+	require.NoError(t, chromedp.Run(b, emulation.SetDeviceMetricsOverride(390, 844, 2, true),
+		chromedp.Navigate(s.WebURL+"/tasks?sort=due"), chromedp.WaitVisible(".tasks", chromedp.ByQuery)))
+	var overflow bool
+	require.NoError(t, chromedp.Run(b, chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow)))
+	assert.False(t, overflow, "no horizontal scrolling on a phone")
+	screenshot(t, b, "tasks-phone")
+	assert.True(t, strings.HasPrefix(s.WebURL, "http://127.0.0.1"))
+}
+
+func apiClientSignUp(t *testing.T, backendURL, email, name string) *client.Client {
+	c := client.New(backendURL, nil)
+	res, err := c.SignUp(context.Background(), api.SignUpRequest{Email: email, Password: "correct horse", Name: name})
+	require.NoError(t, err)
+	return c.WithAuth(res)
+}
