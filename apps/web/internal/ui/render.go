@@ -108,7 +108,7 @@ func (h *Handler) render(c *fiber.Ctx, status int, name string, p page) error {
 
 const (
 	flashCookie = "todo_flash"
-	nameCookie  = "todo_name"
+	nameCookie  = websession.NameCookie
 )
 
 func setFlash(c *fiber.Ctx, msg string) {
@@ -174,16 +174,7 @@ func classify(err error) *apierror.Error {
 }
 
 // fieldErrors extracts per-field messages from a backend validation error.
-func fieldErrors(err error) (map[string]string, bool) {
-	e, ok := apierror.As(err)
-	if !ok || e.Status != http.StatusUnprocessableEntity && e.Status != http.StatusConflict && e.Status != http.StatusUnauthorized {
-		return nil, false
-	}
-	if len(e.Fields) > 0 {
-		return e.Fields, true
-	}
-	return map[string]string{"_": e.Message}, true
-}
+func fieldErrors(err error) (map[string]string, bool) { return websession.FormErrors(err) }
 
 // asUser is the backend client acting as the signed-in user.
 func (h *Handler) asUser(c *fiber.Ctx) *client.Client {

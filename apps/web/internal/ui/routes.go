@@ -14,11 +14,16 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Use("/static", filesystem.New(filesystem.Config{Root: httpFS(), MaxAge: int((24 * time.Hour).Seconds())}))
 	app.Use(websession.SecurityHeaders, h.sess.Load, h.sess.CSRF)
 
-	app.Get("/signin", h.signInPage)
-	app.Post("/signin", h.signIn)
-	app.Get("/signup", h.signUpPage)
-	app.Post("/signup", h.signUp)
-	app.Post("/signout", h.signOut)
+	auth := &websession.AuthPages{
+		Backend: h.backend,
+		Session: h.sess,
+		Render: func(c *fiber.Ctx, status int, name string, f websession.AuthForm) error {
+			title := map[string]string{"signin": "Sign in", "signup": "Create your account"}[name]
+			return h.render(c, status, name, h.page(c, title, name, f))
+		},
+		Welcome: func(c *fiber.Ctx, name string) { setFlash(c, "Welcome, "+name+"! Add your first task below.") },
+	}
+	auth.Register(app)
 
 	app.Get("/", h.sess.Require, h.dashboard)
 	app.Get("/tasks", h.sess.Require, h.listTasks)

@@ -1,0 +1,128 @@
+package websession
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/client"
+)
+
+// NameCookie holds the signed-in person's display name (not trusted for
+// anything but showing it).
+const NameCookie = "todo_name"
+
+// AuthForm is what the sign-in and sign-up templates receive.
+type AuthForm struct {
+	Email  string
+	Name   string
+	Next   string
+	Errors map[string]string
+}
+
+// AuthPages are the sign-in, sign-up and sign-out handlers both frontends
+// share; each app renders them with its own templates.
+type AuthPages struct {
+	Backend *client.Client
+	Session *Manager
+	// Render shows the "signin" or "signup" page with the form.
+	Render func(c *fiber.Ctx, status int, page string, f AuthForm) error
+	// Welcome is the flash message after sign-up (optional).
+	Welcome func(c *fiber.Ctx, name string)
+}
+
+// Register mounts /signin, /signup and /signout on app.
+func (p *AuthPages) Register(app fiber.Router) {
+	app.Get("/signin", p.signInPage)
+	app.Post("/signin", p.signIn)
+	app.Get("/signup", p.signUpPage)
+	app.Post("/signup", p.signUp)
+	app.Post("/signout", p.signOut)
+}
+
+func (p *AuthPages) signInPage(c *fiber.Ctx) error {
+	if UserID(c) != "" {
+		return c.Redirect(SafeNext(c.Query("next")), fiber.StatusSeeOther)
+	}
+	return p.Render(c, fiber.StatusOK, "signin", AuthForm{Next: SafeNext(c.Query("next"))})
+}
+
+func (p *AuthPages) signUpPage(c *fiber.Ctx) error {
+	if UserID(c) != "" {
+		return c.Redirect("/", fiber.StatusSeeOther)
+	}
+	return p.Render(c, fiber.StatusOK, "signup", AuthForm{Next: SafeNext(c.Query("next"))})
+}
+
+func (p *AuthPages) signIn(c *fiber.Ctx) error {
+	f := AuthForm{Email: strings.TrimSpace(c.FormValue("email")), Next: SafeNext(c.FormValue("next"))}
+	res, err := p.Backend.SignIn(c.UserContext(), api.SignInRequest{Email: f.Email, Password: c.FormValue("password")})
+	if err != nil {
+		fields, ok := FormErrors(err)
+		if !ok {
+			return err
+		}
+		f.Errors = fields
+		status := fiber.StatusUnprocessableEntity
+		if _, generic := fields["_"]; generic {
+			status = fiber.StatusUnauthorized
+		}
+		return p.Render(c, status, "signin", f)
+	}
+	p.start(c, res)
+	return c.Redirect(f.Next, fiber.StatusSeeOther)
+}
+
+func (p *AuthPages) signUp(c *fiber.Ctx) error {
+	f := AuthForm{Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name")), Next: SafeNext(c.FormValue("next"))}
+	res, err := p.Backend.SignUp(c.UserContext(), api.SignUpRequest{Email: f.Email, Name: f.Name, Password: c.FormValue("password")})
+	if err != nil {
+		fields, ok := FormErrors(err)
+		if !ok {
+			return err
+		}
+		f.Errors = fields
+		return p.Render(c, fiber.StatusUnprocessableEntity, "signup", f)
+	}
+	p.start(c, res)
+	if p.Welcome != nil {
+		p.Welcome(c, res.User.Name)
+	}
+	return c.Redirect(f.Next, fiber.StatusSeeOther)
+}
+
+func (p *AuthPages) start(c *fiber.Ctx, res api.AuthResponse) {
+	p.Session.SetSession(c, res.Token, res.ExpiresAt)
+	c.Cookie(&fiber.Cookie{Name: NameCookie, Value: res.User.Name, Path: "/", Expires: res.ExpiresAt,
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: secure(c)})
+}
+
+func (p *AuthPages) signOut(c *fiber.Ctx) error {
+	p.Session.ClearSession(c)
+	c.Cookie(&fiber.Cookie{Name: NameCookie, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1, HTTPOnly: true})
+	return c.Redirect("/signin", fiber.StatusSeeOther)
+}
+
+// FormErrors extracts per-field messages from a backend error a person can
+// fix (validation, conflict, wrong credentials); "_" holds a message that
+// belongs to no field. Other errors are not form errors.
+func FormErrors(err error) (map[string]string, bool) {
+	var e *apierror.Error
+	if !errors.As(err, &e) {
+		return nil, false
+	}
+	switch e.Status {
+	case http.StatusUnprocessableEntity, http.StatusConflict, http.StatusUnauthorized:
+	default:
+		return nil, false
+	}
+	if len(e.Fields) > 0 {
+		return e.Fields, true
+	}
+	return map[string]string{"_": e.Message}, true
+}
