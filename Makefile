@@ -3,7 +3,7 @@
 
 # Every Go module of the workspace; `go test ./...` at the root of a
 # go.work does not descend into them, so they are named here.
-MODULES := ./pkg/... ./apps/backend/... ./apps/web/...
+MODULES := ./pkg/... ./apps/backend/... ./apps/web/... ./apps/chatbot/...
 GO      ?= go
 # npm projects whose packages the tests run (the MCP Inspector).
 NPM_DIRS := apps/backend/internal/mcpapi/testdata/inspector
@@ -38,7 +38,7 @@ fmt-check:
 	@out=$$(gofmt -l pkg apps infra 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 build:
-	for a in backend web; do CGO_ENABLED=0 $(GO) build -o bin/$$a ./apps/$$a || exit 1; done
+	for a in backend web chatbot; do CGO_ENABLED=0 $(GO) build -o bin/$$a ./apps/$$a || exit 1; done
 
 # The browser tests save screenshots in test-output/screenshots; this
 # refreshes the ones the README shows.

@@ -1,0 +1,55 @@
+// Package app wires the chatbot from its configuration; main and the tests
+// start it through here.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/todo-app/todo-app/apps/chatbot/internal/assistant"
+	"github.com/todo-app/todo-app/apps/chatbot/internal/chat"
+	"github.com/todo-app/todo-app/apps/chatbot/internal/config"
+	"github.com/todo-app/todo-app/apps/chatbot/internal/mcptools"
+	"github.com/todo-app/todo-app/pkg/auth"
+	"github.com/todo-app/todo-app/pkg/client"
+	"github.com/todo-app/todo-app/pkg/httpserver"
+	"github.com/todo-app/todo-app/pkg/websession"
+)
+
+// Engine picks the assistant: the language model when a key is set, the
+// built-in one otherwise.
+func Engine(cfg config.Config, log *slog.Logger) assistant.Engine {
+	if cfg.OpenAIKey == "" {
+		return &assistant.Builtin{WebURL: cfg.WebURL}
+	}
+	return assistant.NewModel(assistant.ModelOptions{APIKey: cfg.OpenAIKey, BaseURL: cfg.OpenAIBaseURL, Model: cfg.OpenAIModel,
+		WebURL: cfg.WebURL, Timeout: cfg.ModelTimeout, Log: log})
+}
+
+// New builds the chatbot server.
+func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
+	tokens, err := auth.NewTokens(cfg.AuthSecret, time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	backend := client.New(cfg.BackendURL, &http.Client{Timeout: 10 * time.Second})
+	engine := Engine(cfg, log)
+	h, err := chat.NewHandler(chat.Options{
+		Backend: backend, Tools: mcptools.NewDialer(cfg.BackendURL, 30*time.Second), Engine: engine,
+		Session: websession.New(tokens, cfg.AuthSecret), WebURL: cfg.WebURL, Log: log, Now: time.Now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	srv := httpserver.New(httpserver.Options{
+		Name: "chatbot", ShutdownGrace: cfg.ShutdownGrace, Logger: log, ErrorHandler: h.ErrorHandler,
+		// Streamed answers can take a while with a model.
+		WriteTimeout: 3 * time.Minute,
+		ReadyCheck:   func(ctx context.Context) error { return backend.Ready(ctx) },
+	})
+	h.Register(srv.App)
+	log.Info("assistant engine", slog.String("engine", engine.Name()))
+	return srv, nil
+}

@@ -1,0 +1,197 @@
+package assistant
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/shared"
+
+	"github.com/todo-app/todo-app/pkg/api"
+)
+
+// Model is the language-model engine: any OpenAI-compatible
+// chat-completions API, with the MCP tools offered as functions.
+type Model struct {
+	client   openai.Client
+	model    string
+	webURL   string
+	maxSteps int
+	timeout  time.Duration
+	log      *slog.Logger
+}
+
+// ModelOptions configure the model engine.
+type ModelOptions struct {
+	APIKey   string
+	BaseURL  string // empty: OpenAI's own
+	Model    string
+	WebURL   string
+	MaxSteps int           // tool-calling rounds per message
+	Timeout  time.Duration // per model request
+	Log      *slog.Logger
+}
+
+// NewModel returns the model engine.
+func NewModel(o ModelOptions) *Model {
+	opts := []option.RequestOption{option.WithAPIKey(o.APIKey), option.WithMaxRetries(1), option.WithRequestTimeout(o.Timeout)}
+	if o.BaseURL != "" {
+		opts = append(opts, option.WithBaseURL(o.BaseURL))
+	}
+	if o.MaxSteps <= 0 {
+		o.MaxSteps = 6
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	return &Model{client: openai.NewClient(opts...), model: o.Model, webURL: o.WebURL, maxSteps: o.MaxSteps, timeout: o.Timeout, log: o.Log}
+}
+
+// Name identifies the engine in stored messages.
+func (m *Model) Name() string { return "model:" + m.model }
+
+// Respond runs the tool-calling loop: the model proposes calls, they run
+// against MCP, results go back, until it answers in words or the step
+// budget runs out. Failures of the model become a friendly sentence.
+func (m *Model) Respond(ctx context.Context, t Turn, emit func(Event)) (Reply, error) {
+	tools, err := t.Tools.List(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	var fns []openai.ChatCompletionToolUnionParam
+	for _, tool := range tools {
+		var params shared.FunctionParameters
+		if b, err := json.Marshal(tool.InputSchema); err == nil {
+			_ = json.Unmarshal(b, &params)
+		}
+		// user_id is for clients of the original spec; the token decides.
+		if props, ok := params["properties"].(map[string]any); ok {
+			delete(props, "user_id")
+		}
+		fns = append(fns, openai.ChatCompletionFunctionTool(shared.FunctionDefinitionParam{
+			Name: tool.Name, Description: openai.String(tool.Description), Parameters: params,
+		}))
+	}
+	now := t.Now.In(t.Loc)
+	system := fmt.Sprintf("You are the assistant of a to-do app. You manage the user's tasks only through the tools. "+
+		"Now is %s (%s, time zone %s). Resolve relative dates (today, tomorrow, Friday, next week) in that zone and pass due times as RFC 3339 with the offset. "+
+		"Before completing, updating or deleting, find the task id with list_tasks; if several tasks match, ask which one. "+
+		"Answer in one to three short, friendly sentences.", now.Format(time.RFC3339), now.Format("Monday"), t.Loc.String())
+	msgs := []openai.ChatCompletionMessageParamUnion{openai.SystemMessage(system)}
+	for _, h := range t.History {
+		switch h.Role {
+		case api.RoleUser:
+			msgs = append(msgs, openai.UserMessage(h.Content))
+		case api.RoleAssistant:
+			if h.Content != "" {
+				msgs = append(msgs, openai.AssistantMessage(h.Content))
+			}
+		}
+	}
+	msgs = append(msgs, openai.UserMessage(t.Message))
+
+	var reply Reply
+	for step := 0; step < m.maxSteps; step++ {
+		res, err := m.client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{Model: shared.ChatModel(m.model), Messages: msgs, Tools: fns})
+		if err != nil {
+			return m.fallback(reply, emit, err), nil
+		}
+		if len(res.Choices) == 0 {
+			return m.fallback(reply, emit, errors.New("no choices")), nil
+		}
+		msg := res.Choices[0].Message
+		if len(msg.ToolCalls) == 0 {
+			text := strings.TrimSpace(msg.Content)
+			if text == "" {
+				text = "Done."
+			}
+			reply.Text = text
+			emit(Event{Type: "text", Text: text})
+			return reply, nil
+		}
+		msgs = append(msgs, msg.ToParam())
+		for _, call := range msg.ToolCalls {
+			out := m.runTool(ctx, t, call.Function.Name, call.Function.Arguments, &reply, emit)
+			msgs = append(msgs, openai.ToolMessage(out, call.ID))
+		}
+	}
+	return m.fallback(reply, emit, errors.New("step budget used up")), nil
+}
+
+// runTool executes one proposed call and returns what the model sees.
+func (m *Model) runTool(ctx context.Context, t Turn, name, rawArgs string, reply *Reply, emit func(Event)) string {
+	var args map[string]any
+	if err := json.Unmarshal([]byte(rawArgs), &args); err != nil {
+		return "error: the arguments were not valid JSON; call the tool again with a JSON object"
+	}
+	delete(args, "user_id")
+	res, err := t.Tools.Call(ctx, name, args)
+	if err != nil {
+		return "error: the tool could not be reached: " + err.Error()
+	}
+	if res.IsError {
+		return "error: " + res.Text
+	}
+	if c, ok := m.cardFromResult(name, res.Structured, t); ok {
+		reply.Cards = append(reply.Cards, c)
+		emit(Event{Type: "card", Card: &c})
+	}
+	if len(res.Structured) > 0 {
+		return string(res.Structured)
+	}
+	return res.Text
+}
+
+func (m *Model) cardFromResult(name string, structured json.RawMessage, t Turn) (Card, bool) {
+	var out struct {
+		Task      *task  `json:"task"`
+		DeletedID int64  `json:"deleted_id"`
+		Title     string `json:"title"`
+	}
+	if json.Unmarshal(structured, &out) != nil {
+		return Card{}, false
+	}
+	switch name {
+	case "add_task":
+		if out.Task != nil {
+			return cardFor(name, "Added", *out.Task, t.Now, t.Loc, m.webURL), true
+		}
+	case "complete_task":
+		if out.Task != nil {
+			verb := "Completed"
+			if !out.Task.Completed {
+				verb = "Reopened"
+			}
+			return cardFor(name, verb, *out.Task, t.Now, t.Loc, m.webURL), true
+		}
+	case "update_task":
+		if out.Task != nil {
+			return cardFor(name, "Updated", *out.Task, t.Now, t.Loc, m.webURL), true
+		}
+	case "delete_task":
+		return cardFor(name, "Deleted", task{ID: out.DeletedID, Title: out.Title}, t.Now, t.Loc, m.webURL), true
+	}
+	return Card{}, false
+}
+
+// fallback answers when the model fails part-way: say what was done.
+func (m *Model) fallback(reply Reply, emit func(Event), cause error) Reply {
+	text := "Sorry — the AI model isn't answering right now, so I couldn't finish that. Please try again in a moment."
+	if len(reply.Cards) > 0 {
+		var done []string
+		for _, c := range reply.Cards {
+			done = append(done, c.Action+" “"+c.Title+"”")
+		}
+		text = "I did this before the AI model stopped answering: " + strings.Join(done, "; ") + ". Ask again if anything is missing."
+	}
+	m.log.Warn("model engine gave up", slog.String("model", m.model), slog.String("error", cause.Error()))
+	reply.Text = text
+	emit(Event{Type: "text", Text: text})
+	return reply
+}

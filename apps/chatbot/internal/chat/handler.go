@@ -1,0 +1,276 @@
+// Package chat is the chatbot's web side: the chat page, the streamed
+// answers (server-sent events) and the conversation history, all kept in
+// the backend so any replica can answer the next message.
+package chat
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+
+	"github.com/todo-app/todo-app/apps/chatbot/internal/assistant"
+	"github.com/todo-app/todo-app/apps/chatbot/internal/mcptools"
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/client"
+	"github.com/todo-app/todo-app/pkg/websession"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// MaxMessage bounds one chat message.
+const MaxMessage = 4000
+
+// Handler serves the chat.
+type Handler struct {
+	backend *client.Client
+	tools   *mcptools.Dialer
+	engine  assistant.Engine
+	sess    *websession.Manager
+	pages   map[string]*template.Template
+	webURL  string
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+// Options are the handler's dependencies.
+type Options struct {
+	Backend *client.Client
+	Tools   *mcptools.Dialer
+	Engine  assistant.Engine
+	Session *websession.Manager
+	WebURL  string
+	Log     *slog.Logger
+	Now     func() time.Time
+}
+
+// NewHandler parses the templates once.
+func NewHandler(o Options) (*Handler, error) {
+	h := &Handler{backend: o.Backend, tools: o.Tools, engine: o.Engine, sess: o.Session, webURL: o.WebURL, log: o.Log, now: o.Now,
+		pages: map[string]*template.Template{}}
+	for _, name := range []string{"chat", "signin", "signup", "error"} {
+		t, err := template.New("layout.html").Funcs(template.FuncMap{
+			"when": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 Jan 15:04") },
+		}).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parsing template %s: %w", name, err)
+		}
+		h.pages[name] = t
+	}
+	return h, nil
+}
+
+// Register mounts the chat on app.
+func (h *Handler) Register(app *fiber.App) {
+	static, _ := fs.Sub(staticFiles, "static")
+	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 86400}))
+	app.Use(websession.SecurityHeaders, h.sess.Load, h.sess.CSRF)
+	auth := &websession.AuthPages{Backend: h.backend, Session: h.sess,
+		Render: func(c *fiber.Ctx, status int, name string, f websession.AuthForm) error {
+			title := map[string]string{"signin": "Sign in", "signup": "Create your account"}[name]
+			return h.render(c, status, name, h.page(c, title, f))
+		}}
+	auth.Register(app)
+	app.Get("/", h.sess.Require, h.chatPage)
+	app.Post("/chat", h.sess.Require, h.postMessage)
+	app.Post("/chat/stream", h.sess.Require, h.streamMessage)
+	app.Post("/conversations/:id/delete", h.sess.Require, h.deleteConversation)
+}
+
+type page struct {
+	Title    string
+	SignedIn bool
+	UserName string
+	CSRF     string
+	WebURL   string
+	Loc      *time.Location
+	Data     any
+}
+
+func (h *Handler) page(c *fiber.Ctx, title string, data any) page {
+	return page{Title: title, SignedIn: websession.UserID(c) != "", UserName: c.Cookies(websession.NameCookie),
+		CSRF: websession.CSRFToken(c), WebURL: h.webURL, Loc: websession.Location(c), Data: data}
+}
+
+func (h *Handler) render(c *fiber.Ctx, status int, name string, p page) error {
+	c.Status(status)
+	c.Type("html", "utf-8")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return h.pages[name].Execute(c.Response().BodyWriter(), p)
+}
+
+// shownMessage is a message as the page shows it.
+type shownMessage struct {
+	Role    string
+	Content string
+	Cards   []assistant.Card
+	At      time.Time
+}
+
+type chatView struct {
+	Conversations []api.Conversation
+	Current       *api.Conversation
+	Messages      []shownMessage
+	Engine        string
+}
+
+func (h *Handler) chatPage(c *fiber.Ctx) error {
+	be := h.asUser(c)
+	list, err := be.ListConversations(c.UserContext())
+	if err != nil {
+		return err
+	}
+	v := chatView{Conversations: list.Conversations, Engine: h.engine.Name()}
+	if raw := c.Query("c"); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return apierror.NotFound("conversation")
+		}
+		conv, err := be.GetConversation(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		v.Current = &conv.Conversation
+		for _, m := range conv.Messages {
+			st := assistant.DecodeStored(m.ToolCalls)
+			v.Messages = append(v.Messages, shownMessage{Role: m.Role, Content: m.Content, Cards: st.Cards, At: m.CreatedAt})
+		}
+	}
+	title := "Assistant"
+	if v.Current != nil && v.Current.Title != "" {
+		title = v.Current.Title
+	}
+	return h.render(c, fiber.StatusOK, "chat", h.page(c, title, v))
+}
+
+// message reads and checks the posted message and conversation id.
+func message(c *fiber.Ctx) (string, int64, error) {
+	text := strings.TrimSpace(c.FormValue("message"))
+	switch {
+	case text == "":
+		return "", 0, apierror.Field("message", "type a message first")
+	case utf8.RuneCountInString(text) > MaxMessage:
+		return "", 0, apierror.Field("message", fmt.Sprintf("must be at most %d characters", MaxMessage))
+	}
+	var id int64
+	if raw := c.FormValue("conversation"); raw != "" {
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || n < 1 {
+			return "", 0, apierror.Field("conversation", "is not a conversation id")
+		}
+		id = n
+	}
+	return text, id, nil
+}
+
+// postMessage is the no-JavaScript path: answer, then show the page.
+func (h *Handler) postMessage(c *fiber.Ctx) error {
+	text, id, err := message(c)
+	if err != nil {
+		return err
+	}
+	ex := h.exchange(c)
+	id, _, err = ex.run(c.UserContext(), id, text, func(assistant.Event) {})
+	if err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/?c=%d#end", id), fiber.StatusSeeOther)
+}
+
+// streamMessage answers as server-sent events: "conversation" first, then
+// "text" chunks and "card"s as they are produced, then "done" (or "error").
+func (h *Handler) streamMessage(c *fiber.Ctx) error {
+	text, id, err := message(c)
+	if err != nil {
+		return err
+	}
+	ex := h.exchange(c)
+	c.Set(fiber.HeaderContentType, "text/event-stream")
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set("X-Accel-Buffering", "no")
+	c.Context().SetBodyStreamWriter(func(w *bufioWriter) {
+		send := func(event string, v any) bool {
+			b, _ := json.Marshal(v)
+			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b)
+			return w.Flush() == nil
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		convID, reply, err := ex.run(ctx, id, text, func(e assistant.Event) {
+			if e.Type == "conversation" {
+				send("conversation", map[string]any{"id": e.Text})
+				return
+			}
+			if !send(e.Type, e) {
+				cancel() // the browser went away
+			}
+		})
+		if err != nil {
+			h.log.Error("chat failed", slog.String("error", err.Error()))
+			send("error", map[string]string{"message": friendly(err)})
+			return
+		}
+		send("done", map[string]any{"conversation": convID, "text": reply.Text})
+	})
+	return nil
+}
+
+func friendly(err error) string {
+	var e *apierror.Error
+	if errors.As(err, &e) && e.Status < 500 {
+		return e.Message
+	}
+	return "Something went wrong while answering. Your message was kept; please try again."
+}
+
+func (h *Handler) deleteConversation(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return apierror.NotFound("conversation")
+	}
+	if err := h.asUser(c).DeleteConversation(c.UserContext(), id); err != nil {
+		return err
+	}
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+func (h *Handler) asUser(c *fiber.Ctx) *client.Client {
+	return h.backend.WithSession(websession.Token(c), websession.UserID(c))
+}
+
+// ErrorHandler renders errors as pages (JSON for the page script) and
+// sends expired sessions to sign-in.
+func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
+	e := apierror.FromError(err)
+	if _, ok := apierror.As(err); !ok && strings.Contains(err.Error(), "calling backend") {
+		e = apierror.New(http.StatusServiceUnavailable, apierror.CodeUnavailable, "We can't reach the task service right now. Please try again in a moment.")
+	}
+	if e.Status == http.StatusUnauthorized && !websession.WantsJSON(c) {
+		h.sess.ClearSession(c)
+		return c.Redirect("/signin", fiber.StatusSeeOther)
+	}
+	if e.Status >= 500 {
+		h.log.Error("request failed", slog.String("path", c.Path()), slog.String("error", err.Error()))
+	}
+	if websession.WantsJSON(c) || c.Path() == "/chat/stream" {
+		return c.Status(e.Status).JSON(apierror.Envelope{Error: e})
+	}
+	return h.render(c, e.Status, "error", h.page(c, "Something went wrong", e))
+}

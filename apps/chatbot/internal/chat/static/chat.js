@@ -1,0 +1,101 @@
+// The chat works without this file (the form posts and the page reloads);
+// with it, answers stream in as they are produced.
+(function () {
+  "use strict";
+  try {
+    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (tz && document.cookie.indexOf("tz=" + encodeURIComponent(tz)) === -1) {
+      document.cookie = "tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; samesite=lax";
+    }
+  } catch (e) { /* keep UTC */ }
+
+  var form = document.getElementById("composer");
+  if (!form || !window.fetch || !window.TextDecoder) return;
+  var box = document.getElementById("message");
+  var messages = document.getElementById("messages");
+  var end = document.getElementById("end");
+  end.scrollIntoView();
+
+  box.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); form.requestSubmit(); }
+  });
+  box.addEventListener("input", function () { box.style.height = "auto"; box.style.height = Math.min(box.scrollHeight, 200) + "px"; });
+  document.querySelectorAll(".suggestions li").forEach(function (li) {
+    li.addEventListener("click", function () { box.value = li.textContent; box.focus(); });
+  });
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+  function card(c) {
+    var d = el("div", "tool-card" + (c.error ? " error-card" : ""));
+    d.appendChild(el("span", "action", c.action + ":"));
+    d.appendChild(document.createTextNode(" "));
+    if (c.url) { var a = el("a", null, c.title); a.href = c.url; d.appendChild(a); } else { d.appendChild(document.createTextNode(c.title)); }
+    if (c.detail) d.appendChild(el("span", "detail", " — " + c.detail));
+    return d;
+  }
+
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var text = box.value.trim();
+    if (!text) return;
+    var welcome = document.getElementById("welcome");
+    if (welcome) welcome.remove();
+    var mine = el("div", "msg user"); mine.appendChild(el("div", "bubble", text));
+    messages.insertBefore(mine, end);
+    var reply = el("div", "msg assistant");
+    var bubble = el("div", "bubble typing");
+    reply.appendChild(bubble);
+    messages.insertBefore(reply, end);
+    end.scrollIntoView();
+    var body = new URLSearchParams(new FormData(form));
+    box.value = ""; box.style.height = "auto";
+    var button = form.querySelector("button"); button.disabled = true;
+    var csrf = form.querySelector('input[name="_csrf"]').value;
+
+    fetch("/chat/stream", { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRF-Token": csrf } })
+      .then(function (res) {
+        if (res.status === 401 || res.redirected) { location.href = "/signin"; return; }
+        if (!res.ok) {
+          return res.json().then(function (j) { throw new Error(j.error && j.error.message || "Something went wrong."); });
+        }
+        var reader = res.body.getReader(), dec = new TextDecoder(), buf = "";
+        function handle(event, data) {
+          if (event === "conversation") {
+            form.querySelector('input[name="conversation"]').value = data.id;
+            history.replaceState(null, "", "/?c=" + data.id);
+          } else if (event === "text") {
+            bubble.classList.remove("typing"); bubble.textContent += data.text;
+          } else if (event === "card") {
+            reply.insertBefore(card(data.card), bubble);
+          } else if (event === "error") {
+            bubble.classList.remove("typing"); bubble.textContent = data.message;
+          }
+          end.scrollIntoView();
+        }
+        function pump() {
+          return reader.read().then(function (r) {
+            if (r.done) return;
+            buf += dec.decode(r.value, { stream: true });
+            var parts = buf.split("\n\n"); buf = parts.pop();
+            parts.forEach(function (chunk) {
+              var event = "message", data = "";
+              chunk.split("\n").forEach(function (line) {
+                if (line.indexOf("event: ") === 0) event = line.slice(7);
+                else if (line.indexOf("data: ") === 0) data += line.slice(6);
+              });
+              try { handle(event, JSON.parse(data)); } catch (e) { /* ignore a bad frame */ }
+            });
+            return pump();
+          });
+        }
+        return pump();
+      })
+      .catch(function (err) { bubble.classList.remove("typing"); bubble.textContent = err.message; })
+      .finally(function () { button.disabled = false; box.focus(); });
+  });
+})();

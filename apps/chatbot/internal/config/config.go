@@ -1,0 +1,41 @@
+// Package config is the chatbot's settings, read from the environment and
+// validated in one place at start-up.
+package config
+
+import (
+	"time"
+
+	"github.com/todo-app/todo-app/pkg/auth"
+	"github.com/todo-app/todo-app/pkg/config"
+)
+
+// Config is everything the chatbot needs.
+type Config struct {
+	Port          int
+	BackendURL    string
+	AuthSecret    string
+	WebURL        string // public URL of the web app, for links on cards
+	OpenAIKey     string // empty: the built-in assistant
+	OpenAIBaseURL string
+	OpenAIModel   string
+	ModelTimeout  time.Duration
+	ShutdownGrace time.Duration
+	LogLevel      string
+}
+
+// Load reads the configuration; the error names every bad variable.
+func Load(env *config.Env) (Config, error) {
+	c := Config{
+		Port:          env.Port("PORT", 3001),
+		BackendURL:    env.URL("BACKEND_URL", "http://localhost:8000"),
+		AuthSecret:    env.Secret("BETTER_AUTH_SECRET", auth.MinSecretBytes),
+		WebURL:        env.URL("WEB_URL", "http://localhost:3000"),
+		OpenAIKey:     env.String("OPENAI_API_KEY", ""),
+		OpenAIBaseURL: env.URL("OPENAI_BASE_URL", ""),
+		OpenAIModel:   env.String("OPENAI_MODEL", "gpt-4o-mini"),
+		ModelTimeout:  env.Duration("OPENAI_TIMEOUT", 30*time.Second),
+		ShutdownGrace: env.Duration("SHUTDOWN_GRACE", 20*time.Second),
+		LogLevel:      env.LogLevel("LOG_LEVEL", "info"),
+	}
+	return c, env.Err()
+}

@@ -1,0 +1,352 @@
+// Package intent is the built-in assistant's language: a deterministic
+// parser from a sentence to what the person wants done with their tasks.
+// It understands dates relative to a given "now" in the person's zone.
+package intent
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Kind is what the person wants.
+type Kind string
+
+// The kinds of intent.
+const (
+	Add      Kind = "add"
+	List     Kind = "list"
+	Complete Kind = "complete"
+	Reopen   Kind = "reopen"
+	Delete   Kind = "delete"
+	Update   Kind = "update"
+	Choose   Kind = "choose" // an answer to "which one?"
+	Help     Kind = "help"
+	Unknown  Kind = "unknown"
+)
+
+// Intent is a parsed request.
+type Intent struct {
+	Kind Kind
+
+	// Add: the new task. Update: the changes.
+	Title      string
+	When       *When
+	Priority   string
+	Tags       []string
+	Recurrence string
+	Interval   int
+	NewTitle   string
+
+	// Complete, Reopen, Delete, Update: which task — words or an id.
+	Target string
+	TaskID int64
+
+	// List filters.
+	Status  string // pending (default), completed, all
+	Overdue bool
+	From    *time.Time
+	To      *time.Time
+	Tag     string
+	Query   string
+
+	// Choose: the number the person answered.
+	Choice int
+}
+
+// MaxInput bounds the work on one message.
+const MaxInput = 2000
+
+// Parse reads one message. now and loc give "today" its meaning.
+func Parse(text string, now time.Time, loc *time.Location) Intent {
+	if len(text) > MaxInput {
+		text = text[:MaxInput]
+	}
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, "")
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	p := newPhrase(strings.TrimRight(text, " .!?"))
+	stripPoliteness(p)
+	low := p.low
+
+	if in, ok := parseChoice(low); ok {
+		return in
+	}
+	if low == "" || reHelp.MatchString(low) {
+		return Intent{Kind: Help}
+	}
+	if m := reRename.FindStringSubmatchIndex(low); m != nil {
+		return withTarget(Intent{Kind: Update, NewTitle: clean(p.orig[m[4]:m[5]])}, p.orig[m[2]:m[3]])
+	}
+	if m := rePriorityOf.FindStringSubmatchIndex(low); m != nil {
+		return withTarget(Intent{Kind: Update, Priority: priorityWord(low[m[4]:m[5]])}, p.orig[m[2]:m[3]])
+	}
+	if m := reMakePriority.FindStringSubmatchIndex(low); m != nil {
+		return withTarget(Intent{Kind: Update, Priority: priorityWord(low[m[4]:m[5]])}, p.orig[m[2]:m[3]])
+	}
+	if m := reMove.FindStringSubmatchIndex(low); m != nil {
+		target := p.orig[m[2]:m[3]]
+		rest := newPhrase(p.orig[m[4]:m[5]])
+		in := Intent{Kind: Update, When: extractWhen(rest, now, loc)}
+		if reNoDate.MatchString(rest.low) {
+			in.When = nil
+			in.Title = "clear-due"
+		}
+		if in.When == nil && in.Title == "" {
+			return Intent{Kind: Unknown}
+		}
+		return withTarget(in, target)
+	}
+	if m := reReopen.FindStringSubmatchIndex(low); m != nil {
+		return withTarget(Intent{Kind: Reopen}, p.orig[m[2]:m[3]])
+	}
+	for _, re := range reComplete {
+		if m := re.FindStringSubmatchIndex(low); m != nil {
+			// "finish taxes by Friday" is a new task with a deadline.
+			if extractWhen(newPhrase(p.orig[m[2]:m[3]]), now, loc) != nil {
+				break
+			}
+			return withTarget(Intent{Kind: Complete}, p.orig[m[2]:m[3]])
+		}
+	}
+	if m := reDelete.FindStringSubmatchIndex(low); m != nil {
+		return withTarget(Intent{Kind: Delete}, p.orig[m[2]:m[3]])
+	}
+	if reListStart.MatchString(low) && !reAddStart.MatchString(low) {
+		return parseList(p, now, loc)
+	}
+	return parseAdd(p, now, loc)
+}
+
+var (
+	rePolite  = regexp.MustCompile(`^(?:(?:please|pls|plz|hey|ok|okay|so|and|also|now|then|could you|can you|would you|will you|i want to|i'd like to|i would like to|let's|lets|go ahead and|assistant)[, ]+)+`)
+	reHelp    = regexp.MustCompile(`^(?:hi|hello|hey|hiya|yo|help|good (?:morning|afternoon|evening)|what can you do|what do you do|how does this work|how do i use this|commands|\?+|thanks?(?: you)?|thx)$`)
+	reChoice  = regexp.MustCompile(`^(?:(?:it's|its|it is|i mean|the|number|no\.?|option|task)\s*)?#?(\d{1,9})(?:\s*(?:please|one|pls))?$`)
+	reOrdinal = regexp.MustCompile(`^(?:the\s+)?(first|second|third|fourth|fifth|last)(?:\s+one)?$`)
+
+	reRename       = regexp.MustCompile(`^(?:rename|retitle|change the (?:title|name) of|change the name of)\s+(.+?)\s+(?:to|as|into)\s+(.+)$`)
+	rePriorityOf   = regexp.MustCompile(`^(?:set|change|make|update|put)\s+(?:the\s+)?priority\s+(?:of|for|on)\s+(.+?)\s+(?:to|as|at)\s+(low|medium|normal|high|urgent)$`)
+	reMakePriority = regexp.MustCompile(`^(?:make|set|mark|change|flag)\s+(.+?)\s+(?:as\s+|to\s+)?(?:a\s+)?(low|medium|normal|high|urgent)(?:[- ]priority)?$`)
+	reMove         = regexp.MustCompile(`^(?:move|reschedule|postpone|push|shift|delay|defer|change the due date of|set the due date of|change the date of)\s+(.+?)\s+(?:to|until|till|til|for|on|by|back to|out to)\s+(.+)$`)
+	reNoDate       = regexp.MustCompile(`^\s*(?:no date|no due date|someday|whenever|never|unscheduled)\s*$`)
+	reReopen       = regexp.MustCompile(`^(?:reopen|re-open|uncomplete|unmark|undo|restore)\s+(.+)$|^mark\s+(.+?)\s+(?:as\s+)?(?:not done|undone|incomplete|not complete|not finished|pending|open)$`)
+	reComplete     = []*regexp.Regexp{
+		regexp.MustCompile(`^(?:mark|set|tick|check)\s+(.+?)\s+(?:as\s+)?(?:done|complete|completed|finished|off)$`),
+		regexp.MustCompile(`^(?:complete|finish|finished|check off|tick off|cross off|close|done with|done)\s+(.+)$`),
+		regexp.MustCompile(`^i(?:'ve| have)?\s+(?:just\s+)?(?:finished|completed|did|done|handled|took care of|wrapped up)\s+(.+)$`),
+		regexp.MustCompile(`^i(?:'m| am)\s+(?:done|finished)\s+with\s+(.+)$`),
+		regexp.MustCompile(`^(.+?)\s+(?:is|are)\s+(?:now\s+)?(?:done|finished|complete|completed|taken care of)$`),
+	}
+	reDelete = regexp.MustCompile(`^(?:delete|remove|cancel|drop|erase|trash|scrap|forget about|forget|get rid of|throw away)\s+(.+)$`)
+
+	reListStart = regexp.MustCompile(`^(?:show|list|display|view|find|search|look for|what|what's|whats|which|any|anything|do i have|have i got|give me|get me|see|tell me|how many|my tasks|tasks|all tasks|all my|upcoming|overdue|agenda|what's on|todo list|to-do list)\b`)
+	reAddStart  = regexp.MustCompile(`^(?:add|create|new|remind|schedule|remember|don't forget|dont forget|todo:|to-do:|i need to|i have to|i must|i should|need to|make a task|make a note)\b`)
+
+	reAddPrefix = regexp.MustCompile(`^(?:(?:add|create|make|put|schedule|new|set up)\s+(?:a\s+|an\s+|the\s+|new\s+|another\s+)*(?:task|todo|to-do|reminder|item|note)s?\s*(?:to|for|that|called|named|:)?\s*|add\s+|create\s+|remind me\s+(?:to\s+|about\s+|that\s+)?|remind me\s*$|remember to\s+|don'?t forget to\s+|don'?t forget\s+|i need to\s+|i have to\s+|i must\s+|i should\s+|need to\s+|todo:\s*|to-do:\s*|new:\s*|task:\s*)`)
+	reTag       = regexp.MustCompile(`(?:^|\s)#([\p{L}\p{N}_-]{1,50})`)
+	rePriority  = regexp.MustCompile(`\b(?:(?:with|at|as|,)\s+)?(?:(high|low|medium|normal|top)[- ]priority|priority[: ]+(high|low|medium|normal)|(urgent|asap|important|critical)|!(high|low|medium))\b!?`)
+	reRecur     = regexp.MustCompile(`\b(?:(?:repeat(?:ing)?|recurring)\s+)?(?:every\s+(other\s+)?` + numRe + `?\s*(day|week|month|year|weekday|morning|evening|night)s?|every\s+(other\s+)?` + weekdayRe + `|(daily|weekly|monthly|yearly|annually|nightly|fortnightly|biweekly))\b`)
+)
+
+func stripPoliteness(p *phrase) {
+	if m := rePolite.FindStringIndex(p.low); m != nil {
+		p.orig, p.low = p.orig[m[1]:], p.low[m[1]:]
+	}
+}
+
+func parseChoice(low string) (Intent, bool) {
+	if m := reChoice.FindStringSubmatch(low); m != nil {
+		n, err := strconv.Atoi(m[1])
+		if err == nil {
+			return Intent{Kind: Choose, Choice: n}, true
+		}
+	}
+	if m := reOrdinal.FindStringSubmatch(low); m != nil {
+		return Intent{Kind: Choose, Choice: map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}[m[1]]}, true
+	}
+	return Intent{}, false
+}
+
+var reTaskID = regexp.MustCompile(`^(?:task\s*)?#?(\d{1,18})$`)
+
+// withTarget fills Target (or TaskID for "task 42" / "#42").
+func withTarget(in Intent, target string) Intent {
+	t := clean(target)
+	if m := reTaskID.FindStringSubmatch(strings.ToLower(t)); m != nil {
+		in.TaskID, _ = strconv.ParseInt(m[1], 10, 64)
+		return in
+	}
+	in.Target = stripArticles(t)
+	if in.Target == "" {
+		in.Kind = Unknown
+	}
+	return in
+}
+
+var reArticles = regexp.MustCompile(`(?i)^(?:the|my|a|an|that|this|our)\s+|\s+(?:task|todo|one|item)$|^(?:task|todo)\s+`)
+
+func stripArticles(s string) string {
+	for {
+		n := strings.TrimSpace(reArticles.ReplaceAllString(s, ""))
+		if n == s || n == "" {
+			return s
+		}
+		s = n
+	}
+}
+
+func priorityWord(w string) string {
+	switch w {
+	case "high", "urgent", "top", "asap", "important", "critical":
+		return "high"
+	case "low":
+		return "low"
+	}
+	return "medium"
+}
+
+func parseAdd(p *phrase, now time.Time, loc *time.Location) Intent {
+	in := Intent{Kind: Add}
+	explicit := reAddStart.MatchString(p.low)
+	extractRecurrence(p, &in, now, loc)
+	extractTags(p, &in)
+	extractPriority(p, &in)
+	if w := extractWhen(p, now, loc); w != nil && in.When == nil {
+		in.When = w
+	} else if w != nil && in.When != nil && w.HasTime && !in.When.HasTime {
+		in.When.HasTime, in.When.Hour, in.When.Minute = true, w.Hour, w.Minute
+	}
+	if m := reAddPrefix.FindStringIndex(strings.TrimLeft(p.low, " ,:")); m != nil {
+		off := len(p.low) - len(strings.TrimLeft(p.low, " ,:"))
+		p.cut(off+m[0], off+m[1])
+	}
+	in.Title = clean(p.orig)
+	if in.Title == "" {
+		return Intent{Kind: Unknown}
+	}
+	if !explicit && in.When == nil && in.Recurrence == "" && len(in.Tags) == 0 && in.Priority == "" {
+		// A bare phrase is only a task if it reads like one: short and
+		// starting with a verb-ish word, not a question.
+		if strings.HasSuffix(strings.TrimSpace(p.orig), "?") || len(strings.Fields(in.Title)) > 12 {
+			return Intent{Kind: Unknown}
+		}
+		return Intent{Kind: Unknown, Title: in.Title}
+	}
+	return in
+}
+
+func extractTags(p *phrase, in *Intent) {
+	for {
+		m := reTag.FindStringSubmatchIndex(p.orig)
+		if m == nil {
+			return
+		}
+		in.Tags = append(in.Tags, p.orig[m[2]:m[3]])
+		p.cut(m[0], m[1])
+	}
+}
+
+func extractPriority(p *phrase, in *Intent) {
+	m := rePriority.FindStringSubmatchIndex(p.low)
+	if m == nil {
+		return
+	}
+	for i := 2; i < len(m); i += 2 {
+		if m[i] >= 0 {
+			in.Priority = priorityWord(p.low[m[i]:m[i+1]])
+			break
+		}
+	}
+	p.cut(m[0], m[1])
+}
+
+func extractRecurrence(p *phrase, in *Intent, now time.Time, loc *time.Location) {
+	m := reRecur.FindStringSubmatchIndex(p.low)
+	if m == nil {
+		return
+	}
+	g := func(i int) string {
+		if m[2*i] < 0 {
+			return ""
+		}
+		return p.low[m[2*i]:m[2*i+1]]
+	}
+	in.Interval = 1
+	switch {
+	case g(3) != "": // every [other] [N] day/week/...
+		if g(1) != "" {
+			in.Interval = 2
+		} else if g(2) != "" {
+			in.Interval = parseNum(g(2))
+		}
+		switch g(3) {
+		case "day", "weekday", "morning", "evening", "night":
+			in.Recurrence = "daily"
+		case "week":
+			in.Recurrence = "weekly"
+		case "month":
+			in.Recurrence = "monthly"
+		case "year":
+			in.Recurrence = "yearly"
+		}
+		today := startOfDay(now, loc)
+		switch g(3) {
+		case "morning":
+			in.When = &When{Date: today, HasTime: true, Hour: 9}
+		case "evening", "night":
+			in.When = &When{Date: today, HasTime: true, Hour: 19}
+		}
+	case g(5) != "": // every [other] Monday
+		in.Recurrence = "weekly"
+		if g(4) != "" {
+			in.Interval = 2
+		}
+		in.When = &When{Date: nextWeekday(startOfDay(now, loc), weekdays[g(5)], "this")}
+	default:
+		switch g(6) {
+		case "daily", "nightly":
+			in.Recurrence = "daily"
+		case "weekly":
+			in.Recurrence = "weekly"
+		case "fortnightly", "biweekly":
+			in.Recurrence, in.Interval = "weekly", 2
+		case "monthly":
+			in.Recurrence = "monthly"
+		case "yearly", "annually":
+			in.Recurrence = "yearly"
+		}
+	}
+	p.cut(m[0], m[1])
+}
+
+func startOfDay(now time.Time, loc *time.Location) time.Time {
+	n := now.In(loc)
+	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)
+}
+
+var (
+	reEdgeJunk = regexp.MustCompile(`(?i)^(?:[\s,:;.\-–—]|\b(?:and|to|on|at|by|due|for|with|about|that|is|it|please|task|called|named)\b)+|(?:[\s,:;\-–—]|\b(?:and|on|at|by|due|for|with|from|to|it|please|priority|starting)\b)+$`)
+	reSpaces   = regexp.MustCompile(`\s+`)
+)
+
+// clean trims connector words and punctuation left at the edges once the
+// dates, tags and priority are taken out.
+func clean(s string) string {
+	s = reSpaces.ReplaceAllString(s, " ")
+	for {
+		n := strings.TrimSpace(reEdgeJunk.ReplaceAllStringFunc(s, func(string) string { return " " }))
+		n = strings.Trim(n, " \"'“”‘’")
+		if n == s {
+			break
+		}
+		s = n
+	}
+	if s != "" {
+		r, size := utf8.DecodeRuneInString(s)
+		s = strings.ToUpper(string(r)) + s[size:]
+	}
+	return s
+}

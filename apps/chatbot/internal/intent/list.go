@@ -1,0 +1,79 @@
+package intent
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+var (
+	reListDone    = regexp.MustCompile(`\b(?:completed|done|finished|closed|checked off)\b`)
+	reListAll     = regexp.MustCompile(`\b(?:all|everything|every task)\b`)
+	reListOverdue = regexp.MustCompile(`\b(?:overdue|late|past due|missed|behind)\b`)
+	reListTag     = regexp.MustCompile(`\b(?:tagged|tag|labell?ed|label|with the tag|in)\s+#?([\p{L}\p{N}_-]+)`)
+	reListPrio    = regexp.MustCompile(`\b(high|low|medium|normal|urgent|important)(?:[- ]priority)?\b`)
+	reListQuery   = regexp.MustCompile(`\b(?:about|containing|mentioning|matching|with the word|called|named|for|search for|find|look for)\s+["“]?(.+?)["”]?$`)
+	reListRange   = regexp.MustCompile(`\b(today|tonight|tomorrow|this week|next week|this month|next month|this weekend|the weekend)\b`)
+	reListNoise   = regexp.MustCompile(`\b(?:show|list|display|view|find|search|look for|what|what's|whats|which|any|anything|do|i|have|got|give|get|me|see|tell|how many|my|all|tasks?|to-?dos?|items?|things?|is|are|due|on|the|please|for|agenda|upcoming|there|left|open|pending|need|to|else)\b`)
+)
+
+// parseList reads a question about the task list into filters.
+func parseList(p *phrase, now time.Time, loc *time.Location) Intent {
+	in := Intent{Kind: List, Status: "pending"}
+	low := p.low
+	today := startOfDay(now, loc)
+	endOf := func(d time.Time) *time.Time { e := d.AddDate(0, 0, 1).Add(-time.Second); return &e }
+	at := func(d time.Time) *time.Time { return &d }
+
+	switch {
+	case reListDone.MatchString(low):
+		in.Status = "completed"
+	case reListAll.MatchString(low) && !reListRange.MatchString(low):
+		in.Status = "all"
+	}
+	if reListOverdue.MatchString(low) {
+		in.Overdue = true
+		in.Status = "pending"
+	}
+	if m := reListTag.FindStringSubmatch(low); m != nil && !reListRange.MatchString(m[0]) && m[1] != "the" {
+		in.Tag = m[1]
+	} else if m := reTag.FindStringSubmatch(p.orig); m != nil {
+		in.Tag = strings.ToLower(m[1])
+	}
+	if m := reListPrio.FindStringSubmatch(low); m != nil {
+		in.Priority = priorityWord(m[1])
+	}
+	if m := reListRange.FindStringSubmatch(low); m != nil {
+		switch m[1] {
+		case "today", "tonight":
+			in.From, in.To = at(today), endOf(today)
+		case "tomorrow":
+			t := today.AddDate(0, 0, 1)
+			in.From, in.To = at(t), endOf(t)
+		case "this week":
+			in.From, in.To = at(today), endOf(startOfWeek(today).AddDate(0, 0, 6))
+		case "next week":
+			mon := startOfWeek(today).AddDate(0, 0, 7)
+			in.From, in.To = at(mon), endOf(mon.AddDate(0, 0, 6))
+		case "this month":
+			in.From, in.To = at(today), endOf(time.Date(today.Year(), today.Month()+1, 0, 0, 0, 0, 0, loc))
+		case "next month":
+			first := time.Date(today.Year(), today.Month()+1, 1, 0, 0, 0, 0, loc)
+			in.From, in.To = at(first), endOf(first.AddDate(0, 1, -1))
+		case "this weekend", "the weekend":
+			sat := startOfWeek(today).AddDate(0, 0, 5)
+			in.From, in.To = at(sat), endOf(sat.AddDate(0, 0, 1))
+		}
+	} else if !in.Overdue {
+		if w := extractWhen(p, now, loc); w != nil {
+			in.From, in.To = at(w.Date), endOf(w.Date)
+		}
+	}
+	if m := reListQuery.FindStringSubmatchIndex(p.low); m != nil && in.Tag == "" {
+		q := strings.TrimSpace(p.orig[m[2]:m[3]])
+		if q != "" && !reListRange.MatchString(strings.ToLower(q)) {
+			in.Query = strings.Trim(q, "?!. ")
+		}
+	}
+	return in
+}

@@ -1,0 +1,349 @@
+package intent
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// When is a date (and maybe a time) found in a phrase.
+type When struct {
+	Date    time.Time // midnight of the day, in the user's zone
+	HasTime bool
+	Hour    int
+	Minute  int
+}
+
+// Time is the moment meant: the given clock time, or the end of the day
+// for a date alone ("by Friday").
+func (w When) Time() time.Time {
+	if w.HasTime {
+		return time.Date(w.Date.Year(), w.Date.Month(), w.Date.Day(), w.Hour, w.Minute, 0, 0, w.Date.Location())
+	}
+	return time.Date(w.Date.Year(), w.Date.Month(), w.Date.Day(), 23, 59, 59, 0, w.Date.Location())
+}
+
+var numberWords = map[string]int{
+	"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+	"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple of": 2, "few": 3,
+}
+
+var months = map[string]time.Month{
+	"jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
+	"jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
+	"oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}
+
+var weekdays = map[string]time.Weekday{
+	"sunday": time.Sunday, "sun": time.Sunday, "monday": time.Monday, "mon": time.Monday,
+	"tuesday": time.Tuesday, "tue": time.Tuesday, "tues": time.Tuesday, "wednesday": time.Wednesday, "wed": time.Wednesday,
+	"thursday": time.Thursday, "thu": time.Thursday, "thur": time.Thursday, "thurs": time.Thursday,
+	"friday": time.Friday, "fri": time.Friday, "saturday": time.Saturday, "sat": time.Saturday,
+}
+
+const (
+	monthRe   = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`
+	weekdayRe = `(sunday|monday|tuesday|wednesday|thursday|friday|saturday|sun|mon|tues?|wed|thur?s?|fri|sat)`
+	numRe     = `(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|couple of|few)`
+)
+
+// Each rule finds one kind of date phrase. Rules run in order over the
+// text; the first that matches wins and its words are removed.
+var (
+	reISO        = regexp.MustCompile(`\b(?:on\s+|by\s+|due\s+)?(\d{4})-(\d{1,2})-(\d{1,2})\b`)
+	reMonthDay   = regexp.MustCompile(`\b(?:on\s+|by\s+|due\s+)?` + monthRe + `\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b`)
+	reDayMonth   = regexp.MustCompile(`\b(?:on\s+|by\s+|due\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthRe + `\.?(?:,?\s+(\d{4}))?\b`)
+	reSlash      = regexp.MustCompile(`\b(?:on\s+|by\s+|due\s+)?(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b`)
+	reRelDay     = regexp.MustCompile(`\b(?:(?:due|by|for)\s+)?(day after tomorrow|today|tonight|tomorrow|tmrw|tmr)\b`)
+	reIn         = regexp.MustCompile(`\b(?:in|within)\s+` + numRe + `\s+(day|week|month|year)s?\b`)
+	reNextPeriod = regexp.MustCompile(`\b(?:by\s+|due\s+)?(next|this)\s+(week|month|weekend|year)\b`)
+	reEndOf      = regexp.MustCompile(`\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(week|month|day)\b`)
+	reWeekday    = regexp.MustCompile(`\b(?:(?:on|by|due|until|till|to)\s+)?(?:(next|this|coming)\s+)?` + weekdayRe + `\b`)
+)
+
+var (
+	reTime12   = regexp.MustCompile(`\b(?:at\s+|by\s+|@\s*)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)`)
+	reTime24   = regexp.MustCompile(`\b(?:at\s+|by\s+|@\s*)?([01]?\d|2[0-3]):([0-5]\d)\b`)
+	reTimeAt   = regexp.MustCompile(`\b(?:at|@)\s+([01]?\d|2[0-3])\b(?:\s*o'?clock)?`)
+	reTimeWord = regexp.MustCompile(`\b(?:at\s+|in\s+the\s+|this\s+)?(noon|midday|midnight|morning|afternoon|evening)\b`)
+)
+
+// extractWhen removes the first date phrase and any time phrase from s
+// and returns what they mean, relative to now in loc.
+func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
+	s := p.low
+	now = now.In(loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	var w *When
+	set := func(d time.Time) { w = &When{Date: d} }
+
+	if m := reISO.FindStringSubmatchIndex(s); m != nil {
+		y, _ := strconv.Atoi(s[m[2]:m[3]])
+		mo, _ := strconv.Atoi(s[m[4]:m[5]])
+		d, _ := strconv.Atoi(s[m[6]:m[7]])
+		if t, ok := validDate(y, mo, d, loc); ok {
+			set(t)
+			p.cut(m[0], m[1])
+			s = p.low
+		}
+	}
+	if w == nil {
+		if m := reMonthDay.FindStringSubmatchIndex(s); m != nil {
+			mo := months[s[m[2]:m[3]]]
+			d, _ := strconv.Atoi(s[m[4]:m[5]])
+			if t, ok := dayOfYear(s, m[6], m[7], int(mo), d, today, loc); ok {
+				set(t)
+				p.cut(m[0], m[1])
+				s = p.low
+			}
+		}
+	}
+	if w == nil {
+		if m := reDayMonth.FindStringSubmatchIndex(s); m != nil {
+			d, _ := strconv.Atoi(s[m[2]:m[3]])
+			mo := months[s[m[4]:m[5]]]
+			if t, ok := dayOfYear(s, m[6], m[7], int(mo), d, today, loc); ok {
+				set(t)
+				p.cut(m[0], m[1])
+				s = p.low
+			}
+		}
+	}
+	if w == nil {
+		// 24/12 is day/month: the convention outside the US, and the one
+		// we state in the help text.
+		if m := reSlash.FindStringSubmatchIndex(s); m != nil {
+			d, _ := strconv.Atoi(s[m[2]:m[3]])
+			mo, _ := strconv.Atoi(s[m[4]:m[5]])
+			if t, ok := dayOfYear(s, m[6], m[7], mo, d, today, loc); ok {
+				set(t)
+				p.cut(m[0], m[1])
+				s = p.low
+			}
+		}
+	}
+	hour := -1
+	if w == nil {
+		if m := reRelDay.FindStringSubmatchIndex(s); m != nil {
+			switch s[m[2]:m[3]] {
+			case "today":
+				set(today)
+			case "tonight":
+				set(today)
+				hour = 20
+			case "tomorrow", "tmrw", "tmr":
+				set(today.AddDate(0, 0, 1))
+			case "day after tomorrow":
+				set(today.AddDate(0, 0, 2))
+			}
+			p.cut(m[0], m[1])
+			s = p.low
+		}
+	}
+	if w == nil {
+		if m := reIn.FindStringSubmatchIndex(s); m != nil {
+			n := parseNum(s[m[2]:m[3]])
+			switch s[m[4]:m[5]] {
+			case "day":
+				set(today.AddDate(0, 0, n))
+			case "week":
+				set(today.AddDate(0, 0, 7*n))
+			case "month":
+				set(today.AddDate(0, n, 0))
+			case "year":
+				set(today.AddDate(n, 0, 0))
+			}
+			p.cut(m[0], m[1])
+			s = p.low
+		}
+	}
+	if w == nil {
+		if m := reNextPeriod.FindStringSubmatchIndex(s); m != nil {
+			which, unit := s[m[2]:m[3]], s[m[4]:m[5]]
+			switch unit {
+			case "week":
+				if which == "next" {
+					set(startOfWeek(today).AddDate(0, 0, 7))
+				} else {
+					set(startOfWeek(today).AddDate(0, 0, 6))
+				}
+			case "weekend":
+				sat := startOfWeek(today).AddDate(0, 0, 5)
+				if which == "next" {
+					sat = sat.AddDate(0, 0, 7)
+				}
+				set(sat)
+			case "month":
+				first := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, loc)
+				if which == "next" {
+					set(first.AddDate(0, 1, 0))
+				} else {
+					set(first.AddDate(0, 1, -1))
+				}
+			case "year":
+				if which == "next" {
+					set(time.Date(today.Year()+1, 1, 1, 0, 0, 0, 0, loc))
+				} else {
+					set(time.Date(today.Year(), 12, 31, 0, 0, 0, 0, loc))
+				}
+			}
+			p.cut(m[0], m[1])
+			s = p.low
+		}
+	}
+	if w == nil {
+		if m := reEndOf.FindStringSubmatchIndex(s); m != nil {
+			switch s[m[2]:m[3]] {
+			case "day":
+				set(today)
+			case "week":
+				set(startOfWeek(today).AddDate(0, 0, 6))
+			case "month":
+				set(time.Date(today.Year(), today.Month()+1, 0, 0, 0, 0, 0, loc))
+			}
+			p.cut(m[0], m[1])
+			s = p.low
+		}
+	}
+	if w == nil {
+		if m := reWeekday.FindStringSubmatchIndex(s); m != nil {
+			wd := weekdays[s[m[4]:m[5]]]
+			mod := ""
+			if m[2] >= 0 {
+				mod = s[m[2]:m[3]]
+			}
+			set(nextWeekday(today, wd, mod))
+			p.cut(m[0], m[1])
+			s = p.low
+		}
+	}
+
+	// Times.
+	minute := 0
+	if m := reTime12.FindStringSubmatchIndex(s); m != nil {
+		h, _ := strconv.Atoi(s[m[2]:m[3]])
+		if m[4] >= 0 {
+			minute, _ = strconv.Atoi(s[m[4]:m[5]])
+		}
+		if h >= 1 && h <= 12 && minute < 60 {
+			pm := strings.HasPrefix(s[m[6]:m[7]], "p")
+			if h == 12 {
+				h = 0
+			}
+			if pm {
+				h += 12
+			}
+			hour = h
+			p.cut(m[0], m[1])
+			s = p.low
+		}
+	} else if m := reTime24.FindStringSubmatchIndex(s); m != nil {
+		hour, _ = strconv.Atoi(s[m[2]:m[3]])
+		minute, _ = strconv.Atoi(s[m[4]:m[5]])
+		p.cut(m[0], m[1])
+		s = p.low
+	} else if m := reTimeWord.FindStringSubmatchIndex(s); m != nil {
+		hour = map[string]int{"noon": 12, "midday": 12, "midnight": 0, "morning": 9, "afternoon": 15, "evening": 18}[s[m[2]:m[3]]]
+		if s[m[2]:m[3]] == "midnight" {
+			minute = 0
+		}
+		p.cut(m[0], m[1])
+		s = p.low
+	} else if m := reTimeAt.FindStringSubmatchIndex(s); m != nil {
+		hour, _ = strconv.Atoi(s[m[2]:m[3]])
+		// "at 5" means the afternoon more often than five in the morning.
+		if hour >= 1 && hour <= 7 {
+			hour += 12
+		}
+		p.cut(m[0], m[1])
+		s = p.low
+	}
+	if hour >= 0 {
+		if w == nil {
+			// A time alone means today, or tomorrow if it has passed.
+			d := today
+			if time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, loc).Before(now) {
+				d = d.AddDate(0, 0, 1)
+			}
+			set(d)
+		}
+		w.HasTime, w.Hour, w.Minute = true, hour, minute
+	}
+	return w
+}
+
+func validDate(y, mo, d int, loc *time.Location) (time.Time, bool) {
+	if mo < 1 || mo > 12 || d < 1 || d > 31 || y < 1970 || y > 9999 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, loc)
+	if t.Day() != d {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// dayOfYear builds a date from day and month, with the year from s[ys:ye]
+// when given, else the next such date from today on.
+func dayOfYear(s string, ys, ye, mo, d int, today time.Time, loc *time.Location) (time.Time, bool) {
+	y := today.Year()
+	if ys >= 0 {
+		y, _ = strconv.Atoi(s[ys:ye])
+		if y < 100 {
+			y += 2000
+		}
+		return validDate(y, mo, d, loc)
+	}
+	t, ok := validDate(y, mo, d, loc)
+	if ok && t.Before(today) {
+		t, ok = validDate(y+1, mo, d, loc)
+	}
+	return t, ok
+}
+
+func startOfWeek(d time.Time) time.Time { return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7)) }
+
+// nextWeekday: "Friday" and "this Friday" are the coming Friday (today if
+// it is Friday, for "this"); "next Friday" is Friday of next week.
+func nextWeekday(today time.Time, wd time.Weekday, mod string) time.Time {
+	if mod == "next" {
+		return startOfWeek(today).AddDate(0, 0, 7+(int(wd)+6)%7)
+	}
+	diff := (int(wd) - int(today.Weekday()) + 7) % 7
+	if diff == 0 && mod != "this" {
+		diff = 7
+	}
+	return today.AddDate(0, 0, diff)
+}
+
+func parseNum(s string) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	if n, ok := numberWords[s]; ok {
+		return n
+	}
+	return 1
+}
+
+// phrase is the text being parsed, in its own case (for titles) and in
+// lower case (for matching), kept aligned byte for byte.
+type phrase struct {
+	orig, low string
+}
+
+func newPhrase(s string) *phrase {
+	low := strings.ToLower(s)
+	if len(low) != len(s) {
+		// Some letters change length when lowered; keep one spelling.
+		s = low
+	}
+	return &phrase{orig: s, low: low}
+}
+
+// cut replaces bytes [from, to) with a space in both spellings.
+func (p *phrase) cut(from, to int) {
+	p.orig = p.orig[:from] + " " + p.orig[to:]
+	p.low = p.low[:from] + " " + p.low[to:]
+}
