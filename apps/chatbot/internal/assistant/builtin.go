@@ -260,9 +260,7 @@ func (r *run) onTarget(ctx context.Context, in intent.Intent) error {
 	if in.When != nil {
 		changes.Due = in.When.Time().Format(time.RFC3339)
 	}
-	if in.Kind == intent.Update && in.Title == "clear-due" {
-		changes.ClearDue = true
-	}
+	changes.ClearDue = in.ClearDue
 	if in.TaskID > 0 {
 		return r.act(ctx, in.Kind, changes, in.TaskID)
 	}

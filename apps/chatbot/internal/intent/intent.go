@@ -39,6 +39,7 @@ type Intent struct {
 	Recurrence string
 	Interval   int
 	NewTitle   string
+	ClearDue   bool // Update: remove the due date
 
 	// Complete, Reopen, Delete, Update: which task — words or an id.
 	Target string
@@ -68,6 +69,7 @@ func Parse(text string, now time.Time, loc *time.Location) Intent {
 		text = strings.ToValidUTF8(text, "")
 	}
 	text = strings.Join(strings.Fields(text), " ")
+	question := strings.HasSuffix(text, "?")
 	p := newPhrase(strings.TrimRight(text, " .!?"))
 	stripPoliteness(p)
 	low := p.low
@@ -93,14 +95,18 @@ func Parse(text string, now time.Time, loc *time.Location) Intent {
 		in := Intent{Kind: Update, When: extractWhen(rest, now, loc)}
 		if reNoDate.MatchString(rest.low) {
 			in.When = nil
-			in.Title = "clear-due"
+			in.ClearDue = true
 		}
-		if in.When == nil && in.Title == "" {
+		if in.When == nil && !in.ClearDue {
 			return Intent{Kind: Unknown}
 		}
 		return withTarget(in, target)
 	}
 	if m := reReopen.FindStringSubmatchIndex(low); m != nil {
+		// Two alternatives, one group each: take whichever matched.
+		if m[2] < 0 {
+			m[2], m[3] = m[4], m[5]
+		}
 		return withTarget(Intent{Kind: Reopen}, p.orig[m[2]:m[3]])
 	}
 	for _, re := range reComplete {
@@ -118,7 +124,7 @@ func Parse(text string, now time.Time, loc *time.Location) Intent {
 	if reListStart.MatchString(low) && !reAddStart.MatchString(low) {
 		return parseList(p, now, loc)
 	}
-	return parseAdd(p, now, loc)
+	return parseAdd(p, now, loc, question)
 }
 
 var (
@@ -145,10 +151,10 @@ var (
 	reListStart = regexp.MustCompile(`^(?:show|list|display|view|find|search|look for|what|what's|whats|which|any|anything|do i have|have i got|give me|get me|see|tell me|how many|my tasks|tasks|all tasks|all my|upcoming|overdue|agenda|what's on|todo list|to-do list)\b`)
 	reAddStart  = regexp.MustCompile(`^(?:add|create|new|remind|schedule|remember|don't forget|dont forget|todo:|to-do:|i need to|i have to|i must|i should|need to|make a task|make a note)\b`)
 
-	reAddPrefix = regexp.MustCompile(`^(?:(?:add|create|make|put|schedule|new|set up)\s+(?:a\s+|an\s+|the\s+|new\s+|another\s+)*(?:task|todo|to-do|reminder|item|note)s?\s*(?:to|for|that|called|named|:)?\s*|add\s+|create\s+|remind me\s+(?:to\s+|about\s+|that\s+)?|remind me\s*$|remember to\s+|don'?t forget to\s+|don'?t forget\s+|i need to\s+|i have to\s+|i must\s+|i should\s+|need to\s+|todo:\s*|to-do:\s*|new:\s*|task:\s*)`)
+	reAddPrefix = regexp.MustCompile(`^(?:(?:add|create|make|put|schedule|new|set up)\s+(?:a\s+|an\s+|the\s+|new\s+|another\s+)*(?:task|todo|to-do|reminder|item|note)s?\s*(?:to|for|that|called|named|:)?\s*|add\s+|create\s+|remind me\s+(?:to\s+|about\s+|that\s+)?|remind me\s*$|remember to\s+|don'?t forget to\s+|don'?t forget\s+|schedule\s+(?:a\s+|an\s+)?|i need to\s+|i have to\s+|i must\s+|i should\s+|need to\s+|todo:\s*|to-do:\s*|new:\s*|task:\s*)`)
 	reTag       = regexp.MustCompile(`(?:^|\s)#([\p{L}\p{N}_-]{1,50})`)
-	rePriority  = regexp.MustCompile(`\b(?:(?:with|at|as|,)\s+)?(?:(high|low|medium|normal|top)[- ]priority|priority[: ]+(high|low|medium|normal)|(urgent|asap|important|critical)|!(high|low|medium))\b!?`)
-	reRecur     = regexp.MustCompile(`\b(?:(?:repeat(?:ing)?|recurring)\s+)?(?:every\s+(other\s+)?` + numRe + `?\s*(day|week|month|year|weekday|morning|evening|night)s?|every\s+(other\s+)?` + weekdayRe + `|(daily|weekly|monthly|yearly|annually|nightly|fortnightly|biweekly))\b`)
+	rePriority  = regexp.MustCompile(`(?:\b(?:(?:with|at|as|,)\s+)?(?:(high|low|medium|normal|top)[- ]priority|priority[: ]+(high|low|medium|normal)|(urgent|asap|important|critical))\b|(?:^|\s)!(high|low|medium)\b)`)
+	reRecur     = regexp.MustCompile(`\b(?:(?:repeat(?:ing)?|recurring)\s+)?(?:every\s+(other\s+)?` + numRe + `?\s*(day|week|month|year|weekday|morning|evening|night)s?|every\s+(other\s+)?` + weekdayRe + `|(daily|weekly|monthly|yearly|annually|nightly|fortnightly|biweekly)(?:\s*[:,]|\s*$|\s+(?:at|on|from|starting|until)\b))`)
 )
 
 func stripPoliteness(p *phrase) {
@@ -208,9 +214,13 @@ func priorityWord(w string) string {
 	return "medium"
 }
 
-func parseAdd(p *phrase, now time.Time, loc *time.Location) Intent {
+func parseAdd(p *phrase, now time.Time, loc *time.Location, question bool) Intent {
 	in := Intent{Kind: Add}
 	explicit := reAddStart.MatchString(p.low)
+	if question && !explicit {
+		// "Is the weather nice today?" is not a task.
+		return Intent{Kind: Unknown}
+	}
 	extractRecurrence(p, &in, now, loc)
 	extractTags(p, &in)
 	extractPriority(p, &in)
@@ -230,7 +240,7 @@ func parseAdd(p *phrase, now time.Time, loc *time.Location) Intent {
 	if !explicit && in.When == nil && in.Recurrence == "" && len(in.Tags) == 0 && in.Priority == "" {
 		// A bare phrase is only a task if it reads like one: short and
 		// starting with a verb-ish word, not a question.
-		if strings.HasSuffix(strings.TrimSpace(p.orig), "?") || len(strings.Fields(in.Title)) > 12 {
+		if len(strings.Fields(in.Title)) > 12 {
 			return Intent{Kind: Unknown}
 		}
 		return Intent{Kind: Unknown, Title: in.Title}

@@ -7,12 +7,13 @@ import (
 )
 
 var (
-	reListDone    = regexp.MustCompile(`\b(?:completed|done|finished|closed|checked off)\b`)
+	reListDone    = regexp.MustCompile(`\b(?:completed|done|finished|closed|checked off)\b|\bdid i (?:do|finish|complete)\b`)
 	reListAll     = regexp.MustCompile(`\b(?:all|everything|every task)\b`)
 	reListOverdue = regexp.MustCompile(`\b(?:overdue|late|past due|missed|behind)\b`)
 	reListTag     = regexp.MustCompile(`\b(?:tagged|tag|labell?ed|label|with the tag|in)\s+#?([\p{L}\p{N}_-]+)`)
 	reListPrio    = regexp.MustCompile(`\b(high|low|medium|normal|urgent|important)(?:[- ]priority)?\b`)
 	reListQuery   = regexp.MustCompile(`\b(?:about|containing|mentioning|matching|with the word|called|named|for|search for|find|look for)\s+["“]?(.+?)["”]?$`)
+	reQueryLead   = regexp.MustCompile(`(?i)^(?:(?:my|all|the)\s+)*(?:tasks?|to-?dos?)\s+(?:about|with|containing|matching|called|named|for)?\s*`)
 	reListRange   = regexp.MustCompile(`\b(today|tonight|tomorrow|this week|next week|this month|next month|this weekend|the weekend)\b`)
 	reListNoise   = regexp.MustCompile(`\b(?:show|list|display|view|find|search|look for|what|what's|whats|which|any|anything|do|i|have|got|give|get|me|see|tell|how many|my|all|tasks?|to-?dos?|items?|things?|is|are|due|on|the|please|for|agenda|upcoming|there|left|open|pending|need|to|else)\b`)
 )
@@ -72,7 +73,7 @@ func parseList(p *phrase, now time.Time, loc *time.Location) Intent {
 	if m := reListQuery.FindStringSubmatchIndex(p.low); m != nil && in.Tag == "" {
 		q := strings.TrimSpace(p.orig[m[2]:m[3]])
 		if q != "" && !reListRange.MatchString(strings.ToLower(q)) {
-			in.Query = strings.Trim(q, "?!. ")
+			in.Query = strings.Trim(reQueryLead.ReplaceAllString(q, ""), "?!. ")
 		}
 	}
 	return in
