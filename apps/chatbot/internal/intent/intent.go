@@ -180,7 +180,7 @@ var reTaskID = regexp.MustCompile(`^(?:task\s*)?#?(\d{1,18})$`)
 
 // withTarget fills Target (or TaskID for "task 42" / "#42").
 func withTarget(in Intent, target string) Intent {
-	t := clean(target)
+	t := trimEdges(target)
 	if m := reTaskID.FindStringSubmatch(strings.ToLower(t)); m != nil {
 		in.TaskID, _ = strconv.ParseInt(m[1], 10, 64)
 		return in
@@ -342,9 +342,19 @@ var (
 	reSpaces   = regexp.MustCompile(`\s+`)
 )
 
-// clean trims connector words and punctuation left at the edges once the
-// dates, tags and priority are taken out.
+// clean trims the edges (see trimEdges) and capitalises, for titles.
 func clean(s string) string {
+	s = trimEdges(s)
+	if s != "" {
+		r, size := utf8.DecodeRuneInString(s)
+		s = strings.ToUpper(string(r)) + s[size:]
+	}
+	return s
+}
+
+// trimEdges trims connector words and punctuation left at the edges once
+// the dates, tags and priority are taken out.
+func trimEdges(s string) string {
 	s = reSpaces.ReplaceAllString(s, " ")
 	for {
 		n := strings.TrimSpace(reEdgeJunk.ReplaceAllStringFunc(s, func(string) string { return " " }))
@@ -353,10 +363,6 @@ func clean(s string) string {
 			break
 		}
 		s = n
-	}
-	if s != "" {
-		r, size := utf8.DecodeRuneInString(s)
-		s = strings.ToUpper(string(r)) + s[size:]
 	}
 	return s
 }
