@@ -44,6 +44,7 @@ build:
 # refreshes the ones the README shows.
 screenshots:
 	$(GO) test -count=1 -run 'TestScreenshots' ./apps/web/internal/ui/
+	$(GO) test -count=1 -run 'TestBrowserChat' ./apps/chatbot/internal/chat/
 	mkdir -p docs/screenshots
 	cp test-output/screenshots/*.png docs/screenshots/
 

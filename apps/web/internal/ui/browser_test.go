@@ -3,9 +3,6 @@ package ui_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,105 +14,14 @@ import (
 
 	"github.com/todo-app/todo-app/apps/web/internal/webtest"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/browsertest"
 	"github.com/todo-app/todo-app/pkg/client"
-	"github.com/todo-app/todo-app/pkg/stacktest"
 )
-
-// chromium finds Debian's Chromium; browser tests fail loudly without it.
-func chromium(t *testing.T) string {
-	for _, p := range []string{os.Getenv("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if _, err := exec.LookPath(p); err == nil {
-			return p
-		}
-	}
-	t.Fatal("Chromium not found: install it (Debian: apt-get install chromium) or set CHROMIUM")
-	return ""
-}
-
-// newBrowser starts a headless Chromium with a fresh profile.
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	// Not t.TempDir: Chromium may still be flushing its profile when the
-	// test's own cleanup runs, which would fail the test.
-	profile, err := os.MkdirTemp("", "chromium-profile-")
-	require.NoError(t, err)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(func() {
-		_ = chromedp.Cancel(ctx)
-		cancelTimeout()
-		cancel()
-		cancelAlloc()
-		_ = os.RemoveAll(profile)
-	})
-	require.NoError(t, chromedp.Run(ctx), "starting Chromium")
-	return ctx
-}
-
-// a11y checks the basics on the current page: one h1, a label for every
-// visible form control, alt text on every image.
-const a11yScript = `(() => {
-  const problems = [];
-  const h1 = document.querySelectorAll("h1").length;
-  if (h1 !== 1) problems.push("page has " + h1 + " h1 elements");
-  for (const el of document.querySelectorAll("input, select, textarea")) {
-    if (el.type === "hidden") continue;
-    const labelled = (el.id && document.querySelector('label[for="' + el.id + '"]')) || el.closest("label") ||
-      el.getAttribute("aria-label") || el.getAttribute("aria-labelledby");
-    if (!labelled) problems.push("unlabelled " + el.tagName.toLowerCase() + " " + (el.name || el.id));
-  }
-  for (const img of document.querySelectorAll("img")) {
-    if (!img.hasAttribute("alt")) problems.push("image without alt: " + img.src);
-  }
-  return problems;
-})()`
-
-func checkA11y(t *testing.T, ctx context.Context, where string) {
-	t.Helper()
-	var problems []string
-	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(a11yScript, &problems)))
-	assert.Empty(t, problems, "accessibility on %s", where)
-}
-
-func screenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	root, err := stacktest.RepoRoot()
-	require.NoError(t, err)
-	dir := filepath.Join(root, "test-output", "screenshots")
-	require.NoError(t, os.MkdirAll(dir, 0o755))
-	var png []byte
-	require.NoError(t, chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)))
-	require.Greater(t, len(png), 1000)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
-}
-
-func bodyText(t *testing.T, ctx context.Context) string {
-	t.Helper()
-	var s string
-	require.NoError(t, chromedp.Run(ctx, chromedp.Text("body", &s, chromedp.ByQuery)))
-	return s
-}
 
 func TestBrowserJourney(t *testing.T) {
 	t.Parallel()
 	s := webtest.Start(t, pg, builder)
-	ctx := newBrowser(t)
+	ctx := browsertest.New(t)
 	u := func(p string) string { return s.WebURL + p }
 	due := time.Now().AddDate(0, 0, 3)
 	dueDate := due.Format(time.DateOnly)
@@ -125,7 +31,7 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Navigate(u("/signup")),
 		chromedp.WaitVisible("#email", chromedp.ByQuery),
 	))
-	checkA11y(t, ctx, "sign up")
+	browsertest.CheckA11y(t, ctx, "sign up")
 	require.NoError(t, chromedp.Run(ctx,
 		chromedp.SendKeys("#name", "Robin", chromedp.ByQuery),
 		chromedp.SendKeys("#email", "robin@example.com", chromedp.ByQuery),
@@ -133,15 +39,15 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Submit("#password", chromedp.ByQuery),
 		chromedp.WaitVisible(".stats", chromedp.ByQuery),
 	))
-	assert.Contains(t, bodyText(t, ctx), "Welcome, Robin!")
-	checkA11y(t, ctx, "dashboard")
+	assert.Contains(t, browsertest.BodyText(t, ctx), "Welcome, Robin!")
+	browsertest.CheckA11y(t, ctx, "dashboard")
 
 	// Create a task with a due date, priority and tags.
 	require.NoError(t, chromedp.Run(ctx,
 		chromedp.Navigate(u("/tasks/new")),
 		chromedp.WaitVisible("#title", chromedp.ByQuery),
 	))
-	checkA11y(t, ctx, "new task")
+	browsertest.CheckA11y(t, ctx, "new task")
 	require.NoError(t, chromedp.Run(ctx,
 		chromedp.SendKeys("#title", "Book dentist appointment", chromedp.ByQuery),
 		chromedp.SendKeys("#description", "Call before noon", chromedp.ByQuery),
@@ -152,10 +58,10 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Click(`.task-form button[type="submit"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(".tasks", chromedp.ByQuery),
 	))
-	text := bodyText(t, ctx)
+	text := browsertest.BodyText(t, ctx)
 	assert.Contains(t, text, "Added “Book dentist appointment”.")
 	assert.Contains(t, text, "#health")
-	checkA11y(t, ctx, "task list")
+	browsertest.CheckA11y(t, ctx, "task list")
 
 	// Find it by search and by tag filter.
 	require.NoError(t, chromedp.Run(ctx,
@@ -167,7 +73,7 @@ func TestBrowserJourney(t *testing.T) {
 	var loc string
 	require.NoError(t, chromedp.Run(ctx, chromedp.Location(&loc)))
 	assert.Contains(t, loc, "q=dentist", "filters live in the URL")
-	assert.Contains(t, bodyText(t, ctx), "Book dentist appointment")
+	assert.Contains(t, browsertest.BodyText(t, ctx), "Book dentist appointment")
 	require.NoError(t, chromedp.Run(ctx,
 		chromedp.Navigate(u("/tasks")),
 		chromedp.WaitVisible("#tag", chromedp.ByQuery),
@@ -178,7 +84,7 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Location(&loc),
 	))
 	assert.Contains(t, loc, "tag=errands")
-	assert.Contains(t, bodyText(t, ctx), "Book dentist appointment")
+	assert.Contains(t, browsertest.BodyText(t, ctx), "Book dentist appointment")
 
 	// On the calendar, on the right day.
 	var cell string
@@ -188,7 +94,7 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Text(fmt.Sprintf(`td[data-date="%s"]`, dueDate), &cell, chromedp.ByQuery),
 	))
 	assert.Contains(t, cell, "Book dentist appointment")
-	checkA11y(t, ctx, "calendar")
+	browsertest.CheckA11y(t, ctx, "calendar")
 
 	// Complete it in place (the page script), then check it stuck.
 	require.NoError(t, chromedp.Run(ctx,
@@ -198,7 +104,7 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Navigate(u("/tasks?status=completed")),
 		chromedp.WaitVisible(".task.done", chromedp.ByQuery),
 	))
-	assert.Contains(t, bodyText(t, ctx), "Book dentist appointment")
+	assert.Contains(t, browsertest.BodyText(t, ctx), "Book dentist appointment")
 
 	// Edit it.
 	require.NoError(t, chromedp.Run(ctx,
@@ -208,7 +114,7 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Click(`.task-form button[type="submit"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(".flash", chromedp.ByQuery),
 	))
-	assert.Contains(t, bodyText(t, ctx), "Saved “Book dentist for Thursday”.")
+	assert.Contains(t, browsertest.BodyText(t, ctx), "Saved “Book dentist for Thursday”.")
 
 	// Delete it, with confirmation.
 	require.NoError(t, chromedp.Run(ctx,
@@ -216,12 +122,12 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Click(".task .del", chromedp.ByQuery),
 		chromedp.WaitVisible("button.danger", chromedp.ByQuery),
 	))
-	checkA11y(t, ctx, "delete confirmation")
+	browsertest.CheckA11y(t, ctx, "delete confirmation")
 	require.NoError(t, chromedp.Run(ctx,
 		chromedp.Click("button.danger", chromedp.ByQuery),
 		chromedp.WaitVisible(".flash", chromedp.ByQuery),
 	))
-	text = bodyText(t, ctx)
+	text = browsertest.BodyText(t, ctx)
 	assert.Contains(t, text, "Deleted “Book dentist for Thursday”.")
 	assert.Contains(t, text, "No tasks match.")
 
@@ -234,14 +140,14 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Location(&loc),
 	))
 	assert.Contains(t, loc, "/signin")
-	checkA11y(t, ctx, "sign in")
+	browsertest.CheckA11y(t, ctx, "sign in")
 	require.NoError(t, chromedp.Run(ctx,
 		chromedp.SendKeys("#email", "robin@example.com", chromedp.ByQuery),
 		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
 		chromedp.Submit("#password", chromedp.ByQuery),
 		chromedp.WaitVisible(".stats", chromedp.ByQuery),
 	))
-	assert.Contains(t, bodyText(t, ctx), "Dashboard")
+	assert.Contains(t, browsertest.BodyText(t, ctx), "Dashboard")
 }
 
 // TestScreenshots fills an account with realistic tasks and saves the
@@ -275,7 +181,7 @@ func TestScreenshots(t *testing.T) {
 	_, err = c.CompleteTask(ctx, done.ID, nil)
 	require.NoError(t, err)
 
-	b := newBrowser(t)
+	b := browsertest.New(t)
 	require.NoError(t, chromedp.Run(b,
 		chromedp.Navigate(s.WebURL+"/signin"),
 		chromedp.WaitVisible("#email", chromedp.ByQuery),
@@ -297,7 +203,7 @@ func TestScreenshots(t *testing.T) {
 			} else {
 				assert.Equal(t, "rgb(247, 247, 251)", bg)
 			}
-			screenshot(t, b, pg.name+"-"+scheme)
+			browsertest.Screenshot(t, b, pg.name+"-"+scheme)
 		}
 	}
 	// A phone-sized view of the list.
@@ -306,7 +212,7 @@ func TestScreenshots(t *testing.T) {
 	var overflow bool
 	require.NoError(t, chromedp.Run(b, chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow)))
 	assert.False(t, overflow, "no horizontal scrolling on a phone")
-	screenshot(t, b, "tasks-phone")
+	browsertest.Screenshot(t, b, "tasks-phone")
 	assert.True(t, strings.HasPrefix(s.WebURL, "http://127.0.0.1"))
 }
 

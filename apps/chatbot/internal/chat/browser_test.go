@@ -1,0 +1,95 @@
+package chat_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/browsertest"
+	"github.com/todo-app/todo-app/pkg/client"
+)
+
+// TestBrowserChat: sign in, type a task in plain words, see the card,
+// find the task through the API and in the web app (one sign-in serves
+// both), reload and see the history.
+func TestBrowserChat(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	ctx := browsertest.New(t)
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(s.chatbot.URL+"/signup"),
+		chromedp.WaitVisible("#email", chromedp.ByQuery),
+	))
+	browsertest.CheckA11y(t, ctx, "chatbot sign up")
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.SendKeys("#name", "Alex", chromedp.ByQuery),
+		chromedp.SendKeys("#email", "alex@example.com", chromedp.ByQuery),
+		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
+		chromedp.Submit("#password", chromedp.ByQuery),
+		chromedp.WaitVisible("#message", chromedp.ByQuery),
+	))
+	browsertest.CheckA11y(t, ctx, "chat")
+
+	var card string
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.SendKeys("#message", "Add task tomorrow: Buy groceries\n", chromedp.ByQuery), // Enter sends
+		chromedp.WaitVisible(".msg.assistant .tool-card", chromedp.ByQuery),
+		chromedp.Text(".msg.assistant .tool-card", &card, chromedp.ByQuery),
+	))
+	assert.Contains(t, card, "Added:")
+	assert.Contains(t, card, "Buy groceries")
+	assert.Contains(t, card, "due tomorrow")
+	var bubble string
+	require.NoError(t, chromedp.Run(ctx, chromedp.Poll(`!document.querySelector(".msg.assistant .bubble").classList.contains("typing")`, nil),
+		chromedp.Text(".msg.assistant .bubble", &bubble, chromedp.ByQuery)))
+	assert.Contains(t, bubble, "Added “Buy groceries”")
+
+	// Through the backend API: due tomorrow in the browser's zone (UTC here).
+	c := client.New(s.backend.URL, nil)
+	res, err := c.SignIn(context.Background(), api.SignInRequest{Email: "alex@example.com", Password: "correct horse"})
+	require.NoError(t, err)
+	list, err := c.WithAuth(res).ListTasks(context.Background(), api.TaskQuery{})
+	require.NoError(t, err)
+	require.Equal(t, 1, list.Total)
+	assert.Equal(t, "Buy groceries", list.Tasks[0].Title)
+	assert.Equal(t, time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly), list.Tasks[0].DueAt.UTC().Format(time.DateOnly))
+
+	// Reload: the conversation and its card are still there.
+	var loc string
+	require.NoError(t, chromedp.Run(ctx, chromedp.Location(&loc)))
+	assert.Contains(t, loc, "/?c=")
+	require.NoError(t, chromedp.Run(ctx, chromedp.Reload(), chromedp.WaitVisible(".msg.user", chromedp.ByQuery)))
+	text := browsertest.BodyText(t, ctx)
+	assert.Contains(t, text, "Add task tomorrow: Buy groceries")
+	assert.Contains(t, text, "Added “Buy groceries”")
+	assert.Contains(t, text, "Add task tomorrow: Buy groceries", "the conversation is titled in the sidebar")
+
+	// A second message, then screenshots in light and dark.
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.SendKeys("#message", "remind me to call mom on Friday at 5pm, high priority #family\n", chromedp.ByQuery),
+		chromedp.WaitVisible(".msg.assistant:nth-of-type(4) .tool-card", chromedp.ByQuery),
+		chromedp.SendKeys("#message", "what's due this week?\n", chromedp.ByQuery),
+		chromedp.Poll(`document.querySelectorAll(".msg.assistant").length === 3 && !document.querySelector(".typing")`, nil),
+	))
+	for _, scheme := range []string{"light", "dark"} {
+		require.NoError(t, chromedp.Run(ctx, emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}})))
+		browsertest.Screenshot(t, ctx, "chatbot-"+scheme)
+	}
+
+	// The same sign-in opens the web app, where the task is listed.
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(s.web.URL+"/tasks"),
+		chromedp.WaitVisible(".tasks", chromedp.ByQuery),
+	))
+	web := browsertest.BodyText(t, ctx)
+	assert.Contains(t, web, "Buy groceries")
+	assert.Contains(t, web, "Call mom")
+	assert.True(t, strings.Contains(web, "#family"))
+}
