@@ -204,4 +204,3 @@ func TestChatRejectsBadInput(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "someone else's or no conversation")
 }
-
