@@ -3,7 +3,7 @@
 
 # Every Go module of the workspace; `go test ./...` at the root of a
 # go.work does not descend into them, so they are named here.
-MODULES := ./pkg/... ./apps/backend/... ./apps/web/... ./apps/chatbot/...
+MODULES := ./pkg/... ./apps/backend/... ./apps/web/... ./apps/chatbot/... ./infra/...
 GO      ?= go
 # npm projects whose packages the tests run (the MCP Inspector).
 NPM_DIRS := apps/backend/internal/mcpapi/testdata/inspector

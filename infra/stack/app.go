@@ -1,0 +1,174 @@
+package stack
+
+import (
+	"fmt"
+
+	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
+	autoscalingv2 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/autoscaling/v2"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// AppArgs describe one of the three services.
+type AppArgs struct {
+	Namespace      string
+	Name           string // e.g. todo-app-backend: Deployment and Service
+	Label          string // the pods' app label, e.g. backend
+	Image          pulumi.StringInput
+	Port           int
+	Env            corev1.EnvVarArray
+	Settings       AppSettings
+	ServiceAccount pulumi.StringInput
+	// NodePort exposes the app on the node (service port 80); 0 keeps it ClusterIP on Port.
+	NodePort int
+	// HPA, when set, scales the Deployment (which then leaves replicas to it).
+	HPA *HPASettings
+}
+
+// App is a Deployment and its Service, plus an optional autoscaler and a
+// disruption budget: one instance per service.
+type App struct {
+	pulumi.ResourceState
+
+	Deployment *appsv1.Deployment
+	Service    *corev1.Service
+	HPA        *autoscalingv2.HorizontalPodAutoscaler
+	PDB        *policyv1.PodDisruptionBudget
+
+	ServiceName pulumi.StringOutput `pulumi:"serviceName"`
+	Image       pulumi.StringOutput `pulumi:"image"`
+}
+
+// NewApp declares the component and its children.
+func NewApp(ctx *pulumi.Context, args *AppArgs, opts ...pulumi.ResourceOption) (*App, error) {
+	a := &App{}
+	if err := ctx.RegisterComponentResource("todo:index:App", args.Name, a, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(a)
+	labels := pulumi.StringMap{"app": pulumi.String(args.Label), "app.kubernetes.io/name": pulumi.String(args.Name),
+		"app.kubernetes.io/part-of": pulumi.String("todo-app")}
+	selector := pulumi.StringMap{"app": pulumi.String(args.Label)}
+	meta := &metav1.ObjectMetaArgs{Name: pulumi.String(args.Name), Namespace: pulumi.String(args.Namespace), Labels: labels}
+
+	probe := func(path string, initial, period, failures int) *corev1.ProbeArgs {
+		return &corev1.ProbeArgs{
+			HttpGet:             &corev1.HTTPGetActionArgs{Path: pulumi.String(path), Port: pulumi.String("http")},
+			InitialDelaySeconds: pulumi.Int(initial), PeriodSeconds: pulumi.Int(period),
+			TimeoutSeconds: pulumi.Int(2), FailureThreshold: pulumi.Int(failures),
+		}
+	}
+	spec := &appsv1.DeploymentSpecArgs{
+		Selector: &metav1.LabelSelectorArgs{MatchLabels: selector},
+		Strategy: &appsv1.DeploymentStrategyArgs{
+			Type: pulumi.String("RollingUpdate"),
+			RollingUpdate: &appsv1.RollingUpdateDeploymentArgs{
+				MaxUnavailable: pulumi.Int(0), MaxSurge: pulumi.Int(1),
+			},
+		},
+		RevisionHistoryLimit: pulumi.Int(5),
+		Template: &corev1.PodTemplateSpecArgs{
+			Metadata: &metav1.ObjectMetaArgs{Labels: labels},
+			Spec: &corev1.PodSpecArgs{
+				ServiceAccountName:            args.ServiceAccount,
+				AutomountServiceAccountToken:  pulumi.Bool(false),
+				TerminationGracePeriodSeconds: pulumi.Int(30),
+				SecurityContext: &corev1.PodSecurityContextArgs{
+					RunAsNonRoot:   pulumi.Bool(true),
+					RunAsUser:      pulumi.Int(65532),
+					RunAsGroup:     pulumi.Int(65532),
+					SeccompProfile: &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
+				},
+				Affinity: &corev1.AffinityArgs{PodAntiAffinity: &corev1.PodAntiAffinityArgs{
+					PreferredDuringSchedulingIgnoredDuringExecution: corev1.WeightedPodAffinityTermArray{
+						&corev1.WeightedPodAffinityTermArgs{Weight: pulumi.Int(100), PodAffinityTerm: &corev1.PodAffinityTermArgs{
+							TopologyKey:   pulumi.String("kubernetes.io/hostname"),
+							LabelSelector: &metav1.LabelSelectorArgs{MatchLabels: selector},
+						}},
+					},
+				}},
+				Containers: corev1.ContainerArray{&corev1.ContainerArgs{
+					Name:            pulumi.String(args.Label),
+					Image:           args.Image,
+					ImagePullPolicy: pulumi.String("IfNotPresent"),
+					Ports:           corev1.ContainerPortArray{&corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(args.Port)}},
+					Env:             args.Env,
+					Resources: &corev1.ResourceRequirementsArgs{
+						Requests: pulumi.StringMap{"cpu": pulumi.String(args.Settings.Resources.Requests.CPU), "memory": pulumi.String(args.Settings.Resources.Requests.Memory)},
+						Limits:   pulumi.StringMap{"cpu": pulumi.String(args.Settings.Resources.Limits.CPU), "memory": pulumi.String(args.Settings.Resources.Limits.Memory)},
+					},
+					// Our binaries are ready in well under a second; the
+					// seed's 15 s/30 s delays only slowed rollouts.
+					ReadinessProbe: probe("/ready", 2, 5, 3),
+					LivenessProbe:  probe("/health", 10, 10, 3),
+					// Let the Service drop the pod before SIGTERM arrives.
+					Lifecycle: &corev1.LifecycleArgs{PreStop: &corev1.LifecycleHandlerArgs{
+						Sleep: &corev1.SleepActionArgs{Seconds: pulumi.Int(5)},
+					}},
+					SecurityContext: &corev1.SecurityContextArgs{
+						AllowPrivilegeEscalation: pulumi.Bool(false),
+						ReadOnlyRootFilesystem:   pulumi.Bool(true),
+						Privileged:               pulumi.Bool(false),
+						Capabilities:             &corev1.CapabilitiesArgs{Drop: pulumi.StringArray{pulumi.String("ALL")}},
+					},
+				}},
+			},
+		},
+	}
+	if args.HPA == nil {
+		spec.Replicas = pulumi.Int(args.Settings.Replicas)
+	}
+	var err error
+	a.Deployment, err = appsv1.NewDeployment(ctx, args.Name, &appsv1.DeploymentArgs{Metadata: meta, Spec: spec}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("declaring deployment %s: %w", args.Name, err)
+	}
+
+	svc := &corev1.ServiceSpecArgs{Selector: selector, Type: pulumi.String("ClusterIP"),
+		Ports: corev1.ServicePortArray{&corev1.ServicePortArgs{Name: pulumi.String("http"), Port: pulumi.Int(args.Port), TargetPort: pulumi.String("http")}}}
+	if args.NodePort != 0 {
+		svc.Type = pulumi.String("NodePort")
+		svc.Ports = corev1.ServicePortArray{&corev1.ServicePortArgs{Name: pulumi.String("http"), Port: pulumi.Int(80),
+			TargetPort: pulumi.String("http"), NodePort: pulumi.Int(args.NodePort)}}
+	}
+	a.Service, err = corev1.NewService(ctx, args.Name, &corev1.ServiceArgs{Metadata: meta, Spec: svc}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("declaring service %s: %w", args.Name, err)
+	}
+
+	if args.HPA != nil {
+		util := func(resource string, pct int) *autoscalingv2.MetricSpecArgs {
+			return &autoscalingv2.MetricSpecArgs{Type: pulumi.String("Resource"), Resource: &autoscalingv2.ResourceMetricSourceArgs{
+				Name:   pulumi.String(resource),
+				Target: &autoscalingv2.MetricTargetArgs{Type: pulumi.String("Utilization"), AverageUtilization: pulumi.Int(pct)},
+			}}
+		}
+		a.HPA, err = autoscalingv2.NewHorizontalPodAutoscaler(ctx, args.Name+"-hpa", &autoscalingv2.HorizontalPodAutoscalerArgs{
+			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(args.Name + "-hpa"), Namespace: pulumi.String(args.Namespace), Labels: labels},
+			Spec: &autoscalingv2.HorizontalPodAutoscalerSpecArgs{
+				ScaleTargetRef: &autoscalingv2.CrossVersionObjectReferenceArgs{ApiVersion: pulumi.String("apps/v1"), Kind: pulumi.String("Deployment"), Name: a.Deployment.Metadata.Name().Elem()},
+				MinReplicas:    pulumi.Int(args.HPA.Min),
+				MaxReplicas:    pulumi.Int(args.HPA.Max),
+				Metrics:        autoscalingv2.MetricSpecArray{util("cpu", args.HPA.CPUPercent), util("memory", args.HPA.MemoryPercent)},
+			},
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("declaring autoscaler for %s: %w", args.Name, err)
+		}
+	}
+	a.PDB, err = policyv1.NewPodDisruptionBudget(ctx, args.Name+"-pdb", &policyv1.PodDisruptionBudgetArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(args.Name + "-pdb"), Namespace: pulumi.String(args.Namespace), Labels: labels},
+		Spec:     &policyv1.PodDisruptionBudgetSpecArgs{MinAvailable: pulumi.Int(1), Selector: &metav1.LabelSelectorArgs{MatchLabels: selector}},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("declaring disruption budget for %s: %w", args.Name, err)
+	}
+	a.ServiceName = a.Service.Metadata.Name().Elem()
+	a.Image = args.Image.ToStringOutput()
+	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{"serviceName": a.ServiceName, "image": a.Image}); err != nil {
+		return nil, err
+	}
+	return a, nil
+}

@@ -1,0 +1,245 @@
+// Package stack is the todo-app Pulumi program: typed configuration, the
+// images, one App component per service, the database, and the policies
+// around them. main only calls pulumi.Run(stack.Program), so tests and the
+// Automation API can run the same program.
+package stack
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"regexp"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+)
+
+// Resources are a container's requests and limits.
+type Resources struct {
+	Requests Quantities `json:"requests"`
+	Limits   Quantities `json:"limits"`
+}
+
+// Quantities are CPU and memory amounts in Kubernetes notation.
+type Quantities struct {
+	CPU    string `json:"cpu"`
+	Memory string `json:"memory"`
+}
+
+// AppSettings tune one app.
+type AppSettings struct {
+	Replicas  int       `json:"replicas"`
+	Resources Resources `json:"resources"`
+}
+
+// Images says where the images come from.
+type Images struct {
+	// Build: build with Docker (default); false uses prebuilt images.
+	Build bool `json:"build"`
+	// Tag: for prebuilt images, the tag to deploy (required then); when
+	// building, empty means a hash of each image's inputs.
+	Tag string `json:"tag"`
+	// Registry prefix for image names, e.g. "ghcr.io/acme/" (default none:
+	// images live in the node's Docker).
+	Registry string `json:"registry"`
+}
+
+// Database configures the in-cluster PostgreSQL (unused with databaseUrl).
+type Database struct {
+	Image   string `json:"image"`
+	Storage string `json:"storage"`
+}
+
+// Config is the whole stack configuration, validated.
+type Config struct {
+	Namespace    string
+	NodeAddress  string
+	WebNodePort  int
+	ChatNodePort int
+	Backend      AppSettings
+	Web          AppSettings
+	Chatbot      AppSettings
+	HPA          HPASettings
+	Images       Images
+	Database     Database
+
+	AuthSecret  pulumi.StringOutput
+	DatabaseURL pulumi.StringOutput // external database; empty string means in-cluster
+	ExternalDB  bool
+	OpenAIKey   pulumi.StringOutput
+	OpenAIModel string
+	OpenAIBase  string
+	RepoRoot    string
+
+	outputs *Outputs
+}
+
+// HPASettings bound the backend's autoscaler.
+type HPASettings struct {
+	Min           int `json:"min"`
+	Max           int `json:"max"`
+	CPUPercent    int `json:"cpuPercent"`
+	MemoryPercent int `json:"memoryPercent"`
+}
+
+// Defaults are the seed architecture's numbers.
+func defaultApp() AppSettings {
+	return AppSettings{Replicas: 2, Resources: Resources{
+		Requests: Quantities{CPU: "250m", Memory: "256Mi"},
+		Limits:   Quantities{CPU: "500m", Memory: "512Mi"},
+	}}
+}
+
+var (
+	reDNSLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	reCPU      = regexp.MustCompile(`^(\d+m|\d+(\.\d+)?)$`)
+	reMemory   = regexp.MustCompile(`^\d+(Ki|Mi|Gi|Ti|k|M|G|T)?$`)
+	reTag      = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+)
+
+// LoadConfig reads the "todo-app" config namespace and checks every value;
+// the error lists each problem with the command that fixes it.
+func LoadConfig(ctx *pulumi.Context) (*Config, error) {
+	c := config.New(ctx, "")
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("todo-app:%s %s", key, fmt.Sprintf(format, args...)))
+	}
+	cfg := &Config{
+		Namespace:    orDefault(c.Get("namespace"), "default"),
+		NodeAddress:  orDefault(c.Get("nodeAddress"), "192.168.49.2"),
+		WebNodePort:  30000,
+		ChatNodePort: 30001,
+		Backend:      defaultApp(),
+		Web:          defaultApp(),
+		Chatbot:      defaultApp(),
+		HPA:          HPASettings{Min: 2, Max: 5, CPUPercent: 70, MemoryPercent: 80},
+		Images:       Images{Build: true},
+		Database:     Database{Image: "postgres:16-alpine", Storage: "1Gi"},
+		OpenAIModel:  orDefault(c.Get("openaiModel"), "gpt-4o-mini"),
+		OpenAIBase:   c.Get("openaiBaseUrl"),
+	}
+	if !reDNSLabel.MatchString(cfg.Namespace) {
+		bad("namespace", "must be a Kubernetes namespace name (lower-case letters, digits, '-'), got %q", cfg.Namespace)
+	}
+	if net.ParseIP(cfg.NodeAddress) == nil && !reHost.MatchString(cfg.NodeAddress) {
+		bad("nodeAddress", "must be the node's IP or host name (see `minikube ip`), got %q", cfg.NodeAddress)
+	}
+	var ports struct {
+		Web     int `json:"web"`
+		Chatbot int `json:"chatbot"`
+	}
+	if err := c.TryObject("nodePorts", &ports); err == nil {
+		if ports.Web != 0 {
+			cfg.WebNodePort = ports.Web
+		}
+		if ports.Chatbot != 0 {
+			cfg.ChatNodePort = ports.Chatbot
+		}
+	} else if !errors.Is(err, config.ErrMissingVar) {
+		bad("nodePorts", "must be an object like {\"web\": 30000, \"chatbot\": 30001}: %v", err)
+	}
+	for name, p := range map[string]int{"web": cfg.WebNodePort, "chatbot": cfg.ChatNodePort} {
+		if p < 30000 || p > 32767 {
+			bad("nodePorts", "%s must be in the NodePort range 30000-32767, got %d", name, p)
+		}
+	}
+	if cfg.WebNodePort == cfg.ChatNodePort {
+		bad("nodePorts", "web and chatbot must differ, both are %d", cfg.WebNodePort)
+	}
+	readApp := func(key string, into *AppSettings) {
+		err := c.TryObject(key, into)
+		switch {
+		case errors.Is(err, config.ErrMissingVar):
+		case err != nil:
+			bad(key, "must be an object like {\"replicas\": 2, \"resources\": {\"requests\": {\"cpu\": \"250m\", \"memory\": \"256Mi\"}, ...}}: %v", err)
+		}
+		if into.Replicas < 1 || into.Replicas > 50 {
+			bad(key, "replicas must be between 1 and 50, got %d", into.Replicas)
+		}
+		for what, q := range map[string]Quantities{"requests": into.Resources.Requests, "limits": into.Resources.Limits} {
+			if !reCPU.MatchString(q.CPU) {
+				bad(key, "resources.%s.cpu must look like 250m or 1, got %q", what, q.CPU)
+			}
+			if !reMemory.MatchString(q.Memory) {
+				bad(key, "resources.%s.memory must look like 256Mi, got %q", what, q.Memory)
+			}
+		}
+	}
+	readApp("backend", &cfg.Backend)
+	readApp("web", &cfg.Web)
+	readApp("chatbot", &cfg.Chatbot)
+	if err := c.TryObject("hpa", &cfg.HPA); err != nil && !errors.Is(err, config.ErrMissingVar) {
+		bad("hpa", "must be an object like {\"min\": 2, \"max\": 5, \"cpuPercent\": 70, \"memoryPercent\": 80}: %v", err)
+	}
+	if cfg.HPA.Min < 1 || cfg.HPA.Max < cfg.HPA.Min {
+		bad("hpa", "needs 1 <= min <= max, got min %d max %d", cfg.HPA.Min, cfg.HPA.Max)
+	}
+	if err := c.TryObject("images", &cfg.Images); err != nil && !errors.Is(err, config.ErrMissingVar) {
+		bad("images", "must be an object like {\"build\": false, \"tag\": \"v1.2.3\"}: %v", err)
+	}
+	if cfg.Images.Tag != "" && !reTag.MatchString(cfg.Images.Tag) {
+		bad("images", "tag %q is not a valid image tag", cfg.Images.Tag)
+	}
+	if cfg.Images.Tag == "latest" {
+		bad("images", "tag must not be \"latest\": use a version or leave it empty to tag by content")
+	}
+	if !cfg.Images.Build && cfg.Images.Tag == "" {
+		bad("images", "with build: false, set the tag of the prebuilt images: pulumi config set --path images.tag v1.2.3")
+	}
+	if err := c.TryObject("database", &cfg.Database); err != nil && !errors.Is(err, config.ErrMissingVar) {
+		bad("database", "must be an object like {\"storage\": \"1Gi\"}: %v", err)
+	}
+	if !reMemory.MatchString(cfg.Database.Storage) {
+		bad("database", "storage must look like 1Gi, got %q", cfg.Database.Storage)
+	}
+
+	secret, err := c.TrySecret("authSecret")
+	if err != nil {
+		bad("authSecret", "is not set: run `pulumi config set --secret authSecret $(openssl rand -hex 32)` (make up does this for you)")
+	} else {
+		cfg.AuthSecret = secret
+		plain, _ := ctx.GetConfig("todo-app:authSecret")
+		if len(plain) < 32 {
+			bad("authSecret", "must be at least 32 bytes, got %d: run `pulumi config set --secret authSecret $(openssl rand -hex 32)`", len(plain))
+		}
+	}
+	dbURL, _ := ctx.GetConfig("todo-app:databaseUrl")
+	if dbURL != "" {
+		if !strings.HasPrefix(dbURL, "postgres://") && !strings.HasPrefix(dbURL, "postgresql://") {
+			bad("databaseUrl", "must be a postgres:// or postgresql:// URL")
+		}
+		cfg.ExternalDB = true
+	}
+	cfg.DatabaseURL = pulumi.ToSecret(pulumi.String(dbURL)).(pulumi.StringOutput)
+	openaiKey, _ := ctx.GetConfig("todo-app:openaiApiKey")
+	cfg.OpenAIKey = pulumi.ToSecret(pulumi.String(openaiKey)).(pulumi.StringOutput)
+	if cfg.OpenAIBase != "" && !strings.HasPrefix(cfg.OpenAIBase, "http://") && !strings.HasPrefix(cfg.OpenAIBase, "https://") {
+		bad("openaiBaseUrl", "must be an http(s) URL such as http://ollama:11434/v1")
+	}
+	if cfg.Images.Build {
+		root, err := repoRoot()
+		if err != nil {
+			errs = append(errs, err)
+		}
+		cfg.RepoRoot = root
+	}
+	if len(errs) > 0 {
+		lines := make([]string, len(errs))
+		for i, e := range errs {
+			lines[i] = "  - " + e.Error()
+		}
+		return nil, fmt.Errorf("invalid stack configuration:\n%s", strings.Join(lines, "\n"))
+	}
+	return cfg, nil
+}
+
+var reHost = regexp.MustCompile(`^[a-zA-Z0-9]([-a-zA-Z0-9.]{0,251}[a-zA-Z0-9])?$`)
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

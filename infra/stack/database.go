@@ -1,0 +1,99 @@
+package stack
+
+import (
+	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+type postgres struct {
+	URL       pulumi.StringOutput
+	Resources []pulumi.Resource
+}
+
+// newPostgres declares the in-cluster database: a StatefulSet with a
+// volume, a headless Service and its own password Secret.
+func newPostgres(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1.ObjectMetaArgs, opts []pulumi.ResourceOption) (*postgres, error) {
+	password := derivedPassword(cfg.AuthSecret)
+	const user, db = "todo", "todo"
+	secret, err := corev1.NewSecret(ctx, PostgresName, &corev1.SecretArgs{
+		Metadata:   meta(PostgresName),
+		Type:       pulumi.String("Opaque"),
+		StringData: pulumi.StringMap{"POSTGRES_PASSWORD": password},
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	labels := pulumi.StringMap{"app": pulumi.String("postgres"), "app.kubernetes.io/part-of": pulumi.String("todo-app")}
+	selector := pulumi.StringMap{"app": pulumi.String("postgres")}
+	svc, err := corev1.NewService(ctx, PostgresName, &corev1.ServiceArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(PostgresName), Namespace: pulumi.String(cfg.Namespace), Labels: labels},
+		Spec: &corev1.ServiceSpecArgs{ClusterIP: pulumi.String("None"), Selector: selector,
+			Ports: corev1.ServicePortArray{&corev1.ServicePortArgs{Name: pulumi.String("postgres"), Port: pulumi.Int(5432), TargetPort: pulumi.String("postgres")}}},
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	pgEnv := func(name, value string) *corev1.EnvVarArgs {
+		return &corev1.EnvVarArgs{Name: pulumi.String(name), Value: pulumi.String(value)}
+	}
+	ready := &corev1.ProbeArgs{
+		Exec:                &corev1.ExecActionArgs{Command: pulumi.StringArray{pulumi.String("pg_isready"), pulumi.String("-U"), pulumi.String(user), pulumi.String("-d"), pulumi.String(db)}},
+		InitialDelaySeconds: pulumi.Int(5), PeriodSeconds: pulumi.Int(5), TimeoutSeconds: pulumi.Int(3),
+	}
+	scratch := func(name, path string) (*corev1.VolumeArgs, *corev1.VolumeMountArgs) {
+		return &corev1.VolumeArgs{Name: pulumi.String(name), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{}},
+			&corev1.VolumeMountArgs{Name: pulumi.String(name), MountPath: pulumi.String(path)}
+	}
+	runVol, runMount := scratch("run", "/var/run/postgresql")
+	tmpVol, tmpMount := scratch("tmp", "/tmp")
+	sts, err := appsv1.NewStatefulSet(ctx, PostgresName, &appsv1.StatefulSetArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(PostgresName), Namespace: pulumi.String(cfg.Namespace), Labels: labels},
+		Spec: &appsv1.StatefulSetSpecArgs{
+			ServiceName: svc.Metadata.Name().Elem(),
+			Replicas:    pulumi.Int(1),
+			Selector:    &metav1.LabelSelectorArgs{MatchLabels: selector},
+			Template: &corev1.PodTemplateSpecArgs{
+				Metadata: &metav1.ObjectMetaArgs{Labels: labels},
+				Spec: &corev1.PodSpecArgs{
+					AutomountServiceAccountToken: pulumi.Bool(false),
+					// uid 70 is postgres in the Alpine image.
+					SecurityContext: &corev1.PodSecurityContextArgs{RunAsNonRoot: pulumi.Bool(true), RunAsUser: pulumi.Int(70), RunAsGroup: pulumi.Int(70),
+						FsGroup: pulumi.Int(70), SeccompProfile: &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")}},
+					Volumes: corev1.VolumeArray{runVol, tmpVol},
+					Containers: corev1.ContainerArray{&corev1.ContainerArgs{
+						Name:            pulumi.String("postgres"),
+						Image:           pulumi.String(cfg.Database.Image),
+						ImagePullPolicy: pulumi.String("IfNotPresent"),
+						Ports:           corev1.ContainerPortArray{&corev1.ContainerPortArgs{Name: pulumi.String("postgres"), ContainerPort: pulumi.Int(5432)}},
+						Env: corev1.EnvVarArray{pgEnv("POSTGRES_USER", user), pgEnv("POSTGRES_DB", db), pgEnv("PGDATA", "/var/lib/postgresql/data/pgdata"),
+							&corev1.EnvVarArgs{Name: pulumi.String("POSTGRES_PASSWORD"), ValueFrom: &corev1.EnvVarSourceArgs{SecretKeyRef: &corev1.SecretKeySelectorArgs{
+								Name: secret.Metadata.Name().Elem(), Key: pulumi.String("POSTGRES_PASSWORD")}}}},
+						ReadinessProbe: ready,
+						LivenessProbe:  &corev1.ProbeArgs{Exec: ready.Exec, InitialDelaySeconds: pulumi.Int(30), PeriodSeconds: pulumi.Int(10), TimeoutSeconds: pulumi.Int(5)},
+						Resources: &corev1.ResourceRequirementsArgs{
+							Requests: pulumi.StringMap{"cpu": pulumi.String("100m"), "memory": pulumi.String("128Mi")},
+							Limits:   pulumi.StringMap{"cpu": pulumi.String("1"), "memory": pulumi.String("512Mi")},
+						},
+						VolumeMounts: corev1.VolumeMountArray{&corev1.VolumeMountArgs{Name: pulumi.String("data"), MountPath: pulumi.String("/var/lib/postgresql/data")}, runMount, tmpMount},
+						SecurityContext: &corev1.SecurityContextArgs{AllowPrivilegeEscalation: pulumi.Bool(false), ReadOnlyRootFilesystem: pulumi.Bool(true),
+							Capabilities: &corev1.CapabilitiesArgs{Drop: pulumi.StringArray{pulumi.String("ALL")}}},
+					}},
+				},
+			},
+			VolumeClaimTemplates: corev1.PersistentVolumeClaimTypeArray{&corev1.PersistentVolumeClaimTypeArgs{
+				Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("data")},
+				Spec: &corev1.PersistentVolumeClaimSpecArgs{
+					AccessModes: pulumi.StringArray{pulumi.String("ReadWriteOnce")},
+					Resources:   &corev1.VolumeResourceRequirementsArgs{Requests: pulumi.StringMap{"storage": pulumi.String(cfg.Database.Storage)}},
+				},
+			}},
+		},
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	url := pulumi.ToSecret(pulumi.Sprintf("postgres://%s:%s@%s:5432/%s?sslmode=disable", user, password, PostgresName, db)).(pulumi.StringOutput)
+	return &postgres{URL: url, Resources: []pulumi.Resource{secret, svc, sts}}, nil
+}

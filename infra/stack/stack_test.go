@@ -1,0 +1,553 @@
+package stack_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/todo-app/todo-app/infra/stack"
+)
+
+const authSecret = "0123456789abcdef0123456789abcdef-secret"
+
+// registered is one resource the program declared, as the mock saw it.
+type registered struct {
+	Type   string
+	Name   string
+	Inputs resource.PropertyMap
+	Parent string
+}
+
+// mocks records every resource and returns its inputs as its state.
+type mocks struct {
+	mu        sync.Mutex
+	resources []registered
+}
+
+func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.resources = append(m.resources, registered{Type: args.TypeToken, Name: args.Name, Inputs: args.Inputs})
+	return args.Name + "-id", args.Inputs, nil
+}
+
+func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) { return args.Args, nil }
+
+// result is a finished mock run.
+type result struct {
+	m       *mocks
+	outputs map[string]any
+}
+
+// run executes the program with config (keys without the project prefix);
+// secretKeys are marked secret as `pulumi config set --secret` would.
+func run(t *testing.T, config map[string]string, secretKeys ...string) (*result, error) {
+	t.Helper()
+	cfg := map[string]string{}
+	for k, v := range config {
+		cfg["todo-app:"+k] = v
+	}
+	b, _ := json.Marshal(cfg)
+	t.Setenv("PULUMI_CONFIG", string(b))
+	var keys []string
+	for _, k := range secretKeys {
+		keys = append(keys, "todo-app:"+k)
+	}
+	kb, _ := json.Marshal(keys)
+	t.Setenv("PULUMI_CONFIG_SECRET_KEYS", string(kb))
+
+	m := &mocks{}
+	res := &result{m: m, outputs: map[string]any{}}
+	var mu sync.Mutex
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		out, err := stack.Deploy(ctx)
+		if err != nil {
+			return err
+		}
+		collect := func(name string, o pulumi.Output) {
+			o.ApplyT(func(v any) any {
+				mu.Lock()
+				res.outputs[name] = v
+				mu.Unlock()
+				return nil
+			})
+		}
+		collect("webUrl", out.WebURL)
+		collect("chatbotUrl", out.ChatbotURL)
+		collect("namespace", out.Namespace)
+		collect("images", out.Images)
+		return nil
+	}, pulumi.WithMocks("todo-app", "dev", m))
+	return res, err
+}
+
+func defaults() map[string]string { return map[string]string{"authSecret": authSecret} }
+
+// find returns the resources of a type token.
+func (r *result) find(typ string) []registered {
+	var out []registered
+	for _, x := range r.m.resources {
+		if x.Type == typ {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func (r *result) one(t *testing.T, typ, name string) registered {
+	t.Helper()
+	for _, x := range r.find(typ) {
+		if x.Name == name {
+			return x
+		}
+	}
+	t.Fatalf("no %s named %s; have %v", typ, name, r.names())
+	return registered{}
+}
+
+func (r *result) names() []string {
+	var out []string
+	for _, x := range r.m.resources {
+		out = append(out, x.Type+"/"+x.Name)
+	}
+	return out
+}
+
+// plain turns inputs into JSON-able values, unwrapping secrets.
+func plain(v resource.PropertyValue) any {
+	switch {
+	case v.IsSecret():
+		return plain(v.SecretValue().Element)
+	case v.IsOutput():
+		return plain(v.OutputValue().Element)
+	case v.IsObject():
+		m := map[string]any{}
+		for k, e := range v.ObjectValue() {
+			if e.IsNull() {
+				continue
+			}
+			m[string(k)] = plain(e)
+		}
+		return m
+	case v.IsArray():
+		var a []any
+		for _, e := range v.ArrayValue() {
+			a = append(a, plain(e))
+		}
+		return a
+	case v.IsNumber():
+		f := v.NumberValue()
+		if f == float64(int64(f)) {
+			return int64(f)
+		}
+		return f
+	}
+	return v.V
+}
+
+// decode turns the inputs into JSON and decodes them strictly into a
+// k8s.io/api type: a misspelled field is an error.
+func decode[T any](t *testing.T, r registered) *T {
+	t.Helper()
+	b, err := json.Marshal(plain(resource.NewObjectProperty(r.Inputs)))
+	require.NoError(t, err)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var out T
+	require.NoError(t, dec.Decode(&out), "%s %s: %s", r.Type, r.Name, b)
+	return &out
+}
+
+var kinds = map[string]reflect.Type{
+	"kubernetes:apps/v1:Deployment":                       reflect.TypeOf(appsv1.Deployment{}),
+	"kubernetes:apps/v1:StatefulSet":                      reflect.TypeOf(appsv1.StatefulSet{}),
+	"kubernetes:core/v1:Service":                          reflect.TypeOf(corev1.Service{}),
+	"kubernetes:core/v1:Secret":                           reflect.TypeOf(corev1.Secret{}),
+	"kubernetes:core/v1:ConfigMap":                        reflect.TypeOf(corev1.ConfigMap{}),
+	"kubernetes:core/v1:ServiceAccount":                   reflect.TypeOf(corev1.ServiceAccount{}),
+	"kubernetes:core/v1:Namespace":                        reflect.TypeOf(corev1.Namespace{}),
+	"kubernetes:rbac.authorization.k8s.io/v1:Role":        reflect.TypeOf(rbacv1.Role{}),
+	"kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": reflect.TypeOf(rbacv1.RoleBinding{}),
+	"kubernetes:autoscaling/v2:HorizontalPodAutoscaler":   reflect.TypeOf(autoscalingv2.HorizontalPodAutoscaler{}),
+	"kubernetes:policy/v1:PodDisruptionBudget":            reflect.TypeOf(policyv1.PodDisruptionBudget{}),
+	"kubernetes:networking.k8s.io/v1:NetworkPolicy":       reflect.TypeOf(networkingv1.NetworkPolicy{}),
+}
+
+func TestEveryKubernetesObjectDecodesStrictly(t *testing.T) {
+	for _, cfg := range []map[string]string{defaults(), withExternalDB()} {
+		r, err := run(t, cfg, "authSecret", "databaseUrl")
+		require.NoError(t, err)
+		n := 0
+		for _, x := range r.m.resources {
+			if !strings.HasPrefix(x.Type, "kubernetes:") {
+				continue
+			}
+			typ, ok := kinds[x.Type]
+			require.True(t, ok, "unexpected kind %s", x.Type)
+			b, err := json.Marshal(plain(resource.NewObjectProperty(x.Inputs)))
+			require.NoError(t, err)
+			dec := json.NewDecoder(bytes.NewReader(b))
+			dec.DisallowUnknownFields()
+			obj := reflect.New(typ).Interface()
+			require.NoError(t, dec.Decode(obj), "%s %s: %s", x.Type, x.Name, b)
+			n++
+		}
+		assert.Greater(t, n, 15)
+	}
+}
+
+func withExternalDB() map[string]string {
+	c := defaults()
+	c["databaseUrl"] = "postgresql://neon:pw@ep-example.neon.tech/todo?sslmode=require"
+	return c
+}
+
+func TestSeedNamesAndNumbers(t *testing.T) {
+	r, err := run(t, defaults(), "authSecret")
+	require.NoError(t, err)
+
+	type app struct {
+		name, label string
+		port        int32
+		nodePort    int32
+	}
+	apps := []app{{stack.BackendName, "backend", 8000, 0}, {stack.WebName, "frontend-web", 3000, 30000}, {stack.ChatbotName, "frontend-chatbot", 3001, 30001}}
+	for _, a := range apps {
+		d := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", a.name))
+		assert.Equal(t, a.name, d.Name)
+		assert.Equal(t, "default", d.Namespace)
+		if a.label == "backend" {
+			assert.Nil(t, d.Spec.Replicas, "the HPA owns the backend's replicas")
+		} else {
+			require.NotNil(t, d.Spec.Replicas)
+			assert.EqualValues(t, 2, *d.Spec.Replicas)
+		}
+		assert.Equal(t, map[string]string{"app": a.label}, d.Spec.Selector.MatchLabels)
+		assert.Equal(t, a.label, d.Spec.Template.Labels["app"], "selector matches pod labels")
+		assert.Equal(t, 0, d.Spec.Strategy.RollingUpdate.MaxUnavailable.IntValue())
+		pod := d.Spec.Template.Spec
+		require.Len(t, pod.Containers, 1)
+		c := pod.Containers[0]
+		assert.Equal(t, corev1.PullIfNotPresent, c.ImagePullPolicy)
+		assert.NotContains(t, c.Image, ":latest")
+		assert.Regexp(t, `^todo-(backend|frontend-web|frontend-chatbot):c-[0-9a-f]{16}$`, c.Image)
+		require.Len(t, c.Ports, 1)
+		assert.Equal(t, a.port, c.Ports[0].ContainerPort)
+		assert.Equal(t, "http", c.Ports[0].Name)
+		assert.Equal(t, "256Mi", c.Resources.Requests.Memory().String())
+		assert.Equal(t, "250m", c.Resources.Requests.Cpu().String())
+		assert.Equal(t, "512Mi", c.Resources.Limits.Memory().String())
+		assert.Equal(t, "500m", c.Resources.Limits.Cpu().String())
+		assert.Equal(t, "/health", c.LivenessProbe.HTTPGet.Path)
+		assert.Equal(t, "/ready", c.ReadinessProbe.HTTPGet.Path)
+		assert.Equal(t, "http", c.LivenessProbe.HTTPGet.Port.String(), "probe port exists on the container")
+		assert.Equal(t, "http", c.ReadinessProbe.HTTPGet.Port.String())
+		require.NotNil(t, c.Lifecycle.PreStop.Sleep)
+		assert.EqualValues(t, 5, c.Lifecycle.PreStop.Sleep.Seconds)
+		// Restricted security context.
+		assert.True(t, *pod.SecurityContext.RunAsNonRoot)
+		assert.Equal(t, corev1.SeccompProfileTypeRuntimeDefault, pod.SecurityContext.SeccompProfile.Type)
+		assert.False(t, *c.SecurityContext.AllowPrivilegeEscalation)
+		assert.True(t, *c.SecurityContext.ReadOnlyRootFilesystem)
+		assert.Equal(t, []corev1.Capability{"ALL"}, c.SecurityContext.Capabilities.Drop)
+		assert.False(t, *pod.AutomountServiceAccountToken)
+		assert.Equal(t, stack.SAName, pod.ServiceAccountName)
+		require.NotNil(t, pod.Affinity.PodAntiAffinity)
+		assert.Equal(t, a.label, pod.Affinity.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution[0].PodAffinityTerm.LabelSelector.MatchLabels["app"])
+
+		svc := decode[corev1.Service](t, r.one(t, "kubernetes:core/v1:Service", a.name))
+		assert.Equal(t, map[string]string{"app": a.label}, svc.Spec.Selector)
+		require.Len(t, svc.Spec.Ports, 1)
+		assert.Equal(t, "http", svc.Spec.Ports[0].TargetPort.String(), "target port is the container's named port")
+		if a.nodePort == 0 {
+			assert.Equal(t, corev1.ServiceTypeClusterIP, svc.Spec.Type)
+			assert.EqualValues(t, 8000, svc.Spec.Ports[0].Port)
+		} else {
+			assert.Equal(t, corev1.ServiceTypeNodePort, svc.Spec.Type)
+			assert.EqualValues(t, 80, svc.Spec.Ports[0].Port)
+			assert.Equal(t, a.nodePort, svc.Spec.Ports[0].NodePort)
+		}
+		pdb := decode[policyv1.PodDisruptionBudget](t, r.one(t, "kubernetes:policy/v1:PodDisruptionBudget", a.name+"-pdb"))
+		assert.Equal(t, 1, pdb.Spec.MinAvailable.IntValue())
+		assert.Equal(t, a.label, pdb.Spec.Selector.MatchLabels["app"])
+
+		comp := r.one(t, "todo:index:App", a.name)
+		assert.Equal(t, a.name, comp.Name)
+	}
+
+	hpa := decode[autoscalingv2.HorizontalPodAutoscaler](t, r.one(t, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "todo-app-backend-hpa"))
+	assert.Equal(t, "todo-app-backend-hpa", hpa.Name)
+	assert.EqualValues(t, 2, *hpa.Spec.MinReplicas)
+	assert.EqualValues(t, 5, hpa.Spec.MaxReplicas)
+	assert.Equal(t, "Deployment", hpa.Spec.ScaleTargetRef.Kind)
+	assert.Equal(t, stack.BackendName, hpa.Spec.ScaleTargetRef.Name)
+	targets := map[string]int32{}
+	for _, m := range hpa.Spec.Metrics {
+		targets[string(m.Resource.Name)] = *m.Resource.Target.AverageUtilization
+	}
+	assert.Equal(t, map[string]int32{"cpu": 70, "memory": 80}, targets)
+	assert.Len(t, r.find("kubernetes:autoscaling/v2:HorizontalPodAutoscaler"), 1, "only the backend autoscales")
+
+	assert.Equal(t, "http://192.168.49.2:30000", r.outputs["webUrl"])
+	assert.Equal(t, "http://192.168.49.2:30001", r.outputs["chatbotUrl"])
+	assert.Equal(t, "default", r.outputs["namespace"])
+	imgs := r.outputs["images"].(map[string]string)
+	assert.Len(t, imgs, 3)
+	for repo, ref := range imgs {
+		assert.True(t, strings.HasPrefix(ref, repo+":c-"), ref)
+	}
+	assert.Len(t, r.find("docker:index/image:Image"), 3)
+	for _, img := range r.find("docker:index/image:Image") {
+		assert.Equal(t, true, img.Inputs["skipPush"].BoolValue(), "images stay in the node's Docker")
+		build := img.Inputs["build"].ObjectValue()
+		assert.True(t, strings.HasSuffix(build["dockerfile"].StringValue(), "/Dockerfile"))
+	}
+}
+
+func TestCrossObjectConsistency(t *testing.T) {
+	for _, cfg := range []map[string]string{defaults(), withExternalDB()} {
+		r, err := run(t, cfg, "authSecret", "databaseUrl")
+		require.NoError(t, err)
+		secret := decode[corev1.Secret](t, r.one(t, "kubernetes:core/v1:Secret", stack.SecretName))
+		cm := decode[corev1.ConfigMap](t, r.one(t, "kubernetes:core/v1:ConfigMap", stack.ConfigMapName))
+		secrets := map[string]map[string]string{stack.SecretName: secret.StringData}
+		if _, ok := cfg["databaseUrl"]; !ok {
+			pg := decode[corev1.Secret](t, r.one(t, "kubernetes:core/v1:Secret", stack.PostgresName))
+			secrets[stack.PostgresName] = pg.StringData
+		}
+		sa := decode[corev1.ServiceAccount](t, r.one(t, "kubernetes:core/v1:ServiceAccount", stack.SAName))
+
+		check := func(where string, spec corev1.PodSpec) {
+			if spec.ServiceAccountName != "" {
+				assert.Equal(t, sa.Name, spec.ServiceAccountName, where)
+			}
+			for _, c := range spec.Containers {
+				for _, e := range c.Env {
+					if e.ValueFrom == nil {
+						continue
+					}
+					if ref := e.ValueFrom.SecretKeyRef; ref != nil {
+						keys, ok := secrets[ref.Name]
+						require.True(t, ok, "%s: env %s names secret %s that is not declared", where, e.Name, ref.Name)
+						assert.Contains(t, keys, ref.Key, "%s: env %s", where, e.Name)
+					}
+					if ref := e.ValueFrom.ConfigMapKeyRef; ref != nil {
+						assert.Equal(t, stack.ConfigMapName, ref.Name)
+						assert.Contains(t, cm.Data, ref.Key, "%s: env %s", where, e.Name)
+					}
+				}
+			}
+		}
+		for _, x := range r.find("kubernetes:apps/v1:Deployment") {
+			check(x.Name, decode[appsv1.Deployment](t, x).Spec.Template.Spec)
+		}
+		for _, x := range r.find("kubernetes:apps/v1:StatefulSet") {
+			check(x.Name, decode[appsv1.StatefulSet](t, x).Spec.Template.Spec)
+		}
+
+		// backend-policy lets only the two frontends reach the backend on 8000.
+		np := decode[networkingv1.NetworkPolicy](t, r.one(t, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "backend-policy"))
+		assert.Equal(t, "backend", np.Spec.PodSelector.MatchLabels["app"])
+		require.Len(t, np.Spec.Ingress, 1)
+		var from []string
+		for _, p := range np.Spec.Ingress[0].From {
+			from = append(from, p.PodSelector.MatchLabels["app"])
+		}
+		assert.ElementsMatch(t, []string{"frontend-web", "frontend-chatbot"}, from)
+		assert.Equal(t, 8000, np.Spec.Ingress[0].Ports[0].Port.IntValue())
+		backend := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", stack.BackendName))
+		assert.Equal(t, np.Spec.PodSelector.MatchLabels["app"], backend.Spec.Template.Labels["app"], "the policy selects the backend pods")
+		for _, name := range []string{stack.WebName, stack.ChatbotName} {
+			d := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", name))
+			assert.Contains(t, from, d.Spec.Template.Labels["app"])
+		}
+
+		// RBAC: at most get on app-secrets, bound to the service account.
+		role := decode[rbacv1.Role](t, r.one(t, "kubernetes:rbac.authorization.k8s.io/v1:Role", stack.RoleName))
+		require.Len(t, role.Rules, 1)
+		assert.Equal(t, []string{"get"}, role.Rules[0].Verbs)
+		assert.Equal(t, []string{"secrets"}, role.Rules[0].Resources)
+		assert.Equal(t, []string{stack.SecretName}, role.Rules[0].ResourceNames)
+		rb := decode[rbacv1.RoleBinding](t, r.one(t, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", stack.BindingName))
+		assert.Equal(t, stack.RoleName, rb.RoleRef.Name)
+		assert.Equal(t, stack.SAName, rb.Subjects[0].Name)
+	}
+}
+
+func TestInClusterDatabaseByDefault(t *testing.T) {
+	r, err := run(t, defaults(), "authSecret")
+	require.NoError(t, err)
+	sts := decode[appsv1.StatefulSet](t, r.one(t, "kubernetes:apps/v1:StatefulSet", stack.PostgresName))
+	assert.Len(t, sts.Spec.VolumeClaimTemplates, 1)
+	assert.Equal(t, "1Gi", sts.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests.Storage().String())
+	c := sts.Spec.Template.Spec.Containers[0]
+	assert.Equal(t, []string{"pg_isready", "-U", "todo", "-d", "todo"}, c.ReadinessProbe.Exec.Command)
+	svc := decode[corev1.Service](t, r.one(t, "kubernetes:core/v1:Service", stack.PostgresName))
+	assert.Equal(t, "None", svc.Spec.ClusterIP, "headless")
+	assert.Equal(t, sts.Spec.ServiceName, svc.Name)
+	np := decode[networkingv1.NetworkPolicy](t, r.one(t, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "postgres-policy"))
+	assert.Equal(t, "postgres", np.Spec.PodSelector.MatchLabels["app"])
+	assert.Equal(t, sts.Spec.Template.Labels["app"], np.Spec.PodSelector.MatchLabels["app"])
+	assert.Equal(t, "backend", np.Spec.Ingress[0].From[0].PodSelector.MatchLabels["app"])
+
+	secret := decode[corev1.Secret](t, r.one(t, "kubernetes:core/v1:Secret", stack.SecretName))
+	assert.Regexp(t, `^postgres://todo:[0-9a-f]{32}@todo-app-postgres:5432/todo\?sslmode=disable$`, secret.StringData["DATABASE_URL"])
+}
+
+func TestExternalDatabase(t *testing.T) {
+	r, err := run(t, withExternalDB(), "authSecret", "databaseUrl")
+	require.NoError(t, err)
+	assert.Empty(t, r.find("kubernetes:apps/v1:StatefulSet"), "no in-cluster database")
+	for _, x := range r.find("kubernetes:core/v1:Service") {
+		assert.NotEqual(t, stack.PostgresName, x.Name)
+	}
+	for _, x := range r.find("kubernetes:networking.k8s.io/v1:NetworkPolicy") {
+		assert.NotEqual(t, "postgres-policy", x.Name)
+	}
+	secret := decode[corev1.Secret](t, r.one(t, "kubernetes:core/v1:Secret", stack.SecretName))
+	assert.Equal(t, "postgresql://neon:pw@ep-example.neon.tech/todo?sslmode=require", secret.StringData["DATABASE_URL"])
+}
+
+func TestSecretsStaySecret(t *testing.T) {
+	cfg := withExternalDB()
+	cfg["openaiApiKey"] = "sk-test-key-123"
+	r, err := run(t, cfg, "authSecret", "databaseUrl", "openaiApiKey")
+	require.NoError(t, err)
+	sec := r.one(t, "kubernetes:core/v1:Secret", stack.SecretName)
+	data := sec.Inputs["stringData"]
+	require.True(t, data.IsObject() || data.IsSecret())
+	if data.IsObject() {
+		for k, v := range data.ObjectValue() {
+			assert.True(t, v.IsSecret() || v.ContainsSecrets(), "stringData.%s is marked secret", k)
+		}
+	}
+	for _, x := range r.m.resources {
+		if x.Type == "kubernetes:core/v1:Secret" {
+			continue
+		}
+		b, _ := json.Marshal(plain(resource.NewObjectProperty(x.Inputs)))
+		for _, s := range []string{authSecret, "sk-test-key-123", "neon:pw"} {
+			assert.NotContains(t, string(b), s, "%s %s leaks a secret", x.Type, x.Name)
+		}
+	}
+	out, _ := json.Marshal(r.outputs)
+	for _, s := range []string{authSecret, "sk-test-key-123", "neon:pw"} {
+		assert.NotContains(t, string(out), s)
+	}
+	cm := decode[corev1.ConfigMap](t, r.one(t, "kubernetes:core/v1:ConfigMap", stack.ConfigMapName))
+	assert.Equal(t, "http://todo-app-backend:8000", cm.Data["BACKEND_URL"])
+	assert.Equal(t, "http://192.168.49.2:30000,http://192.168.49.2:30001", cm.Data["FRONTEND_URL"])
+}
+
+func TestCustomConfig(t *testing.T) {
+	cfg := defaults()
+	cfg["namespace"] = "todo"
+	cfg["nodeAddress"] = "10.0.0.7"
+	cfg["web"] = `{"replicas": 3, "resources": {"requests": {"cpu": "50m", "memory": "32Mi"}, "limits": {"cpu": "200m", "memory": "64Mi"}}}`
+	cfg["nodePorts"] = `{"web": 31000, "chatbot": 31001}`
+	cfg["images"] = `{"build": false, "tag": "v1.2.3", "registry": "registry.example/acme/"}`
+	r, err := run(t, cfg, "authSecret")
+	require.NoError(t, err)
+	assert.Len(t, r.find("kubernetes:core/v1:Namespace"), 1)
+	web := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", stack.WebName))
+	assert.Equal(t, "todo", web.Namespace)
+	assert.EqualValues(t, 3, *web.Spec.Replicas)
+	assert.Equal(t, "32Mi", web.Spec.Template.Spec.Containers[0].Resources.Requests.Memory().String())
+	assert.Equal(t, "registry.example/acme/todo-frontend-web:v1.2.3", web.Spec.Template.Spec.Containers[0].Image)
+	assert.Empty(t, r.find("docker:index/image:Image"), "prebuilt images: nothing to build")
+	assert.Equal(t, "http://10.0.0.7:31000", r.outputs["webUrl"])
+	svc := decode[corev1.Service](t, r.one(t, "kubernetes:core/v1:Service", stack.ChatbotName))
+	assert.EqualValues(t, 31001, svc.Spec.Ports[0].NodePort)
+}
+
+func TestConfigErrorsAreClear(t *testing.T) {
+	cases := []struct {
+		name string
+		cfg  map[string]string
+		want []string
+	}{
+		{"no secret", map[string]string{}, []string{"todo-app:authSecret is not set", "pulumi config set --secret authSecret"}},
+		{"short secret", map[string]string{"authSecret": "short"}, []string{"authSecret must be at least 32 bytes"}},
+		{"bad namespace", map[string]string{"authSecret": authSecret, "namespace": "Todo_App"}, []string{"todo-app:namespace must be a Kubernetes namespace name"}},
+		{"bad node ports", map[string]string{"authSecret": authSecret, "nodePorts": `{"web": 80}`}, []string{"web must be in the NodePort range 30000-32767"}},
+		{"same node ports", map[string]string{"authSecret": authSecret, "nodePorts": `{"web": 30001}`}, []string{"web and chatbot must differ"}},
+		{"prebuilt without tag", map[string]string{"authSecret": authSecret, "images": `{"build": false}`}, []string{"with build: false, set the tag"}},
+		{"latest", map[string]string{"authSecret": authSecret, "images": `{"tag": "latest"}`}, []string{"must not be \"latest\""}},
+		{"bad replicas", map[string]string{"authSecret": authSecret, "backend": `{"replicas": 0}`}, []string{"todo-app:backend replicas must be between 1 and 50"}},
+		{"bad memory", map[string]string{"authSecret": authSecret, "chatbot": `{"replicas": 1, "resources": {"requests": {"cpu": "1", "memory": "lots"}, "limits": {"cpu": "1", "memory": "1Gi"}}}`}, []string{"resources.requests.memory must look like 256Mi"}},
+		{"bad database url", map[string]string{"authSecret": authSecret, "databaseUrl": "mysql://x"}, []string{"todo-app:databaseUrl must be a postgres://"}},
+		{"bad hpa", map[string]string{"authSecret": authSecret, "hpa": `{"min": 4, "max": 2}`}, []string{"todo-app:hpa needs 1 <= min <= max"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := run(t, tc.cfg, "authSecret", "databaseUrl")
+			require.Error(t, err)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+func TestContentTagChangesOnlyWithTheImagesInputs(t *testing.T) {
+	root := t.TempDir()
+	write := func(rel, content string) {
+		p := root + "/" + rel
+		require.NoError(t, mkdirFor(p))
+		require.NoError(t, writeFile(p, content))
+	}
+	write("go.work", "go 1.26\n")
+	write("pkg/a.go", "package pkg\n")
+	write("apps/backend/main.go", "package main\n")
+	write("apps/web/main.go", "package main\n")
+	tag := func(app string) string {
+		s, err := stack.ContentTag(root, app)
+		require.NoError(t, err)
+		return s
+	}
+	b1, w1 := tag("backend"), tag("web")
+	assert.Regexp(t, `^c-[0-9a-f]{16}$`, b1)
+	assert.Equal(t, b1, tag("backend"), "stable")
+	write("apps/backend/main_test.go", "package main\n")
+	write("apps/backend/testdata/x.json", "{}")
+	assert.Equal(t, b1, tag("backend"), "tests do not go into the image")
+	write("apps/backend/main.go", "package main\n// changed\n")
+	b2 := tag("backend")
+	assert.NotEqual(t, b1, b2, "backend source changed")
+	assert.Equal(t, w1, tag("web"), "web unchanged")
+	write("pkg/a.go", "package pkg\n// shared change\n")
+	assert.NotEqual(t, b2, tag("backend"))
+	assert.NotEqual(t, w1, tag("web"), "a pkg change rebuilds every app")
+}
+
+func TestStrictDecodingCatchesAMisspelledField(t *testing.T) {
+	r, err := run(t, defaults(), "authSecret")
+	require.NoError(t, err)
+	d := r.one(t, "kubernetes:apps/v1:Deployment", stack.WebName)
+	spec := d.Inputs["spec"].ObjectValue().Copy()
+	spec["replicaz"] = resource.NewNumberProperty(2)
+	inputs := d.Inputs.Copy()
+	inputs["spec"] = resource.NewObjectProperty(spec)
+	b, err := json.Marshal(plain(resource.NewObjectProperty(inputs)))
+	require.NoError(t, err)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var out appsv1.Deployment
+	err = dec.Decode(&out)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "replicaz")
+}
