@@ -8,13 +8,22 @@ GO      ?= go
 # npm projects whose packages the tests run (the MCP Inspector).
 NPM_DIRS := apps/backend/internal/mcpapi/testdata/inspector
 
-.PHONY: help dev test deps vet fmt-check build screenshots clean
+.PHONY: help dev test deps vet fmt-check build screenshots up destroy clean
 
 help:
+	@echo "make up      deploy to minikube with Pulumi (starts minikube if needed)"
+	@echo "make destroy remove the deployment"
 	@echo "make dev     run PostgreSQL and every app locally (Ctrl-C stops)"
 	@echo "make test    npm test tools, vet, format check and every test of every module"
 	@echo "make build   build the app binaries into bin/"
 	@echo "make screenshots  refresh docs/screenshots from the browser tests"
+
+up:
+	@infra/scripts/up.sh
+
+destroy:
+	@if [ -f .pulumi-passphrase ] && [ -z "$$PULUMI_CONFIG_PASSPHRASE" ]; then export PULUMI_CONFIG_PASSPHRASE_FILE=$$PWD/.pulumi-passphrase; fi; \
+	  pulumi destroy --yes --stack $${STACK:-dev}
 
 dev:
 	@$(GO) build -o .dev/bin/dev ./pkg/cmd/dev

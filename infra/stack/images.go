@@ -38,16 +38,16 @@ func repoRoot() (string, error) {
 // imageInputs are the paths (relative to the repository root) whose
 // content goes into an app's image.
 func imageInputs(app string) []string {
-	return []string{"go.work", "pkg", "apps/" + app}
+	return []string{"pkg", "apps/" + app}
 }
 
 // skipped are paths that never reach an image (.dockerignore says the same).
 func skipped(rel string, d fs.DirEntry) bool {
 	base := d.Name()
 	if d.IsDir() {
-		return base == "testdata" || base == "node_modules" || strings.HasPrefix(base, ".")
+		return base == "testdata" || base == "node_modules"
 	}
-	return strings.HasSuffix(base, "_test.go") || strings.HasPrefix(base, ".")
+	return strings.HasSuffix(base, "_test.go")
 }
 
 // ContentTag hashes every file that goes into app's image, so the tag
