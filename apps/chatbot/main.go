@@ -9,8 +9,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 	_ "time/tzdata" // time zones for "tomorrow" in the user's zone, even in a scratch image
 
 	"github.com/todo-app/todo-app/apps/chatbot/internal/app"
@@ -27,32 +25,16 @@ func main() {
 }
 
 func run(args []string) error {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	cmd := "serve"
-	if len(args) > 0 {
-		cmd = args[0]
-	}
-	switch cmd {
-	case "healthcheck":
-		env := pkgconfig.FromOS()
-		port := env.Port("PORT", 3001)
-		if err := env.Err(); err != nil {
+	return httpserver.Command(args, 3001, func(ctx context.Context) error {
+		cfg, err := config.Load(pkgconfig.FromOS())
+		if err != nil {
 			return err
 		}
-		return httpserver.Healthcheck(ctx, port)
-	case "serve":
-	default:
-		return fmt.Errorf("unknown command %q (use serve or healthcheck)", cmd)
-	}
-	cfg, err := config.Load(pkgconfig.FromOS())
-	if err != nil {
-		return err
-	}
-	log := httpserver.NewLogger(os.Stdout, cfg.LogLevel, "chatbot")
-	srv, err := app.New(cfg, log)
-	if err != nil {
-		return err
-	}
-	return srv.ListenAndServe(ctx, cfg.Port)
+		log := httpserver.NewLogger(os.Stdout, cfg.LogLevel, "chatbot")
+		srv, err := app.New(cfg, log)
+		if err != nil {
+			return err
+		}
+		return srv.ListenAndServe(ctx, cfg.Port)
+	})
 }

@@ -8,8 +8,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 	_ "time/tzdata" // time zones for the viewer's local dates, even in a scratch image
 
 	"github.com/todo-app/todo-app/apps/web/internal/app"
@@ -26,32 +24,16 @@ func main() {
 }
 
 func run(args []string) error {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	cmd := "serve"
-	if len(args) > 0 {
-		cmd = args[0]
-	}
-	switch cmd {
-	case "healthcheck":
-		env := pkgconfig.FromOS()
-		port := env.Port("PORT", 3000)
-		if err := env.Err(); err != nil {
+	return httpserver.Command(args, 3000, func(ctx context.Context) error {
+		cfg, err := config.Load(pkgconfig.FromOS())
+		if err != nil {
 			return err
 		}
-		return httpserver.Healthcheck(ctx, port)
-	case "serve":
-	default:
-		return fmt.Errorf("unknown command %q (use serve or healthcheck)", cmd)
-	}
-	cfg, err := config.Load(pkgconfig.FromOS())
-	if err != nil {
-		return err
-	}
-	log := httpserver.NewLogger(os.Stdout, cfg.LogLevel, "web")
-	srv, err := app.New(cfg, log)
-	if err != nil {
-		return err
-	}
-	return srv.ListenAndServe(ctx, cfg.Port)
+		log := httpserver.NewLogger(os.Stdout, cfg.LogLevel, "web")
+		srv, err := app.New(cfg, log)
+		if err != nil {
+			return err
+		}
+		return srv.ListenAndServe(ctx, cfg.Port)
+	})
 }

@@ -116,8 +116,8 @@ func ensureBaseImages(t *testing.T) {
 	require.NoError(t, err, "the test's build image needs a static busybox (Debian: apt-get install busybox-static)")
 	certs := "/etc/ssl/certs/ca-certificates.crt"
 	rt := tarOf(t, map[string]string{
-		"etc/passwd":                         "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n",
-		"etc/group":                          "root:x:0:\nnonroot:x:65532:\n",
+		"etc/passwd":                        "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n",
+		"etc/group":                         "root:x:0:\nnonroot:x:65532:\n",
 		"etc/ssl/certs/ca-certificates.crt": "@" + certs,
 	}, nil)
 	docker(t, rt, "import", "-", runtimeImage)

@@ -67,20 +67,23 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 //	func TestMain(m *testing.M) { pgtest.Main(m, &srv) }
 //
 // It fails loudly, never skips, when PostgreSQL cannot be started.
-func Main(m *testing.M, srv **Server) {
+func Main(m *testing.M, srv **Server) { os.Exit(Run(m, srv)) }
+
+// Run is Main without the exit: it returns the tests' exit code.
+func Run(m *testing.M, srv **Server) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	s, err := Start(ctx, Options{})
 	cancel()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "pgtest: cannot start PostgreSQL: %v\n", err)
-		os.Exit(1)
+		return 1
 	}
 	*srv = s
 	code := m.Run()
 	if err := s.Stop(); err != nil {
 		fmt.Fprintf(os.Stderr, "pgtest: stopping PostgreSQL: %v\n", err)
 	}
-	os.Exit(code)
+	return code
 }
 
 func connect(ctx context.Context, admin *url.URL, stop func() error) (*Server, error) {

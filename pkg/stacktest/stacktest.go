@@ -201,3 +201,19 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// Main runs a test package that starts apps as processes: a PostgreSQL
+// for it and a Builder whose binaries are removed afterwards.
+//
+//	func TestMain(m *testing.M) { stacktest.Main(m, &pg, &builder) }
+func Main(m *testing.M, pg **pgtest.Server, b **Builder) {
+	dir, err := os.MkdirTemp("", "stacktest-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "stacktest:", err)
+		os.Exit(1)
+	}
+	*b = NewBuilder(dir)
+	code := pgtest.Run(m, pg)
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}

@@ -2,7 +2,6 @@ package assistant_test
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -21,15 +20,7 @@ var (
 	builder *stacktest.Builder
 )
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "chatbot-test-bin-")
-	if err != nil {
-		panic(err)
-	}
-	builder = stacktest.NewBuilder(dir)
-	defer os.RemoveAll(dir)
-	pgtest.Main(m, &pg)
-}
+func TestMain(m *testing.M) { stacktest.Main(m, &pg, &builder) }
 
 // env is a real backend with one signed-in user and an MCP session as them.
 type env struct {

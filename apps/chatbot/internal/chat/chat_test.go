@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -29,15 +28,7 @@ var (
 	builder *stacktest.Builder
 )
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "chat-test-bin-")
-	if err != nil {
-		panic(err)
-	}
-	builder = stacktest.NewBuilder(dir)
-	defer os.RemoveAll(dir)
-	pgtest.Main(m, &pg)
-}
+func TestMain(m *testing.M) { stacktest.Main(m, &pg, &builder) }
 
 // stack is a backend, a web app and a chatbot, all real processes.
 type stack struct {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -22,15 +21,7 @@ var (
 	builder *stacktest.Builder
 )
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "web-test-bin-")
-	if err != nil {
-		panic(err)
-	}
-	builder = stacktest.NewBuilder(dir)
-	defer os.RemoveAll(dir)
-	pgtest.Main(m, &pg)
-}
+func TestMain(m *testing.M) { stacktest.Main(m, &pg, &builder) }
 
 // browserless is a cookie-keeping HTTP client that does not follow
 // redirects, so tests can see where each answer points.
