@@ -141,11 +141,22 @@ func TestImagesBuildAndRun(t *testing.T) {
 	dsn, err := pg.CreateNamedDatabase(ctx, "image_test")
 	require.NoError(t, err)
 
-	for _, app := range []string{"backend", "web", "chatbot"} {
+	// Build stages are labelled so their images can go once the test ends
+	// (the legacy builder keeps them; they are hundreds of MB each).
+	t.Cleanup(func() {
+		_ = exec.Command("docker", "image", "prune", "-f", "--filter", "label=todo-app.stage=build").Run()
+	})
+	for app, repo := range map[string]string{"backend": "todo-backend", "web": "todo-frontend-web", "chatbot": "todo-frontend-chatbot"} {
 		t.Run(app, func(t *testing.T) {
 			tag, err := stack.ContentTag(root, app)
 			require.NoError(t, err)
-			ref := fmt.Sprintf("todo-%s:%s", app, tag)
+			ref := repo + ":" + tag
+			// Images of earlier sources are of no more use.
+			for _, old := range strings.Fields(docker(t, nil, "images", repo, "--format", "{{.Repository}}:{{.Tag}}")) {
+				if old != ref {
+					_ = exec.Command("docker", "rmi", old).Run()
+				}
+			}
 			docker(t, nil, "build", "-q", "--network", "host",
 				"--build-arg", "GO_IMAGE="+goImage, "--build-arg", "RUNTIME_IMAGE="+runtimeImage,
 				"-f", filepath.Join(root, "apps", app, "Dockerfile"), "-t", ref, root)

@@ -28,6 +28,7 @@ func TestDockerfiles(t *testing.T) {
 			assert.Contains(t, df, "ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:nonroot")
 			assert.NotContains(t, df, ":latest")
 			assert.Contains(t, df, "CGO_ENABLED=0")
+			assert.Contains(t, df, "LABEL todo-app.stage=build", "build stages can be pruned")
 			assert.Regexp(t, `(?m)^USER 65532:65532$`, df, "runs as the distroless nonroot user, matching the pod's runAsUser")
 			assert.Contains(t, df, "EXPOSE "+port)
 			assert.Contains(t, df, `HEALTHCHECK`)
