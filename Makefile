@@ -8,7 +8,7 @@ GO      ?= go
 # npm projects whose packages the tests run (the MCP Inspector).
 NPM_DIRS := apps/backend/internal/mcpapi/testdata/inspector
 
-.PHONY: help dev test deps vet fmt-check build screenshots up destroy clean
+.PHONY: help dev test deps vet fmt-check build screenshots bench up destroy clean
 
 help:
 	@echo "make up      deploy to minikube with Pulumi (starts minikube if needed)"
@@ -16,6 +16,7 @@ help:
 	@echo "make dev     run PostgreSQL and every app locally (Ctrl-C stops)"
 	@echo "make test    npm test tools, vet, format check and every test of every module"
 	@echo "make build   build the app binaries into bin/"
+	@echo "make bench   load-test the apps against PostgreSQL's own limit (writes docs/benchmarks.md)"
 	@echo "make screenshots  refresh docs/screenshots from the browser tests"
 
 up:
@@ -48,6 +49,11 @@ fmt-check:
 
 build:
 	for a in backend web chatbot; do CGO_ENABLED=0 $(GO) build -o bin/$$a ./apps/$$a || exit 1; done
+
+# Micro-benchmarks of the hot paths, then the load test (about 4 minutes).
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 2000x ./pkg/auth/ ./apps/backend/internal/tasks/ ./apps/chatbot/internal/intent/
+	$(GO) run ./pkg/cmd/bench
 
 # The browser tests save screenshots in test-output/screenshots; this
 # refreshes the ones the README shows.

@@ -94,7 +94,8 @@ func NewApp(ctx *pulumi.Context, args *AppArgs, opts ...pulumi.ResourceOption) (
 					Image:           args.Image,
 					ImagePullPolicy: pulumi.String("IfNotPresent"),
 					Ports:           corev1.ContainerPortArray{&corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(args.Port)}},
-					Env:             args.Env,
+					Env: append(corev1.EnvVarArray{&corev1.EnvVarArgs{Name: pulumi.String("GOMEMLIMIT"),
+						Value: pulumi.String(goMemLimit(args.Settings.Resources.Limits.Memory))}}, args.Env...),
 					Resources: &corev1.ResourceRequirementsArgs{
 						Requests: pulumi.StringMap{"cpu": pulumi.String(args.Settings.Resources.Requests.CPU), "memory": pulumi.String(args.Settings.Resources.Requests.Memory)},
 						Limits:   pulumi.StringMap{"cpu": pulumi.String(args.Settings.Resources.Limits.CPU), "memory": pulumi.String(args.Settings.Resources.Limits.Memory)},

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -83,12 +84,37 @@ type HPASettings struct {
 	MemoryPercent int `json:"memoryPercent"`
 }
 
-// Defaults are the seed architecture's numbers.
-func defaultApp() AppSettings {
+// Per-app defaults come from `make bench` (docs/benchmarks.md), not the
+// seed's guess of 256Mi/250m requests and 512Mi/500m limits: requests cover
+// the measured peak with headroom, limits leave room for bursts, and
+// GOMEMLIMIT (90 % of the limit) makes the Go runtime collect before the
+// kernel would kill the pod.
+func defaultBackend() AppSettings {
 	return AppSettings{Replicas: 2, Resources: Resources{
-		Requests: Quantities{CPU: "250m", Memory: "256Mi"},
-		Limits:   Quantities{CPU: "500m", Memory: "512Mi"},
+		Requests: Quantities{CPU: "250m", Memory: "128Mi"},
+		Limits:   Quantities{CPU: "1", Memory: "256Mi"},
 	}}
+}
+
+func defaultFrontend(memRequest, memLimit string) AppSettings {
+	return AppSettings{Replicas: 2, Resources: Resources{
+		Requests: Quantities{CPU: "100m", Memory: memRequest},
+		Limits:   Quantities{CPU: "500m", Memory: memLimit},
+	}}
+}
+
+// goMemLimit is 90 % of a Kubernetes memory quantity, in GOMEMLIMIT syntax.
+func goMemLimit(q string) string {
+	units := map[string]float64{"Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30, "Ti": 1 << 40, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}
+	n, mult := q, 1.0
+	for suffix, m := range units {
+		if strings.HasSuffix(q, suffix) {
+			n, mult = strings.TrimSuffix(q, suffix), m
+			break
+		}
+	}
+	v, _ := strconv.ParseFloat(n, 64)
+	return fmt.Sprintf("%dMiB", int(v*mult*0.9/(1<<20)))
 }
 
 var (
@@ -111,9 +137,9 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 		NodeAddress:  orDefault(c.Get("nodeAddress"), "192.168.49.2"),
 		WebNodePort:  30000,
 		ChatNodePort: 30001,
-		Backend:      defaultApp(),
-		Web:          defaultApp(),
-		Chatbot:      defaultApp(),
+		Backend:      defaultBackend(),
+		Web:          defaultFrontend("32Mi", "128Mi"),
+		Chatbot:      defaultFrontend("64Mi", "128Mi"),
 		HPA:          HPASettings{Min: 2, Max: 5, CPUPercent: 70, MemoryPercent: 80},
 		Images:       Images{Build: true},
 		Database:     Database{Image: "postgres:16-alpine", Storage: "1Gi"},

@@ -248,10 +248,16 @@ func TestSeedNamesAndNumbers(t *testing.T) {
 		require.Len(t, c.Ports, 1)
 		assert.Equal(t, a.port, c.Ports[0].ContainerPort)
 		assert.Equal(t, "http", c.Ports[0].Name)
-		assert.Equal(t, "256Mi", c.Resources.Requests.Memory().String())
-		assert.Equal(t, "250m", c.Resources.Requests.Cpu().String())
-		assert.Equal(t, "512Mi", c.Resources.Limits.Memory().String())
-		assert.Equal(t, "500m", c.Resources.Limits.Cpu().String())
+		// Sized from `make bench` (docs/benchmarks.md), not the seed's guess.
+		want := map[string][4]string{"backend": {"250m", "128Mi", "1", "256Mi"}, "frontend-web": {"100m", "32Mi", "500m", "128Mi"},
+			"frontend-chatbot": {"100m", "64Mi", "500m", "128Mi"}}[a.label]
+		assert.Equal(t, want[0], c.Resources.Requests.Cpu().String())
+		assert.Equal(t, want[1], c.Resources.Requests.Memory().String())
+		assert.Equal(t, want[2], c.Resources.Limits.Cpu().String())
+		assert.Equal(t, want[3], c.Resources.Limits.Memory().String())
+		require.Equal(t, "GOMEMLIMIT", c.Env[0].Name)
+		assert.Equal(t, map[string]string{"backend": "230MiB", "frontend-web": "115MiB", "frontend-chatbot": "115MiB"}[a.label], c.Env[0].Value,
+			"90 % of the memory limit")
 		assert.Equal(t, "/health", c.LivenessProbe.HTTPGet.Path)
 		assert.Equal(t, "/ready", c.ReadinessProbe.HTTPGet.Path)
 		assert.Equal(t, "http", c.LivenessProbe.HTTPGet.Port.String(), "probe port exists on the container")

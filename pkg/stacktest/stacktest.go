@@ -65,7 +65,7 @@ func (b *Builder) Build(app string) (string, error) {
 		return "", err
 	}
 	out := filepath.Join(b.dir, app)
-	cmd := exec.Command("go", "build", "-o", out, "./apps/"+app)
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./apps/"+app)
 	cmd.Dir = root
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("building %s: %w\n%s", app, err, msg)
@@ -76,11 +76,12 @@ func (b *Builder) Build(app string) (string, error) {
 
 // Process is a running app.
 type Process struct {
-	URL  string
-	Port int
-	cmd  *exec.Cmd
-	logs *syncBuffer
-	done chan error
+	URL   string
+	Port  int
+	Ready time.Duration // from start until /ready answered 200
+	cmd   *exec.Cmd
+	logs  *syncBuffer
+	done  chan error
 
 	stopOnce sync.Once
 	stopErr  error
@@ -107,9 +108,24 @@ func (p *Process) Stop() error {
 // and waits until its /ready answers 200.
 func Start(t testing.TB, bin string, env map[string]string) *Process {
 	t.Helper()
-	port, err := FreePort()
+	p, err := Launch(bin, env)
 	if err != nil {
 		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := p.Stop(); err != nil {
+			t.Errorf("%s: %v\n%s", filepath.Base(bin), err, p.Logs())
+		}
+	})
+	return p
+}
+
+// Launch runs bin with env (plus PORT on a free port) and waits until its
+// /ready answers 200; Ready tells how long that took. Stop it when done.
+func Launch(bin string, env map[string]string) (*Process, error) {
+	port, err := FreePort()
+	if err != nil {
+		return nil, err
 	}
 	cmd := exec.Command(bin)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "PORT=" + strconv.Itoa(port), "LOG_LEVEL=warn"}
@@ -118,21 +134,22 @@ func Start(t testing.TB, bin string, env map[string]string) *Process {
 	}
 	logs := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
+	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
+		return nil, fmt.Errorf("starting %s: %w", bin, err)
 	}
 	p := &Process{URL: fmt.Sprintf("http://127.0.0.1:%d", port), Port: port, cmd: cmd, logs: logs, done: make(chan error, 1)}
 	go func() { p.done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if err := p.Stop(); err != nil {
-			t.Errorf("%s: %v\n%s", filepath.Base(bin), err, p.Logs())
-		}
-	})
 	if err := waitReady(p); err != nil {
-		t.Fatalf("%s did not become ready: %v\n%s", filepath.Base(bin), err, p.Logs())
+		_ = p.Stop()
+		return nil, fmt.Errorf("%s did not become ready: %w\n%s", filepath.Base(bin), err, p.Logs())
 	}
-	return p
+	p.Ready = time.Since(start)
+	return p, nil
 }
+
+// PID is the process id, for resource measurements.
+func (p *Process) PID() int { return p.cmd.Process.Pid }
 
 func waitReady(p *Process) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -162,9 +179,8 @@ func StartBackend(t testing.TB, b *Builder, pg *pgtest.Server, extra map[string]
 	if err != nil {
 		t.Fatal(err)
 	}
-	dsn := pg.NewDatabase(t, "", nil)
 	env := map[string]string{
-		"DATABASE_URL":       dsn,
+		"DATABASE_URL":       pg.NewDatabase(t, "", nil),
 		"BETTER_AUTH_SECRET": Secret,
 		"BCRYPT_COST":        "4",
 		"AUTH_RATE_LIMIT":    "100000",

@@ -241,3 +241,13 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParse(b *testing.B) {
+	now, loc := fixedNow(b)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		Parse(phrases[i%len(phrases)].in, now, loc)
+		i++
+	}
+}

@@ -1,0 +1,43 @@
+package tasks
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/todo-app/todo-app/pkg/api"
+)
+
+const sampleTask = `{"title":"  Buy groceries ","description":"milk, eggs","due_at":"2030-01-02T15:04:05+02:00","priority":"high","tags":["home","errands","Home"],"recurrence":"weekly","recurrence_interval":2}`
+
+func TestFromInputCleansAndValidates(t *testing.T) {
+	var in api.TaskInput
+	if err := json.Unmarshal([]byte(sampleTask), &in); err != nil {
+		t.Fatal(err)
+	}
+	task, tags, err := fromInput(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if task.Title != "Buy groceries" || len(tags) != 2 || task.RecurrenceInterval != 2 || task.DueAt.Hour() != 13 {
+		t.Fatalf("unexpected %+v %v", task, tags)
+	}
+}
+
+// BenchmarkDecodeAndValidate is the request path before the database:
+// strict JSON decoding and the task rules.
+func BenchmarkDecodeAndValidate(b *testing.B) {
+	body := []byte(sampleTask)
+	b.ReportAllocs()
+	for b.Loop() {
+		var in api.TaskInput
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&in); err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := fromInput(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,208 @@
+// Command bench measures the product (`make bench`): a throwaway
+// PostgreSQL, the three apps as real processes, realistic data, load from
+// this separate process with vegeta, pgbench running the same statements
+// for comparison, and the apps' memory, CPU and start-up. It writes
+// bench/results.json and the tables in docs/benchmarks.md.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/todo-app/todo-app/pkg/auth"
+	"github.com/todo-app/todo-app/pkg/pgtest"
+	"github.com/todo-app/todo-app/pkg/stacktest"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	dur := flag.Duration("duration", 2*time.Second, "length of each load run")
+	quick := flag.Bool("quick", false, "one concurrency per scenario (a smoke run)")
+	flag.Parse()
+	ctx := context.Background()
+	root, err := stacktest.RepoRoot()
+	if err != nil {
+		return err
+	}
+	started := time.Now()
+	logf := func(format string, args ...any) {
+		fmt.Printf("[%5.1fs] %s\n", time.Since(started).Seconds(), fmt.Sprintf(format, args...))
+	}
+
+	binDir, err := os.MkdirTemp("", "bench-bin-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(binDir)
+	builder := stacktest.NewBuilder(binDir)
+	bins := map[string]string{}
+	for _, app := range []string{"backend", "web", "chatbot"} {
+		logf("building %s", app)
+		if bins[app], err = builder.Build(app); err != nil {
+			return err
+		}
+	}
+	pgbench, err := findPgbench()
+	if err != nil {
+		return err
+	}
+
+	logf("starting PostgreSQL")
+	pg, err := pgtest.Start(ctx, pgtest.Options{})
+	if err != nil {
+		return err
+	}
+	defer pg.Stop()
+	dsn, err := pg.CreateNamedDatabase(ctx, "bench")
+	if err != nil {
+		return err
+	}
+	backendEnv := map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": stacktest.Secret, "AUTH_RATE_LIMIT": "1000000", "DB_MAX_CONNS": "20", "GOMEMLIMIT": os.Getenv("BENCH_GOMEMLIMIT"), "GODEBUG": os.Getenv("BENCH_GODEBUG")}
+	first, err := stacktest.Launch(bins["backend"], backendEnv)
+	if err != nil {
+		return err
+	}
+	if err := first.Stop(); err != nil {
+		return err
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	logf("seeding 1 000 users and 100 000 tasks")
+	if err := seed(ctx, db); err != nil {
+		return err
+	}
+	tokens, err := auth.NewTokens(stacktest.Secret, 24*time.Hour)
+	if err != nil {
+		return err
+	}
+	users, err := loadUsers(ctx, db, func(id string) (string, error) { tok, _, err := tokens.Issue(id); return tok, err })
+	if err != nil {
+		return err
+	}
+
+	res := &Results{Machine: machine(), Apps: map[string]*AppFigures{}}
+	procs := map[string]*stacktest.Process{}
+	// Against a migrated database, as in a rolling update.
+	be, err := stacktest.Launch(bins["backend"], backendEnv)
+	if err != nil {
+		return err
+	}
+	defer be.Stop()
+	procs["backend"] = be
+	web, err := stacktest.Launch(bins["web"], map[string]string{"BACKEND_URL": be.URL, "BETTER_AUTH_SECRET": stacktest.Secret})
+	if err != nil {
+		return err
+	}
+	defer web.Stop()
+	procs["web"] = web
+	chat, err := stacktest.Launch(bins["chatbot"], map[string]string{"BACKEND_URL": be.URL, "BETTER_AUTH_SECRET": stacktest.Secret, "WEB_URL": web.URL})
+	if err != nil {
+		return err
+	}
+	defer chat.Stop()
+	procs["chatbot"] = chat
+	time.Sleep(time.Second)
+	for name, p := range procs {
+		fi, _ := os.Stat(bins[name])
+		res.Apps[name] = &AppFigures{RSSIdleMiB: round(rssMiB(p.PID())), StartupMS: round(float64(p.Ready.Microseconds()) / 1000),
+			BinaryMiB: round(float64(fi.Size()) / (1 << 20)), ImageMiB: imageMiB(name)}
+	}
+
+	sessions, err := chatSessions(ctx, chat.URL, users[:50])
+	if err != nil {
+		return err
+	}
+	scenarios := allScenarios(be.URL, web.URL, chat.URL, users, sessions)
+	pgDir, err := os.MkdirTemp("", "bench-pgbench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(pgDir)
+	pids := map[string]int{}
+	for name, p := range procs {
+		pids[name] = p.PID()
+	}
+	peaks := newSampler(pids)
+	cpuUsed := map[string]float64{}
+	reqs := map[string]int{}
+	for _, sc := range scenarios {
+		concs := sc.conc
+		if *quick {
+			concs = concs[len(concs)-1:]
+		}
+		for _, c := range concs {
+			cpu0 := cpuSeconds(procs[sc.app].PID())
+			r, err := attack(sc, c, *dur)
+			if err != nil {
+				return err
+			}
+			cpuUsed[sc.app] += cpuSeconds(procs[sc.app].PID()) - cpu0
+			reqs[sc.app] += r.Requests
+			if pgbenchScript(sc.name) != "" {
+				tps, err := runPgbench(ctx, pgbench, dsn, pgDir, sc.name, c, *dur)
+				if err != nil {
+					return err
+				}
+				r.PgbenchTPS = round(tps)
+				if tps > 0 {
+					r.Ratio = round(r.RPS / tps)
+				}
+			}
+			logf("%-16s c=%-3d %8.0f rps  p50 %6.1f ms  p99 %7.1f ms  errors %d  pgbench %8.0f tps  ratio %.2f  rss %s %.0f MiB",
+				sc.name, c, r.RPS, r.P50, r.P99, r.Errors, r.PgbenchTPS, r.Ratio, sc.app, rssMiB(procs[sc.app].PID()))
+			res.Scenarios = append(res.Scenarios, r)
+		}
+	}
+	peak := peaks.Stop()
+	if os.Getenv("BENCH_GODEBUG") != "" {
+		_ = os.WriteFile(filepath.Join(os.TempDir(), "bench-backend.log"), []byte(be.Logs()), 0o644)
+	}
+	for name, f := range res.Apps {
+		f.RSSPeakMiB = round(peak[name])
+		if reqs[name] > 0 {
+			f.CPUSecondsPer1000 = round(cpuUsed[name] / float64(reqs[name]) * 1000)
+		}
+	}
+	res.DurationSeconds = round(time.Since(started).Seconds())
+	if err := writeResults(root, res); err != nil {
+		return err
+	}
+	logf("wrote bench/results.json and docs/benchmarks.md")
+	return nil
+}
+
+func machine() Machine {
+	m := Machine{Cores: runtime.NumCPU(), Date: time.Now().UTC().Format(time.DateOnly), GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		var kb float64
+		fmt.Sscanf(string(b), "MemTotal: %f kB", &kb)
+		m.MemoryGiB = round(kb / (1 << 20))
+	}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range splitLines(string(b)) {
+			if len(line) > 10 && line[:10] == "model name" {
+				m.CPU = line[len("model name\t: "):]
+				break
+			}
+		}
+	}
+	return m
+}
+

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Results is bench/results.json.
+type Results struct {
+	Machine         Machine                `json:"machine"`
+	DurationSeconds float64                `json:"duration_seconds"`
+	Scenarios       []*ScenarioResult      `json:"scenarios"`
+	Apps            map[string]*AppFigures `json:"apps"`
+}
+
+// Machine describes where the numbers were taken.
+type Machine struct {
+	Cores     int     `json:"cores"`
+	MemoryGiB float64 `json:"memory_gib"`
+	CPU       string  `json:"cpu"`
+	OS        string  `json:"os"`
+	GoVersion string  `json:"go"`
+	Date      string  `json:"date"`
+}
+
+// ScenarioResult is one scenario at one concurrency.
+type ScenarioResult struct {
+	Name        string  `json:"name"`
+	App         string  `json:"app"`
+	Concurrency int     `json:"concurrency"`
+	Requests    int     `json:"requests"`
+	Errors      int     `json:"errors"`
+	RPS         float64 `json:"rps"`
+	P50         float64 `json:"p50_ms"`
+	P99         float64 `json:"p99_ms"`
+	PgbenchTPS  float64 `json:"pgbench_tps,omitempty"`
+	Ratio       float64 `json:"ratio,omitempty"`
+	FirstError  string  `json:"first_error,omitempty"`
+}
+
+// AppFigures are one app's resource figures.
+type AppFigures struct {
+	RSSIdleMiB        float64  `json:"rss_idle_mib"`
+	RSSPeakMiB        float64  `json:"rss_peak_mib"`
+	CPUSecondsPer1000 float64  `json:"cpu_seconds_per_1000_requests"`
+	StartupMS         float64  `json:"startup_ms"`
+	BinaryMiB         float64  `json:"binary_mib"`
+	ImageMiB          *float64 `json:"image_mib"`
+}
+
+func round(f float64) float64 { return math.Round(f*100) / 100 }
+
+func splitLines(s string) []string { return strings.Split(s, "\n") }
+
+// imageMiB is the size of the app's newest image in the local Docker, if any.
+func imageMiB(app string) *float64 {
+	repo := map[string]string{"backend": "todo-backend", "web": "todo-frontend-web", "chatbot": "todo-frontend-chatbot"}[app]
+	out, err := exec.Command("docker", "images", repo, "--format", "{{.ID}}").Output()
+	if err != nil || len(bytes.TrimSpace(out)) == 0 {
+		return nil
+	}
+	id := strings.Fields(string(out))[0]
+	size, err := exec.Command("docker", "image", "inspect", id, "--format", "{{.Size}}").Output()
+	if err != nil {
+		return nil
+	}
+	var n float64
+	fmt.Sscan(string(size), &n)
+	v := round(n / (1 << 20))
+	return &v
+}
+
+const (
+	beginMarker = "<!-- bench:begin (written by make bench) -->"
+	endMarker   = "<!-- bench:end -->"
+)
+
+// writeResults writes the JSON and replaces the generated part of
+// docs/benchmarks.md, keeping the hand-written analysis around it.
+func writeResults(root string, r *Results) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(root, "bench"), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(root, "bench", "results.json"), append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	var md strings.Builder
+	m := r.Machine
+	fmt.Fprintf(&md, "%s\n\nMeasured on %s: %d cores (%s), %.0f GiB, %s, %s; the load generator, the apps and PostgreSQL share the machine. Run time %.0f s.\n\n",
+		beginMarker, m.Date, m.Cores, m.CPU, m.MemoryGiB, m.OS, m.GoVersion, r.DurationSeconds)
+	md.WriteString("| scenario | app | concurrency | requests | errors | req/s | p50 ms | p99 ms | pgbench tps | API ÷ pgbench |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, s := range r.Scenarios {
+		pgb, ratio := "—", "—"
+		if s.PgbenchTPS > 0 {
+			pgb, ratio = fmt.Sprintf("%.0f", s.PgbenchTPS), fmt.Sprintf("%.2f", s.Ratio)
+		}
+		fmt.Fprintf(&md, "| %s | %s | %d | %d | %d | %.0f | %.1f | %.1f | %s | %s |\n", s.Name, s.App, s.Concurrency, s.Requests, s.Errors, s.RPS, s.P50, s.P99, pgb, ratio)
+	}
+	md.WriteString("\n| app | RSS idle MiB | RSS peak MiB | CPU s / 1 000 req | start-up to ready ms | binary MiB | image MiB |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, name := range []string{"backend", "web", "chatbot"} {
+		a := r.Apps[name]
+		img := "—"
+		if a.ImageMiB != nil {
+			img = fmt.Sprintf("%.1f", *a.ImageMiB)
+		}
+		fmt.Fprintf(&md, "| %s | %.1f | %.1f | %.2f | %.0f | %.1f | %s |\n", name, a.RSSIdleMiB, a.RSSPeakMiB, a.CPUSecondsPer1000, a.StartupMS, a.BinaryMiB, img)
+	}
+	md.WriteString(endMarker)
+	path := filepath.Join(root, "docs", "benchmarks.md")
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		doc = []byte("# Benchmarks\n\n" + beginMarker + "\n" + endMarker + "\n")
+	}
+	s := string(doc)
+	i, j := strings.Index(s, beginMarker), strings.Index(s, endMarker)
+	if i < 0 || j < i {
+		s += "\n" + beginMarker + "\n" + endMarker + "\n"
+		i, j = strings.Index(s, beginMarker), strings.Index(s, endMarker)
+	}
+	s = s[:i] + md.String() + s[j+len(endMarker):]
+	return os.WriteFile(path, []byte(s), 0o644)
+}
