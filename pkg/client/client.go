@@ -18,6 +18,14 @@ import (
 	"github.com/todo-app/todo-app/pkg/apierror"
 )
 
+type forwardedKey struct{}
+
+// ForwardedFor marks calls made with ctx as on behalf of a browser at ip,
+// so the backend's per-address limits count the person, not the frontend.
+func ForwardedFor(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, forwardedKey{}, ip)
+}
+
 // Client talks to one backend. A Client with a session acts as that user.
 type Client struct {
 	base   string
@@ -82,6 +90,9 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if ip, ok := ctx.Value(forwardedKey{}).(string); ok && ip != "" {
+		req.Header.Set("X-Forwarded-For", ip)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -170,6 +171,27 @@ func (e *Env) URLList(name, def string) []string {
 		}
 		if err := checkURL(part, "http", "https"); err != nil {
 			e.fail(name, "must be comma-separated http(s) origins (%q: %v)", part, err)
+			continue
+		}
+		out = append(out, part)
+	}
+	return out
+}
+
+// CIDRList parses a comma-separated list of CIDR ranges; "none" means empty.
+func (e *Env) CIDRList(name, def string) []string {
+	v := e.String(name, def)
+	if strings.EqualFold(v, "none") {
+		return nil
+	}
+	var out []string
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(part); err != nil {
+			e.fail(name, "must be comma-separated CIDR ranges such as 10.0.0.0/8, or none (%q is not one)", part)
 			continue
 		}
 		out = append(out, part)

@@ -32,8 +32,10 @@ type Options struct {
 	Logger        *slog.Logger
 	// ReadyCheck reports whether dependencies answer; nil means always ready.
 	ReadyCheck func(context.Context) error
-	// ProxyHeader, when set, is trusted for the client address (e.g. X-Forwarded-For).
-	ProxyHeader string
+	// ProxyHeader, when set, names the header holding the client address
+	// (e.g. X-Forwarded-For); it is believed only from TrustedProxies.
+	ProxyHeader    string
+	TrustedProxies []string
 	// ErrorHandler replaces the JSON envelope handler (pages render HTML).
 	ErrorHandler fiber.ErrorHandler
 }
@@ -69,14 +71,16 @@ func New(opts Options) *Server {
 		opts.ErrorHandler = apierror.FiberHandler(opts.Logger)
 	}
 	app := fiber.New(fiber.Config{
-		AppName:               opts.Name,
-		ReadTimeout:           opts.ReadTimeout,
-		WriteTimeout:          opts.WriteTimeout,
-		IdleTimeout:           opts.IdleTimeout,
-		BodyLimit:             opts.BodyLimit,
-		ErrorHandler:          opts.ErrorHandler,
-		DisableStartupMessage: true,
-		ProxyHeader:           opts.ProxyHeader,
+		AppName:                 opts.Name,
+		ReadTimeout:             opts.ReadTimeout,
+		WriteTimeout:            opts.WriteTimeout,
+		IdleTimeout:             opts.IdleTimeout,
+		BodyLimit:               opts.BodyLimit,
+		ErrorHandler:            opts.ErrorHandler,
+		DisableStartupMessage:   true,
+		ProxyHeader:             opts.ProxyHeader,
+		EnableTrustedProxyCheck: len(opts.TrustedProxies) > 0,
+		TrustedProxies:          opts.TrustedProxies,
 	})
 	s := &Server{App: app, opts: opts}
 	app.Use(requestid.New())

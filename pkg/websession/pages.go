@@ -61,7 +61,7 @@ func (p *AuthPages) signUpPage(c *fiber.Ctx) error {
 
 func (p *AuthPages) signIn(c *fiber.Ctx) error {
 	f := AuthForm{Email: strings.TrimSpace(c.FormValue("email")), Next: SafeNext(c.FormValue("next"))}
-	res, err := p.Backend.SignIn(c.UserContext(), api.SignInRequest{Email: f.Email, Password: c.FormValue("password")})
+	res, err := p.Backend.SignIn(client.ForwardedFor(c.UserContext(), c.IP()), api.SignInRequest{Email: f.Email, Password: c.FormValue("password")})
 	if err != nil {
 		fields, ok := FormErrors(err)
 		if !ok {
@@ -80,7 +80,7 @@ func (p *AuthPages) signIn(c *fiber.Ctx) error {
 
 func (p *AuthPages) signUp(c *fiber.Ctx) error {
 	f := AuthForm{Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name")), Next: SafeNext(c.FormValue("next"))}
-	res, err := p.Backend.SignUp(c.UserContext(), api.SignUpRequest{Email: f.Email, Name: f.Name, Password: c.FormValue("password")})
+	res, err := p.Backend.SignUp(client.ForwardedFor(c.UserContext(), c.IP()), api.SignUpRequest{Email: f.Email, Name: f.Name, Password: c.FormValue("password")})
 	if err != nil {
 		fields, ok := FormErrors(err)
 		if !ok {

@@ -205,4 +205,3 @@ func machine() Machine {
 	}
 	return m
 }
-

@@ -106,6 +106,29 @@ func TestAuthIsRateLimitedPerClient(t *testing.T) {
 	assert.Equal(t, apierror.CodeRateLimited, last.errCode())
 }
 
+func TestRateLimitCountsTheForwardedClientOnlyFromTrustedProxies(t *testing.T) {
+	t.Parallel()
+	signIn := func(b *testenv.Backend, ip string) int {
+		req, _ := http.NewRequest(http.MethodPost, b.URL+"/api/auth/sign-in", strings.NewReader(`{"email":"x@example.com","password":"whatever pw"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", ip)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	trusted := testenv.Start(t, pg, func(c *config.Config) { c.AuthRateLimit = 2; c.TrustedProxies = []string{"127.0.0.0/8"} })
+	assert.Equal(t, http.StatusUnauthorized, signIn(trusted, "203.0.113.1"))
+	assert.Equal(t, http.StatusUnauthorized, signIn(trusted, "203.0.113.1"))
+	assert.Equal(t, http.StatusTooManyRequests, signIn(trusted, "203.0.113.1"))
+	assert.Equal(t, http.StatusUnauthorized, signIn(trusted, "203.0.113.2"), "another person behind the same frontend")
+
+	untrusted := testenv.Start(t, pg, func(c *config.Config) { c.AuthRateLimit = 2 })
+	signIn(untrusted, "203.0.113.1")
+	signIn(untrusted, "203.0.113.2")
+	assert.Equal(t, http.StatusTooManyRequests, signIn(untrusted, "203.0.113.3"), "a forged header from an untrusted peer changes nothing")
+}
+
 func TestHealthAndReady(t *testing.T) {
 	t.Parallel()
 	b := testenv.Start(t, pg)

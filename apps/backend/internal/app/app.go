@@ -65,6 +65,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		ShutdownGrace: cfg.ShutdownGrace,
 		Logger:        log,
 		ReadyCheck:    st.Ping,
+		// Sign-in limits count the browser behind the web app and chatbot.
+		ProxyHeader:    "X-Forwarded-For",
+		TrustedProxies: cfg.TrustedProxies,
 	})
 	api.Register(srv.App, api.Deps{
 		Store: st, Tasks: ts, Accounts: acc, Tokens: tokens,

@@ -22,6 +22,9 @@ type Config struct {
 	ShutdownGrace  time.Duration
 	LogLevel       string
 	MigrateOnStart bool
+	// TrustedProxies may say who the client is in X-Forwarded-For (the
+	// frontends, for sign-in limits per person rather than per pod).
+	TrustedProxies []string
 }
 
 // Load reads the configuration; the error names every bad variable.
@@ -38,6 +41,7 @@ func Load(env *config.Env) (Config, error) {
 		ShutdownGrace:  env.Duration("SHUTDOWN_GRACE", 20*time.Second),
 		LogLevel:       env.LogLevel("LOG_LEVEL", "info"),
 		MigrateOnStart: env.Bool("MIGRATE_ON_START", true),
+		TrustedProxies: env.CIDRList("TRUSTED_PROXIES", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"),
 	}
 	return c, env.Err()
 }

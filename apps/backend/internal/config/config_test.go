@@ -24,6 +24,24 @@ func TestMinimalConfigGetsDefaults(t *testing.T) {
 	assert.Equal(t, 7*24*time.Hour, c.TokenTTL)
 	assert.True(t, c.MigrateOnStart)
 	assert.Equal(t, 10, c.BcryptCost)
+	assert.Contains(t, c.TrustedProxies, "10.0.0.0/8")
+}
+
+func TestTrustedProxies(t *testing.T) {
+	base := map[string]string{"DATABASE_URL": "postgres://u@db/todo", "BETTER_AUTH_SECRET": secret}
+	with := func(v string) map[string]string {
+		m := map[string]string{"TRUSTED_PROXIES": v}
+		for k, x := range base {
+			m[k] = x
+		}
+		return m
+	}
+	c, err := Load(config.FromMap(with("none")))
+	require.NoError(t, err)
+	assert.Empty(t, c.TrustedProxies)
+	_, err = Load(config.FromMap(with("10.0.0.0/8, everyone")))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "TRUSTED_PROXIES must be comma-separated CIDR ranges")
 }
 
 func TestEmptyEnvironmentNamesBothRequiredVariables(t *testing.T) {
