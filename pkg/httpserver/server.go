@@ -70,6 +70,10 @@ func New(opts Options) *Server {
 	if opts.ErrorHandler == nil {
 		opts.ErrorHandler = apierror.FiberHandler(opts.Logger)
 	}
+	if len(opts.TrustedProxies) == 0 {
+		// Fiber believes the header from anyone unless the check is on.
+		opts.ProxyHeader = ""
+	}
 	app := fiber.New(fiber.Config{
 		AppName:                 opts.Name,
 		ReadTimeout:             opts.ReadTimeout,
