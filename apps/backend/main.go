@@ -66,7 +66,7 @@ func run(args []string) error {
 		}
 		return a.Serve(ctx, ln)
 	case "migrate":
-		st, err := store.Open(ctx, cfg.DatabaseURL, store.PoolOptions{MaxOpen: 2})
+		st, err := store.Open(ctx, cfg.DatabaseURL, store.PoolOptions{MaxOpen: 2, ConnectTimeout: cfg.DBWait})
 		if err != nil {
 			return err
 		}

@@ -35,7 +35,7 @@ type App struct {
 // New connects to the database, migrates it when configured to, and
 // builds the HTTP server.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.PoolOptions{MaxOpen: cfg.DBMaxConns, MaxIdle: cfg.DBMaxConns})
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.PoolOptions{MaxOpen: cfg.DBMaxConns, MaxIdle: cfg.DBMaxConns, ConnectTimeout: cfg.DBWait})
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ type Config struct {
 	AuthRateLimit  int // sign-in/up attempts per client address per minute
 	BcryptCost     int
 	DBMaxConns     int
+	DBWait         time.Duration // how long start-up waits for the database
 	ShutdownGrace  time.Duration
 	LogLevel       string
 	MigrateOnStart bool
@@ -38,6 +39,7 @@ func Load(env *config.Env) (Config, error) {
 		AuthRateLimit:  env.Int("AUTH_RATE_LIMIT", 20, 1, 1_000_000),
 		BcryptCost:     env.Int("BCRYPT_COST", 10, 4, 16),
 		DBMaxConns:     env.Int("DB_MAX_CONNS", 20, 1, 1000),
+		DBWait:         env.Duration("DB_WAIT", 60*time.Second),
 		ShutdownGrace:  env.Duration("SHUTDOWN_GRACE", 20*time.Second),
 		LogLevel:       env.LogLevel("LOG_LEVEL", "info"),
 		MigrateOnStart: env.Bool("MIGRATE_ON_START", true),

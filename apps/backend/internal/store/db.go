@@ -33,10 +33,15 @@ type Store struct {
 type PoolOptions struct {
 	MaxOpen int
 	MaxIdle int
+	// ConnectTimeout is how long Open waits for the database to answer.
+	ConnectTimeout time.Duration
 }
 
 // Open connects to dsn and checks that the database answers.
 func Open(ctx context.Context, dsn string, pool PoolOptions) (*Store, error) {
+	if pool.ConnectTimeout <= 0 {
+		pool.ConnectTimeout = 10 * time.Second
+	}
 	sqldb, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("opening database: %w", err)
@@ -50,13 +55,22 @@ func Open(ctx context.Context, dsn string, pool PoolOptions) (*Store, error) {
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	db := bun.NewDB(sqldb, pgdialect.New())
 	db.RegisterModel((*TaskTag)(nil))
-	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	// In a cluster the database may start after us: keep trying for a
+	// while instead of crash-looping.
+	pingCtx, cancel := context.WithTimeout(ctx, pool.ConnectTimeout)
 	defer cancel()
-	if err := db.PingContext(pingCtx); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("connecting to database: %w", err)
+	for {
+		err = db.PingContext(pingCtx)
+		if err == nil {
+			return &Store{DB: db}, nil
+		}
+		select {
+		case <-pingCtx.Done():
+			_ = db.Close()
+			return nil, fmt.Errorf("connecting to database (gave up after %s): %w", pool.ConnectTimeout, err)
+		case <-time.After(500 * time.Millisecond):
+		}
 	}
-	return &Store{DB: db}, nil
 }
 
 // Close releases the pool.
