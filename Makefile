@@ -8,7 +8,7 @@ GO      ?= go
 # npm projects whose packages the tests run (the MCP Inspector).
 NPM_DIRS := apps/backend/internal/mcpapi/testdata/inspector
 
-.PHONY: help dev test deps vet fmt-check build screenshots bench up destroy clean
+.PHONY: help dev test deps vet fmt-check tidy-check build screenshots bench up destroy clean
 
 help:
 	@echo "make up      deploy to minikube with Pulumi (starts minikube if needed)"
@@ -30,7 +30,7 @@ dev:
 	@$(GO) build -o .dev/bin/dev ./pkg/cmd/dev
 	@.dev/bin/dev
 
-test: deps fmt-check vet
+test: deps fmt-check tidy-check vet
 	$(GO) test -count=1 -timeout 15m $(MODULES)
 
 # npm ci only when the lock file changed since the last install.
@@ -39,6 +39,12 @@ deps:
 	  if [ ! -f $$d/node_modules/.package-lock.json ] || [ $$d/package-lock.json -nt $$d/node_modules/.package-lock.json ]; then \
 	    echo "npm ci in $$d"; (cd $$d && npm ci --no-audit --no-fund --loglevel=error) || exit 1; \
 	  fi; \
+	done
+
+# Each module must build on its own (GOWORK=off), as the Dockerfiles do.
+tidy-check:
+	@for m in pkg apps/backend apps/web apps/chatbot infra; do \
+	  (cd $$m && GOWORK=off $(GO) mod tidy -diff >/dev/null) || { echo "go.mod/go.sum of $$m are not tidy: run (cd $$m && GOWORK=off go mod tidy)"; exit 1; }; \
 	done
 
 vet:
