@@ -9,6 +9,8 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
+	_ "net/http/pprof" // served only on PPROF_ADDR
 	"os"
 	"os/signal"
 	"strconv"
@@ -56,6 +58,13 @@ func run(args []string) error {
 	log := httpserver.NewLogger(os.Stdout, cfg.LogLevel, "backend")
 	switch cmd {
 	case "serve":
+		if cfg.PprofAddr != "" {
+			go func() {
+				// The profiler gets its own listener, never the public port.
+				log.Info("profiler listening", "addr", cfg.PprofAddr)
+				_ = http.ListenAndServe(cfg.PprofAddr, nil)
+			}()
+		}
 		a, err := app.New(ctx, cfg, log)
 		if err != nil {
 			return err

@@ -71,7 +71,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	backendEnv := map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": stacktest.Secret, "AUTH_RATE_LIMIT": "1000000", "DB_MAX_CONNS": "20", "GOMEMLIMIT": os.Getenv("BENCH_GOMEMLIMIT"), "GODEBUG": os.Getenv("BENCH_GODEBUG")}
+	backendEnv := map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": stacktest.Secret, "AUTH_RATE_LIMIT": "1000000", "DB_MAX_CONNS": "20", "GOMEMLIMIT": os.Getenv("BENCH_GOMEMLIMIT"), "GODEBUG": os.Getenv("BENCH_GODEBUG"), "GOGC": os.Getenv("BENCH_GOGC"), "PPROF_ADDR": os.Getenv("BENCH_PPROF_ADDR")}
 	first, err := stacktest.Launch(bins["backend"], backendEnv)
 	if err != nil {
 		return err

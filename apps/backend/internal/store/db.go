@@ -10,8 +10,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/migrate"
@@ -42,10 +43,17 @@ func Open(ctx context.Context, dsn string, pool PoolOptions) (*Store, error) {
 	if pool.ConnectTimeout <= 0 {
 		pool.ConnectTimeout = 10 * time.Second
 	}
-	sqldb, err := sql.Open("pgx", dsn)
+	pgcfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("opening database: %w", err)
+		return nil, fmt.Errorf("reading DATABASE_URL: %w", err)
 	}
+	// bun writes the arguments into the SQL text, so every query is new to
+	// pgx: its default per-connection cache of prepared statements only
+	// filled memory (70 % of the live heap under load, see
+	// docs/benchmarks.md) and the server. The simple protocol sends the
+	// finished SQL in one round trip.
+	pgcfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	sqldb := stdlib.OpenDB(*pgcfg)
 	if pool.MaxOpen > 0 {
 		sqldb.SetMaxOpenConns(pool.MaxOpen)
 	}
