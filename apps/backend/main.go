@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	_ "net/http/pprof" // served only on PPROF_ADDR
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strconv"
@@ -59,10 +59,14 @@ func run(args []string) error {
 	switch cmd {
 	case "serve":
 		if cfg.PprofAddr != "" {
+			mux := http.NewServeMux()
+			mux.HandleFunc("/debug/pprof/", pprof.Index)
+			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+			mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 			go func() {
 				// The profiler gets its own listener, never the public port.
 				log.Info("profiler listening", "addr", cfg.PprofAddr)
-				_ = http.ListenAndServe(cfg.PprofAddr, nil)
+				_ = http.ListenAndServe(cfg.PprofAddr, mux)
 			}()
 		}
 		a, err := app.New(ctx, cfg, log)

@@ -32,8 +32,9 @@ type AuthPages struct {
 	Session *Manager
 	// Render shows the "signin" or "signup" page with the form.
 	Render func(c *fiber.Ctx, status int, page string, f AuthForm) error
-	// Welcome is the flash message after sign-up (optional).
-	Welcome func(c *fiber.Ctx, name string)
+	// Welcome and SignedOut show a message after sign-up and sign-out (optional).
+	Welcome   func(c *fiber.Ctx, name string)
+	SignedOut func(c *fiber.Ctx)
 }
 
 // Register mounts /signin, /signup and /signout on app.
@@ -105,6 +106,9 @@ func (p *AuthPages) start(c *fiber.Ctx, res api.AuthResponse) {
 func (p *AuthPages) signOut(c *fiber.Ctx) error {
 	p.Session.ClearSession(c)
 	c.Cookie(&fiber.Cookie{Name: NameCookie, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1, HTTPOnly: true})
+	if p.SignedOut != nil {
+		p.SignedOut(c)
+	}
 	return c.Redirect("/signin", fiber.StatusSeeOther)
 }
 

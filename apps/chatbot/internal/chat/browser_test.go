@@ -50,6 +50,9 @@ func TestBrowserChat(t *testing.T) {
 	require.NoError(t, chromedp.Run(ctx, chromedp.Poll(`!document.querySelector(".msg.assistant .bubble").classList.contains("typing")`, nil),
 		chromedp.Text(".msg.assistant .bubble", &bubble, chromedp.ByQuery)))
 	assert.Contains(t, bubble, "Added “Buy groceries”")
+	var sidebar string
+	require.NoError(t, chromedp.Run(ctx, chromedp.Text("#convs .current", &sidebar, chromedp.ByQuery)))
+	assert.Contains(t, sidebar, "Add task tomorrow: Buy groceries", "the new conversation appears in the sidebar at once")
 
 	// Through the backend API: due tomorrow in the browser's zone (UTC here).
 	c := client.New(s.backend.URL, nil)

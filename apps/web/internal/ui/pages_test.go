@@ -50,6 +50,7 @@ func TestSignUpSignInSignOut(t *testing.T) {
 
 	p = b.post("/", "/signout", url.Values{})
 	assert.Equal(t, http.StatusSeeOther, p.Status)
+	assert.Contains(t, text(b.get("/signin").Body), "You are signed out.")
 	p = b.get("/tasks")
 	assert.Equal(t, http.StatusSeeOther, p.Status, "signed out: no tasks")
 	assert.Equal(t, "/signin?next=%2Ftasks", p.Location)

@@ -21,7 +21,8 @@ func (h *Handler) Register(app *fiber.App) {
 			title := map[string]string{"signin": "Sign in", "signup": "Create your account"}[name]
 			return h.render(c, status, name, h.page(c, title, name, f))
 		},
-		Welcome: func(c *fiber.Ctx, name string) { setFlash(c, "Welcome, "+name+"! Add your first task below.") },
+		Welcome:   func(c *fiber.Ctx, name string) { setFlash(c, "Welcome, "+name+"! Add your first task below.") },
+		SignedOut: func(c *fiber.Ctx) { setFlash(c, "You are signed out. See you soon!") },
 	}
 	auth.Register(app)
 

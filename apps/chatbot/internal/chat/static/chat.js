@@ -66,7 +66,22 @@
         var reader = res.body.getReader(), dec = new TextDecoder(), buf = "";
         function handle(event, data) {
           if (event === "conversation") {
-            form.querySelector('input[name="conversation"]').value = data.id;
+            var field = form.querySelector('input[name="conversation"]');
+            if (!field.value) {
+              // A new conversation: list it at the top of the sidebar.
+              var list = document.getElementById("convs");
+              var none = list.querySelector(".none");
+              if (none) none.remove();
+              list.querySelectorAll(".current").forEach(function (li) { li.classList.remove("current"); });
+              var li = el("li", "current"), a = el("a");
+              a.href = "/?c=" + data.id;
+              a.setAttribute("aria-current", "page");
+              a.appendChild(el("span", "t", text.length > 60 ? text.slice(0, 60) + "…" : text));
+              a.appendChild(el("time", null, "now"));
+              li.appendChild(a);
+              list.insertBefore(li, list.firstChild);
+            }
+            field.value = data.id;
             history.replaceState(null, "", "/?c=" + data.id);
           } else if (event === "text") {
             bubble.classList.remove("typing"); bubble.textContent += data.text;
