@@ -14,6 +14,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/todo-app/todo-app/pkg/repo"
 )
 
 // Resources are a container's requests and limits.
@@ -245,7 +247,7 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 		bad("openaiBaseUrl", "must be an http(s) URL such as http://ollama:11434/v1")
 	}
 	if cfg.Images.Build {
-		root, err := repoRoot()
+		root, err := repo.Root()
 		if err != nil {
 			errs = append(errs, err)
 		}

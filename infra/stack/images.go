@@ -3,7 +3,6 @@ package stack
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -15,25 +14,6 @@ import (
 	"github.com/pulumi/pulumi-docker/sdk/v4/go/docker"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
-
-// repoRoot finds the directory holding go.work above the working
-// directory (Pulumi runs the program from infra/).
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("cannot find the repository root (go.work) above the working directory: run pulumi from the todo-app repository")
-		}
-		dir = parent
-	}
-}
 
 // imageInputs are the paths (relative to the repository root) whose
 // content goes into an app's image.

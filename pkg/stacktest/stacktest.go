@@ -20,28 +20,14 @@ import (
 	"time"
 
 	"github.com/todo-app/todo-app/pkg/pgtest"
+	"github.com/todo-app/todo-app/pkg/repo"
 )
 
 // Secret is the BETTER_AUTH_SECRET shared by the apps a test starts.
 const Secret = "stacktest-secret-stacktest-secret-0123456789"
 
 // RepoRoot finds the directory holding go.work above the working directory.
-func RepoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.work not found above the working directory")
-		}
-		dir = parent
-	}
-}
+func RepoRoot() (string, error) { return repo.Root() }
 
 // Builder compiles app binaries once and reuses them.
 type Builder struct {
