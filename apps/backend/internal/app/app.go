@@ -73,7 +73,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Store: st, Tasks: ts, Accounts: acc, Tokens: tokens,
 		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit,
 	})
-	mcpapi.Register(srv.App, ts, tokens, Version, log)
+	mcpapi.Register(srv.App, ts, tokens, Version, cfg.MCPMaxInFlight, log)
 	return &App{Server: srv, Store: st, Tasks: ts, Tokens: tokens, cfg: cfg, log: log}, nil
 }
 

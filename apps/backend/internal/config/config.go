@@ -26,6 +26,8 @@ type Config struct {
 	// TrustedProxies may say who the client is in X-Forwarded-For (the
 	// frontends, for sign-in limits per person rather than per pod).
 	TrustedProxies []string
+	// MCPMaxInFlight bounds concurrent MCP requests per process.
+	MCPMaxInFlight int
 	// PprofAddr, when set (e.g. 127.0.0.1:6060), serves Go's profiler there.
 	PprofAddr string
 }
@@ -46,6 +48,7 @@ func Load(env *config.Env) (Config, error) {
 		LogLevel:       env.LogLevel("LOG_LEVEL", "info"),
 		MigrateOnStart: env.Bool("MIGRATE_ON_START", true),
 		PprofAddr:      env.String("PPROF_ADDR", ""),
+		MCPMaxInFlight: env.Int("MCP_MAX_IN_FLIGHT", 16, 1, 10000),
 		TrustedProxies: env.CIDRList("TRUSTED_PROXIES", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"),
 	}
 	return c, env.Err()

@@ -27,7 +27,11 @@ const ServerName = "todo-app"
 
 // Register mounts POST /mcp on app. Requests need a valid bearer token;
 // each tool acts only for the token's user.
-func Register(app *fiber.App, ts *tasks.Service, tokens *auth.Tokens, version string, log *slog.Logger) {
+//
+// At most maxInFlight tool calls run at once; the rest wait their turn.
+// Each holds its whole response in memory (Fiber's net/http adaptor
+// buffers it), so an unbounded burst mostly buys memory, not throughput.
+func Register(app *fiber.App, ts *tasks.Service, tokens *auth.Tokens, version string, maxInFlight int, log *slog.Logger) {
 	server := NewServer(ts, version)
 	handler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, &mcp.StreamableHTTPOptions{
 		// Stateless with plain JSON: Fiber's adaptor does not flush
@@ -49,7 +53,17 @@ func Register(app *fiber.App, ts *tasks.Service, tokens *auth.Tokens, version st
 	// auth.Middleware answers 401 with WWW-Authenticate and our envelope
 	// before the SDK sees the request; the SDK's check then hands the
 	// user id to the tools.
-	app.All("/mcp", auth.Middleware(tokens), adaptor.HTTPHandler(withToken))
+	slots := make(chan struct{}, maxInFlight)
+	serve := adaptor.HTTPHandler(withToken)
+	app.All("/mcp", auth.Middleware(tokens), func(c *fiber.Ctx) error {
+		select {
+		case slots <- struct{}{}:
+		case <-c.Context().Done():
+			return apierror.Unavailable("shutting down")
+		}
+		defer func() { <-slots }()
+		return serve(c)
+	})
 }
 
 // NewServer builds the MCP server with every tool registered.

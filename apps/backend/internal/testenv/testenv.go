@@ -47,15 +47,16 @@ type Backend struct {
 // Config returns a valid configuration for dsn; tweak it before Start.
 func Config(dsn string) config.Config {
 	return config.Config{
-		DatabaseURL:   dsn,
-		AuthSecret:    Secret,
-		FrontendURLs:  []string{"http://localhost:3000"},
-		TokenTTL:      time.Hour,
-		AuthRateLimit: 1000,
-		BcryptCost:    4, // the slow default only costs test time
-		DBMaxConns:    10,
-		ShutdownGrace: 5 * time.Second,
-		LogLevel:      "error",
+		DatabaseURL:    dsn,
+		AuthSecret:     Secret,
+		FrontendURLs:   []string{"http://localhost:3000"},
+		TokenTTL:       time.Hour,
+		AuthRateLimit:  1000,
+		BcryptCost:     4, // the slow default only costs test time
+		DBMaxConns:     10,
+		ShutdownGrace:  5 * time.Second,
+		LogLevel:       "error",
+		MCPMaxInFlight: 16,
 	}
 }
 
