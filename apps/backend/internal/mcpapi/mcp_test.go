@@ -3,6 +3,7 @@ package mcpapi_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"sort"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/todo-app/todo-app/apps/backend/internal/config"
 	"github.com/todo-app/todo-app/apps/backend/internal/testenv"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
@@ -339,4 +341,28 @@ func TestProtocolErrorsGetJSONRPCCodes(t *testing.T) {
 	// The SDK refuses methods it does not know before dispatch, in stateless mode with a 400.
 	status, _ = post(`{"jsonrpc":"2.0","id":7,"method":"no/such/method","params":{}}`)
 	assert.Equal(t, http.StatusBadRequest, status)
+}
+
+func TestCallsBeyondTheInFlightLimitWaitTheirTurn(t *testing.T) {
+	t.Parallel()
+	b := testenv.Start(t, pg, func(c *config.Config) { c.MCPMaxInFlight = 1 })
+	_, auth := b.SignUp(t, "queue@example.com")
+	cs := connect(t, b.URL, auth.Token)
+	const n = 12
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "add_task", Arguments: map[string]any{"title": "queued"}})
+			if err == nil && res.IsError {
+				err = errors.New(resultText(res))
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < n; i++ {
+		require.NoError(t, <-errs, "queued, not rejected")
+	}
+	var count int
+	require.NoError(t, b.App.Store.DB.NewRaw("SELECT count(*) FROM tasks").Scan(context.Background(), &count))
+	assert.Equal(t, n, count)
 }
