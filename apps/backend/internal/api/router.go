@@ -13,6 +13,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/auth"
+	"github.com/todo-app/todo-app/pkg/httpserver"
 )
 
 // Deps are what the handlers need.
@@ -23,6 +24,10 @@ type Deps struct {
 	Tokens        *auth.Tokens
 	FrontendURLs  []string
 	AuthRateLimit int
+	// MaxInFlight bounds how many per-user requests run at once; more wait
+	// their turn. Sign-in and sign-up are not counted: their bcrypt time
+	// would hold slots the quick requests need.
+	MaxInFlight int
 }
 
 type handlers struct{ Deps }
@@ -50,8 +55,9 @@ func Register(app *fiber.App, d Deps) {
 	app.Get("/api/auth/me", requireToken, h.me)
 
 	// Every per-user route checks the token and that :user_id is its subject.
+	queue := httpserver.InFlight(d.MaxInFlight)
 	own := func(method, path string, handler fiber.Handler) {
-		app.Add(method, "/api/:user_id"+path, requireToken, auth.SameUser("user_id"), handler)
+		app.Add(method, "/api/:user_id"+path, requireToken, auth.SameUser("user_id"), queue, handler)
 	}
 	own(fiber.MethodGet, "/tasks", h.listTasks)
 	own(fiber.MethodPost, "/tasks", h.createTask)

@@ -71,7 +71,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	})
 	api.Register(srv.App, api.Deps{
 		Store: st, Tasks: ts, Accounts: acc, Tokens: tokens,
-		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit,
+		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit, MaxInFlight: cfg.APIMaxInFlight,
 	})
 	mcpapi.Register(srv.App, ts, tokens, Version, cfg.MCPMaxInFlight, log)
 	return &App{Server: srv, Store: st, Tasks: ts, Tokens: tokens, cfg: cfg, log: log}, nil

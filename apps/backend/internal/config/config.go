@@ -26,7 +26,9 @@ type Config struct {
 	// TrustedProxies may say who the client is in X-Forwarded-For (the
 	// frontends, for sign-in limits per person rather than per pod).
 	TrustedProxies []string
-	// MCPMaxInFlight bounds concurrent MCP requests per process.
+	// APIMaxInFlight and MCPMaxInFlight bound concurrent per-user REST and
+	// MCP requests per process (the rest wait their turn).
+	APIMaxInFlight int
 	MCPMaxInFlight int
 	// PprofAddr, when set (e.g. 127.0.0.1:6060), serves Go's profiler there.
 	PprofAddr string
@@ -48,6 +50,7 @@ func Load(env *config.Env) (Config, error) {
 		LogLevel:       env.LogLevel("LOG_LEVEL", "info"),
 		MigrateOnStart: env.Bool("MIGRATE_ON_START", true),
 		PprofAddr:      env.String("PPROF_ADDR", ""),
+		APIMaxInFlight: env.Int("API_MAX_IN_FLIGHT", 32, 1, 10000),
 		MCPMaxInFlight: env.Int("MCP_MAX_IN_FLIGHT", 16, 1, 10000),
 		TrustedProxies: env.CIDRList("TRUSTED_PROXIES", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"),
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/auth"
+	"github.com/todo-app/todo-app/pkg/httpserver"
 )
 
 // ServerName is what initialize reports.
@@ -53,17 +54,7 @@ func Register(app *fiber.App, ts *tasks.Service, tokens *auth.Tokens, version st
 	// auth.Middleware answers 401 with WWW-Authenticate and our envelope
 	// before the SDK sees the request; the SDK's check then hands the
 	// user id to the tools.
-	slots := make(chan struct{}, maxInFlight)
-	serve := adaptor.HTTPHandler(withToken)
-	app.All("/mcp", auth.Middleware(tokens), func(c *fiber.Ctx) error {
-		select {
-		case slots <- struct{}{}:
-		case <-c.Context().Done():
-			return apierror.Unavailable("shutting down")
-		}
-		defer func() { <-slots }()
-		return serve(c)
-	})
+	app.All("/mcp", auth.Middleware(tokens), httpserver.InFlight(maxInFlight), adaptor.HTTPHandler(withToken))
 }
 
 // NewServer builds the MCP server with every tool registered.

@@ -56,6 +56,7 @@ func Config(dsn string) config.Config {
 		DBMaxConns:     10,
 		ShutdownGrace:  5 * time.Second,
 		LogLevel:       "error",
+		APIMaxInFlight: 32,
 		MCPMaxInFlight: 16,
 	}
 }
