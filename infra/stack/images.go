@@ -22,7 +22,7 @@ func imageInputs(app string) []string {
 }
 
 // skipped are paths that never reach an image (.dockerignore says the same).
-func skipped(rel string, d fs.DirEntry) bool {
+func skipped(d fs.DirEntry) bool {
 	base := d.Name()
 	if d.IsDir() {
 		return base == "testdata" || base == "node_modules"
@@ -39,14 +39,14 @@ func ContentTag(root, app string) (string, error) {
 			if err != nil {
 				return err
 			}
-			rel, _ := filepath.Rel(root, path)
-			if path != filepath.Join(root, in) && skipped(rel, d) {
+			if path != filepath.Join(root, in) && skipped(d) {
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
 				return nil
 			}
 			if !d.IsDir() {
+				rel, _ := filepath.Rel(root, path)
 				files = append(files, rel)
 			}
 			return nil

@@ -52,15 +52,6 @@ func (c *Client) WithSession(token, userID string) *Client {
 // WithAuth is WithSession from a sign-in or sign-up response.
 func (c *Client) WithAuth(a api.AuthResponse) *Client { return c.WithSession(a.Token, a.User.ID) }
 
-// Token is the bearer token in use, if any.
-func (c *Client) Token() string { return c.token }
-
-// UserID is the user the client acts for, if any.
-func (c *Client) UserID() string { return c.userID }
-
-// BaseURL is the backend address.
-func (c *Client) BaseURL() string { return c.base }
-
 func (c *Client) userPath(format string, args ...any) string {
 	return "/api/" + url.PathEscape(c.userID) + fmt.Sprintf(format, args...)
 }

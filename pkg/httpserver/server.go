@@ -147,9 +147,6 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	return nil
 }
 
-// Draining reports whether shutdown has begun.
-func (s *Server) Draining() bool { return s.draining.Load() }
-
 // Serve accepts on ln until ctx is cancelled, then shuts down gracefully:
 // readiness turns 503, in-flight requests finish within ShutdownGrace,
 // and Serve returns.

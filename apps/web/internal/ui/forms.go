@@ -98,10 +98,8 @@ func (f taskForm) input(loc *time.Location) (api.TaskInput, map[string]string) {
 func apiFieldsToForm(fields map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, v := range fields {
-		switch k {
-		case "due_at":
+		if k == "due_at" {
 			k = "due"
-		case "_":
 		}
 		out[k] = v
 	}

@@ -31,8 +31,13 @@ func funcs() template.FuncMap {
 			}
 			return t.In(loc).Format("15:04")
 		},
-		"join":  strings.Join,
-		"title": func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
+		"join": strings.Join,
+		"title": func(s string) string {
+			if s == "" {
+				return s
+			}
+			return strings.ToUpper(s[:1]) + s[1:]
+		},
 		"query": func(pairs ...any) template.URL {
 			v := url.Values{}
 			for i := 0; i+1 < len(pairs); i += 2 {
@@ -42,7 +47,6 @@ func funcs() template.FuncMap {
 			}
 			return template.URL(v.Encode())
 		},
-		"add":         func(a, b int) int { return a + b },
 		"row":         func(t api.Task, p page, next string) taskRow { return taskRow{T: t, P: p, Next: next} },
 		"list":        func(s ...string) []string { return s },
 		"priorities":  api.Priorities,

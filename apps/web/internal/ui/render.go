@@ -173,9 +173,6 @@ func classify(err error) *apierror.Error {
 	return e
 }
 
-// fieldErrors extracts per-field messages from a backend validation error.
-func fieldErrors(err error) (map[string]string, bool) { return websession.FormErrors(err) }
-
 // asUser is the backend client acting as the signed-in user.
 func (h *Handler) asUser(c *fiber.Ctx) *client.Client {
 	return h.backend.WithSession(websession.Token(c), websession.UserID(c))

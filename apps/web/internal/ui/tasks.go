@@ -62,7 +62,7 @@ func (h *Handler) listTasks(c *fiber.Ctx) error {
 	if len(v.Errors) == 0 {
 		res, err := be.ListTasks(c.UserContext(), q)
 		if err != nil {
-			fields, ok := fieldErrors(err)
+			fields, ok := websession.FormErrors(err)
 			if !ok {
 				return err
 			}
@@ -79,12 +79,9 @@ func (h *Handler) listTasks(c *fiber.Ctx) error {
 	if v.Page < v.Pages {
 		v.NextURL = pageURL(c, v.Page+1)
 	}
-	tags, err := be.ListTags(c.UserContext())
-	if err != nil {
+	var err error
+	if v.TagOptions, err = h.tagOptions(c); err != nil {
 		return err
-	}
-	for _, t := range tags.Tags {
-		v.TagOptions = append(v.TagOptions, t.Name)
 	}
 	status := fiber.StatusOK
 	if len(v.Errors) > 0 {
@@ -145,7 +142,7 @@ func (h *Handler) createTask(c *fiber.Ctx) error {
 	}
 	t, err := h.asUser(c).CreateTask(c.UserContext(), in)
 	if err != nil {
-		fields, ok := fieldErrors(err)
+		fields, ok := websession.FormErrors(err)
 		if !ok {
 			return err
 		}
@@ -190,7 +187,7 @@ func (h *Handler) updateTask(c *fiber.Ctx) error {
 	}
 	t, err := h.asUser(c).ReplaceTask(c.UserContext(), id, in)
 	if err != nil {
-		fields, ok := fieldErrors(err)
+		fields, ok := websession.FormErrors(err)
 		if !ok {
 			return err
 		}
