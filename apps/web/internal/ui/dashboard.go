@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -35,16 +36,30 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 		{api.TaskQuery{Status: "completed", CompletedFrom: &startOfWeek, Limit: 1}, &d.DoneThisWeek, nil},
 		{api.TaskQuery{Status: "pending", DueFrom: ptrTime(h.now()), Sort: "due", Limit: 7}, nil, &d.Upcoming},
 	}
-	for _, q := range queries {
-		res, err := be.ListTasks(ctx, q.q)
+	// The five lookups are independent: ask for them at once, so the page
+	// waits for the slowest, not for their sum.
+	results := make([]api.TaskList, len(queries))
+	errs := make([]error, len(queries))
+	var wg sync.WaitGroup
+	for i, q := range queries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = be.ListTasks(ctx, q.q)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
-			return err
+			return err // the first, so the person sees one clear cause
 		}
+	}
+	for i, q := range queries {
 		if q.count != nil {
-			*q.count = res.Total
+			*q.count = results[i].Total
 		}
 		if q.tasks != nil {
-			*q.tasks = res.Tasks
+			*q.tasks = results[i].Tasks
 		}
 	}
 	return h.render(c, fiber.StatusOK, "dashboard", h.page(c, "Dashboard", "dashboard", d))
