@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -268,6 +269,15 @@ func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 	}
 	if e.Status >= 500 {
 		h.log.Error("request failed", slog.String("path", c.Path()), slog.String("error", err.Error()))
+	}
+	if len(e.Fields) > 0 {
+		// Say what to fix rather than "some fields are invalid".
+		msgs := make([]string, 0, len(e.Fields))
+		for f, m := range e.Fields {
+			msgs = append(msgs, strings.ToUpper(f[:1])+f[1:]+": "+m)
+		}
+		sort.Strings(msgs)
+		e = &apierror.Error{Status: e.Status, Code: e.Code, Message: strings.Join(msgs, "; "), Fields: e.Fields}
 	}
 	if websession.WantsJSON(c) || c.Path() == "/chat/stream" {
 		return c.Status(e.Status).JSON(apierror.Envelope{Error: e})
