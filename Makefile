@@ -7,8 +7,11 @@ MODULES := ./pkg/... ./apps/backend/... ./apps/web/... ./apps/chatbot/... ./infr
 GO      ?= go
 # npm projects whose packages the tests run (the MCP Inspector).
 NPM_DIRS := apps/backend/internal/mcpapi/testdata/inspector
+# Where test/cluster/tools/build.sh keeps the cluster tools it builds
+# (outside the clone, so every clone on a machine shares them).
+TOOLS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/todo-app/tools
 
-.PHONY: help dev test deps vet fmt-check tidy-check build screenshots bench up destroy clean
+.PHONY: help dev test deps vet fmt-check tidy-check build screenshots bench up destroy clean tools verify e2e
 
 help:
 	@echo "make up      deploy to minikube with Pulumi (starts minikube if needed)"
@@ -18,6 +21,8 @@ help:
 	@echo "make build   build the app binaries into bin/"
 	@echo "make bench   load-test the apps against PostgreSQL's own limit (writes docs/benchmarks.md)"
 	@echo "make screenshots  refresh docs/screenshots from the browser tests"
+	@echo "make verify  pulumi up/destroy with the real engine against a real kube-apiserver; kube-score, kube-linter"
+	@echo "make e2e     a real single-node cluster: up, browser journey at the NodePorts, rolling update, destroy"
 
 up:
 	@infra/scripts/up.sh
@@ -43,15 +48,15 @@ deps:
 
 # Each module must build on its own (GOWORK=off), as the Dockerfiles do.
 tidy-check:
-	@for m in pkg apps/backend apps/web apps/chatbot infra; do \
+	@for m in pkg apps/backend apps/web apps/chatbot infra test/cluster; do \
 	  (cd $$m && GOWORK=off $(GO) mod tidy -diff >/dev/null) || { echo "go.mod/go.sum of $$m are not tidy: run (cd $$m && GOWORK=off go mod tidy)"; exit 1; }; \
 	done
 
 vet:
-	$(GO) vet $(MODULES)
+	$(GO) vet $(MODULES) ./test/cluster/...
 
 fmt-check:
-	@out=$$(gofmt -l pkg apps infra 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l pkg apps infra test 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 build:
 	for a in backend web chatbot; do CGO_ENABLED=0 $(GO) build -o bin/$$a ./apps/$$a || exit 1; done
@@ -68,6 +73,22 @@ screenshots:
 	$(GO) test -count=1 -run 'TestBrowserChat' ./apps/chatbot/internal/chat/
 	mkdir -p docs/screenshots
 	cp test-output/screenshots/*.png docs/screenshots/
+
+# The cluster tests (test/cluster) need programs built at pinned versions:
+# about 25 minutes the first time on two cores, seconds afterwards.
+tools:
+	@TODO_TOOLS_DIR=$(TOOLS_DIR) bash test/cluster/tools/build.sh
+
+# The real Pulumi engine and Kubernetes provider against a real
+# kube-apiserver, then kube-score and kube-linter on the rendered manifests.
+verify: tools
+	TODO_TOOLS_DIR=$(TOOLS_DIR) $(GO) test -count=1 -v -timeout 30m ./test/cluster/verify/
+
+# A whole single-node cluster in its own network namespace (needs root and
+# a running Docker engine): the images, pulumi up, a browser journey at the
+# NodePorts, a rolling update under load, destroy.
+e2e: tools
+	TODO_TOOLS_DIR=$(TOOLS_DIR) $(GO) test -count=1 -v -timeout 45m ./test/cluster/e2e/
 
 clean:
 	rm -rf bin .dev/bin test-output

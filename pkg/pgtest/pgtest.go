@@ -38,6 +38,11 @@ type Options struct {
 	Port int
 	// Log receives progress lines; nil discards them.
 	Log func(format string, args ...any)
+	// Listen is the address to listen on (default 127.0.0.1).
+	Listen string
+	// TrustNetwork lets clients from this CIDR connect without a password,
+	// for a server standing in for a managed database reached by pods.
+	TrustNetwork string
 }
 
 // Server is a PostgreSQL server the tests may create databases in.
@@ -260,6 +265,16 @@ func startLocal(ctx context.Context, opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
+	if opts.TrustNetwork != "" {
+		if err := appendHBA(filepath.Join(data, "pg_hba.conf"), opts.TrustNetwork); err != nil {
+			_ = cleanup()
+			return nil, err
+		}
+	}
+	listen := opts.Listen
+	if listen == "" {
+		listen = "127.0.0.1"
+	}
 	port := opts.Port
 	if port == 0 {
 		if port, err = freePort(); err != nil {
@@ -268,7 +283,7 @@ func startLocal(ctx context.Context, opts Options) (*Server, error) {
 		}
 	}
 	settings := []string{
-		"-c listen_addresses=127.0.0.1", "-p " + strconv.Itoa(port), "-k " + root,
+		"-c listen_addresses=" + listen, "-p " + strconv.Itoa(port), "-k " + root,
 		"-c max_connections=300", "-c shared_buffers=128MB",
 	}
 	if temporary {
@@ -292,12 +307,24 @@ func startLocal(ctx context.Context, opts Options) (*Server, error) {
 		}
 		return errors.Join(err, cleanup())
 	}
-	admin := &url.URL{Scheme: "postgres", User: url.User("postgres"), Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Path: "/postgres", RawQuery: "sslmode=disable"}
-	logf("PostgreSQL listening on 127.0.0.1:%d", port)
+	admin := &url.URL{Scheme: "postgres", User: url.User("postgres"), Host: net.JoinHostPort(listen, strconv.Itoa(port)), Path: "/postgres", RawQuery: "sslmode=disable"}
+	logf("PostgreSQL listening on %s:%d", listen, port)
 	return connect(ctx, admin, stop)
 }
 
 type ids struct{ uid, gid int }
+
+func appendHBA(path, cidr string) error {
+	if _, _, err := net.ParseCIDR(cidr); err != nil {
+		return fmt.Errorf("pgtest: TrustNetwork %q is not a CIDR: %w", cidr, err)
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("opening %s: %w", path, err)
+	}
+	_, err = fmt.Fprintf(f, "host all all %s trust\n", cidr)
+	return errors.Join(err, f.Close())
+}
 
 // runAs returns the credentials to run PostgreSQL with: none for a normal
 // user, the postgres user's when we are root.

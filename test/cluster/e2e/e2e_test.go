@@ -1,0 +1,263 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/todo-app/todo-app/infra/localimages"
+	"github.com/todo-app/todo-app/pkg/browsertest"
+	"github.com/todo-app/todo-app/pkg/pgtest"
+	"github.com/todo-app/todo-app/pkg/repo"
+	"github.com/todo-app/todo-app/test/cluster/deploy"
+	"github.com/todo-app/todo-app/test/cluster/kube"
+)
+
+const namespace = "todo"
+
+var (
+	webURL  = fmt.Sprintf("http://%s:30000", nodeIP)
+	chatURL = fmt.Sprintf("http://%s:30001", nodeIP)
+)
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// images builds the pause image and the three app images, tags the apps
+// with both tags, and imports everything into the node.
+func images(t *testing.T, ctx context.Context, node *kube.Node, root string, tags ...string) {
+	t.Helper()
+	require.NoError(t, localimages.RequireEngine(ctx))
+	require.NoError(t, localimages.EnsureBase(ctx))
+	t.Cleanup(func() { localimages.PruneBuildStages(context.Background()) })
+
+	pause := filepath.Join(t.TempDir(), "pause")
+	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", pause, "./test/cluster/pause")
+	build.Dir, build.Env = root, append(os.Environ(), "CGO_ENABLED=0")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "building the pause program: %s", out)
+	tarball, err := localimages.TarOf(map[string]string{"pause": "@" + pause}, nil)
+	require.NoError(t, err)
+	_, err = localimages.Docker(ctx, tarball, "import", "--change", `ENTRYPOINT ["/pause"]`, "-", kube.PauseImage)
+	require.NoError(t, err)
+
+	refs := []string{kube.PauseImage}
+	for app, repo := range localimages.Repos {
+		first := repo + ":" + tags[0]
+		require.NoError(t, localimages.Build(ctx, root, app, first), "building the %s image", app)
+		refs = append(refs, first)
+		for _, tag := range tags[1:] {
+			_, err := localimages.Docker(ctx, nil, "tag", first, repo+":"+tag)
+			require.NoError(t, err)
+			refs = append(refs, repo+":"+tag)
+		}
+	}
+	var saved bytes.Buffer
+	save := exec.CommandContext(ctx, "docker", append([]string{"save"}, refs...)...)
+	save.Stdout = &saved
+	require.NoError(t, save.Run(), "docker save")
+	require.NoError(t, node.Import(ctx, &saved))
+	have, err := node.Images(ctx)
+	require.NoError(t, err)
+	for _, ref := range refs {
+		assert.Contains(t, strings.Join(have, " "), ref, "imported into the node")
+	}
+}
+
+func TestClusterEndToEnd(t *testing.T) {
+	tools := os.Getenv("TODO_TOOLS_DIR")
+	require.NotEmpty(t, tools, "TODO_TOOLS_DIR is not set: run `make e2e`, which builds the tools")
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
+	defer cancel()
+	root, err := repo.Root()
+	require.NoError(t, err)
+	// Short paths: containerd's socket path must fit in 108 bytes.
+	dir, err := os.MkdirTemp("", "e2e-")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+
+	cp, err := kube.StartControlPlane(ctx, filepath.Join(dir, "cp"), nodeIP)
+	require.NoError(t, err)
+	node, err := kube.StartNode(ctx, cp, filepath.Join(dir, "node"))
+	if err != nil {
+		cp.Stop()
+		require.NoError(t, err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, p := range append(cp.Processes(), node.Processes()...) {
+				t.Logf("--- %s log (end):\n%s", p.Name, p.Tail(25))
+			}
+		}
+		node.Stop()
+		cp.Stop()
+	})
+	images(t, ctx, node, root, "e2e-1", "e2e-2")
+
+	// PostgreSQL on the node address stands in for a managed database.
+	pg, err := pgtest.Start(ctx, pgtest.Options{Listen: nodeIP, TrustNetwork: kube.PodCIDR})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = pg.Stop() })
+	dsn, err := pg.CreateNamedDatabase(ctx, "todo")
+	require.NoError(t, err)
+
+	s, err := deploy.NewStack(ctx, deploy.Options{Dir: filepath.Join(dir, "pulumi"), ToolsDir: tools, Stack: "e2e", Config: auto.ConfigMap{
+		"kubernetes:kubeconfig": {Value: cp.Kubeconfig},
+		"todo-app:namespace":    {Value: namespace},
+		"todo-app:nodeAddress":  {Value: nodeIP},
+		"todo-app:authSecret":   {Value: strings.Repeat("cd", 32), Secret: true},
+		"todo-app:databaseUrl":  {Value: dsn, Secret: true},
+		"todo-app:images.build": {Value: "false"},
+		"todo-app:images.tag":   {Value: "e2e-1"},
+	}})
+	require.NoError(t, err)
+	log := testWriter{t}
+
+	// up waits (the provider's await logic) until every Deployment is
+	// available and every Service has endpoints.
+	_, err = s.Up(ctx, optup.ProgressStreams(log), optup.ErrorProgressStreams(log))
+	require.NoError(t, err, "pulumi up")
+	deps, err := cp.Client.AppsV1().Deployments(namespace).List(ctx, metav1.ListOptions{})
+	require.NoError(t, err)
+	require.Len(t, deps.Items, 3)
+	for _, d := range deps.Items {
+		assert.Equal(t, *d.Spec.Replicas, d.Status.AvailableReplicas, "%s available", d.Name)
+	}
+
+	t.Run("browser", func(t *testing.T) { browserJourney(t) })
+
+	t.Run("rolling update under load", func(t *testing.T) {
+		stop := make(chan struct{})
+		var ok, failed atomic.Int64
+		var mu sync.Mutex
+		var failures []string
+		var wg sync.WaitGroup
+		client := &http.Client{Timeout: 10 * time.Second}
+		for _, base := range []string{webURL, chatURL} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					select {
+					case <-stop:
+						return
+					case <-time.After(25 * time.Millisecond):
+					}
+					res, err := client.Get(base + "/signin")
+					if err == nil {
+						res.Body.Close()
+						if res.StatusCode == http.StatusOK {
+							ok.Add(1)
+							continue
+						}
+						err = fmt.Errorf("status %d", res.StatusCode)
+					}
+					failed.Add(1)
+					mu.Lock()
+					failures = append(failures, fmt.Sprintf("%s %s: %v", time.Now().Format("15:04:05.000"), base, err))
+					mu.Unlock()
+				}
+			}()
+		}
+		require.NoError(t, s.SetConfigWithOptions(ctx, "todo-app:images.tag", auto.ConfigValue{Value: "e2e-2"}, &auto.ConfigOptions{Path: true}))
+		res, err := s.Up(ctx, optup.ProgressStreams(log))
+		close(stop)
+		wg.Wait()
+		require.NoError(t, err, "pulumi up with the new tag")
+		assert.Equal(t, 3, (*res.Summary.ResourceChanges)["update"], "the three Deployments roll: %v", *res.Summary.ResourceChanges)
+		t.Logf("%d requests during the rollout, %d failed", ok.Load()+failed.Load(), failed.Load())
+		assert.Greater(t, ok.Load(), int64(50), "the load loop ran")
+		assert.Zero(t, failed.Load(), "failed requests during the rolling update:\n%s", strings.Join(failures, "\n"))
+		for _, name := range []string{"backend", "frontend-web", "frontend-chatbot"} {
+			d, err := cp.Client.AppsV1().Deployments(namespace).Get(ctx, name, metav1.GetOptions{})
+			require.NoError(t, err)
+			assert.True(t, strings.HasSuffix(d.Spec.Template.Spec.Containers[0].Image, ":e2e-2"), "%s runs the new tag", name)
+		}
+	})
+
+	_, err = s.Destroy(ctx)
+	require.NoError(t, err, "pulumi destroy")
+	_, err = cp.Client.CoreV1().Namespaces().Get(ctx, namespace, metav1.GetOptions{})
+	assert.True(t, apierrors.IsNotFound(err), "namespace %s is gone after destroy (err %v)", namespace, err)
+	require.NoError(t, kube.Healthy(append(cp.Processes(), node.Processes()...)))
+}
+
+// browserJourney: sign up in the web app, add a task there, add one by
+// chatting, and see both in both apps.
+func browserJourney(t *testing.T) {
+	ctx := browsertest.New(t)
+	run := func(what string, actions ...chromedp.Action) {
+		t.Helper()
+		tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+		defer cancel()
+		require.NoError(t, chromedp.Run(tctx, actions...), what)
+	}
+	run("sign up in the web app",
+		chromedp.Navigate(webURL+"/signup"),
+		chromedp.WaitVisible("#email", chromedp.ByQuery),
+		chromedp.SendKeys("#name", "Kim", chromedp.ByQuery),
+		chromedp.SendKeys("#email", "kim@example.com", chromedp.ByQuery),
+		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
+		chromedp.Submit("#password", chromedp.ByQuery),
+		chromedp.WaitVisible(".stats", chromedp.ByQuery),
+	)
+	assert.Contains(t, browsertest.BodyText(t, ctx), "Kim")
+	run("add a task in the web app",
+		chromedp.Navigate(webURL+"/tasks/new"),
+		chromedp.WaitVisible("#title", chromedp.ByQuery),
+		chromedp.SendKeys("#title", "Water the plants", chromedp.ByQuery),
+		chromedp.SendKeys("#tags", "home", chromedp.ByQuery),
+		chromedp.Click(`.task-form button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(".tasks", chromedp.ByQuery),
+	)
+	assert.Contains(t, browsertest.BodyText(t, ctx), "Water the plants")
+
+	// The chatbot shares the session: no second sign-in.
+	var card string
+	run("add a task by chatting",
+		chromedp.Navigate(chatURL+"/"),
+		chromedp.WaitVisible("#message", chromedp.ByQuery),
+		chromedp.SendKeys("#message", "Add task tomorrow: Buy groceries\n", chromedp.ByQuery),
+		chromedp.WaitVisible(".msg.assistant .tool-card", chromedp.ByQuery),
+		chromedp.Text(".msg.assistant .tool-card", &card, chromedp.ByQuery),
+	)
+	assert.Contains(t, card, "Buy groceries")
+	run("list tasks by chatting",
+		chromedp.SendKeys("#message", "show my tasks\n", chromedp.ByQuery),
+		chromedp.Poll(`document.querySelectorAll(".msg.assistant").length === 2 && !document.querySelector(".typing")`, nil),
+	)
+	chat := browsertest.BodyText(t, ctx)
+	assert.Contains(t, chat, "Water the plants", "the chatbot sees the web app's task")
+	assert.Contains(t, chat, "Buy groceries")
+	browsertest.Screenshot(t, ctx, "cluster-chatbot")
+
+	run("see both in the web app",
+		chromedp.Navigate(webURL+"/tasks"),
+		chromedp.WaitVisible(".tasks", chromedp.ByQuery),
+	)
+	web := browsertest.BodyText(t, ctx)
+	assert.Contains(t, web, "Water the plants")
+	assert.Contains(t, web, "Buy groceries", "the web app sees the chatbot's task")
+	browsertest.Screenshot(t, ctx, "cluster-web")
+}

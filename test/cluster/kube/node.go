@@ -1,0 +1,251 @@
+package kube
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+const (
+	// NodeName is the single node's name.
+	NodeName = "node"
+	// PodCIDR is the node's pod network (the CNI bridge's subnet).
+	PodCIDR = "10.244.0.0/24"
+	// PauseImage is every pod's sandbox image, built locally.
+	PauseImage = "todo-test/pause:local"
+)
+
+// Node is containerd, the kubelet, kube-proxy and CoreDNS on the node
+// address; CoreDNS is the pods' name server there, so no DNS Service is
+// needed.
+type Node struct {
+	Dir     string
+	Address string
+	Socket  string // containerd's CRI endpoint
+	procs   []*Process
+}
+
+// StartNode starts the node's components against cp and waits until the
+// node is Ready. It expects to run inside the cluster's network namespace.
+func StartNode(ctx context.Context, cp *ControlPlane, dir string) (n *Node, err error) {
+	n = &Node{Dir: dir, Address: cp.Address, Socket: filepath.Join(dir, "containerd", "containerd.sock")}
+	defer func() {
+		if err != nil {
+			n.Stop()
+		}
+	}()
+	bins := map[string]string{}
+	for _, name := range []string{"kubelet", "kube-proxy", "coredns", "containerd", "runc", "iptables", "conntrack"} {
+		if bins[name], err = Tool(name); err != nil {
+			return nil, err
+		}
+	}
+	// Packets between pods on the bridge must pass iptables for Service
+	// addresses to work, and the node routes pod traffic. Both settings
+	// belong to this network namespace.
+	for file, v := range map[string]string{"/proc/sys/net/ipv4/ip_forward": "1", "/proc/sys/net/bridge/bridge-nf-call-iptables": "1"} {
+		if err := os.WriteFile(file, []byte(v), 0o644); err != nil {
+			return nil, fmt.Errorf("setting %s: %w", file, err)
+		}
+	}
+
+	if err := n.writeConfigs(cp); err != nil {
+		return nil, err
+	}
+	ctrd, err := n.start("containerd", bins["containerd"], "--config", filepath.Join(dir, "containerd.toml"))
+	if err != nil {
+		return nil, err
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := ctrd.WaitFor(waitCtx, "serving its socket", func(ctx context.Context) error {
+		return exec.CommandContext(ctx, "ctr", "--address", n.Socket, "version").Run()
+	}); err != nil {
+		return nil, err
+	}
+	if _, err := n.start("coredns", bins["coredns"], "-conf", filepath.Join(dir, "Corefile")); err != nil {
+		return nil, err
+	}
+	if _, err := n.start("kubelet", bins["kubelet"],
+		"--config="+filepath.Join(dir, "kubelet.yaml"), "--kubeconfig="+cp.Kubeconfig,
+		"--hostname-override="+NodeName, "--node-ip="+n.Address,
+		"--root-dir="+filepath.Join(dir, "kubelet"), "--cert-dir="+filepath.Join(dir, "kubelet-pki")); err != nil {
+		return nil, err
+	}
+	if _, err := n.start("kube-proxy", bins["kube-proxy"], "--config="+filepath.Join(dir, "kube-proxy.yaml")); err != nil {
+		return nil, err
+	}
+	readyCtx, cancel2 := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel2()
+	kubelet := n.procs[2]
+	if err := kubelet.WaitFor(readyCtx, "the node becoming Ready", func(ctx context.Context) error {
+		node, err := cp.Client.CoreV1().Nodes().Get(ctx, NodeName, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		for _, c := range node.Status.Conditions {
+			if c.Type == corev1.NodeReady {
+				if c.Status == corev1.ConditionTrue {
+					return nil
+				}
+				return fmt.Errorf("not ready: %s", c.Message)
+			}
+		}
+		return fmt.Errorf("no Ready condition yet")
+	}); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func (n *Node) writeConfigs(cp *ControlPlane) error {
+	d := n.Dir
+	files := map[string]string{
+		"containerd.toml": fmt.Sprintf(`version = 2
+root = "%[1]s/containerd/root"
+state = "%[1]s/containerd/state"
+[grpc]
+  address = "%[2]s"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "docker.io/%[3]s"
+  # These machines lack CAP_SYS_RESOURCE: a sandbox's negative OOM score
+  # would make runc fail.
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "%[1]s/cni"
+`, d, n.Socket, PauseImage),
+		"cni/10-todo.conflist": fmt.Sprintf(`{
+  "cniVersion": "1.0.0",
+  "name": "todo",
+  "plugins": [
+    {"type": "bridge", "bridge": "cni0", "isGateway": true, "ipMasq": true, "hairpinMode": true,
+     "ipam": {"type": "host-local", "ranges": [[{"subnet": "%s"}]], "routes": [{"dst": "0.0.0.0/0"}], "dataDir": "%s/cni-ipam"}},
+    {"type": "portmap", "capabilities": {"portMappings": true}}
+  ]
+}
+`, PodCIDR, d),
+		"Corefile": fmt.Sprintf(`.:53 {
+    bind %s
+    errors
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+        kubeconfig %s todo-test
+        pods insecure
+        fallthrough in-addr.arpa ip6.arpa
+    }
+    cache 5
+}
+`, n.Address, cp.Kubeconfig),
+		"resolv.conf": "nameserver " + n.Address + "\n",
+		"kubelet.yaml": fmt.Sprintf(`apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+address: %[1]s
+readOnlyPort: 0
+containerRuntimeEndpoint: unix://%[2]s
+cgroupDriver: cgroupfs
+failCgroupV1: false
+failSwapOn: false
+authentication:
+  anonymous: {enabled: false}
+  webhook: {enabled: false}
+  x509: {clientCAFile: %[3]s}
+authorization: {mode: AlwaysAllow}
+clusterDomain: cluster.local
+clusterDNS: [%[1]s]
+resolvConf: %[4]s/resolv.conf
+podCIDR: %[5]s
+serializeImagePulls: false
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+evictionHard: {memory.available: "100Mi", nodefs.available: "1%%", imagefs.available: "1%%", nodefs.inodesFree: "1%%"}
+`, n.Address, n.Socket, cp.PKI.CACert, d, PodCIDR),
+		"kube-proxy.yaml": fmt.Sprintf(`apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+clientConnection: {kubeconfig: %s}
+mode: iptables
+hostnameOverride: %s
+clusterCIDR: %s
+bindAddress: %s
+healthzBindAddress: 127.0.0.1:0
+metricsBindAddress: 127.0.0.1:0
+nodePortAddresses: [%s/32]
+conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
+iptables: {masqueradeAll: true}
+`, cp.Kubeconfig, NodeName, "10.244.0.0/16", n.Address, n.Address),
+	}
+	for name, body := range files {
+		if err := WriteFile(filepath.Join(d, name), body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Import loads a `docker save` stream into the node's image store.
+func (n *Node) Import(ctx context.Context, images io.Reader) error {
+	cmd := exec.CommandContext(ctx, "ctr", "--address", n.Socket, "-n", "k8s.io", "images", "import", "-")
+	cmd.Stdin = images
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("importing images into the node: %w\n%s", err, out)
+	}
+	return nil
+}
+
+// Images lists the node's image references.
+func (n *Node) Images(ctx context.Context) ([]string, error) {
+	out, err := exec.CommandContext(ctx, "ctr", "--address", n.Socket, "-n", "k8s.io", "images", "ls", "-q").Output()
+	if err != nil {
+		return nil, fmt.Errorf("listing the node's images: %w", err)
+	}
+	return strings.Fields(string(out)), nil
+}
+
+// Processes are the node's components.
+func (n *Node) Processes() []*Process { return n.procs }
+
+// Stop ends the components in reverse order and removes every pod's
+// containers (containerd's shims outlive containerd otherwise).
+func (n *Node) Stop() {
+	for i := len(n.procs) - 1; i >= 0; i-- {
+		if n.procs[i].Name == "containerd" {
+			n.removeContainers()
+		}
+		n.procs[i].Stop(15 * time.Second)
+	}
+}
+
+func (n *Node) removeContainers() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, _ := exec.CommandContext(ctx, "ctr", "--address", n.Socket, "-n", "k8s.io", "tasks", "ls", "-q").Output()
+	for _, id := range strings.Fields(string(out)) {
+		_ = exec.CommandContext(ctx, "ctr", "--address", n.Socket, "-n", "k8s.io", "tasks", "kill", "-s", "SIGKILL", id).Run()
+	}
+	time.Sleep(time.Second)
+	for _, id := range strings.Fields(string(out)) {
+		_ = exec.CommandContext(ctx, "ctr", "--address", n.Socket, "-n", "k8s.io", "tasks", "delete", "-f", id).Run()
+	}
+}
+
+func (n *Node) start(name, bin string, args ...string) (*Process, error) {
+	// The node's tools (iptables, conntrack, runc, CNI plugins) come from
+	// Debian's sbin folders, which a non-login PATH may lack.
+	p, err := Start(n.Dir, name, bin, args, "PATH=/usr/local/sbin:/usr/sbin:/sbin:"+os.Getenv("PATH"))
+	if err != nil {
+		return nil, err
+	}
+	n.procs = append(n.procs, p)
+	return p, nil
+}
