@@ -32,6 +32,7 @@ func main() {
 func run() error {
 	dur := flag.Duration("duration", 2*time.Second, "length of each load run")
 	quick := flag.Bool("quick", false, "one concurrency per scenario (a smoke run)")
+	only := flag.String("only", "", "run only this scenario (an investigation: nothing is written)")
 	flag.Parse()
 	ctx := context.Background()
 	root, err := stacktest.RepoRoot()
@@ -143,6 +144,9 @@ func run() error {
 	cpuUsed := map[string]float64{}
 	reqs := map[string]int{}
 	for _, sc := range scenarios {
+		if *only != "" && sc.name != *only {
+			continue
+		}
 		concs := sc.conc
 		if *quick {
 			concs = concs[len(concs)-1:]
@@ -181,6 +185,9 @@ func run() error {
 		}
 	}
 	res.DurationSeconds = round(time.Since(started).Seconds())
+	if *only != "" {
+		return nil
+	}
 	if err := writeResults(root, res); err != nil {
 		return err
 	}
