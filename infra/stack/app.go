@@ -96,9 +96,13 @@ func NewApp(ctx *pulumi.Context, args *AppArgs, opts ...pulumi.ResourceOption) (
 					Ports:           corev1.ContainerPortArray{&corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(args.Port)}},
 					Env: append(corev1.EnvVarArray{&corev1.EnvVarArgs{Name: pulumi.String("GOMEMLIMIT"),
 						Value: pulumi.String(goMemLimit(args.Settings.Resources.Limits.Memory))}}, args.Env...),
+					// Ephemeral storage is the container's logs (the kubelet
+					// keeps at most 5 × 10 MiB) and the /tmp emptyDir.
 					Resources: &corev1.ResourceRequirementsArgs{
-						Requests: pulumi.StringMap{"cpu": pulumi.String(args.Settings.Resources.Requests.CPU), "memory": pulumi.String(args.Settings.Resources.Requests.Memory)},
-						Limits:   pulumi.StringMap{"cpu": pulumi.String(args.Settings.Resources.Limits.CPU), "memory": pulumi.String(args.Settings.Resources.Limits.Memory)},
+						Requests: pulumi.StringMap{"cpu": pulumi.String(args.Settings.Resources.Requests.CPU), "memory": pulumi.String(args.Settings.Resources.Requests.Memory),
+							"ephemeral-storage": pulumi.String("64Mi")},
+						Limits: pulumi.StringMap{"cpu": pulumi.String(args.Settings.Resources.Limits.CPU), "memory": pulumi.String(args.Settings.Resources.Limits.Memory),
+							"ephemeral-storage": pulumi.String("256Mi")},
 					},
 					// Our binaries are ready in well under a second; the
 					// seed's 15 s/30 s delays only slowed rollouts.
@@ -161,7 +165,10 @@ func NewApp(ctx *pulumi.Context, args *AppArgs, opts ...pulumi.ResourceOption) (
 	}
 	a.PDB, err = policyv1.NewPodDisruptionBudget(ctx, args.Name+"-pdb", &policyv1.PodDisruptionBudgetArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(args.Name + "-pdb"), Namespace: pulumi.String(args.Namespace), Labels: labels},
-		Spec:     &policyv1.PodDisruptionBudgetSpecArgs{MinAvailable: pulumi.Int(1), Selector: &metav1.LabelSelectorArgs{MatchLabels: selector}},
+		// A pod that is not ready protects nothing: let a drain evict it
+		// rather than block on it.
+		Spec: &policyv1.PodDisruptionBudgetSpecArgs{MinAvailable: pulumi.Int(1), Selector: &metav1.LabelSelectorArgs{MatchLabels: selector},
+			UnhealthyPodEvictionPolicy: pulumi.String("AlwaysAllow")},
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("declaring disruption budget for %s: %w", args.Name, err)

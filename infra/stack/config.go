@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -70,10 +71,12 @@ type Config struct {
 	AuthSecret  pulumi.StringOutput
 	DatabaseURL pulumi.StringOutput // external database; empty string means in-cluster
 	ExternalDB  bool
-	OpenAIKey   pulumi.StringOutput
-	OpenAIModel string
-	OpenAIBase  string
-	RepoRoot    string
+	// DatabasePort is the external database's port (for the egress policy).
+	DatabasePort int
+	OpenAIKey    pulumi.StringOutput
+	OpenAIModel  string
+	OpenAIBase   string
+	RepoRoot     string
 
 	outputs *Outputs
 }
@@ -239,6 +242,13 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 			bad("databaseUrl", "must be a postgres:// or postgresql:// URL")
 		}
 		cfg.ExternalDB = true
+		cfg.DatabasePort = 5432
+		// The parse error would quote the URL, password and all.
+		if u, err := url.Parse(dbURL); err != nil {
+			bad("databaseUrl", "is not a valid URL")
+		} else if p := u.Port(); p != "" {
+			cfg.DatabasePort, _ = strconv.Atoi(p)
+		}
 	}
 	cfg.DatabaseURL = pulumi.ToSecret(pulumi.String(dbURL)).(pulumi.StringOutput)
 	openaiKey, _ := ctx.GetConfig("todo-app:openaiApiKey")

@@ -1,40 +1,85 @@
 package stack
 
 import (
+	"net/url"
+	"strconv"
+
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// networkPolicies: the backend takes traffic on 8000 only from the two
-// frontends; the in-cluster database only from the backend.
+// networkPolicies give every pod an ingress and an egress policy (on a CNI
+// that enforces them): the frontends take traffic on their port from
+// anywhere (they are the NodePorts) and may call only the backend; the
+// backend takes traffic only from the two frontends and may call only the
+// database; the in-cluster database takes traffic only from the backend
+// and calls nothing. Everyone may resolve names (DNS on 53, wherever the
+// cluster runs its resolver). The chatbot may also reach its model API.
 func networkPolicies(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1.ObjectMetaArgs, opts []pulumi.ResourceOption) error {
-	from := func(apps ...string) networkingv1.NetworkPolicyPeerArray {
+	pods := func(apps ...string) networkingv1.NetworkPolicyPeerArray {
 		var peers networkingv1.NetworkPolicyPeerArray
 		for _, a := range apps {
 			peers = append(peers, &networkingv1.NetworkPolicyPeerArgs{PodSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"app": pulumi.String(a)}}})
 		}
 		return peers
 	}
-	policy := func(name, target string, port int, peers networkingv1.NetworkPolicyPeerArray) error {
+	ports := func(proto string, nums ...int) networkingv1.NetworkPolicyPortArray {
+		var out networkingv1.NetworkPolicyPortArray
+		for _, n := range nums {
+			out = append(out, &networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String(proto), Port: pulumi.Int(n)})
+		}
+		return out
+	}
+	dns := &networkingv1.NetworkPolicyEgressRuleArgs{Ports: append(ports("UDP", 53), ports("TCP", 53)...)}
+	to := func(peers networkingv1.NetworkPolicyPeerArray, port int) *networkingv1.NetworkPolicyEgressRuleArgs {
+		return &networkingv1.NetworkPolicyEgressRuleArgs{To: peers, Ports: ports("TCP", port)}
+	}
+	policy := func(name, target string, port int, from networkingv1.NetworkPolicyPeerArray, egress ...networkingv1.NetworkPolicyEgressRuleInput) error {
 		_, err := networkingv1.NewNetworkPolicy(ctx, name, &networkingv1.NetworkPolicyArgs{
 			Metadata: meta(name),
 			Spec: &networkingv1.NetworkPolicySpecArgs{
 				PodSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"app": pulumi.String(target)}},
-				PolicyTypes: pulumi.StringArray{pulumi.String("Ingress")},
-				Ingress: networkingv1.NetworkPolicyIngressRuleArray{&networkingv1.NetworkPolicyIngressRuleArgs{
-					From:  peers,
-					Ports: networkingv1.NetworkPolicyPortArray{&networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(port)}},
-				}},
+				PolicyTypes: pulumi.StringArray{pulumi.String("Ingress"), pulumi.String("Egress")},
+				// No From: any source (the frontends are public).
+				Ingress: networkingv1.NetworkPolicyIngressRuleArray{&networkingv1.NetworkPolicyIngressRuleArgs{From: from, Ports: ports("TCP", port)}},
+				Egress:  networkingv1.NetworkPolicyEgressRuleArray(egress),
 			},
 		}, opts...)
 		return err
 	}
-	if err := policy("backend-policy", "backend", 8000, from("frontend-web", "frontend-chatbot")); err != nil {
+	if err := policy("frontend-web-policy", "frontend-web", 3000, nil, dns, to(pods("backend"), 8000)); err != nil {
+		return err
+	}
+	// The model API is outside the cluster (or an in-cluster server such as
+	// Ollama): its port, any address.
+	if err := policy("frontend-chatbot-policy", "frontend-chatbot", 3001, nil, dns, to(pods("backend"), 8000), to(nil, modelPort(cfg.OpenAIBase))); err != nil {
+		return err
+	}
+	database := to(pods("postgres"), 5432)
+	if cfg.ExternalDB {
+		database = to(nil, cfg.DatabasePort)
+	}
+	if err := policy("backend-policy", "backend", 8000, pods("frontend-web", "frontend-chatbot"), dns, database); err != nil {
 		return err
 	}
 	if !cfg.ExternalDB {
-		return policy("postgres-policy", "postgres", 5432, from("backend"))
+		return policy("postgres-policy", "postgres", 5432, pods("backend"))
 	}
 	return nil
+}
+
+// modelPort is the port of the OpenAI-compatible API the chatbot calls.
+func modelPort(base string) int {
+	u, err := url.Parse(base)
+	if base == "" || err != nil {
+		return 443
+	}
+	if p, err := strconv.Atoi(u.Port()); err == nil {
+		return p
+	}
+	if u.Scheme == "http" {
+		return 80
+	}
+	return 443
 }

@@ -23,6 +23,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/todo-app/todo-app/infra/localimages"
+	"github.com/todo-app/todo-app/infra/stack"
 	"github.com/todo-app/todo-app/pkg/browsertest"
 	"github.com/todo-app/todo-app/pkg/pgtest"
 	"github.com/todo-app/todo-app/pkg/repo"
@@ -189,7 +190,7 @@ func TestClusterEndToEnd(t *testing.T) {
 		t.Logf("%d requests during the rollout, %d failed", ok.Load()+failed.Load(), failed.Load())
 		assert.Greater(t, ok.Load(), int64(50), "the load loop ran")
 		assert.Zero(t, failed.Load(), "failed requests during the rolling update:\n%s", strings.Join(failures, "\n"))
-		for _, name := range []string{"backend", "frontend-web", "frontend-chatbot"} {
+		for _, name := range []string{stack.BackendName, stack.WebName, stack.ChatbotName} {
 			d, err := cp.Client.AppsV1().Deployments(namespace).Get(ctx, name, metav1.GetOptions{})
 			require.NoError(t, err)
 			assert.True(t, strings.HasSuffix(d.Spec.Template.Spec.Containers[0].Image, ":e2e-2"), "%s runs the new tag", name)

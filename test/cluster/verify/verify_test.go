@@ -28,6 +28,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/todo-app/todo-app/infra/stack"
 	"github.com/todo-app/todo-app/test/cluster/deploy"
 	"github.com/todo-app/todo-app/test/cluster/kube"
 )
@@ -169,7 +170,7 @@ func TestPulumiUpAgainstARealAPIServer(t *testing.T) {
 	require.NoError(t, err, "pulumi up with web.replicas 3")
 	assert.Equal(t, 1, changes(res)["update"], "one update: %v", changes(res))
 	assert.Equal(t, []string{"same", "update"}, keys(changes(res)), "only updates: %v", changes(res))
-	web, err := cp.Client.AppsV1().Deployments(namespace).Get(ctx, "frontend-web", metav1.GetOptions{})
+	web, err := cp.Client.AppsV1().Deployments(namespace).Get(ctx, stack.WebName, metav1.GetOptions{})
 	require.NoError(t, err)
 	require.NotNil(t, web.Spec.Replicas)
 	assert.EqualValues(t, 3, *web.Spec.Replicas)
