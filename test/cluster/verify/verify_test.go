@@ -175,13 +175,18 @@ func TestPulumiUpAgainstARealAPIServer(t *testing.T) {
 	require.NotNil(t, web.Spec.Replicas)
 	assert.EqualValues(t, 3, *web.Spec.Replicas)
 
-	// 4. destroy leaves nothing behind.
+	// 4. destroy leaves nothing behind. With awaits skipped, destroy
+	// returns once each delete is accepted; the namespace controller then
+	// finishes the namespace's deletion, so give it a minute.
 	_, err = s.Destroy(ctx)
 	require.NoError(t, err, "pulumi destroy")
 	for _, o := range objs {
 		gvr := resourceFor(t, cp, o)
-		_, err := dyn.Resource(gvr).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
-		assert.True(t, apierrors.IsNotFound(err), "%s %s/%s is still there after destroy (err %v)", o.Kind, o.Namespace, o.Name, err)
+		var err error
+		assert.Eventually(t, func() bool {
+			_, err = dyn.Resource(gvr).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
+			return apierrors.IsNotFound(err)
+		}, time.Minute, 250*time.Millisecond, "%s %s/%s is still there after destroy (err %v)", o.Kind, o.Namespace, o.Name, err)
 	}
 	pods, err := cp.Client.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{})
 	if err == nil {
