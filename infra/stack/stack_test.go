@@ -3,6 +3,7 @@ package stack_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -556,4 +557,63 @@ func TestStrictDecodingCatchesAMisspelledField(t *testing.T) {
 	err = dec.Decode(&out)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "replicaz")
+}
+
+// TestEveryPodHasIngressAndEgressPolicies: each workload's pods are
+// selected by a policy of both types, and egress goes only where the app
+// needs to (kube-score checks the first part on the rendered manifests).
+func TestEveryPodHasIngressAndEgressPolicies(t *testing.T) {
+	for name, cfg := range map[string]map[string]string{"in-cluster database": defaults(), "external database": withExternalDB()} {
+		t.Run(name, func(t *testing.T) {
+			secrets := []string{"authSecret"}
+			if cfg["databaseUrl"] != "" {
+				secrets = append(secrets, "databaseUrl")
+			}
+			r, err := run(t, cfg, secrets...)
+			require.NoError(t, err)
+			policies := map[string]*networkingv1.NetworkPolicy{}
+			for _, x := range r.find("kubernetes:networking.k8s.io/v1:NetworkPolicy") {
+				np := decode[networkingv1.NetworkPolicy](t, x)
+				assert.ElementsMatch(t, []networkingv1.PolicyType{"Ingress", "Egress"}, np.Spec.PolicyTypes, x.Name)
+				policies[np.Spec.PodSelector.MatchLabels["app"]] = np
+			}
+			var labels []map[string]string
+			for _, x := range r.find("kubernetes:apps/v1:Deployment") {
+				labels = append(labels, decode[appsv1.Deployment](t, x).Spec.Template.Labels)
+			}
+			for _, x := range r.find("kubernetes:apps/v1:StatefulSet") {
+				labels = append(labels, decode[appsv1.StatefulSet](t, x).Spec.Template.Labels)
+			}
+			for _, l := range labels {
+				assert.Contains(t, policies, l["app"], "a policy selects the %s pods", l["app"])
+			}
+
+			// egress lists (app or "*", port) pairs, DNS aside.
+			egress := func(app string) []string {
+				var out []string
+				for _, rule := range policies[app].Spec.Egress {
+					for _, p := range rule.Ports {
+						if p.Port.IntValue() == 53 {
+							continue
+						}
+						peer := "*"
+						if len(rule.To) > 0 {
+							peer = rule.To[0].PodSelector.MatchLabels["app"]
+						}
+						out = append(out, fmt.Sprintf("%s:%d", peer, p.Port.IntValue()))
+					}
+				}
+				return out
+			}
+			assert.Equal(t, []string{"backend:8000"}, egress("frontend-web"))
+			assert.Equal(t, []string{"backend:8000", "*:443"}, egress("frontend-chatbot"), "the backend and the model API")
+			if cfg["databaseUrl"] != "" {
+				assert.Equal(t, []string{"*:5432"}, egress("backend"), "the external database")
+			} else {
+				assert.Equal(t, []string{"postgres:5432"}, egress("backend"))
+				assert.Empty(t, policies["postgres"].Spec.Egress, "the database calls nothing")
+			}
+			assert.Nil(t, policies["frontend-web"].Spec.Ingress[0].From, "the web app is public")
+		})
+	}
 }

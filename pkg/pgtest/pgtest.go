@@ -265,15 +265,24 @@ func startLocal(ctx context.Context, opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	if opts.TrustNetwork != "" {
-		if err := appendHBA(filepath.Join(data, "pg_hba.conf"), opts.TrustNetwork); err != nil {
-			_ = cleanup()
-			return nil, err
-		}
-	}
 	listen := opts.Listen
 	if listen == "" {
 		listen = "127.0.0.1"
+	}
+	// initdb trusts loopback only; the admin connection comes from the
+	// listen address itself.
+	var trust []string
+	if ip := net.ParseIP(listen); ip != nil && !ip.IsLoopback() {
+		trust = append(trust, listen+"/32")
+	}
+	if opts.TrustNetwork != "" {
+		trust = append(trust, opts.TrustNetwork)
+	}
+	for _, cidr := range trust {
+		if err := appendHBA(filepath.Join(data, "pg_hba.conf"), cidr); err != nil {
+			_ = cleanup()
+			return nil, err
+		}
 	}
 	port := opts.Port
 	if port == 0 {

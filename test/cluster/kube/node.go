@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -103,6 +105,10 @@ func StartNode(ctx context.Context, cp *ControlPlane, dir string) (n *Node, err 
 	}); err != nil {
 		return nil, err
 	}
+	// kube-proxy has had as long as the kubelet to fail on its config.
+	if err := Healthy(n.procs); err != nil {
+		return nil, err
+	}
 	return n, nil
 }
 
@@ -178,8 +184,8 @@ mode: iptables
 hostnameOverride: %s
 clusterCIDR: %s
 bindAddress: %s
-healthzBindAddress: 127.0.0.1:0
-metricsBindAddress: 127.0.0.1:0
+healthzBindAddress: 127.0.0.1:10256
+metricsBindAddress: 127.0.0.1:10249
 nodePortAddresses: [%s/32]
 conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
 iptables: {masqueradeAll: true}
@@ -215,14 +221,36 @@ func (n *Node) Images(ctx context.Context) ([]string, error) {
 // Processes are the node's components.
 func (n *Node) Processes() []*Process { return n.procs }
 
-// Stop ends the components in reverse order and removes every pod's
-// containers (containerd's shims outlive containerd otherwise).
+// Stop ends the components in reverse order, removes every pod's
+// containers (containerd's shims outlive containerd otherwise) and
+// unmounts what the kubelet and containerd mounted under the node's
+// folder, so it can be removed.
 func (n *Node) Stop() {
 	for i := len(n.procs) - 1; i >= 0; i-- {
 		if n.procs[i].Name == "containerd" {
 			n.removeContainers()
 		}
 		n.procs[i].Stop(15 * time.Second)
+	}
+	unmountUnder(n.Dir)
+}
+
+// unmountUnder detaches every mount point below dir, deepest first.
+func unmountUnder(dir string) {
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return
+	}
+	var points []string
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) > 4 && (f[4] == dir || strings.HasPrefix(f[4], dir+"/")) {
+			points = append(points, f[4])
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(points)))
+	for _, p := range points {
+		_ = syscall.Unmount(p, syscall.MNT_DETACH)
 	}
 }
 
