@@ -13,6 +13,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"syscall"
 
@@ -58,6 +59,13 @@ func run(args []string) error {
 	log := httpserver.NewLogger(os.Stdout, cfg.LogLevel, "backend")
 	switch cmd {
 	case "serve":
+		// Every request allocates far more than it keeps (JSON both ways,
+		// the MCP SDK's decoders): `make bench` measured the default
+		// GOGC=100 peaking at 47 MiB at 128 connections and GOGC=50 under
+		// 40 MiB at the same throughput. GOGC in the environment wins.
+		if os.Getenv("GOGC") == "" {
+			debug.SetGCPercent(50)
+		}
 		if cfg.PprofAddr != "" {
 			mux := http.NewServeMux()
 			mux.HandleFunc("/debug/pprof/", pprof.Index)

@@ -38,6 +38,8 @@ type Options struct {
 	TrustedProxies []string
 	// ErrorHandler replaces the JSON envelope handler (pages render HTML).
 	ErrorHandler fiber.ErrorHandler
+	// JSONEncoder replaces encoding/json.Marshal for c.JSON responses.
+	JSONEncoder func(v any) ([]byte, error)
 }
 
 // Server wraps a Fiber app with the shared lifecycle.
@@ -85,6 +87,7 @@ func New(opts Options) *Server {
 		ProxyHeader:             opts.ProxyHeader,
 		EnableTrustedProxyCheck: len(opts.TrustedProxies) > 0,
 		TrustedProxies:          opts.TrustedProxies,
+		JSONEncoder:             opts.JSONEncoder,
 	})
 	s := &Server{App: app, opts: opts}
 	app.Use(requestid.New())

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -30,7 +31,7 @@ func main() {
 }
 
 func run() error {
-	dur := flag.Duration("duration", 2*time.Second, "length of each load run")
+	dur := flag.Duration("duration", 3*time.Second, "length of each load run")
 	quick := flag.Bool("quick", false, "one concurrency per scenario (a smoke run)")
 	only := flag.String("only", "", "run only this scenario (an investigation: nothing is written)")
 	flag.Parse()
@@ -73,6 +74,12 @@ func run() error {
 		return err
 	}
 	backendEnv := map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": stacktest.Secret, "AUTH_RATE_LIMIT": "1000000", "DB_MAX_CONNS": "20", "GOMEMLIMIT": os.Getenv("BENCH_GOMEMLIMIT"), "GODEBUG": os.Getenv("BENCH_GODEBUG"), "GOGC": os.Getenv("BENCH_GOGC"), "PPROF_ADDR": os.Getenv("BENCH_PPROF_ADDR")}
+	// BENCH_BACKEND_ENV="API_MAX_IN_FLIGHT=16 MCP_MAX_IN_FLIGHT=8" tries other settings.
+	for _, kv := range strings.Fields(os.Getenv("BENCH_BACKEND_ENV")) {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			backendEnv[k] = v
+		}
+	}
 	first, err := stacktest.Launch(bins["backend"], backendEnv)
 	if err != nil {
 		return err
@@ -186,6 +193,7 @@ func run() error {
 	}
 	res.DurationSeconds = round(time.Since(started).Seconds())
 	if *only != "" {
+		logf("peak RSS (MiB): %v", peak)
 		return nil
 	}
 	if err := writeResults(root, res); err != nil {

@@ -9,6 +9,8 @@ import (
 	"net"
 	"time"
 
+	"github.com/segmentio/encoding/json"
+
 	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
 	"github.com/todo-app/todo-app/apps/backend/internal/api"
 	"github.com/todo-app/todo-app/apps/backend/internal/config"
@@ -65,6 +67,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		ShutdownGrace: cfg.ShutdownGrace,
 		Logger:        log,
 		ReadyCheck:    st.Ping,
+		// encoding/json-compatible and about twice as fast: JSON encoding
+		// was a tenth of a task list's CPU (BenchmarkListTasks).
+		JSONEncoder: json.Marshal,
 		// Sign-in limits count the browser behind the web app and chatbot.
 		ProxyHeader:    "X-Forwarded-For",
 		TrustedProxies: cfg.TrustedProxies,

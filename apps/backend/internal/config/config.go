@@ -51,7 +51,7 @@ func Load(env *config.Env) (Config, error) {
 		MigrateOnStart: env.Bool("MIGRATE_ON_START", true),
 		PprofAddr:      env.String("PPROF_ADDR", ""),
 		APIMaxInFlight: env.Int("API_MAX_IN_FLIGHT", 32, 1, 10000),
-		MCPMaxInFlight: env.Int("MCP_MAX_IN_FLIGHT", 16, 1, 10000),
+		MCPMaxInFlight: env.Int("MCP_MAX_IN_FLIGHT", 4, 1, 10000),
 		TrustedProxies: env.CIDRList("TRUSTED_PROXIES", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"),
 	}
 	return c, env.Err()
