@@ -91,9 +91,15 @@ func (s *Store) ListTasks(ctx context.Context, userID string, f TaskFilter) ([]T
 		q.OrderExpr("t.created_at " + dir)
 	}
 	q.OrderExpr("t.id " + dir).Limit(int64(f.Limit)).Offset(int64(f.Offset))
-	total, err := q.ScanAndCount(ctx)
-	if err != nil {
+	// One after the other, not bun's ScanAndCount in parallel: that holds
+	// two pool connections per request, and under load requests holding
+	// one while waiting for a second starved the pool (make bench).
+	if err := q.Scan(ctx); err != nil {
 		return nil, 0, fmt.Errorf("listing tasks: %w", err)
+	}
+	total, err := q.Count(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("counting tasks: %w", err)
 	}
 	if err := loadTagNames(ctx, s.DB, tasks); err != nil {
 		return nil, 0, err
