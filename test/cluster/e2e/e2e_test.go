@@ -139,12 +139,21 @@ func TestClusterEndToEnd(t *testing.T) {
 	// available and every Service has endpoints.
 	_, err = s.Up(ctx, optup.ProgressStreams(log), optup.ErrorProgressStreams(log))
 	require.NoError(t, err, "pulumi up")
-	deps, err := cp.Client.AppsV1().Deployments(namespace).List(ctx, metav1.ListOptions{})
-	require.NoError(t, err)
-	require.Len(t, deps.Items, 3)
-	for _, d := range deps.Items {
-		assert.Equal(t, *d.Spec.Replicas, d.Status.AvailableReplicas, "%s available", d.Name)
-	}
+	// The backend's Deployment leaves its replicas to the HPA (min 2),
+	// which scales it up after up has seen the first pod ready.
+	require.Eventually(t, func() bool {
+		deps, err := cp.Client.AppsV1().Deployments(namespace).List(ctx, metav1.ListOptions{})
+		if err != nil || len(deps.Items) != 3 {
+			return false
+		}
+		for _, d := range deps.Items {
+			if *d.Spec.Replicas < 2 || d.Status.AvailableReplicas != *d.Spec.Replicas {
+				t.Logf("%s: %d of %d available", d.Name, d.Status.AvailableReplicas, *d.Spec.Replicas)
+				return false
+			}
+		}
+		return true
+	}, 2*time.Minute, time.Second, "every Deployment has its two replicas available")
 
 	t.Run("browser", func(t *testing.T) { browserJourney(t) })
 

@@ -67,15 +67,14 @@ func StartControlPlane(ctx context.Context, dir, address string) (cp *ControlPla
 		return nil, err
 	}
 
-	etcd, err := cp.start("etcd", bins["etcd"],
+	// kube-apiserver waits for etcd by itself.
+	if _, err := cp.start("etcd", bins["etcd"],
 		"--name=test", "--data-dir="+filepath.Join(dir, "etcd"),
 		"--listen-client-urls="+etcdURL, "--advertise-client-urls="+etcdURL,
 		"--listen-peer-urls="+peerURL, "--initial-advertise-peer-urls="+peerURL,
-		"--initial-cluster=test="+peerURL, "--log-level=warn")
-	if err != nil {
+		"--initial-cluster=test="+peerURL, "--log-level=warn"); err != nil {
 		return nil, err
 	}
-	_ = etcd
 	endpointReconciler := "lease"
 	if net.ParseIP(address).IsLoopback() {
 		// The kubernetes Service cannot point at a loopback address; with
