@@ -7,9 +7,11 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
@@ -103,4 +105,14 @@ func skipAwait(_ context.Context, a *pulumi.ResourceTransformArgs) *pulumi.Resou
 	ann["pulumi.com/skipAwait"] = pulumi.String("true")
 	md["annotations"] = ann
 	return &pulumi.ResourceTransformResult{Props: a.Props, Opts: a.Opts}
+}
+
+// TestLog sends the engine's progress to the test log, line by line.
+func TestLog(t testing.TB) io.Writer { return testLog{t} }
+
+type testLog struct{ t testing.TB }
+
+func (w testLog) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
 }

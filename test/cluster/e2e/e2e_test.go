@@ -38,13 +38,6 @@ var (
 	chatURL = fmt.Sprintf("http://%s:30001", nodeIP)
 )
 
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
-}
-
 // images builds the pause image and the three app images, tags the apps
 // with both tags, and imports everything into the node.
 func images(t *testing.T, ctx context.Context, node *kube.Node, root string, tags ...string) {
@@ -133,7 +126,7 @@ func TestClusterEndToEnd(t *testing.T) {
 		"todo-app:images.tag":   {Value: "e2e-1"},
 	}})
 	require.NoError(t, err)
-	log := testWriter{t}
+	log := deploy.TestLog(t)
 
 	// up waits (the provider's await logic) until every Deployment is
 	// available and every Service has endpoints.

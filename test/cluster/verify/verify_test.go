@@ -135,7 +135,7 @@ func TestPulumiUpAgainstARealAPIServer(t *testing.T) {
 	s, err := deploy.NewStack(ctx, deploy.Options{Dir: filepath.Join(dir, "pulumi"), ToolsDir: tools, Stack: "verify", Config: cfg, SkipAwait: true})
 	require.NoError(t, err)
 
-	log := testWriter{t}
+	log := deploy.TestLog(t)
 	// 1. up creates every object and the API server accepts each one.
 	res, err := s.Up(ctx, optup.ProgressStreams(log), optup.ErrorProgressStreams(log))
 	require.NoError(t, err, "pulumi up")
@@ -204,11 +204,4 @@ func keys(m map[string]int) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }
