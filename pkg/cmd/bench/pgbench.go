@@ -32,14 +32,14 @@ COMMIT;
 SELECT id AS uid FROM bench_users WHERE n = :u \gset
 SELECT count(*) FROM tasks AS t WHERE t.user_id = :uid AND NOT t.completed;
 SELECT t.* FROM tasks AS t WHERE t.user_id = :uid AND NOT t.completed ORDER BY t.due_at ASC NULLS LAST, t.id ASC LIMIT 50;
-SELECT tt.task_id, tt.tag_id, g.name FROM task_tags AS tt JOIN tags AS g ON g.id = tt.tag_id WHERE tt.task_id IN (SELECT id FROM tasks WHERE user_id = :uid AND NOT completed ORDER BY due_at LIMIT 50) ORDER BY lower(g.name);
+SELECT tt.task_id, tt.tag_id, g.name FROM task_tags AS tt JOIN tags AS g ON g.id = tt.tag_id WHERE tt.task_id IN (SELECT id FROM tasks WHERE user_id = :uid AND NOT completed ORDER BY due_at LIMIT 50) AND g.user_id = :uid ORDER BY lower(g.name);
 `,
 	"complete_task": `\set t random(1, 100000)
 BEGIN;
 SELECT t.* FROM tasks AS t WHERE t.id = (SELECT task_id FROM bench_tasks WHERE n = :t) FOR UPDATE;
 UPDATE tasks SET completed = NOT completed, completed_at = CASE WHEN completed THEN NULL ELSE now() END, updated_at = now() WHERE id = (SELECT task_id FROM bench_tasks WHERE n = :t);
 SELECT t.* FROM tasks AS t WHERE t.id = (SELECT task_id FROM bench_tasks WHERE n = :t);
-SELECT tt.task_id, tt.tag_id, g.name FROM task_tags AS tt JOIN tags AS g ON g.id = tt.tag_id WHERE tt.task_id IN ((SELECT task_id FROM bench_tasks WHERE n = :t)) ORDER BY lower(g.name);
+SELECT tt.task_id, tt.tag_id, g.name FROM task_tags AS tt JOIN tags AS g ON g.id = tt.tag_id WHERE tt.task_id IN ((SELECT task_id FROM bench_tasks WHERE n = :t)) AND g.user_id = (SELECT user_id FROM tasks WHERE id = (SELECT task_id FROM bench_tasks WHERE n = :t)) ORDER BY lower(g.name);
 COMMIT;
 `,
 	"search_tasks": `\set u random(1, 1000)
