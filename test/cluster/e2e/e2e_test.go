@@ -80,8 +80,8 @@ func images(t *testing.T, ctx context.Context, node *kube.Node, root string, tag
 }
 
 func TestClusterEndToEnd(t *testing.T) {
-	tools := os.Getenv("TODO_TOOLS_DIR")
-	require.NotEmpty(t, tools, "TODO_TOOLS_DIR is not set: run `make e2e`, which builds the tools")
+	tools, err := kube.ToolsDir()
+	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
 	defer cancel()
 	root, err := repo.Root()

@@ -188,8 +188,8 @@ func freePorts(address string, n int) ([]int, error) {
 	return ports, nil
 }
 
-// WriteFile writes a file under dir, creating folders.
-func WriteFile(path, body string) error {
+// writeFile writes a file, creating its folders.
+func writeFile(path, body string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("creating %s: %w", filepath.Dir(path), err)
 	}

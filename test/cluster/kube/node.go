@@ -76,10 +76,11 @@ func StartNode(ctx context.Context, cp *ControlPlane, dir string) (n *Node, err 
 	if _, err := n.start("coredns", bins["coredns"], "-conf", filepath.Join(dir, "Corefile")); err != nil {
 		return nil, err
 	}
-	if _, err := n.start("kubelet", bins["kubelet"],
+	kubelet, err := n.start("kubelet", bins["kubelet"],
 		"--config="+filepath.Join(dir, "kubelet.yaml"), "--kubeconfig="+cp.Kubeconfig,
 		"--hostname-override="+NodeName, "--node-ip="+n.Address,
-		"--root-dir="+filepath.Join(dir, "kubelet"), "--cert-dir="+filepath.Join(dir, "kubelet-pki")); err != nil {
+		"--root-dir="+filepath.Join(dir, "kubelet"), "--cert-dir="+filepath.Join(dir, "kubelet-pki"))
+	if err != nil {
 		return nil, err
 	}
 	if _, err := n.start("kube-proxy", bins["kube-proxy"], "--config="+filepath.Join(dir, "kube-proxy.yaml")); err != nil {
@@ -87,7 +88,6 @@ func StartNode(ctx context.Context, cp *ControlPlane, dir string) (n *Node, err 
 	}
 	readyCtx, cancel2 := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel2()
-	kubelet := n.procs[2]
 	if err := kubelet.WaitFor(readyCtx, "the node becoming Ready", func(ctx context.Context) error {
 		node, err := cp.Client.CoreV1().Nodes().Get(ctx, NodeName, metav1.GetOptions{})
 		if err != nil {
@@ -192,7 +192,7 @@ iptables: {masqueradeAll: true}
 `, cp.Kubeconfig, NodeName, "10.244.0.0/16", n.Address, n.Address),
 	}
 	for name, body := range files {
-		if err := WriteFile(filepath.Join(d, name), body); err != nil {
+		if err := writeFile(filepath.Join(d, name), body); err != nil {
 			return err
 		}
 	}

@@ -100,10 +100,20 @@ func (p *Process) WaitFor(ctx context.Context, what string, check func(context.C
 	}
 }
 
-// Tool finds a built tool in the tools folder (test/cluster/tools/build.sh)
-// or on PATH.
+// ToolsDir is the folder test/cluster/tools/build.sh filled (its bin/
+// holds the tools), from TODO_TOOLS_DIR, which `make verify` and `make e2e`
+// set.
+func ToolsDir() (string, error) {
+	dir := os.Getenv("TODO_TOOLS_DIR")
+	if dir == "" {
+		return "", errors.New("TODO_TOOLS_DIR is not set: run `make verify` or `make e2e`, which build the tools with test/cluster/tools/build.sh and set it")
+	}
+	return dir, nil
+}
+
+// Tool finds a built tool in the tools folder, or a Debian one on PATH.
 func Tool(name string) (string, error) {
-	if dir := os.Getenv("TODO_TOOLS_DIR"); dir != "" {
+	if dir, err := ToolsDir(); err == nil {
 		p := filepath.Join(dir, "bin", name)
 		if _, err := os.Stat(p); err == nil {
 			return p, nil
@@ -112,5 +122,5 @@ func Tool(name string) (string, error) {
 	if p, err := exec.LookPath(name); err == nil {
 		return p, nil
 	}
-	return "", errors.New(name + " not found: run test/cluster/tools/build.sh (make verify and make e2e do) and set TODO_TOOLS_DIR to the folder it prints")
+	return "", errors.New(name + " not found: run `make tools` (test/cluster/tools/build.sh) for the built tools, or install the Debian package that ships it (README: make verify and make e2e)")
 }

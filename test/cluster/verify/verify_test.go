@@ -11,7 +11,6 @@ package verify
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -36,8 +35,8 @@ import (
 const namespace = "todo"
 
 func toolsDir(t *testing.T) string {
-	dir := os.Getenv("TODO_TOOLS_DIR")
-	require.NotEmpty(t, dir, "TODO_TOOLS_DIR is not set: run `make verify`, which builds the tools with test/cluster/tools/build.sh")
+	dir, err := kube.ToolsDir()
+	require.NoError(t, err)
 	return dir
 }
 
@@ -142,9 +141,11 @@ func TestPulumiUpAgainstARealAPIServer(t *testing.T) {
 	require.NoError(t, kube.Healthy(cp.Processes()))
 	objs := managedObjects(t, ctx, s)
 	kinds := map[string]int{}
-	for _, o := range objs {
+	gvrs := make([]schema.GroupVersionResource, len(objs))
+	for i, o := range objs {
 		kinds[o.Kind]++
 		gvr := resourceFor(t, cp, o)
+		gvrs[i] = gvr
 		got, err := dyn.Resource(gvr).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
 		require.NoError(t, err, "%s %s/%s is in the state but not in the cluster", o.Kind, o.Namespace, o.Name)
 		assert.Equal(t, o.Kind, got.GetKind())
@@ -180,18 +181,16 @@ func TestPulumiUpAgainstARealAPIServer(t *testing.T) {
 	// finishes the namespace's deletion, so give it a minute.
 	_, err = s.Destroy(ctx)
 	require.NoError(t, err, "pulumi destroy")
-	for _, o := range objs {
-		gvr := resourceFor(t, cp, o)
-		var err error
+	for i, o := range objs {
+		gvr := gvrs[i]
 		assert.Eventually(t, func() bool {
-			_, err = dyn.Resource(gvr).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
+			_, err := dyn.Resource(gvr).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
 			return apierrors.IsNotFound(err)
-		}, time.Minute, 250*time.Millisecond, "%s %s/%s is still there after destroy (err %v)", o.Kind, o.Namespace, o.Name, err)
+		}, time.Minute, 250*time.Millisecond, "%s %s/%s is still there a minute after destroy", o.Kind, o.Namespace, o.Name)
 	}
 	pods, err := cp.Client.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{})
-	if err == nil {
-		assert.Empty(t, pods.Items, "pods left after destroy")
-	}
+	require.NoError(t, err)
+	assert.Empty(t, pods.Items, "pods left after destroy")
 	require.NoError(t, kube.Healthy(cp.Processes()))
 }
 
