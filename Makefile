@@ -11,10 +11,12 @@ NPM_DIRS := apps/backend/internal/mcpapi/testdata/inspector
 # (outside the clone, so every clone on a machine shares them).
 TOOLS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/todo-app/tools
 
-.PHONY: help dev test deps vet fmt-check tidy-check build screenshots bench up destroy clean tools verify e2e
+.PHONY: help urls tunnel dev test deps vet fmt-check tidy-check build screenshots bench up destroy clean tools verify e2e
 
 help:
 	@echo "make up      deploy to minikube with Pulumi (starts minikube if needed)"
+	@echo "make urls    print the two URLs again (checked)"
+	@echo "make tunnel  forward the node ports to 127.0.0.1 where the node is not reachable"
 	@echo "make destroy remove the deployment"
 	@echo "make dev     run PostgreSQL and every app locally (Ctrl-C stops)"
 	@echo "make test    npm test tools, vet, format check and every test of every module"
@@ -25,7 +27,15 @@ help:
 	@echo "make e2e     a real single-node cluster: up, browser journey at the NodePorts, rolling update, destroy"
 
 up:
-	@infra/scripts/up.sh
+	@infra/scripts/up.sh up
+
+# The two URLs again, checked; and where the node cannot be reached from
+# this machine (Docker driver on macOS/Windows/WSL2), forward its ports.
+urls:
+	@infra/scripts/up.sh urls
+
+tunnel:
+	@infra/scripts/up.sh tunnel
 
 destroy:
 	@if [ -f .pulumi-passphrase ] && [ -z "$$PULUMI_CONFIG_PASSPHRASE" ]; then export PULUMI_CONFIG_PASSPHRASE_FILE=$$PWD/.pulumi-passphrase; fi; \

@@ -127,7 +127,6 @@ require (
 	google.golang.org/protobuf v1.36.11 // indirect
 	gopkg.in/inf.v0 v0.9.1 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
-	k8s.io/apimachinery v0.34.4 // indirect
 	k8s.io/klog/v2 v2.130.1 // indirect
 	k8s.io/utils v0.0.0-20250604170112-4c0f3b243397 // indirect
 	lukechampine.com/frand v1.5.1 // indirect
@@ -136,6 +135,9 @@ require (
 	sigs.k8s.io/structured-merge-diff/v6 v6.3.0 // indirect
 )
 
-require github.com/todo-app/todo-app/pkg v0.0.0
+require (
+	github.com/todo-app/todo-app/pkg v0.0.0
+	k8s.io/apimachinery v0.34.4
+)
 
 replace github.com/todo-app/todo-app/pkg => ../pkg

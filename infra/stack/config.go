@@ -44,9 +44,13 @@ type Images struct {
 	// Tag: for prebuilt images, the tag to deploy (required then); when
 	// building, empty means a hash of each image's inputs.
 	Tag string `json:"tag"`
-	// Registry prefix for image names, e.g. "ghcr.io/acme/" (default none:
-	// images live in the node's Docker).
+	// Registry prefix for image names, e.g. "ghcr.io/acme" (default none:
+	// images live in the node's Docker). When building, the images are
+	// pushed there and deployed by digest.
 	Registry string `json:"registry"`
+	// Digests of prebuilt images by app (backend, web, chatbot), e.g.
+	// "sha256:…": with build: false, the pods run registry/repo@digest.
+	Digests map[string]string `json:"digests"`
 }
 
 // Database configures the in-cluster PostgreSQL (unused with databaseUrl).
@@ -127,6 +131,7 @@ var (
 	reCPU      = regexp.MustCompile(`^(\d+m|\d+(\.\d+)?)$`)
 	reMemory   = regexp.MustCompile(`^\d+(Ki|Mi|Gi|Ti|k|M|G|T)?$`)
 	reTag      = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	reDigest   = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 )
 
 // LoadConfig reads the "todo-app" config namespace and checks every value;
@@ -142,10 +147,6 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 		NodeAddress:  orDefault(c.Get("nodeAddress"), "192.168.49.2"),
 		WebNodePort:  30000,
 		ChatNodePort: 30001,
-		Backend:      defaultBackend(),
-		Web:          defaultFrontend("32Mi", "128Mi"),
-		Chatbot:      defaultFrontend("64Mi", "128Mi"),
-		HPA:          HPASettings{Min: 2, Max: 5, CPUPercent: 70, MemoryPercent: 80},
 		Images:       Images{Build: true},
 		Database:     Database{Image: "postgres:16-alpine", Storage: "1Gi"},
 		OpenAIModel:  orDefault(c.Get("openaiModel"), "gpt-4o-mini"),
@@ -179,34 +180,8 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 	if cfg.WebNodePort == cfg.ChatNodePort {
 		bad("nodePorts", "web and chatbot must differ, both are %d", cfg.WebNodePort)
 	}
-	readApp := func(key string, into *AppSettings) {
-		err := c.TryObject(key, into)
-		switch {
-		case errors.Is(err, config.ErrMissingVar):
-		case err != nil:
-			bad(key, "must be an object like {\"replicas\": 2, \"resources\": {\"requests\": {\"cpu\": \"250m\", \"memory\": \"256Mi\"}, ...}}: %v", err)
-		}
-		if into.Replicas < 1 || into.Replicas > 50 {
-			bad(key, "replicas must be between 1 and 50, got %d", into.Replicas)
-		}
-		for what, q := range map[string]Quantities{"requests": into.Resources.Requests, "limits": into.Resources.Limits} {
-			if !reCPU.MatchString(q.CPU) {
-				bad(key, "resources.%s.cpu must look like 250m or 1, got %q", what, q.CPU)
-			}
-			if !reMemory.MatchString(q.Memory) {
-				bad(key, "resources.%s.memory must look like 256Mi, got %q", what, q.Memory)
-			}
-		}
-	}
-	readApp("backend", &cfg.Backend)
-	readApp("web", &cfg.Web)
-	readApp("chatbot", &cfg.Chatbot)
-	if err := c.TryObject("hpa", &cfg.HPA); err != nil && !errors.Is(err, config.ErrMissingVar) {
-		bad("hpa", "must be an object like {\"min\": 2, \"max\": 5, \"cpuPercent\": 70, \"memoryPercent\": 80}: %v", err)
-	}
-	if cfg.HPA.Min < 1 || cfg.HPA.Max < cfg.HPA.Min {
-		bad("hpa", "needs 1 <= min <= max, got min %d max %d", cfg.HPA.Min, cfg.HPA.Max)
-	}
+	sizing := readSizing(c.Get, bad)
+	cfg.Backend, cfg.Web, cfg.Chatbot, cfg.HPA = sizing.Backend, sizing.Web, sizing.Chatbot, sizing.HPA
 	if err := c.TryObject("images", &cfg.Images); err != nil && !errors.Is(err, config.ErrMissingVar) {
 		bad("images", "must be an object like {\"build\": false, \"tag\": \"v1.2.3\"}: %v", err)
 	}
@@ -216,8 +191,22 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 	if cfg.Images.Tag == "latest" {
 		bad("images", "tag must not be \"latest\": use a version or leave it empty to tag by content")
 	}
-	if !cfg.Images.Build && cfg.Images.Tag == "" {
-		bad("images", "with build: false, set the tag of the prebuilt images: pulumi config set --path images.tag v1.2.3")
+	for app, d := range cfg.Images.Digests {
+		if app != "backend" && app != "web" && app != "chatbot" {
+			bad("images", "digests has an unknown app %q: the apps are backend, web and chatbot", app)
+		}
+		if !reDigest.MatchString(d) {
+			bad("images", "digests.%s must look like sha256:<64 hex digits>, got %q", app, d)
+		}
+	}
+	if len(cfg.Images.Digests) > 0 && cfg.Images.Build {
+		bad("images", "digests name prebuilt images: set build: false with them (pulumi config set --path images.build false)")
+	}
+	if !cfg.Images.Build && cfg.Images.Tag == "" && len(cfg.Images.Digests) < 3 {
+		bad("images", "with build: false, set the tag of the prebuilt images (pulumi config set --path images.tag v1.2.3) or the digest of each (images.digests.backend, .web, .chatbot)")
+	}
+	if strings.Contains(cfg.Images.Registry, "://") || strings.ContainsAny(cfg.Images.Registry, " @") {
+		bad("images", "registry must be a host and optional path like ghcr.io/acme or localhost:5000, got %q", cfg.Images.Registry)
 	}
 	if err := c.TryObject("database", &cfg.Database); err != nil && !errors.Is(err, config.ErrMissingVar) {
 		bad("database", "must be an object like {\"storage\": \"1Gi\"}: %v", err)

@@ -81,8 +81,8 @@ func newPostgres(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1.Obj
 						// The data lives on the volume; ephemeral storage is
 						// logs, the socket folder and /tmp.
 						Resources: &corev1.ResourceRequirementsArgs{
-							Requests: pulumi.StringMap{"cpu": pulumi.String("100m"), "memory": pulumi.String("128Mi"), "ephemeral-storage": pulumi.String("64Mi")},
-							Limits:   pulumi.StringMap{"cpu": pulumi.String("1"), "memory": pulumi.String("512Mi"), "ephemeral-storage": pulumi.String("512Mi")},
+							Requests: pulumi.StringMap{"cpu": pulumi.String(dbCPURequest), "memory": pulumi.String(dbMemoryRequest), "ephemeral-storage": pulumi.String("64Mi")},
+							Limits:   pulumi.StringMap{"cpu": pulumi.String(dbCPULimit), "memory": pulumi.String(dbMemoryLimit), "ephemeral-storage": pulumi.String("512Mi")},
 						},
 						VolumeMounts: corev1.VolumeMountArray{&corev1.VolumeMountArgs{Name: pulumi.String("data"), MountPath: pulumi.String("/var/lib/postgresql/data")}, runMount, tmpMount},
 						SecurityContext: &corev1.SecurityContextArgs{AllowPrivilegeEscalation: pulumi.Bool(false), ReadOnlyRootFilesystem: pulumi.Bool(true),

@@ -73,11 +73,30 @@ func ContentTag(root, app string) (string, error) {
 	return "c-" + hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
-// appImage is the image reference for one app: built with Docker into the
-// node's daemon (not pushed), or prebuilt with a given tag.
+// ImageRef joins a registry prefix ("localhost:5000", "ghcr.io/acme",
+// with or without a trailing slash; empty for the node's own Docker) and a
+// repository name.
+func ImageRef(registry, repo string) string {
+	registry = strings.TrimSuffix(registry, "/")
+	if registry == "" {
+		return repo
+	}
+	return registry + "/" + repo
+}
+
+// appImage is the image reference the pods run for one app:
+//   - prebuilt: the given digest (repo@sha256:…) or tag;
+//   - built with a registry: pushed there, and named by the digest the
+//     registry gave it, so a pod can never run a stale image;
+//   - built without one: built into the node's Docker (minikube's
+//     docker-env) and named by its content tag.
 func appImage(ctx *pulumi.Context, cfg *Config, app, repo string) (pulumi.StringOutput, error) {
+	name := ImageRef(cfg.Images.Registry, repo)
 	if !cfg.Images.Build {
-		return pulumi.Sprintf("%s%s:%s", cfg.Images.Registry, repo, cfg.Images.Tag), nil
+		if d := cfg.Images.Digests[app]; d != "" {
+			return pulumi.Sprintf("%s@%s", name, d), nil
+		}
+		return pulumi.Sprintf("%s:%s", name, cfg.Images.Tag), nil
 	}
 	tag := cfg.Images.Tag
 	if tag == "" {
@@ -86,17 +105,20 @@ func appImage(ctx *pulumi.Context, cfg *Config, app, repo string) (pulumi.String
 			return pulumi.StringOutput{}, err
 		}
 	}
-	name := fmt.Sprintf("%s%s:%s", cfg.Images.Registry, repo, tag)
+	push := cfg.Images.Registry != ""
 	img, err := docker.NewImage(ctx, repo, &docker.ImageArgs{
-		ImageName: pulumi.String(name),
+		ImageName: pulumi.Sprintf("%s:%s", name, tag),
 		Build: &docker.DockerBuildArgs{
 			Context:    pulumi.String(cfg.RepoRoot),
 			Dockerfile: pulumi.String(filepath.Join(cfg.RepoRoot, "apps", app, "Dockerfile")),
 		},
-		SkipPush: pulumi.Bool(true),
+		SkipPush: pulumi.Bool(!push),
 	})
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("declaring the %s image: %w", app, err)
+	}
+	if push {
+		return img.RepoDigest, nil
 	}
 	// The name carries the content tag; depending on the image makes the
 	// Deployment wait for the build.

@@ -2,6 +2,7 @@ package stack_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -43,7 +44,14 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.resources = append(m.resources, registered{Type: args.TypeToken, Name: args.Name, Inputs: args.Inputs})
-	return args.Name + "-id", args.Inputs, nil
+	state := args.Inputs.Copy()
+	if args.TypeToken == "docker:index/image:Image" && !args.Inputs["skipPush"].BoolValue() {
+		// What a registry answers for a push: the repository and a digest.
+		name := args.Inputs["imageName"].StringValue()
+		repo := name[:strings.LastIndex(name, ":")]
+		state["repoDigest"] = resource.NewStringProperty(fmt.Sprintf("%s@sha256:%x", repo, sha256.Sum256([]byte(name))))
+	}
+	return args.Name + "-id", state, nil
 }
 
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) { return args.Args, nil }
@@ -494,6 +502,9 @@ func TestConfigErrorsAreClear(t *testing.T) {
 		{"same node ports", map[string]string{"authSecret": authSecret, "nodePorts": `{"web": 30001}`}, []string{"web and chatbot must differ"}},
 		{"prebuilt without tag", map[string]string{"authSecret": authSecret, "images": `{"build": false}`}, []string{"with build: false, set the tag"}},
 		{"latest", map[string]string{"authSecret": authSecret, "images": `{"tag": "latest"}`}, []string{"must not be \"latest\""}},
+		{"bad digest", map[string]string{"authSecret": authSecret, "images": `{"build": false, "digests": {"backend": "sha256:abc"}}`}, []string{"digests.backend must look like sha256:", "or the digest of each"}},
+		{"digest while building", map[string]string{"authSecret": authSecret, "images": `{"digests": {"web": "sha256:` + strings.Repeat("a", 64) + `"}}`}, []string{"set build: false with them"}},
+		{"registry URL", map[string]string{"authSecret": authSecret, "images": `{"registry": "https://ghcr.io/acme"}`}, []string{"registry must be a host"}},
 		{"bad replicas", map[string]string{"authSecret": authSecret, "backend": `{"replicas": 0}`}, []string{"todo-app:backend replicas must be between 1 and 50"}},
 		{"bad memory", map[string]string{"authSecret": authSecret, "chatbot": `{"replicas": 1, "resources": {"requests": {"cpu": "1", "memory": "lots"}, "limits": {"cpu": "1", "memory": "1Gi"}}}`}, []string{"resources.requests.memory must look like 256Mi"}},
 		{"bad database url", map[string]string{"authSecret": authSecret, "databaseUrl": "mysql://x"}, []string{"todo-app:databaseUrl must be a postgres://"}},
@@ -616,4 +627,73 @@ func TestEveryPodHasIngressAndEgressPolicies(t *testing.T) {
 			assert.Nil(t, policies["frontend-web"].Spec.Ingress[0].From, "the web app is public")
 		})
 	}
+}
+
+func TestRegistryPushesAndDeploysByDigest(t *testing.T) {
+	cfg := defaults()
+	cfg["images"] = `{"registry": "localhost:5000"}`
+	r, err := run(t, cfg, "authSecret")
+	require.NoError(t, err)
+	imgs := r.find("docker:index/image:Image")
+	require.Len(t, imgs, 3)
+	for _, img := range imgs {
+		assert.False(t, img.Inputs["skipPush"].BoolValue(), "with a registry the image is pushed")
+		assert.Regexp(t, `^localhost:5000/todo-[a-z-]+:c-[0-9a-f]{16}$`, img.Inputs["imageName"].StringValue())
+	}
+	for _, name := range []string{stack.BackendName, stack.WebName, stack.ChatbotName} {
+		d := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", name))
+		assert.Regexp(t, `^localhost:5000/todo-[a-z-]+@sha256:[0-9a-f]{64}$`, d.Spec.Template.Spec.Containers[0].Image,
+			"the pods run the digest the registry gave, never a tag")
+	}
+}
+
+func TestPrebuiltImagesByDigest(t *testing.T) {
+	cfg := defaults()
+	d := func(c string) string { return "sha256:" + strings.Repeat(c, 64) }
+	cfg["images"] = fmt.Sprintf(`{"build": false, "registry": "ghcr.io/acme", "digests": {"backend": %q, "web": %q, "chatbot": %q}}`, d("a"), d("b"), d("c"))
+	r, err := run(t, cfg, "authSecret")
+	require.NoError(t, err)
+	assert.Empty(t, r.find("docker:index/image:Image"))
+	web := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", stack.WebName))
+	assert.Equal(t, "ghcr.io/acme/todo-frontend-web@"+d("b"), web.Spec.Template.Spec.Containers[0].Image)
+	backend := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", stack.BackendName))
+	assert.Equal(t, "ghcr.io/acme/todo-backend@"+d("a"), backend.Spec.Template.Spec.Containers[0].Image)
+}
+
+func TestImageRef(t *testing.T) {
+	assert.Equal(t, "todo-backend", stack.ImageRef("", "todo-backend"))
+	assert.Equal(t, "ghcr.io/acme/todo-backend", stack.ImageRef("ghcr.io/acme", "todo-backend"))
+	assert.Equal(t, "ghcr.io/acme/todo-backend", stack.ImageRef("ghcr.io/acme/", "todo-backend"))
+	assert.Equal(t, "localhost:5000/todo-backend", stack.ImageRef("localhost:5000", "todo-backend"))
+}
+
+func TestBackendReplicasAreTheAutoscalersMinimum(t *testing.T) {
+	cfg := defaults()
+	cfg["backend"] = `{"replicas": 3, "resources": {"requests": {"cpu": "250m", "memory": "128Mi"}, "limits": {"cpu": "1", "memory": "256Mi"}}}`
+	r, err := run(t, cfg, "authSecret")
+	require.NoError(t, err)
+	hpa := decode[autoscalingv2.HorizontalPodAutoscaler](t, r.one(t, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", stack.BackendName+"-hpa"))
+	assert.EqualValues(t, 3, *hpa.Spec.MinReplicas)
+
+	cfg["hpa"] = `{"min": 2, "max": 5, "cpuPercent": 70, "memoryPercent": 80}`
+	_, err = run(t, cfg, "authSecret")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "replicas (3) and hpa.min (2) disagree")
+}
+
+func TestSizingRequests(t *testing.T) {
+	s, err := stack.SizingFromConfig(map[string]string{})
+	require.NoError(t, err)
+	minCPU, minMem, maxCPU, maxMem := s.Requests(false)
+	// backend 2×250m/128Mi, web 2×100m/32Mi, chatbot 2×100m/64Mi, db 100m/128Mi
+	assert.EqualValues(t, 500+200+200+100, minCPU)
+	assert.EqualValues(t, (256+64+128+128)<<20, minMem)
+	// backend 6 (max 5 + a surge pod), web 3, chatbot 3, db 1
+	assert.EqualValues(t, 1500+300+300+100, maxCPU)
+	assert.EqualValues(t, (768+96+192+128)<<20, maxMem)
+	_, _, _, extMax := s.Requests(true)
+	assert.EqualValues(t, maxMem-128<<20, extMax, "an external database requests nothing here")
+
+	_, err = stack.SizingFromConfig(map[string]string{"hpa": `{"min": 4, "max": 2}`})
+	assert.ErrorContains(t, err, "needs 1 <= min <= max")
 }
