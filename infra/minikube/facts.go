@@ -50,8 +50,8 @@ func ParseProfiles(out []byte, name string) (*Profile, error) {
 		return nil, nil
 	}
 	var list struct {
-		Valid   []Profile `json:"valid"`
-		Invalid []Profile `json:"invalid"`
+		Valid   []Profile       `json:"valid"`
+		Invalid []Profile       `json:"invalid"`
 		Error   json.RawMessage `json:"error"`
 	}
 	if err := json.Unmarshal([]byte(s), &list); err != nil {
