@@ -38,8 +38,10 @@ var (
 	chatURL = fmt.Sprintf("http://%s:30001", nodeIP)
 )
 
-// images builds the pause image and the three app images, tags the apps
-// with both tags, and imports everything into the node.
+// images builds the pause image (imported into the node: the kubelet's
+// sandboxes need it before anything can be pulled) and the three app
+// images, each in two versions with different digests (the second adds a
+// label), which reach the node only through the registry.
 func images(t *testing.T, ctx context.Context, node *kube.Node, root string, tags ...string) {
 	t.Helper()
 	require.NoError(t, localimages.RequireEngine(ctx))
@@ -55,27 +57,25 @@ func images(t *testing.T, ctx context.Context, node *kube.Node, root string, tag
 	require.NoError(t, err)
 	_, err = localimages.Docker(ctx, tarball, "import", "--change", `ENTRYPOINT ["/pause"]`, "-", kube.PauseImage)
 	require.NoError(t, err)
-
-	refs := []string{kube.PauseImage}
-	for app, repo := range localimages.Repos {
-		first := repo + ":" + tags[0]
-		require.NoError(t, localimages.Build(ctx, root, app, first), "building the %s image", app)
-		refs = append(refs, first)
-		for _, tag := range tags[1:] {
-			_, err := localimages.Docker(ctx, nil, "tag", first, repo+":"+tag)
-			require.NoError(t, err)
-			refs = append(refs, repo+":"+tag)
-		}
-	}
 	var saved bytes.Buffer
-	save := exec.CommandContext(ctx, "docker", append([]string{"save"}, refs...)...)
+	save := exec.CommandContext(ctx, "docker", "save", kube.PauseImage)
 	save.Stdout = &saved
 	require.NoError(t, save.Run(), "docker save")
 	require.NoError(t, node.Import(ctx, &saved))
+
+	for app, repo := range localimages.Repos {
+		first := repo + ":" + tags[0]
+		require.NoError(t, localimages.Build(ctx, root, app, first), "building the %s image", app)
+		for _, tag := range tags[1:] {
+			dockerfile := strings.NewReader(fmt.Sprintf("FROM %s\nLABEL todo-app.e2e=%s\n", first, tag))
+			_, err := localimages.Docker(ctx, dockerfile, "build", "-q", "-t", repo+":"+tag, "-")
+			require.NoError(t, err)
+		}
+	}
 	have, err := node.Images(ctx)
 	require.NoError(t, err)
-	for _, ref := range refs {
-		assert.Contains(t, strings.Join(have, " "), ref, "imported into the node")
+	for _, repo := range localimages.Repos {
+		assert.NotContains(t, strings.Join(have, " "), repo, "no app image is imported: the kubelet pulls them")
 	}
 }
 
@@ -108,6 +108,8 @@ func TestClusterEndToEnd(t *testing.T) {
 		cp.Stop()
 	})
 	images(t, ctx, node, root, "e2e-1", "e2e-2")
+	startRegistry(t, ctx, dir)
+	v1, v2 := pushApps(t, ctx, "e2e-1"), pushApps(t, ctx, "e2e-2")
 
 	// PostgreSQL on the node address stands in for a managed database.
 	pg, err := pgtest.Start(ctx, pgtest.Options{Listen: nodeIP, TrustNetwork: kube.PodCIDR})
@@ -122,8 +124,13 @@ func TestClusterEndToEnd(t *testing.T) {
 		"todo-app:nodeAddress":  {Value: nodeIP},
 		"todo-app:authSecret":   {Value: strings.Repeat("cd", 32), Secret: true},
 		"todo-app:databaseUrl":  {Value: dsn, Secret: true},
-		"todo-app:images.build": {Value: "false"},
-		"todo-app:images.tag":   {Value: "e2e-1"},
+		// Prebuilt images by digest from the registry, as make up deploys
+		// them through minikube's registry addon.
+		"todo-app:images.build":           {Value: "false"},
+		"todo-app:images.registry":        {Value: "localhost:5000"},
+		"todo-app:images.digests.backend": {Value: v1["backend"]},
+		"todo-app:images.digests.web":     {Value: v1["web"]},
+		"todo-app:images.digests.chatbot": {Value: v1["chatbot"]},
 	}})
 	require.NoError(t, err)
 	log := deploy.TestLog(t)
@@ -147,6 +154,11 @@ func TestClusterEndToEnd(t *testing.T) {
 		}
 		return true
 	}, 2*time.Minute, time.Second, "every Deployment has its two replicas available")
+	have, err := node.Images(ctx)
+	require.NoError(t, err)
+	for app, repo := range localimages.Repos {
+		assert.Contains(t, have, "localhost:5000/"+repo+"@"+v1[app], "the kubelet pulled %s by digest from the registry", app)
+	}
 
 	t.Run("browser", func(t *testing.T) { browserJourney(t) })
 
@@ -183,7 +195,11 @@ func TestClusterEndToEnd(t *testing.T) {
 				}
 			}()
 		}
-		require.NoError(t, s.SetConfigWithOptions(ctx, "todo-app:images.tag", auto.ConfigValue{Value: "e2e-2"}, &auto.ConfigOptions{Path: true}))
+		require.NoError(t, s.SetAllConfigWithOptions(ctx, auto.ConfigMap{
+			"todo-app:images.digests.backend": {Value: v2["backend"]},
+			"todo-app:images.digests.web":     {Value: v2["web"]},
+			"todo-app:images.digests.chatbot": {Value: v2["chatbot"]},
+		}, &auto.ConfigOptions{Path: true}))
 		res, err := s.Up(ctx, optup.ProgressStreams(log))
 		close(stop)
 		wg.Wait()
@@ -192,10 +208,10 @@ func TestClusterEndToEnd(t *testing.T) {
 		t.Logf("%d requests during the rollout, %d failed", ok.Load()+failed.Load(), failed.Load())
 		assert.Greater(t, ok.Load(), int64(50), "the load loop ran")
 		assert.Zero(t, failed.Load(), "failed requests during the rolling update:\n%s", strings.Join(failures, "\n"))
-		for _, name := range []string{stack.BackendName, stack.WebName, stack.ChatbotName} {
+		for app, name := range map[string]string{"backend": stack.BackendName, "web": stack.WebName, "chatbot": stack.ChatbotName} {
 			d, err := cp.Client.AppsV1().Deployments(namespace).Get(ctx, name, metav1.GetOptions{})
 			require.NoError(t, err)
-			assert.True(t, strings.HasSuffix(d.Spec.Template.Spec.Containers[0].Image, ":e2e-2"), "%s runs the new tag", name)
+			assert.Equal(t, "localhost:5000/"+localimages.Repos[app]+"@"+v2[app], d.Spec.Template.Spec.Containers[0].Image, "%s runs the new digest", name)
 		}
 	})
 

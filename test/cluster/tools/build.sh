@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds, at pinned versions, every program the cluster tests need that
 # Debian does not ship: the Pulumi CLI, the Kubernetes resource provider,
-# the Kubernetes components, CoreDNS, kube-score and kube-linter.
+# the Kubernetes components, CoreDNS, kube-score, kube-linter and the
+# distribution registry.
 #
 # Each tool is pinned by the go.mod/go.sum in its folder here. Binaries land
 # in $TOOLS_DIR/bin (outside the clone, so a fresh clone on the same machine
@@ -111,10 +112,12 @@ build_kubernetes() {
 build_coredns() { build_tools coredns coredns "" coredns=github.com/coredns/coredns; }
 build_kube_score() { build_tools kube-score kube-score "" kube-score=github.com/zegl/kube-score/cmd/kube-score; }
 build_kube_linter() { build_tools kube-linter kube-linter "" kube-linter=golang.stackrox.io/kube-linter/cmd/kube-linter; }
+# The e2e's image registry (minikube's registry addon stands in for it).
+build_registry() { build_tools registry registry "" registry=github.com/distribution/distribution/v3/cmd/registry; }
 
 want=("$@")
 if [[ ${#want[@]} -eq 0 ]]; then
-	want=(pulumi provider kubernetes coredns kube-score kube-linter)
+	want=(pulumi provider kubernetes coredns kube-score kube-linter registry)
 fi
 for t in "${want[@]}"; do
 	case "$t" in
@@ -124,8 +127,9 @@ for t in "${want[@]}"; do
 	coredns) build_coredns ;;
 	kube-score) build_kube_score ;;
 	kube-linter) build_kube_linter ;;
+	registry) build_registry ;;
 	*)
-		echo "build.sh: unknown tool $t (pulumi provider kubernetes coredns kube-score kube-linter)" >&2
+		echo "build.sh: unknown tool $t (pulumi provider kubernetes coredns kube-score kube-linter registry)" >&2
 		exit 2
 		;;
 	esac
