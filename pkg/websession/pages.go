@@ -3,6 +3,7 @@ package websession
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -99,13 +100,25 @@ func (p *AuthPages) signUp(c *fiber.Ctx) error {
 
 func (p *AuthPages) start(c *fiber.Ctx, res api.AuthResponse) {
 	p.Session.SetSession(c, res.Token, res.ExpiresAt)
-	c.Cookie(&fiber.Cookie{Name: NameCookie, Value: res.User.Name, Path: "/", Expires: res.ExpiresAt,
+	p.Session.RotateCSRF(c)
+	// The name is the user's own text: encoded, never raw in a header.
+	c.Cookie(&fiber.Cookie{Name: NameCookie, Value: url.QueryEscape(res.User.Name), Path: "/", Expires: res.ExpiresAt,
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: secure(c)})
+}
+
+// DisplayName is the signed-in person's name from NameCookie.
+func DisplayName(c *fiber.Ctx) string {
+	name, err := url.QueryUnescape(c.Cookies(NameCookie))
+	if err != nil {
+		return ""
+	}
+	return name
 }
 
 func (p *AuthPages) signOut(c *fiber.Ctx) error {
 	p.Session.ClearSession(c)
-	c.Cookie(&fiber.Cookie{Name: NameCookie, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1, HTTPOnly: true})
+	c.Cookie(&fiber.Cookie{Name: NameCookie, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1, HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: secure(c)})
 	if p.SignedOut != nil {
 		p.SignedOut(c)
 	}

@@ -50,11 +50,21 @@ func New(tokens *auth.Tokens, secret string) *Manager {
 	return &Manager{tokens: tokens, key: mac.Sum(nil)}
 }
 
-// secure reports whether the browser reached us over HTTPS, directly or
-// through a proxy that says so.
-func secure(c *fiber.Ctx) bool {
-	return c.Protocol() == "https" || strings.EqualFold(c.Get("X-Forwarded-Proto"), "https")
+// IsHTTPS reports whether the browser reached us over HTTPS: directly, or
+// through a trusted proxy that says so in X-Forwarded-Proto. Fiber believes
+// that header from anyone unless trusted proxies are configured, so without
+// them the header is ignored.
+func IsHTTPS(c *fiber.Ctx) bool {
+	if c.Context().IsTLS() {
+		return true
+	}
+	if !c.App().Config().EnableTrustedProxyCheck {
+		return false
+	}
+	return c.Protocol() == "https"
 }
+
+func secure(c *fiber.Ctx) bool { return IsHTTPS(c) }
 
 // SetSession stores the token from sign-in in an httpOnly cookie.
 func (m *Manager) SetSession(c *fiber.Ctx, token string, expires time.Time) {
@@ -105,16 +115,17 @@ func Token(c *fiber.Ctx) string { s, _ := c.Locals(localsToken).(string); return
 // CSRF issues the per-browser CSRF cookie when missing and, for unsafe
 // methods, checks the token from the form field or header. Tokens are an
 // HMAC of the cookie, so any replica can check them without shared state.
+//
+// A token is bound to the session too (an HMAC of the cookie and the
+// session token), so a token seen before sign-in, or in another account's
+// session, is worth nothing after it; RotateCSRF gives a new seed at
+// sign-in.
 func (m *Manager) CSRF(c *fiber.Ctx) error {
 	seed := c.Cookies(CSRFCookie)
 	if len(seed) != 64 {
-		b := make([]byte, 32)
-		_, _ = rand.Read(b)
-		seed = hex.EncodeToString(b)
-		c.Cookie(&fiber.Cookie{Name: CSRFCookie, Value: seed, Path: "/", HTTPOnly: true,
-			SameSite: fiber.CookieSameSiteLaxMode, Secure: secure(c), Expires: time.Now().Add(365 * 24 * time.Hour)})
+		seed = m.RotateCSRF(c)
 	}
-	want := m.csrfFor(seed)
+	want := m.csrfFor(seed, Token(c))
 	c.Locals(localsCSRF, want)
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
@@ -130,9 +141,21 @@ func (m *Manager) CSRF(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func (m *Manager) csrfFor(seed string) string {
+// RotateCSRF sets a new CSRF seed cookie and returns it.
+func (m *Manager) RotateCSRF(c *fiber.Ctx) string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	seed := hex.EncodeToString(b)
+	c.Cookie(&fiber.Cookie{Name: CSRFCookie, Value: seed, Path: "/", HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: secure(c), Expires: time.Now().Add(365 * 24 * time.Hour)})
+	return seed
+}
+
+func (m *Manager) csrfFor(seed, session string) string {
 	mac := hmac.New(sha256.New, m.key)
 	mac.Write([]byte(seed))
+	mac.Write([]byte{0})
+	mac.Write([]byte(session))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
@@ -155,9 +178,14 @@ func WantsJSON(c *fiber.Ctx) bool {
 	return strings.Contains(c.Get(fiber.HeaderAccept), fiber.MIMEApplicationJSON)
 }
 
-// SecurityHeaders sets the headers every page gets: a CSP without inline
-// scripts or styles, no framing, no sniffing, a tight referrer policy.
+// SecurityHeaders sets the headers every response gets, static files
+// included (mount it before them): a CSP without inline scripts or styles,
+// no framing, no sniffing, a tight referrer policy, and HSTS when the
+// browser came over HTTPS.
 func SecurityHeaders(c *fiber.Ctx) error {
+	if IsHTTPS(c) {
+		c.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 		"connect-src 'self'; form-action 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'")
 	c.Set("X-Content-Type-Options", "nosniff")
@@ -167,10 +195,36 @@ func SecurityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// SafeNext keeps a post-sign-in redirect on this site.
+// SafeNext keeps a post-sign-in redirect on this site: it returns next
+// rebuilt as a clean path (and query) on this site, or "/".
+//
+// Browsers strip tabs and newlines from URLs and treat a backslash as a
+// slash, so "/\t/evil.example" or "/\\evil.example" become the
+// scheme-relative "//evil.example" once the browser has cleaned them:
+// anything with a control character, a backslash, an encoded slash or
+// backslash, or a leading "//" after cleaning is refused, not repaired.
 func SafeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || next[0] != '/' {
 		return "/"
 	}
-	return next
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) {
+			return "/"
+		}
+	}
+	lower := strings.ToLower(next)
+	if strings.Contains(lower, "%2f") || strings.Contains(lower, "%5c") || strings.Contains(lower, "%09") ||
+		strings.Contains(lower, "%0a") || strings.Contains(lower, "%0d") || strings.Contains(lower, "%00") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return "/"
+	}
+	clean := (&url.URL{Path: u.Path, RawPath: u.RawPath, RawQuery: u.RawQuery}).String()
+	if !strings.HasPrefix(clean, "/") || strings.HasPrefix(clean, "//") {
+		return "/"
+	}
+	return clean
 }

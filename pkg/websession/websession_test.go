@@ -93,3 +93,130 @@ func TestSafeNext(t *testing.T) {
 		assert.Equal(t, "/", SafeNext(bad), bad)
 	}
 }
+
+// Known ways past a naive "starts with / but not //" check: what each
+// becomes in a browser is in the comment. Every one must land on "/".
+func TestSafeNextRefusesOpenRedirects(t *testing.T) {
+	for _, bad := range []string{
+		"",
+		"https://evil.example",
+		"//evil.example",              // scheme-relative
+		"/\t/evil.example",            // the probe's case: the tab is stripped → //evil.example
+		"/\n/evil.example",            // newlines are stripped too
+		"/\r/evil.example",            //
+		"/\\evil.example",             // backslash is a slash → //evil.example
+		"\\/evil.example",             //
+		"/%2F/evil.example",           // encoded slash
+		"/%2f%2fevil.example",         //
+		"/%5C/evil.example",           // encoded backslash
+		"/%09/evil.example",           // encoded tab (decoded once by the query, again by a careless handler)
+		"/\x00/evil.example",          // NUL
+		"/\u0085/evil.example",        // C1 control
+		"javascript:alert(1)",         //
+		"/x\x7f",                      // DEL
+		" //evil.example",             // leading space is trimmed by browsers
+		"evil.example",                // relative, no slash
+		"///evil.example",             //
+		"/\u00a0/evil.example" + "\t", // trailing control
+	} {
+		assert.Equal(t, "/", SafeNext(bad), "%q", bad)
+	}
+	for next, want := range map[string]string{
+		"/":                       "/",
+		"/tasks":                  "/tasks",
+		"/tasks?status=pending":   "/tasks?status=pending",
+		"/tasks/42/edit":          "/tasks/42/edit",
+		"/tasks?q=caf%C3%A9":      "/tasks?q=caf%C3%A9",
+		"/tasks#top":              "/tasks",
+		"/calendar?month=2026-12": "/calendar?month=2026-12",
+	} {
+		assert.Equal(t, want, SafeNext(next), "%q", next)
+	}
+}
+
+// The probe's case end to end: /signin?next=/%09/evil.example must not
+// answer a Location that leaves the site.
+func FuzzSafeNext(f *testing.F) {
+	for _, s := range []string{"/tasks", "/\t/evil", "//x", "/%2f/x", "/\\x", "/a?b=c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, next string) {
+		got := SafeNext(next)
+		u, err := url.Parse(got)
+		if err != nil || u.Host != "" || u.Scheme != "" || !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") {
+			t.Fatalf("SafeNext(%q) = %q leaves the site", next, got)
+		}
+		// What a browser does to it: drop tabs/newlines, backslash → slash.
+		browser := strings.NewReplacer("\t", "", "\n", "", "\r", "", "\\", "/").Replace(got)
+		if strings.HasPrefix(browser, "//") {
+			t.Fatalf("SafeNext(%q) = %q becomes %q in a browser", next, got, browser)
+		}
+	})
+}
+
+func TestHTTPSOnlyFromTrustedProxies(t *testing.T) {
+	build := func(trusted []string) *fiber.App {
+		app := fiber.New(fiber.Config{EnableTrustedProxyCheck: len(trusted) > 0, TrustedProxies: trusted})
+		app.Use(SecurityHeaders)
+		app.Get("/", func(c *fiber.Ctx) error {
+			if IsHTTPS(c) {
+				return c.SendString("https")
+			}
+			return c.SendString("http")
+		})
+		return app
+	}
+	get := func(app *fiber.App) *http.Response {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.Header.Set("X-Forwarded-Proto", "https")
+		resp, err := app.Test(req)
+		require.NoError(t, err)
+		return resp
+	}
+	resp := get(build(nil))
+	body, _ := io.ReadAll(resp.Body)
+	assert.Equal(t, "http", string(body), "anyone may send X-Forwarded-Proto: without trusted proxies it is ignored")
+	assert.Empty(t, resp.Header.Get("Strict-Transport-Security"))
+
+	// httptest's requests come from 0.0.0.0.
+	resp = get(build([]string{"0.0.0.0"}))
+	body, _ = io.ReadAll(resp.Body)
+	assert.Equal(t, "https", string(body), "a trusted proxy's word is taken")
+	assert.Equal(t, "max-age=31536000", resp.Header.Get("Strict-Transport-Security"))
+}
+
+func TestCSRFTokenIsBoundToTheSession(t *testing.T) {
+	app, tokens := testApp(t)
+	get := func(session string) (string, *http.Cookie) {
+		req := httptest.NewRequest(http.MethodGet, "/form", nil)
+		if session != "" {
+			req.AddCookie(&http.Cookie{Name: SessionCookie, Value: session})
+		}
+		resp, err := app.Test(req)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		for _, c := range resp.Cookies() {
+			if c.Name == CSRFCookie {
+				return string(body), c
+			}
+		}
+		return string(body), nil
+	}
+	anonToken, seed := get("")
+	require.NotNil(t, seed)
+	tok, _, err := tokens.Issue("user-7")
+	require.NoError(t, err)
+	post := func(csrf, session string) int {
+		req := httptest.NewRequest(http.MethodPost, "/form", strings.NewReader(url.Values{CSRFField: {csrf}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(seed)
+		if session != "" {
+			req.AddCookie(&http.Cookie{Name: SessionCookie, Value: session})
+		}
+		resp, err := app.Test(req)
+		require.NoError(t, err)
+		return resp.StatusCode
+	}
+	assert.Equal(t, 200, post(anonToken, ""))
+	assert.Equal(t, 403, post(anonToken, tok), "a token from before sign-in is not the session's")
+}

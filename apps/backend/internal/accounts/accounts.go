@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
@@ -33,6 +35,41 @@ type Service struct {
 	// dummyHash lets an unknown email cost the same time as a wrong
 	// password, so timing does not reveal which emails have accounts.
 	dummyHash []byte
+	known     knownUsers
+}
+
+// knownUsers remembers ids that exist, so checking a token's user costs a
+// query once per user and process. Accounts are never deleted, so a
+// remembered id stays true; the set is dropped when it grows large.
+type knownUsers struct {
+	mu  sync.Mutex
+	ids map[string]struct{}
+}
+
+const maxKnownUsers = 100_000
+
+// Exists reports whether a user id names an account.
+func (s *Service) Exists(ctx context.Context, id string) (bool, error) {
+	s.known.mu.Lock()
+	_, ok := s.known.ids[id]
+	s.known.mu.Unlock()
+	if ok {
+		return true, nil
+	}
+	_, err := s.store.UserByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	s.known.mu.Lock()
+	if s.known.ids == nil || len(s.known.ids) >= maxKnownUsers {
+		s.known.ids = map[string]struct{}{}
+	}
+	s.known.ids[id] = struct{}{}
+	s.known.mu.Unlock()
+	return true, nil
 }
 
 // NewService returns a Service hashing passwords with bcrypt at cost.
@@ -62,8 +99,13 @@ func (s *Service) SignUp(ctx context.Context, in api.SignUpRequest) (api.AuthRes
 		fields["password"] = fmt.Sprintf("must be at most %d bytes", MaxPassword)
 	}
 	name := strings.TrimSpace(in.Name)
-	if utf8.RuneCountInString(name) > MaxName {
+	switch {
+	case utf8.RuneCountInString(name) > MaxName:
 		fields["name"] = fmt.Sprintf("must be at most %d characters", MaxName)
+	case strings.ContainsFunc(name, unicode.IsControl):
+		// A name is shown in pages and cookies: no line breaks, tabs or
+		// other control characters.
+		fields["name"] = "must not contain line breaks or other control characters"
 	}
 	if len(fields) > 0 {
 		return api.AuthResponse{}, apierror.Validation(fields)

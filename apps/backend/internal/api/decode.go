@@ -36,7 +36,65 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return apierror.New(http.StatusBadRequest, apierror.CodeMalformedJSON, "request body must hold a single JSON object")
 	}
+	// PostgreSQL text cannot hold NUL: refuse it here, naming the field,
+	// rather than fail in the database with a 500.
+	if bytes.Contains(body, []byte(`\u0000`)) {
+		var generic any
+		_ = json.Unmarshal(body, &generic)
+		if field := nulField(generic, ""); field != "" {
+			return apierror.Field(field, "must not contain NUL characters")
+		}
+	}
 	return nil
+}
+
+// nulField returns the path of the first string holding NUL ("" if none).
+func nulField(v any, path string) string {
+	join := func(k string) string {
+		if path == "" {
+			return k
+		}
+		return path + "." + k
+	}
+	switch t := v.(type) {
+	case string:
+		if strings.ContainsRune(t, 0) {
+			if path == "" {
+				return "body"
+			}
+			return path
+		}
+	case map[string]any:
+		for k, x := range t {
+			if strings.ContainsRune(k, 0) {
+				return join("(a key)")
+			}
+			if f := nulField(x, join(k)); f != "" {
+				return f
+			}
+		}
+	case []any:
+		for i, x := range t {
+			if f := nulField(x, fmt.Sprintf("%s[%d]", path, i)); f != "" {
+				return f
+			}
+		}
+	}
+	return ""
+}
+
+// noNULInQuery refuses query parameters holding NUL with 422.
+func noNULInQuery(c *fiber.Ctx) error {
+	var bad string
+	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) {
+		if bad == "" && (bytes.IndexByte(v, 0) >= 0 || bytes.IndexByte(k, 0) >= 0) {
+			bad = string(bytes.ReplaceAll(k, []byte{0}, nil))
+		}
+	})
+	if bad != "" {
+		return apierror.Field(bad, "must not contain NUL characters")
+	}
+	return c.Next()
 }
 
 func jsonError(err error) error {

@@ -53,11 +53,12 @@ func Register(app *fiber.App, d Deps) {
 	app.Post("/api/auth/sign-up", authLimit, h.signUp)
 	app.Post("/api/auth/sign-in", authLimit, h.signIn)
 	app.Get("/api/auth/me", requireToken, h.me)
+	known := KnownUser(d.Accounts)
 
 	// Every per-user route checks the token and that :user_id is its subject.
 	queue := httpserver.InFlight(d.MaxInFlight)
 	own := func(method, path string, handler fiber.Handler) {
-		app.Add(method, "/api/:user_id"+path, requireToken, auth.SameUser("user_id"), queue, handler)
+		app.Add(method, "/api/:user_id"+path, requireToken, auth.SameUser("user_id"), noNULInQuery, queue, known, handler)
 	}
 	own(fiber.MethodGet, "/tasks", h.listTasks)
 	own(fiber.MethodPost, "/tasks", h.createTask)

@@ -73,12 +73,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		// Sign-in limits count the browser behind the web app and chatbot.
 		ProxyHeader:    "X-Forwarded-For",
 		TrustedProxies: cfg.TrustedProxies,
+		ErrorHandler:   api.ErrorHandler(log),
 	})
 	api.Register(srv.App, api.Deps{
 		Store: st, Tasks: ts, Accounts: acc, Tokens: tokens,
 		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit, MaxInFlight: cfg.APIMaxInFlight,
 	})
-	mcpapi.Register(srv.App, ts, tokens, Version, cfg.MCPMaxInFlight, log)
+	mcpapi.Register(srv.App, ts, tokens, api.KnownUser(acc), Version, cfg.MCPMaxInFlight, log)
 	return &App{Server: srv, Store: st, Tasks: ts, Tokens: tokens, cfg: cfg, log: log}, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	mcpauth "github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/auth"
@@ -32,7 +33,9 @@ const ServerName = "todo-app"
 // At most maxInFlight tool calls run at once; the rest wait their turn.
 // Each holds its whole response in memory (Fiber's net/http adaptor
 // buffers it), so an unbounded burst mostly buys memory, not throughput.
-func Register(app *fiber.App, ts *tasks.Service, tokens *auth.Tokens, version string, maxInFlight int, log *slog.Logger) {
+//
+// known rejects valid tokens for users the database does not have.
+func Register(app *fiber.App, ts *tasks.Service, tokens *auth.Tokens, known fiber.Handler, version string, maxInFlight int, log *slog.Logger) {
 	server := NewServer(ts, version)
 	handler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, &mcp.StreamableHTTPOptions{
 		// Stateless with plain JSON: Fiber's adaptor does not flush
@@ -54,7 +57,7 @@ func Register(app *fiber.App, ts *tasks.Service, tokens *auth.Tokens, version st
 	// auth.Middleware answers 401 with WWW-Authenticate and our envelope
 	// before the SDK sees the request; the SDK's check then hands the
 	// user id to the tools.
-	app.All("/mcp", auth.Middleware(tokens), httpserver.InFlight(maxInFlight), adaptor.HTTPHandler(withToken))
+	app.All("/mcp", auth.Middleware(tokens), known, httpserver.InFlight(maxInFlight), adaptor.HTTPHandler(withToken))
 }
 
 // NewServer builds the MCP server with every tool registered.
@@ -85,6 +88,13 @@ func userOf(req *mcp.CallToolRequest, given string) (string, error) {
 
 // toolError turns a service error into a message a model can act on.
 func toolError(err error, taskID int64) error {
+	err = store.Classify(err)
+	switch {
+	case errors.Is(err, store.ErrUnavailable):
+		return errors.New("the database is unavailable right now; nothing was changed, try again in a few seconds")
+	case errors.Is(err, store.ErrUnknownUser):
+		return errors.New("this account no longer exists; sign in again")
+	}
 	e, ok := apierror.As(err)
 	if !ok {
 		return errors.New("the task service failed; try again in a moment")

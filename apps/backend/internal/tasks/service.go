@@ -62,6 +62,8 @@ func (s *Service) List(ctx context.Context, userID string, in ListInput) (api.Ta
 	f.Q = strings.TrimSpace(in.Q)
 	if len(f.Q) > MaxQuery {
 		fe.add("q", fmt.Sprintf("must be at most %d characters", MaxQuery))
+	} else if strings.ContainsRune(f.Q, 0) {
+		fe.add("q", "must not contain NUL characters")
 	}
 	f.DueFrom = cleanDue(&in.DueFrom, "due_from", fe)
 	f.DueTo = cleanDue(&in.DueTo, "due_to", fe)
@@ -275,6 +277,11 @@ func (s *Service) setCompleted(ctx context.Context, tx bun.Tx, t *store.Task, co
 	// A long-overdue task's next occurrence should still lie ahead.
 	for i := 0; due.Before(now) && i < 10000; i++ {
 		due = NextDue(due, t.Recurrence, t.RecurrenceInterval)
+	}
+	if due.UTC().Year() > MaxYear {
+		// The series has reached the end of the calendar we store: it
+		// ends here rather than writing a date no client can read.
+		return nil, nil
 	}
 	cur, err := store.GetTask(ctx, tx, t.UserID, t.ID)
 	if err != nil {

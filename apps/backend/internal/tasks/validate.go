@@ -23,6 +23,10 @@ const (
 	MaxLimit       = 100
 	DefaultLimit   = 50
 	MaxQuery       = 200
+	// MinYear and MaxYear bound due dates in UTC: JSON timestamps (RFC
+	// 3339) have four-digit years.
+	MinYear = 1970
+	MaxYear = 9999
 )
 
 type fieldErrors map[string]string
@@ -48,8 +52,12 @@ func cleanTitle(raw string, fe fieldErrors) string {
 
 func cleanDescription(raw string, fe fieldErrors) string {
 	d := strings.TrimRightFunc(raw, unicode.IsSpace)
-	if utf8.RuneCountInString(d) > MaxDescription {
+	switch {
+	case utf8.RuneCountInString(d) > MaxDescription:
 		fe.add("description", fmt.Sprintf("must be at most %d characters", MaxDescription))
+	case strings.ContainsRune(d, 0):
+		// PostgreSQL text cannot hold NUL.
+		fe.add("description", "must not contain NUL characters")
 	}
 	return d
 }
@@ -127,7 +135,9 @@ func cleanTags(raw []string, fe fieldErrors) []string {
 }
 
 // ParseDue accepts an RFC 3339 timestamp or a YYYY-MM-DD date (midnight
-// UTC of that day) and returns the time in UTC.
+// UTC of that day) and returns the time in UTC. The year is checked after
+// the conversion to UTC: 9999-12-31T23:59:59-23:59 is in the year 10000
+// there, and would be stored as a time no JSON timestamp can express.
 func ParseDue(raw string) (time.Time, error) {
 	s := strings.TrimSpace(raw)
 	t, err := time.Parse(time.RFC3339Nano, s)
@@ -137,10 +147,11 @@ func ParseDue(raw string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("must be an RFC 3339 timestamp such as 2026-12-24T17:00:00Z or a date such as 2026-12-24")
 	}
-	if t.Year() < 1970 || t.Year() > 9999 {
-		return time.Time{}, fmt.Errorf("must be between the years 1970 and 9999")
+	t = t.UTC()
+	if t.Year() < MinYear || t.Year() > MaxYear {
+		return time.Time{}, fmt.Errorf("must be between the years %d and %d (in UTC)", MinYear, MaxYear)
 	}
-	return t.UTC(), nil
+	return t, nil
 }
 
 func cleanDue(raw *string, field string, fe fieldErrors) *time.Time {

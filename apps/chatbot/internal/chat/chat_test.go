@@ -196,4 +196,15 @@ func TestChatRejectsBadInput(t *testing.T) {
 	resp = b.post("/chat", url.Values{"message": {"hi"}, "conversation": {"999999"}, "_csrf": {token}})
 	resp.Body.Close()
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "someone else's or no conversation")
+	resp = b.post("/chat", url.Values{"message": {"pay\x00rent"}, "_csrf": {token}})
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "NUL is refused here, not a 500 from the database")
+	assert.Contains(t, string(body), "must not contain NUL characters")
+	assert.NotContains(t, string(body), "was kept")
+
+	// The probe's open redirect: a signed-in visit to sign-in follows next.
+	status, location, _ := b.get("/signin?next=/%09/evil.example")
+	assert.Equal(t, http.StatusSeeOther, status)
+	assert.Equal(t, "/", location, "the tab trick must not leave the site")
 }

@@ -40,19 +40,19 @@ func (ex *exchange) run(ctx context.Context, convID int64, text string, emit fun
 	if convID == 0 {
 		conv, err := ex.be.CreateConversation(ctx, api.ConversationInput{})
 		if err != nil {
-			return 0, assistant.Reply{}, err
+			return 0, assistant.Reply{}, notSaved{err}
 		}
 		convID = conv.ID
 	} else {
 		msgs, err := ex.be.ListMessages(ctx, convID)
 		if err != nil {
-			return 0, assistant.Reply{}, err
+			return 0, assistant.Reply{}, notSaved{err}
 		}
 		history = msgs.Messages
 	}
 	emit(assistant.Event{Type: "conversation", Text: strconv.FormatInt(convID, 10)})
 	if _, err := ex.be.AddMessage(ctx, convID, api.MessageInput{Role: api.RoleUser, Content: text}); err != nil {
-		return convID, assistant.Reply{}, err
+		return convID, assistant.Reply{}, notSaved{err}
 	}
 	reply, err := ex.answer(ctx, history, text, emit)
 	if err != nil {
@@ -66,6 +66,13 @@ func (ex *exchange) run(ctx context.Context, convID int64, text string, emit fun
 	}
 	return convID, reply, nil
 }
+
+// notSaved marks a failure before the person's message was stored, so the
+// error says so instead of promising it was kept.
+type notSaved struct{ err error }
+
+func (e notSaved) Error() string { return e.err.Error() }
+func (e notSaved) Unwrap() error { return e.err }
 
 func (ex *exchange) answer(ctx context.Context, history []api.Message, text string, emit func(assistant.Event)) (assistant.Reply, error) {
 	tools, err := ex.h.tools.Dial(ctx, ex.token)

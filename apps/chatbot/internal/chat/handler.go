@@ -81,8 +81,9 @@ func NewHandler(o Options) (*Handler, error) {
 // Register mounts the chat on app.
 func (h *Handler) Register(app *fiber.App) {
 	static, _ := fs.Sub(staticFiles, "static")
+	app.Use(websession.SecurityHeaders)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 86400}))
-	app.Use(websession.SecurityHeaders, h.sess.Load, h.sess.CSRF)
+	app.Use(h.sess.Load, h.sess.CSRF)
 	auth := &websession.AuthPages{Backend: h.backend, Session: h.sess,
 		Render: func(c *fiber.Ctx, status int, name string, f websession.AuthForm) error {
 			title := map[string]string{"signin": "Sign in", "signup": "Create your account"}[name]
@@ -106,7 +107,7 @@ type page struct {
 }
 
 func (h *Handler) page(c *fiber.Ctx, title string, data any) page {
-	return page{Title: title, SignedIn: websession.UserID(c) != "", UserName: c.Cookies(websession.NameCookie),
+	return page{Title: title, SignedIn: websession.UserID(c) != "", UserName: websession.DisplayName(c),
 		CSRF: websession.CSRFToken(c), WebURL: h.webURL, Loc: websession.Location(c), Data: data}
 }
 
@@ -169,6 +170,8 @@ func message(c *fiber.Ctx) (string, int64, error) {
 		return "", 0, apierror.Field("message", "type a message first")
 	case utf8.RuneCountInString(text) > MaxMessage:
 		return "", 0, apierror.Field("message", fmt.Sprintf("must be at most %d characters", MaxMessage))
+	case strings.ContainsRune(text, 0):
+		return "", 0, apierror.Field("message", "must not contain NUL characters")
 	}
 	var id int64
 	if raw := c.FormValue("conversation"); raw != "" {
@@ -233,12 +236,17 @@ func (h *Handler) streamMessage(c *fiber.Ctx) error {
 	return nil
 }
 
+// friendly says what happened in words a person can act on, and whether
+// their message was saved (it is, once the exchange got that far).
 func friendly(err error) string {
 	var e *apierror.Error
 	if errors.As(err, &e) && e.Status < 500 {
 		return e.Message
 	}
-	return "Something went wrong while answering. Your message was kept; please try again."
+	if errors.As(err, new(notSaved)) {
+		return "Something went wrong and your message was not saved; please send it again in a moment."
+	}
+	return "Something went wrong while answering. Your message was saved; please try again."
 }
 
 func (h *Handler) deleteConversation(c *fiber.Ctx) error {

@@ -89,7 +89,62 @@ func TestFormsNeedCSRFAndPagesSendSecurityHeaders(t *testing.T) {
 	for _, c := range resp.Cookies() {
 		assert.True(t, c.HttpOnly, c.Name)
 		assert.Equal(t, http.SameSiteLaxMode, c.SameSite, c.Name)
+		assert.False(t, c.Secure, "plain HTTP without a trusted proxy: %s", c.Name)
 	}
+
+	// Static files are served before the pages' middleware: they get the
+	// same headers (the probe found them without nosniff).
+	resp, err = http.Get(s.WebURL + "/static/app.js")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
+	assert.NotEmpty(t, resp.Header.Get("Content-Security-Policy"))
+
+	// Anyone may send X-Forwarded-Proto; without trusted proxies it must
+	// not make cookies Secure (or the browser over HTTP would drop them).
+	req, _ := http.NewRequest(http.MethodGet, s.WebURL+"/signin", nil)
+	req.Header.Set("X-Forwarded-Proto", "https")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Empty(t, resp.Header.Get("Strict-Transport-Security"))
+	for _, c := range resp.Cookies() {
+		assert.False(t, c.Secure, "%s: an untrusted X-Forwarded-Proto was believed", c.Name)
+	}
+}
+
+// The probe's header injection: the display name is the user's own text
+// and must never reach a header raw; sign-in rotates the CSRF cookie.
+func TestDisplayNameNeverReachesAHeaderRaw(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	p := b.post("/signup", "/signup", url.Values{"email": {"eve@example.com"}, "password": {"correct horse"}, "name": {"Eve\r\nSet-Cookie: evil=1"}})
+	assert.Equal(t, http.StatusUnprocessableEntity, p.Status)
+	assert.Contains(t, text(p.Body), "must not contain line breaks")
+
+	// A legal name with cookie syntax in it comes back intact.
+	b.get("/signin")
+	u, _ := url.Parse(s.WebURL)
+	var csrfBefore string
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == "todo_csrf" {
+			csrfBefore = c.Value
+		}
+	}
+	require.NotEmpty(t, csrfBefore)
+	p = b.post("/signup", "/signup", url.Values{"email": {"zoe@example.com"}, "password": {"correct horse"}, "name": {"Zoë; Path=/x, évil=1"}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	var csrfAfter string
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == "todo_csrf" {
+			csrfAfter = c.Value
+		}
+		assert.NotEqual(t, "évil", c.Name)
+	}
+	assert.NotEqual(t, csrfBefore, csrfAfter, "sign-in gives a new CSRF cookie")
+	assert.Contains(t, text(b.get("/").Body), "Zoë; Path=/x, évil=1", "the name shows as typed")
 }
 
 func TestTaskPagesEndToEnd(t *testing.T) {

@@ -82,7 +82,7 @@ type page struct {
 
 func (h *Handler) page(c *fiber.Ctx, title, nav string, data any) page {
 	p := page{
-		Title: title, Nav: nav, SignedIn: websession.UserID(c) != "", UserName: c.Cookies(nameCookie),
+		Title: title, Nav: nav, SignedIn: websession.UserID(c) != "", UserName: websession.DisplayName(c),
 		CSRF: websession.CSRFToken(c), ChatbotURL: h.chatbotURL, Loc: websession.Location(c), Now: h.now(), Data: data,
 	}
 	if f := c.Cookies(flashCookie); f != "" {
@@ -106,10 +106,7 @@ func (h *Handler) render(c *fiber.Ctx, status int, name string, p page) error {
 	return t.Execute(c.Response().BodyWriter(), p)
 }
 
-const (
-	flashCookie = "todo_flash"
-	nameCookie  = websession.NameCookie
-)
+const flashCookie = "todo_flash"
 
 func setFlash(c *fiber.Ctx, msg string) {
 	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", HTTPOnly: true,

@@ -11,8 +11,9 @@ import (
 
 // Register mounts every page on app.
 func (h *Handler) Register(app *fiber.App) {
+	app.Use(websession.SecurityHeaders)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: httpFS(), MaxAge: int((24 * time.Hour).Seconds())}))
-	app.Use(websession.SecurityHeaders, h.sess.Load, h.sess.CSRF)
+	app.Use(h.sess.Load, h.sess.CSRF)
 
 	auth := &websession.AuthPages{
 		Backend: h.backend,
