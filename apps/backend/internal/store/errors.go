@@ -34,7 +34,7 @@ func Classify(err error) error {
 		case pgErr.Code == "23503" && strings.HasSuffix(pgErr.ConstraintName, "_user_id_fkey"):
 			return errors.Join(ErrUnknownUser, err)
 		case strings.HasPrefix(pgErr.Code, "08"), // connection exception
-			strings.HasPrefix(pgErr.Code, "53"), // insufficient resources: disk full, out of memory, too many connections
+			strings.HasPrefix(pgErr.Code, "53"),                                 // insufficient resources: disk full, out of memory, too many connections
 			pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03", // shutting down, crashed, starting up
 			pgErr.Code == "58030": // I/O error
 			return errors.Join(ErrUnavailable, err)
