@@ -178,6 +178,27 @@ func (e *Env) URLList(name, def string) []string {
 	return out
 }
 
+// OriginList parses a comma-separated list of browser origins
+// (scheme://host[:port], any scheme: desktop apps send their own), as the
+// Origin header carries them.
+func (e *Env) OriginList(name string) []string {
+	v, _ := e.get(name)
+	var out []string
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimRight(strings.TrimSpace(part), "/")
+		if part == "" {
+			continue
+		}
+		u, err := url.Parse(part)
+		if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" || u.RawQuery != "" {
+			e.fail(name, "must be comma-separated origins such as https://app.example or vscode-webview://x (got %q)", part)
+			continue
+		}
+		out = append(out, strings.ToLower(u.Scheme+"://"+u.Host))
+	}
+	return out
+}
+
 // CIDRList parses a comma-separated list of CIDR ranges; "none" means empty.
 func (e *Env) CIDRList(name, def string) []string {
 	v := e.String(name, def)

@@ -79,7 +79,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Store: st, Tasks: ts, Accounts: acc, Tokens: tokens,
 		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit, MaxInFlight: cfg.APIMaxInFlight,
 	})
-	mcpapi.Register(srv.App, ts, tokens, api.KnownUser(acc), Version, cfg.MCPMaxInFlight, log)
+	mcpapi.Register(srv.App, ts, tokens, mcpapi.Options{
+		Version: Version, MaxInFlight: cfg.MCPMaxInFlight, KnownUser: api.KnownUser(acc), Log: log,
+		AllowedOrigins: append(append([]string{}, cfg.FrontendURLs...), cfg.MCPAllowedOrigins...),
+	})
 	return &App{Server: srv, Store: st, Tasks: ts, Tokens: tokens, cfg: cfg, log: log}, nil
 }
 

@@ -30,6 +30,10 @@ type Config struct {
 	// MCP requests per process (the rest wait their turn).
 	APIMaxInFlight int
 	MCPMaxInFlight int
+	// MCPAllowedOrigins are browser origins, besides FrontendURLs, that
+	// may call /mcp (desktop clients that send an Origin); requests with
+	// any other Origin are refused (DNS rebinding protection).
+	MCPAllowedOrigins []string
 	// PprofAddr, when set (e.g. 127.0.0.1:6060), serves Go's profiler there.
 	PprofAddr string
 }
@@ -37,22 +41,23 @@ type Config struct {
 // Load reads the configuration; the error names every bad variable.
 func Load(env *config.Env) (Config, error) {
 	c := Config{
-		Port:           env.Port("PORT", 8000),
-		DatabaseURL:    env.RequiredURL("DATABASE_URL", "postgres", "postgresql"),
-		AuthSecret:     env.Secret("BETTER_AUTH_SECRET", auth.MinSecretBytes),
-		FrontendURLs:   env.URLList("FRONTEND_URL", "http://localhost:3000,http://localhost:3001"),
-		TokenTTL:       env.Duration("TOKEN_TTL", 7*24*time.Hour),
-		AuthRateLimit:  env.Int("AUTH_RATE_LIMIT", 20, 1, 1_000_000),
-		BcryptCost:     env.Int("BCRYPT_COST", 10, 4, 16),
-		DBMaxConns:     env.Int("DB_MAX_CONNS", 20, 1, 1000),
-		DBWait:         env.Duration("DB_WAIT", 60*time.Second),
-		ShutdownGrace:  env.Duration("SHUTDOWN_GRACE", 20*time.Second),
-		LogLevel:       env.LogLevel("LOG_LEVEL", "info"),
-		MigrateOnStart: env.Bool("MIGRATE_ON_START", true),
-		PprofAddr:      env.String("PPROF_ADDR", ""),
-		APIMaxInFlight: env.Int("API_MAX_IN_FLIGHT", 32, 1, 10000),
-		MCPMaxInFlight: env.Int("MCP_MAX_IN_FLIGHT", 4, 1, 10000),
-		TrustedProxies: env.CIDRList("TRUSTED_PROXIES", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"),
+		Port:              env.Port("PORT", 8000),
+		DatabaseURL:       env.RequiredURL("DATABASE_URL", "postgres", "postgresql"),
+		AuthSecret:        env.Secret("BETTER_AUTH_SECRET", auth.MinSecretBytes),
+		FrontendURLs:      env.URLList("FRONTEND_URL", "http://localhost:3000,http://localhost:3001"),
+		TokenTTL:          env.Duration("TOKEN_TTL", 7*24*time.Hour),
+		AuthRateLimit:     env.Int("AUTH_RATE_LIMIT", 20, 1, 1_000_000),
+		BcryptCost:        env.Int("BCRYPT_COST", 10, 4, 16),
+		DBMaxConns:        env.Int("DB_MAX_CONNS", 20, 1, 1000),
+		DBWait:            env.Duration("DB_WAIT", 60*time.Second),
+		ShutdownGrace:     env.Duration("SHUTDOWN_GRACE", 20*time.Second),
+		LogLevel:          env.LogLevel("LOG_LEVEL", "info"),
+		MigrateOnStart:    env.Bool("MIGRATE_ON_START", true),
+		PprofAddr:         env.String("PPROF_ADDR", ""),
+		APIMaxInFlight:    env.Int("API_MAX_IN_FLIGHT", 32, 1, 10000),
+		MCPMaxInFlight:    env.Int("MCP_MAX_IN_FLIGHT", 4, 1, 10000),
+		MCPAllowedOrigins: env.OriginList("MCP_ALLOWED_ORIGINS"),
+		TrustedProxies:    env.CIDRList("TRUSTED_PROXIES", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"),
 	}
 	return c, env.Err()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -311,6 +312,41 @@ func TestMissingOrBadTokenGets401(t *testing.T) {
 		Endpoint: b.URL + "/mcp", HTTPClient: &http.Client{Transport: bearer{"bad", http.DefaultTransport}}, MaxRetries: -1, DisableStandaloneSSE: true,
 	}, nil)
 	assert.Error(t, err)
+}
+
+// The Streamable HTTP transport's DNS rebinding rule: a browser Origin
+// must be one of ours, whatever the token.
+func TestOriginIsValidated(t *testing.T) {
+	t.Parallel()
+	b := testenv.Start(t, pg, func(c *config.Config) { c.MCPAllowedOrigins = []string{"vscode-webview://abc"} })
+	_, me := b.SignUp(t, "origin@example.com")
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`
+	status := func(origin, host string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, b.URL+"/mcp", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Authorization", "Bearer "+me.Token)
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		if host != "" {
+			req.Host = host
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(raw)
+	}
+	code, raw := status("http://evil.example", "evil.example")
+	assert.Equal(t, http.StatusForbidden, code, "the conformance suite's rebinding case")
+	assert.Contains(t, raw, `"code":"forbidden"`)
+	code, _ = status("https://todo.example.net", "")
+	assert.Equal(t, http.StatusForbidden, code)
+	for _, ok := range []string{"", "http://localhost:3000", "HTTP://LOCALHOST:3000", "vscode-webview://abc", "http://127.0.0.1:6274"} {
+		code, raw = status(ok, "")
+		assert.Equal(t, http.StatusOK, code, "origin %q: %s", ok, raw)
+	}
 }
 
 func TestProtocolErrorsGetJSONRPCCodes(t *testing.T) {

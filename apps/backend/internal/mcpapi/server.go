@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,16 +35,14 @@ const ServerName = "todo-app"
 // At most maxInFlight tool calls run at once; the rest wait their turn.
 // Each holds its whole response in memory (Fiber's net/http adaptor
 // buffers it), so an unbounded burst mostly buys memory, not throughput.
-//
-// known rejects valid tokens for users the database does not have.
-func Register(app *fiber.App, ts *tasks.Service, tokens *auth.Tokens, known fiber.Handler, version string, maxInFlight int, log *slog.Logger) {
-	server := NewServer(ts, version)
+func Register(app *fiber.App, ts *tasks.Service, tokens *auth.Tokens, opts Options) {
+	server := NewServer(ts, opts.Version)
 	handler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, &mcp.StreamableHTTPOptions{
 		// Stateless with plain JSON: Fiber's adaptor does not flush
 		// streamed responses, and any replica can answer any request.
 		Stateless:    true,
 		JSONResponse: true,
-		Logger:       log,
+		Logger:       opts.Log,
 		// Pods are reached by service names and IPs, not localhost.
 		DisableLocalhostProtection: true,
 	})
@@ -57,7 +57,74 @@ func Register(app *fiber.App, ts *tasks.Service, tokens *auth.Tokens, known fibe
 	// auth.Middleware answers 401 with WWW-Authenticate and our envelope
 	// before the SDK sees the request; the SDK's check then hands the
 	// user id to the tools.
-	app.All("/mcp", auth.Middleware(tokens), known, httpserver.InFlight(maxInFlight), adaptor.HTTPHandler(withToken))
+	known := opts.KnownUser
+	if known == nil {
+		known = func(c *fiber.Ctx) error { return c.Next() }
+	}
+	app.All("/mcp", OriginCheck(opts.AllowedOrigins), auth.Middleware(tokens), known, httpserver.InFlight(opts.MaxInFlight), adaptor.HTTPHandler(withToken))
+}
+
+// Options configure the MCP endpoint.
+type Options struct {
+	Version string
+	// MaxInFlight bounds concurrent tool calls per process.
+	MaxInFlight int
+	// AllowedOrigins are the origins a browser may call /mcp from (the
+	// app's own public URLs and MCP_ALLOWED_ORIGINS).
+	AllowedOrigins []string
+	// KnownUser rejects valid tokens for users the database does not have.
+	KnownUser fiber.Handler
+	Log       *slog.Logger
+}
+
+// OriginCheck refuses, with 403 and the envelope, a request whose Origin
+// header is present and not allowed: the Streamable HTTP transport says
+// servers must validate Origin, against DNS rebinding (a page on
+// evil.example that resolves its own name to this server would otherwise
+// reach it with the browser's stored credentials). Requests without an
+// Origin — the MCP SDKs, the Inspector CLI, mcp-remote — are not browsers
+// and pass. Loopback origins (a local Inspector UI, a client on this
+// machine) pass too: a rebinding page's origin is the attacker's own name,
+// never localhost.
+func OriginCheck(allowed []string) fiber.Handler {
+	ok := map[string]bool{}
+	for _, o := range allowed {
+		ok[normalOrigin(o)] = true
+	}
+	return func(c *fiber.Ctx) error {
+		origin := c.Get(fiber.HeaderOrigin)
+		if origin == "" || ok[normalOrigin(origin)] || loopbackOrigin(origin) {
+			return c.Next()
+		}
+		return apierror.Forbidden("requests from origin " + strconv.Quote(origin) + " are not allowed to call /mcp; add it to MCP_ALLOWED_ORIGINS if it is yours")
+	}
+}
+
+func loopbackOrigin(o string) bool {
+	u, err := url.Parse(strings.TrimSpace(o))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	switch u.Hostname() {
+	case "localhost", "127.0.0.1", "::1":
+		return true
+	}
+	return false
+}
+
+// normalOrigin lower-cases an origin and drops a default port, so that
+// http://App.example:80 and http://app.example compare equal.
+func normalOrigin(o string) string {
+	o = strings.ToLower(strings.TrimRight(strings.TrimSpace(o), "/"))
+	u, err := url.Parse(o)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return o
+	}
+	host := u.Host
+	if (u.Scheme == "http" && u.Port() == "80") || (u.Scheme == "https" && u.Port() == "443") {
+		host = u.Hostname()
+	}
+	return u.Scheme + "://" + host
 }
 
 // NewServer builds the MCP server with every tool registered.
