@@ -25,7 +25,15 @@ type AppArgs struct {
 	NodePort int
 	// HPA, when set, scales the Deployment (which then leaves replicas to it).
 	HPA *HPASettings
+	// ConfigChecksum is a hash of every ConfigMap and Secret value the app
+	// reads; it goes on the pod template so that changing one rolls the
+	// app (Kubernetes does not restart pods when a referenced object
+	// changes).
+	ConfigChecksum pulumi.StringInput
 }
+
+// ConfigChecksumAnnotation holds AppArgs.ConfigChecksum on pod templates.
+const ConfigChecksumAnnotation = "todo-app.dev/config-checksum"
 
 // App is a Deployment and its Service, plus an optional autoscaler and a
 // disruption budget: one instance per service.
@@ -39,6 +47,13 @@ type App struct {
 
 	ServiceName pulumi.StringOutput `pulumi:"serviceName"`
 	Image       pulumi.StringOutput `pulumi:"image"`
+}
+
+func templateAnnotations(args *AppArgs) pulumi.StringMapInput {
+	if args.ConfigChecksum == nil {
+		return nil
+	}
+	return pulumi.StringMap{ConfigChecksumAnnotation: args.ConfigChecksum}
 }
 
 // NewApp declares the component and its children.
@@ -70,7 +85,7 @@ func NewApp(ctx *pulumi.Context, args *AppArgs, opts ...pulumi.ResourceOption) (
 		},
 		RevisionHistoryLimit: pulumi.Int(5),
 		Template: &corev1.PodTemplateSpecArgs{
-			Metadata: &metav1.ObjectMetaArgs{Labels: labels},
+			Metadata: &metav1.ObjectMetaArgs{Labels: labels, Annotations: templateAnnotations(args)},
 			Spec: &corev1.PodSpecArgs{
 				ServiceAccountName:            args.ServiceAccount,
 				AutomountServiceAccountToken:  pulumi.Bool(false),

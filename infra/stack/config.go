@@ -57,6 +57,21 @@ type Images struct {
 type Database struct {
 	Image   string `json:"image"`
 	Storage string `json:"storage"`
+	// MaxConnections is the database's max_connections (PostgreSQL's
+	// default, 100, for the in-cluster one; set it for an external
+	// database with another limit). The backends' pools are sized from it.
+	MaxConnections int `json:"maxConnections"`
+}
+
+// ReservedConnections are kept free of the backends' pools for a backup
+// job, a migration and an admin session or two.
+const ReservedConnections = 10
+
+// DBPoolPerBackend is each backend's DB_MAX_CONNS: the connections left
+// after the reserve, shared by the autoscaler's maximum of backends, at
+// most 20 (more does not help a backend, docs/benchmarks.md).
+func (c *Config) DBPoolPerBackend() int {
+	return min(20, (c.Database.MaxConnections-ReservedConnections)/c.HPA.Max)
 }
 
 // Config is the whole stack configuration, validated.
@@ -148,7 +163,7 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 		WebNodePort:  30000,
 		ChatNodePort: 30001,
 		Images:       Images{Build: true},
-		Database:     Database{Image: "postgres:16-alpine", Storage: "1Gi"},
+		Database:     Database{Image: "postgres:16-alpine", Storage: "1Gi", MaxConnections: 100},
 		OpenAIModel:  orDefault(c.Get("openaiModel"), "gpt-4o-mini"),
 		OpenAIBase:   c.Get("openaiBaseUrl"),
 	}
@@ -213,6 +228,10 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 	}
 	if !reMemory.MatchString(cfg.Database.Storage) {
 		bad("database", "storage must look like 1Gi, got %q", cfg.Database.Storage)
+	}
+	if cfg.HPA.Max >= 1 && cfg.DBPoolPerBackend() < 2 {
+		bad("hpa", "max %d backends with at least 2 connections each, plus %d reserved for backups, migrations and admin, need %d connections; the database allows %d (database.maxConnections): lower hpa.max or raise database.maxConnections",
+			cfg.HPA.Max, ReservedConnections, 2*cfg.HPA.Max+ReservedConnections, cfg.Database.MaxConnections)
 	}
 
 	secret, err := c.TrySecret("authSecret")

@@ -56,6 +56,12 @@ func newPostgres(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1.Obj
 		Spec: &appsv1.StatefulSetSpecArgs{
 			ServiceName: svc.Metadata.Name().Elem(),
 			Replicas:    pulumi.Int(1),
+			// The data volume outlives the StatefulSet: deleting or
+			// replacing it (or a scale to zero) never deletes the claim.
+			// Retain is Kubernetes' default; saying so keeps it so.
+			PersistentVolumeClaimRetentionPolicy: &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicyArgs{
+				WhenDeleted: pulumi.String("Retain"), WhenScaled: pulumi.String("Retain"),
+			},
 			Selector:    &metav1.LabelSelectorArgs{MatchLabels: selector},
 			Template: &corev1.PodTemplateSpecArgs{
 				Metadata: &metav1.ObjectMetaArgs{Labels: labels},

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
+	"strconv"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -139,14 +141,24 @@ func deploy(ctx *pulumi.Context, cfg *Config) error {
 		return err
 	}
 
-	fromSecret := func(env, key string, optional bool) *corev1.EnvVarArgs {
+	// Every value a pod reads from the Secret or the ConfigMap, by key: the
+	// apps' env lists record what they read, and each app's pod template
+	// carries a hash of exactly those values.
+	values := map[string]pulumi.StringInput{"DATABASE_URL": databaseURL, "BETTER_AUTH_SECRET": cfg.AuthSecret, "OPENAI_API_KEY": cfg.OpenAIKey}
+	for k, v := range settings {
+		values[k] = v
+	}
+	type reads struct{ keys []string }
+	fromSecret := func(r *reads, env, key string, optional bool) *corev1.EnvVarArgs {
+		r.keys = append(r.keys, key)
 		ref := &corev1.SecretKeySelectorArgs{Name: secret.Metadata.Name().Elem(), Key: pulumi.String(key)}
 		if optional {
 			ref.Optional = pulumi.Bool(true)
 		}
 		return &corev1.EnvVarArgs{Name: pulumi.String(env), ValueFrom: &corev1.EnvVarSourceArgs{SecretKeyRef: ref}}
 	}
-	fromConfig := func(env string) *corev1.EnvVarArgs {
+	fromConfig := func(r *reads, env string) *corev1.EnvVarArgs {
+		r.keys = append(r.keys, env)
 		return &corev1.EnvVarArgs{Name: pulumi.String(env), ValueFrom: &corev1.EnvVarSourceArgs{
 			ConfigMapKeyRef: &corev1.ConfigMapKeySelectorArgs{Name: configMap.Metadata.Name().Elem(), Key: pulumi.String(env)}}}
 	}
@@ -174,30 +186,35 @@ func deploy(ctx *pulumi.Context, cfg *Config) error {
 	}
 	appOpts := append(append([]pulumi.ResourceOption{}, nsOpts...), pulumi.DependsOn(append([]pulumi.Resource{secret, configMap}, dbDeps...)))
 
+	var be, we, ce reads
 	if _, err := NewApp(ctx, &AppArgs{
 		Namespace: ns, Name: BackendName, Label: "backend", Image: backendImage, Port: 8000, Settings: cfg.Backend,
 		ServiceAccount: sa.Metadata.Name().Elem(), HPA: &cfg.HPA,
-		Env: corev1.EnvVarArray{literal("PORT", "8000"), fromSecret("DATABASE_URL", "DATABASE_URL", false),
-			fromSecret("BETTER_AUTH_SECRET", "BETTER_AUTH_SECRET", false), fromConfig("FRONTEND_URL"), fromConfig("LOG_LEVEL")},
+		Env: corev1.EnvVarArray{literal("PORT", "8000"), fromSecret(&be, "DATABASE_URL", "DATABASE_URL", false),
+			fromSecret(&be, "BETTER_AUTH_SECRET", "BETTER_AUTH_SECRET", false), fromConfig(&be, "FRONTEND_URL"), fromConfig(&be, "LOG_LEVEL"),
+			literal("DB_MAX_CONNS", strconv.Itoa(cfg.DBPoolPerBackend()))},
+		ConfigChecksum: configChecksum(values, be.keys),
 	}, appOpts...); err != nil {
 		return err
 	}
 	if _, err := NewApp(ctx, &AppArgs{
 		Namespace: ns, Name: WebName, Label: "frontend-web", Image: webImage, Port: 3000, Settings: cfg.Web,
 		ServiceAccount: sa.Metadata.Name().Elem(), NodePort: cfg.WebNodePort,
-		Env: corev1.EnvVarArray{literal("PORT", "3000"), fromConfig("BACKEND_URL"), fromSecret("BETTER_AUTH_SECRET", "BETTER_AUTH_SECRET", false),
-			fromConfig("CHATBOT_URL"), fromConfig("LOG_LEVEL")},
+		Env: corev1.EnvVarArray{literal("PORT", "3000"), fromConfig(&we, "BACKEND_URL"), fromSecret(&we, "BETTER_AUTH_SECRET", "BETTER_AUTH_SECRET", false),
+			fromConfig(&we, "CHATBOT_URL"), fromConfig(&we, "LOG_LEVEL")},
+		ConfigChecksum: configChecksum(values, we.keys),
 	}, appOpts...); err != nil {
 		return err
 	}
-	chatEnv := corev1.EnvVarArray{literal("PORT", "3001"), fromConfig("BACKEND_URL"), fromSecret("BETTER_AUTH_SECRET", "BETTER_AUTH_SECRET", false),
-		fromConfig("WEB_URL"), fromSecret("OPENAI_API_KEY", "OPENAI_API_KEY", true), fromConfig("OPENAI_MODEL"), fromConfig("LOG_LEVEL")}
+	chatEnv := corev1.EnvVarArray{literal("PORT", "3001"), fromConfig(&ce, "BACKEND_URL"), fromSecret(&ce, "BETTER_AUTH_SECRET", "BETTER_AUTH_SECRET", false),
+		fromConfig(&ce, "WEB_URL"), fromSecret(&ce, "OPENAI_API_KEY", "OPENAI_API_KEY", true), fromConfig(&ce, "OPENAI_MODEL"), fromConfig(&ce, "LOG_LEVEL")}
 	if cfg.OpenAIBase != "" {
-		chatEnv = append(chatEnv, fromConfig("OPENAI_BASE_URL"))
+		chatEnv = append(chatEnv, fromConfig(&ce, "OPENAI_BASE_URL"))
 	}
 	if _, err := NewApp(ctx, &AppArgs{
 		Namespace: ns, Name: ChatbotName, Label: "frontend-chatbot", Image: chatImage, Port: 3001, Settings: cfg.Chatbot,
 		ServiceAccount: sa.Metadata.Name().Elem(), NodePort: cfg.ChatNodePort, Env: chatEnv,
+		ConfigChecksum: configChecksum(values, ce.keys),
 	}, appOpts...); err != nil {
 		return err
 	}
@@ -210,6 +227,26 @@ func deploy(ctx *pulumi.Context, cfg *Config) error {
 		Namespace: pulumi.String(ns).ToStringOutput(), Images: images.ToStringMapOutput(),
 	}
 	return nil
+}
+
+// configChecksum hashes the values of the given keys. The hash is not
+// secret (16 hex digits of SHA-256 reveal nothing of a 32-byte secret), so
+// a preview shows which apps will roll.
+func configChecksum(values map[string]pulumi.StringInput, keys []string) pulumi.StringOutput {
+	keys = slices.Clone(keys)
+	slices.Sort(keys)
+	inputs := make([]any, len(keys))
+	for i, k := range keys {
+		inputs[i] = values[k]
+	}
+	sum := pulumi.All(inputs...).ApplyT(func(vs []any) string {
+		h := sha256.New()
+		for i, k := range keys {
+			fmt.Fprintf(h, "%s=%v\x00", k, vs[i])
+		}
+		return hex.EncodeToString(h.Sum(nil))[:16]
+	}).(pulumi.StringOutput)
+	return pulumi.Unsecret(sum).(pulumi.StringOutput)
 }
 
 // derivedPassword gives the in-cluster database a password that is secret

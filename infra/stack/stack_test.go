@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 	"sync"
@@ -409,6 +410,10 @@ func TestInClusterDatabaseByDefault(t *testing.T) {
 	sts := decode[appsv1.StatefulSet](t, r.one(t, "kubernetes:apps/v1:StatefulSet", stack.PostgresName))
 	assert.Len(t, sts.Spec.VolumeClaimTemplates, 1)
 	assert.Equal(t, "1Gi", sts.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests.Storage().String())
+	require.NotNil(t, sts.Spec.PersistentVolumeClaimRetentionPolicy)
+	assert.Equal(t, appsv1.RetainPersistentVolumeClaimRetentionPolicyType, sts.Spec.PersistentVolumeClaimRetentionPolicy.WhenDeleted,
+		"deleting the StatefulSet keeps the data volume")
+	assert.Equal(t, appsv1.RetainPersistentVolumeClaimRetentionPolicyType, sts.Spec.PersistentVolumeClaimRetentionPolicy.WhenScaled)
 	c := sts.Spec.Template.Spec.Containers[0]
 	assert.Equal(t, []string{"pg_isready", "-U", "todo", "-d", "todo"}, c.ReadinessProbe.Exec.Command)
 	svc := decode[corev1.Service](t, r.one(t, "kubernetes:core/v1:Service", stack.PostgresName))
@@ -696,4 +701,74 @@ func TestSizingRequests(t *testing.T) {
 
 	_, err = stack.SizingFromConfig(map[string]string{"hpa": `{"min": 4, "max": 2}`})
 	assert.ErrorContains(t, err, "needs 1 <= min <= max")
+}
+
+// checksums runs the program and returns each Deployment's config checksum.
+func checksums(t *testing.T, cfg map[string]string) map[string]string {
+	t.Helper()
+	r, err := run(t, cfg, "authSecret", "databaseUrl", "openaiApiKey")
+	require.NoError(t, err)
+	out := map[string]string{}
+	for _, name := range []string{stack.BackendName, stack.WebName, stack.ChatbotName} {
+		d := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", name))
+		out[name] = d.Spec.Template.Annotations[stack.ConfigChecksumAnnotation]
+		require.Regexp(t, `^[0-9a-f]{16}$`, out[name], name)
+	}
+	return out
+}
+
+// Kubernetes does not restart pods when a Secret or ConfigMap they read
+// changes: the pod template must change, for exactly the apps that read
+// the changed value.
+func TestConfigChangesRollExactlyTheAppsThatReadThem(t *testing.T) {
+	base := withExternalDB()
+	base["openaiApiKey"] = "sk-one"
+	before := checksums(t, base)
+	assert.Equal(t, before, checksums(t, base), "no change, no rollout")
+
+	changed := func(key, value string) []string {
+		cfg := maps.Clone(base)
+		cfg[key] = value
+		after := checksums(t, cfg)
+		var rolled []string
+		for _, name := range []string{stack.BackendName, stack.WebName, stack.ChatbotName} {
+			if after[name] != before[name] {
+				rolled = append(rolled, name)
+			}
+		}
+		return rolled
+	}
+	assert.Equal(t, []string{stack.ChatbotName}, changed("openaiApiKey", "sk-two"))
+	assert.Equal(t, []string{stack.ChatbotName}, changed("openaiModel", "gpt-4.1"))
+	assert.Equal(t, []string{stack.BackendName}, changed("databaseUrl", "postgres://u:p@db.example:5432/other"))
+	assert.Equal(t, []string{stack.BackendName, stack.WebName, stack.ChatbotName}, changed("authSecret", strings.Repeat("z", 40)))
+	assert.Equal(t, []string{stack.BackendName, stack.WebName, stack.ChatbotName}, changed("nodeAddress", "10.1.2.3"),
+		"the public URLs are in every app's settings")
+}
+
+func TestDatabaseConnectionsAreSizedFromTheAutoscaler(t *testing.T) {
+	env := func(r *result) string {
+		d := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", stack.BackendName))
+		for _, e := range d.Spec.Template.Spec.Containers[0].Env {
+			if e.Name == "DB_MAX_CONNS" {
+				return e.Value
+			}
+		}
+		return ""
+	}
+	r, err := run(t, defaults(), "authSecret")
+	require.NoError(t, err)
+	assert.Equal(t, "18", env(r), "(100 - 10 reserved) / 5 backends: 5 × 18 = 90 < 100")
+
+	cfg := defaults()
+	cfg["hpa"] = `{"min": 2, "max": 50, "cpuPercent": 70, "memoryPercent": 80}`
+	_, err = run(t, cfg, "authSecret")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "max 50 backends with at least 2 connections each, plus 10 reserved")
+	assert.Contains(t, err.Error(), "need 110 connections; the database allows 100")
+
+	cfg["database"] = `{"storage": "1Gi", "maxConnections": 500}`
+	r, err = run(t, cfg, "authSecret")
+	require.NoError(t, err)
+	assert.Equal(t, "9", env(r))
 }

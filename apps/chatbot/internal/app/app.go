@@ -3,7 +3,6 @@
 package app
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -47,7 +46,8 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 		Name: "chatbot", ShutdownGrace: cfg.ShutdownGrace, Logger: log, ErrorHandler: h.ErrorHandler,
 		// Streamed answers can take a while with a model.
 		WriteTimeout: 3 * time.Minute,
-		ReadyCheck:   func(ctx context.Context) error { return backend.Ready(ctx) },
+		// Ready when this process serves (see the web app): the chat page
+		// says when the task service cannot be reached.
 	})
 	h.Register(srv.App)
 	log.Info("assistant engine", slog.String("engine", engine.Name()))

@@ -3,7 +3,6 @@
 package app
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -32,8 +31,10 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 		ShutdownGrace: cfg.ShutdownGrace,
 		Logger:        log,
 		ErrorHandler:  h.ErrorHandler,
-		// Ready when the backend is: without it no page can render.
-		ReadyCheck: func(ctx context.Context) error { return backend.Ready(ctx) },
+		// Ready when this process serves, whatever the backend does: with
+		// the backend or the database down the pages answer the friendly
+		// 503 page, which beats the browser's connection error a Service
+		// with no ready endpoints gives.
 	})
 	h.Register(srv.App)
 	return srv, nil
