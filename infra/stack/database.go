@@ -62,7 +62,7 @@ func newPostgres(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1.Obj
 			PersistentVolumeClaimRetentionPolicy: &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicyArgs{
 				WhenDeleted: pulumi.String("Retain"), WhenScaled: pulumi.String("Retain"),
 			},
-			Selector:    &metav1.LabelSelectorArgs{MatchLabels: selector},
+			Selector: &metav1.LabelSelectorArgs{MatchLabels: selector},
 			Template: &corev1.PodTemplateSpecArgs{
 				Metadata: &metav1.ObjectMetaArgs{Labels: labels},
 				Spec: &corev1.PodSpecArgs{
