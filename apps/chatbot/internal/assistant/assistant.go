@@ -12,6 +12,7 @@ import (
 
 	"github.com/todo-app/todo-app/apps/chatbot/internal/mcptools"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/todomcp"
 )
 
 // Card is one tool action shown in the chat: "Added: Buy groceries — due
@@ -72,20 +73,8 @@ func DecodeStored(raw json.RawMessage) Stored {
 	return s
 }
 
-// task is the tools' task shape (see the backend's MCP contract).
-type task struct {
-	ID                 int64    `json:"id"`
-	Title              string   `json:"title"`
-	Completed          bool     `json:"completed"`
-	Due                string   `json:"due"`
-	Priority           string   `json:"priority"`
-	Tags               []string `json:"tags"`
-	Recurrence         string   `json:"recurrence"`
-	RecurrenceInterval int      `json:"recurrence_interval"`
-}
-
 // Cards builds the card for a task a tool returned.
-func cardFor(tool, action string, t task, now time.Time, loc *time.Location, webURL string) Card {
+func cardFor(tool, action string, t todomcp.Task, now time.Time, loc *time.Location, webURL string) Card {
 	c := Card{Tool: tool, Action: action, TaskID: t.ID, Title: t.Title, Detail: describe(t, now, loc)}
 	if webURL != "" && t.ID > 0 && action != "Deleted" {
 		c.URL = fmt.Sprintf("%s/tasks/%d/edit", strings.TrimRight(webURL, "/"), t.ID)
@@ -94,7 +83,7 @@ func cardFor(tool, action string, t task, now time.Time, loc *time.Location, web
 }
 
 // describe is "due tomorrow at 17:00, high priority, #family, repeats weekly".
-func describe(t task, now time.Time, loc *time.Location) string {
+func describe(t todomcp.Task, now time.Time, loc *time.Location) string {
 	var parts []string
 	if due, err := time.Parse(time.RFC3339, t.Due); err == nil && t.Due != "" {
 		parts = append(parts, "due "+humanDate(due, now, loc))

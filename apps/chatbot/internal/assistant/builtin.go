@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/todo-app/todo-app/apps/chatbot/internal/intent"
-	"github.com/todo-app/todo-app/apps/chatbot/internal/mcptools"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/todomcp"
 )
 
 // Builtin is the offline assistant: the intent parser plus the MCP tools.
@@ -120,37 +120,15 @@ func (r *run) checkTools(ctx context.Context) error {
 	return nil
 }
 
-// call runs a tool and decodes its structured result into out.
-func (r *run) call(ctx context.Context, name string, args map[string]any, out any) (mcptools.Result, error) {
-	res, err := r.t.Tools.Call(ctx, name, args)
-	if err != nil {
-		return res, err
-	}
-	if !res.IsError && out != nil && len(res.Structured) > 0 {
-		if err := json.Unmarshal(res.Structured, out); err != nil {
-			return res, fmt.Errorf("reading %s result: %w", name, err)
-		}
-	}
-	return res, nil
-}
-
 func (r *run) add(ctx context.Context, in intent.Intent) error {
-	args := map[string]any{"title": in.Title}
+	args := todomcp.AddTaskInput{Title: in.Title, Priority: in.Priority, Tags: in.Tags}
 	if in.When != nil {
-		args["due"] = in.When.Time().Format(time.RFC3339)
-	}
-	if in.Priority != "" {
-		args["priority"] = in.Priority
-	}
-	if len(in.Tags) > 0 {
-		args["tags"] = in.Tags
+		args.Due = in.When.Time().Format(time.RFC3339)
 	}
 	if in.Recurrence != "" {
-		args["recurrence"] = in.Recurrence
-		args["recurrence_interval"] = in.Interval
+		args.Recurrence, args.Interval = in.Recurrence, in.Interval
 	}
-	var out struct{ Task task }
-	res, err := r.call(ctx, "add_task", args, &out)
+	out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.AddTask, args)
 	if err != nil {
 		return err
 	}
@@ -158,7 +136,7 @@ func (r *run) add(ctx context.Context, in intent.Intent) error {
 		r.say("I couldn't add that: " + res.Text)
 		return nil
 	}
-	c := cardFor("add_task", "Added", out.Task, r.t.Now, r.t.Loc, r.b.WebURL)
+	c := cardFor(todomcp.AddTask.Name, "Added", out.Task, r.t.Now, r.t.Loc, r.b.WebURL)
 	r.card(c)
 	msg := fmt.Sprintf("Added “%s”", out.Task.Title)
 	if c.Detail != "" {
@@ -169,33 +147,14 @@ func (r *run) add(ctx context.Context, in intent.Intent) error {
 }
 
 func (r *run) list(ctx context.Context, in intent.Intent) error {
-	args := map[string]any{"limit": 20}
-	if in.Status != "" {
-		args["status"] = in.Status
-	}
-	if in.Overdue {
-		args["overdue"] = true
-	}
-	if in.Priority != "" {
-		args["priority"] = in.Priority
-	}
-	if in.Tag != "" {
-		args["tag"] = in.Tag
-	}
-	if in.Query != "" {
-		args["query"] = in.Query
-	}
+	args := todomcp.ListTasksInput{Limit: 20, Status: in.Status, Overdue: in.Overdue, Priority: in.Priority, Tag: in.Tag, Query: in.Query}
 	if in.From != nil {
-		args["due_from"] = in.From.Format(time.RFC3339)
+		args.DueFrom = in.From.Format(time.RFC3339)
 	}
 	if in.To != nil {
-		args["due_to"] = in.To.Format(time.RFC3339)
+		args.DueTo = in.To.Format(time.RFC3339)
 	}
-	var out struct {
-		Tasks []task
-		Total int
-	}
-	res, err := r.call(ctx, "list_tasks", args, &out)
+	out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.ListTasks, args)
 	if err != nil {
 		return err
 	}
@@ -305,9 +264,8 @@ func (r *run) onTarget(ctx context.Context, in intent.Intent) error {
 
 // find looks a task up by its words: the whole phrase first, then tasks
 // containing every word.
-func (r *run) find(ctx context.Context, target, status string) ([]task, error) {
-	var out struct{ Tasks []task }
-	res, err := r.call(ctx, "list_tasks", map[string]any{"query": target, "status": status, "limit": 10}, &out)
+func (r *run) find(ctx context.Context, target, status string) ([]todomcp.Task, error) {
+	out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.ListTasks, todomcp.ListTasksInput{Query: target, Status: status, Limit: 10})
 	if err != nil || res.IsError {
 		return nil, err
 	}
@@ -324,11 +282,11 @@ func (r *run) find(ctx context.Context, target, status string) ([]task, error) {
 			longest = w
 		}
 	}
-	res, err = r.call(ctx, "list_tasks", map[string]any{"query": longest, "status": status, "limit": 50}, &out)
+	out, res, err = todomcp.Call(ctx, r.t.Tools, todomcp.ListTasks, todomcp.ListTasksInput{Query: longest, Status: status, Limit: 50})
 	if err != nil || res.IsError {
 		return nil, err
 	}
-	var match []task
+	var match []todomcp.Task
 	for _, t := range out.Tasks {
 		title := strings.ToLower(t.Title)
 		all := true
@@ -389,43 +347,43 @@ func (r *run) choose(ctx context.Context, n int) error {
 func (r *run) act(ctx context.Context, kind intent.Kind, changes updateArgs, id int64) error {
 	var (
 		tool, verb string
-		args       = map[string]any{"task_id": id}
+		out        todomcp.CompleteTaskOutput
+		res        todomcp.Result
+		err        error
 	)
 	switch kind {
-	case intent.Complete:
-		tool, verb = "complete_task", "Completed"
-		args["completed"] = true
-	case intent.Reopen:
-		tool, verb = "complete_task", "Reopened"
-		args["completed"] = false
+	case intent.Complete, intent.Reopen:
+		tool, verb = todomcp.CompleteTask.Name, "Completed"
+		done := kind == intent.Complete
+		if !done {
+			verb = "Reopened"
+		}
+		out, res, err = todomcp.Call(ctx, r.t.Tools, todomcp.CompleteTask, todomcp.CompleteTaskInput{TaskID: id, Completed: &done})
 	case intent.Delete:
-		tool, verb = "delete_task", "Deleted"
+		tool, verb = todomcp.DeleteTask.Name, "Deleted"
+		var del todomcp.DeleteTaskOutput
+		del, res, err = todomcp.Call(ctx, r.t.Tools, todomcp.DeleteTask, todomcp.DeleteTaskInput{TaskID: id})
+		out.Task = todomcp.Task{ID: del.DeletedID, Title: del.Title}
 	case intent.Update:
-		tool, verb = "update_task", "Updated"
+		tool, verb = todomcp.UpdateTask.Name, "Updated"
+		args := todomcp.UpdateTaskInput{TaskID: id, ClearDue: changes.ClearDue}
 		if changes.Title != "" {
-			args["title"] = changes.Title
+			args.Title = &changes.Title
 			verb = "Renamed"
 		}
 		if changes.Due != "" {
-			args["due"] = changes.Due
+			args.Due = &changes.Due
 			verb = "Moved"
 		}
-		if changes.ClearDue {
-			args["clear_due"] = true
-		}
 		if changes.Priority != "" {
-			args["priority"] = changes.Priority
+			args.Priority = &changes.Priority
 		}
+		var upd todomcp.TaskOutput
+		upd, res, err = todomcp.Call(ctx, r.t.Tools, todomcp.UpdateTask, args)
+		out.Task = upd.Task
 	default:
 		return fmt.Errorf("no action for %s", kind)
 	}
-	var out struct {
-		Task      task
-		Next      *task
-		DeletedID int64  `json:"deleted_id"`
-		Title     string `json:"title"`
-	}
-	res, err := r.call(ctx, tool, args, &out)
 	if err != nil {
 		return err
 	}
@@ -433,9 +391,6 @@ func (r *run) act(ctx context.Context, kind intent.Kind, changes updateArgs, id 
 		r.card(Card{Tool: tool, Action: "Failed", Title: res.Text, Error: true})
 		r.say("That didn't work: " + res.Text)
 		return nil
-	}
-	if kind == intent.Delete {
-		out.Task = task{ID: out.DeletedID, Title: out.Title}
 	}
 	c := cardFor(tool, verb, out.Task, r.t.Now, r.t.Loc, r.b.WebURL)
 	r.card(c)

@@ -14,6 +14,7 @@ import (
 	"github.com/openai/openai-go/v3/shared"
 
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/todomcp"
 )
 
 // Model is the language-model engine: any OpenAI-compatible
@@ -150,9 +151,9 @@ func (m *Model) runTool(ctx context.Context, t Turn, name, rawArgs string, reply
 
 func (m *Model) cardFromResult(name string, structured json.RawMessage, t Turn) (Card, bool) {
 	var out struct {
-		Task      *task  `json:"task"`
-		DeletedID int64  `json:"deleted_id"`
-		Title     string `json:"title"`
+		Task      *todomcp.Task `json:"task"`
+		DeletedID int64         `json:"deleted_id"`
+		Title     string        `json:"title"`
 	}
 	if json.Unmarshal(structured, &out) != nil {
 		return Card{}, false
@@ -175,7 +176,7 @@ func (m *Model) cardFromResult(name string, structured json.RawMessage, t Turn) 
 			return cardFor(name, "Updated", *out.Task, t.Now, t.Loc, m.webURL), true
 		}
 	case "delete_task":
-		return cardFor(name, "Deleted", task{ID: out.DeletedID, Title: out.Title}, t.Now, t.Loc, m.webURL), true
+		return cardFor(name, "Deleted", todomcp.Task{ID: out.DeletedID, Title: out.Title}, t.Now, t.Loc, m.webURL), true
 	}
 	return Card{}, false
 }

@@ -11,19 +11,18 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/todo-app/todo-app/pkg/todomcp"
 )
 
-// Result is a tool call's outcome.
-type Result struct {
-	IsError    bool
-	Text       string
-	Structured json.RawMessage
-}
+// Result is a tool call's outcome (the shared contract's).
+type Result = todomcp.Result
 
-// Tools lists and calls the backend's tools for one user.
+// Tools lists and calls the backend's tools for one user; todomcp.Call
+// calls them with the contract's typed arguments.
 type Tools interface {
 	List(ctx context.Context) ([]*mcp.Tool, error)
-	Call(ctx context.Context, name string, args map[string]any) (Result, error)
+	todomcp.Caller
 }
 
 // Dialer opens sessions with the backend's MCP server.

@@ -1,0 +1,203 @@
+// Package todomcp is the to-do MCP tool contract, declared once: each
+// tool's name, description and hints, and its typed input and output (the
+// JSON schemas the server advertises are derived from these structs). The
+// backend registers its handlers through Register and the chatbot calls
+// through Call, so a renamed field or tool changes both sides at once.
+package todomcp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// Task is a task as the tools return it.
+type Task struct {
+	ID                 int64    `json:"id" jsonschema:"the task id, used by complete_task, update_task and delete_task"`
+	Title              string   `json:"title"`
+	Description        string   `json:"description,omitempty"`
+	Completed          bool     `json:"completed"`
+	CompletedAt        string   `json:"completed_at,omitempty" jsonschema:"RFC 3339 time the task was completed"`
+	Due                string   `json:"due,omitempty" jsonschema:"RFC 3339 due time in UTC"`
+	Priority           string   `json:"priority" jsonschema:"low, medium or high"`
+	Tags               []string `json:"tags"`
+	Recurrence         string   `json:"recurrence" jsonschema:"none, daily, weekly, monthly or yearly"`
+	RecurrenceInterval int      `json:"recurrence_interval"`
+	CreatedAt          string   `json:"created_at"`
+}
+
+// AddTaskInput are add_task's arguments.
+type AddTaskInput struct {
+	UserID      string   `json:"user_id,omitempty" jsonschema:"optional; must be the signed-in user's id when given"`
+	Title       string   `json:"title" jsonschema:"short title of the task, 1-200 characters"`
+	Description string   `json:"description,omitempty" jsonschema:"longer notes, up to 10000 characters"`
+	Due         string   `json:"due,omitempty" jsonschema:"due time: RFC 3339 timestamp with offset (2026-12-24T17:00:00+01:00) or a date (2026-12-24)"`
+	Priority    string   `json:"priority,omitempty" jsonschema:"low, medium (default) or high"`
+	Tags        []string `json:"tags,omitempty" jsonschema:"tag names such as work or family; created if new"`
+	Recurrence  string   `json:"recurrence,omitempty" jsonschema:"none (default), daily, weekly, monthly or yearly"`
+	Interval    int      `json:"recurrence_interval,omitempty" jsonschema:"repeat every N days/weeks/months/years (default 1)"`
+}
+
+// TaskOutput wraps one task.
+type TaskOutput struct {
+	Task Task `json:"task"`
+}
+
+// ListTasksInput are list_tasks' arguments.
+type ListTasksInput struct {
+	UserID   string `json:"user_id,omitempty" jsonschema:"optional; must be the signed-in user's id when given"`
+	Status   string `json:"status,omitempty" jsonschema:"all (default), pending or completed"`
+	Priority string `json:"priority,omitempty" jsonschema:"only tasks of this priority: low, medium or high"`
+	Tag      string `json:"tag,omitempty" jsonschema:"only tasks carrying this tag"`
+	Query    string `json:"query,omitempty" jsonschema:"text to find in titles and descriptions"`
+	DueFrom  string `json:"due_from,omitempty" jsonschema:"only tasks due at or after this time or date"`
+	DueTo    string `json:"due_to,omitempty" jsonschema:"only tasks due at or before this time or date"`
+	Overdue  bool   `json:"overdue,omitempty" jsonschema:"only pending tasks whose due time has passed"`
+	Limit    int    `json:"limit,omitempty" jsonschema:"how many tasks to return, 1-100 (default 50), soonest due first"`
+}
+
+// ListTasksOutput is a page of tasks.
+type ListTasksOutput struct {
+	Tasks []Task `json:"tasks"`
+	Total int    `json:"total" jsonschema:"how many tasks match in all"`
+}
+
+// CompleteTaskInput are complete_task's arguments.
+type CompleteTaskInput struct {
+	UserID    string `json:"user_id,omitempty" jsonschema:"optional; must be the signed-in user's id when given"`
+	TaskID    int64  `json:"task_id" jsonschema:"id of the task (from list_tasks)"`
+	Completed *bool  `json:"completed,omitempty" jsonschema:"true (default) marks it done; false reopens it"`
+}
+
+// CompleteTaskOutput is the task and, for a recurring one, its next occurrence.
+type CompleteTaskOutput struct {
+	Task Task  `json:"task"`
+	Next *Task `json:"next,omitempty" jsonschema:"the next occurrence created for a recurring task"`
+}
+
+// DeleteTaskInput are delete_task's arguments.
+type DeleteTaskInput struct {
+	UserID string `json:"user_id,omitempty" jsonschema:"optional; must be the signed-in user's id when given"`
+	TaskID int64  `json:"task_id" jsonschema:"id of the task to delete (from list_tasks)"`
+}
+
+// DeleteTaskOutput confirms a deletion.
+type DeleteTaskOutput struct {
+	DeletedID int64  `json:"deleted_id"`
+	Title     string `json:"title"`
+}
+
+// UpdateTaskInput are update_task's arguments; only given fields change.
+type UpdateTaskInput struct {
+	UserID      string    `json:"user_id,omitempty" jsonschema:"optional; must be the signed-in user's id when given"`
+	TaskID      int64     `json:"task_id" jsonschema:"id of the task to change (from list_tasks)"`
+	Title       *string   `json:"title,omitempty" jsonschema:"new title"`
+	Description *string   `json:"description,omitempty" jsonschema:"new description"`
+	Due         *string   `json:"due,omitempty" jsonschema:"new due time (RFC 3339) or date (YYYY-MM-DD)"`
+	ClearDue    bool      `json:"clear_due,omitempty" jsonschema:"true removes the due date"`
+	Priority    *string   `json:"priority,omitempty" jsonschema:"low, medium or high"`
+	Tags        *[]string `json:"tags,omitempty" jsonschema:"replaces all tags; an empty list removes them"`
+	Recurrence  *string   `json:"recurrence,omitempty" jsonschema:"none, daily, weekly, monthly or yearly"`
+	Interval    *int      `json:"recurrence_interval,omitempty" jsonschema:"repeat every N periods"`
+}
+
+// ListTagsInput are list_tags' arguments.
+type ListTagsInput struct {
+	UserID string `json:"user_id,omitempty" jsonschema:"optional; must be the signed-in user's id when given"`
+}
+
+// Tag is a tag with its usage.
+type Tag struct {
+	Name      string `json:"name"`
+	TaskCount int    `json:"task_count"`
+	OpenCount int    `json:"open_count" jsonschema:"how many of its tasks are not completed"`
+}
+
+// ListTagsOutput lists tags.
+type ListTagsOutput struct {
+	Tags []Tag `json:"tags"`
+}
+
+// Tool describes one tool; In and Out are its arguments and structured
+// result. The descriptors below are the contract and are never modified.
+type Tool[In, Out any] struct {
+	Name        string
+	Title       string
+	Description string
+	ReadOnly    bool
+	Destructive bool
+	Idempotent  bool
+}
+
+// Definition is the tool as the server lists it (the SDK adds the schemas
+// derived from In and Out when it is registered).
+func (t Tool[In, Out]) Definition() *mcp.Tool {
+	destructive := t.Destructive
+	closed := false
+	return &mcp.Tool{Name: t.Name, Description: t.Description, Annotations: &mcp.ToolAnnotations{
+		Title: t.Title, ReadOnlyHint: t.ReadOnly, IdempotentHint: t.Idempotent,
+		DestructiveHint: &destructive, OpenWorldHint: &closed,
+	}}
+}
+
+// The tools.
+var (
+	AddTask = Tool[AddTaskInput, TaskOutput]{Name: "add_task", Title: "Add task",
+		Description: "Add a task to the user's to-do list. Give a short title; optionally a due time or date, priority, tags and a repeat rule."}
+	ListTasks = Tool[ListTasksInput, ListTasksOutput]{Name: "list_tasks", Title: "List tasks", ReadOnly: true, Idempotent: true,
+		Description: "List the user's tasks, soonest due first, optionally filtered by status, priority, tag, text, due range or overdue. Use it to find task ids."}
+	CompleteTask = Tool[CompleteTaskInput, CompleteTaskOutput]{Name: "complete_task", Title: "Complete task", Idempotent: true,
+		Description: "Mark a task done (or not done with completed=false). Completing a recurring task creates its next occurrence."}
+	DeleteTask = Tool[DeleteTaskInput, DeleteTaskOutput]{Name: "delete_task", Title: "Delete task", Destructive: true, Idempotent: true,
+		Description: "Delete a task permanently. Confirm with the user first if there is any doubt which task they mean."}
+	UpdateTask = Tool[UpdateTaskInput, TaskOutput]{Name: "update_task", Title: "Update task", Destructive: true, Idempotent: true,
+		Description: "Change a task: title, description, due time (or clear_due), priority, tags (replaces them) or repeat rule. Only the given fields change."}
+	ListTags = Tool[ListTagsInput, ListTagsOutput]{Name: "list_tags", Title: "List tags", ReadOnly: true, Idempotent: true,
+		Description: "List the user's tags with how many tasks carry each."}
+)
+
+// Register adds a handler for t to the server; the handler's types must be
+// the tool's.
+func Register[In, Out any](s *mcp.Server, t Tool[In, Out], h mcp.ToolHandlerFor[In, Out]) {
+	mcp.AddTool(s, t.Definition(), h)
+}
+
+// Result is a tool call's outcome as a client sees it.
+type Result struct {
+	IsError    bool
+	Text       string
+	Structured json.RawMessage
+}
+
+// Caller calls a tool by name with JSON-shaped arguments (an MCP client
+// session; a language model's tool calls arrive in this shape too).
+type Caller interface {
+	Call(ctx context.Context, name string, args map[string]any) (Result, error)
+}
+
+// Call runs t with typed arguments and decodes its structured result. A
+// tool failure is a Result with IsError (out is then the zero value); the
+// error is for transport and protocol failures.
+func Call[In, Out any](ctx context.Context, c Caller, t Tool[In, Out], in In) (Out, Result, error) {
+	var out Out
+	b, err := json.Marshal(in)
+	if err != nil {
+		return out, Result{}, fmt.Errorf("encoding %s arguments: %w", t.Name, err)
+	}
+	var args map[string]any
+	if err := json.Unmarshal(b, &args); err != nil {
+		return out, Result{}, fmt.Errorf("encoding %s arguments: %w", t.Name, err)
+	}
+	res, err := c.Call(ctx, t.Name, args)
+	if err != nil {
+		return out, res, err
+	}
+	if !res.IsError && len(res.Structured) > 0 {
+		if err := json.Unmarshal(res.Structured, &out); err != nil {
+			return out, res, fmt.Errorf("reading %s result: %w", t.Name, err)
+		}
+	}
+	return out, res, nil
+}
