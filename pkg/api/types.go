@@ -30,9 +30,11 @@ func Recurrences() []string {
 
 // User is a person with an account. The password hash never leaves the backend.
 type User struct {
-	ID        string    `json:"id"`
-	Email     string    `json:"email"`
-	Name      string    `json:"name"`
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	// TimeZone is the IANA zone date-only inputs are read in (pkg/dates).
+	TimeZone  string    `json:"time_zone"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -41,12 +43,17 @@ type SignUpRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
 	Name     string `json:"name"`
+	// TimeZone (IANA, optional; UTC when absent) is the person's zone.
+	TimeZone string `json:"time_zone,omitempty"`
 }
 
 // SignInRequest exchanges credentials for a token.
 type SignInRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+	// TimeZone (IANA, optional) updates the person's zone, e.g. after a
+	// move or from a browser in another zone.
+	TimeZone string `json:"time_zone,omitempty"`
 }
 
 // AuthResponse is what sign-up and sign-in return.

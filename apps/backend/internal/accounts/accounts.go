@@ -9,6 +9,7 @@ import (
 	"net/mail"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -107,6 +108,10 @@ func (s *Service) SignUp(ctx context.Context, in api.SignUpRequest) (api.AuthRes
 		// other control characters.
 		fields["name"] = "must not contain line breaks or other control characters"
 	}
+	zone, ok := cleanZone(in.TimeZone)
+	if !ok {
+		fields["time_zone"] = zoneProblem
+	}
 	if len(fields) > 0 {
 		return api.AuthResponse{}, apierror.Validation(fields)
 	}
@@ -117,7 +122,7 @@ func (s *Service) SignUp(ctx context.Context, in api.SignUpRequest) (api.AuthRes
 	if err != nil {
 		return api.AuthResponse{}, fmt.Errorf("hashing password: %w", err)
 	}
-	u := store.User{Email: email, Name: name, PasswordHash: string(hash)}
+	u := store.User{Email: email, Name: name, PasswordHash: string(hash), TimeZone: zone}
 	if err := s.store.CreateUser(ctx, &u); err != nil {
 		if store.IsUniqueViolation(err, store.EmailConstraint) {
 			return api.AuthResponse{}, apierror.Conflict("an account with this email already exists; sign in instead")
@@ -131,13 +136,17 @@ func (s *Service) SignUp(ctx context.Context, in api.SignUpRequest) (api.AuthRes
 // the same answer.
 func (s *Service) SignIn(ctx context.Context, in api.SignInRequest) (api.AuthResponse, error) {
 	email := strings.TrimSpace(in.Email)
-	if email == "" || in.Password == "" {
+	zone, zoneOK := cleanZone(in.TimeZone)
+	if email == "" || in.Password == "" || !zoneOK {
 		fields := map[string]string{}
 		if email == "" {
 			fields["email"] = "is required"
 		}
 		if in.Password == "" {
 			fields["password"] = "is required"
+		}
+		if !zoneOK {
+			fields["time_zone"] = zoneProblem
 		}
 		return api.AuthResponse{}, apierror.Validation(fields)
 	}
@@ -151,6 +160,12 @@ func (s *Service) SignIn(ctx context.Context, in api.SignInRequest) (api.AuthRes
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(in.Password)) != nil {
 		return api.AuthResponse{}, errBadCredentials
+	}
+	if in.TimeZone != "" && zone != u.TimeZone {
+		if err := s.store.SetUserTimeZone(ctx, u.ID, zone); err != nil {
+			return api.AuthResponse{}, err
+		}
+		u.TimeZone = zone
 	}
 	return s.session(u)
 }
@@ -178,5 +193,23 @@ func (s *Service) session(u store.User) (api.AuthResponse, error) {
 
 // ToAPI converts a stored user to its JSON shape.
 func ToAPI(u store.User) api.User {
-	return api.User{ID: u.ID, Email: u.Email, Name: u.Name, CreatedAt: u.CreatedAt.UTC()}
+	return api.User{ID: u.ID, Email: u.Email, Name: u.Name, TimeZone: u.TimeZone, CreatedAt: u.CreatedAt.UTC()}
+}
+
+const zoneProblem = "must be an IANA time zone such as Europe/Berlin or America/New_York"
+
+// cleanZone checks an IANA zone name; empty means UTC.
+func cleanZone(raw string) (string, bool) {
+	z := strings.TrimSpace(raw)
+	if z == "" {
+		return "UTC", true
+	}
+	if strings.EqualFold(z, "local") || len(z) > 64 {
+		return "", false
+	}
+	loc, err := time.LoadLocation(z)
+	if err != nil {
+		return "", false
+	}
+	return loc.String(), true
 }

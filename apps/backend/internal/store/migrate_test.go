@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -93,4 +95,32 @@ func TestConstraintsBackTheRules(t *testing.T) {
 	assert.Error(t, err, "empty title")
 	_, err = st.DB.NewRaw("INSERT INTO tasks (user_id, title, priority) VALUES (?, 'x', 'urgent')", u.ID).Exec(ctx)
 	assert.Error(t, err, "unknown priority")
+}
+
+// The date-rule migration's stated rule, on rows as the previous program
+// stored them: REST/MCP date-only values (exactly midnight UTC) become the
+// end of that day in UTC; every other due time is left as it was.
+func TestDateRuleMigrationMovesOnlyMidnightUTC(t *testing.T) {
+	st := open(t, pg.NewDatabase(t, "", nil))
+	ctx := context.Background()
+	_, err := st.Migrate(ctx)
+	require.NoError(t, err)
+	var uid string
+	require.NoError(t, st.DB.NewRaw(`INSERT INTO users (email, name, password_hash) VALUES ('m@example.com', 'M', 'x') RETURNING id`).Scan(ctx, &uid))
+	for _, due := range []string{"2026-12-01 00:00:00+00", "2026-12-01 17:00:00+00", "2026-12-02 04:59:59+00"} {
+		_, err := st.DB.ExecContext(ctx, `INSERT INTO tasks (user_id, title, description, priority, recurrence, recurrence_interval, due_at)
+			VALUES (?, ?, '', 'medium', 'none', 1, ?)`, uid, due, due)
+		require.NoError(t, err)
+	}
+	sql, err := os.ReadFile("migrations/20261126000002_date_rule.tx.up.sql")
+	require.NoError(t, err)
+	update := string(sql[strings.Index(string(sql), "UPDATE tasks"):])
+	_, err = st.DB.ExecContext(ctx, update)
+	require.NoError(t, err)
+	var got []string
+	require.NoError(t, st.DB.NewRaw(`SELECT to_char(due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM tasks ORDER BY title`).Scan(ctx, &got))
+	assert.Equal(t, []string{"2026-12-01 23:59:59", "2026-12-01 17:00:00", "2026-12-02 04:59:59"}, got)
+	var zone string
+	require.NoError(t, st.DB.NewRaw(`SELECT time_zone FROM users WHERE id = ?`, uid).Scan(ctx, &zone))
+	assert.Equal(t, "UTC", zone, "existing people are in UTC until their browser says otherwise")
 }

@@ -15,6 +15,7 @@ type User struct {
 	Email        string    `bun:"email,notnull"`
 	Name         string    `bun:"name,notnull"`
 	PasswordHash string    `bun:"password_hash,notnull"`
+	TimeZone     string    `bun:"time_zone,notnull,default:'UTC'"`
 	CreatedAt    time.Time `bun:"created_at,notnull,default:now()"`
 }
 

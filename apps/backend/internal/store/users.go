@@ -35,3 +35,21 @@ func (s *Store) UserByID(ctx context.Context, id string) (User, error) {
 	}
 	return u, nil
 }
+
+// SetUserTimeZone records the IANA time zone a user's dates are read in.
+func (s *Store) SetUserTimeZone(ctx context.Context, id, zone string) error {
+	if _, err := s.DB.NewUpdate().Model((*User)(nil)).Set("time_zone = ?", zone).Where("id = ?", id).Exec(ctx); err != nil {
+		return fmt.Errorf("setting the time zone of user %s: %w", id, err)
+	}
+	return nil
+}
+
+// UserTimeZone is the user's IANA time zone name.
+func (s *Store) UserTimeZone(ctx context.Context, id string) (string, error) {
+	var zone string
+	err := s.DB.NewSelect().Model((*User)(nil)).Column("time_zone").Where("id = ?", id).Scan(ctx, &zone)
+	if err != nil {
+		return "", fmt.Errorf("reading the time zone of user %s: %w", id, notFound(err))
+	}
+	return zone, nil
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 // Service applies the task rules on top of the store.
@@ -65,13 +66,17 @@ func (s *Service) List(ctx context.Context, userID string, in ListInput) (api.Ta
 	} else if strings.ContainsRune(f.Q, 0) {
 		fe.add("q", "must not contain NUL characters")
 	}
-	f.DueFrom = cleanDue(&in.DueFrom, "due_from", fe)
-	f.DueTo = cleanDue(&in.DueTo, "due_to", fe)
+	loc, err := s.zone(ctx, userID, in.DueFrom, in.DueTo, in.CompletedFrom, in.CompletedTo)
+	if err != nil {
+		return api.TaskList{}, err
+	}
+	f.DueFrom = cleanDue(&in.DueFrom, "due_from", fe, loc, dates.Start)
+	f.DueTo = cleanDue(&in.DueTo, "due_to", fe, loc, dates.End)
 	if f.DueFrom != nil && f.DueTo != nil && f.DueTo.Before(*f.DueFrom) {
 		fe.add("due_to", "must not be before due_from")
 	}
-	f.CompletedFrom = cleanDue(&in.CompletedFrom, "completed_from", fe)
-	f.CompletedTo = cleanDue(&in.CompletedTo, "completed_to", fe)
+	f.CompletedFrom = cleanDue(&in.CompletedFrom, "completed_from", fe, loc, dates.Start)
+	f.CompletedTo = cleanDue(&in.CompletedTo, "completed_to", fe, loc, dates.End)
 	f.Sort = strings.ToLower(in.Sort)
 	switch f.Sort {
 	case "":
@@ -127,7 +132,11 @@ func (s *Service) Get(ctx context.Context, userID string, id int64) (api.Task, e
 
 // Create validates in and stores a new task with its tags.
 func (s *Service) Create(ctx context.Context, userID string, in api.TaskInput) (api.Task, error) {
-	t, tags, err := fromInput(in)
+	loc, err := s.zone(ctx, userID, deref(in.DueAt))
+	if err != nil {
+		return api.Task{}, err
+	}
+	t, tags, err := fromInput(in, loc)
 	if err != nil {
 		return api.Task{}, err
 	}
@@ -143,7 +152,11 @@ func (s *Service) Create(ctx context.Context, userID string, in api.TaskInput) (
 
 // Replace overwrites every editable field (PUT). Completion is kept.
 func (s *Service) Replace(ctx context.Context, userID string, id int64, in api.TaskInput) (api.Task, error) {
-	repl, tags, err := fromInput(in)
+	loc, err := s.zone(ctx, userID, deref(in.DueAt))
+	if err != nil {
+		return api.Task{}, err
+	}
+	repl, tags, err := fromInput(in, loc)
 	if err != nil {
 		return api.Task{}, err
 	}
@@ -172,7 +185,11 @@ func (s *Service) Patch(ctx context.Context, userID string, id int64, p api.Task
 	}
 	var due *time.Time
 	if p.DueAt.Set && !p.DueAt.Null {
-		due = cleanDue(&p.DueAt.Value, "due_at", fe)
+		loc, err := s.zone(ctx, userID, p.DueAt.Value)
+		if err != nil {
+			return api.Task{}, err
+		}
+		due = cleanDue(&p.DueAt.Value, "due_at", fe, loc, dates.End)
 		if due == nil {
 			fe.add("due_at", "must be a timestamp, or null to clear the due date")
 		}
@@ -357,12 +374,37 @@ func (s *Service) DeleteTag(ctx context.Context, userID string, id int64) error 
 	return err
 }
 
-func fromInput(in api.TaskInput) (store.Task, []string, error) {
+// zone is the user's time zone when one of raws is a date-only input that
+// needs it (one small query), UTC otherwise.
+func (s *Service) zone(ctx context.Context, userID string, raws ...string) (*time.Location, error) {
+	for _, raw := range raws {
+		if dates.LooksDateOnly(raw) {
+			name, err := s.store.UserTimeZone(ctx, userID)
+			if errors.Is(err, store.ErrNotFound) {
+				return time.UTC, nil // the insert's foreign key answers for unknown users
+			}
+			if err != nil {
+				return nil, err
+			}
+			return dates.Zone(name), nil
+		}
+	}
+	return time.UTC, nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func fromInput(in api.TaskInput, loc *time.Location) (store.Task, []string, error) {
 	fe := fieldErrors{}
 	t := store.Task{
 		Title:       cleanTitle(in.Title, fe),
 		Description: cleanDescription(in.Description, fe),
-		DueAt:       cleanDue(in.DueAt, "due_at", fe),
+		DueAt:       cleanDue(in.DueAt, "due_at", fe, loc, dates.End),
 		Priority:    cleanPriority(in.Priority, fe),
 	}
 	t.Recurrence, t.RecurrenceInterval = cleanRecurrence(in.Recurrence, in.RecurrenceInterval, fe)

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 // Limits on user input.
@@ -134,16 +135,14 @@ func cleanTags(raw []string, fe fieldErrors) []string {
 	return out
 }
 
-// ParseDue accepts an RFC 3339 timestamp or a YYYY-MM-DD date (midnight
-// UTC of that day) and returns the time in UTC. The year is checked after
-// the conversion to UTC: 9999-12-31T23:59:59-23:59 is in the year 10000
-// there, and would be stored as a time no JSON timestamp can express.
-func ParseDue(raw string) (time.Time, error) {
-	s := strings.TrimSpace(raw)
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		t, err = time.Parse(time.DateOnly, s)
-	}
+// ParseDue reads a time by the product's date rule (pkg/dates): an RFC
+// 3339 timestamp, or a YYYY-MM-DD date standing for the end (due times,
+// range ends) or the start (range starts) of that day in loc, the user's
+// zone. It returns the time in UTC. The year is checked after the
+// conversion to UTC: 9999-12-31T23:59:59-23:59 is in the year 10000 there,
+// and would be stored as a time no JSON timestamp can express.
+func ParseDue(raw string, loc *time.Location, b dates.Bound) (time.Time, error) {
+	t, _, err := dates.Parse(raw, loc, b)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("must be an RFC 3339 timestamp such as 2026-12-24T17:00:00Z or a date such as 2026-12-24")
 	}
@@ -154,11 +153,11 @@ func ParseDue(raw string) (time.Time, error) {
 	return t, nil
 }
 
-func cleanDue(raw *string, field string, fe fieldErrors) *time.Time {
+func cleanDue(raw *string, field string, fe fieldErrors, loc *time.Location, b dates.Bound) *time.Time {
 	if raw == nil || strings.TrimSpace(*raw) == "" {
 		return nil
 	}
-	t, err := ParseDue(*raw)
+	t, err := ParseDue(*raw, loc, b)
 	if err != nil {
 		fe.add(field, err.Error())
 		return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/todo-app/todo-app/pkg/api"
 )
@@ -15,7 +16,7 @@ func TestFromInputCleansAndValidates(t *testing.T) {
 	if err := json.Unmarshal([]byte(sampleTask), &in); err != nil {
 		t.Fatal(err)
 	}
-	task, tags, err := fromInput(in)
+	task, tags, err := fromInput(in, time.UTC)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func BenchmarkDecodeAndValidate(b *testing.B) {
 		if err := dec.Decode(&in); err != nil {
 			b.Fatal(err)
 		}
-		if _, _, err := fromInput(in); err != nil {
+		if _, _, err := fromInput(in, time.UTC); err != nil {
 			b.Fatal(err)
 		}
 	}

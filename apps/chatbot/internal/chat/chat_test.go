@@ -208,3 +208,28 @@ func TestChatRejectsBadInput(t *testing.T) {
 	assert.Equal(t, http.StatusSeeOther, status)
 	assert.Equal(t, "/", location, "the tab trick must not leave the site")
 }
+
+// The date rule at the assistant's door: "on 2026-12-01" from a browser in
+// New York is the end of that day there — the instant the backend's REST
+// and MCP doors and the web form store (see their date-rule tests).
+func TestChatDateOnlyIsTheSameMomentAsTheOtherDoors(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	b := newBrowser(t, s.chatbot.URL)
+	u, _ := url.Parse(s.chatbot.URL)
+	b.c.Jar.SetCookies(u, []*http.Cookie{{Name: "tz", Value: url.QueryEscape("America/New_York"), Path: "/"}})
+	b.signUp("ny-chat@example.com")
+	resp := b.post("/chat", url.Values{"message": {"Add task on 2026-12-01: Pay rent"}, "_csrf": {b.csrf("/")}})
+	resp.Body.Close()
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+
+	be := client.New(s.backend.URL, nil)
+	res, err := be.SignIn(context.Background(), api.SignInRequest{Email: "ny-chat@example.com", Password: "correct horse"})
+	require.NoError(t, err)
+	assert.Equal(t, "America/New_York", res.User.TimeZone)
+	tasks, err := be.WithAuth(res).ListTasks(context.Background(), api.TaskQuery{})
+	require.NoError(t, err)
+	require.Len(t, tasks.Tasks, 1)
+	assert.Equal(t, "Pay rent", tasks.Tasks[0].Title)
+	assert.Equal(t, "2026-12-02T04:59:59Z", tasks.Tasks[0].DueAt.UTC().Format(time.RFC3339))
+}

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 var (
@@ -23,7 +25,7 @@ func parseList(p *phrase, now time.Time, loc *time.Location) Intent {
 	in := Intent{Kind: List, Status: "pending"}
 	low := p.low
 	today := startOfDay(now, loc)
-	endOf := func(d time.Time) *time.Time { e := d.AddDate(0, 0, 1).Add(-time.Second); return &e }
+	endOf := func(d time.Time) *time.Time { e := dates.EndOfDay(d, d.Location()); return &e }
 	at := func(d time.Time) *time.Time { return &d }
 
 	switch {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 // When is a date (and maybe a time) found in a phrase.
@@ -15,13 +17,13 @@ type When struct {
 	Minute  int
 }
 
-// Time is the moment meant: the given clock time, or the end of the day
-// for a date alone ("by Friday").
+// Time is the moment meant: the given clock time, or for a date alone
+// ("by Friday") the end of that day, by the product's date rule.
 func (w When) Time() time.Time {
 	if w.HasTime {
 		return time.Date(w.Date.Year(), w.Date.Month(), w.Date.Day(), w.Hour, w.Minute, 0, 0, w.Date.Location())
 	}
-	return time.Date(w.Date.Year(), w.Date.Month(), w.Date.Day(), 23, 59, 59, 0, w.Date.Location())
+	return dates.EndOfDay(w.Date, w.Date.Location())
 }
 
 var numberWords = map[string]int{
@@ -302,7 +304,7 @@ func dayOfYear(s string, ys, ye, mo, d int, today time.Time, loc *time.Location)
 	return t, ok
 }
 
-func startOfWeek(d time.Time) time.Time { return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7)) }
+func startOfWeek(d time.Time) time.Time { return dates.StartOfWeek(d) }
 
 // nextWeekday: "Friday" and "this Friday" are the coming Friday (today if
 // it is Friday, for "this"); "next Friday" is Friday of next week.

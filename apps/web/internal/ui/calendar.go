@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
 	"github.com/todo-app/todo-app/pkg/websession"
 )
 
@@ -33,9 +34,12 @@ func (h *Handler) calendar(c *fiber.Ctx) error {
 		}
 	}
 	// The grid runs Monday to Sunday, covering the whole month.
-	start := month.AddDate(0, 0, -((int(month.Weekday()) + 6) % 7))
+	start := dates.StartOfWeek(month)
 	end := month.AddDate(0, 1, 0)
-	gridEnd := end.AddDate(0, 0, (7-(int(end.Weekday())+6)%7)%7)
+	gridEnd := dates.StartOfWeek(end)
+	if gridEnd.Before(end) {
+		gridEnd = gridEnd.AddDate(0, 0, 7)
+	}
 
 	byDay := map[string][]api.Task{}
 	be := h.asUser(c)

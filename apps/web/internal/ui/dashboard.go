@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
 	"github.com/todo-app/todo-app/pkg/websession"
 )
 
@@ -19,10 +20,9 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 	ctx, be := c.UserContext(), h.asUser(c)
 	loc := websession.Location(c)
 	now := h.now().In(loc)
-	startOfDay := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	endOfDay := startOfDay.AddDate(0, 0, 1).Add(-time.Second)
-	// Weeks start on Monday.
-	startOfWeek := startOfDay.AddDate(0, 0, -((int(now.Weekday()) + 6) % 7))
+	startOfDay := dates.StartOfDay(now, loc)
+	endOfDay := dates.EndOfDay(now, loc)
+	startOfWeek := dates.StartOfWeek(now)
 
 	var d dashboardData
 	queries := []struct {

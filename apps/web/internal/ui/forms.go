@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 // taskForm is the create/edit form as typed, kept to re-render on errors.
@@ -46,7 +47,7 @@ func formFromTask(t api.Task, loc *time.Location) taskForm {
 	if t.DueAt != nil {
 		l := t.DueAt.In(loc)
 		f.DueDate = l.Format(time.DateOnly)
-		if l.Format(time.TimeOnly) != endOfDayHMS {
+		if !dates.IsDateOnly(l, loc) {
 			f.DueTime = l.Format("15:04")
 		}
 	}
@@ -79,7 +80,7 @@ func (f taskForm) input(loc *time.Location) (api.TaskInput, map[string]string) {
 			errs["due"] = "must be a date such as 2026-12-24"
 			break
 		}
-		due := time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, loc)
+		due := dates.EndOfDay(d, loc) // the date rule: by the end of that day
 		if f.DueTime != "" {
 			tm, err := time.Parse("15:04", f.DueTime)
 			if err != nil {

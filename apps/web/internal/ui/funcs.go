@@ -8,10 +8,8 @@ import (
 	"time"
 
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
 )
-
-// endOfDay marks a due time given as a date only ("any time that day").
-const endOfDayHMS = "23:59:59"
 
 func funcs() template.FuncMap {
 	return template.FuncMap{
@@ -26,7 +24,7 @@ func funcs() template.FuncMap {
 			return t.In(loc).Format(time.DateOnly)
 		},
 		"timeVal": func(t *time.Time, loc *time.Location) string {
-			if t == nil || t.In(loc).Format(time.TimeOnly) == endOfDayHMS {
+			if t == nil || dates.IsDateOnly(*t, loc) {
 				return ""
 			}
 			return t.In(loc).Format("15:04")
@@ -77,7 +75,7 @@ func formatDue(t *time.Time, loc *time.Location) string {
 		return ""
 	}
 	l := t.In(loc)
-	if l.Format(time.TimeOnly) == endOfDayHMS {
+	if dates.IsDateOnly(l, loc) {
 		return l.Format("Mon 2 Jan 2006")
 	}
 	return l.Format("Mon 2 Jan 2006, 15:04")

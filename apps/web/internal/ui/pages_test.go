@@ -292,3 +292,29 @@ func apiClient(t *testing.T, backendURL, email string) *client.Client {
 	require.NoError(t, err, fmt.Sprintf("sign in %s", email))
 	return c.WithAuth(res)
 }
+
+// The date rule at the web app's door: a date picked without a time is the
+// end of that day in the browser's zone — the same instant the backend's
+// REST and MCP doors store for "2026-12-01" for a person in New York
+// (apps/backend/internal/mcpapi/daterule_test.go), and the person's zone
+// reaches the backend at sign-up.
+func TestFormDateOnlyIsTheSameMomentAsTheAPIs(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	u, _ := url.Parse(s.WebURL)
+	b.c.Jar.SetCookies(u, []*http.Cookie{{Name: "tz", Value: url.QueryEscape("America/New_York"), Path: "/"}})
+	b.signUp("ny-web@example.com")
+	p := b.post("/tasks/new", "/tasks", url.Values{"title": {"Pay rent"}, "due_date": {"2026-12-01"}, "priority": {"medium"}, "recurrence": {"none"}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+
+	be := apiClient(t, s.Backend.URL, "ny-web@example.com")
+	me, err := be.Me(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "America/New_York", me.TimeZone, "sign-up told the backend the browser's zone")
+	list, err := be.ListTasks(context.Background(), api.TaskQuery{})
+	require.NoError(t, err)
+	require.Len(t, list.Tasks, 1)
+	assert.Equal(t, "2026-12-02T04:59:59Z", list.Tasks[0].DueAt.UTC().Format(time.RFC3339))
+	assert.Contains(t, text(b.get("/tasks").Body), "Tue 1 Dec 2026", "shown as a day, without a time")
+}

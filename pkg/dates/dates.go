@@ -1,0 +1,88 @@
+// Package dates is the product's one date rule and the helpers every door
+// uses with it (backend REST and MCP, the web app, the assistant):
+//
+//   - A due time given as a date only ("2026-12-01", "Friday") means the
+//     end of that day — 23:59:59 — in the user's time zone: any time that
+//     day. Its stored instant is that moment in UTC; shown in the user's
+//     zone, a due time of exactly 23:59:59 reads as "that day", no time.
+//   - A range given as dates covers whole days in the user's zone: a
+//     "from" date starts at 00:00:00, a "to" date ends at 23:59:59.
+//   - Weeks start on Monday.
+package dates
+
+import (
+	"strings"
+	"time"
+)
+
+// EndOfDayClock is the wall-clock time that marks a date-only due time.
+const EndOfDayClock = "23:59:59"
+
+// EndOfDay is 23:59:59 on t's calendar day in loc.
+func EndOfDay(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), 23, 59, 59, 0, loc)
+}
+
+// StartOfDay is 00:00:00 on t's calendar day in loc.
+func StartOfDay(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+}
+
+// StartOfWeek is 00:00:00 on the Monday of t's week, in t's location.
+func StartOfWeek(t time.Time) time.Time {
+	d := StartOfDay(t, t.Location())
+	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+}
+
+// IsDateOnly says whether a due time shown in loc reads as a day without a
+// time (the rule above).
+func IsDateOnly(t time.Time, loc *time.Location) bool {
+	return t.In(loc).Format(time.TimeOnly) == EndOfDayClock
+}
+
+// Bound says which end of a day a date-only input stands for.
+type Bound int
+
+const (
+	// End of the day: due times, and the upper end of a range.
+	End Bound = iota
+	// Start of the day: the lower end of a range.
+	Start
+)
+
+// Parse reads an RFC 3339 timestamp, or a YYYY-MM-DD date that stands for
+// the start or end of that day in loc. dateOnly reports which it was.
+func Parse(raw string, loc *time.Location, b Bound) (t time.Time, dateOnly bool, err error) {
+	s := strings.TrimSpace(raw)
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, false, nil
+	}
+	d, err := time.ParseInLocation(time.DateOnly, s, loc)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	if b == Start {
+		return d, true, nil
+	}
+	return EndOfDay(d, loc), true, nil
+}
+
+// LooksDateOnly says whether raw is a YYYY-MM-DD date (so that the user's
+// zone is needed to read it).
+func LooksDateOnly(raw string) bool {
+	_, err := time.Parse(time.DateOnly, strings.TrimSpace(raw))
+	return err == nil
+}
+
+// Zone loads an IANA time zone name, UTC for "" or an unknown name.
+func Zone(name string) *time.Location {
+	if name == "" {
+		return time.UTC
+	}
+	if loc, err := time.LoadLocation(name); err == nil {
+		return loc
+	}
+	return time.UTC
+}
