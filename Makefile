@@ -11,7 +11,7 @@ NPM_DIRS := apps/backend/internal/mcpapi/testdata/inspector
 # (outside the clone, so every clone on a machine shares them).
 TOOLS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/todo-app/tools
 
-.PHONY: help urls tunnel dev test deps vet fmt-check tidy-check build screenshots bench up destroy clean tools verify e2e
+.PHONY: help urls tunnel dev check setup staticcheck test deps vet fmt-check tidy-check build screenshots bench up destroy clean tools verify e2e
 
 help:
 	@echo "make up      deploy to minikube with Pulumi (starts minikube if needed)"
@@ -19,7 +19,9 @@ help:
 	@echo "make tunnel  forward the node ports to 127.0.0.1 where the node is not reachable"
 	@echo "make destroy remove the deployment"
 	@echo "make dev     run PostgreSQL and every app locally (Ctrl-C stops)"
-	@echo "make test    npm test tools, vet, format check and every test of every module"
+	@echo "make check   the fast loop: gofmt, vet, staticcheck, unit tests with -race (nothing outside the process)"
+	@echo "make setup   install what the tests need (Debian/Ubuntu), only what is missing"
+	@echo "make test    setup, npm test tools, vet, format check and every test of every module"
 	@echo "make build   build the app binaries into bin/"
 	@echo "make bench   load-test the apps against PostgreSQL's own limit (writes docs/benchmarks.md)"
 	@echo "make screenshots  refresh docs/screenshots from the browser tests"
@@ -45,8 +47,30 @@ dev:
 	@$(GO) build -o .dev/bin/dev ./pkg/cmd/dev
 	@.dev/bin/dev
 
-test: deps fmt-check tidy-check vet
+# Packages whose tests need nothing outside the process (no PostgreSQL,
+# browser, Docker or npm), for make check.
+UNIT_PKGS := ./pkg/auth ./pkg/config ./pkg/dates ./pkg/httpserver ./pkg/todomcp ./pkg/websession \
+	./apps/backend/internal/config ./apps/backend/internal/tasks ./apps/web/internal/config \
+	./apps/chatbot/internal/config ./apps/chatbot/internal/intent ./infra/minikube ./infra/stack
+# Packages with concurrency of their own (in-flight limits, the MCP
+# server): make test runs them again under the race detector, and the
+# chatbot's streaming (SSE) tests.
+RACE_PKGS := ./pkg/httpserver ./apps/backend/internal/mcpapi
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+check: fmt-check vet staticcheck
+	$(GO) test -race -count=1 -skip 'TestImagesBuildAndRun' $(UNIT_PKGS)
+
+staticcheck:
+	$(GO) run $(STATICCHECK) $(MODULES) ./test/cluster/...
+
+setup:
+	@bash test/setup.sh
+
+test: setup deps fmt-check tidy-check vet
 	$(GO) test -count=1 -timeout 15m $(MODULES)
+	$(GO) test -race -count=1 -timeout 15m $(RACE_PKGS)
+	$(GO) test -race -count=1 -timeout 15m -run 'Stream' ./apps/chatbot/internal/chat
 
 # npm ci only when the lock file changed since the last install.
 deps:

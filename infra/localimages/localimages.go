@@ -16,7 +16,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 )
 
@@ -73,8 +72,15 @@ func EnsureBase(ctx context.Context) error {
 	if _, err := Docker(ctx, rt, "import", "-", RuntimeImage); err != nil {
 		return err
 	}
+	// The toolchain running this program's go command, not the one it was
+	// built with (runtime.GOROOT is deprecated for that reason).
+	out, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
+	if err != nil {
+		return fmt.Errorf("finding the Go toolchain (go env GOROOT): %w", err)
+	}
+	goroot := strings.TrimSpace(string(out))
 	gt, err := TarOf(map[string]string{"bin/sh": "@" + busybox, "etc/ssl/certs/ca-certificates.crt": "@" + certs, "root/.keep": ""},
-		map[string]string{"usr/local/go": runtime.GOROOT()})
+		map[string]string{"usr/local/go": goroot})
 	if err != nil {
 		return err
 	}

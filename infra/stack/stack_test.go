@@ -102,6 +102,12 @@ func run(t *testing.T, config map[string]string, secretKeys ...string) (*result,
 		collect("images", out.Images)
 		return nil
 	}, pulumi.WithMocks("todo-app", "dev", m))
+	// The applies and the mock wrote under these locks on other
+	// goroutines: taking them orders those writes before the test's reads.
+	mu.Lock()
+	defer mu.Unlock()
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	return res, err
 }
 

@@ -314,7 +314,7 @@ func hostFacts(ctx context.Context) (minikube.Host, error) {
 	}
 	out, err := output(ctx, nil, "docker", "info", "--format", "{{json .}}")
 	if err != nil {
-		return h, errors.New("Docker is not running: start Docker Desktop (or `sudo systemctl start docker` on Linux), then make up again")
+		return h, errors.New("the Docker engine is not running: start Docker Desktop (or `sudo systemctl start docker` on Linux), then make up again")
 	}
 	h.MemoryBytes, h.CPUs, err = minikube.ParseDockerInfo(out)
 	return h, err
@@ -499,7 +499,7 @@ func checkRegistry(ctx context.Context, registry string) error {
 	_, auth := cfg.Auths[host]
 	_, helper := cfg.CredHelpers[host]
 	if !auth && !helper && !isLocal(host) {
-		return fmt.Errorf("Docker is not logged in to %s: run `docker login %s`, then make up again", host, host)
+		return fmt.Errorf("docker is not logged in to %s: run `docker login %s`, then make up again", host, host)
 	}
 	return nil
 }

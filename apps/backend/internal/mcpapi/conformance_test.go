@@ -34,12 +34,11 @@ func TestOfficialConformanceSuite(t *testing.T) {
 
 	target, err := url.Parse(b.URL)
 	require.NoError(t, err)
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	direct := proxy.Director
-	proxy.Director = func(r *http.Request) {
-		direct(r)
-		r.Header.Set("Authorization", "Bearer "+me.Token)
-	}
+	proxy := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(target)
+		r.Out.Host = r.In.Host // the rebinding scenario's Host must reach the backend
+		r.Out.Header.Set("Authorization", "Bearer "+me.Token)
+	}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	srv := &http.Server{Handler: proxy, ReadHeaderTimeout: 10 * time.Second}

@@ -17,7 +17,6 @@ var (
 	reListQuery   = regexp.MustCompile(`\b(?:about|containing|mentioning|matching|with the word|called|named|for|search for|find|look for)\s+["“]?(.+?)["”]?$`)
 	reQueryLead   = regexp.MustCompile(`(?i)^(?:(?:my|all|the)\s+)*(?:tasks?|to-?dos?)\s+(?:about|with|containing|matching|called|named|for)?\s*`)
 	reListRange   = regexp.MustCompile(`\b(today|tonight|tomorrow|this week|next week|this month|next month|this weekend|the weekend)\b`)
-	reListNoise   = regexp.MustCompile(`\b(?:show|list|display|view|find|search|look for|what|what's|whats|which|any|anything|do|i|have|got|give|get|me|see|tell|how many|my|all|tasks?|to-?dos?|items?|things?|is|are|due|on|the|please|for|agenda|upcoming|there|left|open|pending|need|to|else)\b`)
 )
 
 // parseList reads a question about the task list into filters.

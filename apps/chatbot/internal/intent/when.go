@@ -238,20 +238,17 @@ func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
 			}
 			hour = h
 			p.cut(m[0], m[1])
-			s = p.low
 		}
 	} else if m := reTime24.FindStringSubmatchIndex(s); m != nil {
 		hour, _ = strconv.Atoi(s[m[2]:m[3]])
 		minute, _ = strconv.Atoi(s[m[4]:m[5]])
 		p.cut(m[0], m[1])
-		s = p.low
 	} else if m := reTimeWord.FindStringSubmatchIndex(s); m != nil {
 		hour = map[string]int{"noon": 12, "midday": 12, "midnight": 0, "morning": 9, "afternoon": 15, "evening": 18}[s[m[2]:m[3]]]
 		if s[m[2]:m[3]] == "midnight" {
 			minute = 0
 		}
 		p.cut(m[0], m[1])
-		s = p.low
 	} else if m := reTimeAt.FindStringSubmatchIndex(s); m != nil {
 		hour, _ = strconv.Atoi(s[m[2]:m[3]])
 		// "at 5" means the afternoon more often than five in the morning.
@@ -259,7 +256,6 @@ func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
 			hour += 12
 		}
 		p.cut(m[0], m[1])
-		s = p.low
 	}
 	if hour >= 0 {
 		if w == nil {
