@@ -4,6 +4,8 @@ package accounts
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -13,6 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/trustelem/zxcvbn"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
@@ -21,12 +24,53 @@ import (
 	"github.com/todo-app/todo-app/pkg/auth"
 )
 
-// Password bounds; bcrypt ignores bytes past 72, so we refuse them.
+// Password and name bounds, in characters.
 const (
 	MinPassword = 8
-	MaxPassword = 72
+	MaxPassword = 1024
 	MaxName     = 100
+	// MinStrength is the zxcvbn score (0–4) a new password needs: 2 means
+	// at least about a million guesses, which refuses "password",
+	// "12345678", keyboard runs and a name or email, and accepts a few
+	// unrelated words.
+	MinStrength = 2
 )
+
+// checkPassword says what is wrong with a new password, or "".
+func checkPassword(pw, email, name string) string {
+	n := utf8.RuneCountInString(pw)
+	switch {
+	case n < MinPassword:
+		return fmt.Sprintf("must be at least %d characters", MinPassword)
+	case n > MaxPassword:
+		return fmt.Sprintf("must be at most %d characters", MaxPassword)
+	case zxcvbn.PasswordStrength(pw, personalWords(email, name)).Score < MinStrength:
+		return "is too easy to guess (a common password, a pattern, or your name or email); a few unrelated words make a strong one"
+	}
+	return ""
+}
+
+// personalWords are what a password must not be built from: the email, its
+// local part and that part's pieces, the name and its words, the app's name.
+func personalWords(email, name string) []string {
+	words := []string{email, name, "todo", "todo-app", "todoapp"}
+	local, _, _ := strings.Cut(email, "@")
+	words = append(words, local)
+	words = append(words, strings.FieldsFunc(local, func(r rune) bool { return strings.ContainsRune("._-+", r) })...)
+	return append(words, strings.Fields(name)...)
+}
+
+// passwordKey is what bcrypt hashes: the password itself up to bcrypt's
+// 72-byte limit, and beyond it a SHA-256 of the whole passphrase, so that
+// long passphrases count in full instead of being cut at 72 bytes.
+// Passwords of 72 bytes or fewer hash exactly as before.
+func passwordKey(pw string) []byte {
+	if len(pw) <= 72 {
+		return []byte(pw)
+	}
+	sum := sha256.Sum256([]byte(pw))
+	return []byte(base64.StdEncoding.EncodeToString(sum[:]))
+}
 
 // Service handles accounts.
 type Service struct {
@@ -93,13 +137,10 @@ func (s *Service) SignUp(ctx context.Context, in api.SignUpRequest) (api.AuthRes
 	} else if a, err := mail.ParseAddress(email); err != nil || a.Address != email || !strings.Contains(email[strings.LastIndex(email, "@"):], ".") || len(email) > 254 {
 		fields["email"] = "must be a valid email address such as ada@example.com"
 	}
-	switch {
-	case len(in.Password) < MinPassword:
-		fields["password"] = fmt.Sprintf("must be at least %d characters", MinPassword)
-	case len(in.Password) > MaxPassword:
-		fields["password"] = fmt.Sprintf("must be at most %d bytes", MaxPassword)
-	}
 	name := strings.TrimSpace(in.Name)
+	if problem := checkPassword(in.Password, email, name); problem != "" {
+		fields["password"] = problem
+	}
 	switch {
 	case utf8.RuneCountInString(name) > MaxName:
 		fields["name"] = fmt.Sprintf("must be at most %d characters", MaxName)
@@ -118,7 +159,7 @@ func (s *Service) SignUp(ctx context.Context, in api.SignUpRequest) (api.AuthRes
 	if name == "" {
 		name = email[:strings.Index(email, "@")]
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), s.cost)
+	hash, err := bcrypt.GenerateFromPassword(passwordKey(in.Password), s.cost)
 	if err != nil {
 		return api.AuthResponse{}, fmt.Errorf("hashing password: %w", err)
 	}
@@ -152,13 +193,13 @@ func (s *Service) SignIn(ctx context.Context, in api.SignInRequest) (api.AuthRes
 	}
 	u, err := s.store.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
-		_ = bcrypt.CompareHashAndPassword(s.dummyHash, []byte(in.Password))
+		_ = bcrypt.CompareHashAndPassword(s.dummyHash, passwordKey(in.Password))
 		return api.AuthResponse{}, errBadCredentials
 	}
 	if err != nil {
 		return api.AuthResponse{}, err
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(in.Password)) != nil {
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), passwordKey(in.Password)) != nil {
 		return api.AuthResponse{}, errBadCredentials
 	}
 	if in.TimeZone != "" && zone != u.TimeZone {

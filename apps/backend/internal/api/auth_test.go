@@ -60,7 +60,14 @@ func TestSignUpRejects(t *testing.T) {
 		{"bad email", `{"email":"not-an-email","password":"long enough pw"}`, http.StatusUnprocessableEntity, "email"},
 		{"email without domain dot", `{"email":"a@localhost","password":"long enough pw"}`, http.StatusUnprocessableEntity, "email"},
 		{"short password", `{"email":"a@example.com","password":"short"}`, http.StatusUnprocessableEntity, "password"},
-		{"long password", `{"email":"a@example.com","password":"` + strings.Repeat("x", 73) + `"}`, http.StatusUnprocessableEntity, "password"},
+		{"too long password", `{"email":"a@example.com","password":"` + strings.Repeat("a few words ", 90) + `"}`, http.StatusUnprocessableEntity, "password"},
+		// The probe's weak passwords, and guessable ones.
+		{"common password", `{"email":"a@example.com","password":"password"}`, http.StatusUnprocessableEntity, "password"},
+		{"digits", `{"email":"a@example.com","password":"12345678"}`, http.StatusUnprocessableEntity, "password"},
+		{"eight spaces", `{"email":"a@example.com","password":"        "}`, http.StatusUnprocessableEntity, "password"},
+		{"keyboard run", `{"email":"a@example.com","password":"qwertyuiop"}`, http.StatusUnprocessableEntity, "password"},
+		{"own email", `{"email":"margaret.hamilton@example.com","password":"margaret.hamilton"}`, http.StatusUnprocessableEntity, "password"},
+		{"seven characters of four bytes each", `{"email":"a@example.com","password":"🐢🐢🐢🐢🐢🐢🐢"}`, http.StatusUnprocessableEntity, "password"},
 		{"unknown field", `{"email":"a@example.com","password":"long enough pw","admin":true}`, http.StatusUnprocessableEntity, "admin"},
 		{"wrong type", `{"email":42,"password":"long enough pw"}`, http.StatusUnprocessableEntity, "email"},
 		{"malformed", `{"email":`, http.StatusBadRequest, ""},
@@ -162,4 +169,21 @@ func TestUnknownRouteAndCORS(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))
+}
+
+// Long passphrases count in full: bcrypt alone would ignore everything past
+// 72 bytes, so two passphrases sharing their first 72 bytes would both
+// open the account.
+func TestLongPassphrasesCountInFull(t *testing.T) {
+	t.Parallel()
+	b := testenv.Start(t, pg)
+	long := strings.Repeat("the quick brown fox jumps over the lazy dog ", 3) + "ends here"
+	require.Greater(t, len(long), 72)
+	r := jsonCall(t, http.MethodPost, b.URL+"/api/auth/sign-up", "", `{"email":"long@example.com","password":"`+long+`"}`)
+	require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	r = jsonCall(t, http.MethodPost, b.URL+"/api/auth/sign-in", "", `{"email":"long@example.com","password":"`+long+`"}`)
+	assert.Equal(t, http.StatusOK, r.Status, r.Raw)
+	other := long[:72] + " but not this ending"
+	r = jsonCall(t, http.MethodPost, b.URL+"/api/auth/sign-in", "", `{"email":"long@example.com","password":"`+other+`"}`)
+	assert.Equal(t, http.StatusUnauthorized, r.Status, "the part past 72 bytes matters")
 }
