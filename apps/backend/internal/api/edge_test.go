@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/todo-app/todo-app/apps/backend/internal/config"
 	"github.com/todo-app/todo-app/apps/backend/internal/testenv"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/pgtest"
@@ -149,4 +150,24 @@ func TestDatabaseDownIs503WithRetryAfter(t *testing.T) {
 	}
 	r := jsonCall(t, http.MethodPost, b.URL+"/api/auth/sign-in", "", `{"email":"down@example.com","password":"correct horse battery"}`)
 	assert.Equal(t, http.StatusServiceUnavailable, r.Status, r.Raw)
+}
+
+// The admission wiring on the REST door: each user has a request budget
+// (httpserver's tests show the fair share and the bounded wait).
+func TestEachUserHasARequestBudget(t *testing.T) {
+	t.Parallel()
+	b := testenv.Start(t, pg, func(c *config.Config) { c.UserRate, c.UserBurst = 1, 3 })
+	_, eve := b.SignUp(t, "eve@example.com")
+	_, bob := b.SignUp(t, "bob@example.com")
+	list := func(who api.AuthResponse) response {
+		return jsonCall(t, http.MethodGet, fmt.Sprintf("%s/api/%s/tasks", b.URL, who.User.ID), who.Token, "")
+	}
+	for i := 0; i < 3; i++ {
+		require.Equal(t, http.StatusOK, list(eve).Status)
+	}
+	r := list(eve)
+	assert.Equal(t, http.StatusTooManyRequests, r.Status, r.Raw)
+	assert.Equal(t, "rate_limited", r.errCode())
+	assert.NotEmpty(t, r.Header.Get("Retry-After"))
+	assert.Equal(t, http.StatusOK, list(bob).Status, "another user's budget is untouched")
 }

@@ -24,10 +24,11 @@ type Deps struct {
 	Tokens        *auth.Tokens
 	FrontendURLs  []string
 	AuthRateLimit int
-	// MaxInFlight bounds how many per-user requests run at once; more wait
-	// their turn. Sign-in and sign-up are not counted: their bcrypt time
-	// would hold slots the quick requests need.
-	MaxInFlight int
+	// Admission bounds per-user requests: at most MaxInFlight at once in
+	// the process, a fair share per user, a bounded wait and a per-user
+	// budget (httpserver.Admission). Sign-in and sign-up are not counted:
+	// their bcrypt time would hold slots the quick requests need.
+	Admission httpserver.AdmissionOptions
 }
 
 type handlers struct{ Deps }
@@ -56,7 +57,9 @@ func Register(app *fiber.App, d Deps) {
 	known := KnownUser(d.Accounts)
 
 	// Every per-user route checks the token and that :user_id is its subject.
-	queue := httpserver.InFlight(d.MaxInFlight)
+	adm := d.Admission
+	adm.Key = auth.UserID
+	queue := httpserver.Admission(adm)
 	own := func(method, path string, handler fiber.Handler) {
 		app.Add(method, "/api/:user_id"+path, requireToken, auth.SameUser("user_id"), noNULInQuery, queue, known, handler)
 	}

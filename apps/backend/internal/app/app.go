@@ -77,10 +77,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	})
 	api.Register(srv.App, api.Deps{
 		Store: st, Tasks: ts, Accounts: acc, Tokens: tokens,
-		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit, MaxInFlight: cfg.APIMaxInFlight,
+		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit,
+		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.APIMaxInFlight, PerKey: cfg.UserInFlight, MaxWait: cfg.MaxWait,
+			Rate: cfg.UserRate, Burst: cfg.UserBurst},
 	})
 	mcpapi.Register(srv.App, ts, tokens, mcpapi.Options{
-		Version: Version, MaxInFlight: cfg.MCPMaxInFlight, KnownUser: api.KnownUser(acc), Log: log,
+		Version: Version, KnownUser: api.KnownUser(acc), Log: log,
+		// MCP calls are heavier and come from the chatbot a few at a
+		// time: half the slots per user, a longer wait.
+		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.MCPMaxInFlight, PerKey: max(1, cfg.MCPMaxInFlight/2),
+			MaxWait: 5 * cfg.MaxWait, Rate: cfg.UserRate, Burst: cfg.UserBurst},
 		AllowedOrigins: append(append([]string{}, cfg.FrontendURLs...), cfg.MCPAllowedOrigins...),
 	})
 	return &App{Server: srv, Store: st, Tasks: ts, Tokens: tokens, cfg: cfg, log: log}, nil

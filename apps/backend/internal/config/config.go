@@ -30,6 +30,14 @@ type Config struct {
 	// MCP requests per process (the rest wait their turn).
 	APIMaxInFlight int
 	MCPMaxInFlight int
+	// UserInFlight bounds one user's concurrent REST requests (their share
+	// of APIMaxInFlight; MCP gets half of MCPMaxInFlight); MaxWait is how
+	// long a request may wait for a slot before a 503 with Retry-After.
+	UserInFlight int
+	MaxWait      time.Duration
+	// UserRate and UserBurst are each user's request budget per second.
+	UserRate  float64
+	UserBurst int
 	// MCPAllowedOrigins are browser origins, besides FrontendURLs, that
 	// may call /mcp (desktop clients that send an Origin); requests with
 	// any other Origin are refused (DNS rebinding protection).
@@ -56,6 +64,10 @@ func Load(env *config.Env) (Config, error) {
 		PprofAddr:         env.String("PPROF_ADDR", ""),
 		APIMaxInFlight:    env.Int("API_MAX_IN_FLIGHT", 32, 1, 10000),
 		MCPMaxInFlight:    env.Int("MCP_MAX_IN_FLIGHT", 4, 1, 10000),
+		UserInFlight:      env.Int("USER_MAX_IN_FLIGHT", 8, 1, 10000),
+		MaxWait:           env.Duration("MAX_WAIT", 2*time.Second),
+		UserRate:          float64(env.Int("USER_RATE", 50, 1, 1_000_000)),
+		UserBurst:         env.Int("USER_BURST", 100, 1, 1_000_000),
 		MCPAllowedOrigins: env.OriginList("MCP_ALLOWED_ORIGINS"),
 		TrustedProxies:    env.CIDRList("TRUSTED_PROXIES", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"),
 	}

@@ -61,14 +61,16 @@ func Register(app *fiber.App, ts *tasks.Service, tokens *auth.Tokens, opts Optio
 	if known == nil {
 		known = func(c *fiber.Ctx) error { return c.Next() }
 	}
-	app.All("/mcp", OriginCheck(opts.AllowedOrigins), auth.Middleware(tokens), known, httpserver.InFlight(opts.MaxInFlight), adaptor.HTTPHandler(withToken))
+	adm := opts.Admission
+	adm.Key = auth.UserID
+	app.All("/mcp", OriginCheck(opts.AllowedOrigins), auth.Middleware(tokens), known, httpserver.Admission(adm), adaptor.HTTPHandler(withToken))
 }
 
 // Options configure the MCP endpoint.
 type Options struct {
 	Version string
-	// MaxInFlight bounds concurrent tool calls per process.
-	MaxInFlight int
+	// Admission bounds concurrent tool calls per process and per user.
+	Admission httpserver.AdmissionOptions
 	// AllowedOrigins are the origins a browser may call /mcp from (the
 	// app's own public URLs and MCP_ALLOWED_ORIGINS).
 	AllowedOrigins []string

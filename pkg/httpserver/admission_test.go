@@ -1,0 +1,102 @@
+package httpserver
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/pkg/apierror"
+)
+
+// blocking is an app whose /slow requests hold their slots until release
+// is closed; the user is the X-User header.
+func blocking(t *testing.T, o AdmissionOptions) (app *fiber.App, started chan string, release chan struct{}) {
+	t.Helper()
+	o.Key = func(c *fiber.Ctx) string { return c.Get("X-User") }
+	app = fiber.New(fiber.Config{ErrorHandler: apierror.FiberHandler(nil)})
+	started, release = make(chan string, 100), make(chan struct{})
+	adm := Admission(o)
+	app.Get("/slow", adm, func(c *fiber.Ctx) error {
+		started <- c.Get("X-User")
+		<-release
+		return c.SendString("slow")
+	})
+	app.Get("/quick", adm, func(c *fiber.Ctx) error { return c.SendString("quick") })
+	return app, started, release
+}
+
+func getAs(t *testing.T, app *fiber.App, path, user string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("X-User", user)
+	resp, err := app.Test(req, -1)
+	require.NoError(t, err)
+	return resp
+}
+
+// The probe's case: one user's slow requests must not delay another's
+// trivial one. Shown without timing: the other user's request finishes
+// while all of the first user's are still held.
+func TestOneUserCannotTakeEverySlot(t *testing.T) {
+	app, started, release := blocking(t, AdmissionOptions{MaxInFlight: 4, PerKey: 2, MaxWait: 5 * time.Second})
+	var wg sync.WaitGroup
+	codes := make(chan int, 10)
+	for i := 0; i < 10; i++ { // the flood: 10 slow requests from eve
+		wg.Add(1)
+		go func() { defer wg.Done(); codes <- getAs(t, app, "/slow", "eve").StatusCode }()
+	}
+	<-started
+	<-started // eve holds her two slots; her other eight wait in her line
+	resp := getAs(t, app, "/quick", "bob")
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "bob is served while eve's requests are held")
+	select {
+	case u := <-started:
+		t.Fatalf("a third request of %s ran beside the first two: the per-user bound is broken", u)
+	default:
+	}
+	close(release)
+	wg.Wait()
+	close(codes)
+	for c := range codes {
+		assert.Equal(t, http.StatusOK, c, "eve's queued requests are served once slots free")
+	}
+}
+
+func TestWaitingIsBoundedWithRetryAfter(t *testing.T) {
+	app, started, release := blocking(t, AdmissionOptions{MaxInFlight: 4, PerKey: 1, MaxWait: 50 * time.Millisecond})
+	defer close(release)
+	go getAs(t, app, "/slow", "eve")
+	<-started
+	resp := getAs(t, app, "/quick", "eve")
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "a request that cannot get a slot in time is told so")
+	assert.Equal(t, "1", resp.Header.Get("Retry-After"))
+}
+
+func TestGlobalBoundStillHolds(t *testing.T) {
+	app, started, release := blocking(t, AdmissionOptions{MaxInFlight: 2, PerKey: 2, MaxWait: 50 * time.Millisecond})
+	defer close(release)
+	go getAs(t, app, "/slow", "a")
+	go getAs(t, app, "/slow", "b")
+	<-started
+	<-started
+	resp := getAs(t, app, "/quick", "c")
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "two of two process slots are taken")
+}
+
+func TestPerUserBudget(t *testing.T) {
+	app, _, release := blocking(t, AdmissionOptions{MaxInFlight: 8, Rate: 1, Burst: 3})
+	defer close(release)
+	for i := 0; i < 3; i++ {
+		assert.Equal(t, http.StatusOK, getAs(t, app, "/quick", "eve").StatusCode, "within the burst")
+	}
+	resp := getAs(t, app, "/quick", "eve")
+	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
+	assert.NotEmpty(t, resp.Header.Get("Retry-After"))
+	assert.Equal(t, http.StatusOK, getAs(t, app, "/quick", "bob").StatusCode, "budgets are per user")
+}
