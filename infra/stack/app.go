@@ -150,6 +150,11 @@ func NewApp(ctx *pulumi.Context, args *AppArgs, opts ...pulumi.ResourceOption) (
 		Ports: corev1.ServicePortArray{&corev1.ServicePortArgs{Name: pulumi.String("http"), Port: pulumi.Int(args.Port), TargetPort: pulumi.String("http")}}}
 	if args.NodePort != 0 {
 		svc.Type = pulumi.String("NodePort")
+		// Local keeps the browser's address (Cluster would rewrite it to a
+		// node's, and the sign-in limits would count one person for all).
+		// A node answers only for pods it runs: make up opens the URLs on
+		// a node that has them.
+		svc.ExternalTrafficPolicy = pulumi.String("Local")
 		svc.Ports = corev1.ServicePortArray{&corev1.ServicePortArgs{Name: pulumi.String("http"), Port: pulumi.Int(80),
 			TargetPort: pulumi.String("http"), NodePort: pulumi.Int(args.NodePort)}}
 	}

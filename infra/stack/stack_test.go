@@ -83,13 +83,17 @@ func run(t *testing.T, config map[string]string, secretKeys ...string) (*result,
 	m := &mocks{}
 	res := &result{m: m, outputs: map[string]any{}}
 	var mu sync.Mutex
+	// RunErr can return before the applies below have run: wait for them.
+	var pending sync.WaitGroup
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		out, err := stack.Deploy(ctx)
 		if err != nil {
 			return err
 		}
 		collect := func(name string, o pulumi.Output) {
+			pending.Add(1)
 			o.ApplyT(func(v any) any {
+				defer pending.Done()
 				mu.Lock()
 				res.outputs[name] = v
 				mu.Unlock()
@@ -102,6 +106,9 @@ func run(t *testing.T, config map[string]string, secretKeys ...string) (*result,
 		collect("images", out.Images)
 		return nil
 	}, pulumi.WithMocks("todo-app", "dev", m))
+	if err == nil {
+		pending.Wait()
+	}
 	// The applies and the mock wrote under these locks on other
 	// goroutines: taking them orders those writes before the test's reads.
 	mu.Lock()
@@ -302,6 +309,8 @@ func TestSeedNamesAndNumbers(t *testing.T) {
 			assert.Equal(t, corev1.ServiceTypeNodePort, svc.Spec.Type)
 			assert.EqualValues(t, 80, svc.Spec.Ports[0].Port)
 			assert.Equal(t, a.nodePort, svc.Spec.Ports[0].NodePort)
+			assert.Equal(t, corev1.ServiceExternalTrafficPolicyLocal, svc.Spec.ExternalTrafficPolicy,
+				"the pods see the browser's address, not a node's")
 		}
 		pdb := decode[policyv1.PodDisruptionBudget](t, r.one(t, "kubernetes:policy/v1:PodDisruptionBudget", a.name+"-pdb"))
 		assert.Equal(t, 1, pdb.Spec.MinAvailable.IntValue())

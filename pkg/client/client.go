@@ -16,22 +16,26 @@ import (
 
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/auth"
 )
 
 type forwardedKey struct{}
 
 // ForwardedFor marks calls made with ctx as on behalf of a browser at ip,
 // so the backend's per-address limits count the person, not the frontend.
+// The address is sent signed (auth.ClientHeader) by a client made with
+// SignClientAddresses; the backend believes nothing else.
 func ForwardedFor(ctx context.Context, ip string) context.Context {
 	return context.WithValue(ctx, forwardedKey{}, ip)
 }
 
 // Client talks to one backend. A Client with a session acts as that user.
 type Client struct {
-	base   string
-	http   *http.Client
-	token  string
-	userID string
+	base    string
+	http    *http.Client
+	token   string
+	userID  string
+	clients *auth.ClientAddresses
 }
 
 // New returns a client for the backend at baseURL (e.g. http://todo-app-backend:8000).
@@ -40,6 +44,14 @@ func New(baseURL string, httpClient *http.Client) *Client {
 		httpClient = &http.Client{Timeout: 15 * time.Second}
 	}
 	return &Client{base: baseURL, http: httpClient}
+}
+
+// SignClientAddresses returns a copy that sends ForwardedFor addresses
+// signed with the key both sides derive from the shared secret.
+func (c *Client) SignClientAddresses(a *auth.ClientAddresses) *Client {
+	cp := *c
+	cp.clients = a
+	return &cp
 }
 
 // WithSession returns a copy that authenticates as userID with token.
@@ -82,8 +94,8 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
-	if ip, ok := ctx.Value(forwardedKey{}).(string); ok && ip != "" {
-		req.Header.Set("X-Forwarded-For", ip)
+	if ip, ok := ctx.Value(forwardedKey{}).(string); ok && ip != "" && c.clients != nil {
+		req.Header.Set(auth.ClientHeader, c.clients.Sign(ip, time.Now()))
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -128,6 +128,17 @@ func NewService(s *store.Store, tokens *auth.Tokens, cost int) (*Service, error)
 
 var errBadCredentials = apierror.Unauthorized("wrong email or password")
 
+// Locked means the account has failed to sign in too often in a row: the
+// next attempt must wait (the same for accounts that do not exist).
+type Locked struct{ Wait time.Duration }
+
+func (l *Locked) Error() string {
+	return fmt.Sprintf("too many failed sign-ins for this account; try again in %d s", l.Seconds())
+}
+
+// Seconds is the wait rounded up, at least 1.
+func (l *Locked) Seconds() int { return max(1, int((l.Wait+time.Second-1)/time.Second)) }
+
 // SignUp creates an account and returns its first session.
 func (s *Service) SignUp(ctx context.Context, in api.SignUpRequest) (api.AuthResponse, error) {
 	fields := map[string]string{}
@@ -191,16 +202,32 @@ func (s *Service) SignIn(ctx context.Context, in api.SignInRequest) (api.AuthRes
 		}
 		return api.AuthResponse{}, apierror.Validation(fields)
 	}
+	until, err := s.store.SignInLockedUntil(ctx, email)
+	if err != nil {
+		return api.AuthResponse{}, err
+	}
+	if !until.IsZero() {
+		return api.AuthResponse{}, &Locked{Wait: time.Until(until)}
+	}
+	fail := func() (api.AuthResponse, error) {
+		if err := s.store.RecordSignInFailure(ctx, email); err != nil {
+			return api.AuthResponse{}, err
+		}
+		return api.AuthResponse{}, errBadCredentials
+	}
 	u, err := s.store.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
 		_ = bcrypt.CompareHashAndPassword(s.dummyHash, passwordKey(in.Password))
-		return api.AuthResponse{}, errBadCredentials
+		return fail()
 	}
 	if err != nil {
 		return api.AuthResponse{}, err
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), passwordKey(in.Password)) != nil {
-		return api.AuthResponse{}, errBadCredentials
+		return fail()
+	}
+	if err := s.store.ClearSignInFailures(ctx, email); err != nil {
+		return api.AuthResponse{}, err
 	}
 	if in.TimeZone != "" && zone != u.TimeZone {
 		if err := s.store.SetUserTimeZone(ctx, u.ID, zone); err != nil {

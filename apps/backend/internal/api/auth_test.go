@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -13,6 +14,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/testenv"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/auth"
 )
 
 func TestSignUpSignInMe(t *testing.T) {
@@ -113,27 +115,40 @@ func TestAuthIsRateLimitedPerClient(t *testing.T) {
 	assert.Equal(t, apierror.CodeRateLimited, last.errCode())
 }
 
-func TestRateLimitCountsTheForwardedClientOnlyFromTrustedProxies(t *testing.T) {
+// Sign-in limits count the browser behind a frontend only when the
+// frontend signed its address: an X-Forwarded-For from any peer (a pod, a
+// host on a private network) is never believed, and neither is a forged,
+// re-addressed or stale signature.
+func TestRateLimitCountsOnlySignedClientAddresses(t *testing.T) {
 	t.Parallel()
-	signIn := func(b *testenv.Backend, ip string) int {
+	b := testenv.Start(t, pg, func(c *config.Config) { c.AuthRateLimit = 2 })
+	clients := auth.NewClientAddresses(testenv.Secret)
+	signIn := func(header, value string) int {
 		req, _ := http.NewRequest(http.MethodPost, b.URL+"/api/auth/sign-in", strings.NewReader(`{"email":"x@example.com","password":"whatever pw"}`))
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Forwarded-For", ip)
+		if header != "" {
+			req.Header.Set(header, value)
+		}
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	trusted := testenv.Start(t, pg, func(c *config.Config) { c.AuthRateLimit = 2; c.TrustedProxies = []string{"127.0.0.0/8"} })
-	assert.Equal(t, http.StatusUnauthorized, signIn(trusted, "203.0.113.1"))
-	assert.Equal(t, http.StatusUnauthorized, signIn(trusted, "203.0.113.1"))
-	assert.Equal(t, http.StatusTooManyRequests, signIn(trusted, "203.0.113.1"))
-	assert.Equal(t, http.StatusUnauthorized, signIn(trusted, "203.0.113.2"), "another person behind the same frontend")
+	now := time.Now()
+	assert.Equal(t, http.StatusUnauthorized, signIn(auth.ClientHeader, clients.Sign("203.0.113.1", now)))
+	assert.Equal(t, http.StatusUnauthorized, signIn(auth.ClientHeader, clients.Sign("203.0.113.1", now)))
+	assert.Equal(t, http.StatusTooManyRequests, signIn(auth.ClientHeader, clients.Sign("203.0.113.1", now)))
+	assert.Equal(t, http.StatusUnauthorized, signIn(auth.ClientHeader, clients.Sign("203.0.113.2", now)), "another person behind the same frontend")
 
-	untrusted := testenv.Start(t, pg, func(c *config.Config) { c.AuthRateLimit = 2 })
-	signIn(untrusted, "203.0.113.1")
-	signIn(untrusted, "203.0.113.2")
-	assert.Equal(t, http.StatusTooManyRequests, signIn(untrusted, "203.0.113.3"), "a forged header from an untrusted peer changes nothing")
+	// The peer itself (127.0.0.1) has its own two attempts; forged headers
+	// all count against it.
+	assert.Equal(t, http.StatusUnauthorized, signIn("X-Forwarded-For", "198.51.100.1"))
+	assert.Equal(t, http.StatusUnauthorized, signIn("X-Forwarded-For", "198.51.100.2"))
+	assert.Equal(t, http.StatusTooManyRequests, signIn("X-Forwarded-For", "198.51.100.3"), "a rotated X-Forwarded-For changes nothing")
+	forged := strings.Replace(clients.Sign("203.0.113.9", now), "203.0.113.9", "203.0.113.10", 1)
+	assert.Equal(t, http.StatusTooManyRequests, signIn(auth.ClientHeader, forged), "a re-addressed signature counts as the peer")
+	stale := clients.Sign("203.0.113.11", now.Add(-5*time.Minute))
+	assert.Equal(t, http.StatusTooManyRequests, signIn(auth.ClientHeader, stale), "a replayed old signature counts as the peer")
 }
 
 func TestHealthAndReady(t *testing.T) {
@@ -186,4 +201,42 @@ func TestLongPassphrasesCountInFull(t *testing.T) {
 	other := long[:72] + " but not this ending"
 	r = jsonCall(t, http.MethodPost, b.URL+"/api/auth/sign-in", "", `{"email":"long@example.com","password":"`+other+`"}`)
 	assert.Equal(t, http.StatusUnauthorized, r.Status, "the part past 72 bytes matters")
+}
+
+// Per-account back-off, kept in PostgreSQL: after five failures in a row
+// an account's sign-ins wait (even with the right password), on every
+// replica, and for unknown emails alike; a success starts afresh.
+func TestFailedSignInsBackOffPerAccountAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	one := testenv.Start(t, pg)
+	two := testenv.StartWith(t, testenv.Config(one.DSN)) // a second replica on the same database
+	one.SignUp(t, "ada@example.com")
+	signIn := func(b *testenv.Backend, email, pw string) response {
+		return jsonCall(t, http.MethodPost, b.URL+"/api/auth/sign-in", "", `{"email":"`+email+`","password":"`+pw+`"}`)
+	}
+	for i := 0; i < 5; i++ {
+		b := []*testenv.Backend{one, two}[i%2]
+		require.Equal(t, http.StatusUnauthorized, signIn(b, "ada@example.com", "wrong guess").Status)
+		require.Equal(t, http.StatusUnauthorized, signIn(b, "nobody@example.com", "wrong guess").Status)
+	}
+	r := signIn(one, "ADA@example.com", "wrong guess")
+	assert.Equal(t, http.StatusUnauthorized, r.Status, "the sixth failure is still answered: the wait starts after it")
+	for _, b := range []*testenv.Backend{one, two} {
+		r := signIn(b, "ada@example.com", "correct horse battery")
+		assert.Equal(t, http.StatusTooManyRequests, r.Status, "locked on every replica, even with the right password: %s", r.Raw)
+		assert.Equal(t, "rate_limited", r.errCode())
+		assert.NotEmpty(t, r.Header.Get("Retry-After"))
+	}
+	unknown := signIn(two, "nobody@example.com", "wrong guess")
+	assert.Equal(t, http.StatusUnauthorized, unknown.Status, "five failures: the free ones")
+	unknown = signIn(two, "nobody@example.com", "wrong guess")
+	assert.Equal(t, http.StatusTooManyRequests, unknown.Status, "unknown emails back off the same way, so the lock says nothing about who has an account")
+
+	// The wait passes (moved into the past here rather than slept through).
+	_, err := one.App.Store.DB.ExecContext(context.Background(), `UPDATE sign_in_failures SET locked_until = now() - interval '1 second'`)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, signIn(two, "ada@example.com", "correct horse battery").Status)
+	until, err := one.App.Store.SignInLockedUntil(context.Background(), "ada@example.com")
+	require.NoError(t, err)
+	assert.True(t, until.IsZero(), "a success starts afresh")
 }

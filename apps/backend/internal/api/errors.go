@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"log/slog"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -29,7 +30,11 @@ func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 // edgeError translates the store's conditions into the envelope's errors.
 func edgeError(c *fiber.Ctx, err error) error {
 	err = store.Classify(err)
+	var locked *accounts.Locked
 	switch {
+	case errors.As(err, &locked):
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(locked.Seconds()))
+		return apierror.New(fiber.StatusTooManyRequests, apierror.CodeRateLimited, locked.Error())
 	case errors.Is(err, store.ErrUnavailable):
 		c.Set(fiber.HeaderRetryAfter, RetryAfterSeconds)
 		return apierror.Unavailable("the database is unavailable right now; nothing was changed, try again in a few seconds")

@@ -24,6 +24,8 @@ type Deps struct {
 	Tokens        *auth.Tokens
 	FrontendURLs  []string
 	AuthRateLimit int
+	// AuthSecret keys the frontends' signatures of browser addresses.
+	AuthSecret string
 	// Admission bounds per-user requests: at most MaxInFlight at once in
 	// the process, a fair share per user, a bounded wait and a per-user
 	// budget (httpserver.Admission). Sign-in and sign-up are not counted:
@@ -42,9 +44,18 @@ func Register(app *fiber.App, d Deps) {
 		AllowHeaders: "Authorization,Content-Type",
 		MaxAge:       600,
 	}))
+	clients := auth.NewClientAddresses(d.AuthSecret)
 	authLimit := limiter.New(limiter.Config{
 		Max:        d.AuthRateLimit,
 		Expiration: time.Minute,
+		// The browser's address as a frontend signed it, else the peer's:
+		// an unsigned X-Forwarded-For is never believed.
+		KeyGenerator: func(c *fiber.Ctx) string {
+			if ip, ok := clients.Verify(c.Get(auth.ClientHeader), time.Now()); ok {
+				return ip
+			}
+			return c.Context().RemoteIP().String()
+		},
 		LimitReached: func(*fiber.Ctx) error {
 			return apierror.New(fiber.StatusTooManyRequests, apierror.CodeRateLimited, "too many sign-in attempts; wait a minute and try again")
 		},

@@ -69,15 +69,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		ReadyCheck:    st.Ping,
 		// encoding/json-compatible and about twice as fast: JSON encoding
 		// was a tenth of a task list's CPU (BenchmarkListTasks).
-		JSONEncoder: json.Marshal,
-		// Sign-in limits count the browser behind the web app and chatbot.
-		ProxyHeader:    "X-Forwarded-For",
-		TrustedProxies: cfg.TrustedProxies,
-		ErrorHandler:   api.ErrorHandler(log),
+		JSONEncoder:  json.Marshal,
+		ErrorHandler: api.ErrorHandler(log),
 	})
 	api.Register(srv.App, api.Deps{
 		Store: st, Tasks: ts, Accounts: acc, Tokens: tokens,
-		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit,
+		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit, AuthSecret: cfg.AuthSecret,
 		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.APIMaxInFlight, PerKey: cfg.UserInFlight, MaxWait: cfg.MaxWait,
 			Rate: cfg.UserRate, Burst: cfg.UserBurst},
 	})

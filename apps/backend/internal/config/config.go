@@ -23,9 +23,6 @@ type Config struct {
 	ShutdownGrace  time.Duration
 	LogLevel       string
 	MigrateOnStart bool
-	// TrustedProxies may say who the client is in X-Forwarded-For (the
-	// frontends, for sign-in limits per person rather than per pod).
-	TrustedProxies []string
 	// APIMaxInFlight and MCPMaxInFlight bound concurrent per-user REST and
 	// MCP requests per process (the rest wait their turn).
 	APIMaxInFlight int
@@ -69,7 +66,6 @@ func Load(env *config.Env) (Config, error) {
 		UserRate:          float64(env.Int("USER_RATE", 50, 1, 1_000_000)),
 		UserBurst:         env.Int("USER_BURST", 100, 1, 1_000_000),
 		MCPAllowedOrigins: env.OriginList("MCP_ALLOWED_ORIGINS"),
-		TrustedProxies:    env.CIDRList("TRUSTED_PROXIES", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"),
 	}
 	return c, env.Err()
 }

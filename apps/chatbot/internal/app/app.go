@@ -33,7 +33,10 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	backend := client.New(cfg.BackendURL, &http.Client{Timeout: 10 * time.Second})
+	// Sign-in limits count the browser: its address goes to the backend
+	// signed with the shared secret.
+	backend := client.New(cfg.BackendURL, &http.Client{Timeout: 10 * time.Second}).
+		SignClientAddresses(auth.NewClientAddresses(cfg.AuthSecret))
 	engine := Engine(cfg, log)
 	h, err := chat.NewHandler(chat.Options{
 		Backend: backend, Tools: mcptools.NewDialer(cfg.BackendURL, 30*time.Second), Engine: engine,

@@ -21,7 +21,10 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	backend := client.New(cfg.BackendURL, &http.Client{Timeout: 10 * time.Second})
+	// Sign-in limits count the browser: its address goes to the backend
+	// signed with the shared secret.
+	backend := client.New(cfg.BackendURL, &http.Client{Timeout: 10 * time.Second}).
+		SignClientAddresses(auth.NewClientAddresses(cfg.AuthSecret))
 	h, err := ui.NewHandler(backend, websession.New(tokens, cfg.AuthSecret), cfg.ChatbotURL, log, time.Now)
 	if err != nil {
 		return nil, err
