@@ -24,24 +24,26 @@ func TestMinimalConfigGetsDefaults(t *testing.T) {
 	assert.Equal(t, 7*24*time.Hour, c.TokenTTL)
 	assert.True(t, c.MigrateOnStart)
 	assert.Equal(t, 10, c.BcryptCost)
-	assert.Contains(t, c.TrustedProxies, "10.0.0.0/8")
+	assert.Equal(t, 8, c.UserInFlight)
+	assert.Equal(t, 2*time.Second, c.MaxWait)
+	assert.Empty(t, c.MCPAllowedOrigins)
 }
 
-func TestTrustedProxies(t *testing.T) {
+func TestMCPAllowedOrigins(t *testing.T) {
 	base := map[string]string{"DATABASE_URL": "postgres://u@db/todo", "BETTER_AUTH_SECRET": secret}
 	with := func(v string) map[string]string {
-		m := map[string]string{"TRUSTED_PROXIES": v}
+		m := map[string]string{"MCP_ALLOWED_ORIGINS": v}
 		for k, x := range base {
 			m[k] = x
 		}
 		return m
 	}
-	c, err := Load(config.FromMap(with("none")))
+	c, err := Load(config.FromMap(with("https://App.example, vscode-webview://abc/")))
 	require.NoError(t, err)
-	assert.Empty(t, c.TrustedProxies)
-	_, err = Load(config.FromMap(with("10.0.0.0/8, everyone")))
+	assert.Equal(t, []string{"https://app.example", "vscode-webview://abc"}, c.MCPAllowedOrigins)
+	_, err = Load(config.FromMap(with("https://app.example/path")))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "TRUSTED_PROXIES must be comma-separated CIDR ranges")
+	assert.Contains(t, err.Error(), "MCP_ALLOWED_ORIGINS must be comma-separated origins")
 }
 
 func TestEmptyEnvironmentNamesBothRequiredVariables(t *testing.T) {
