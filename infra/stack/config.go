@@ -88,6 +88,10 @@ type Config struct {
 	Database     Database
 
 	AuthSecret  pulumi.StringOutput
+	// DatabasePassword is the in-cluster database's password: the
+	// databasePassword secret, or for stacks that predate it the value
+	// derived from authSecret (DerivedDatabasePassword).
+	DatabasePassword pulumi.StringOutput
 	DatabaseURL pulumi.StringOutput // external database; empty string means in-cluster
 	ExternalDB  bool
 	// DatabasePort is the external database's port (for the egress policy).
@@ -243,6 +247,15 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 		if len(plain) < 32 {
 			bad("authSecret", "must be at least 32 bytes, got %d: run `pulumi config set --secret authSecret $(openssl rand -hex 32)`", len(plain))
 		}
+	}
+	if pw, err := c.TrySecret("databasePassword"); err == nil {
+		plain, _ := ctx.GetConfig("todo-app:databasePassword")
+		if len(plain) < 16 || strings.ContainsAny(plain, "@:/?#%' \"\\") {
+			bad("databasePassword", "must be at least 16 characters without URL or quoting characters (@:/?#%%' \"\\ or spaces): run `pulumi config set --secret databasePassword $(openssl rand -hex 24)`")
+		}
+		cfg.DatabasePassword = pw
+	} else if cfg.AuthSecret != (pulumi.StringOutput{}) {
+		cfg.DatabasePassword = pulumi.ToSecret(cfg.AuthSecret.ApplyT(DerivedDatabasePassword)).(pulumi.StringOutput)
 	}
 	dbURL, _ := ctx.GetConfig("todo-app:databaseUrl")
 	if dbURL != "" {

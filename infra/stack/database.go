@@ -15,7 +15,7 @@ type postgres struct {
 // newPostgres declares the in-cluster database: a StatefulSet with a
 // volume, a headless Service and its own password Secret.
 func newPostgres(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1.ObjectMetaArgs, opts []pulumi.ResourceOption) (*postgres, error) {
-	password := derivedPassword(cfg.AuthSecret)
+	password := cfg.DatabasePassword
 	const user, db = "todo", "todo"
 	secret, err := corev1.NewSecret(ctx, PostgresName, &corev1.SecretArgs{
 		Metadata:   meta(PostgresName),

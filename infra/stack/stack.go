@@ -249,12 +249,13 @@ func configChecksum(values map[string]pulumi.StringInput, keys []string) pulumi.
 	return pulumi.Unsecret(sum).(pulumi.StringOutput)
 }
 
-// derivedPassword gives the in-cluster database a password that is secret
-// (derived from authSecret), stable across runs and needs no extra provider.
-func derivedPassword(authSecret pulumi.StringOutput) pulumi.StringOutput {
-	return pulumi.ToSecret(authSecret.ApplyT(func(s string) string {
-		mac := hmac.New(sha256.New, []byte(s))
-		mac.Write([]byte("todo-app in-cluster postgres password"))
-		return hex.EncodeToString(mac.Sum(nil))[:32]
-	})).(pulumi.StringOutput)
+// DerivedDatabasePassword is the in-cluster database password stacks had
+// before it became a setting of its own: derived from authSecret. A stack
+// without databasePassword keeps it (its PostgreSQL was initialised with
+// it); make up pins it as databasePassword, after which rotating
+// authSecret no longer touches the database.
+func DerivedDatabasePassword(authSecret string) string {
+	mac := hmac.New(sha256.New, []byte(authSecret))
+	mac.Write([]byte("todo-app in-cluster postgres password"))
+	return hex.EncodeToString(mac.Sum(nil))[:32]
 }

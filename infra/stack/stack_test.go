@@ -787,3 +787,42 @@ func TestDatabaseConnectionsAreSizedFromTheAutoscaler(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "9", env(r))
 }
+
+// postgresPassword is what the stack gives the database and puts in the
+// backend's DATABASE_URL.
+func postgresPassword(t *testing.T, r *result) (secret, url string) {
+	t.Helper()
+	s := decode[corev1.Secret](t, r.one(t, "kubernetes:core/v1:Secret", stack.PostgresName))
+	app := decode[corev1.Secret](t, r.one(t, "kubernetes:core/v1:Secret", stack.SecretName))
+	return s.StringData["POSTGRES_PASSWORD"], app.StringData["DATABASE_URL"]
+}
+
+// The database password stands on its own: rotating authSecret signs
+// everyone out and touches nothing else. Stacks from before the setting
+// keep the password their PostgreSQL was initialised with.
+func TestDatabasePasswordIsItsOwnSecret(t *testing.T) {
+	old, err := run(t, defaults(), "authSecret")
+	require.NoError(t, err)
+	pw, url := postgresPassword(t, old)
+	assert.Equal(t, stack.DerivedDatabasePassword(authSecret), pw, "an existing stack keeps its password")
+	assert.Contains(t, url, ":"+pw+"@")
+
+	cfg := defaults()
+	cfg["databasePassword"] = "a-password-of-its-own-0123"
+	r, err := run(t, cfg, "authSecret", "databasePassword")
+	require.NoError(t, err)
+	pw, url = postgresPassword(t, r)
+	assert.Equal(t, "a-password-of-its-own-0123", pw)
+	assert.Contains(t, url, ":a-password-of-its-own-0123@")
+
+	cfg["authSecret"] = strings.Repeat("r", 40) // rotated
+	r, err = run(t, cfg, "authSecret", "databasePassword")
+	require.NoError(t, err)
+	pw, _ = postgresPassword(t, r)
+	assert.Equal(t, "a-password-of-its-own-0123", pw, "rotating authSecret leaves the database alone")
+
+	cfg["databasePassword"] = "short@x"
+	_, err = run(t, cfg, "authSecret", "databasePassword")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "todo-app:databasePassword must be at least 16 characters")
+}

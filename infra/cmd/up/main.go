@@ -199,12 +199,29 @@ func (u *upper) up(ctx context.Context) error {
 	if err := u.setConfig(ctx, values, "nodeAddress", plan.Address); err != nil {
 		return err
 	}
-	if _, ok := values["authSecret"]; !ok {
+	_, hadAuthSecret := values["authSecret"]
+	if !hadAuthSecret {
 		say("generating authSecret")
-		b := make([]byte, 32)
-		_, _ = rand.Read(b)
-		if _, err := u.pulumi(ctx, "config", "set", "--secret", "authSecret", hex.EncodeToString(b)); err != nil {
+		if _, err := u.pulumi(ctx, "config", "set", "--secret", "authSecret", randomHex(32)); err != nil {
 			return fmt.Errorf("step `pulumi config set --secret authSecret` failed: %w", err)
+		}
+	}
+	if _, ok := values["databasePassword"]; !ok {
+		// The in-cluster database's password becomes a secret of its own. A
+		// stack deployed before keeps the password derived from authSecret
+		// (its PostgreSQL was initialised with it); a new one gets a random
+		// one. Either way, rotating authSecret later leaves it alone.
+		password := randomHex(24)
+		if hadAuthSecret {
+			out, err := u.pulumi(ctx, "config", "get", "authSecret")
+			if err != nil {
+				return fmt.Errorf("step `pulumi config get authSecret` failed (is .pulumi-passphrase the one this stack was made with?): %w", err)
+			}
+			password = stack.DerivedDatabasePassword(strings.TrimSpace(string(out)))
+			say("pinning the database password as its own secret (databasePassword), unchanged")
+		}
+		if _, err := u.pulumi(ctx, "config", "set", "--secret", "databasePassword", password); err != nil {
+			return fmt.Errorf("step `pulumi config set --secret databasePassword` failed: %w", err)
 		}
 	}
 
@@ -350,9 +367,7 @@ func usePassphrase(create bool) error {
 		if !create {
 			return nil
 		}
-		b := make([]byte, 24)
-		_, _ = rand.Read(b)
-		if err := os.WriteFile(path, []byte(hex.EncodeToString(b)), 0o600); err != nil {
+		if err := os.WriteFile(path, []byte(randomHex(24)), 0o600); err != nil {
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
 		say("created .pulumi-passphrase (keep it: it decrypts this stack's secrets)")
@@ -595,6 +610,12 @@ func nodePorts(values map[string]string) []int {
 	}{30000, 30001}
 	_ = json.Unmarshal([]byte(values["nodePorts"]), &ports)
 	return []int{ports.Web, ports.Chatbot}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 func env(key, def string) string {

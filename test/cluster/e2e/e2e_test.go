@@ -19,13 +19,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/todo-app/todo-app/infra/localimages"
 	"github.com/todo-app/todo-app/infra/stack"
 	"github.com/todo-app/todo-app/pkg/browsertest"
-	"github.com/todo-app/todo-app/pkg/pgtest"
 	"github.com/todo-app/todo-app/pkg/repo"
 	"github.com/todo-app/todo-app/test/cluster/deploy"
 	"github.com/todo-app/todo-app/test/cluster/kube"
@@ -111,19 +111,16 @@ func TestClusterEndToEnd(t *testing.T) {
 	startRegistry(t, ctx, dir)
 	v1, v2 := pushApps(t, ctx, "e2e-1"), pushApps(t, ctx, "e2e-2")
 
-	// PostgreSQL on the node address stands in for a managed database.
-	pg, err := pgtest.Start(ctx, pgtest.Options{Listen: nodeIP, TrustNetwork: kube.PodCIDR})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = pg.Stop() })
-	dsn, err := pg.CreateNamedDatabase(ctx, "todo")
-	require.NoError(t, err)
+	// The default database: the stack's own PostgreSQL StatefulSet, from
+	// a stand-in image under the stack's default reference, on a volume.
+	postgresStandIn(t, ctx, node, root)
+	volumes(t, ctx, cp, dir)
 
 	s, err := deploy.NewStack(ctx, deploy.Options{Dir: filepath.Join(dir, "pulumi"), ToolsDir: tools, Stack: "e2e", Config: auto.ConfigMap{
 		"kubernetes:kubeconfig": {Value: cp.Kubeconfig},
 		"todo-app:namespace":    {Value: namespace},
 		"todo-app:nodeAddress":  {Value: nodeIP},
 		"todo-app:authSecret":   {Value: strings.Repeat("cd", 32), Secret: true},
-		"todo-app:databaseUrl":  {Value: dsn, Secret: true},
 		// Prebuilt images by digest from the registry, as make up deploys
 		// them through minikube's registry addon.
 		"todo-app:images.build":           {Value: "false"},
@@ -154,6 +151,21 @@ func TestClusterEndToEnd(t *testing.T) {
 		}
 		return true
 	}, 2*time.Minute, time.Second, "every Deployment has its two replicas available")
+	// The in-cluster database runs as declared: uid 70, a read-only root
+	// file system, its data on the claimed volume.
+	pods, err := cp.Client.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{LabelSelector: "app=postgres"})
+	require.NoError(t, err)
+	require.Len(t, pods.Items, 1)
+	db := pods.Items[0]
+	require.Equal(t, corev1.PodRunning, db.Status.Phase)
+	assert.True(t, db.Status.ContainerStatuses[0].Ready, "the database passes pg_isready")
+	assert.EqualValues(t, 70, *db.Spec.SecurityContext.RunAsUser)
+	assert.True(t, *db.Spec.Containers[0].SecurityContext.ReadOnlyRootFilesystem)
+	assert.Equal(t, postgresImage, db.Spec.Containers[0].Image)
+	pvc, err := cp.Client.CoreV1().PersistentVolumeClaims(namespace).Get(ctx, "data-"+stack.PostgresName+"-0", metav1.GetOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, corev1.ClaimBound, pvc.Status.Phase)
+
 	have, err := node.Images(ctx)
 	require.NoError(t, err)
 	for app, repo := range localimages.Repos {
