@@ -11,7 +11,7 @@ NPM_DIRS := apps/backend/internal/mcpapi/testdata/inspector
 # (outside the clone, so every clone on a machine shares them).
 TOOLS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/todo-app/tools
 
-.PHONY: help urls tunnel dev check setup staticcheck test deps vet fmt-check tidy-check build screenshots bench up destroy clean tools verify e2e
+.PHONY: help urls tunnel dev check setup staticcheck fuzz test deps vet fmt-check tidy-check build screenshots bench up destroy clean tools verify e2e
 
 help:
 	@echo "make up      deploy to minikube with Pulumi (starts minikube if needed)"
@@ -21,6 +21,7 @@ help:
 	@echo "make dev     run PostgreSQL and every app locally (Ctrl-C stops)"
 	@echo "make check   the fast loop: gofmt, vet, staticcheck, unit tests with -race (nothing outside the process)"
 	@echo "make setup   install what the tests need (Debian/Ubuntu), only what is missing"
+	@echo "make fuzz    fuzz the edge parsers, FUZZTIME each (default 10s)"
 	@echo "make test    setup, npm test tools, vet, format check and every test of every module"
 	@echo "make build   build the app binaries into bin/"
 	@echo "make bench   load-test the apps against PostgreSQL's own limit (writes docs/benchmarks.md)"
@@ -66,6 +67,17 @@ staticcheck:
 
 setup:
 	@bash test/setup.sh
+
+# Fuzz tests of the edge parsers: every JSON request decoder, the sign-in
+# redirect target, the date rule and due dates. FUZZTIME each (CI: 10s).
+FUZZTIME ?= 10s
+FUZZ_TARGETS := ./apps/backend/internal/api:FuzzDecoders ./pkg/websession:FuzzSafeNext \
+	./pkg/dates:FuzzParse ./apps/backend/internal/tasks:FuzzParseDue
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; fn=$${t##*:}; echo "fuzz $$fn ($$pkg) for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
 
 test: setup deps fmt-check tidy-check vet
 	$(GO) test -count=1 -timeout 15m $(MODULES)

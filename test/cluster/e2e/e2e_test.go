@@ -161,7 +161,7 @@ func TestClusterEndToEnd(t *testing.T) {
 	assert.True(t, db.Status.ContainerStatuses[0].Ready, "the database passes pg_isready")
 	assert.EqualValues(t, 70, *db.Spec.SecurityContext.RunAsUser)
 	assert.True(t, *db.Spec.Containers[0].SecurityContext.ReadOnlyRootFilesystem)
-	assert.Equal(t, postgresImage, db.Spec.Containers[0].Image)
+	assert.Equal(t, "postgres:16-alpine", db.Spec.Containers[0].Image, "the default database.image")
 	pvc, err := cp.Client.CoreV1().PersistentVolumeClaims(namespace).Get(ctx, "data-"+stack.PostgresName+"-0", metav1.GetOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, corev1.ClaimBound, pvc.Status.Phase)
@@ -226,6 +226,8 @@ func TestClusterEndToEnd(t *testing.T) {
 			assert.Equal(t, "localhost:5000/"+localimages.Repos[app]+"@"+v2[app], d.Spec.Template.Spec.Containers[0].Image, "%s runs the new digest", name)
 		}
 	})
+
+	t.Run("faults", func(t *testing.T) { faults(t, ctx, cp.Client) })
 
 	_, err = s.Destroy(ctx)
 	require.NoError(t, err, "pulumi destroy")

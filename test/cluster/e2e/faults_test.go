@@ -1,0 +1,286 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/todo-app/todo-app/infra/stack"
+	"github.com/todo-app/todo-app/pkg/repo"
+)
+
+// webUser is a browser signed in to the web app at the NodePort, without
+// JavaScript: forms with their CSRF token.
+type webUser struct {
+	c    *http.Client
+	csrf string
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+func newWebUser(t *testing.T, email string) *webUser {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	u := &webUser{c: &http.Client{Jar: jar, Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	token := func(path string) string {
+		resp, err := u.c.Get(webURL + path)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		m := csrfField.FindStringSubmatch(string(body))
+		require.NotNil(t, m, "no CSRF token on %s (%d)", path, resp.StatusCode)
+		return m[1]
+	}
+	resp, err := u.c.PostForm(webURL+"/signup", url.Values{"email": {email}, "password": {"correct horse"}, "name": {"Faults"}, "_csrf": {token("/signup")}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	u.csrf = token("/tasks/new")
+	return u
+}
+
+// create adds a task through the web app's form: 303 means the backend
+// stored it (acknowledged); anything else is returned as the status.
+func (u *webUser) create(title string) (int, error) {
+	resp, err := u.c.PostForm(webURL+"/tasks", url.Values{"title": {title}, "priority": {"medium"}, "recurrence": {"none"}, "_csrf": {u.csrf}})
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// count lists the titles starting with prefix that the user's task list
+// shows, page by page.
+func (u *webUser) count(t *testing.T, prefix string) map[string]bool {
+	t.Helper()
+	seen := map[string]bool{}
+	re := regexp.MustCompile(regexp.QuoteMeta(prefix) + `[0-9]+`)
+	for page := 1; page < 200; page++ {
+		var body []byte
+		require.Eventually(t, func() bool {
+			resp, err := u.c.Get(fmt.Sprintf("%s/tasks?status=all&q=%s&page=%d", webURL, url.QueryEscape(prefix), page))
+			if err != nil {
+				return false
+			}
+			body, _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			// 429: the load loop spent this user's request budget; wait.
+			return resp.StatusCode == http.StatusOK
+		}, time.Minute, time.Second, "listing the tasks")
+		found := re.FindAllString(string(body), -1)
+		before := len(seen)
+		for _, f := range found {
+			seen[f] = true
+		}
+		if len(seen) == before {
+			break
+		}
+	}
+	return seen
+}
+
+// loadResult is what a bounded request loop saw.
+type loadResult struct {
+	acked                   []string
+	ok, unavailable, failed int64
+	failures                []string
+}
+
+// createLoop adds tasks through the web app until stop closes, recording
+// which were acknowledged and how the others were answered.
+func createLoop(u *webUser, prefix string, stop <-chan struct{}) *loadResult {
+	res := &loadResult{}
+	for i := 0; ; i++ {
+		select {
+		case <-stop:
+			return res
+		case <-time.After(40 * time.Millisecond): // within a user's request budget
+		}
+		title := fmt.Sprintf("%s%d", prefix, i)
+		status, err := u.create(title)
+		switch {
+		case err == nil && status == http.StatusSeeOther:
+			res.ok++
+			res.acked = append(res.acked, title)
+		case err == nil && status == http.StatusServiceUnavailable:
+			res.unavailable++ // the product's "try again" page: allowed while the database is down
+		default:
+			res.failed++
+			res.failures = append(res.failures, fmt.Sprintf("%s %s: status %d err %v", time.Now().Format("15:04:05.000"), title, status, err))
+		}
+	}
+}
+
+// reliability collects each fault's figures for docs/reliability.md.
+type reliability struct {
+	mu   sync.Mutex
+	rows []string
+}
+
+func (r *reliability) add(fault string, requests, failed, lost int64, recovery string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rows = append(r.rows, fmt.Sprintf("| %s | %d | %d | %d | %s |", fault, requests, failed, lost, recovery))
+}
+
+// write puts the table in test-output/reliability.md (copied into docs by
+// hand with the machine and date, as the benchmark figures are).
+func (r *reliability) write(t *testing.T) {
+	root, err := repo.Root()
+	require.NoError(t, err)
+	dir := filepath.Join(root, "test-output")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	body := "| fault | requests | failed (not 303/503) | acknowledged writes lost | recovery |\n|---|---|---|---|---|\n" + strings.Join(r.rows, "\n") + "\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "reliability.md"), []byte(body), 0o644))
+	t.Logf("reliability figures:\n%s", body)
+}
+
+// faults runs the product's reliability promises against the deployed
+// default stack: a database pod deleted under writes loses no
+// acknowledged write and answers 503 while down; a backend pod and a web
+// pod deleted under load fail no request.
+func faults(t *testing.T, ctx context.Context, client kubernetes.Interface) {
+	rep := &reliability{}
+	defer rep.write(t)
+	u := newWebUser(t, "faults@example.com")
+
+	t.Run("database pod deleted under writes", func(t *testing.T) {
+		stop := make(chan struct{})
+		done := make(chan *loadResult)
+		go func() { done <- createLoop(u, "db-fault-", stop) }()
+		time.Sleep(2 * time.Second)
+		pod := stack.PostgresName + "-0"
+		require.NoError(t, client.CoreV1().Pods(namespace).Delete(ctx, pod, metav1.DeleteOptions{}))
+		deleted := time.Now()
+		// Back when the StatefulSet's new pod is Ready on the same volume.
+		var ready time.Time
+		require.Eventually(t, func() bool {
+			p, err := client.CoreV1().Pods(namespace).Get(ctx, pod, metav1.GetOptions{})
+			if err != nil || p.CreationTimestamp.Time.Before(deleted) || len(p.Status.ContainerStatuses) == 0 || !p.Status.ContainerStatuses[0].Ready {
+				return false
+			}
+			ready = time.Now()
+			return true
+		}, 3*time.Minute, 500*time.Millisecond, "the database pod comes back")
+		// The first acknowledged create after Ready.
+		var firstOK time.Time
+		require.Eventually(t, func() bool {
+			status, err := u.create(fmt.Sprintf("db-probe-%d", time.Now().UnixNano()))
+			if err == nil && status == http.StatusSeeOther {
+				firstOK = time.Now()
+				return true
+			}
+			return false
+		}, 2*time.Minute, 250*time.Millisecond, "writes work again")
+		time.Sleep(2 * time.Second)
+		close(stop)
+		res := <-done
+
+		seen := u.count(t, "db-fault-")
+		var lost []string
+		for _, title := range res.acked {
+			if !seen[title] {
+				lost = append(lost, title)
+			}
+		}
+		t.Logf("database fault: %d acknowledged, %d answered 503, %d failed; back %.1fs after delete, first write %.1fs after Ready",
+			res.ok, res.unavailable, res.failed, ready.Sub(deleted).Seconds(), firstOK.Sub(ready).Seconds())
+		assert.Greater(t, res.ok, int64(20), "the loop wrote before and after")
+		assert.Empty(t, lost, "acknowledged writes lost")
+		assert.Zero(t, res.failed, "requests that neither succeeded nor got the 503 page:\n%s", strings.Join(res.failures, "\n"))
+		rep.add("delete the database pod (writes through the web app)", res.ok+res.unavailable+res.failed, res.failed, int64(len(lost)),
+			fmt.Sprintf("pod Ready %.0f s after delete; first write %.1f s after Ready; %d requests got the 503 page meanwhile",
+				ready.Sub(deleted).Seconds(), firstOK.Sub(ready).Seconds(), res.unavailable))
+	})
+
+	for _, target := range []struct{ name, label string }{{"backend", "backend"}, {"web", "frontend-web"}} {
+		t.Run(target.name+" pod deleted under load", func(t *testing.T) {
+			pods, err := client.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{LabelSelector: "app=" + target.label})
+			require.NoError(t, err)
+			require.GreaterOrEqual(t, len(pods.Items), 2, "two replicas to fail over to")
+			stop := make(chan struct{})
+			done := make(chan *loadResult)
+			go func() { done <- createLoop(u, target.name+"-fault-", stop) }()
+			var reads, readFails atomic.Int64
+			readsDone := make(chan struct{})
+			go func() {
+				defer close(readsDone)
+				c := &http.Client{Timeout: 10 * time.Second}
+				for {
+					select {
+					case <-stop:
+						return
+					case <-time.After(25 * time.Millisecond):
+					}
+					resp, err := c.Get(webURL + "/signin")
+					reads.Add(1)
+					if err != nil || resp.StatusCode != http.StatusOK {
+						readFails.Add(1)
+					}
+					if err == nil {
+						resp.Body.Close()
+					}
+				}
+			}()
+			time.Sleep(2 * time.Second)
+			victim := pods.Items[0].Name
+			require.NoError(t, client.CoreV1().Pods(namespace).Delete(ctx, victim, metav1.DeleteOptions{}))
+			deleted := time.Now()
+			require.Eventually(t, func() bool {
+				list, err := client.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{LabelSelector: "app=" + target.label})
+				if err != nil {
+					return false
+				}
+				ready := 0
+				for _, p := range list.Items {
+					if p.Name == victim {
+						return false // still terminating
+					}
+					for _, c := range p.Status.Conditions {
+						if c.Type == "Ready" && c.Status == "True" {
+							ready++
+						}
+					}
+				}
+				return ready >= 2
+			}, 2*time.Minute, 250*time.Millisecond, "the deleted pod is gone and a replacement is Ready")
+			back := time.Since(deleted)
+			time.Sleep(2 * time.Second)
+			close(stop)
+			res := <-done
+			<-readsDone
+			seen := u.count(t, target.name+"-fault-")
+			var lost int64
+			for _, title := range res.acked {
+				if !seen[title] {
+					lost++
+				}
+			}
+			t.Logf("%s fault: %d writes (%d failed, %d 503), %d reads (%d failed); replacement available %.1fs after delete",
+				target.name, res.ok+res.failed+res.unavailable, res.failed, res.unavailable, reads.Load(), readFails.Load(), back.Seconds())
+			assert.Zero(t, res.failed+res.unavailable, "failed writes:\n%s", strings.Join(res.failures, "\n"))
+			assert.Zero(t, readFails.Load(), "failed reads")
+			assert.Zero(t, lost, "acknowledged writes lost")
+			rep.add("delete one "+target.name+" pod (writes and reads)", res.ok+res.failed+res.unavailable+reads.Load(),
+				res.failed+res.unavailable+readFails.Load(), lost, fmt.Sprintf("replacement available %.0f s after delete", back.Seconds()))
+		})
+	}
+}
