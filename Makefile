@@ -5,13 +5,18 @@
 # go.work does not descend into them, so they are named here.
 MODULES := ./pkg/... ./apps/backend/... ./apps/web/... ./apps/chatbot/... ./infra/...
 GO      ?= go
+# Go 1.26.10 fixes vulnerabilities in the standard library that our code
+# calls (make vulncheck); the go command fetches it from the module proxy
+# once per machine. Exported so that every go command, the image builds'
+# toolchain (go env GOROOT) and the test helpers use it.
+export GOTOOLCHAIN := go1.26.10
 # npm projects whose packages the tests run (the MCP Inspector).
 NPM_DIRS := apps/backend/internal/mcpapi/testdata/inspector
 # Where test/cluster/tools/build.sh keeps the cluster tools it builds
 # (outside the clone, so every clone on a machine shares them).
 TOOLS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/todo-app/tools
 
-.PHONY: help urls tunnel dev check setup staticcheck fuzz test deps vet fmt-check tidy-check build screenshots bench up destroy clean tools verify e2e
+.PHONY: help urls tunnel dev check setup staticcheck fuzz vulncheck test deps vet fmt-check tidy-check build screenshots bench up destroy clean tools verify e2e
 
 help:
 	@echo "make up      deploy to minikube with Pulumi (starts minikube if needed)"
@@ -22,6 +27,7 @@ help:
 	@echo "make check   the fast loop: gofmt, vet, staticcheck, unit tests with -race (nothing outside the process)"
 	@echo "make setup   install what the tests need (Debian/Ubuntu), only what is missing"
 	@echo "make fuzz    fuzz the edge parsers, FUZZTIME each (default 10s)"
+	@echo "make vulncheck  govulncheck on every module against a local copy of the Go vulnerability database"
 	@echo "make test    setup, npm test tools, vet, format check and every test of every module"
 	@echo "make build   build the app binaries into bin/"
 	@echo "make bench   load-test the apps against PostgreSQL's own limit (writes docs/benchmarks.md)"
@@ -68,6 +74,10 @@ staticcheck:
 setup:
 	@bash test/setup.sh
 
+# govulncheck against a local copy of the Go vulnerability database.
+vulncheck:
+	@bash test/govulncheck/run.sh
+
 # Fuzz tests of the edge parsers: every JSON request decoder, the sign-in
 # redirect target, the date rule and due dates. FUZZTIME each (CI: 10s).
 FUZZTIME ?= 10s
@@ -79,7 +89,7 @@ fuzz:
 	  $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	done
 
-test: setup deps fmt-check tidy-check vet
+test: setup deps fmt-check tidy-check vet vulncheck
 	$(GO) test -count=1 -timeout 15m $(MODULES)
 	$(GO) test -race -count=1 -timeout 15m $(RACE_PKGS)
 	$(GO) test -race -count=1 -timeout 15m -run 'Stream' ./apps/chatbot/internal/chat

@@ -87,13 +87,13 @@ type Config struct {
 	Images       Images
 	Database     Database
 
-	AuthSecret  pulumi.StringOutput
+	AuthSecret pulumi.StringOutput
 	// DatabasePassword is the in-cluster database's password: the
 	// databasePassword secret, or for stacks that predate it the value
 	// derived from authSecret (DerivedDatabasePassword).
 	DatabasePassword pulumi.StringOutput
-	DatabaseURL pulumi.StringOutput // external database; empty string means in-cluster
-	ExternalDB  bool
+	DatabaseURL      pulumi.StringOutput // external database; empty string means in-cluster
+	ExternalDB       bool
 	// DatabasePort is the external database's port (for the egress policy).
 	DatabasePort int
 	OpenAIKey    pulumi.StringOutput
