@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,16 +21,19 @@ const RetryAfterSeconds = "5"
 
 // ErrorHandler is the envelope handler with the store's conditions mapped
 // first: an unavailable database is 503 `unavailable` with Retry-After (the
-// documented answer, never a 500), an unknown user is 401.
-func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
+// documented answer, never a 500), an unknown user is 401. ping checks the
+// database: an error nobody classified, met while the database does not
+// answer, is that outage too (a driver error from a connection cut in the
+// middle of a restart has many shapes).
+func ErrorHandler(log *slog.Logger, ping func(context.Context) error) fiber.ErrorHandler {
 	base := apierror.FiberHandler(log)
 	return func(c *fiber.Ctx, err error) error {
-		return base(c, edgeError(c, err))
+		return base(c, edgeError(c, err, ping))
 	}
 }
 
 // edgeError translates the store's conditions into the envelope's errors.
-func edgeError(c *fiber.Ctx, err error) error {
+func edgeError(c *fiber.Ctx, err error, ping func(context.Context) error) error {
 	err = store.Classify(err)
 	var locked *accounts.Locked
 	switch {
@@ -40,6 +45,15 @@ func edgeError(c *fiber.Ctx, err error) error {
 		return apierror.Unavailable("the database is unavailable right now; nothing was changed, try again in a few seconds")
 	case errors.Is(err, store.ErrUnknownUser):
 		return apierror.Unauthorized("this account no longer exists; sign in again")
+	}
+	var fe *fiber.Error
+	if _, ours := apierror.As(err); !ours && !errors.As(err, &fe) && ping != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if ping(ctx) != nil {
+			c.Set(fiber.HeaderRetryAfter, RetryAfterSeconds)
+			return apierror.Unavailable("the database is unavailable right now; nothing was changed, try again in a few seconds")
+		}
 	}
 	return err
 }

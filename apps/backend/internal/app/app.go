@@ -70,7 +70,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		// encoding/json-compatible and about twice as fast: JSON encoding
 		// was a tenth of a task list's CPU (BenchmarkListTasks).
 		JSONEncoder:  json.Marshal,
-		ErrorHandler: api.ErrorHandler(log),
+		ErrorHandler: api.ErrorHandler(log, st.Ping),
 	})
 	api.Register(srv.App, api.Deps{
 		Store: st, Tasks: ts, Accounts: acc, Tokens: tokens,
