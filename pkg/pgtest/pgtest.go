@@ -38,11 +38,6 @@ type Options struct {
 	Port int
 	// Log receives progress lines; nil discards them.
 	Log func(format string, args ...any)
-	// Listen is the address to listen on (default 127.0.0.1).
-	Listen string
-	// TrustNetwork lets clients from this CIDR connect without a password,
-	// for a server standing in for a managed database reached by pods.
-	TrustNetwork string
 }
 
 // Server is a PostgreSQL server the tests may create databases in.
@@ -265,25 +260,7 @@ func startLocal(ctx context.Context, opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	listen := opts.Listen
-	if listen == "" {
-		listen = "127.0.0.1"
-	}
-	// initdb trusts loopback only; the admin connection comes from the
-	// listen address itself.
-	var trust []string
-	if ip := net.ParseIP(listen); ip != nil && !ip.IsLoopback() {
-		trust = append(trust, listen+"/32")
-	}
-	if opts.TrustNetwork != "" {
-		trust = append(trust, opts.TrustNetwork)
-	}
-	for _, cidr := range trust {
-		if err := appendHBA(filepath.Join(data, "pg_hba.conf"), cidr); err != nil {
-			_ = cleanup()
-			return nil, err
-		}
-	}
+	const listen = "127.0.0.1"
 	port := opts.Port
 	if port == 0 {
 		if port, err = freePort(); err != nil {
@@ -322,18 +299,6 @@ func startLocal(ctx context.Context, opts Options) (*Server, error) {
 }
 
 type ids struct{ uid, gid int }
-
-func appendHBA(path, cidr string) error {
-	if _, _, err := net.ParseCIDR(cidr); err != nil {
-		return fmt.Errorf("pgtest: TrustNetwork %q is not a CIDR: %w", cidr, err)
-	}
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		return fmt.Errorf("opening %s: %w", path, err)
-	}
-	_, err = fmt.Fprintf(f, "host all all %s trust\n", cidr)
-	return errors.Join(err, f.Close())
-}
 
 // runAs returns the credentials to run PostgreSQL with: none for a normal
 // user, the postgres user's when we are root.

@@ -103,7 +103,7 @@ func (p *AuthPages) start(c *fiber.Ctx, res api.AuthResponse) {
 	p.Session.RotateCSRF(c)
 	// The name is the user's own text: encoded, never raw in a header.
 	c.Cookie(&fiber.Cookie{Name: NameCookie, Value: url.QueryEscape(res.User.Name), Path: "/", Expires: res.ExpiresAt,
-		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: secure(c)})
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
 }
 
 // browserZone is the browser's time zone name when the page script has
@@ -128,7 +128,7 @@ func DisplayName(c *fiber.Ctx) string {
 func (p *AuthPages) signOut(c *fiber.Ctx) error {
 	p.Session.ClearSession(c)
 	c.Cookie(&fiber.Cookie{Name: NameCookie, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1, HTTPOnly: true,
-		SameSite: fiber.CookieSameSiteLaxMode, Secure: secure(c)})
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
 	if p.SignedOut != nil {
 		p.SignedOut(c)
 	}

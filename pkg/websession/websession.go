@@ -64,18 +64,17 @@ func IsHTTPS(c *fiber.Ctx) bool {
 	return c.Protocol() == "https"
 }
 
-func secure(c *fiber.Ctx) bool { return IsHTTPS(c) }
 
 // SetSession stores the token from sign-in in an httpOnly cookie.
 func (m *Manager) SetSession(c *fiber.Ctx, token string, expires time.Time) {
 	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires,
-		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: secure(c)})
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
 }
 
 // ClearSession signs the browser out.
 func (m *Manager) ClearSession(c *fiber.Ctx) {
 	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1,
-		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: secure(c)})
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
 }
 
 // Load verifies the session cookie, if any, and remembers the user for
@@ -147,7 +146,7 @@ func (m *Manager) RotateCSRF(c *fiber.Ctx) string {
 	_, _ = rand.Read(b)
 	seed := hex.EncodeToString(b)
 	c.Cookie(&fiber.Cookie{Name: CSRFCookie, Value: seed, Path: "/", HTTPOnly: true,
-		SameSite: fiber.CookieSameSiteLaxMode, Secure: secure(c), Expires: time.Now().Add(365 * 24 * time.Hour)})
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c), Expires: time.Now().Add(365 * 24 * time.Hour)})
 	return seed
 }
 

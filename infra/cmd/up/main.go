@@ -442,7 +442,7 @@ func (u *upper) dockerEnv(ctx context.Context) ([]string, error) {
 // forwardRegistry forwards localhost:5000 to the registry addon while
 // pulumi pushes; the nodes reach it on their own localhost:5000.
 func (u *upper) forwardRegistry(ctx context.Context) (func(), error) {
-	if manifestReachable(ctx, minikube.AddonRegistry) == nil {
+	if registryReachable(ctx, minikube.AddonRegistry) == nil {
 		return func() {}, nil // already forwarded (another make up, or the user)
 	}
 	cmd := exec.CommandContext(ctx, "kubectl", "--context", u.profile, "port-forward", "-n", "kube-system", "--address", "127.0.0.1", "service/registry", "5000:80")
@@ -453,7 +453,7 @@ func (u *upper) forwardRegistry(ctx context.Context) (func(), error) {
 	}
 	stop := func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
 	deadline := time.Now().Add(90 * time.Second)
-	for manifestReachable(ctx, minikube.AddonRegistry) != nil {
+	for registryReachable(ctx, minikube.AddonRegistry) != nil {
 		if time.Now().After(deadline) {
 			stop()
 			return nil, fmt.Errorf("minikube's registry addon does not answer on localhost:5000 after 90 s (%s): `kubectl -n kube-system get pods` shows why; is port 5000 taken?", strings.TrimSpace(stderr.String()))
@@ -500,7 +500,7 @@ func stream(ctx context.Context, extraEnv []string, name string, args ...string)
 // cannot be reached or Docker is not logged in to it.
 func checkRegistry(ctx context.Context, registry string) error {
 	host, _, _ := strings.Cut(registry, "/")
-	if err := manifestReachable(ctx, host); err != nil {
+	if err := registryReachable(ctx, host); err != nil {
 		return fmt.Errorf("registry %s cannot be reached (%v): check images.registry and your network", host, err)
 	}
 	home, _ := os.UserHomeDir()
@@ -523,9 +523,9 @@ func isLocal(host string) bool {
 	return strings.HasPrefix(host, "localhost") || strings.HasPrefix(host, "127.")
 }
 
-// manifestReachable asks a registry's API root: 200 or 401 means it is
+// registryReachable asks a registry's API root: 200 or 401 means it is
 // there (401: it wants a login, which docker has or checkRegistry says).
-func manifestReachable(ctx context.Context, host string) error {
+func registryReachable(ctx context.Context, host string) error {
 	scheme := "https"
 	if isLocal(host) {
 		scheme = "http"

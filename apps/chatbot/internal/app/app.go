@@ -47,6 +47,7 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 	}
 	srv := httpserver.New(httpserver.Options{
 		Name: "chatbot", ShutdownGrace: cfg.ShutdownGrace, Logger: log, ErrorHandler: h.ErrorHandler,
+		ProxyHeader: "X-Forwarded-For", TrustedProxies: cfg.TrustedProxies, // see the web app
 		// Streamed answers can take a while with a model.
 		WriteTimeout: 3 * time.Minute,
 		// Ready when this process serves (see the web app): the chat page

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/todo-app/todo-app/apps/web/internal/config"
 	"github.com/todo-app/todo-app/apps/web/internal/webtest"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/client"
@@ -111,6 +112,20 @@ func TestFormsNeedCSRFAndPagesSendSecurityHeaders(t *testing.T) {
 	assert.Empty(t, resp.Header.Get("Strict-Transport-Security"))
 	for _, c := range resp.Cookies() {
 		assert.False(t, c.Secure, "%s: an untrusted X-Forwarded-Proto was believed", c.Name)
+	}
+
+	// Behind a TLS-terminating proxy named in TRUSTED_PROXIES, its word
+	// counts: Secure cookies and HSTS.
+	proxied := webtest.StartWeb(t, s.Backend.URL, func(c *config.Config) { c.TrustedProxies = []string{"127.0.0.0/8"} })
+	req, _ = http.NewRequest(http.MethodGet, proxied+"/signin", nil)
+	req.Header.Set("X-Forwarded-Proto", "https")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, "max-age=31536000", resp.Header.Get("Strict-Transport-Security"))
+	require.NotEmpty(t, resp.Cookies())
+	for _, c := range resp.Cookies() {
+		assert.True(t, c.Secure, "%s over HTTPS through a trusted proxy", c.Name)
 	}
 }
 

@@ -31,12 +31,16 @@ func Start(t testing.TB, pg *pgtest.Server, b *stacktest.Builder) *Stack {
 }
 
 // StartWeb runs the web app against backendURL and returns its URL.
-func StartWeb(t testing.TB, backendURL string) string {
+func StartWeb(t testing.TB, backendURL string, tweak ...func(*config.Config)) string {
 	t.Helper()
-	srv, err := app.New(config.Config{
+	cfg := config.Config{
 		BackendURL: backendURL, AuthSecret: stacktest.Secret, ChatbotURL: "http://localhost:3001",
 		ShutdownGrace: 5 * time.Second, LogLevel: "error",
-	}, httpserver.NewLogger(io.Discard, "error", "web"))
+	}
+	for _, f := range tweak {
+		f(&cfg)
+	}
+	srv, err := app.New(cfg, httpserver.NewLogger(io.Discard, "error", "web"))
 	if err != nil {
 		t.Fatalf("building web app: %v", err)
 	}
