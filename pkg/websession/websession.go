@@ -64,7 +64,6 @@ func IsHTTPS(c *fiber.Ctx) bool {
 	return c.Protocol() == "https"
 }
 
-
 // SetSession stores the token from sign-in in an httpOnly cookie.
 func (m *Manager) SetSession(c *fiber.Ctx, token string, expires time.Time) {
 	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires,
