@@ -30,10 +30,14 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 		return nil, err
 	}
 	srv := httpserver.New(httpserver.Options{
-		Name:          "web",
-		ShutdownGrace: cfg.ShutdownGrace,
-		Logger:        log,
-		ErrorHandler:  h.ErrorHandler,
+		Name: "web",
+		// Behind a TLS-terminating proxy: its word on the client and the
+		// scheme, and only its.
+		ProxyHeader:    "X-Forwarded-For",
+		TrustedProxies: cfg.TrustedProxies,
+		ShutdownGrace:  cfg.ShutdownGrace,
+		Logger:         log,
+		ErrorHandler:   h.ErrorHandler,
 		// Ready when this process serves, whatever the backend does: with
 		// the backend or the database down the pages answer the friendly
 		// 503 page, which beats the browser's connection error a Service
