@@ -86,6 +86,9 @@ type Config struct {
 	HPA          HPASettings
 	Images       Images
 	Database     Database
+	// Confirm approves named changes that leave data behind (safety.go).
+	Confirm Confirm
+	Backup  Backup
 
 	AuthSecret pulumi.StringOutput
 	// DatabasePassword is the in-cluster database's password: the
@@ -168,6 +171,7 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 		ChatNodePort: 30001,
 		Images:       Images{Build: true},
 		Database:     Database{Image: "postgres:16-alpine", Storage: "1Gi", MaxConnections: 100},
+		Backup:       Backup{Schedule: "0 3 * * *", Keep: 7, Storage: "1Gi"},
 		OpenAIModel:  orDefault(c.Get("openaiModel"), "gpt-4o-mini"),
 		OpenAIBase:   c.Get("openaiBaseUrl"),
 	}
@@ -229,6 +233,21 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 	}
 	if err := c.TryObject("database", &cfg.Database); err != nil && !errors.Is(err, config.ErrMissingVar) {
 		bad("database", "must be an object like {\"storage\": \"1Gi\"}: %v", err)
+	}
+	if err := c.TryObject("backup", &cfg.Backup); err != nil && !errors.Is(err, config.ErrMissingVar) {
+		bad("backup", "must be an object like {\"schedule\": \"0 3 * * *\", \"keep\": 7}: %v", err)
+	}
+	if len(strings.Fields(cfg.Backup.Schedule)) != 5 {
+		bad("backup", "schedule must be a cron schedule of five fields (minute hour day month weekday, UTC), like \"0 3 * * *\", got %q", cfg.Backup.Schedule)
+	}
+	if cfg.Backup.Keep < 1 {
+		bad("backup", "keep must be at least 1 (how many newest backups to keep), got %d", cfg.Backup.Keep)
+	}
+	if !reMemory.MatchString(cfg.Backup.Storage) {
+		bad("backup", "storage must look like 1Gi, got %q", cfg.Backup.Storage)
+	}
+	if err := c.TryObject("confirm", &cfg.Confirm); err != nil && !errors.Is(err, config.ErrMissingVar) {
+		bad("confirm", "must be an object like {\"leaveNamespace\": \"todo\"}: %v", err)
 	}
 	if !reMemory.MatchString(cfg.Database.Storage) {
 		bad("database", "storage must look like 1Gi, got %q", cfg.Database.Storage)

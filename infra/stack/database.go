@@ -8,13 +8,16 @@ import (
 )
 
 type postgres struct {
-	URL       pulumi.StringOutput
-	Resources []pulumi.Resource
+	URL            pulumi.StringOutput
+	User, Database string
+	Secret         *corev1.Secret
+	StatefulSet    *appsv1.StatefulSet
+	Resources      []pulumi.Resource
 }
 
 // newPostgres declares the in-cluster database: a StatefulSet with a
 // volume, a headless Service and its own password Secret.
-func newPostgres(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1.ObjectMetaArgs, opts []pulumi.ResourceOption) (*postgres, error) {
+func newPostgres(ctx *pulumi.Context, cfg *Config, deployed Deployed, meta func(string) *metav1.ObjectMetaArgs, opts []pulumi.ResourceOption) (*postgres, error) {
 	password := cfg.DatabasePassword
 	const user, db = "todo", "todo"
 	secret, err := corev1.NewSecret(ctx, PostgresName, &corev1.SecretArgs{
@@ -48,6 +51,10 @@ func newPostgres(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1.Obj
 	}
 	runVol, runMount := scratch("run", "/var/run/postgresql")
 	tmpVol, tmpMount := scratch("tmp", "/tmp")
+	// The StatefulSet holds the data: a program change that stops
+	// declaring it (a confirmed switch to databaseUrl) leaves it and its
+	// volume in the cluster instead of deleting them.
+	dataOpts := append(append([]pulumi.ResourceOption{}, opts...), pulumi.RetainOnDelete(true))
 	sts, err := appsv1.NewStatefulSet(ctx, PostgresName, &appsv1.StatefulSetArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(PostgresName), Namespace: pulumi.String(cfg.Namespace), Labels: labels,
 			// The image's own postgres user (uid/gid 70) owns its files;
@@ -100,14 +107,32 @@ func newPostgres(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1.Obj
 				Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("data")},
 				Spec: &corev1.PersistentVolumeClaimSpecArgs{
 					AccessModes: pulumi.StringArray{pulumi.String("ReadWriteOnce")},
-					Resources:   &corev1.VolumeResourceRequirementsArgs{Requests: pulumi.StringMap{"storage": pulumi.String(cfg.Database.Storage)}},
+					// The size it was created with: the claim template is
+					// immutable, and changing it would replace the
+					// StatefulSet. A larger database.storage expands the
+					// claim itself (below).
+					Resources: &corev1.VolumeResourceRequirementsArgs{Requests: pulumi.StringMap{"storage": pulumi.String(deployed.DatabaseStorage)}},
 				},
 			}},
 		},
-	}, opts...)
+	}, dataOpts...)
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Database.Storage != deployed.DatabaseStorage {
+		// Expansion in place, where the storage class allows it
+		// (allowVolumeExpansion); elsewhere the API server refuses the
+		// patch and says so, and nothing else changes.
+		claim := "data-" + PostgresName + "-0"
+		if _, err := corev1.NewPersistentVolumeClaimPatch(ctx, claim, &corev1.PersistentVolumeClaimPatchArgs{
+			Metadata: &metav1.ObjectMetaPatchArgs{Name: pulumi.String(claim), Namespace: pulumi.String(cfg.Namespace)},
+			Spec: &corev1.PersistentVolumeClaimSpecPatchArgs{
+				Resources: &corev1.VolumeResourceRequirementsPatchArgs{Requests: pulumi.StringMap{"storage": pulumi.String(cfg.Database.Storage)}},
+			},
+		}, append(append([]pulumi.ResourceOption{}, opts...), pulumi.DependsOn([]pulumi.Resource{sts}), pulumi.RetainOnDelete(true))...); err != nil {
+			return nil, err
+		}
+	}
 	url := pulumi.ToSecret(pulumi.Sprintf("postgres://%s:%s@%s:5432/%s?sslmode=disable", user, password, PostgresName, db)).(pulumi.StringOutput)
-	return &postgres{URL: url, Resources: []pulumi.Resource{secret, svc, sts}}, nil
+	return &postgres{URL: url, User: user, Database: db, Secret: secret, StatefulSet: sts, Resources: []pulumi.Resource{secret, svc, sts}}, nil
 }

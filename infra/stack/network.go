@@ -14,7 +14,8 @@ import (
 // anywhere (they are the NodePorts) and may call only the backend; the
 // backend takes traffic only from the two frontends and may call only the
 // database; the in-cluster database takes traffic only from the backend
-// and calls nothing. Everyone may resolve names (DNS on 53, wherever the
+// and the backup job, and calls nothing; the backup job takes no traffic
+// and calls only the database. Everyone may resolve names (DNS on 53, wherever the
 // cluster runs its resolver). The chatbot may also reach its model API.
 func networkPolicies(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1.ObjectMetaArgs, opts []pulumi.ResourceOption) error {
 	pods := func(apps ...string) networkingv1.NetworkPolicyPeerArray {
@@ -35,6 +36,13 @@ func networkPolicies(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1
 	to := func(peers networkingv1.NetworkPolicyPeerArray, port int) *networkingv1.NetworkPolicyEgressRuleArgs {
 		return &networkingv1.NetworkPolicyEgressRuleArgs{To: peers, Ports: ports("TCP", port)}
 	}
+	// Port 0: nothing may connect (the backup job serves nothing).
+	ingress := func(from networkingv1.NetworkPolicyPeerArray, port int) networkingv1.NetworkPolicyIngressRuleArray {
+		if port == 0 {
+			return nil
+		}
+		return networkingv1.NetworkPolicyIngressRuleArray{&networkingv1.NetworkPolicyIngressRuleArgs{From: from, Ports: ports("TCP", port)}}
+	}
 	policy := func(name, target string, port int, from networkingv1.NetworkPolicyPeerArray, egress ...networkingv1.NetworkPolicyEgressRuleInput) error {
 		_, err := networkingv1.NewNetworkPolicy(ctx, name, &networkingv1.NetworkPolicyArgs{
 			Metadata: meta(name),
@@ -42,7 +50,7 @@ func networkPolicies(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1
 				PodSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"app": pulumi.String(target)}},
 				PolicyTypes: pulumi.StringArray{pulumi.String("Ingress"), pulumi.String("Egress")},
 				// No From: any source (the frontends are public).
-				Ingress: networkingv1.NetworkPolicyIngressRuleArray{&networkingv1.NetworkPolicyIngressRuleArgs{From: from, Ports: ports("TCP", port)}},
+				Ingress: ingress(from, port),
 				Egress:  networkingv1.NetworkPolicyEgressRuleArray(egress),
 			},
 		}, opts...)
@@ -64,7 +72,10 @@ func networkPolicies(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1
 		return err
 	}
 	if !cfg.ExternalDB {
-		return policy("postgres-policy", "postgres", 5432, pods("backend"))
+		if err := policy("postgres-policy", "postgres", 5432, pods("backend", "backup")); err != nil {
+			return err
+		}
+		return policy("backup-policy", "backup", 0, nil, dns, database)
 	}
 	return nil
 }

@@ -33,6 +33,8 @@ type Outputs struct {
 	ChatbotURL pulumi.StringOutput
 	Namespace  pulumi.StringOutput
 	Images     pulumi.StringMapOutput
+	// Deployed records what holds data, for the next run's safety check.
+	Deployed pulumi.StringMapOutput
 }
 
 // Program declares the whole product and exports its outputs.
@@ -45,6 +47,7 @@ func Program(ctx *pulumi.Context) error {
 	ctx.Export("chatbotUrl", out.ChatbotURL)
 	ctx.Export("namespace", out.Namespace)
 	ctx.Export("images", out.Images)
+	ctx.Export("deployed", out.Deployed)
 	return nil
 }
 
@@ -54,13 +57,24 @@ func Deploy(ctx *pulumi.Context) (*Outputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := deploy(ctx, cfg); err != nil {
+	// Before anything is declared: a change that would lose data stops
+	// here, with nothing touched.
+	prev, err := previousDeployment(ctx)
+	if err != nil {
 		return nil, err
 	}
+	next, err := checkDataSafety(cfg, prev)
+	if err != nil {
+		return nil, err
+	}
+	if err := deploy(ctx, cfg, next); err != nil {
+		return nil, err
+	}
+	cfg.outputs.Deployed = next.toOutput()
 	return cfg.outputs, nil
 }
 
-func deploy(ctx *pulumi.Context, cfg *Config) error {
+func deploy(ctx *pulumi.Context, cfg *Config, deployed Deployed) error {
 	ns := cfg.Namespace
 	var nsOpts []pulumi.ResourceOption
 	if ns != "default" {
@@ -82,12 +96,15 @@ func deploy(ctx *pulumi.Context, cfg *Config) error {
 	databaseURL := cfg.DatabaseURL
 	var dbDeps []pulumi.Resource
 	if !cfg.ExternalDB {
-		db, err := newPostgres(ctx, cfg, meta, nsOpts)
+		db, err := newPostgres(ctx, cfg, deployed, meta, nsOpts)
 		if err != nil {
 			return err
 		}
 		databaseURL = db.URL
 		dbDeps = db.Resources
+		if err := newBackups(ctx, cfg, db, meta, nsOpts); err != nil {
+			return err
+		}
 	}
 
 	secret, err := corev1.NewSecret(ctx, SecretName, &corev1.SecretArgs{

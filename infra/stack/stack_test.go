@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -33,19 +34,30 @@ type registered struct {
 	Name   string
 	Inputs resource.PropertyMap
 	Parent string
+	// RetainOnDelete: the object stays in the cluster when the stack
+	// stops declaring it.
+	RetainOnDelete bool
 }
 
 // mocks records every resource and returns its inputs as its state.
 type mocks struct {
 	mu        sync.Mutex
 	resources []registered
+	// previous is the stack's outputs from its last deployment, what the
+	// program's reference to its own stack reads (nil: a first deployment).
+	previous map[string]any
 }
 
 func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.resources = append(m.resources, registered{Type: args.TypeToken, Name: args.Name, Inputs: args.Inputs})
+	retain := args.RegisterRPC != nil && args.RegisterRPC.GetRetainOnDelete()
+	m.resources = append(m.resources, registered{Type: args.TypeToken, Name: args.Name, Inputs: args.Inputs, RetainOnDelete: retain})
 	state := args.Inputs.Copy()
+	if args.TypeToken == "pulumi:pulumi:StackReference" {
+		state["outputs"] = resource.NewObjectProperty(resource.NewPropertyMapFromMap(m.previous))
+		state["secretOutputNames"] = resource.NewArrayProperty(nil)
+	}
 	if args.TypeToken == "docker:index/image:Image" && !args.Inputs["skipPush"].BoolValue() {
 		// What a registry answers for a push: the repository and a digest.
 		name := args.Inputs["imageName"].StringValue()
@@ -67,6 +79,12 @@ type result struct {
 // secretKeys are marked secret as `pulumi config set --secret` would.
 func run(t *testing.T, config map[string]string, secretKeys ...string) (*result, error) {
 	t.Helper()
+	return runFrom(t, nil, config, secretKeys...)
+}
+
+// runFrom is run on a stack whose last deployment exported previous.
+func runFrom(t *testing.T, previous map[string]any, config map[string]string, secretKeys ...string) (*result, error) {
+	t.Helper()
 	cfg := map[string]string{}
 	for k, v := range config {
 		cfg["todo-app:"+k] = v
@@ -80,7 +98,7 @@ func run(t *testing.T, config map[string]string, secretKeys ...string) (*result,
 	kb, _ := json.Marshal(keys)
 	t.Setenv("PULUMI_CONFIG_SECRET_KEYS", string(kb))
 
-	m := &mocks{}
+	m := &mocks{previous: previous}
 	res := &result{m: m, outputs: map[string]any{}}
 	var mu sync.Mutex
 	// RunErr can return before the applies below have run: wait for them.
@@ -104,6 +122,7 @@ func run(t *testing.T, config map[string]string, secretKeys ...string) (*result,
 		collect("chatbotUrl", out.ChatbotURL)
 		collect("namespace", out.Namespace)
 		collect("images", out.Images)
+		collect("deployed", out.Deployed)
 		return nil
 	}, pulumi.WithMocks("todo-app", "dev", m))
 	if err == nil {
@@ -208,6 +227,9 @@ var kinds = map[string]reflect.Type{
 	"kubernetes:autoscaling/v2:HorizontalPodAutoscaler":   reflect.TypeOf(autoscalingv2.HorizontalPodAutoscaler{}),
 	"kubernetes:policy/v1:PodDisruptionBudget":            reflect.TypeOf(policyv1.PodDisruptionBudget{}),
 	"kubernetes:networking.k8s.io/v1:NetworkPolicy":       reflect.TypeOf(networkingv1.NetworkPolicy{}),
+	"kubernetes:core/v1:PersistentVolumeClaim":            reflect.TypeOf(corev1.PersistentVolumeClaim{}),
+	"kubernetes:core/v1:PersistentVolumeClaimPatch":       reflect.TypeOf(corev1.PersistentVolumeClaim{}),
+	"kubernetes:batch/v1:CronJob":                         reflect.TypeOf(batchv1.CronJob{}),
 }
 
 func TestEveryKubernetesObjectDecodesStrictly(t *testing.T) {
@@ -825,4 +847,164 @@ func TestDatabasePasswordIsItsOwnSecret(t *testing.T) {
 	_, err = run(t, cfg, "authSecret", "databasePassword")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "todo-app:databasePassword must be at least 16 characters")
+}
+
+// deployedBefore is the "deployed" output of a default in-cluster stack.
+func deployedBefore() map[string]any {
+	return map[string]any{"deployed": map[string]any{"namespace": "default", "database": "in-cluster",
+		"databaseImage": "postgres:16-alpine", "databaseStorage": "1Gi"}}
+}
+
+func TestChangesThatWouldLoseDataAreRefusedBeforeAnythingIsDeclared(t *testing.T) {
+	with := func(kv ...string) map[string]string {
+		c := defaults()
+		for i := 0; i < len(kv); i += 2 {
+			c[kv[i]] = kv[i+1]
+		}
+		return c
+	}
+	for _, tc := range []struct {
+		name     string
+		previous map[string]any
+		config   map[string]string
+		refusal  []string // each must be in the message
+	}{
+		{"namespace move", deployedBefore(), with("namespace", "tasks"),
+			[]string{"todo-app:namespace: refused", `from namespace "default" to "tasks"`, "make backup", "confirm.leaveNamespace default"}},
+		{"namespace move of a stack from before the deployed output", map[string]any{"namespace": "todo"}, with("namespace", "tasks"),
+			[]string{"todo-app:namespace: refused", `"todo"`}},
+		{"switch to databaseUrl", deployedBefore(), with("databaseUrl", "postgres://u:p@db.example:5432/todo"),
+			[]string{"todo-app:databaseUrl: refused", "make backup", "pg_restore", "confirm.leaveDatabase default"}},
+		{"major PostgreSQL version", deployedBefore(), with("database", `{"image": "postgres:17-alpine"}`),
+			[]string{"todo-app:database: refused", "PostgreSQL 17", "written by PostgreSQL 16", "Upgrading PostgreSQL"}},
+		{"smaller volume", deployedBefore(), with("database", `{"storage": "512Mi"}`),
+			[]string{"todo-app:database: refused", "cannot shrink", "1Gi"}},
+		{"a confirmation for another namespace", deployedBefore(), with("namespace", "tasks", "confirm", `{"leaveNamespace": "todo"}`),
+			[]string{"todo-app:namespace: refused"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := runFrom(t, tc.previous, tc.config, "authSecret", "databaseUrl")
+			require.Error(t, err)
+			for _, want := range tc.refusal {
+				assert.Contains(t, err.Error(), want)
+			}
+			assert.Contains(t, err.Error(), "nothing was changed")
+			for _, x := range r.m.resources {
+				assert.False(t, strings.HasPrefix(x.Type, "kubernetes:"), "declared %s %s before refusing", x.Type, x.Name)
+			}
+		})
+	}
+}
+
+func TestChangesThatKeepTheDataAreApplied(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		previous map[string]any
+		config   map[string]string
+	}{
+		{"first deployment", nil, map[string]string{"namespace": "tasks"}},
+		{"nothing changed", deployedBefore(), map[string]string{}},
+		{"confirmed namespace move", deployedBefore(), map[string]string{"namespace": "tasks", "confirm": `{"leaveNamespace": "default"}`}},
+		{"confirmed switch to databaseUrl", deployedBefore(), map[string]string{"databaseUrl": "postgres://u:p@db.example:5432/todo", "confirm": `{"leaveDatabase": "default"}`}},
+		{"namespace move with an external database", map[string]any{"deployed": map[string]any{"namespace": "default", "database": "external"}},
+			map[string]string{"namespace": "tasks", "databaseUrl": "postgres://u:p@db.example:5432/todo"}},
+		{"minor PostgreSQL image change", deployedBefore(), map[string]string{"database": `{"image": "postgres:16.4-alpine"}`}},
+		{"back to the in-cluster database", map[string]any{"deployed": map[string]any{"namespace": "default", "database": "external"}}, map[string]string{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := defaults()
+			maps.Copy(cfg, tc.config)
+			r, err := runFrom(t, tc.previous, cfg, "authSecret", "databaseUrl")
+			require.NoError(t, err)
+			d := r.outputs["deployed"].(map[string]string)
+			assert.Equal(t, orDefault(tc.config["namespace"], "default"), d["namespace"])
+		})
+	}
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func TestABiggerVolumeExpandsTheClaimWithoutTouchingTheStatefulSet(t *testing.T) {
+	cfg := defaults()
+	cfg["database"] = `{"storage": "5Gi"}`
+	r, err := runFrom(t, deployedBefore(), cfg, "authSecret")
+	require.NoError(t, err)
+	sts := decode[appsv1.StatefulSet](t, r.one(t, "kubernetes:apps/v1:StatefulSet", stack.PostgresName))
+	require.Len(t, sts.Spec.VolumeClaimTemplates, 1)
+	assert.Equal(t, "1Gi", sts.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests.Storage().String(), "the template keeps its size (it is immutable)")
+	claim := decode[corev1.PersistentVolumeClaim](t, r.one(t, "kubernetes:core/v1:PersistentVolumeClaimPatch", "data-"+stack.PostgresName+"-0"))
+	assert.Equal(t, "5Gi", claim.Spec.Resources.Requests.Storage().String())
+	assert.Equal(t, "1Gi", r.outputs["deployed"].(map[string]string)["databaseStorage"], "the template's size is what was deployed")
+
+	// Unchanged storage: no patch.
+	r, err = runFrom(t, deployedBefore(), defaults(), "authSecret")
+	require.NoError(t, err)
+	assert.Empty(t, r.find("kubernetes:core/v1:PersistentVolumeClaimPatch"))
+}
+
+func TestBackupsByDefaultWithTheirOwnVolume(t *testing.T) {
+	r, err := run(t, defaults(), "authSecret")
+	require.NoError(t, err)
+	cron := decode[batchv1.CronJob](t, r.one(t, "kubernetes:batch/v1:CronJob", stack.BackupName))
+	assert.Equal(t, "0 3 * * *", cron.Spec.Schedule)
+	assert.Equal(t, batchv1.ForbidConcurrent, cron.Spec.ConcurrencyPolicy)
+	pod := cron.Spec.JobTemplate.Spec.Template.Spec
+	require.Len(t, pod.Containers, 1)
+	c := pod.Containers[0]
+	assert.Equal(t, "postgres:16-alpine", c.Image, "pg_dump of the database's own version")
+	env := map[string]string{}
+	for _, e := range c.Env {
+		env[e.Name] = e.Value
+		if e.ValueFrom != nil {
+			assert.Equal(t, stack.PostgresName, e.ValueFrom.SecretKeyRef.Name)
+		}
+	}
+	assert.Equal(t, "7", env["KEEP"])
+	assert.Equal(t, stack.PostgresName, env["PGHOST"])
+	assert.Contains(t, c.Command[2], "pg_dump")
+	require.Len(t, pod.Volumes, 1)
+	assert.Equal(t, stack.BackupClaimName, pod.Volumes[0].PersistentVolumeClaim.ClaimName)
+	claim := decode[corev1.PersistentVolumeClaim](t, r.one(t, "kubernetes:core/v1:PersistentVolumeClaim", stack.BackupClaimName))
+	assert.Equal(t, "1Gi", claim.Spec.Resources.Requests.Storage().String())
+
+	cfg := defaults()
+	cfg["backup"] = `{"schedule": "30 1 * * 0", "keep": 3, "storage": "4Gi"}`
+	r, err = run(t, cfg, "authSecret")
+	require.NoError(t, err)
+	cron = decode[batchv1.CronJob](t, r.one(t, "kubernetes:batch/v1:CronJob", stack.BackupName))
+	assert.Equal(t, "30 1 * * 0", cron.Spec.Schedule)
+
+	// An external database has its own backups: nothing is declared.
+	r, err = run(t, withExternalDB(), "authSecret", "databaseUrl")
+	require.NoError(t, err)
+	assert.Empty(t, r.find("kubernetes:batch/v1:CronJob"))
+
+	for _, bad := range []string{`{"schedule": "daily"}`, `{"keep": 0}`, `{"storage": "lots"}`} {
+		cfg := defaults()
+		cfg["backup"] = bad
+		_, err := run(t, cfg, "authSecret")
+		require.Error(t, err, bad)
+		assert.Contains(t, err.Error(), "todo-app:backup ")
+	}
+}
+
+func TestOnlyTheDataIsRetainedWhenTheStackStopsDeclaringIt(t *testing.T) {
+	r, err := run(t, defaults(), "authSecret")
+	require.NoError(t, err)
+	var retained []string
+	for _, x := range r.m.resources {
+		if x.RetainOnDelete {
+			retained = append(retained, x.Type+" "+x.Name)
+		}
+	}
+	assert.ElementsMatch(t, []string{"kubernetes:apps/v1:StatefulSet " + stack.PostgresName,
+		"kubernetes:core/v1:PersistentVolumeClaim " + stack.BackupClaimName}, retained)
+	sts := decode[appsv1.StatefulSet](t, r.one(t, "kubernetes:apps/v1:StatefulSet", stack.PostgresName))
+	require.NotNil(t, sts.Spec.PersistentVolumeClaimRetentionPolicy)
+	assert.Equal(t, appsv1.RetainPersistentVolumeClaimRetentionPolicyType, sts.Spec.PersistentVolumeClaimRetentionPolicy.WhenDeleted)
 }

@@ -1,0 +1,114 @@
+package stack
+
+import (
+	"strconv"
+
+	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Backup configures the in-cluster database's scheduled backups.
+type Backup struct {
+	// Schedule in cron syntax (UTC); default daily at 03:00.
+	Schedule string `json:"schedule"`
+	// Keep this many newest backups; default 7.
+	Keep int `json:"keep"`
+	// Storage is the size of the backups' own volume; default 1Gi.
+	Storage string `json:"storage"`
+}
+
+// Names of the backup objects.
+const (
+	BackupName       = "todo-app-backup"
+	BackupClaimName  = "todo-app-backups"
+	BackupsMountPath = "/backups"
+)
+
+// backupScript dumps the database in pg_dump's custom format (what
+// pg_restore and make restore read) under a timestamped name, renamed into
+// place only when complete, then keeps the newest KEEP. It runs in the
+// database image (sh and coreutils or busybox).
+const backupScript = `set -eu
+f="` + BackupsMountPath + `/todo-$(date -u +%Y%m%dT%H%M%SZ).dump"
+pg_dump -h "$PGHOST" -U "$PGUSER" -d "$PGDATABASE" -Fc -f "$f.partial"
+mv "$f.partial" "$f"
+ls -1 ` + BackupsMountPath + `/todo-*.dump | sort -r | tail -n +$((KEEP + 1)) | xargs -r rm -f
+echo "backup: $f"
+ls -l ` + BackupsMountPath + `
+`
+
+// newBackups declares the scheduled backups of the in-cluster database: a
+// volume of their own (kept when the stack stops declaring it) and a
+// CronJob that runs pg_dump into it.
+func newBackups(ctx *pulumi.Context, cfg *Config, db *postgres, meta func(string) *metav1.ObjectMetaArgs, opts []pulumi.ResourceOption) error {
+	claimMeta := meta(BackupClaimName)
+	// Most storage classes bind a claim only when a pod first uses it (the
+	// first backup), so there is nothing to wait for.
+	claimMeta.Annotations = pulumi.StringMap{"pulumi.com/skipAwait": pulumi.String("true")}
+	claim, err := corev1.NewPersistentVolumeClaim(ctx, BackupClaimName, &corev1.PersistentVolumeClaimArgs{
+		Metadata: claimMeta,
+		Spec: &corev1.PersistentVolumeClaimSpecArgs{
+			AccessModes: pulumi.StringArray{pulumi.String("ReadWriteOnce")},
+			Resources:   &corev1.VolumeResourceRequirementsArgs{Requests: pulumi.StringMap{"storage": pulumi.String(cfg.Backup.Storage)}},
+		},
+	}, append(append([]pulumi.ResourceOption{}, opts...), pulumi.RetainOnDelete(true))...)
+	if err != nil {
+		return err
+	}
+	labels := pulumi.StringMap{"app": pulumi.String("backup"), "app.kubernetes.io/part-of": pulumi.String("todo-app")}
+	env := func(name, value string) *corev1.EnvVarArgs {
+		return &corev1.EnvVarArgs{Name: pulumi.String(name), Value: pulumi.String(value)}
+	}
+	_, err = batchv1.NewCronJob(ctx, BackupName, &batchv1.CronJobArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(BackupName), Namespace: pulumi.String(cfg.Namespace), Labels: labels,
+			// Kept at 1 like the database (below).
+			Annotations: pulumi.StringMap{"kube-score/ignore": pulumi.String("container-security-context-user-group-id")}},
+		Spec: &batchv1.CronJobSpecArgs{
+			Schedule:                   pulumi.String(cfg.Backup.Schedule),
+			TimeZone:                   pulumi.String("Etc/UTC"),
+			ConcurrencyPolicy:          pulumi.String("Forbid"),
+			SuccessfulJobsHistoryLimit: pulumi.Int(3),
+			FailedJobsHistoryLimit:     pulumi.Int(3),
+			JobTemplate: &batchv1.JobTemplateSpecArgs{
+				Metadata: &metav1.ObjectMetaArgs{Labels: labels},
+				Spec: &batchv1.JobSpecArgs{
+					BackoffLimit:          pulumi.Int(2),
+					ActiveDeadlineSeconds: pulumi.Int(3600),
+					Template: &corev1.PodTemplateSpecArgs{
+						Metadata: &metav1.ObjectMetaArgs{Labels: labels},
+						Spec: &corev1.PodSpecArgs{
+							RestartPolicy:                pulumi.String("OnFailure"),
+							AutomountServiceAccountToken: pulumi.Bool(false),
+							// The database image's postgres user, like the
+							// database itself, so the files are its own.
+							SecurityContext: &corev1.PodSecurityContextArgs{RunAsNonRoot: pulumi.Bool(true), RunAsUser: pulumi.Int(70), RunAsGroup: pulumi.Int(70),
+								FsGroup: pulumi.Int(70), SeccompProfile: &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")}},
+							Volumes: corev1.VolumeArray{&corev1.VolumeArgs{Name: pulumi.String("backups"),
+								PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSourceArgs{ClaimName: claim.Metadata.Name().Elem()}}},
+							Containers: corev1.ContainerArray{&corev1.ContainerArgs{
+								Name:            pulumi.String("backup"),
+								Image:           pulumi.String(cfg.Database.Image),
+								ImagePullPolicy: pulumi.String("IfNotPresent"),
+								Command:         pulumi.StringArray{pulumi.String("sh"), pulumi.String("-c"), pulumi.String(backupScript)},
+								Env: corev1.EnvVarArray{env("PGHOST", PostgresName), env("PGUSER", db.User), env("PGDATABASE", db.Database),
+									env("KEEP", strconv.Itoa(cfg.Backup.Keep)),
+									&corev1.EnvVarArgs{Name: pulumi.String("PGPASSWORD"), ValueFrom: &corev1.EnvVarSourceArgs{SecretKeyRef: &corev1.SecretKeySelectorArgs{
+										Name: db.Secret.Metadata.Name().Elem(), Key: pulumi.String("POSTGRES_PASSWORD")}}}},
+								Resources: &corev1.ResourceRequirementsArgs{
+									Requests: pulumi.StringMap{"cpu": pulumi.String("50m"), "memory": pulumi.String("64Mi"), "ephemeral-storage": pulumi.String("16Mi")},
+									Limits:   pulumi.StringMap{"cpu": pulumi.String("500m"), "memory": pulumi.String("256Mi"), "ephemeral-storage": pulumi.String("64Mi")},
+								},
+								VolumeMounts: corev1.VolumeMountArray{&corev1.VolumeMountArgs{Name: pulumi.String("backups"), MountPath: pulumi.String(BackupsMountPath)}},
+								SecurityContext: &corev1.SecurityContextArgs{AllowPrivilegeEscalation: pulumi.Bool(false), ReadOnlyRootFilesystem: pulumi.Bool(true),
+									Capabilities: &corev1.CapabilitiesArgs{Drop: pulumi.StringArray{pulumi.String("ALL")}}},
+							}},
+						},
+					},
+				},
+			},
+		},
+	}, append(append([]pulumi.ResourceOption{}, opts...), pulumi.DependsOn([]pulumi.Resource{db.StatefulSet}))...)
+	return err
+}
