@@ -16,13 +16,16 @@ NPM_DIRS := apps/backend/internal/mcpapi/testdata/inspector
 # (outside the clone, so every clone on a machine shares them).
 TOOLS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/todo-app/tools
 
-.PHONY: help urls tunnel dev check setup staticcheck fuzz vulncheck test deps vet fmt-check tidy-check build screenshots bench up destroy clean tools verify e2e
+.PHONY: help urls tunnel backup restore rotate-db-password dev check setup staticcheck fuzz vulncheck test deps vet fmt-check tidy-check build screenshots bench up destroy clean tools verify e2e
 
 help:
 	@echo "make up      deploy to minikube with Pulumi (starts minikube if needed)"
 	@echo "make urls    print the two URLs again (checked)"
 	@echo "make tunnel  forward the node ports to 127.0.0.1 where the node is not reachable"
-	@echo "make destroy remove the deployment"
+	@echo "make backup  back up the in-cluster database to backups/ (FILE=path to choose)"
+	@echo "make restore FILE=backups/….dump  restore a backup and restart the backend"
+	@echo "make rotate-db-password  give the in-cluster database a new password, then roll the backend"
+	@echo "make destroy remove the deployment (after a final backup of the database)"
 	@echo "make dev     run PostgreSQL and every app locally (Ctrl-C stops)"
 	@echo "make check   the fast loop: gofmt, vet, staticcheck, unit tests with -race (nothing outside the process)"
 	@echo "make setup   install what the tests need (Debian/Ubuntu), only what is missing"
@@ -46,9 +49,20 @@ urls:
 tunnel:
 	@infra/scripts/up.sh tunnel
 
+# make destroy keeps a final backup of the in-cluster database first and
+# says what it deletes; make backup writes one to backups/ (or FILE=…);
+# make restore FILE=… puts one back and restarts the backend.
 destroy:
-	@if [ -f .pulumi-passphrase ] && [ -z "$$PULUMI_CONFIG_PASSPHRASE" ]; then export PULUMI_CONFIG_PASSPHRASE_FILE=$$PWD/.pulumi-passphrase; fi; \
-	  pulumi destroy --yes --stack $${STACK:-dev}
+	@infra/scripts/up.sh destroy
+
+backup:
+	@infra/scripts/up.sh backup
+
+restore:
+	@infra/scripts/up.sh restore
+
+rotate-db-password:
+	@infra/scripts/up.sh rotate-db-password
 
 dev:
 	@$(GO) build -o .dev/bin/dev ./pkg/cmd/dev

@@ -40,18 +40,26 @@ ls -l ` + BackupsMountPath + `
 `
 
 // newBackups declares the scheduled backups of the in-cluster database: a
-// volume of their own (kept when the stack stops declaring it) and a
-// CronJob that runs pg_dump into it.
-func newBackups(ctx *pulumi.Context, cfg *Config, db *postgres, meta func(string) *metav1.ObjectMetaArgs, opts []pulumi.ResourceOption) error {
-	claimMeta := meta(BackupClaimName)
-	// Most storage classes bind a claim only when a pod first uses it (the
-	// first backup), so there is nothing to wait for.
-	claimMeta.Annotations = pulumi.StringMap{"pulumi.com/skipAwait": pulumi.String("true")}
-	claim, err := corev1.NewPersistentVolumeClaim(ctx, BackupClaimName, &corev1.PersistentVolumeClaimArgs{
+// volume of their own (never deleted by the stack) and a CronJob that runs
+// pg_dump into it.
+func newBackups(ctx *pulumi.Context, cfg *Config, db *postgres, opts []pulumi.ResourceOption) error {
+	// The backups' claim is declared as a patch (server-side apply) that is
+	// retained on delete: it is created when missing and adopted when it
+	// is already there, and neither pulumi destroy nor a program that stops
+	// declaring it deletes it (only the namespace's deletion does). A plain
+	// resource with retainOnDelete would be kept too, but the next up's
+	// create would then fail with "already exists" on current Kubernetes
+	// providers.
+	claimMeta := &metav1.ObjectMetaPatchArgs{Name: pulumi.String(BackupClaimName), Namespace: pulumi.String(cfg.Namespace),
+		Labels: pulumi.StringMap{"app.kubernetes.io/part-of": pulumi.String("todo-app")},
+		// Most storage classes bind a claim only when a pod first uses it
+		// (the first backup): nothing to wait for.
+		Annotations: pulumi.StringMap{"pulumi.com/skipAwait": pulumi.String("true")}}
+	claim, err := corev1.NewPersistentVolumeClaimPatch(ctx, BackupClaimName, &corev1.PersistentVolumeClaimPatchArgs{
 		Metadata: claimMeta,
-		Spec: &corev1.PersistentVolumeClaimSpecArgs{
+		Spec: &corev1.PersistentVolumeClaimSpecPatchArgs{
 			AccessModes: pulumi.StringArray{pulumi.String("ReadWriteOnce")},
-			Resources:   &corev1.VolumeResourceRequirementsArgs{Requests: pulumi.StringMap{"storage": pulumi.String(cfg.Backup.Storage)}},
+			Resources:   &corev1.VolumeResourceRequirementsPatchArgs{Requests: pulumi.StringMap{"storage": pulumi.String(cfg.Backup.Storage)}},
 		},
 	}, append(append([]pulumi.ResourceOption{}, opts...), pulumi.RetainOnDelete(true))...)
 	if err != nil {
@@ -66,9 +74,12 @@ func newBackups(ctx *pulumi.Context, cfg *Config, db *postgres, meta func(string
 			// Kept at 1 like the database (below).
 			Annotations: pulumi.StringMap{"kube-score/ignore": pulumi.String("container-security-context-user-group-id")}},
 		Spec: &batchv1.CronJobSpecArgs{
-			Schedule:                   pulumi.String(cfg.Backup.Schedule),
-			TimeZone:                   pulumi.String("Etc/UTC"),
-			ConcurrencyPolicy:          pulumi.String("Forbid"),
+			Schedule:          pulumi.String(cfg.Backup.Schedule),
+			TimeZone:          pulumi.String("Etc/UTC"),
+			ConcurrencyPolicy: pulumi.String("Forbid"),
+			// A backup missed by more than an hour (the node was off)
+			// waits for the next day instead of running late.
+			StartingDeadlineSeconds:    pulumi.Int(3600),
 			SuccessfulJobsHistoryLimit: pulumi.Int(3),
 			FailedJobsHistoryLimit:     pulumi.Int(3),
 			JobTemplate: &batchv1.JobTemplateSpecArgs{

@@ -95,8 +95,12 @@ type Config struct {
 	// databasePassword secret, or for stacks that predate it the value
 	// derived from authSecret (DerivedDatabasePassword).
 	DatabasePassword pulumi.StringOutput
-	DatabaseURL      pulumi.StringOutput // external database; empty string means in-cluster
-	ExternalDB       bool
+	// DatabasePasswordSet: databasePassword is set (not derived).
+	DatabasePasswordSet bool
+	// databasePasswordPlain is for the safety check's hash only.
+	databasePasswordPlain string
+	DatabaseURL           pulumi.StringOutput // external database; empty string means in-cluster
+	ExternalDB            bool
 	// DatabasePort is the external database's port (for the egress policy).
 	DatabasePort int
 	OpenAIKey    pulumi.StringOutput
@@ -273,8 +277,12 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 			bad("databasePassword", "must be at least 16 characters without URL or quoting characters (@:/?#%%' \"\\ or spaces): run `pulumi config set --secret databasePassword $(openssl rand -hex 24)`")
 		}
 		cfg.DatabasePassword = pw
+		cfg.DatabasePasswordSet = true
+		cfg.databasePasswordPlain = plain
 	} else if cfg.AuthSecret != (pulumi.StringOutput{}) {
 		cfg.DatabasePassword = pulumi.ToSecret(cfg.AuthSecret.ApplyT(DerivedDatabasePassword)).(pulumi.StringOutput)
+		plain, _ := ctx.GetConfig("todo-app:authSecret")
+		cfg.databasePasswordPlain = DerivedDatabasePassword(plain)
 	}
 	dbURL, _ := ctx.GetConfig("todo-app:databaseUrl")
 	if dbURL != "" {

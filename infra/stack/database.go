@@ -51,10 +51,6 @@ func newPostgres(ctx *pulumi.Context, cfg *Config, deployed Deployed, meta func(
 	}
 	runVol, runMount := scratch("run", "/var/run/postgresql")
 	tmpVol, tmpMount := scratch("tmp", "/tmp")
-	// The StatefulSet holds the data: a program change that stops
-	// declaring it (a confirmed switch to databaseUrl) leaves it and its
-	// volume in the cluster instead of deleting them.
-	dataOpts := append(append([]pulumi.ResourceOption{}, opts...), pulumi.RetainOnDelete(true))
 	sts, err := appsv1.NewStatefulSet(ctx, PostgresName, &appsv1.StatefulSetArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(PostgresName), Namespace: pulumi.String(cfg.Namespace), Labels: labels,
 			// The image's own postgres user (uid/gid 70) owns its files;
@@ -64,7 +60,9 @@ func newPostgres(ctx *pulumi.Context, cfg *Config, deployed Deployed, meta func(
 			ServiceName: svc.Metadata.Name().Elem(),
 			Replicas:    pulumi.Int(1),
 			// The data volume outlives the StatefulSet: deleting or
-			// replacing it (or a scale to zero) never deletes the claim.
+			// replacing it (a confirmed switch to databaseUrl, a destroy
+			// in the default namespace, a scale to zero) never deletes
+			// the claim, and the next StatefulSet of that name adopts it.
 			// Retain is Kubernetes' default; saying so keeps it so.
 			PersistentVolumeClaimRetentionPolicy: &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicyArgs{
 				WhenDeleted: pulumi.String("Retain"), WhenScaled: pulumi.String("Retain"),
@@ -115,7 +113,7 @@ func newPostgres(ctx *pulumi.Context, cfg *Config, deployed Deployed, meta func(
 				},
 			}},
 		},
-	}, dataOpts...)
+	}, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +127,7 @@ func newPostgres(ctx *pulumi.Context, cfg *Config, deployed Deployed, meta func(
 			Spec: &corev1.PersistentVolumeClaimSpecPatchArgs{
 				Resources: &corev1.VolumeResourceRequirementsPatchArgs{Requests: pulumi.StringMap{"storage": pulumi.String(cfg.Database.Storage)}},
 			},
+			// Giving the size back to no one would fail; the claim keeps it.
 		}, append(append([]pulumi.ResourceOption{}, opts...), pulumi.DependsOn([]pulumi.Resource{sts}), pulumi.RetainOnDelete(true))...); err != nil {
 			return nil, err
 		}

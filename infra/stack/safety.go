@@ -1,6 +1,8 @@
 package stack
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -24,6 +26,11 @@ type Deployed struct {
 	// (immutable; a larger database.storage expands the claim instead).
 	DatabaseImage   string `json:"databaseImage,omitempty"`
 	DatabaseStorage string `json:"databaseStorage,omitempty"`
+	// DatabasePasswordHash identifies the password the in-cluster database
+	// was initialised with (16 hex digits of its SHA-256: not the
+	// password). PostgreSQL reads POSTGRES_PASSWORD only when it creates
+	// its data directory, so a new value would lock the backend out.
+	DatabasePasswordHash string `json:"databasePasswordHash,omitempty"`
 }
 
 const (
@@ -40,6 +47,10 @@ type Confirm struct {
 	// LeaveDatabase is the namespace whose in-cluster database the stack
 	// may stop using for databaseUrl.
 	LeaveDatabase string `json:"leaveDatabase"`
+	// DatabasePassword is the hash (Deployed.DatabasePasswordHash) of a
+	// new database password already set in the database with ALTER ROLE
+	// (make rotate-db-password does both).
+	DatabasePassword string `json:"databasePassword"`
 }
 
 // previousDeployment reads the "deployed" output of this same stack (nil
@@ -81,6 +92,12 @@ func previousDeployment(ctx *pulumi.Context) (*Deployed, error) {
 	return nil, nil
 }
 
+// PasswordHash is Deployed.DatabasePasswordHash of a password.
+func PasswordHash(password string) string {
+	sum := sha256.Sum256([]byte("todo-app database password\x00" + password))
+	return hex.EncodeToString(sum[:8])
+}
+
 var reMajor = regexp.MustCompile(`^(?:[^/]+/)*postgres(?:ql)?:(\d+)`)
 
 // postgresMajor is the major version in a PostgreSQL image reference
@@ -97,13 +114,14 @@ func postgresMajor(image string) string {
 // refuses, with the safe procedure, every change that would replace or
 // delete the database or leave it behind, and returns what this run
 // deploys. A first deployment (prev nil) is always safe.
-func checkDataSafety(cfg *Config, prev *Deployed) (Deployed, error) {
+func checkDataSafety(cfg *Config, prev *Deployed, passwordHash string) (Deployed, error) {
 	next := Deployed{Namespace: cfg.Namespace, Database: inCluster}
 	if cfg.ExternalDB {
 		next.Database = external
 	} else {
 		next.DatabaseImage = cfg.Database.Image
 		next.DatabaseStorage = cfg.Database.Storage
+		next.DatabasePasswordHash = passwordHash
 	}
 	if prev == nil {
 		return next, nil
@@ -132,6 +150,15 @@ func checkDataSafety(cfg *Config, prev *Deployed) (Deployed, error) {
 				"To upgrade: make backup; then follow \"Upgrading PostgreSQL\" in the README (a new volume, then make restore) "+
 				"(or set database.image back to %s)", cfg.Database.Image, b, a, prev.DatabaseImage)
 		}
+		if prev.DatabasePasswordHash != "" && passwordHash != prev.DatabasePasswordHash && cfg.Confirm.DatabasePassword != passwordHash {
+			key, why := "databasePassword", "a new databasePassword"
+			if !cfg.DatabasePasswordSet {
+				key, why = "authSecret", "this stack's database password is derived from authSecret (databasePassword is not set), so a new authSecret"
+			}
+			refuse(key, "%s would not reach the database: PostgreSQL keeps the password it was initialised with, and the backend would be locked out. "+
+				"Put the old value back and run make rotate-db-password (see \"Rotating the database password\" in the README; make up pins databasePassword, after which authSecret changes on its own). "+
+				"If the database already has the new password (ALTER ROLE), confirm with: pulumi config set --path confirm.databasePassword %s", why, passwordHash)
+		}
 		if prev.DatabaseStorage != "" {
 			next.DatabaseStorage = prev.DatabaseStorage
 			was, err1 := resource.ParseQuantity(prev.DatabaseStorage)
@@ -158,6 +185,7 @@ func (d Deployed) toOutput() pulumi.StringMapOutput {
 	if d.DatabaseImage != "" {
 		m["databaseImage"] = pulumi.String(d.DatabaseImage)
 		m["databaseStorage"] = pulumi.String(d.DatabaseStorage)
+		m["databasePasswordHash"] = pulumi.String(d.DatabasePasswordHash)
 	}
 	return m.ToStringMapOutput()
 }

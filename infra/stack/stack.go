@@ -63,7 +63,7 @@ func Deploy(ctx *pulumi.Context) (*Outputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	next, err := checkDataSafety(cfg, prev)
+	next, err := checkDataSafety(cfg, prev, PasswordHash(cfg.databasePasswordPlain))
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func deploy(ctx *pulumi.Context, cfg *Config, deployed Deployed) error {
 		}
 		databaseURL = db.URL
 		dbDeps = db.Resources
-		if err := newBackups(ctx, cfg, db, meta, nsOpts); err != nil {
+		if err := newBackups(ctx, cfg, db, nsOpts); err != nil {
 			return err
 		}
 	}

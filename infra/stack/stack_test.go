@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -941,10 +942,12 @@ func TestABiggerVolumeExpandsTheClaimWithoutTouchingTheStatefulSet(t *testing.T)
 	assert.Equal(t, "5Gi", claim.Spec.Resources.Requests.Storage().String())
 	assert.Equal(t, "1Gi", r.outputs["deployed"].(map[string]string)["databaseStorage"], "the template's size is what was deployed")
 
-	// Unchanged storage: no patch.
+	// Unchanged storage: no patch of the data claim.
 	r, err = runFrom(t, deployedBefore(), defaults(), "authSecret")
 	require.NoError(t, err)
-	assert.Empty(t, r.find("kubernetes:core/v1:PersistentVolumeClaimPatch"))
+	for _, x := range r.find("kubernetes:core/v1:PersistentVolumeClaimPatch") {
+		assert.NotEqual(t, "data-"+stack.PostgresName+"-0", x.Name)
+	}
 }
 
 func TestBackupsByDefaultWithTheirOwnVolume(t *testing.T) {
@@ -969,7 +972,7 @@ func TestBackupsByDefaultWithTheirOwnVolume(t *testing.T) {
 	assert.Contains(t, c.Command[2], "pg_dump")
 	require.Len(t, pod.Volumes, 1)
 	assert.Equal(t, stack.BackupClaimName, pod.Volumes[0].PersistentVolumeClaim.ClaimName)
-	claim := decode[corev1.PersistentVolumeClaim](t, r.one(t, "kubernetes:core/v1:PersistentVolumeClaim", stack.BackupClaimName))
+	claim := decode[corev1.PersistentVolumeClaim](t, r.one(t, "kubernetes:core/v1:PersistentVolumeClaimPatch", stack.BackupClaimName))
 	assert.Equal(t, "1Gi", claim.Spec.Resources.Requests.Storage().String())
 
 	cfg := defaults()
@@ -993,18 +996,72 @@ func TestBackupsByDefaultWithTheirOwnVolume(t *testing.T) {
 	}
 }
 
-func TestOnlyTheDataIsRetainedWhenTheStackStopsDeclaringIt(t *testing.T) {
+func TestTheVolumesOutliveTheObjectsThatUseThem(t *testing.T) {
 	r, err := run(t, defaults(), "authSecret")
 	require.NoError(t, err)
-	var retained []string
 	for _, x := range r.m.resources {
-		if x.RetainOnDelete {
-			retained = append(retained, x.Type+" "+x.Name)
-		}
+		// A retained object would block the next create on current
+		// providers; a retained patch only gives up its fields.
+		assert.Equal(t, x.Type == "kubernetes:core/v1:PersistentVolumeClaimPatch", x.RetainOnDelete, "%s %s", x.Type, x.Name)
 	}
-	assert.ElementsMatch(t, []string{"kubernetes:apps/v1:StatefulSet " + stack.PostgresName,
-		"kubernetes:core/v1:PersistentVolumeClaim " + stack.BackupClaimName}, retained)
+	// The backups' claim is a patch: created or adopted, never deleted.
+	r.one(t, "kubernetes:core/v1:PersistentVolumeClaimPatch", stack.BackupClaimName)
+	assert.Empty(t, r.find("kubernetes:core/v1:PersistentVolumeClaim"))
+	// The data claim is kept by the StatefulSet's retention policy.
 	sts := decode[appsv1.StatefulSet](t, r.one(t, "kubernetes:apps/v1:StatefulSet", stack.PostgresName))
 	require.NotNil(t, sts.Spec.PersistentVolumeClaimRetentionPolicy)
 	assert.Equal(t, appsv1.RetainPersistentVolumeClaimRetentionPolicyType, sts.Spec.PersistentVolumeClaimRetentionPolicy.WhenDeleted)
+}
+
+func TestANewDatabasePasswordIsRefusedWhereItWouldLockTheBackendOut(t *testing.T) {
+	// The first deployment records the password's hash.
+	r, err := run(t, defaults(), "authSecret")
+	require.NoError(t, err)
+	d := r.outputs["deployed"].(map[string]string)
+	require.NotEmpty(t, d["databasePasswordHash"])
+	assert.NotContains(t, d["databasePasswordHash"], stack.DerivedDatabasePassword(authSecret)[:8], "a hash, not the password")
+	prev := map[string]any{"deployed": map[string]any{}}
+	for k, v := range d {
+		prev["deployed"].(map[string]any)[k] = v
+	}
+
+	// Same secrets: fine.
+	_, err = runFrom(t, prev, defaults(), "authSecret")
+	require.NoError(t, err)
+
+	// A new authSecret while the password is derived from it.
+	cfg := defaults()
+	cfg["authSecret"] = strings.Repeat("z", 40)
+	_, err = runFrom(t, prev, cfg, "authSecret")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "todo-app:authSecret: refused")
+	assert.Contains(t, err.Error(), "Rotating the database password")
+
+	// Pinning today's derived value as databasePassword changes nothing,
+	// after which authSecret rotates on its own.
+	cfg = defaults()
+	cfg["databasePassword"] = stack.DerivedDatabasePassword(authSecret)
+	_, err = runFrom(t, prev, cfg, "authSecret", "databasePassword")
+	require.NoError(t, err)
+	cfg["authSecret"] = strings.Repeat("z", 40)
+	_, err = runFrom(t, prev, cfg, "authSecret", "databasePassword")
+	require.NoError(t, err)
+
+	// A new databasePassword without the rotation procedure.
+	cfg["databasePassword"] = strings.Repeat("n", 24)
+	_, err = runFrom(t, prev, cfg, "authSecret", "databasePassword")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "todo-app:databasePassword: refused")
+	confirm := regexp.MustCompile(`confirm\.databasePassword ([0-9a-f]{16})`).FindStringSubmatch(err.Error())
+	require.NotNil(t, confirm, "the refusal names the confirmation for this exact password")
+
+	// Confirmed (the database has it already): applied, and recorded.
+	cfg["confirm"] = fmt.Sprintf(`{"databasePassword": %q}`, confirm[1])
+	r, err = runFrom(t, prev, cfg, "authSecret", "databasePassword")
+	require.NoError(t, err)
+	assert.Equal(t, confirm[1], r.outputs["deployed"].(map[string]string)["databasePasswordHash"])
+	// The same confirmation does not approve another password.
+	cfg["databasePassword"] = strings.Repeat("m", 24)
+	_, err = runFrom(t, prev, cfg, "authSecret", "databasePassword")
+	require.Error(t, err)
 }

@@ -1,7 +1,9 @@
 // Command up is `make up`: it brings todo-app up on minikube with Pulumi,
 // from nothing or from whatever state the cluster is in, and ends with two
 // URLs it has opened itself. `up urls` prints them again; `up tunnel`
-// forwards the node ports to 127.0.0.1 where the node cannot be reached.
+// forwards the node ports to 127.0.0.1 where the node cannot be reached;
+// `up backup`, `up restore` and `up destroy` are make backup, make restore
+// and make destroy (data.go).
 //
 // What to do is decided by package infra/minikube from what minikube,
 // kubectl and docker print; this file only runs the programs, in order,
@@ -51,8 +53,22 @@ func main() {
 		if err = usePassphrase(false); err == nil {
 			err = u.tunnel(ctx)
 		}
+	case "backup", "restore", "destroy", "rotate-db-password":
+		if err = usePassphrase(false); err != nil {
+			break
+		}
+		switch arg {
+		case "backup":
+			err = u.backup(ctx, os.Getenv("FILE"))
+		case "restore":
+			err = u.restore(ctx, os.Getenv("FILE"))
+		case "rotate-db-password":
+			err = u.rotatePassword(ctx)
+		default:
+			err = u.destroy(ctx)
+		}
 	default:
-		err = fmt.Errorf("unknown command %q: use up, urls or tunnel", arg)
+		err = fmt.Errorf("unknown command %q: use up, urls, tunnel, backup, restore, rotate-db-password or destroy", arg)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "\033[1;31mmake up: %v\033[0m\n", err)

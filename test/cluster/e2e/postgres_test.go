@@ -61,7 +61,7 @@ func postgresStandIn(t *testing.T, ctx context.Context, node *kube.Node, root st
 		"var/run/postgresql/.keep":        "",
 		"var/lib/postgresql/data/.keep":   "",
 	}
-	for _, applet := range []string{"sh", "tar", "gzip", "cat", "ls", "rm", "mkdir", "sleep", "date"} {
+	for _, applet := range []string{"sh", "tar", "gzip", "cat", "ls", "rm", "mkdir", "sleep", "date", "mv", "sort", "tail", "xargs"} {
 		files["bin/"+applet] = "@" + busybox
 	}
 	// Every shared library the ELF files under pgHome load, by the path

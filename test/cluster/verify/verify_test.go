@@ -98,11 +98,16 @@ func resourceFor(t *testing.T, cp *kube.ControlPlane, o object) schema.GroupVers
 	return schema.GroupVersionResource{}
 }
 
+// changes counts the operations of an up. "read" is the program reading
+// its own stack's last deployment (infra/stack/safety.go), every time; it
+// changes nothing.
 func changes(res auto.UpResult) map[string]int {
 	out := map[string]int{}
 	if res.Summary.ResourceChanges != nil {
 		for k, v := range *res.Summary.ResourceChanges {
-			out[k] = v
+			if k != "read" {
+				out[k] = v
+			}
 		}
 	}
 	return out

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/todo-app/todo-app/infra/dbops"
+	"github.com/todo-app/todo-app/infra/stack"
+)
+
+// deployed is the stack's record of where its data lives (the "deployed"
+// output, infra/stack/safety.go).
+func (u *upper) deployed(ctx context.Context) (stack.Deployed, error) {
+	var d stack.Deployed
+	out, err := u.pulumi(ctx, "stack", "output", "deployed", "--json")
+	if err != nil {
+		return d, fmt.Errorf("the stack has not been deployed with this version yet: run make up (%w)", err)
+	}
+	if err := json.Unmarshal(out, &d); err != nil || d.Namespace == "" {
+		return d, fmt.Errorf("reading the stack output \"deployed\": %v", err)
+	}
+	return d, nil
+}
+
+// cluster connects to the stack's namespace with the kubeconfig context
+// KUBE_CONTEXT (default: the minikube profile's).
+func (u *upper) cluster(ctx context.Context) (*dbops.Cluster, stack.Deployed, error) {
+	d, err := u.deployed(ctx)
+	if err != nil {
+		return nil, d, err
+	}
+	if d.Database != "in-cluster" {
+		return nil, d, errors.New("this stack uses an external database (databaseUrl): back it up with its provider's tools or pg_dump")
+	}
+	c, err := dbops.Connect(os.Getenv("KUBECONFIG_FILE"), env("KUBE_CONTEXT", u.profile), d.Namespace)
+	return c, d, err
+}
+
+// backupTo writes a backup of the in-cluster database to file (default
+// backups/<stack>-<UTC time>.dump), written to a temporary name first so
+// that a failed backup leaves no file that looks whole.
+func (u *upper) backupTo(ctx context.Context, file string) (string, error) {
+	c, _, err := u.cluster(ctx)
+	if err != nil {
+		return "", err
+	}
+	if file == "" {
+		file = filepath.Join("backups", fmt.Sprintf("%s-%s.dump", u.stack, time.Now().UTC().Format("20060102T150405Z")))
+	}
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return "", err
+	}
+	f, err := os.OpenFile(file+".partial", os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(file + ".partial")
+	if err := c.Dump(ctx, f); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	return file, os.Rename(file+".partial", file)
+}
+
+func (u *upper) backup(ctx context.Context, file string) error {
+	say("backing up the database of stack %s", u.stack)
+	file, err := u.backupTo(ctx, file)
+	if err != nil {
+		return err
+	}
+	info, _ := os.Stat(file)
+	say("backup written: %s (%d bytes); restore it with: make restore FILE=%s", file, info.Size(), file)
+	return nil
+}
+
+func (u *upper) restore(ctx context.Context, file string) error {
+	if file == "" {
+		return errors.New("name the backup to restore: make restore FILE=backups/<name>.dump")
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return fmt.Errorf("opening the backup: %w", err)
+	}
+	defer f.Close()
+	c, d, err := u.cluster(ctx)
+	if err != nil {
+		return err
+	}
+	say("restoring %s into the database of stack %s (namespace %s); it replaces what is there now", file, u.stack, d.Namespace)
+	if err := c.Restore(ctx, f); err != nil {
+		return err
+	}
+	say("restored, and the backend has restarted on it")
+	return nil
+}
+
+// destroy says what will be deleted, keeps a final backup of an in-cluster
+// database on this machine, then runs pulumi destroy.
+func (u *upper) destroy(ctx context.Context) error {
+	d, err := u.deployed(ctx)
+	if err == nil && d.Database == "in-cluster" {
+		if os.Getenv("NO_BACKUP") == "" {
+			say("taking a final backup of the database first")
+			file, err := u.backupTo(ctx, filepath.Join("backups", fmt.Sprintf("%s-final-%s.dump", u.stack, time.Now().UTC().Format("20060102T150405Z"))))
+			if err != nil {
+				return fmt.Errorf("the final backup failed, nothing was deleted: %v. To destroy without it: make destroy NO_BACKUP=1", err)
+			}
+			say("final backup: %s (make restore FILE=%s after the next make up brings it back)", file, file)
+		}
+		if d.Namespace != "default" {
+			say("deleting namespace %s and everything in it, the database volume and the in-cluster backups included", d.Namespace)
+		} else {
+			say("deleting the apps; the database (StatefulSet %s, volume data-%s-0) and the backups' volume %s are kept (kubectl delete them to free the space)",
+				stack.PostgresName, stack.PostgresName, stack.BackupClaimName)
+		}
+	}
+	return stream(ctx, nil, "pulumi", "destroy", "--yes", "--stack", u.stack)
+}
+
+// rotatePassword gives the in-cluster database a new password: ALTER ROLE
+// in the database first (the backend's open connections stay signed in),
+// then the stack secret and its confirmation, then pulumi up, which rolls
+// the backend onto the new DATABASE_URL.
+func (u *upper) rotatePassword(ctx context.Context) error {
+	c, _, err := u.cluster(ctx)
+	if err != nil {
+		return err
+	}
+	values, err := u.configValues(ctx)
+	if err != nil {
+		return err
+	}
+	password := randomHex(24)
+	say("setting a new password in the database")
+	if err := c.SetPassword(ctx, password); err != nil {
+		return err
+	}
+	if _, err := u.pulumi(ctx, "config", "set", "--secret", "databasePassword", password); err != nil {
+		return fmt.Errorf("the database has the new password but the stack does not: run `pulumi config set --secret databasePassword %s` and make up (%w)", password, err)
+	}
+	if err := u.setConfig(ctx, values, "confirm.databasePassword", stack.PasswordHash(password)); err != nil {
+		return err
+	}
+	say("rolling the backend onto it (pulumi up)")
+	return stream(ctx, nil, "pulumi", "up", "--yes", "--skip-preview", "--stack", u.stack)
+}
