@@ -18,6 +18,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/todo-app/todo-app/infra/stack"
+	"github.com/todo-app/todo-app/pkg/repo"
 )
 
 // Options describe one stack.
@@ -56,14 +57,22 @@ func NewStack(ctx context.Context, o Options) (auto.Stack, error) {
 		return stack.Program(ctx)
 	}
 	backend := "file://" + filepath.Join(o.Dir, "state")
+	// The repository's Pulumi.yaml, with its project-level configuration
+	// (the provider settings every stack gets), and this test's backend.
+	root, err := repo.Root()
+	if err != nil {
+		return auto.Stack{}, err
+	}
+	project, err := workspace.LoadProject(filepath.Join(root, "Pulumi.yaml"))
+	if err != nil {
+		return auto.Stack{}, fmt.Errorf("reading Pulumi.yaml: %w", err)
+	}
+	project.Main = ""
+	project.Backend = &workspace.ProjectBackend{URL: backend}
 	s, err := auto.UpsertStackInlineSource(ctx, o.Stack, "todo-app", program,
 		auto.Pulumi(cmd),
 		auto.WorkDir(filepath.Join(o.Dir, "work")),
-		auto.Project(workspace.Project{
-			Name:    "todo-app",
-			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
-			Backend: &workspace.ProjectBackend{URL: backend},
-		}),
+		auto.Project(*project),
 		auto.SecretsProvider("passphrase"),
 		auto.EnvVars(map[string]string{
 			"PULUMI_CONFIG_PASSPHRASE":                    "cluster-test",

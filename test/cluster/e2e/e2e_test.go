@@ -229,7 +229,7 @@ func TestClusterEndToEnd(t *testing.T) {
 
 	t.Run("faults", func(t *testing.T) { faults(t, ctx, cp.Client) })
 
-	t.Run("backup and restore", func(t *testing.T) { backupAndRestore(t, ctx, cp.Kubeconfig, cp.Client) })
+	t.Run("backup and restore", func(t *testing.T) { backupAndRestore(t, ctx, s, cp.Kubeconfig, cp.Client) })
 
 	_, err = s.Destroy(ctx)
 	require.NoError(t, err, "pulumi destroy")

@@ -170,6 +170,9 @@ func TestPulumiUpAgainstARealAPIServer(t *testing.T) {
 	require.NoError(t, err, "second pulumi up")
 	assert.Equal(t, []string{"same"}, keys(changes(res)), "a second up must change nothing: %v", changes(res))
 
+	// Every setting changed in turn: what up would do (previews).
+	t.Run("plan matrix", func(t *testing.T) { checkPlanMatrix(t, ctx, s) })
+
 	// 3. A replica change updates exactly the web Deployment.
 	require.NoError(t, s.SetConfigWithOptions(ctx, "todo-app:web.replicas", auto.ConfigValue{Value: "3"}, &auto.ConfigOptions{Path: true}))
 	res, err = s.Up(ctx, optup.ProgressStreams(log))
