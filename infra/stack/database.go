@@ -95,14 +95,14 @@ func newPostgres(ctx *pulumi.Context, cfg *Config, deployed Deployed, meta func(
 							Requests: pulumi.StringMap{"cpu": pulumi.String(dbCPURequest), "memory": pulumi.String(dbMemoryRequest), "ephemeral-storage": pulumi.String("64Mi")},
 							Limits:   pulumi.StringMap{"cpu": pulumi.String(dbCPULimit), "memory": pulumi.String(dbMemoryLimit), "ephemeral-storage": pulumi.String("512Mi")},
 						},
-						VolumeMounts: corev1.VolumeMountArray{&corev1.VolumeMountArgs{Name: pulumi.String("data"), MountPath: pulumi.String("/var/lib/postgresql/data")}, runMount, tmpMount},
+						VolumeMounts: corev1.VolumeMountArray{&corev1.VolumeMountArgs{Name: pulumi.String(deployed.volume()), MountPath: pulumi.String("/var/lib/postgresql/data")}, runMount, tmpMount},
 						SecurityContext: &corev1.SecurityContextArgs{AllowPrivilegeEscalation: pulumi.Bool(false), ReadOnlyRootFilesystem: pulumi.Bool(true),
 							Capabilities: &corev1.CapabilitiesArgs{Drop: pulumi.StringArray{pulumi.String("ALL")}}},
 					}},
 				},
 			},
 			VolumeClaimTemplates: corev1.PersistentVolumeClaimTypeArray{&corev1.PersistentVolumeClaimTypeArgs{
-				Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("data")},
+				Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(deployed.volume())},
 				Spec: &corev1.PersistentVolumeClaimSpecArgs{
 					AccessModes: pulumi.StringArray{pulumi.String("ReadWriteOnce")},
 					// The size it was created with: the claim template is
@@ -121,7 +121,7 @@ func newPostgres(ctx *pulumi.Context, cfg *Config, deployed Deployed, meta func(
 		// Expansion in place, where the storage class allows it
 		// (allowVolumeExpansion); elsewhere the API server refuses the
 		// patch and says so, and nothing else changes.
-		claim := "data-" + PostgresName + "-0"
+		claim := deployed.volume() + "-" + PostgresName + "-0"
 		if _, err := corev1.NewPersistentVolumeClaimPatch(ctx, claim, &corev1.PersistentVolumeClaimPatchArgs{
 			Metadata: &metav1.ObjectMetaPatchArgs{Name: pulumi.String(claim), Namespace: pulumi.String(cfg.Namespace)},
 			Spec: &corev1.PersistentVolumeClaimSpecPatchArgs{

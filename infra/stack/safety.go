@@ -31,6 +31,19 @@ type Deployed struct {
 	// password). PostgreSQL reads POSTGRES_PASSWORD only when it creates
 	// its data directory, so a new value would lock the backend out.
 	DatabasePasswordHash string `json:"databasePasswordHash,omitempty"`
+	// DatabaseVolume is the name of the StatefulSet's claim template:
+	// "data", then "data-pg<major>" after a confirmed major upgrade (a new,
+	// empty volume; the old one is kept).
+	DatabaseVolume string `json:"databaseVolume,omitempty"`
+}
+
+// volume is the claim template's name ("data" for stacks from before it
+// was recorded).
+func (d Deployed) volume() string {
+	if d.DatabaseVolume == "" {
+		return "data"
+	}
+	return d.DatabaseVolume
 }
 
 const (
@@ -51,6 +64,9 @@ type Confirm struct {
 	// new database password already set in the database with ALTER ROLE
 	// (make rotate-db-password does both).
 	DatabasePassword string `json:"databasePassword"`
+	// DatabaseMajor is the PostgreSQL major version the operator moves the
+	// in-cluster database to, on a new volume (the old one is kept).
+	DatabaseMajor string `json:"databaseMajor"`
 }
 
 // previousDeployment reads the "deployed" output of this same stack (nil
@@ -122,6 +138,7 @@ func checkDataSafety(cfg *Config, prev *Deployed, passwordHash string) (Deployed
 		next.DatabaseImage = cfg.Database.Image
 		next.DatabaseStorage = cfg.Database.Storage
 		next.DatabasePasswordHash = passwordHash
+		next.DatabaseVolume = "data"
 	}
 	if prev == nil {
 		return next, nil
@@ -145,10 +162,19 @@ func checkDataSafety(cfg *Config, prev *Deployed, passwordHash string) (Deployed
 			"(or unset databaseUrl to stay)", prev.Namespace, prev.Namespace)
 	}
 	if prev.Database == inCluster && !cfg.ExternalDB && prev.Namespace == cfg.Namespace {
+		next.DatabaseVolume = prev.volume()
+		newVolume := false
 		if a, b := postgresMajor(prev.DatabaseImage), postgresMajor(cfg.Database.Image); a != "" && b != "" && a != b {
-			refuse("database", "image %s is PostgreSQL %s and the data directory was written by PostgreSQL %s, which it cannot open. "+
-				"To upgrade: make backup; then follow \"Upgrading PostgreSQL\" in the README (a new volume, then make restore) "+
-				"(or set database.image back to %s)", cfg.Database.Image, b, a, prev.DatabaseImage)
+			if cfg.Confirm.DatabaseMajor == b {
+				// A new, empty volume under a new name; the StatefulSet is
+				// replaced and the old claim stays (retention Retain).
+				next.DatabaseVolume = "data-pg" + b
+				newVolume = true
+			} else {
+				refuse("database", "image %s is PostgreSQL %s and the data directory was written by PostgreSQL %s, which it cannot open. "+
+					"To upgrade: make backup; pulumi config set --path confirm.databaseMajor %s; make up (the database starts on a new, empty volume; the old one is kept); make restore FILE=<that backup> "+
+					"(or set database.image back to %s)", cfg.Database.Image, b, a, b, prev.DatabaseImage)
+			}
 		}
 		if prev.DatabasePasswordHash != "" && passwordHash != prev.DatabasePasswordHash && cfg.Confirm.DatabasePassword != passwordHash {
 			key, why := "databasePassword", "a new databasePassword"
@@ -159,7 +185,7 @@ func checkDataSafety(cfg *Config, prev *Deployed, passwordHash string) (Deployed
 				"Put the old value back and run make rotate-db-password (see \"Rotating the database password\" in the README; make up pins databasePassword, after which authSecret changes on its own). "+
 				"If the database already has the new password (ALTER ROLE), confirm with: pulumi config set --path confirm.databasePassword %s", why, passwordHash)
 		}
-		if prev.DatabaseStorage != "" {
+		if prev.DatabaseStorage != "" && !newVolume {
 			next.DatabaseStorage = prev.DatabaseStorage
 			was, err1 := resource.ParseQuantity(prev.DatabaseStorage)
 			now, err2 := resource.ParseQuantity(cfg.Database.Storage)
@@ -186,6 +212,7 @@ func (d Deployed) toOutput() pulumi.StringMapOutput {
 		m["databaseImage"] = pulumi.String(d.DatabaseImage)
 		m["databaseStorage"] = pulumi.String(d.DatabaseStorage)
 		m["databasePasswordHash"] = pulumi.String(d.DatabasePasswordHash)
+		m["databaseVolume"] = pulumi.String(d.volume())
 	}
 	return m.ToStringMapOutput()
 }

@@ -877,7 +877,9 @@ func TestChangesThatWouldLoseDataAreRefusedBeforeAnythingIsDeclared(t *testing.T
 		{"switch to databaseUrl", deployedBefore(), with("databaseUrl", "postgres://u:p@db.example:5432/todo"),
 			[]string{"todo-app:databaseUrl: refused", "make backup", "pg_restore", "confirm.leaveDatabase default"}},
 		{"major PostgreSQL version", deployedBefore(), with("database", `{"image": "postgres:17-alpine"}`),
-			[]string{"todo-app:database: refused", "PostgreSQL 17", "written by PostgreSQL 16", "Upgrading PostgreSQL"}},
+			[]string{"todo-app:database: refused", "PostgreSQL 17", "written by PostgreSQL 16", "make backup", "confirm.databaseMajor 17", "make restore"}},
+		{"major version confirmed for another", deployedBefore(), with("database", `{"image": "postgres:17-alpine"}`, "confirm", `{"databaseMajor": "18"}`),
+			[]string{"todo-app:database: refused"}},
 		{"smaller volume", deployedBefore(), with("database", `{"storage": "512Mi"}`),
 			[]string{"todo-app:database: refused", "cannot shrink", "1Gi"}},
 		{"a confirmation for another namespace", deployedBefore(), with("namespace", "tasks", "confirm", `{"leaveNamespace": "todo"}`),
@@ -1064,4 +1066,31 @@ func TestANewDatabasePasswordIsRefusedWhereItWouldLockTheBackendOut(t *testing.T
 	cfg["databasePassword"] = strings.Repeat("m", 24)
 	_, err = runFrom(t, prev, cfg, "authSecret", "databasePassword")
 	require.Error(t, err)
+}
+
+func TestAConfirmedMajorUpgradeStartsOnANewVolumeAndKeepsTheOld(t *testing.T) {
+	cfg := defaults()
+	cfg["database"] = `{"image": "postgres:17-alpine"}`
+	cfg["confirm"] = `{"databaseMajor": "17"}`
+	r, err := runFrom(t, deployedBefore(), cfg, "authSecret")
+	require.NoError(t, err)
+	sts := decode[appsv1.StatefulSet](t, r.one(t, "kubernetes:apps/v1:StatefulSet", stack.PostgresName))
+	require.Len(t, sts.Spec.VolumeClaimTemplates, 1)
+	assert.Equal(t, "data-pg17", sts.Spec.VolumeClaimTemplates[0].Name, "a new claim; data-todo-app-postgres-0 stays")
+	assert.Equal(t, "data-pg17", sts.Spec.Template.Spec.Containers[0].VolumeMounts[0].Name)
+	assert.Equal(t, appsv1.RetainPersistentVolumeClaimRetentionPolicyType, sts.Spec.PersistentVolumeClaimRetentionPolicy.WhenDeleted)
+	d := r.outputs["deployed"].(map[string]string)
+	assert.Equal(t, "data-pg17", d["databaseVolume"])
+	assert.Equal(t, "postgres:17-alpine", d["databaseImage"])
+
+	// The next up, from that record: same volume, no refusal.
+	prev := map[string]any{"deployed": map[string]any{}}
+	for k, v := range d {
+		prev["deployed"].(map[string]any)[k] = v
+	}
+	delete(cfg, "confirm")
+	r, err = runFrom(t, prev, cfg, "authSecret")
+	require.NoError(t, err)
+	sts = decode[appsv1.StatefulSet](t, r.one(t, "kubernetes:apps/v1:StatefulSet", stack.PostgresName))
+	assert.Equal(t, "data-pg17", sts.Spec.VolumeClaimTemplates[0].Name)
 }

@@ -76,7 +76,8 @@ func backupAndRestore(t *testing.T, ctx context.Context, s auto.Stack, kubeconfi
 	var auth api.AuthResponse
 	require.NoError(t, json.Unmarshal(be.do(t, http.MethodPost, "/api/auth/sign-in", map[string]string{"email": "backup@example.com", "password": "correct horse"}), &auth))
 	be.token = auth.Token
-	const list = "/api/tasks?status=all&sort=created&limit=100"
+	tasks := "/api/" + auth.User.ID + "/tasks"
+	list := tasks + "?status=all&sort=created&limit=100"
 	before := be.do(t, http.MethodGet, list, nil)
 	var page api.TaskList
 	require.NoError(t, json.Unmarshal(before, &page))
@@ -90,7 +91,7 @@ func backupAndRestore(t *testing.T, ctx context.Context, s auto.Stack, kubeconfi
 	t.Logf("backup: %d bytes", dump.Len())
 
 	for _, task := range page.Tasks {
-		be.do(t, http.MethodDelete, fmt.Sprintf("/api/tasks/%d", task.ID), nil)
+		be.do(t, http.MethodDelete, fmt.Sprintf("%s/%d", tasks, task.ID), nil)
 	}
 	require.NoError(t, json.Unmarshal(be.do(t, http.MethodGet, list, nil), &page))
 	require.Empty(t, page.Tasks, "the tasks are gone before the restore")
@@ -131,5 +132,5 @@ func backupAndRestore(t *testing.T, ctx context.Context, s auto.Stack, kubeconfi
 	_, err = s.Up(ctx)
 	require.NoError(t, err, "pulumi up with the new database password")
 	assert.Equal(t, string(before), string(be.do(t, http.MethodGet, list, nil)), "the backend reads its data with the new password")
-	be.do(t, http.MethodPost, "/api/tasks", map[string]string{"title": "Written after the rotation"})
+	be.do(t, http.MethodPost, tasks, map[string]string{"title": "Written after the rotation"})
 }
