@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/todo-app/todo-app/infra/dbops"
@@ -17,12 +18,26 @@ import (
 // output, infra/stack/safety.go).
 func (u *upper) deployed(ctx context.Context) (stack.Deployed, error) {
 	var d stack.Deployed
-	out, err := u.pulumi(ctx, "stack", "output", "deployed", "--json")
-	if err != nil {
-		return d, fmt.Errorf("the stack has not been deployed with this version yet: run make up (%w)", err)
+	if out, err := u.pulumi(ctx, "stack", "output", "deployed", "--json"); err == nil {
+		if err := json.Unmarshal(out, &d); err != nil || d.Namespace == "" {
+			return d, fmt.Errorf("reading the stack output \"deployed\": %v", err)
+		}
+		return d, nil
 	}
-	if err := json.Unmarshal(out, &d); err != nil || d.Namespace == "" {
-		return d, fmt.Errorf("reading the stack output \"deployed\": %v", err)
+	// A stack last deployed by an older version: its namespace output and
+	// its configuration say the same.
+	out, err := u.pulumi(ctx, "stack", "output", "namespace")
+	if err != nil {
+		return d, fmt.Errorf("the stack %s is not deployed: run make up", u.stack)
+	}
+	d.Namespace = strings.TrimSpace(string(out))
+	values, err := u.configValues(ctx)
+	if err != nil {
+		return d, err
+	}
+	d.Database = "in-cluster"
+	if _, ok := values["databaseUrl"]; ok {
+		d.Database = "external"
 	}
 	return d, nil
 }

@@ -87,6 +87,9 @@ func StartControlPlane(ctx context.Context, dir, address string) (cp *ControlPla
 		"--tls-cert-file="+cp.PKI.ServerCert, "--tls-private-key-file="+cp.PKI.ServerKey,
 		"--client-ca-file="+cp.PKI.CACert,
 		"--kubelet-client-certificate="+cp.PKI.AdminCert, "--kubelet-client-key="+cp.PKI.AdminKey,
+		// exec, logs and port-forward reach the kubelet at the node's
+		// address; its name is not in any DNS the API server asks.
+		"--kubelet-preferred-address-types=InternalIP",
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
 		"--service-account-key-file="+cp.PKI.SAPub, "--service-account-signing-key-file="+cp.PKI.SAKey,
 		"--service-cluster-ip-range="+ServiceCIDR,
