@@ -30,6 +30,7 @@ import (
 type backendAPI struct {
 	base  string
 	token string
+	tasks string // the signed-in user's task list
 }
 
 func clusterBackend(t *testing.T, ctx context.Context, client kubernetes.Interface) *backendAPI {
@@ -107,10 +108,18 @@ func backupAndRestore(t *testing.T, ctx context.Context, s auto.Stack, kubeconfi
 		Spec: cron.Spec.JobTemplate.Spec}
 	_, err = client.BatchV1().Jobs(namespace).Create(ctx, job, metav1.CreateOptions{})
 	require.NoError(t, err)
-	require.Eventually(t, func() bool {
+	if !assert.Eventually(t, func() bool {
 		j, err := client.BatchV1().Jobs(namespace).Get(ctx, "backup-now", metav1.GetOptions{})
 		return err == nil && j.Status.Succeeded == 1
-	}, 3*time.Minute, time.Second, "the backup job succeeds")
+	}, 3*time.Minute, time.Second, "the backup job succeeds") {
+		pods, _ := client.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{LabelSelector: "job-name=backup-now"})
+		for _, p := range pods.Items {
+			t.Logf("backup pod %s: %s %+v %+v", p.Name, p.Status.Phase, p.Status.Conditions, p.Status.ContainerStatuses)
+		}
+		claim, err := client.CoreV1().PersistentVolumeClaims(namespace).Get(ctx, stack.BackupClaimName, metav1.GetOptions{})
+		t.Logf("backups claim: %+v (%v)", claim.Status, err)
+		t.FailNow()
+	}
 	pods, err := client.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{LabelSelector: "job-name=backup-now"})
 	require.NoError(t, err)
 	require.NotEmpty(t, pods.Items)
@@ -133,4 +142,40 @@ func backupAndRestore(t *testing.T, ctx context.Context, s auto.Stack, kubeconfi
 	require.NoError(t, err, "pulumi up with the new database password")
 	assert.Equal(t, string(before), string(be.do(t, http.MethodGet, list, nil)), "the backend reads its data with the new password")
 	be.do(t, http.MethodPost, tasks, map[string]string{"title": "Written after the rotation"})
+}
+
+// dataSurvivesUps: after the faults and the restore, an up for each kind
+// of change an operator makes keeps every task, byte for byte; then an up
+// with no change plans nothing.
+func dataSurvivesUps(t *testing.T, ctx context.Context, s auto.Stack, client kubernetes.Interface) {
+	be := clusterBackend(t, ctx, client)
+	signIn := func() {
+		var auth api.AuthResponse
+		require.NoError(t, json.Unmarshal(be.do(t, http.MethodPost, "/api/auth/sign-in", map[string]string{"email": "backup@example.com", "password": "correct horse"}), &auth))
+		be.token = auth.Token
+		be.tasks = "/api/" + auth.User.ID + "/tasks?status=all&sort=created&limit=100"
+	}
+	signIn()
+	before := be.do(t, http.MethodGet, be.tasks, nil)
+	for _, change := range []struct {
+		what   string
+		config auto.ConfigMap
+	}{
+		{"a model API key (the chatbot rolls)", auto.ConfigMap{"todo-app:openaiApiKey": {Value: "sk-e2e-test", Secret: true}}},
+		{"three web replicas", auto.ConfigMap{"todo-app:web.replicas": {Value: "3"}}},
+		{"a new authSecret (every app rolls, everyone signs in again)", auto.ConfigMap{"todo-app:authSecret": {Value: strings.Repeat("e7", 32), Secret: true}}},
+	} {
+		require.NoError(t, s.SetAllConfigWithOptions(ctx, change.config, &auto.ConfigOptions{Path: true}))
+		_, err := s.Up(ctx)
+		require.NoError(t, err, "pulumi up with %s", change.what)
+		signIn()
+		assert.Equal(t, string(before), string(be.do(t, http.MethodGet, be.tasks, nil)), "every task is there after an up with %s", change.what)
+	}
+	res, err := s.Up(ctx)
+	require.NoError(t, err)
+	for op, n := range *res.Summary.ResourceChanges {
+		if op != "same" && op != "read" {
+			assert.Zero(t, n, "an up with no change must plan nothing: %v", *res.Summary.ResourceChanges)
+		}
+	}
 }

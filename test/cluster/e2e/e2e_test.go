@@ -227,9 +227,10 @@ func TestClusterEndToEnd(t *testing.T) {
 		}
 	})
 
-	t.Run("faults", func(t *testing.T) { faults(t, ctx, cp.Client) })
+	t.Run("faults", func(t *testing.T) { faults(t, ctx, cp, node) })
 
 	t.Run("backup and restore", func(t *testing.T) { backupAndRestore(t, ctx, s, cp.Kubeconfig, cp.Client) })
+	t.Run("data survives ups", func(t *testing.T) { dataSurvivesUps(t, ctx, s, cp.Client) })
 
 	_, err = s.Destroy(ctx)
 	require.NoError(t, err, "pulumi destroy")

@@ -13,16 +13,17 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/todo-app/todo-app/infra/stack"
 	"github.com/todo-app/todo-app/pkg/repo"
+	"github.com/todo-app/todo-app/test/cluster/kube"
 )
 
 // webUser is a browser signed in to the web app at the NodePort, without
@@ -157,7 +158,8 @@ func (r *reliability) write(t *testing.T) {
 // default stack: a database pod deleted under writes loses no
 // acknowledged write and answers 503 while down; a backend pod and a web
 // pod deleted under load fail no request.
-func faults(t *testing.T, ctx context.Context, client kubernetes.Interface) {
+func faults(t *testing.T, ctx context.Context, cp *kube.ControlPlane, node *kube.Node) {
+	client := cp.Client
 	rep := &reliability{}
 	defer rep.write(t)
 	u := newWebUser(t, "faults@example.com")
@@ -281,6 +283,84 @@ func faults(t *testing.T, ctx context.Context, client kubernetes.Interface) {
 			assert.Zero(t, lost, "acknowledged writes lost")
 			rep.add("delete one "+target.name+" pod (writes and reads)", res.ok+res.failed+res.unavailable+reads.Load(),
 				res.failed+res.unavailable+readFails.Load(), lost, fmt.Sprintf("replacement available %.0f s after delete", back.Seconds()))
+		})
+	}
+
+	// The node's own components: the kubelet killed outright, containerd
+	// stopped; the running containers (their shims) carry on meanwhile.
+	for _, c := range []struct {
+		name string
+		sig  syscall.Signal
+	}{{"kubelet", syscall.SIGKILL}, {"containerd", syscall.SIGTERM}} {
+		t.Run(fmt.Sprintf("%s %v and started again", c.name, c.sig), func(t *testing.T) {
+			stop := make(chan struct{})
+			done := make(chan *loadResult)
+			go func() { done <- createLoop(u, c.name+"-fault-", stop) }()
+			var reads, readFails atomic.Int64
+			readsDone := make(chan struct{})
+			go func() {
+				defer close(readsDone)
+				hc := &http.Client{Timeout: 10 * time.Second}
+				for {
+					select {
+					case <-stop:
+						return
+					case <-time.After(25 * time.Millisecond):
+					}
+					resp, err := hc.Get(chatURL + "/signin")
+					reads.Add(1)
+					if err != nil || resp.StatusCode != http.StatusOK {
+						readFails.Add(1)
+					}
+					if err == nil {
+						resp.Body.Close()
+					}
+				}
+			}()
+			time.Sleep(2 * time.Second)
+			began := time.Now()
+			require.NoError(t, node.Restart(ctx, cp, c.name, c.sig))
+			back := time.Since(began)
+			// Every pod Ready afterwards.
+			require.Eventually(t, func() bool {
+				pods, err := client.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{})
+				if err != nil {
+					return false
+				}
+				for _, p := range pods.Items {
+					if p.Status.Phase == "Succeeded" {
+						continue
+					}
+					ready := false
+					for _, cond := range p.Status.Conditions {
+						ready = ready || (cond.Type == "Ready" && cond.Status == "True")
+					}
+					if !ready {
+						return false
+					}
+				}
+				return true
+			}, 2*time.Minute, 500*time.Millisecond, "every pod Ready after the %s restart", c.name)
+			time.Sleep(3 * time.Second)
+			close(stop)
+			res := <-done
+			<-readsDone
+			seen := u.count(t, c.name+"-fault-")
+			var lost int64
+			for _, title := range res.acked {
+				if !seen[title] {
+					lost++
+				}
+			}
+			t.Logf("%s fault: %d writes (%d failed, %d 503), %d reads (%d failed); healthy again %.1fs after the signal",
+				c.name, res.ok+res.failed+res.unavailable, res.failed, res.unavailable, reads.Load(), readFails.Load(), back.Seconds())
+			assert.Greater(t, res.ok, int64(20), "the loop wrote throughout")
+			assert.Zero(t, res.failed+res.unavailable, "failed writes:\n%s", strings.Join(res.failures, "\n"))
+			assert.Zero(t, readFails.Load(), "failed reads")
+			assert.Zero(t, lost, "acknowledged writes lost")
+			rep.add(fmt.Sprintf("%s the %s, start it again (writes and reads)", map[syscall.Signal]string{syscall.SIGKILL: "SIGKILL", syscall.SIGTERM: "stop"}[c.sig], c.name),
+				res.ok+res.failed+res.unavailable+reads.Load(), res.failed+res.unavailable+readFails.Load(), lost,
+				fmt.Sprintf("%s healthy again %.0f s after the signal; every pod Ready after", c.name, back.Seconds()))
 		})
 	}
 }

@@ -127,9 +127,6 @@ func postgresStandIn(t *testing.T, ctx context.Context, node *kube.Node, root st
 // not chowned for fsGroup, so the folder belongs to uid 70 already.
 func volumes(t *testing.T, ctx context.Context, cp *kube.ControlPlane, dir string) {
 	t.Helper()
-	path := filepath.Join(dir, "pv", "postgres")
-	require.NoError(t, os.MkdirAll(path, 0o700))
-	require.NoError(t, os.Chown(path, 70, 70))
 	noProvisioner, firstConsumer := "kubernetes.io/no-provisioner", storagev1.VolumeBindingWaitForFirstConsumer
 	_, err := cp.Client.StorageV1().StorageClasses().Create(ctx, &storagev1.StorageClass{
 		ObjectMeta:        metav1.ObjectMeta{Name: "standard", Annotations: map[string]string{"storageclass.kubernetes.io/is-default-class": "true"}},
@@ -137,16 +134,22 @@ func volumes(t *testing.T, ctx context.Context, cp *kube.ControlPlane, dir strin
 		VolumeBindingMode: &firstConsumer,
 	}, metav1.CreateOptions{})
 	require.NoError(t, err)
-	dirType := corev1.HostPathDirectory
-	_, err = cp.Client.CoreV1().PersistentVolumes().Create(ctx, &corev1.PersistentVolume{
-		ObjectMeta: metav1.ObjectMeta{Name: "e2e-postgres"},
-		Spec: corev1.PersistentVolumeSpec{
-			Capacity:                      corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1Gi")},
-			AccessModes:                   []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
-			StorageClassName:              "standard",
-			PersistentVolumeReclaimPolicy: corev1.PersistentVolumeReclaimRetain,
-			PersistentVolumeSource:        corev1.PersistentVolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: path, Type: &dirType}},
-		},
-	}, metav1.CreateOptions{})
-	require.NoError(t, err)
+	// One for the database, one for its backups.
+	for _, name := range []string{"postgres", "backups"} {
+		path := filepath.Join(dir, "pv", name)
+		require.NoError(t, os.MkdirAll(path, 0o700))
+		require.NoError(t, os.Chown(path, 70, 70))
+		dirType := corev1.HostPathDirectory
+		_, err = cp.Client.CoreV1().PersistentVolumes().Create(ctx, &corev1.PersistentVolume{
+			ObjectMeta: metav1.ObjectMeta{Name: "e2e-" + name},
+			Spec: corev1.PersistentVolumeSpec{
+				Capacity:                      corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1Gi")},
+				AccessModes:                   []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+				StorageClassName:              "standard",
+				PersistentVolumeReclaimPolicy: corev1.PersistentVolumeReclaimRetain,
+				PersistentVolumeSource:        corev1.PersistentVolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: path, Type: &dirType}},
+			},
+		}, metav1.CreateOptions{})
+		require.NoError(t, err)
+	}
 }

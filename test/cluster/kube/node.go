@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -88,21 +89,7 @@ func StartNode(ctx context.Context, cp *ControlPlane, dir string) (n *Node, err 
 	}
 	readyCtx, cancel2 := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel2()
-	if err := kubelet.WaitFor(readyCtx, "the node becoming Ready", func(ctx context.Context) error {
-		node, err := cp.Client.CoreV1().Nodes().Get(ctx, NodeName, metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		for _, c := range node.Status.Conditions {
-			if c.Type == corev1.NodeReady {
-				if c.Status == corev1.ConditionTrue {
-					return nil
-				}
-				return fmt.Errorf("not ready: %s", c.Message)
-			}
-		}
-		return fmt.Errorf("no Ready condition yet")
-	}); err != nil {
+	if err := kubelet.WaitFor(readyCtx, "the node becoming Ready", func(ctx context.Context) error { return n.ready(ctx, cp) }); err != nil {
 		return nil, err
 	}
 	// kube-proxy has had as long as the kubelet to fail on its config.
@@ -216,6 +203,62 @@ func (n *Node) Images(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("listing the node's images: %w", err)
 	}
 	return strings.Fields(string(out)), nil
+}
+
+// Restart ends one of the node's components with sig and starts it again
+// (the kubelet after SIGKILL, containerd after SIGTERM), then waits until
+// it answers ready.
+func (n *Node) Restart(ctx context.Context, cp *ControlPlane, name string, sig syscall.Signal) error {
+	for i, p := range n.procs {
+		if p.Name != name {
+			continue
+		}
+		np, err := p.Restart(sig)
+		if err != nil {
+			return err
+		}
+		n.procs[i] = np
+		waitCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		switch name {
+		case "containerd":
+			return np.WaitFor(waitCtx, "serving its socket again", func(ctx context.Context) error {
+				return exec.CommandContext(ctx, "ctr", "--address", n.Socket, "version").Run()
+			})
+		case "kubelet":
+			return np.WaitFor(waitCtx, "healthy and the node Ready again", func(ctx context.Context) error {
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:10248/healthz", nil)
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return err
+				}
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					return fmt.Errorf("healthz: %d", res.StatusCode)
+				}
+				return n.ready(ctx, cp)
+			})
+		}
+		return nil
+	}
+	return fmt.Errorf("the node runs no %s", name)
+}
+
+// ready is nil when the node reports Ready with a heartbeat from now on.
+func (n *Node) ready(ctx context.Context, cp *ControlPlane) error {
+	node, err := cp.Client.CoreV1().Nodes().Get(ctx, NodeName, metav1.GetOptions{})
+	if err != nil {
+		return err
+	}
+	for _, c := range node.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			if c.Status == corev1.ConditionTrue {
+				return nil
+			}
+			return fmt.Errorf("not ready: %s", c.Message)
+		}
+	}
+	return fmt.Errorf("no Ready condition yet")
 }
 
 // Processes are the node's components.

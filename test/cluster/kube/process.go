@@ -18,6 +18,10 @@ type Process struct {
 	Log  string
 	cmd  *exec.Cmd
 	done chan error
+	// what Start was given, for Restart
+	dir, bin string
+	args     []string
+	env      []string
 }
 
 // Start runs bin with args, its output going to dir/<name>.log. The
@@ -36,7 +40,7 @@ func Start(dir, name, bin string, args []string, env ...string) (*Process, error
 		f.Close()
 		return nil, fmt.Errorf("starting %s (%s): %w", name, bin, err)
 	}
-	p := &Process{Name: name, Log: logPath, cmd: cmd, done: make(chan error, 1)}
+	p := &Process{Name: name, Log: logPath, cmd: cmd, done: make(chan error, 1), dir: dir, bin: bin, args: args, env: env}
 	go func() {
 		p.done <- cmd.Wait()
 		f.Close()
@@ -79,6 +83,34 @@ func (p *Process) Stop(grace time.Duration) {
 		err := <-p.done
 		p.done <- err
 	}
+}
+
+// Restart sends sig to the process alone (not its group: containerd's
+// shims and the containers they run must outlive it), waits for it to
+// end, and starts it again with the same arguments; the old log is kept
+// as <name>.<n>.log.
+func (p *Process) Restart(sig syscall.Signal) (*Process, error) {
+	if exited, _ := p.Exited(); !exited {
+		if err := p.cmd.Process.Signal(sig); err != nil {
+			return nil, fmt.Errorf("signalling %s: %w", p.Name, err)
+		}
+		select {
+		case err := <-p.done:
+			p.done <- err
+		case <-time.After(30 * time.Second):
+			return nil, fmt.Errorf("%s did not end within 30 s of %v", p.Name, sig)
+		}
+	}
+	for i := 1; ; i++ {
+		old := filepath.Join(p.dir, fmt.Sprintf("%s.%d.log", p.Name, i))
+		if _, err := os.Stat(old); errors.Is(err, os.ErrNotExist) {
+			if err := os.Rename(p.Log, old); err != nil {
+				return nil, err
+			}
+			break
+		}
+	}
+	return Start(p.dir, p.Name, p.bin, p.args, p.env...)
 }
 
 // WaitFor polls check until it succeeds, the process exits, or ctx ends;
