@@ -3,7 +3,7 @@
 # what is missing, naming each: PostgreSQL's server (the tests start their
 # own), Chromium (browser tests), Node.js/npm (the MCP Inspector and the
 # conformance suite), Docker and a static busybox (image tests), and for the
-# cluster tests etcd, the CNI plugins, iptables, conntrack and iproute2.
+# cluster tests etcd, the CNI plugins, iptables, conntrack, iproute2 and ipset.
 # Then it starts dockerd when it is not running. As root it installs; as
 # anyone else it prints the one command to run and fails.
 set -euo pipefail
@@ -20,6 +20,7 @@ command -v etcd >/dev/null 2>&1 || missing etcd-server "etcd for the cluster tes
 command -v iptables >/dev/null 2>&1 || missing iptables "iptables for kube-proxy"
 command -v conntrack >/dev/null 2>&1 || missing conntrack "conntrack for kube-proxy"
 command -v ip >/dev/null 2>&1 || missing iproute2 "iproute2 for the e2e network namespace"
+{ command -v ipset || [ -x /usr/sbin/ipset ] || [ -x /sbin/ipset ]; } >/dev/null 2>&1 || missing ipset "ipset for the e2e node's NetworkPolicy enforcer"
 
 if [ ${#need[@]} -gt 0 ]; then
 	if [ "$(id -u)" != 0 ]; then

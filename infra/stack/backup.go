@@ -28,10 +28,19 @@ const (
 
 // backupScript dumps the database in pg_dump's custom format (what
 // pg_restore and make restore read) under a timestamped name, renamed into
-// place only when complete, then keeps the newest KEEP. It runs in the
+// place only when complete (a failed attempt leaves nothing behind), then
+// keeps the newest KEEP. It first waits for the database to answer: a new
+// pod's network policy may take a moment to be in place. It runs in the
 // database image (sh and coreutils or busybox).
 const backupScript = `set -eu
 f="` + BackupsMountPath + `/todo-$(date -u +%Y%m%dT%H%M%SZ).dump"
+trap 'rm -f "$f.partial"' EXIT
+i=0
+until pg_isready -q -h "$PGHOST" -U "$PGUSER" -d "$PGDATABASE" -t 2; do
+  i=$((i + 1))
+  if [ "$i" -ge 30 ]; then echo "backup: the database at $PGHOST did not answer for a minute" >&2; exit 1; fi
+  sleep 2
+done
 pg_dump -h "$PGHOST" -U "$PGUSER" -d "$PGDATABASE" -Fc -f "$f.partial"
 mv "$f.partial" "$f"
 ls -1 ` + BackupsMountPath + `/todo-*.dump | sort -r | tail -n +$((KEEP + 1)) | xargs -r rm -f

@@ -114,7 +114,7 @@ func TestClusterEndToEnd(t *testing.T) {
 	// The default database: the stack's own PostgreSQL StatefulSet, from
 	// a stand-in image under the stack's default reference, on a volume.
 	postgresStandIn(t, ctx, node, root)
-	volumes(t, ctx, cp, dir)
+	dbVolume := volumes(t, ctx, cp, dir)
 
 	s, err := deploy.NewStack(ctx, deploy.Options{Dir: filepath.Join(dir, "pulumi"), ToolsDir: tools, Stack: "e2e", Config: auto.ConfigMap{
 		"kubernetes:kubeconfig": {Value: cp.Kubeconfig},
@@ -173,6 +173,7 @@ func TestClusterEndToEnd(t *testing.T) {
 	}
 
 	t.Run("browser", func(t *testing.T) { browserJourney(t) })
+	t.Run("network policies enforced", func(t *testing.T) { networkPolicies(t, ctx, cp.Client) })
 
 	t.Run("rolling update under load", func(t *testing.T) {
 		stop := make(chan struct{})
@@ -227,7 +228,7 @@ func TestClusterEndToEnd(t *testing.T) {
 		}
 	})
 
-	t.Run("faults", func(t *testing.T) { faults(t, ctx, cp, node) })
+	t.Run("faults", func(t *testing.T) { faults(t, ctx, cp, node, dbVolume) })
 
 	t.Run("backup and restore", func(t *testing.T) { backupAndRestore(t, ctx, s, cp.Kubeconfig, cp.Client) })
 	t.Run("data survives ups", func(t *testing.T) { dataSurvivesUps(t, ctx, s, cp.Client) })

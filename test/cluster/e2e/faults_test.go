@@ -158,7 +158,7 @@ func (r *reliability) write(t *testing.T) {
 // default stack: a database pod deleted under writes loses no
 // acknowledged write and answers 503 while down; a backend pod and a web
 // pod deleted under load fail no request.
-func faults(t *testing.T, ctx context.Context, cp *kube.ControlPlane, node *kube.Node) {
+func faults(t *testing.T, ctx context.Context, cp *kube.ControlPlane, node *kube.Node, dbVolume string) {
 	client := cp.Client
 	rep := &reliability{}
 	defer rep.write(t)
@@ -358,9 +358,96 @@ func faults(t *testing.T, ctx context.Context, cp *kube.ControlPlane, node *kube
 			assert.Zero(t, res.failed+res.unavailable, "failed writes:\n%s", strings.Join(res.failures, "\n"))
 			assert.Zero(t, readFails.Load(), "failed reads")
 			assert.Zero(t, lost, "acknowledged writes lost")
-			rep.add(fmt.Sprintf("%s the %s, start it again (writes and reads)", map[syscall.Signal]string{syscall.SIGKILL: "SIGKILL", syscall.SIGTERM: "stop"}[c.sig], c.name),
+			rep.add(fmt.Sprintf("%s %s, start it again (writes and reads)", map[syscall.Signal]string{syscall.SIGKILL: "SIGKILL", syscall.SIGTERM: "stop (SIGTERM)"}[c.sig], c.name),
 				res.ok+res.failed+res.unavailable+reads.Load(), res.failed+res.unavailable+readFails.Load(), lost,
-				fmt.Sprintf("%s healthy again %.0f s after the signal; every pod Ready after", c.name, back.Seconds()))
+				fmt.Sprintf("%s healthy again %.1f s after the signal; every pod Ready after", c.name, back.Seconds()))
 		})
+	}
+
+	t.Run("database volume full", func(t *testing.T) {
+		stop := make(chan struct{})
+		done := make(chan *loadResult)
+		go func() { done <- createLoop(u, "disk-fault-", stop) }()
+		// Reads of the task list: 200, or the 503 page if PostgreSQL
+		// restarts itself; anything else fails.
+		var reads, readsUnavailable, readFails atomic.Int64
+		readsDone := make(chan struct{})
+		go func() {
+			defer close(readsDone)
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(100 * time.Millisecond):
+				}
+				resp, err := u.c.Get(webURL + "/tasks")
+				reads.Add(1)
+				switch {
+				case err != nil:
+					readFails.Add(1)
+				case resp.StatusCode == http.StatusServiceUnavailable:
+					readsUnavailable.Add(1)
+				case resp.StatusCode != http.StatusOK:
+					readFails.Add(1)
+				}
+				if err == nil {
+					resp.Body.Close()
+				}
+			}
+		}()
+		time.Sleep(2 * time.Second)
+		filler := filepath.Join(dbVolume, "filler")
+		full := fillDisk(t, filler)
+		// Hold it full while the loop runs into it.
+		time.Sleep(8 * time.Second)
+		require.NoError(t, os.Remove(filler))
+		freed := time.Now()
+		var firstOK time.Time
+		require.Eventually(t, func() bool {
+			status, err := u.create(fmt.Sprintf("disk-probe-%d", time.Now().UnixNano()))
+			if err == nil && status == http.StatusSeeOther {
+				firstOK = time.Now()
+				return true
+			}
+			return false
+		}, 3*time.Minute, 250*time.Millisecond, "writes work again once space is freed, with no manual step")
+		time.Sleep(2 * time.Second)
+		close(stop)
+		res := <-done
+		<-readsDone
+		seen := u.count(t, "disk-fault-")
+		var lost int64
+		for _, title := range res.acked {
+			if !seen[title] {
+				lost++
+			}
+		}
+		t.Logf("disk full (%d MiB filled): %d writes acknowledged, %d answered 503, %d failed; %d reads (%d 503, %d failed); first write %.1fs after the space was freed",
+			full>>20, res.ok, res.unavailable, res.failed, reads.Load(), readsUnavailable.Load(), readFails.Load(), firstOK.Sub(freed).Seconds())
+		assert.Positive(t, res.unavailable, "writes hit the full disk (answered 503) while it was full")
+		assert.Zero(t, res.failed, "writes neither acknowledged nor answered 503:\n%s", strings.Join(res.failures, "\n"))
+		assert.Zero(t, readFails.Load(), "reads that failed other than with the 503 page")
+		assert.Zero(t, lost, "acknowledged writes lost")
+		rep.add("fill the database volume, then free it (writes and reads)", res.ok+res.unavailable+res.failed+reads.Load(), res.failed+readFails.Load(), lost,
+			fmt.Sprintf("%d writes got the 503 page while full; first write %.1f s after the space was freed, no manual step", res.unavailable, firstOK.Sub(freed).Seconds()))
+	})
+}
+
+// fillDisk writes file until its file system has no space left, and
+// returns how many bytes it wrote.
+func fillDisk(t *testing.T, file string) int64 {
+	t.Helper()
+	f, err := os.Create(file)
+	require.NoError(t, err)
+	defer f.Close()
+	chunk := make([]byte, 1<<20)
+	var n int64
+	for {
+		w, err := f.Write(chunk)
+		n += int64(w)
+		if err != nil {
+			require.ErrorIs(t, err, syscall.ENOSPC, "filling the volume")
+			return n
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -61,7 +62,7 @@ func postgresStandIn(t *testing.T, ctx context.Context, node *kube.Node, root st
 		"var/run/postgresql/.keep":        "",
 		"var/lib/postgresql/data/.keep":   "",
 	}
-	for _, applet := range []string{"sh", "tar", "gzip", "cat", "ls", "rm", "mkdir", "sleep", "date", "mv", "sort", "tail", "xargs"} {
+	for _, applet := range []string{"sh", "tar", "gzip", "cat", "ls", "rm", "mkdir", "sleep", "date", "mv", "sort", "tail", "xargs", "nc", "nslookup"} {
 		files["bin/"+applet] = "@" + busybox
 	}
 	// Every shared library the ELF files under pgHome load, by the path
@@ -125,7 +126,10 @@ func postgresStandIn(t *testing.T, ctx context.Context, node *kube.Node, root st
 // database's claim (minikube provisions hostPath volumes; with no
 // provisioner here, the volume is made beforehand). hostPath volumes are
 // not chowned for fsGroup, so the folder belongs to uid 70 already.
-func volumes(t *testing.T, ctx context.Context, cp *kube.ControlPlane, dir string) {
+//
+// The database's volume is a 256 MiB tmpfs of its own, so that the
+// disk-full fault fills it in a moment; it returns that folder.
+func volumes(t *testing.T, ctx context.Context, cp *kube.ControlPlane, dir string) (database string) {
 	t.Helper()
 	noProvisioner, firstConsumer := "kubernetes.io/no-provisioner", storagev1.VolumeBindingWaitForFirstConsumer
 	_, err := cp.Client.StorageV1().StorageClasses().Create(ctx, &storagev1.StorageClass{
@@ -138,6 +142,11 @@ func volumes(t *testing.T, ctx context.Context, cp *kube.ControlPlane, dir strin
 	for _, name := range []string{"postgres", "backups"} {
 		path := filepath.Join(dir, "pv", name)
 		require.NoError(t, os.MkdirAll(path, 0o700))
+		if name == "postgres" {
+			require.NoError(t, syscall.Mount("tmpfs", path, "tmpfs", 0, "size=256m,mode=0700"), "mounting a tmpfs for the database volume")
+			t.Cleanup(func() { _ = syscall.Unmount(path, syscall.MNT_DETACH) })
+			database = path
+		}
 		require.NoError(t, os.Chown(path, 70, 70))
 		dirType := corev1.HostPathDirectory
 		_, err = cp.Client.CoreV1().PersistentVolumes().Create(ctx, &corev1.PersistentVolume{
@@ -152,4 +161,5 @@ func volumes(t *testing.T, ctx context.Context, cp *kube.ControlPlane, dir strin
 		}, metav1.CreateOptions{})
 		require.NoError(t, err)
 	}
+	return database
 }

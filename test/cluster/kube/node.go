@@ -40,13 +40,16 @@ type Node struct {
 // node is Ready. It expects to run inside the cluster's network namespace.
 func StartNode(ctx context.Context, cp *ControlPlane, dir string) (n *Node, err error) {
 	n = &Node{Dir: dir, Address: cp.Address, Socket: filepath.Join(dir, "containerd", "containerd.sock")}
+	// The error returns set n to nil: stop what was started through a
+	// copy of the pointer.
+	started := n
 	defer func() {
 		if err != nil {
-			n.Stop()
+			started.Stop()
 		}
 	}()
 	bins := map[string]string{}
-	for _, name := range []string{"kubelet", "kube-proxy", "coredns", "containerd", "runc", "iptables", "conntrack"} {
+	for _, name := range []string{"kubelet", "kube-proxy", "coredns", "containerd", "runc", "iptables", "conntrack", "kube-router", "ipset"} {
 		if bins[name], err = Tool(name); err != nil {
 			return nil, err
 		}
@@ -90,6 +93,27 @@ func StartNode(ctx context.Context, cp *ControlPlane, dir string) (n *Node, err 
 	readyCtx, cancel2 := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel2()
 	if err := kubelet.WaitFor(readyCtx, "the node becoming Ready", func(ctx context.Context) error { return n.ready(ctx, cp) }); err != nil {
+		return nil, err
+	}
+	// NetworkPolicies are enforced, as on a cluster whose CNI does: kube-
+	// router's policy controller alone (iptables and ipset; no routing, no
+	// service proxy, no CNI), once the node is registered. A test-only
+	// tool inside the node's namespace.
+	if err := probeKernelForPolicies(ctx); err != nil {
+		return nil, err
+	}
+	router, err := n.start("kube-router", bins["kube-router"],
+		"--run-firewall=true", "--run-router=false", "--run-service-proxy=false", "--enable-cni=false",
+		"--kubeconfig="+cp.Kubeconfig, "--hostname-override="+NodeName,
+		"--service-cluster-ip-range="+ServiceCIDR, "--health-port=20244", "--metrics-port=0")
+	if err != nil {
+		return nil, err
+	}
+	routerCtx, cancelRouter := context.WithTimeout(ctx, time.Minute)
+	defer cancelRouter()
+	if err := router.WaitFor(routerCtx, "its network policy controller answering healthy", func(ctx context.Context) error {
+		return httpOK(ctx, "http://127.0.0.1:20244/healthz")
+	}); err != nil {
 		return nil, err
 	}
 	// kube-proxy has had as long as the kubelet to fail on its config.
@@ -205,6 +229,58 @@ func (n *Node) Images(ctx context.Context) ([]string, error) {
 	return strings.Fields(string(out)), nil
 }
 
+// probeKernelForPolicies checks, in this network namespace, what kube-
+// router's policy controller needs from the kernel (ip_set with hash:ip
+// and hash:net, the iptables set, physdev and NFLOG matches), and names
+// the missing feature.
+func probeKernelForPolicies(ctx context.Context) error {
+	run := func(what string, name string, args ...string) error {
+		if out, err := exec.CommandContext(ctx, name, args...).CombinedOutput(); err != nil {
+			return fmt.Errorf("NetworkPolicy enforcement needs %s, which this kernel refused (`%s %s`): %v: %s",
+				what, name, strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+		}
+		return nil
+	}
+	const set = "todo-kernel-probe"
+	_ = exec.CommandContext(ctx, "ipset", "destroy", set).Run()
+	if err := run("ip_set with hash:ip (CONFIG_IP_SET_HASH_IP)", "ipset", "create", set, "hash:ip", "timeout", "0"); err != nil {
+		return err
+	}
+	defer func() { _ = exec.CommandContext(ctx, "ipset", "destroy", set).Run() }()
+	if err := run("ip_set with hash:net (CONFIG_IP_SET_HASH_NET)", "ipset", "create", set+"-net", "hash:net"); err != nil {
+		return err
+	}
+	_ = exec.CommandContext(ctx, "ipset", "destroy", set+"-net").Run()
+	for _, probe := range []struct{ what, match string }{
+		{"the iptables set match (CONFIG_NETFILTER_XT_SET)", "-m set --match-set " + set + " src"},
+		{"the iptables physdev match (CONFIG_NETFILTER_XT_MATCH_PHYSDEV)", "-m physdev --physdev-is-bridged"},
+		{"the iptables comment match", "-m comment --comment todo-probe"},
+	} {
+		rule := append([]string{"-I", "INPUT"}, append(strings.Fields(probe.match), "-j", "RETURN")...)
+		if err := run(probe.what, "iptables", rule...); err != nil {
+			return err
+		}
+		_ = exec.CommandContext(ctx, "iptables", append([]string{"-D", "INPUT"}, append(strings.Fields(probe.match), "-j", "RETURN")...)...).Run()
+	}
+	return nil
+}
+
+func httpOK(ctx context.Context, url string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %d", url, res.StatusCode)
+	}
+	return nil
+}
+
 // Restart ends one of the node's components with sig and starts it again
 // (the kubelet after SIGKILL, containerd after SIGTERM), then waits until
 // it answers ready.
@@ -227,14 +303,8 @@ func (n *Node) Restart(ctx context.Context, cp *ControlPlane, name string, sig s
 			})
 		case "kubelet":
 			return np.WaitFor(waitCtx, "healthy and the node Ready again", func(ctx context.Context) error {
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:10248/healthz", nil)
-				res, err := http.DefaultClient.Do(req)
-				if err != nil {
+				if err := httpOK(ctx, "http://127.0.0.1:10248/healthz"); err != nil {
 					return err
-				}
-				res.Body.Close()
-				if res.StatusCode != http.StatusOK {
-					return fmt.Errorf("healthz: %d", res.StatusCode)
 				}
 				return n.ready(ctx, cp)
 			})

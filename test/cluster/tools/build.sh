@@ -114,10 +114,14 @@ build_kube_score() { build_tools kube-score kube-score "" kube-score=github.com/
 build_kube_linter() { build_tools kube-linter kube-linter "" kube-linter=golang.stackrox.io/kube-linter/cmd/kube-linter; }
 # The e2e's image registry (minikube's registry addon stands in for it).
 build_registry() { build_tools registry registry "" registry=github.com/distribution/distribution/v3/cmd/registry; }
+# The e2e node's NetworkPolicy enforcer (its policy controller only).
+# v2.1.0 is the only version served here; reported flaws make it fit only
+# for a test node in its own network namespace, never for shipping.
+build_kube_router() { build_tools kube-router kube-router "" kube-router=github.com/cloudnativelabs/kube-router/v2/cmd/kube-router; }
 
 want=("$@")
 if [[ ${#want[@]} -eq 0 ]]; then
-	want=(pulumi provider kubernetes coredns kube-score kube-linter registry)
+	want=(pulumi provider kubernetes coredns kube-score kube-linter registry kube-router)
 fi
 for t in "${want[@]}"; do
 	case "$t" in
@@ -128,8 +132,9 @@ for t in "${want[@]}"; do
 	kube-score) build_kube_score ;;
 	kube-linter) build_kube_linter ;;
 	registry) build_registry ;;
+	kube-router) build_kube_router ;;
 	*)
-		echo "build.sh: unknown tool $t (pulumi provider kubernetes coredns kube-score kube-linter registry)" >&2
+		echo "build.sh: unknown tool $t (pulumi provider kubernetes coredns kube-score kube-linter registry kube-router)" >&2
 		exit 2
 		;;
 	esac
