@@ -7,8 +7,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,6 +19,21 @@ import (
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/auth"
+)
+
+// ErrUnreachable is wrapped by every error of a call that got no answer
+// from the backend (it is down, restarting, or the network failed): the
+// frontends show their "try again" page for it.
+var ErrUnreachable = errors.New("backend unreachable")
+
+// A call whose connection could not even be opened is tried again, at
+// most dialRetries times, after dialRetryWait, 3×dialRetryWait…: nothing
+// reached the backend, so any method is safe to send again, and the next
+// attempt usually reaches another pod (one that just went away, or a new
+// one whose network policy is still being put in place).
+const (
+	dialRetries   = 2
+	dialRetryWait = 100 * time.Millisecond
 )
 
 type forwardedKey struct{}
@@ -69,37 +86,24 @@ func (c *Client) userPath(format string, args ...any) string {
 }
 
 // do sends a JSON request and decodes a JSON response into out (if non-nil).
-// Non-2xx answers become *apierror.Error with the backend's code and message.
+// Non-2xx answers become *apierror.Error with the backend's code and message;
+// no answer at all wraps ErrUnreachable.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
 	u := c.base + path
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}
-	var body io.Reader
+	var payload []byte
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
 			return fmt.Errorf("encoding %s %s: %w", method, path, err)
 		}
-		body = bytes.NewReader(b)
+		payload = b
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	resp, err := c.send(ctx, method, u, payload)
 	if err != nil {
-		return fmt.Errorf("building %s %s: %w", method, path, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	if ip, ok := ctx.Value(forwardedKey{}).(string); ok && ip != "" && c.clients != nil {
-		req.Header.Set(auth.ClientHeader, c.clients.Sign(ip, time.Now()))
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return fmt.Errorf("calling backend %s %s: %w", method, path, err)
+		return fmt.Errorf("calling backend %s %s: %w: %w", method, path, ErrUnreachable, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 {
@@ -119,6 +123,52 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		return fmt.Errorf("decoding %s %s response: %w", method, path, err)
 	}
 	return nil
+}
+
+// send makes the request, again after a short wait when the connection
+// could not be opened (see dialRetries).
+func (c *Client) send(ctx context.Context, method, u string, payload []byte) (*http.Response, error) {
+	wait := dialRetryWait
+	for attempt := 0; ; attempt++ {
+		req, err := c.request(ctx, method, u, payload)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := c.http.Do(req)
+		var op *net.OpError
+		if err == nil || attempt == dialRetries || !errors.As(err, &op) || op.Op != "dial" {
+			return resp, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+		wait *= 3
+	}
+}
+
+// request builds one attempt of a call.
+func (c *Client) request(ctx context.Context, method, u string, payload []byte) (*http.Request, error) {
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if ip, ok := ctx.Value(forwardedKey{}).(string); ok && ip != "" && c.clients != nil {
+		req.Header.Set(auth.ClientHeader, c.clients.Sign(ip, time.Now()))
+	}
+	return req, nil
 }
 
 // Ready reports whether the backend's readiness endpoint answers 200.

@@ -268,7 +268,7 @@ func (h *Handler) asUser(c *fiber.Ctx) *client.Client {
 // sends expired sessions to sign-in.
 func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 	e := apierror.FromError(err)
-	if _, ok := apierror.As(err); !ok && strings.Contains(err.Error(), "calling backend") {
+	if _, ok := apierror.As(err); !ok && errors.Is(err, client.ErrUnreachable) {
 		e = apierror.New(http.StatusServiceUnavailable, apierror.CodeUnavailable, "We can't reach the task service right now. Please try again in a moment.")
 	}
 	if e.Status == http.StatusUnauthorized && !websession.WantsJSON(c) {

@@ -158,7 +158,7 @@ func classify(err error) *apierror.Error {
 	}
 	e, ok := apierror.As(err)
 	if !ok {
-		if strings.Contains(err.Error(), "calling backend") {
+		if errors.Is(err, client.ErrUnreachable) {
 			return apierror.New(http.StatusServiceUnavailable, apierror.CodeUnavailable,
 				"We can't reach the task service right now. Your tasks are safe — please try again in a moment.")
 		}
