@@ -70,7 +70,7 @@ dev:
 
 # Packages whose tests need nothing outside the process (no PostgreSQL,
 # browser, Docker or npm), for make check.
-UNIT_PKGS := ./pkg/auth ./pkg/config ./pkg/dates ./pkg/httpserver ./pkg/todomcp ./pkg/websession \
+UNIT_PKGS := ./pkg/auth ./pkg/client ./pkg/config ./pkg/dates ./pkg/httpserver ./pkg/todomcp ./pkg/websession \
 	./apps/backend/internal/config ./apps/backend/internal/tasks ./apps/web/internal/config \
 	./apps/chatbot/internal/config ./apps/chatbot/internal/intent ./infra/minikube ./infra/stack
 # Packages with concurrency of their own (in-flight limits, the MCP

@@ -66,7 +66,9 @@ type Confirm struct {
 	DatabasePassword string `json:"databasePassword"`
 	// DatabaseMajor is the PostgreSQL major version the operator moves the
 	// in-cluster database to, on a new volume (the old one is kept).
-	DatabaseMajor string `json:"databaseMajor"`
+	// A number or a string: `pulumi config set --path confirm.databaseMajor
+	// 17` stores a number.
+	DatabaseMajor json.Number `json:"databaseMajor"`
 }
 
 // previousDeployment reads the "deployed" output of this same stack (nil
@@ -108,10 +110,12 @@ func previousDeployment(ctx *pulumi.Context) (*Deployed, error) {
 	return nil, nil
 }
 
-// PasswordHash is Deployed.DatabasePasswordHash of a password.
+// PasswordHash is Deployed.DatabasePasswordHash of a password. The "pw-"
+// prefix keeps it a string in `pulumi config set --path` (all-digit hex
+// would be stored as a number).
 func PasswordHash(password string) string {
 	sum := sha256.Sum256([]byte("todo-app database password\x00" + password))
-	return hex.EncodeToString(sum[:8])
+	return "pw-" + hex.EncodeToString(sum[:8])
 }
 
 var reMajor = regexp.MustCompile(`^(?:[^/]+/)*postgres(?:ql)?:(\d+)`)
@@ -165,15 +169,18 @@ func checkDataSafety(cfg *Config, prev *Deployed, passwordHash string) (Deployed
 		next.DatabaseVolume = prev.volume()
 		newVolume := false
 		if a, b := postgresMajor(prev.DatabaseImage), postgresMajor(cfg.Database.Image); a != "" && b != "" && a != b {
-			if cfg.Confirm.DatabaseMajor == b {
-				// A new, empty volume under a new name; the StatefulSet is
-				// replaced and the old claim stays (retention Retain).
+			if cfg.Confirm.DatabaseMajor.String() == b {
+				// A new, empty volume under a new name; the operator has
+				// deleted the StatefulSet (its claim template is immutable,
+				// and the API server refuses to replace it in place), the
+				// old claim stays (retention Retain).
 				next.DatabaseVolume = "data-pg" + b
 				newVolume = true
 			} else {
 				refuse("database", "image %s is PostgreSQL %s and the data directory was written by PostgreSQL %s, which it cannot open. "+
-					"To upgrade: make backup; pulumi config set --path confirm.databaseMajor %s; make up (the database starts on a new, empty volume; the old one is kept); make restore FILE=<that backup> "+
-					"(or set database.image back to %s)", cfg.Database.Image, b, a, b, prev.DatabaseImage)
+					"To upgrade (the app is down from the second step to the fourth): make backup; kubectl -n %s delete statefulset %s (its volume stays); "+
+					"pulumi config set --path confirm.databaseMajor %s; make up (the database starts on a new, empty volume); make restore FILE=<that backup> "+
+					"(or set database.image back to %s)", cfg.Database.Image, b, a, cfg.Namespace, PostgresName, b, prev.DatabaseImage)
 			}
 		}
 		if prev.DatabasePasswordHash != "" && passwordHash != prev.DatabasePasswordHash && cfg.Confirm.DatabasePassword != passwordHash {

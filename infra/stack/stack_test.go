@@ -877,7 +877,7 @@ func TestChangesThatWouldLoseDataAreRefusedBeforeAnythingIsDeclared(t *testing.T
 		{"switch to databaseUrl", deployedBefore(), with("databaseUrl", "postgres://u:p@db.example:5432/todo"),
 			[]string{"todo-app:databaseUrl: refused", "make backup", "pg_restore", "confirm.leaveDatabase default"}},
 		{"major PostgreSQL version", deployedBefore(), with("database", `{"image": "postgres:17-alpine"}`),
-			[]string{"todo-app:database: refused", "PostgreSQL 17", "written by PostgreSQL 16", "make backup", "confirm.databaseMajor 17", "make restore"}},
+			[]string{"todo-app:database: refused", "PostgreSQL 17", "written by PostgreSQL 16", "make backup", "delete statefulset todo-app-postgres", "confirm.databaseMajor 17", "make restore"}},
 		{"major version confirmed for another", deployedBefore(), with("database", `{"image": "postgres:17-alpine"}`, "confirm", `{"databaseMajor": "18"}`),
 			[]string{"todo-app:database: refused"}},
 		{"smaller volume", deployedBefore(), with("database", `{"storage": "512Mi"}`),
@@ -1054,7 +1054,7 @@ func TestANewDatabasePasswordIsRefusedWhereItWouldLockTheBackendOut(t *testing.T
 	_, err = runFrom(t, prev, cfg, "authSecret", "databasePassword")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "todo-app:databasePassword: refused")
-	confirm := regexp.MustCompile(`confirm\.databasePassword ([0-9a-f]{16})`).FindStringSubmatch(err.Error())
+	confirm := regexp.MustCompile(`confirm\.databasePassword (pw-[0-9a-f]{16})`).FindStringSubmatch(err.Error())
 	require.NotNil(t, confirm, "the refusal names the confirmation for this exact password")
 
 	// Confirmed (the database has it already): applied, and recorded.
@@ -1071,7 +1071,8 @@ func TestANewDatabasePasswordIsRefusedWhereItWouldLockTheBackendOut(t *testing.T
 func TestAConfirmedMajorUpgradeStartsOnANewVolumeAndKeepsTheOld(t *testing.T) {
 	cfg := defaults()
 	cfg["database"] = `{"image": "postgres:17-alpine"}`
-	cfg["confirm"] = `{"databaseMajor": "17"}`
+	// As `pulumi config set --path confirm.databaseMajor 17` stores it.
+	cfg["confirm"] = `{"databaseMajor": 17}`
 	r, err := runFrom(t, deployedBefore(), cfg, "authSecret")
 	require.NoError(t, err)
 	sts := decode[appsv1.StatefulSet](t, r.one(t, "kubernetes:apps/v1:StatefulSet", stack.PostgresName))
