@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -90,25 +91,15 @@ func previewChange(t *testing.T, ctx context.Context, s auto.Stack, c settingCha
 			}
 		}
 	}()
-	ch := make(chan events.EngineEvent)
+	steps, err := previewSteps(ctx, s)
 	var ops []string
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for e := range ch {
-			if e.ResourcePreEvent == nil {
-				continue
-			}
-			m := e.ResourcePreEvent.Metadata
-			if m.Op == "same" || m.Op == "read" || strings.HasPrefix(m.Type, "pulumi:") {
-				continue
-			}
-			kind := m.Type[strings.LastIndex(m.Type, ":")+1:]
-			ops = append(ops, fmt.Sprintf("%s %s/%s", m.Op, kind, m.URN[strings.LastIndex(m.URN, "::")+2:]))
+	for _, m := range steps {
+		if m.Op == "read" || strings.HasPrefix(m.Type, "pulumi:") {
+			continue
 		}
-	}()
-	_, err = s.Preview(ctx, optpreview.EventStreams(ch))
-	<-done
+		kind := m.Type[strings.LastIndex(m.Type, ":")+1:]
+		ops = append(ops, fmt.Sprintf("%s %s/%s", m.Op, kind, m.URN[strings.LastIndex(m.URN, "::")+2:]))
+	}
 	if err != nil && c.apiRefuses != "" && strings.Contains(err.Error(), c.apiRefuses) {
 		return []string{"refused by the API server"}
 	}
@@ -167,4 +158,22 @@ func checkPlanMatrix(t *testing.T, ctx context.Context, s auto.Stack) {
 		return
 	}
 	assert.Equal(t, table, current, "docs/architecture.md's table of settings is out of date: run `UPDATE_DOCS=1 make verify`")
+}
+
+// previewSteps previews s and returns every step that is not "same".
+func previewSteps(ctx context.Context, s auto.Stack) ([]apitype.StepEventMetadata, error) {
+	ch := make(chan events.EngineEvent)
+	var steps []apitype.StepEventMetadata
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for e := range ch {
+			if e.ResourcePreEvent != nil && e.ResourcePreEvent.Metadata.Op != "same" {
+				steps = append(steps, e.ResourcePreEvent.Metadata)
+			}
+		}
+	}()
+	_, err := s.Preview(ctx, optpreview.EventStreams(ch))
+	<-done
+	return steps, err
 }

@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -120,20 +118,11 @@ func TestUpgradeFromThePreviousProgram(t *testing.T) {
 	// This program on the same stack.
 	s, err := deploy.NewStack(ctx, deploy.Options{Dir: state, ToolsDir: tools, Stack: "upgrade", Config: cfg, SkipAwait: true})
 	require.NoError(t, err)
-	ch := make(chan events.EngineEvent)
+	steps, err := previewSteps(ctx, s)
 	var ops []string
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for e := range ch {
-			if e.ResourcePreEvent != nil && e.ResourcePreEvent.Metadata.Op != "same" {
-				m := e.ResourcePreEvent.Metadata
-				ops = append(ops, fmt.Sprintf("%s %s", m.Op, m.URN[strings.Index(m.URN, "::")+2:]))
-			}
-		}
-	}()
-	_, err = s.Preview(ctx, optpreview.EventStreams(ch))
-	<-done
+	for _, m := range steps {
+		ops = append(ops, fmt.Sprintf("%s %s", m.Op, m.URN[strings.Index(m.URN, "::")+2:]))
+	}
 	require.NoError(t, err, "preview of the upgrade")
 	t.Logf("the upgrade's plan:\n%s", strings.Join(ops, "\n"))
 	for _, op := range ops {
