@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -78,7 +79,10 @@ func (a *admission) acquire(key string) *keyState {
 		if a.opts.Rate > 0 {
 			k.limiter = rate.NewLimiter(rate.Limit(a.opts.Rate), max(1, a.opts.Burst))
 		}
-		a.keys[key] = k
+		// The key may alias fiber's request buffer, which the next
+		// request reuses: a map key must own its bytes, or "eve"'s
+		// state turns into "bob"'s.
+		a.keys[strings.Clone(key)] = k
 	}
 	k.refs++
 	return k

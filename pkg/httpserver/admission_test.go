@@ -1,11 +1,13 @@
 package httpserver
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/stretchr/testify/assert"
@@ -99,4 +101,23 @@ func TestPerUserBudget(t *testing.T) {
 	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
 	assert.NotEmpty(t, resp.Header.Get("Retry-After"))
 	assert.Equal(t, http.StatusOK, getAs(t, app, "/quick", "bob").StatusCode, "budgets are per user")
+}
+
+// Fiber's strings alias its request buffers, which the next request
+// reuses; a user's state must not follow the bytes to the next user. The
+// key here aliases one buffer on purpose, as fiber's c.Get may; with
+// aliased map keys some of the thousand users would find an earlier
+// user's spent budget.
+func TestKeysOwnTheirBytes(t *testing.T) {
+	buf := make([]byte, 5)
+	app := fiber.New(fiber.Config{ErrorHandler: apierror.FiberHandler(nil)})
+	app.Get("/", Admission(AdmissionOptions{Rate: 0.001, Burst: 1, Key: func(c *fiber.Ctx) string {
+		copy(buf, c.Get("X-User"))
+		return unsafe.String(&buf[0], len(buf))
+	}}), func(c *fiber.Ctx) error { return c.SendString("ok") })
+	for i := range 1000 {
+		user := fmt.Sprintf("u%04d", i)
+		require.Equal(t, http.StatusOK, getAs(t, app, "/", user).StatusCode, "%s has a budget of their own", user)
+	}
+	assert.Equal(t, http.StatusTooManyRequests, getAs(t, app, "/", "u0000").StatusCode, "u0000's budget of one is spent")
 }
