@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"context"
+	"errors"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -8,25 +10,61 @@ import (
 	"github.com/todo-app/todo-app/pkg/apierror"
 )
 
-const userKey = "user_id"
+const principalKey = "principal"
 
-// Middleware rejects requests without a valid bearer token and stores the
-// token's subject for UserID.
-func Middleware(t *Tokens) fiber.Handler {
+// CodeInsufficientScope is the error code for a read-only token's write.
+const CodeInsufficientScope = "insufficient_scope"
+
+// Middleware rejects requests without a good bearer token and stores the
+// principal for UserID and PrincipalOf. A token that could not be checked
+// (the database is down) is passed on as the error it is, so that the
+// client hears 503 and keeps its session.
+func Middleware(a Authenticator) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		token, ok := BearerToken(c.Get(fiber.HeaderAuthorization))
 		if !ok {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="todo-app"`)
 			return apierror.Unauthorized("missing bearer token in the Authorization header")
 		}
-		sub, err := t.Verify(token)
-		if err != nil {
+		p, err := a.Authenticate(c.UserContext(), token)
+		if errors.Is(err, ErrInvalidToken) {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="todo-app", error="invalid_token"`)
-			return apierror.Unauthorized("invalid or expired token; sign in again")
+			return apierror.Unauthorized("invalid, expired or revoked token; sign in again")
 		}
-		c.Locals(userKey, sub)
+		if err != nil {
+			return err
+		}
+		c.Locals(principalKey, p)
 		return c.Next()
 	}
+}
+
+// RequireWrite refuses, with 403, requests that change data made with a
+// read-only credential.
+func RequireWrite(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	if !PrincipalOf(c).CanWrite() {
+		return ReadOnly()
+	}
+	return c.Next()
+}
+
+// ReadOnly is the error a read-only credential gets for a write.
+func ReadOnly() *apierror.Error {
+	return apierror.New(fiber.StatusForbidden, CodeInsufficientScope,
+		"this API token is read-only; create a read-write token in Settings to change data")
+}
+
+// RequireSession refuses personal API tokens: managing credentials and
+// the password needs a signed-in session.
+func RequireSession(c *fiber.Ctx) error {
+	if PrincipalOf(c).APIToken {
+		return apierror.Forbidden("API tokens cannot manage sessions, tokens or the password; sign in to do that")
+	}
+	return c.Next()
 }
 
 // BearerToken extracts the token from an Authorization header value.
@@ -39,11 +77,14 @@ func BearerToken(header string) (string, bool) {
 	return token, token != ""
 }
 
-// UserID is the authenticated user's id, or "" before Middleware ran.
-func UserID(c *fiber.Ctx) string {
-	s, _ := c.Locals(userKey).(string)
-	return s
+// PrincipalOf is the request's principal (zero before Middleware ran).
+func PrincipalOf(c *fiber.Ctx) Principal {
+	p, _ := c.Locals(principalKey).(Principal)
+	return p
 }
+
+// UserID is the authenticated user's id, or "" before Middleware ran.
+func UserID(c *fiber.Ctx) string { return PrincipalOf(c).UserID }
 
 // SameUser rejects requests whose :user_id path parameter is not the
 // token's subject, whatever the resource.
@@ -54,4 +95,14 @@ func SameUser(param string) fiber.Handler {
 		}
 		return c.Next()
 	}
+}
+
+// FromContext is the principal Middleware stored, read from a request
+// context that carries fiber's locals: the net/http adaptor passes
+// fasthttp's RequestCtx as the request's context, and it answers Value
+// with the locals. The MCP SDK's handler sees the principal this way
+// without checking the token a second time.
+func FromContext(ctx context.Context) (Principal, bool) {
+	p, ok := ctx.Value(principalKey).(Principal)
+	return p, ok && p.UserID != ""
 }

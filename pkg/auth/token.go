@@ -47,12 +47,24 @@ func (t *Tokens) WithClock(now func() time.Time) *Tokens {
 	return &c
 }
 
-// Issue mints a token whose subject is userID.
-func (t *Tokens) Issue(userID string) (string, time.Time, error) {
+// Claims are what a sign-in token says: whose it is, and the session it
+// belongs to (its jti), which the backend checks on every request so that
+// signing out revokes it.
+type Claims struct {
+	UserID    string
+	SessionID string
+}
+
+// TTL is how long issued tokens live.
+func (t *Tokens) TTL() time.Duration { return t.ttl }
+
+// Issue mints a token for c.
+func (t *Tokens) Issue(c Claims) (string, time.Time, error) {
 	now := t.now()
 	exp := now.Add(t.ttl)
 	claims := jwt.RegisteredClaims{
-		Subject:   userID,
+		ID:        c.SessionID,
+		Subject:   c.UserID,
 		Issuer:    Issuer,
 		Audience:  jwt.ClaimStrings{Audience},
 		IssuedAt:  jwt.NewNumericDate(now),
@@ -67,8 +79,11 @@ func (t *Tokens) Issue(userID string) (string, time.Time, error) {
 }
 
 // Verify checks signature, algorithm, expiry, issuer and audience and
-// returns the subject (the user id).
-func (t *Tokens) Verify(token string) (string, error) {
+// returns the claims. Whether the session is still open is the backend's
+// to check (Authenticator); the frontends use Verify alone to decide
+// whether to show a page, and the backend's 401 sends a revoked session
+// back to sign-in.
+func (t *Tokens) Verify(token string) (Claims, error) {
 	var claims jwt.RegisteredClaims
 	parsed, err := jwt.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return t.secret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -79,7 +94,7 @@ func (t *Tokens) Verify(token string) (string, error) {
 		jwt.WithTimeFunc(t.now),
 	)
 	if err != nil || !parsed.Valid || claims.Subject == "" {
-		return "", ErrInvalidToken
+		return Claims{}, ErrInvalidToken
 	}
-	return claims.Subject, nil
+	return Claims{UserID: claims.Subject, SessionID: claims.ID}, nil
 }

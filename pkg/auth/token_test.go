@@ -15,12 +15,12 @@ const secret = "0123456789abcdef0123456789abcdef"
 func TestIssueVerifyRoundTrip(t *testing.T) {
 	tok, err := NewTokens(secret, time.Hour)
 	require.NoError(t, err)
-	s, exp, err := tok.Issue("user-1")
+	s, exp, err := tok.Issue(Claims{UserID: "user-1", SessionID: "s-1"})
 	require.NoError(t, err)
 	assert.WithinDuration(t, time.Now().Add(time.Hour), exp, 5*time.Second)
-	sub, err := tok.Verify(s)
+	claims, err := tok.Verify(s)
 	require.NoError(t, err)
-	assert.Equal(t, "user-1", sub)
+	assert.Equal(t, Claims{UserID: "user-1", SessionID: "s-1"}, claims)
 }
 
 func TestShortSecretRefused(t *testing.T) {
@@ -52,7 +52,7 @@ func TestVerifyRejects(t *testing.T) {
 		}
 		return c
 	}
-	valid, _, err := tok.Issue("u")
+	valid, _, err := tok.Issue(Claims{UserID: "u"})
 	require.NoError(t, err)
 	parts := strings.Split(valid, ".")
 	cases := map[string]string{
@@ -95,7 +95,7 @@ func TestBearerToken(t *testing.T) {
 
 func BenchmarkVerify(b *testing.B) {
 	tok, _ := NewTokens(secret, time.Hour)
-	s, _, _ := tok.Issue("user-1")
+	s, _, _ := tok.Issue(Claims{UserID: "user-1"})
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := tok.Verify(s); err != nil {

@@ -80,8 +80,8 @@ func (m *Manager) ClearSession(c *fiber.Ctx) {
 // UserID and Token. It never rejects; use Require for that.
 func (m *Manager) Load(c *fiber.Ctx) error {
 	if tok := c.Cookies(SessionCookie); tok != "" {
-		if sub, err := m.tokens.Verify(tok); err == nil {
-			c.Locals(localsUser, sub)
+		if claims, err := m.tokens.Verify(tok); err == nil {
+			c.Locals(localsUser, claims.UserID)
 			c.Locals(localsToken, tok)
 		}
 	}

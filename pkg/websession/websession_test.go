@@ -69,7 +69,7 @@ func TestRequireRedirectsAndAcceptsValidSession(t *testing.T) {
 	assert.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	assert.Equal(t, "/signin?next=%2Fprivate%3Fx%3D1", resp.Header.Get("Location"))
 
-	tok, _, err := tokens.Issue("user-7")
+	tok, _, err := tokens.Issue(auth.Claims{UserID: "user-7", SessionID: "s-7"})
 	require.NoError(t, err)
 	req := httptest.NewRequest(http.MethodGet, "/private", nil)
 	req.AddCookie(&http.Cookie{Name: SessionCookie, Value: tok})
@@ -78,7 +78,7 @@ func TestRequireRedirectsAndAcceptsValidSession(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	assert.Equal(t, "hello user-7", string(body))
 
-	expired, _, err := tokens.WithClock(func() time.Time { return time.Now().Add(-2 * time.Hour) }).Issue("user-7")
+	expired, _, err := tokens.WithClock(func() time.Time { return time.Now().Add(-2 * time.Hour) }).Issue(auth.Claims{UserID: "user-7", SessionID: "s-7"})
 	require.NoError(t, err)
 	req = httptest.NewRequest(http.MethodGet, "/private", nil)
 	req.AddCookie(&http.Cookie{Name: SessionCookie, Value: expired})
@@ -204,7 +204,7 @@ func TestCSRFTokenIsBoundToTheSession(t *testing.T) {
 	}
 	anonToken, seed := get("")
 	require.NotNil(t, seed)
-	tok, _, err := tokens.Issue("user-7")
+	tok, _, err := tokens.Issue(auth.Claims{UserID: "user-7", SessionID: "s-7"})
 	require.NoError(t, err)
 	post := func(csrf, session string) int {
 		req := httptest.NewRequest(http.MethodPost, "/form", strings.NewReader(url.Values{CSRFField: {csrf}}.Encode()))

@@ -100,7 +100,16 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	users, err := loadUsers(ctx, db, func(id string) (string, error) { tok, _, err := tokens.Issue(id); return tok, err })
+	// Each user signs in once: a session row, as sign-in makes, that the
+	// backend checks on every request.
+	users, err := loadUsers(ctx, db, func(id string) (string, error) {
+		var session string
+		if err := db.QueryRowContext(ctx, `INSERT INTO credentials (user_id, kind, expires_at) VALUES ($1, 'session', now() + interval '1 day') RETURNING id`, id).Scan(&session); err != nil {
+			return "", fmt.Errorf("opening a session for %s: %w", id, err)
+		}
+		tok, _, err := tokens.Issue(auth.Claims{UserID: id, SessionID: session})
+		return tok, err
+	})
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -80,41 +79,6 @@ type Service struct {
 	// dummyHash lets an unknown email cost the same time as a wrong
 	// password, so timing does not reveal which emails have accounts.
 	dummyHash []byte
-	known     knownUsers
-}
-
-// knownUsers remembers ids that exist, so checking a token's user costs a
-// query once per user and process. Accounts are never deleted, so a
-// remembered id stays true; the set is dropped when it grows large.
-type knownUsers struct {
-	mu  sync.Mutex
-	ids map[string]struct{}
-}
-
-const maxKnownUsers = 100_000
-
-// Exists reports whether a user id names an account.
-func (s *Service) Exists(ctx context.Context, id string) (bool, error) {
-	s.known.mu.Lock()
-	_, ok := s.known.ids[id]
-	s.known.mu.Unlock()
-	if ok {
-		return true, nil
-	}
-	_, err := s.store.UserByID(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	s.known.mu.Lock()
-	if s.known.ids == nil || len(s.known.ids) >= maxKnownUsers {
-		s.known.ids = map[string]struct{}{}
-	}
-	s.known.ids[id] = struct{}{}
-	s.known.mu.Unlock()
-	return true, nil
 }
 
 // NewService returns a Service hashing passwords with bcrypt at cost.
@@ -181,7 +145,7 @@ func (s *Service) SignUp(ctx context.Context, in api.SignUpRequest) (api.AuthRes
 		}
 		return api.AuthResponse{}, err
 	}
-	return s.session(u)
+	return s.session(ctx, u)
 }
 
 // SignIn checks credentials. A wrong password and an unknown email give
@@ -235,7 +199,7 @@ func (s *Service) SignIn(ctx context.Context, in api.SignInRequest) (api.AuthRes
 		}
 		u.TimeZone = zone
 	}
-	return s.session(u)
+	return s.session(ctx, u)
 }
 
 // Me returns the user behind a token.
@@ -249,14 +213,6 @@ func (s *Service) Me(ctx context.Context, userID string) (api.User, error) {
 		return api.User{}, err
 	}
 	return ToAPI(u), nil
-}
-
-func (s *Service) session(u store.User) (api.AuthResponse, error) {
-	tok, exp, err := s.tokens.Issue(u.ID)
-	if err != nil {
-		return api.AuthResponse{}, err
-	}
-	return api.AuthResponse{User: ToAPI(u), Token: tok, ExpiresAt: exp.UTC()}, nil
 }
 
 // ToAPI converts a stored user to its JSON shape.

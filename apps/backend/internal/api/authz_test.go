@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -69,15 +70,21 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	expiredIssuer, err := auth.NewTokens(testenv.Secret, time.Hour)
 	require.NoError(t, err)
-	expired, _, err := expiredIssuer.WithClock(func() time.Time { return time.Now().Add(-3 * time.Hour) }).Issue(aliceAuth.User.ID)
+	expired, _, err := expiredIssuer.WithClock(func() time.Time { return time.Now().Add(-3 * time.Hour) }).Issue(auth.Claims{UserID: aliceAuth.User.ID, SessionID: uuid.NewString()})
+	require.NoError(t, err)
+	unknownSession, _, err := b.App.Tokens.Issue(auth.Claims{UserID: aliceAuth.User.ID, SessionID: uuid.NewString()})
 	require.NoError(t, err)
 	badTokens := map[string]string{
-		"bad signature":  signed(jwt.SigningMethodHS256, []byte("some-other-secret-some-other-secret!"), claims(time.Now().Add(time.Hour))),
-		"expired":        expired,
-		"HS512":          signed(jwt.SigningMethodHS512, secret, claims(time.Now().Add(time.Hour))),
-		"alg none":       signed(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, claims(time.Now().Add(time.Hour))),
-		"garbage":        "garbage.token.here",
-		"wrong audience": signed(jwt.SigningMethodHS256, secret, jwt.MapClaims{"sub": aliceAuth.User.ID, "iss": auth.Issuer, "aud": "other", "exp": time.Now().Add(time.Hour).Unix()}),
+		"bad signature": signed(jwt.SigningMethodHS256, []byte("some-other-secret-some-other-secret!"), claims(time.Now().Add(time.Hour))),
+		"expired":       expired,
+		"HS512":         signed(jwt.SigningMethodHS512, secret, claims(time.Now().Add(time.Hour))),
+		"alg none":      signed(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, claims(time.Now().Add(time.Hour))),
+		"garbage":       "garbage.token.here",
+		// Well signed and in date, but naming no open session: from before
+		// sessions existed, or made up by someone who has the secret.
+		"no session":      signed(jwt.SigningMethodHS256, secret, claims(time.Now().Add(time.Hour))),
+		"unknown session": unknownSession,
+		"wrong audience":  signed(jwt.SigningMethodHS256, secret, jwt.MapClaims{"sub": aliceAuth.User.ID, "iss": auth.Issuer, "aud": "other", "exp": time.Now().Add(time.Hour).Unix()}),
 	}
 
 	for _, rt := range routes {

@@ -17,6 +17,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/config"
 	"github.com/todo-app/todo-app/apps/backend/internal/testenv"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/auth"
 	"github.com/todo-app/todo-app/pkg/pgtest"
 )
 
@@ -99,7 +100,7 @@ func TestTokenForAnUnknownUserIs401Everywhere(t *testing.T) {
 	t.Parallel()
 	b := testenv.Start(t, pg)
 	ghost := uuid.NewString()
-	tok, _, err := b.App.Tokens.Issue(ghost)
+	tok, _, err := b.App.Tokens.Issue(auth.Claims{UserID: ghost, SessionID: uuid.NewString()})
 	require.NoError(t, err)
 	base := fmt.Sprintf("%s/api/%s", b.URL, ghost)
 	for _, c := range []struct{ method, path, body string }{

@@ -12,7 +12,6 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/apierror"
-	"github.com/todo-app/todo-app/pkg/auth"
 )
 
 // RetryAfterSeconds is what a 503 asks clients to wait: about the time a
@@ -56,20 +55,4 @@ func edgeError(c *fiber.Ctx, err error, ping func(context.Context) error) error 
 		}
 	}
 	return err
-}
-
-// KnownUser answers 401 when a valid token names a user the database does
-// not have, on every route (a write would otherwise hit the foreign key,
-// and a read would show an empty account as if it were real).
-func KnownUser(acc *accounts.Service) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		ok, err := acc.Exists(c.UserContext(), auth.UserID(c))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return apierror.Unauthorized("this account no longer exists; sign in again")
-		}
-		return c.Next()
-	}
 }

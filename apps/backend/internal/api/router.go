@@ -21,7 +21,6 @@ type Deps struct {
 	Store         *store.Store
 	Tasks         *tasks.Service
 	Accounts      *accounts.Service
-	Tokens        *auth.Tokens
 	FrontendURLs  []string
 	AuthRateLimit int
 	// AuthSecret keys the frontends' signatures of browser addresses.
@@ -60,20 +59,29 @@ func Register(app *fiber.App, d Deps) {
 			return apierror.New(fiber.StatusTooManyRequests, apierror.CodeRateLimited, "too many sign-in attempts; wait a minute and try again")
 		},
 	})
-	requireToken := auth.Middleware(d.Tokens)
+	// Every request after sign-in names an open session or a live API
+	// token (accounts.Authenticate), and a read-only token only reads.
+	requireToken := auth.Middleware(d.Accounts)
 
 	app.Post("/api/auth/sign-up", authLimit, h.signUp)
 	app.Post("/api/auth/sign-in", authLimit, h.signIn)
 	app.Get("/api/auth/me", requireToken, h.me)
-	known := KnownUser(d.Accounts)
+	app.Post("/api/auth/sign-out", requireToken, auth.RequireSession, h.signOut)
+	app.Post("/api/auth/sign-out-everywhere", requireToken, auth.RequireSession, h.signOutEverywhere)
+	// The current password is checked with bcrypt: limited like sign-in.
+	app.Put("/api/auth/password", authLimit, requireToken, auth.RequireSession, h.changePassword)
 
 	// Every per-user route checks the token and that :user_id is its subject.
 	adm := d.Admission
 	adm.Key = auth.UserID
 	queue := httpserver.Admission(adm)
-	own := func(method, path string, handler fiber.Handler) {
-		app.Add(method, "/api/:user_id"+path, requireToken, auth.SameUser("user_id"), noNULInQuery, queue, known, handler)
+	own := func(method, path string, handlers ...fiber.Handler) {
+		chain := append([]fiber.Handler{requireToken, auth.SameUser("user_id"), auth.RequireWrite, noNULInQuery, queue}, handlers...)
+		app.Add(method, "/api/:user_id"+path, chain...)
 	}
+	own(fiber.MethodGet, "/tokens", auth.RequireSession, h.listAPITokens)
+	own(fiber.MethodPost, "/tokens", auth.RequireSession, h.createAPIToken)
+	own(fiber.MethodDelete, "/tokens/:id", auth.RequireSession, h.revokeAPIToken)
 	own(fiber.MethodGet, "/tasks", h.listTasks)
 	own(fiber.MethodPost, "/tasks", h.createTask)
 	own(fiber.MethodGet, "/tasks/:id", h.getTask)

@@ -73,13 +73,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		ErrorHandler: api.ErrorHandler(log, st.Ping),
 	})
 	api.Register(srv.App, api.Deps{
-		Store: st, Tasks: ts, Accounts: acc, Tokens: tokens,
+		Store: st, Tasks: ts, Accounts: acc,
 		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit, AuthSecret: cfg.AuthSecret,
 		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.APIMaxInFlight, PerKey: cfg.UserInFlight, MaxWait: cfg.MaxWait,
 			Rate: cfg.UserRate, Burst: cfg.UserBurst},
 	})
-	mcpapi.Register(srv.App, ts, tokens, mcpapi.Options{
-		Version: Version, KnownUser: api.KnownUser(acc), Log: log,
+	mcpapi.Register(srv.App, ts, acc, mcpapi.Options{
+		Version: Version, Log: log,
 		// MCP calls are heavier and come from the chatbot a few at a
 		// time: half the slots per user, a longer wait.
 		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.MCPMaxInFlight, PerKey: max(1, cfg.MCPMaxInFlight/2),

@@ -29,13 +29,14 @@ import (
 // ServerName is what initialize reports.
 const ServerName = "todo-app"
 
-// Register mounts POST /mcp on app. Requests need a valid bearer token;
-// each tool acts only for the token's user.
+// Register mounts POST /mcp on app. Requests need a good bearer token (a
+// sign-in session or a personal API token); each tool acts only for the
+// token's user, and a read-only token may call only the tools that read.
 //
 // At most maxInFlight tool calls run at once; the rest wait their turn.
 // Each holds its whole response in memory (Fiber's net/http adaptor
 // buffers it), so an unbounded burst mostly buys memory, not throughput.
-func Register(app *fiber.App, ts *tasks.Service, tokens *auth.Tokens, opts Options) {
+func Register(app *fiber.App, ts *tasks.Service, authn auth.Authenticator, opts Options) {
 	server := NewServer(ts, opts.Version)
 	handler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, &mcp.StreamableHTTPOptions{
 		// Stateless with plain JSON: Fiber's adaptor does not flush
@@ -46,24 +47,20 @@ func Register(app *fiber.App, ts *tasks.Service, tokens *auth.Tokens, opts Optio
 		// Pods are reached by service names and IPs, not localhost.
 		DisableLocalhostProtection: true,
 	})
-	verify := func(_ context.Context, token string, _ *http.Request) (*mcpauth.TokenInfo, error) {
-		sub, err := tokens.Verify(token)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", mcpauth.ErrInvalidToken, err)
+	// auth.Middleware has checked the token (and answered 401 with
+	// WWW-Authenticate and our envelope); the SDK's check only hands its
+	// principal to the tools.
+	verify := func(_ context.Context, _ string, r *http.Request) (*mcpauth.TokenInfo, error) {
+		p, ok := auth.FromContext(r.Context())
+		if !ok {
+			return nil, mcpauth.ErrInvalidToken
 		}
-		return &mcpauth.TokenInfo{UserID: sub, Expiration: time.Now().Add(time.Minute)}, nil
+		return &mcpauth.TokenInfo{UserID: p.UserID, Scopes: []string{string(p.Scope)}, Expiration: time.Now().Add(time.Minute)}, nil
 	}
 	withToken := mcpauth.RequireBearerToken(verify, nil)(handler)
-	// auth.Middleware answers 401 with WWW-Authenticate and our envelope
-	// before the SDK sees the request; the SDK's check then hands the
-	// user id to the tools.
-	known := opts.KnownUser
-	if known == nil {
-		known = func(c *fiber.Ctx) error { return c.Next() }
-	}
 	adm := opts.Admission
 	adm.Key = auth.UserID
-	app.All("/mcp", OriginCheck(opts.AllowedOrigins), auth.Middleware(tokens), known, httpserver.Admission(adm), adaptor.HTTPHandler(withToken))
+	app.All("/mcp", OriginCheck(opts.AllowedOrigins), auth.Middleware(authn), httpserver.Admission(adm), adaptor.HTTPHandler(withToken))
 }
 
 // Options configure the MCP endpoint.
@@ -74,9 +71,7 @@ type Options struct {
 	// AllowedOrigins are the origins a browser may call /mcp from (the
 	// app's own public URLs and MCP_ALLOWED_ORIGINS).
 	AllowedOrigins []string
-	// KnownUser rejects valid tokens for users the database does not have.
-	KnownUser fiber.Handler
-	Log       *slog.Logger
+	Log            *slog.Logger
 }
 
 // OriginCheck refuses, with 403 and the envelope, a request whose Origin

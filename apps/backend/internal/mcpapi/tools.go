@@ -2,7 +2,9 @@ package mcpapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -11,18 +13,38 @@ import (
 
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/auth"
 	"github.com/todo-app/todo-app/pkg/todomcp"
 )
 
 func yes() *bool { b := true; return &b }
 
 func (t *toolset) register(s *mcp.Server) {
-	todomcp.Register(s, todomcp.AddTask, t.addTask)
-	todomcp.Register(s, todomcp.ListTasks, t.listTasks)
-	todomcp.Register(s, todomcp.CompleteTask, t.completeTask)
-	todomcp.Register(s, todomcp.DeleteTask, t.deleteTask)
-	todomcp.Register(s, todomcp.UpdateTask, t.updateTask)
-	todomcp.Register(s, todomcp.ListTags, t.listTags)
+	addTool(s, todomcp.AddTask, t.addTask)
+	addTool(s, todomcp.ListTasks, t.listTasks)
+	addTool(s, todomcp.CompleteTask, t.completeTask)
+	addTool(s, todomcp.DeleteTask, t.deleteTask)
+	addTool(s, todomcp.UpdateTask, t.updateTask)
+	addTool(s, todomcp.ListTags, t.listTags)
+}
+
+// addTool adds a tool whose handler runs only when the caller may use
+// it: a read-only API token gets a tool error (not a protocol error, so a
+// model can say why) from every tool that is not read-only.
+func addTool[In, Out any](s *mcp.Server, t todomcp.Tool[In, Out], h mcp.ToolHandlerFor[In, Out]) {
+	todomcp.Register(s, t, func(ctx context.Context, req *mcp.CallToolRequest, in In) (*mcp.CallToolResult, Out, error) {
+		if !t.ReadOnly && !canWrite(req) {
+			var none Out
+			return nil, none, errReadOnly
+		}
+		return h(ctx, req, in)
+	})
+}
+
+var errReadOnly = errors.New("this API token is read-only: it can list tasks and tags but not change them; create a read-write token in Settings")
+
+func canWrite(req *mcp.CallToolRequest) bool {
+	return req.Extra != nil && req.Extra.TokenInfo != nil && slices.Contains(req.Extra.TokenInfo.Scopes, string(auth.ScopeWrite))
 }
 
 func (t *toolset) addTask(ctx context.Context, req *mcp.CallToolRequest, in todomcp.AddTaskInput) (*mcp.CallToolResult, todomcp.TaskOutput, error) {

@@ -1,0 +1,45 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/todo-app/todo-app/pkg/api"
+)
+
+// SignOut closes this client's session on the backend: its token is
+// refused from now on, by every replica.
+func (c *Client) SignOut(ctx context.Context) error {
+	return c.do(ctx, http.MethodPost, "/api/auth/sign-out", nil, nil, nil)
+}
+
+// SignOutEverywhere closes every session of the signed-in person.
+func (c *Client) SignOutEverywhere(ctx context.Context) (api.SignOutResult, error) {
+	var out api.SignOutResult
+	return out, c.do(ctx, http.MethodPost, "/api/auth/sign-out-everywhere", nil, nil, &out)
+}
+
+// ChangePassword sets a new password; every session is closed and the
+// result is a fresh one for this client.
+func (c *Client) ChangePassword(ctx context.Context, in api.ChangePasswordRequest) (api.AuthResponse, error) {
+	var out api.AuthResponse
+	return out, c.do(ctx, http.MethodPut, "/api/auth/password", nil, in, &out)
+}
+
+// APITokens lists the person's API tokens.
+func (c *Client) APITokens(ctx context.Context) (api.APITokenList, error) {
+	var out api.APITokenList
+	return out, c.do(ctx, http.MethodGet, c.userPath("/tokens"), nil, nil, &out)
+}
+
+// CreateAPIToken makes an API token; the result holds its text, once.
+func (c *Client) CreateAPIToken(ctx context.Context, in api.APITokenInput) (api.CreatedAPIToken, error) {
+	var out api.CreatedAPIToken
+	return out, c.do(ctx, http.MethodPost, c.userPath("/tokens"), nil, in, &out)
+}
+
+// RevokeAPIToken deletes an API token.
+func (c *Client) RevokeAPIToken(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodDelete, c.userPath("/tokens/%s", url.PathEscape(id)), nil, nil, nil)
+}
