@@ -33,9 +33,11 @@ type AuthPages struct {
 	Session *Manager
 	// Render shows the "signin" or "signup" page with the form.
 	Render func(c *fiber.Ctx, status int, page string, f AuthForm) error
-	// Welcome and SignedOut show a message after sign-up and sign-out (optional).
+	// Welcome and SignedOut show a message after sign-up and sign-out
+	// (optional). closed is false when the backend could not be told, so
+	// the session stays open until it expires or "sign out everywhere".
 	Welcome   func(c *fiber.Ctx, name string)
-	SignedOut func(c *fiber.Ctx)
+	SignedOut func(c *fiber.Ctx, closed bool)
 }
 
 // Register mounts /signin, /signup and /signout on app.
@@ -126,11 +128,21 @@ func DisplayName(c *fiber.Ctx) string {
 }
 
 func (p *AuthPages) signOut(c *fiber.Ctx) error {
+	// The backend closes the session, so the token is worth nothing even
+	// if it was copied. The browser is signed out whatever the backend
+	// says: on a shared computer that is what matters first.
+	closed := true
+	if tok := Token(c); tok != "" {
+		err := p.Backend.WithSession(tok, UserID(c)).SignOut(c.UserContext())
+		if e, ok := apierror.As(err); err != nil && (!ok || e.Status != http.StatusUnauthorized) {
+			closed = false
+		}
+	}
 	p.Session.ClearSession(c)
 	c.Cookie(&fiber.Cookie{Name: NameCookie, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1, HTTPOnly: true,
 		SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
 	if p.SignedOut != nil {
-		p.SignedOut(c)
+		p.SignedOut(c, closed)
 	}
 	return c.Redirect("/signin", fiber.StatusSeeOther)
 }

@@ -30,6 +30,20 @@ func funcs() template.FuncMap {
 			return t.In(loc).Format("15:04")
 		},
 		"join": strings.Join,
+		// stamp and iso show a moment (time.Time or *time.Time) in the
+		// reader's zone and for <time datetime>.
+		"stamp": func(v any, loc *time.Location) string {
+			if t, ok := moment(v); ok {
+				return t.In(loc).Format("2 Jan 2006, 15:04")
+			}
+			return ""
+		},
+		"iso": func(v any) string {
+			if t, ok := moment(v); ok {
+				return t.UTC().Format(time.RFC3339)
+			}
+			return ""
+		},
 		"title": func(s string) string {
 			if s == "" {
 				return s
@@ -118,4 +132,16 @@ func isOverdue(t api.Task, now time.Time) bool {
 
 func isDueToday(t api.Task, now time.Time, loc *time.Location) bool {
 	return t.DueAt != nil && dayDiff(now.In(loc), t.DueAt.In(loc)) == 0
+}
+
+func moment(v any) (time.Time, bool) {
+	switch t := v.(type) {
+	case time.Time:
+		return t, true
+	case *time.Time:
+		if t != nil {
+			return *t, true
+		}
+	}
+	return time.Time{}, false
 }

@@ -23,7 +23,13 @@ func (h *Handler) Register(app *fiber.App) {
 			return h.render(c, status, name, h.page(c, title, name, f))
 		},
 		Welcome:   func(c *fiber.Ctx, name string) { setFlash(c, "Welcome, "+name+"! Add your first task below.") },
-		SignedOut: func(c *fiber.Ctx) { setFlash(c, "You are signed out. See you soon!") },
+		SignedOut: func(c *fiber.Ctx, closed bool) {
+			if !closed {
+				setFlash(c, "You are signed out in this browser, but the server could not be reached to end the session. Sign in and use Settings → Sign out everywhere to be sure.")
+				return
+			}
+			setFlash(c, "You are signed out. See you soon!")
+		},
 	}
 	auth.Register(app)
 
@@ -38,4 +44,9 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/tasks/:id/delete", h.sess.Require, h.deleteTask)
 	app.Post("/undo", h.sess.Require, h.undoDelete)
 	app.Get("/calendar", h.sess.Require, h.calendar)
+	app.Get("/settings", h.sess.Require, h.settings)
+	app.Post("/settings/password", h.sess.Require, h.changePassword)
+	app.Post("/settings/sign-out-everywhere", h.sess.Require, h.signOutEverywhere)
+	app.Post("/settings/tokens", h.sess.Require, h.createAPIToken)
+	app.Post("/settings/tokens/:id/revoke", h.sess.Require, h.revokeAPIToken)
 }

@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/websession"
+)
+
+// settingsData is what the settings page shows.
+type settingsData struct {
+	User   api.User
+	Tokens []api.APIToken
+	// NewToken is a token just created: its text is shown this once.
+	NewToken *api.CreatedAPIToken
+	// TokenName and TokenScope keep what was typed when creation failed.
+	TokenName  string
+	TokenScope string
+	Errors     map[string]string
+}
+
+func (h *Handler) settings(c *fiber.Ctx) error {
+	return h.renderSettings(c, fiber.StatusOK, settingsData{TokenScope: api.ScopeRead})
+}
+
+// renderSettings loads the account and its tokens around d.
+func (h *Handler) renderSettings(c *fiber.Ctx, status int, d settingsData) error {
+	ctx := c.UserContext()
+	me, err := h.asUser(c).Me(ctx)
+	if err != nil {
+		return err
+	}
+	tokens, err := h.asUser(c).APITokens(ctx)
+	if err != nil {
+		return err
+	}
+	d.User, d.Tokens = me, tokens.Tokens
+	if d.Errors == nil {
+		d.Errors = map[string]string{}
+	}
+	return h.render(c, status, "settings", h.page(c, "Settings", "settings", d))
+}
+
+// settingsFormErrors is websession.FormErrors except that a 401 (the
+// session was closed meanwhile) goes to sign-in, not beside a field.
+func settingsFormErrors(err error) (map[string]string, bool) {
+	if e, ok := apierror.As(err); ok && e.Status == http.StatusUnauthorized {
+		return nil, false
+	}
+	return websession.FormErrors(err)
+}
+
+func (h *Handler) changePassword(c *fiber.Ctx) error {
+	res, err := h.asUser(c).ChangePassword(c.UserContext(), api.ChangePasswordRequest{
+		CurrentPassword: c.FormValue("current_password"), NewPassword: c.FormValue("new_password")})
+	if err != nil {
+		fields, ok := settingsFormErrors(err)
+		if !ok {
+			return err
+		}
+		return h.renderSettings(c, fiber.StatusUnprocessableEntity, settingsData{TokenScope: api.ScopeRead, Errors: fields})
+	}
+	// Every session was closed, this one too: carry on in the fresh one.
+	h.sess.SetSession(c, res.Token, res.ExpiresAt)
+	h.sess.RotateCSRF(c)
+	setFlash(c, "Your password is changed. Every other browser and device was signed out.")
+	return c.Redirect("/settings", fiber.StatusSeeOther)
+}
+
+func (h *Handler) signOutEverywhere(c *fiber.Ctx) error {
+	if _, err := h.asUser(c).SignOutEverywhere(c.UserContext()); err != nil {
+		return err
+	}
+	h.sess.ClearSession(c)
+	setFlash(c, "You are signed out everywhere: on every browser and device. API tokens keep working until you revoke them.")
+	return c.Redirect("/signin", fiber.StatusSeeOther)
+}
+
+func (h *Handler) createAPIToken(c *fiber.Ctx) error {
+	in := api.APITokenInput{Name: strings.TrimSpace(c.FormValue("name")), Scope: c.FormValue("scope")}
+	created, err := h.asUser(c).CreateAPIToken(c.UserContext(), in)
+	if err != nil {
+		fields, ok := settingsFormErrors(err)
+		if !ok {
+			return err
+		}
+		return h.renderSettings(c, fiber.StatusUnprocessableEntity, settingsData{TokenName: in.Name, TokenScope: in.Scope, Errors: fields})
+	}
+	// Rendered, not redirected: the token must not travel in a cookie or
+	// a URL, and this page is the only time it is shown.
+	return h.renderSettings(c, fiber.StatusCreated, settingsData{NewToken: &created, TokenScope: api.ScopeRead})
+}
+
+func (h *Handler) revokeAPIToken(c *fiber.Ctx) error {
+	if err := h.asUser(c).RevokeAPIToken(c.UserContext(), c.Params("id")); err != nil {
+		return err
+	}
+	name := c.FormValue("name")
+	if name == "" {
+		name = "The token"
+	}
+	setFlash(c, "“"+name+"” is revoked: anything using it is refused from now on.")
+	return c.Redirect("/settings", fiber.StatusSeeOther)
+}
