@@ -22,7 +22,7 @@ func (h *Handler) Register(app *fiber.App) {
 			title := map[string]string{"signin": "Sign in", "signup": "Create your account"}[name]
 			return h.render(c, status, name, h.page(c, title, name, f))
 		},
-		Welcome:   func(c *fiber.Ctx, name string) { setFlash(c, "Welcome, "+name+"! Add your first task below.") },
+		Welcome: func(c *fiber.Ctx, name string) { setFlash(c, "Welcome, "+name+"! Add your first task below.") },
 		SignedOut: func(c *fiber.Ctx, closed bool) {
 			if !closed {
 				setFlash(c, "You are signed out in this browser, but the server could not be reached to end the session. Sign in and use Settings → Sign out everywhere to be sure.")
