@@ -180,6 +180,10 @@ func TestScreenshots(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.CompleteTask(ctx, done.ID, nil)
 	require.NoError(t, err)
+	for _, tok := range []api.APITokenInput{{Name: "Claude Desktop (mcp-remote)", Scope: api.ScopeWrite}, {Name: "Calendar script", Scope: api.ScopeRead}} {
+		_, err = c.CreateAPIToken(ctx, tok)
+		require.NoError(t, err)
+	}
 
 	b := browsertest.New(t)
 	require.NoError(t, chromedp.Run(b,
@@ -194,6 +198,7 @@ func TestScreenshots(t *testing.T) {
 		require.NoError(t, chromedp.Run(b, emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}})))
 		for _, pg := range []struct{ name, path, wait string }{
 			{"dashboard", "/", ".stats"}, {"tasks", "/tasks?sort=due", ".tasks"}, {"calendar", "/calendar", ".calendar"},
+			{"settings", "/settings", ".tokens"},
 		} {
 			require.NoError(t, chromedp.Run(b, chromedp.Navigate(s.WebURL+pg.path), chromedp.WaitVisible(pg.wait, chromedp.ByQuery)))
 			var bg string
@@ -206,13 +211,17 @@ func TestScreenshots(t *testing.T) {
 			browsertest.Screenshot(t, b, pg.name+"-"+scheme)
 		}
 	}
-	// A phone-sized view of the list.
-	require.NoError(t, chromedp.Run(b, emulation.SetDeviceMetricsOverride(390, 844, 2, true),
-		chromedp.Navigate(s.WebURL+"/tasks?sort=due"), chromedp.WaitVisible(".tasks", chromedp.ByQuery)))
-	var overflow bool
-	require.NoError(t, chromedp.Run(b, chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow)))
-	assert.False(t, overflow, "no horizontal scrolling on a phone")
-	browsertest.Screenshot(t, b, "tasks-phone")
+	// Phone-sized views of the list and the settings.
+	require.NoError(t, chromedp.Run(b, emulation.SetDeviceMetricsOverride(390, 844, 2, true)))
+	for _, pg := range []struct{ name, path, wait string }{{"tasks", "/tasks?sort=due", ".tasks"}, {"settings", "/settings", ".tokens"}} {
+		require.NoError(t, chromedp.Run(b, chromedp.Navigate(s.WebURL+pg.path), chromedp.WaitVisible(pg.wait, chromedp.ByQuery)))
+		var overflow bool
+		// Against the device's 390 px, not innerWidth: a mobile browser
+		// widens its layout viewport to fit content that overflows.
+		require.NoError(t, chromedp.Run(b, chromedp.Evaluate(`document.documentElement.scrollWidth > 390`, &overflow)))
+		assert.False(t, overflow, "no horizontal scrolling on a phone: %s", pg.path)
+		browsertest.Screenshot(t, b, pg.name+"-phone")
+	}
 	assert.True(t, strings.HasPrefix(s.WebURL, "http://127.0.0.1"))
 }
 
