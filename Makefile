@@ -138,7 +138,7 @@ build:
 
 # Micro-benchmarks of the hot paths, then the load test (about 4 minutes).
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 2000x ./pkg/auth/ ./apps/backend/internal/tasks/ ./apps/chatbot/internal/intent/
+	$(GO) test -run '^$$' -bench . -benchtime 2000x ./pkg/auth/ ./apps/backend/internal/tasks/ ./apps/backend/internal/api/ ./apps/chatbot/internal/intent/
 	$(GO) run ./pkg/cmd/bench
 
 # The browser tests save screenshots in test-output/screenshots; this

@@ -35,9 +35,12 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (auth.Princip
 		if err != nil {
 			return auth.Principal{}, err
 		}
-		// Best effort: a failed "last used" must not fail the request
+		// "Last used" to the minute, so a busy token costs no write per
+		// request; best effort: a failed write must not fail the request
 		// (it fails when the disk is full, and reads still work then).
-		_ = s.store.TouchCredential(ctx, c.ID)
+		if c.LastUsedAt == nil || time.Since(*c.LastUsedAt) > time.Minute {
+			_ = s.store.TouchCredential(ctx, c.ID)
+		}
 		return auth.Principal{UserID: c.UserID, CredentialID: c.ID, Scope: auth.Scope(c.Scope), APIToken: true}, nil
 	}
 	claims, err := s.tokens.Verify(bearer)

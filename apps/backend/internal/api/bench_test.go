@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
 	"github.com/todo-app/todo-app/apps/backend/internal/testenv"
 	"github.com/todo-app/todo-app/pkg/api"
 )
@@ -48,4 +49,34 @@ func BenchmarkListTasks(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkAuthenticate is what every request pays to know who sent it
+// since sessions can be revoked: the JWT check plus one primary-key
+// lookup of the session, or one unique-index lookup of an API token's
+// hash (docs/benchmarks.md).
+func BenchmarkAuthenticate(b *testing.B) {
+	be := testenv.Start(b, pg)
+	c, res := be.SignUp(b, "bench@example.com")
+	tok, err := c.CreateAPIToken(context.Background(), api.APITokenInput{Name: "bench", Scope: api.ScopeRead})
+	if err != nil {
+		b.Fatal(err)
+	}
+	acc, err := accounts.NewService(be.App.Store, be.App.Tokens, 4)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for name, bearer := range map[string]string{"session": res.Token, "api_token": tok.Token} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(p *testing.PB) {
+				for p.Next() {
+					if _, err := acc.Authenticate(context.Background(), bearer); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
 }
