@@ -63,6 +63,8 @@ func Register(app *fiber.App, d Deps) {
 	// token (accounts.Authenticate), and a read-only token only reads.
 	requireToken := auth.Middleware(d.Accounts)
 
+	app.Get("/api/openapi.json", serveOpenAPI)
+	app.Get("/api/docs", serveReference)
 	app.Post("/api/auth/sign-up", authLimit, h.signUp)
 	app.Post("/api/auth/sign-in", authLimit, h.signIn)
 	app.Get("/api/auth/me", requireToken, h.me)

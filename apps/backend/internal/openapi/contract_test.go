@@ -1,0 +1,240 @@
+package openapi_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/apps/backend/internal/openapi"
+	"github.com/todo-app/todo-app/apps/backend/internal/testenv"
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/client"
+	"github.com/todo-app/todo-app/pkg/pgtest"
+)
+
+var pg *pgtest.Server
+
+func TestMain(m *testing.M) {
+	// The reference page is HTML; the validator reads it as text.
+	openapi3filter.RegisterBodyDecoder("text/html", func(r io.Reader, _ http.Header, _ *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
+		b, err := io.ReadAll(r)
+		return string(b), err
+	})
+	pgtest.Main(m, &pg)
+}
+
+// Every /api route the backend serves is in the document, and every
+// operation of the document is served: adding a route without describing
+// it (or the reverse) fails here.
+func TestEveryRouteIsInTheDocument(t *testing.T) {
+	t.Parallel()
+	b := testenv.Start(t, pg)
+	served := map[string]bool{}
+	for _, r := range b.App.Server.App.GetRoutes(true) {
+		if !strings.HasPrefix(r.Path, "/api/") || r.Method == http.MethodHead {
+			continue
+		}
+		path := r.Path
+		for _, p := range r.Params {
+			path = strings.Replace(path, ":"+p, "{"+p+"}", 1)
+		}
+		served[r.Method+" "+path] = true
+	}
+	doc, err := openapi.Build()
+	require.NoError(t, err)
+	described := map[string]bool{}
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			described[method+" "+path] = true
+		}
+	}
+	for op := range served {
+		assert.True(t, described[op], "%s is served but not in the OpenAPI document (internal/openapi/routes.go)", op)
+	}
+	for op := range described {
+		assert.True(t, served[op], "%s is in the OpenAPI document but not served", op)
+	}
+}
+
+// validating checks every request the typed client sends and every answer
+// it gets against the document, with kin-openapi's openapi3filter, and
+// records which operations it saw.
+type validating struct {
+	t      *testing.T
+	router routers.Router
+	next   http.RoundTripper
+	mu     sync.Mutex
+	seen   map[string]bool
+}
+
+func (v *validating) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		body, _ = io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	route, params, err := v.router.FindRoute(req)
+	if err != nil {
+		v.t.Errorf("%s %s: no operation in the document: %v", req.Method, req.URL.Path, err)
+		return v.next.RoundTrip(req)
+	}
+	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true}
+	in := &openapi3filter.RequestValidationInput{Request: req.Clone(req.Context()), PathParams: params, Route: route, Options: opts}
+	in.Request.Body = io.NopCloser(bytes.NewReader(body))
+	if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
+		v.t.Errorf("%s %s: the request does not match the document: %v", req.Method, req.URL.Path, err)
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	resp, err := v.next.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	respBody, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(respBody))
+	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: resp.StatusCode, Header: resp.Header, Options: opts}
+	out.SetBodyBytes(respBody)
+	if err := openapi3filter.ValidateResponse(req.Context(), out); err != nil {
+		v.t.Errorf("%s %s → %d: the answer does not match the document: %v\n%s", req.Method, req.URL.Path, resp.StatusCode, err, respBody)
+	}
+	v.mu.Lock()
+	v.seen[route.Operation.OperationID+" "+fmt.Sprint(resp.StatusCode)] = true
+	v.seen[route.Operation.OperationID] = true
+	v.mu.Unlock()
+	return resp, nil
+}
+
+func validatingClient(t *testing.T, baseURL string) (*client.Client, *validating) {
+	doc, err := openapi.Build()
+	require.NoError(t, err)
+	doc.Servers = openapi3.Servers{{URL: baseURL}}
+	router, err := legacy.NewRouter(doc)
+	require.NoError(t, err)
+	v := &validating{t: t, router: router, next: http.DefaultTransport, seen: map[string]bool{}}
+	return client.New(baseURL, &http.Client{Transport: v, Timeout: 10 * time.Second}), v
+}
+
+// A real backend's requests and answers, successes and errors, for every
+// operation of the document, match it.
+func TestAnswersMatchTheDocument(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	anon, v := validatingClient(t, b.URL)
+
+	_, err := anon.SignUp(ctx, api.SignUpRequest{Email: "bad", Password: "x"})
+	requireStatus(t, err, http.StatusUnprocessableEntity)
+	auth, err := anon.SignUp(ctx, api.SignUpRequest{Email: "ada@example.com", Password: "correct horse battery", Name: "Ada", TimeZone: "Europe/Berlin"})
+	require.NoError(t, err)
+	_, err = anon.SignIn(ctx, api.SignInRequest{Email: "ada@example.com", Password: "wrong password!"})
+	requireStatus(t, err, http.StatusUnauthorized)
+	auth, err = anon.SignIn(ctx, api.SignInRequest{Email: "ada@example.com", Password: "correct horse battery"})
+	require.NoError(t, err)
+	c := anon.WithAuth(auth)
+	_, err = c.Me(ctx)
+	require.NoError(t, err)
+
+	due := "2030-03-01"
+	task, err := c.CreateTask(ctx, api.TaskInput{Title: "Write the report", Description: "Q1", DueAt: &due, Priority: "high", Tags: []string{"work"}, Recurrence: "weekly"})
+	require.NoError(t, err)
+	_, err = c.CreateTask(ctx, api.TaskInput{Title: ""})
+	requireStatus(t, err, http.StatusUnprocessableEntity)
+	_, err = c.ListTasks(ctx, api.TaskQuery{Status: "pending", Tags: []string{"work"}, Q: "report", Sort: "due", Order: "asc", Limit: 10})
+	require.NoError(t, err)
+	_, err = c.GetTask(ctx, task.ID)
+	require.NoError(t, err)
+	_, err = c.GetTask(ctx, task.ID+1000)
+	requireStatus(t, err, http.StatusNotFound)
+	_, err = c.ReplaceTask(ctx, task.ID, api.TaskInput{Title: "Write the Q1 report", DueAt: &due, Tags: []string{"work", "q1"}, Recurrence: "weekly"})
+	require.NoError(t, err)
+	title := "Write the final report"
+	_, err = c.PatchTask(ctx, task.ID, api.TaskPatch{Title: &title, DueAt: api.Null[string]()})
+	require.NoError(t, err)
+	_, err = c.PatchTask(ctx, task.ID, api.TaskPatch{DueAt: api.Value(due)})
+	require.NoError(t, err)
+	done, err := c.CompleteTask(ctx, task.ID, nil)
+	require.NoError(t, err)
+	require.NotNil(t, done.Next, "a weekly task's next occurrence")
+	tags, err := c.ListTags(ctx)
+	require.NoError(t, err)
+	require.NoError(t, c.DeleteTag(ctx, tags.Tags[0].ID))
+	require.NoError(t, c.DeleteTask(ctx, task.ID))
+
+	conv, err := c.CreateConversation(ctx, api.ConversationInput{})
+	require.NoError(t, err)
+	_, err = c.AddMessage(ctx, conv.ID, api.MessageInput{Role: api.RoleUser, Content: "hello"})
+	require.NoError(t, err)
+	_, err = c.AddMessage(ctx, conv.ID, api.MessageInput{Role: api.RoleTool, Content: "{}", ToolCalls: []byte(`[{"name":"list_tasks"}]`)})
+	require.NoError(t, err)
+	_, err = c.ListConversations(ctx)
+	require.NoError(t, err)
+	_, err = c.GetConversation(ctx, conv.ID)
+	require.NoError(t, err)
+	_, err = c.ListMessages(ctx, conv.ID)
+	require.NoError(t, err)
+	require.NoError(t, c.DeleteConversation(ctx, conv.ID))
+
+	tok, err := c.CreateAPIToken(ctx, api.APITokenInput{Name: "script", Scope: api.ScopeRead})
+	require.NoError(t, err)
+	asToken := anon.WithSession(tok.Token, auth.User.ID)
+	_, err = asToken.ListTasks(ctx, api.TaskQuery{})
+	require.NoError(t, err)
+	_, err = asToken.CreateTask(ctx, api.TaskInput{Title: "no"})
+	requireStatus(t, err, http.StatusForbidden)
+	_, err = c.APITokens(ctx)
+	require.NoError(t, err)
+	require.NoError(t, c.RevokeAPIToken(ctx, tok.ID))
+	_, err = asToken.ListTasks(ctx, api.TaskQuery{})
+	requireStatus(t, err, http.StatusUnauthorized)
+
+	auth, err = c.ChangePassword(ctx, api.ChangePasswordRequest{CurrentPassword: "correct horse battery", NewPassword: "another fine passphrase"})
+	require.NoError(t, err)
+	c = anon.WithAuth(auth)
+	other, err := anon.SignIn(ctx, api.SignInRequest{Email: "ada@example.com", Password: "another fine passphrase"})
+	require.NoError(t, err)
+	require.NoError(t, anon.WithAuth(other).SignOut(ctx))
+	_, err = c.SignOutEverywhere(ctx)
+	require.NoError(t, err)
+
+	for _, path := range []string{"/api/openapi.json", "/api/docs"} {
+		req, _ := http.NewRequest(http.MethodGet, b.URL+path, nil)
+		resp, err := (&http.Client{Transport: v}).Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode, path)
+	}
+
+	for _, r := range openapi.Routes {
+		assert.True(t, v.seen[r.ID], "%s (%s %s) was not exercised: add it to this test", r.ID, r.Method, r.Path)
+	}
+	var statuses []string
+	for k := range v.seen {
+		if strings.Contains(k, " ") {
+			statuses = append(statuses, k)
+		}
+	}
+	slices.Sort(statuses)
+	t.Logf("validated: %s", strings.Join(statuses, ", "))
+}
+
+func requireStatus(t *testing.T, err error, status int) {
+	t.Helper()
+	e, ok := apierror.As(err)
+	require.True(t, ok, "want %d, got %v", status, err)
+	require.Equal(t, status, e.Status, "%v", err)
+}

@@ -1,0 +1,138 @@
+// Package openapi describes the backend's REST API as an OpenAPI 3.0
+// document built from the route table below and the JSON types of pkg/api
+// (schemas are derived from the Go types, never written by hand). The
+// document and the reference page are generated into the api package,
+// which serves them; this package's tests fail when the document is stale,
+// when a route is served that the table lacks (or the reverse), when a
+// real answer does not match its schema, and when the client generated
+// from the document cannot do its calls.
+package openapi
+
+import (
+	"net/http"
+
+	"github.com/todo-app/todo-app/pkg/api"
+)
+
+// Route is one operation.
+type Route struct {
+	Method string
+	// Path in OpenAPI form: /api/{user_id}/tasks/{id}.
+	Path    string
+	ID      string // operationId: the generated client's method name
+	Tag     string
+	Summary string
+	// Public routes need no token; Session routes refuse API tokens.
+	Public, Session bool
+	// Query names the listing parameters (tasks only).
+	Query []Param
+	// Body is the request type (nil: none); BodyOptional when it may be
+	// omitted.
+	Body         any
+	BodyOptional bool
+	// Status and Resp are the success answer (Resp nil: no body).
+	Status int
+	Resp   any
+	// ContentType of the success answer when not JSON.
+	ContentType string
+	// Errors are the statuses this route answers besides the ones every
+	// route may (401 for token routes, 429, 500, 503).
+	Errors []int
+}
+
+// Param is a query parameter.
+type Param struct {
+	Name, Type, Format, Description string
+	Enum                            []string
+	Repeat                          bool
+}
+
+var taskQuery = []Param{
+	{Name: "status", Type: "string", Enum: []string{"all", "pending", "completed"}, Description: "default all"},
+	{Name: "priority", Type: "string", Enum: api.Priorities()},
+	{Name: "tag", Type: "string", Repeat: true, Description: "a task must carry every tag given, ignoring case"},
+	{Name: "q", Type: "string", Description: "case-insensitive substring of title or description"},
+	{Name: "due_from", Type: "string", Description: "RFC 3339 or YYYY-MM-DD (the start of that day in the user's zone)"},
+	{Name: "due_to", Type: "string", Description: "RFC 3339 or YYYY-MM-DD (the end of that day in the user's zone)"},
+	{Name: "overdue", Type: "boolean", Description: "pending and due before now"},
+	{Name: "completed_from", Type: "string", Description: "RFC 3339 or YYYY-MM-DD"},
+	{Name: "completed_to", Type: "string", Description: "RFC 3339 or YYYY-MM-DD"},
+	{Name: "sort", Type: "string", Enum: []string{"created", "due", "priority", "title"}},
+	{Name: "order", Type: "string", Enum: []string{"asc", "desc"}},
+	{Name: "limit", Type: "integer", Description: "1–100, default 50"},
+	{Name: "offset", Type: "integer"},
+}
+
+const (
+	unprocessable = http.StatusUnprocessableEntity
+	badRequest    = http.StatusBadRequest
+	forbidden     = http.StatusForbidden
+	notFound      = http.StatusNotFound
+	conflict      = http.StatusConflict
+)
+
+// bodyErrors are what any route with a JSON body may answer.
+var bodyErrors = []int{badRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, unprocessable}
+
+func with(base []int, more ...int) []int { return append(append([]int{}, base...), more...) }
+
+// Routes is the REST API, in the order the reference shows it.
+var Routes = []Route{
+	{Method: http.MethodPost, Path: "/api/auth/sign-up", ID: "signUp", Tag: "Account", Public: true,
+		Summary: "Create an account and its first session", Body: api.SignUpRequest{}, Status: http.StatusCreated, Resp: api.AuthResponse{}, Errors: with(bodyErrors, conflict)},
+	{Method: http.MethodPost, Path: "/api/auth/sign-in", ID: "signIn", Tag: "Account", Public: true,
+		Summary: "Exchange credentials for a session token", Body: api.SignInRequest{}, Status: http.StatusOK, Resp: api.AuthResponse{}, Errors: with(bodyErrors, http.StatusUnauthorized)},
+	{Method: http.MethodGet, Path: "/api/auth/me", ID: "me", Tag: "Account",
+		Summary: "The signed-in user", Status: http.StatusOK, Resp: api.User{}},
+	{Method: http.MethodPost, Path: "/api/auth/sign-out", ID: "signOut", Tag: "Account", Session: true,
+		Summary: "Close this session: its token is refused from now on", Status: http.StatusNoContent, Errors: []int{forbidden}},
+	{Method: http.MethodPost, Path: "/api/auth/sign-out-everywhere", ID: "signOutEverywhere", Tag: "Account", Session: true,
+		Summary: "Close every session of the user (API tokens stay)", Status: http.StatusOK, Resp: api.SignOutResult{}, Errors: []int{forbidden}},
+	{Method: http.MethodPut, Path: "/api/auth/password", ID: "changePassword", Tag: "Account", Session: true,
+		Summary: "Change the password: every session is closed and a fresh one returned", Body: api.ChangePasswordRequest{}, Status: http.StatusOK, Resp: api.AuthResponse{}, Errors: with(bodyErrors, forbidden)},
+
+	{Method: http.MethodGet, Path: "/api/{user_id}/tokens", ID: "listAPITokens", Tag: "API tokens", Session: true,
+		Summary: "List personal API tokens, newest first (never their text)", Status: http.StatusOK, Resp: api.APITokenList{}, Errors: []int{forbidden}},
+	{Method: http.MethodPost, Path: "/api/{user_id}/tokens", ID: "createAPIToken", Tag: "API tokens", Session: true,
+		Summary: "Create a personal API token; its text is in this answer only", Body: api.APITokenInput{}, Status: http.StatusCreated, Resp: api.CreatedAPIToken{}, Errors: with(bodyErrors, forbidden, conflict)},
+	{Method: http.MethodDelete, Path: "/api/{user_id}/tokens/{id}", ID: "revokeAPIToken", Tag: "API tokens", Session: true,
+		Summary: "Revoke a personal API token", Status: http.StatusNoContent, Errors: []int{forbidden, notFound}},
+
+	{Method: http.MethodGet, Path: "/api/{user_id}/tasks", ID: "listTasks", Tag: "Tasks",
+		Summary: "List tasks: filter, sort, page", Query: taskQuery, Status: http.StatusOK, Resp: api.TaskList{}, Errors: []int{forbidden, unprocessable}},
+	{Method: http.MethodPost, Path: "/api/{user_id}/tasks", ID: "createTask", Tag: "Tasks",
+		Summary: "Create a task", Body: api.TaskInput{}, Status: http.StatusCreated, Resp: api.Task{}, Errors: with(bodyErrors, forbidden)},
+	{Method: http.MethodGet, Path: "/api/{user_id}/tasks/{id}", ID: "getTask", Tag: "Tasks",
+		Summary: "One task", Status: http.StatusOK, Resp: api.Task{}, Errors: []int{badRequest, forbidden, notFound}},
+	{Method: http.MethodPut, Path: "/api/{user_id}/tasks/{id}", ID: "replaceTask", Tag: "Tasks",
+		Summary: "Replace every editable field of a task", Body: api.TaskInput{}, Status: http.StatusOK, Resp: api.Task{}, Errors: with(bodyErrors, forbidden, notFound)},
+	{Method: http.MethodPatch, Path: "/api/{user_id}/tasks/{id}", ID: "patchTask", Tag: "Tasks",
+		Summary: "Change the fields given (due_at: null clears the due date)", Body: api.TaskPatch{}, Status: http.StatusOK, Resp: api.Task{}, Errors: with(bodyErrors, forbidden, notFound)},
+	{Method: http.MethodDelete, Path: "/api/{user_id}/tasks/{id}", ID: "deleteTask", Tag: "Tasks",
+		Summary: "Delete a task", Status: http.StatusNoContent, Errors: []int{badRequest, forbidden, notFound}},
+	{Method: http.MethodPatch, Path: "/api/{user_id}/tasks/{id}/complete", ID: "completeTask", Tag: "Tasks",
+		Summary: "Complete or reopen a task (no body: toggle); a recurring task's next occurrence is created with it", Body: api.CompleteRequest{}, BodyOptional: true, Status: http.StatusOK, Resp: api.CompleteResult{}, Errors: with(bodyErrors, forbidden, notFound)},
+
+	{Method: http.MethodGet, Path: "/api/{user_id}/tags", ID: "listTags", Tag: "Tags",
+		Summary: "Tags with how many tasks carry each", Status: http.StatusOK, Resp: api.TagList{}, Errors: []int{forbidden}},
+	{Method: http.MethodDelete, Path: "/api/{user_id}/tags/{id}", ID: "deleteTag", Tag: "Tags",
+		Summary: "Delete a tag (removed from every task)", Status: http.StatusNoContent, Errors: []int{badRequest, forbidden, notFound}},
+
+	{Method: http.MethodGet, Path: "/api/{user_id}/conversations", ID: "listConversations", Tag: "Conversations",
+		Summary: "Conversations, latest activity first", Status: http.StatusOK, Resp: api.ConversationList{}, Errors: []int{forbidden}},
+	{Method: http.MethodPost, Path: "/api/{user_id}/conversations", ID: "createConversation", Tag: "Conversations",
+		Summary: "Start a conversation", Body: api.ConversationInput{}, BodyOptional: true, Status: http.StatusCreated, Resp: api.Conversation{}, Errors: with(bodyErrors, forbidden)},
+	{Method: http.MethodGet, Path: "/api/{user_id}/conversations/{id}", ID: "getConversation", Tag: "Conversations",
+		Summary: "A conversation with its messages, oldest first", Status: http.StatusOK, Resp: api.ConversationDetail{}, Errors: []int{badRequest, forbidden, notFound}},
+	{Method: http.MethodDelete, Path: "/api/{user_id}/conversations/{id}", ID: "deleteConversation", Tag: "Conversations",
+		Summary: "Delete a conversation and its messages", Status: http.StatusNoContent, Errors: []int{badRequest, forbidden, notFound}},
+	{Method: http.MethodGet, Path: "/api/{user_id}/conversations/{id}/messages", ID: "listMessages", Tag: "Conversations",
+		Summary: "A conversation's messages, oldest first", Status: http.StatusOK, Resp: api.MessageList{}, Errors: []int{badRequest, forbidden, notFound}},
+	{Method: http.MethodPost, Path: "/api/{user_id}/conversations/{id}/messages", ID: "addMessage", Tag: "Conversations",
+		Summary: "Append a message", Body: api.MessageInput{}, Status: http.StatusCreated, Resp: api.Message{}, Errors: with(bodyErrors, forbidden, notFound)},
+
+	{Method: http.MethodGet, Path: "/api/openapi.json", ID: "openAPI", Tag: "About", Public: true,
+		Summary: "This document", Status: http.StatusOK, ContentType: "application/json"},
+	{Method: http.MethodGet, Path: "/api/docs", ID: "reference", Tag: "About", Public: true,
+		Summary: "This document as a page", Status: http.StatusOK, ContentType: "text/html"},
+}

@@ -1,0 +1,285 @@
+package openapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3gen"
+
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/apierror"
+)
+
+// Version is the API's version in the document: bumped when the contract
+// changes in a way clients notice.
+const Version = "1.1.0"
+
+// enums are the closed sets of values, by JSON field name.
+var enums = map[string][]string{
+	"priority":   api.Priorities(),
+	"recurrence": api.Recurrences(),
+	"role":       {api.RoleUser, api.RoleAssistant, api.RoleTool},
+	"scope":      {api.ScopeRead, api.ScopeWrite},
+}
+
+var (
+	rawMessage   = reflect.TypeFor[json.RawMessage]()
+	nullableName = regexp.MustCompile(`^Nullable\[`)
+)
+
+// Build returns the document.
+func Build() (*openapi3.T, error) {
+	doc := &openapi3.T{
+		OpenAPI: "3.0.3",
+		Info: &openapi3.Info{
+			Title:   "todo-app REST API",
+			Version: Version,
+			Description: "Tasks, tags and conversations of the signed-in user. Send `Authorization: Bearer <token>`: " +
+				"a sign-in token (from sign-in or sign-up) or a personal API token (`todo_pat_…`, made in Settings). " +
+				"Errors are `{\"error\": {\"code\", \"message\", \"fields\"?}}`. " +
+				"A date alone (`YYYY-MM-DD`) is the end of that day in the user's time zone.",
+		},
+		Paths: openapi3.NewPaths(),
+		Components: &openapi3.Components{
+			Schemas: openapi3.Schemas{},
+			SecuritySchemes: openapi3.SecuritySchemes{
+				"bearer": &openapi3.SecuritySchemeRef{Value: openapi3.NewJWTSecurityScheme().
+					WithDescription("a sign-in token (JWT) or a personal API token (todo_pat_…)")},
+			},
+			Responses: openapi3.ResponseBodies{},
+		},
+	}
+	schema := func(v any) (*openapi3.SchemaRef, error) {
+		// A generator per type: one reused across calls forgets the
+		// nested schemas it exported in an earlier call.
+		gen := openapi3gen.NewGenerator(
+			openapi3gen.CreateComponentSchemas(openapi3gen.ExportComponentSchemasOptions{ExportComponentSchemas: true, ExportTopLevelSchema: true}),
+			openapi3gen.CreateTypeNameGenerator(func(t reflect.Type) string { return t.Name() }),
+			openapi3gen.SchemaCustomizer(customize),
+		)
+		ref, err := gen.NewSchemaRefForValue(v, doc.Components.Schemas)
+		if err != nil {
+			return nil, fmt.Errorf("schema of %T: %w", v, err)
+		}
+		return ref, nil
+	}
+	envelope, err := schema(apierror.Envelope{})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range Routes {
+		op := &openapi3.Operation{OperationID: r.ID, Summary: r.Summary, Tags: []string{r.Tag}, Responses: openapi3.NewResponses()}
+		op.Responses.Delete("default")
+		if !r.Public {
+			op.Security = &openapi3.SecurityRequirements{{"bearer": {}}}
+		}
+		for _, name := range pathParams(r.Path) {
+			p := openapi3.NewPathParameter(name)
+			if name == "id" && !strings.Contains(r.Path, "/tokens/") {
+				p.Schema = openapi3.NewInt64Schema().NewRef()
+			} else {
+				p.Schema = openapi3.NewStringSchema().WithFormat("uuid").NewRef()
+			}
+			op.AddParameter(p)
+		}
+		for _, q := range r.Query {
+			p := openapi3.NewQueryParameter(q.Name).WithDescription(q.Description)
+			s := &openapi3.Schema{Type: &openapi3.Types{q.Type}, Format: q.Format}
+			for _, e := range q.Enum {
+				s.Enum = append(s.Enum, e)
+			}
+			if q.Repeat {
+				s = openapi3.NewArraySchema().WithItems(s)
+				p.Explode = openapi3.Ptr(true)
+			}
+			p.Schema = s.NewRef()
+			op.AddParameter(p)
+		}
+		if r.Body != nil {
+			ref, err := schema(r.Body)
+			if err != nil {
+				return nil, err
+			}
+			body := openapi3.NewRequestBody().WithJSONSchemaRef(ref)
+			body.Required = !r.BodyOptional
+			op.RequestBody = &openapi3.RequestBodyRef{Value: body}
+		}
+		ok := openapi3.NewResponse().WithDescription(http.StatusText(r.Status))
+		switch {
+		case r.Resp != nil:
+			ref, err := schema(r.Resp)
+			if err != nil {
+				return nil, err
+			}
+			ok.WithJSONSchemaRef(ref)
+		case r.ContentType == "application/json":
+			ok.WithJSONSchema(openapi3.NewObjectSchema())
+		case r.ContentType != "":
+			ok.WithContent(openapi3.NewContentWithSchema(openapi3.NewStringSchema(), []string{r.ContentType}))
+		}
+		op.AddResponse(r.Status, ok)
+		errs := slices.Clone(r.Errors)
+		if !r.Public {
+			errs = append(errs, http.StatusUnauthorized)
+		}
+		errs = append(errs, http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable)
+		slices.Sort(errs)
+		for _, status := range slices.Compact(errs) {
+			name := strconv.Itoa(status)
+			if _, ok := doc.Components.Responses[name]; !ok {
+				doc.Components.Responses[name] = &openapi3.ResponseRef{Value: openapi3.NewResponse().
+					WithDescription(errorText(status)).WithJSONSchemaRef(envelope)}
+			}
+			op.Responses.Set(name, &openapi3.ResponseRef{Ref: "#/components/responses/" + name})
+		}
+		doc.AddOperation(r.Path, r.Method, op)
+	}
+	requireResponseFields(doc)
+	// Round trip through the loader, as any client reads it: the refs
+	// get resolved, and the validator checks the document as served.
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encoding the document: %w", err)
+	}
+	loaded, err := openapi3.NewLoader().LoadFromData(b)
+	if err != nil {
+		return nil, fmt.Errorf("reading the generated document back: %w", err)
+	}
+	if err := loaded.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("the generated document is not valid OpenAPI: %w", err)
+	}
+	return loaded, nil
+}
+
+// JSON is the document as served: indented, keys sorted (stable diffs).
+func JSON() ([]byte, error) {
+	doc, err := Build()
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encoding the document: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+var paramRe = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+func pathParams(path string) []string {
+	var out []string
+	for _, m := range paramRe.FindAllStringSubmatch(path, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+func errorText(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "malformed JSON or a bad path id (`malformed_json`, `bad_request`)"
+	case http.StatusUnauthorized:
+		return "missing, invalid, expired or revoked token; wrong credentials (`unauthorized`)"
+	case http.StatusForbidden:
+		return "another user's path; an API token where a session is needed (`forbidden`); a read-only token that writes (`insufficient_scope`)"
+	case http.StatusNotFound:
+		return "no such resource for this user (`not_found`)"
+	case http.StatusConflict:
+		return "email already registered; too many API tokens (`conflict`)"
+	case http.StatusRequestEntityTooLarge:
+		return "body over 1 MiB (`payload_too_large`)"
+	case http.StatusUnsupportedMediaType:
+		return "body not sent as application/json (`unsupported_media_type`)"
+	case http.StatusUnprocessableEntity:
+		return "invalid values; `fields` names each (`validation_failed`)"
+	case http.StatusTooManyRequests:
+		return "too many sign-in attempts, or over the per-user budget; see Retry-After (`rate_limited`)"
+	case http.StatusServiceUnavailable:
+		return "busy, shutting down, or the database is unavailable; nothing was written; see Retry-After (`unavailable`)"
+	}
+	return "a bug; details are in the server log (`internal_error`)"
+}
+
+// customize adds what Go types cannot say: closed value sets, any-JSON
+// fields, and PATCH's absent-or-null fields.
+func customize(name string, t reflect.Type, tag reflect.StructTag, s *openapi3.Schema) error {
+	jsonName, _, _ := strings.Cut(tag.Get("json"), ",")
+	if values, ok := enums[jsonName]; ok {
+		for _, v := range values {
+			s.Enum = append(s.Enum, v)
+		}
+	}
+	switch {
+	case t == rawMessage:
+		*s = openapi3.Schema{Nullable: true, Description: "any JSON value"}
+	case t.Kind() == reflect.Struct && nullableName.MatchString(t.Name()):
+		value, ok := t.FieldByName("Value")
+		if !ok {
+			return fmt.Errorf("%s has no Value field", t)
+		}
+		inner, err := openapi3gen.NewSchemaRefForValue(reflect.Zero(value.Type).Interface(), nil)
+		if err != nil {
+			return err
+		}
+		*s = *inner.Value
+		s.Nullable = true
+		s.Description = "absent: unchanged; null: cleared"
+	}
+	return nil
+}
+
+// requireResponseFields marks every field of the types the API answers
+// with as required unless its tag omits it when empty: clients can rely
+// on them (and generated clients get plain fields, not pointers).
+func requireResponseFields(doc *openapi3.T) {
+	seen := map[string]bool{}
+	var visit func(t reflect.Type)
+	visit = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || t.PkgPath() == "time" || seen[t.Name()] {
+			return
+		}
+		seen[t.Name()] = true
+		ref, ok := doc.Components.Schemas[t.Name()]
+		if !ok {
+			return
+		}
+		var required []string
+		var walk func(t reflect.Type)
+		walk = func(t reflect.Type) {
+			for i := range t.NumField() {
+				f := t.Field(i)
+				if f.Anonymous && f.Type.Kind() == reflect.Struct {
+					walk(f.Type)
+					continue
+				}
+				name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+				if name == "" || name == "-" {
+					continue
+				}
+				if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
+					required = append(required, name)
+				}
+				visit(f.Type)
+			}
+		}
+		walk(t)
+		ref.Value.Required = required
+	}
+	for _, r := range Routes {
+		if r.Resp != nil {
+			visit(reflect.TypeOf(r.Resp))
+		}
+	}
+	visit(reflect.TypeFor[apierror.Envelope]())
+}
