@@ -143,6 +143,9 @@ func Build() (*openapi3.T, error) {
 		doc.AddOperation(r.Path, r.Method, op)
 	}
 	requireResponseFields(doc)
+	if err := requireInputFields(doc); err != nil {
+		return nil, err
+	}
 	// Round trip through the loader, as any client reads it: the refs
 	// get resolved, and the validator checks the document as served.
 	b, err := json.MarshalIndent(doc, "", "  ")
@@ -282,4 +285,31 @@ func requireResponseFields(doc *openapi3.T) {
 		}
 	}
 	visit(reflect.TypeFor[apierror.Envelope]())
+}
+
+// requiredInputs are the request fields the backend refuses to do
+// without (422 when missing); the others have defaults.
+var requiredInputs = map[string][]string{
+	"SignUpRequest":         {"email", "password"},
+	"SignInRequest":         {"email", "password"},
+	"ChangePasswordRequest": {"current_password", "new_password"},
+	"APITokenInput":         {"name", "scope"},
+	"TaskInput":             {"title"},
+	"MessageInput":          {"role", "content"},
+}
+
+func requireInputFields(doc *openapi3.T) error {
+	for name, fields := range requiredInputs {
+		ref, ok := doc.Components.Schemas[name]
+		if !ok {
+			return fmt.Errorf("requiredInputs names %s, which no route takes", name)
+		}
+		for _, f := range fields {
+			if _, ok := ref.Value.Properties[f]; !ok {
+				return fmt.Errorf("requiredInputs names %s.%s, which %s does not have", name, f, name)
+			}
+		}
+		ref.Value.Required = fields
+	}
+	return nil
 }
