@@ -16,7 +16,7 @@ NPM_DIRS := apps/backend/internal/mcpapi/testdata/inspector
 # (outside the clone, so every clone on a machine shares them).
 TOOLS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/todo-app/tools
 
-.PHONY: help urls tunnel backup restore rotate-db-password dev check setup staticcheck fuzz vulncheck test deps vet fmt-check tidy-check build screenshots bench up destroy clean tools verify e2e
+.PHONY: openapi help urls tunnel backup restore rotate-db-password dev check setup staticcheck fuzz vulncheck test deps vet fmt-check tidy-check build screenshots bench up destroy clean tools verify e2e
 
 help:
 	@echo "make up      deploy to minikube with Pulumi (starts minikube if needed)"
@@ -35,6 +35,7 @@ help:
 	@echo "make build   build the app binaries into bin/"
 	@echo "make bench   load-test the apps against PostgreSQL's own limit (writes docs/benchmarks.md)"
 	@echo "make screenshots  refresh docs/screenshots from the browser tests"
+	@echo "make openapi      rewrite the OpenAPI document, reference page and generated client"
 	@echo "make verify  pulumi up/destroy with the real engine against a real kube-apiserver; kube-score, kube-linter"
 	@echo "make e2e     a real single-node cluster: up, browser journey at the NodePorts, rolling update, destroy"
 
@@ -143,6 +144,12 @@ bench:
 
 # The browser tests save screenshots in test-output/screenshots; this
 # refreshes the ones the README shows.
+# The OpenAPI document, its reference page and the client generated from
+# it (apps/backend/internal/openapi): rewrite them after changing a route or
+# a pkg/api type; make test fails while they are stale.
+openapi:
+	UPDATE_OPENAPI=1 $(GO) test -count=1 -run 'Current' ./apps/backend/internal/openapi/
+
 screenshots:
 	$(GO) test -count=1 -run 'TestScreenshots' ./apps/web/internal/ui/
 	$(GO) test -count=1 -run 'TestBrowserChat' ./apps/chatbot/internal/chat/

@@ -29,6 +29,9 @@ func Middleware(a Authenticator) fiber.Handler {
 		p, err := a.Authenticate(c.UserContext(), token)
 		if errors.Is(err, ErrInvalidToken) {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="todo-app", error="invalid_token"`)
+			if IsAPIToken(token) {
+				return apierror.Unauthorized("unknown or revoked API token; create a new one in Settings → API tokens")
+			}
 			return apierror.Unauthorized("invalid, expired or revoked token; sign in again")
 		}
 		if err != nil {

