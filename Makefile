@@ -73,7 +73,7 @@ dev:
 # browser, Docker or npm), for make check.
 UNIT_PKGS := ./pkg/auth ./pkg/client ./pkg/config ./pkg/dates ./pkg/httpserver ./pkg/todomcp ./pkg/websession \
 	./apps/backend/internal/config ./apps/backend/internal/tasks ./apps/web/internal/config \
-	./apps/chatbot/internal/config ./apps/chatbot/internal/intent ./infra/minikube ./infra/stack
+	./apps/chatbot/internal/config ./pkg/intent ./infra/minikube ./infra/stack
 # Packages with concurrency of their own (in-flight limits, the MCP
 # server): make test runs them again under the race detector, and the
 # chatbot's streaming (SSE) tests.
@@ -139,7 +139,7 @@ build:
 
 # Micro-benchmarks of the hot paths, then the load test (about 4 minutes).
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 2000x ./pkg/auth/ ./apps/backend/internal/tasks/ ./apps/backend/internal/api/ ./apps/chatbot/internal/intent/
+	$(GO) test -run '^$$' -bench . -benchtime 2000x ./pkg/auth/ ./apps/backend/internal/tasks/ ./apps/backend/internal/api/ ./pkg/intent/
 	$(GO) run ./pkg/cmd/bench
 
 # The browser tests save screenshots in test-output/screenshots; this

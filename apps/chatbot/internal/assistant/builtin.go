@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/todo-app/todo-app/apps/chatbot/internal/intent"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/intent"
 	"github.com/todo-app/todo-app/pkg/todomcp"
 )
 

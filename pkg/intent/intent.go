@@ -1,4 +1,5 @@
-// Package intent is the built-in assistant's language: a deterministic
+// Package intent is the built-in assistant's language (shared with the web
+// app's quick add and reminders): a deterministic
 // parser from a sentence to what the person wants done with their tasks.
 // It understands dates relative to a given "now" in the person's zone.
 package intent
