@@ -112,10 +112,13 @@ type CompleteRequest struct {
 }
 
 // CompleteResult is the task after completion and, when it recurs, the
-// next occurrence created in the same transaction.
+// next occurrence created in the same transaction. Reopening a recurring
+// task removes the occurrence its completion created if nobody has
+// changed it since: RemovedNextID names it.
 type CompleteResult struct {
-	Task Task  `json:"task"`
-	Next *Task `json:"next"`
+	Task          Task   `json:"task"`
+	Next          *Task  `json:"next"`
+	RemovedNextID *int64 `json:"removed_next_id"`
 }
 
 // TaskList is one page of tasks.

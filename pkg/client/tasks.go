@@ -42,6 +42,12 @@ func (c *Client) DeleteTask(ctx context.Context, id int64) error {
 	return c.do(ctx, http.MethodDelete, c.userPath("/tasks/%d", id), nil, nil, nil)
 }
 
+// RestoreTask brings back a deleted task (undo).
+func (c *Client) RestoreTask(ctx context.Context, id int64) (api.Task, error) {
+	var out api.Task
+	return out, c.do(ctx, http.MethodPost, c.userPath("/tasks/%d/restore", id), nil, nil, &out)
+}
+
 // CompleteTask sets completion (nil toggles). A recurring task that becomes
 // completed returns its next occurrence too.
 func (c *Client) CompleteTask(ctx context.Context, id int64, completed *bool) (api.CompleteResult, error) {

@@ -89,6 +89,12 @@ type DeleteTaskOutput struct {
 	Title     string `json:"title"`
 }
 
+// RestoreTaskInput are restore_task's arguments.
+type RestoreTaskInput struct {
+	UserID string `json:"user_id,omitempty" jsonschema:"optional; must be the signed-in user's id when given"`
+	TaskID int64  `json:"task_id" jsonschema:"id of the deleted task (from delete_task's deleted_id)"`
+}
+
 // UpdateTaskInput are update_task's arguments; only given fields change.
 type UpdateTaskInput struct {
 	UserID      string    `json:"user_id,omitempty" jsonschema:"optional; must be the signed-in user's id when given"`
@@ -151,7 +157,9 @@ var (
 	CompleteTask = Tool[CompleteTaskInput, CompleteTaskOutput]{Name: "complete_task", Title: "Complete task", Idempotent: true,
 		Description: "Mark a task done (or not done with completed=false). Completing a recurring task creates its next occurrence."}
 	DeleteTask = Tool[DeleteTaskInput, DeleteTaskOutput]{Name: "delete_task", Title: "Delete task", Destructive: true, Idempotent: true,
-		Description: "Delete a task permanently. Confirm with the user first if there is any doubt which task they mean."}
+		Description: "Delete a task. It can be brought back with restore_task for 30 days. Confirm with the user first if there is any doubt which task they mean."}
+	RestoreTask = Tool[RestoreTaskInput, TaskOutput]{Name: "restore_task", Title: "Restore task", Idempotent: true,
+		Description: "Bring back a deleted task (undo a delete): the same task, id, tags and due date."}
 	UpdateTask = Tool[UpdateTaskInput, TaskOutput]{Name: "update_task", Title: "Update task", Destructive: true, Idempotent: true,
 		Description: "Change a task: title, description, due time (or clear_due), priority, tags (replaces them) or repeat rule. Only the given fields change."}
 	ListTags = Tool[ListTagsInput, ListTagsOutput]{Name: "list_tags", Title: "List tags", ReadOnly: true, Idempotent: true,

@@ -38,6 +38,7 @@ func TestWireNamesOfTheContract(t *testing.T) {
 		todomcp.CompleteTask.Name: {properties[todomcp.CompleteTaskInput](t), properties[todomcp.CompleteTaskOutput](t)},
 		todomcp.DeleteTask.Name:   {properties[todomcp.DeleteTaskInput](t), properties[todomcp.DeleteTaskOutput](t)},
 		todomcp.UpdateTask.Name:   {properties[todomcp.UpdateTaskInput](t), properties[todomcp.TaskOutput](t)},
+		todomcp.RestoreTask.Name:  {properties[todomcp.RestoreTaskInput](t), properties[todomcp.TaskOutput](t)},
 		todomcp.ListTags.Name:     {properties[todomcp.ListTagsInput](t), properties[todomcp.ListTagsOutput](t)},
 	}
 	want := map[string][2][]string{
@@ -47,6 +48,7 @@ func TestWireNamesOfTheContract(t *testing.T) {
 		"delete_task":   {{"task_id", "user_id"}, {"deleted_id", "title"}},
 		"update_task":   {{"clear_due", "description", "due", "priority", "recurrence", "recurrence_interval", "tags", "task_id", "title", "user_id"}, {"task"}},
 		"list_tags":     {{"user_id"}, {"tags"}},
+		"restore_task":  {{"task_id", "user_id"}, {"task"}},
 	}
 	assert.Equal(t, want, tools)
 	assert.Equal(t, []string{"completed", "completed_at", "created_at", "description", "due", "id", "priority", "recurrence", "recurrence_interval", "tags", "title"},

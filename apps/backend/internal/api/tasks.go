@@ -107,6 +107,19 @@ func (h handlers) deleteTask(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+// restoreTask brings back a deleted task (undo).
+func (h handlers) restoreTask(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	t, err := h.Tasks.Restore(c.UserContext(), auth.UserID(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(t)
+}
+
 // completeTask toggles completion, or sets it from {"completed": bool}.
 func (h handlers) completeTask(c *fiber.Ctx) error {
 	id, err := pathID(c, "id")

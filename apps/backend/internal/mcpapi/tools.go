@@ -24,6 +24,7 @@ func (t *toolset) register(s *mcp.Server) {
 	addTool(s, todomcp.ListTasks, t.listTasks)
 	addTool(s, todomcp.CompleteTask, t.completeTask)
 	addTool(s, todomcp.DeleteTask, t.deleteTask)
+	addTool(s, todomcp.RestoreTask, t.restoreTask)
 	addTool(s, todomcp.UpdateTask, t.updateTask)
 	addTool(s, todomcp.ListTags, t.listTags)
 }
@@ -135,6 +136,19 @@ func (t *toolset) deleteTask(ctx context.Context, req *mcp.CallToolRequest, in t
 	}
 	out := todomcp.DeleteTaskOutput{DeletedID: task.ID, Title: task.Title}
 	return text(fmt.Sprintf("Deleted #%d %s", task.ID, task.Title)), out, nil
+}
+
+func (t *toolset) restoreTask(ctx context.Context, req *mcp.CallToolRequest, in todomcp.RestoreTaskInput) (*mcp.CallToolResult, todomcp.TaskOutput, error) {
+	uid, err := userOf(req, in.UserID)
+	if err != nil {
+		return nil, todomcp.TaskOutput{}, err
+	}
+	task, err := t.tasks.Restore(ctx, uid, in.TaskID)
+	if err != nil {
+		return nil, todomcp.TaskOutput{}, toolError(err, in.TaskID)
+	}
+	out := todomcp.TaskOutput{Task: toTool(task)}
+	return text("Restored " + describe(out.Task)), out, nil
 }
 
 func (t *toolset) updateTask(ctx context.Context, req *mcp.CallToolRequest, in todomcp.UpdateTaskInput) (*mcp.CallToolResult, todomcp.TaskOutput, error) {

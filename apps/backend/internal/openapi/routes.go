@@ -109,9 +109,11 @@ var Routes = []Route{
 	{Method: http.MethodPatch, Path: "/api/{user_id}/tasks/{id}", ID: "patchTask", Tag: "Tasks",
 		Summary: "Change the fields given (due_at: null clears the due date)", Body: api.TaskPatch{}, Status: http.StatusOK, Resp: api.Task{}, Errors: with(bodyErrors, forbidden, notFound)},
 	{Method: http.MethodDelete, Path: "/api/{user_id}/tasks/{id}", ID: "deleteTask", Tag: "Tasks",
-		Summary: "Delete a task", Status: http.StatusNoContent, Errors: []int{badRequest, forbidden, notFound}},
+		Summary: "Delete a task (restorable for 30 days)", Status: http.StatusNoContent, Errors: []int{badRequest, forbidden, notFound}},
+	{Method: http.MethodPost, Path: "/api/{user_id}/tasks/{id}/restore", ID: "restoreTask", Tag: "Tasks",
+		Summary: "Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete", Status: http.StatusOK, Resp: api.Task{}, Errors: []int{badRequest, forbidden, notFound}},
 	{Method: http.MethodPatch, Path: "/api/{user_id}/tasks/{id}/complete", ID: "completeTask", Tag: "Tasks",
-		Summary: "Complete or reopen a task (no body: toggle); a recurring task's next occurrence is created with it", Body: api.CompleteRequest{}, BodyOptional: true, Status: http.StatusOK, Resp: api.CompleteResult{}, Errors: with(bodyErrors, forbidden, notFound)},
+		Summary: "Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched", Body: api.CompleteRequest{}, BodyOptional: true, Status: http.StatusOK, Resp: api.CompleteResult{}, Errors: with(bodyErrors, forbidden, notFound)},
 
 	{Method: http.MethodGet, Path: "/api/{user_id}/tags", ID: "listTags", Tag: "Tags",
 		Summary: "Tags with how many tasks carry each", Status: http.StatusOK, Resp: api.TagList{}, Errors: []int{forbidden}},

@@ -273,6 +273,12 @@ func requireResponseFields(doc *openapi3.T) {
 				if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
 					required = append(required, name)
 				}
+				// A pointer to an object may be null, but OpenAPI 3.0
+				// ignores "nullable" beside a $ref: wrap the ref.
+				if prop := ref.Value.Properties[name]; prop != nil && prop.Ref != "" && f.Type.Kind() == reflect.Pointer {
+					ref.Value.Properties[name] = &openapi3.SchemaRef{Value: &openapi3.Schema{
+						AllOf: openapi3.SchemaRefs{{Ref: prop.Ref}}, Nullable: true}}
+				}
 				visit(f.Type)
 			}
 		}

@@ -35,6 +35,10 @@ type Task struct {
 	RecurrenceInterval int        `bun:"recurrence_interval,notnull"`
 	CreatedAt          time.Time  `bun:"created_at,notnull,default:now()"`
 	UpdatedAt          time.Time  `bun:"updated_at,notnull,default:now()"`
+	// DeletedAt is set while the task is deleted but restorable.
+	DeletedAt *time.Time `bun:"deleted_at"`
+	// RecurredFrom is the task this occurrence was generated from.
+	RecurredFrom *int64 `bun:"recurred_from"`
 
 	Tags []Tag `bun:"m2m:task_tags,join:Task=Tag"`
 }

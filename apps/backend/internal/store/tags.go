@@ -12,7 +12,7 @@ func (s *Store) ListTags(ctx context.Context, userID string) ([]TagCount, error)
 			count(t.id) FILTER (WHERE NOT t.completed) AS open_count
 		FROM tags g
 		LEFT JOIN task_tags tt ON tt.tag_id = g.id
-		LEFT JOIN tasks t ON t.id = tt.task_id
+		LEFT JOIN tasks t ON t.id = tt.task_id AND t.deleted_at IS NULL
 		WHERE g.user_id = ?
 		GROUP BY g.id
 		ORDER BY lower(g.name)`, userID).Scan(ctx, &out)

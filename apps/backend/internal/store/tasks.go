@@ -39,7 +39,7 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx
 // ListTasks returns a page of tasks (with tags) and the total matching.
 func (s *Store) ListTasks(ctx context.Context, userID string, f TaskFilter) ([]Task, int, error) {
 	tasks := []Task{}
-	q := s.DB.NewSelect().Model(&tasks).Where("t.user_id = ?", userID)
+	q := s.DB.NewSelect().Model(&tasks).Where("t.user_id = ? AND t.deleted_at IS NULL", userID)
 	switch f.Status {
 	case "pending":
 		q.Where("NOT t.completed")
@@ -145,7 +145,7 @@ func loadTagNames(ctx context.Context, db bun.IDB, userID string, tasks []Task) 
 // GetTask loads one of the user's tasks with its tags.
 func GetTask(ctx context.Context, db bun.IDB, userID string, id int64) (Task, error) {
 	var t Task
-	err := db.NewSelect().Model(&t).Where("t.id = ? AND t.user_id = ?", id, userID).Scan(ctx)
+	err := db.NewSelect().Model(&t).Where("t.id = ? AND t.user_id = ? AND t.deleted_at IS NULL", id, userID).Scan(ctx)
 	if err != nil {
 		return t, fmt.Errorf("loading task %d: %w", id, notFound(err))
 	}
@@ -159,7 +159,7 @@ func GetTask(ctx context.Context, db bun.IDB, userID string, id int64) (Task, er
 // GetTaskForUpdate is GetTask with a row lock, for read-modify-write.
 func GetTaskForUpdate(ctx context.Context, db bun.IDB, userID string, id int64) (Task, error) {
 	var t Task
-	err := db.NewSelect().Model(&t).Where("t.id = ? AND t.user_id = ?", id, userID).For("UPDATE").Scan(ctx)
+	err := db.NewSelect().Model(&t).Where("t.id = ? AND t.user_id = ? AND t.deleted_at IS NULL", id, userID).For("UPDATE").Scan(ctx)
 	if err != nil {
 		return t, fmt.Errorf("locking task %d: %w", id, notFound(err))
 	}
@@ -179,7 +179,7 @@ func UpdateTask(ctx context.Context, db bun.IDB, t *Task, tags *[]string) error 
 	res, err := db.NewUpdate().Model(t).
 		Column("title", "description", "completed", "completed_at", "due_at", "priority", "recurrence", "recurrence_interval").
 		Set("updated_at = now()").
-		Where("id = ? AND user_id = ?", t.ID, t.UserID).Returning("updated_at").Exec(ctx)
+		Where("id = ? AND user_id = ? AND deleted_at IS NULL", t.ID, t.UserID).Returning("updated_at").Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("updating task %d: %w", t.ID, err)
 	}
@@ -221,9 +221,11 @@ func SetTaskTags(ctx context.Context, db bun.IDB, t *Task, names []string) error
 	return nil
 }
 
-// DeleteTask removes one of the user's tasks.
+// DeleteTask marks one of the user's tasks deleted; it stays restorable
+// until PurgeDeletedTasks removes it.
 func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
-	res, err := s.DB.NewDelete().Model((*Task)(nil)).Where("id = ? AND user_id = ?", id, userID).Exec(ctx)
+	res, err := s.DB.NewUpdate().Model((*Task)(nil)).Set("deleted_at = now()").
+		Where("id = ? AND user_id = ? AND deleted_at IS NULL", id, userID).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("deleting task %d: %w", id, err)
 	}
@@ -231,6 +233,47 @@ func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
 		return fmt.Errorf("deleting task %d: %w", id, ErrNotFound)
 	}
 	return nil
+}
+
+// RestoreTask brings back one of the user's deleted tasks.
+func (s *Store) RestoreTask(ctx context.Context, userID string, id int64) error {
+	res, err := s.DB.NewUpdate().Model((*Task)(nil)).Set("deleted_at = NULL").
+		Where("id = ? AND user_id = ? AND deleted_at IS NOT NULL", id, userID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("restoring task %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("restoring task %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// PurgeDeletedTasks removes tasks deleted before cutoff, at most limit of
+// them (a bounded statement; call again while it returns limit).
+func (s *Store) PurgeDeletedTasks(ctx context.Context, cutoff time.Time, limit int) (int, error) {
+	res, err := s.DB.ExecContext(ctx, `DELETE FROM tasks WHERE id IN (
+		SELECT id FROM tasks WHERE deleted_at < ? ORDER BY deleted_at LIMIT ?)`, cutoff, limit)
+	if err != nil {
+		return 0, fmt.Errorf("purging deleted tasks: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// DeleteUntouchedOccurrence removes the open occurrence generated from
+// task id if nobody has changed it since (its updated_at is still its
+// created_at), and returns its id (0: none removed).
+func DeleteUntouchedOccurrence(ctx context.Context, db bun.IDB, userID string, id int64) (int64, error) {
+	var removed []int64
+	err := db.NewRaw(`DELETE FROM tasks WHERE user_id = ? AND recurred_from = ? AND deleted_at IS NULL
+		AND NOT completed AND updated_at = created_at RETURNING id`, userID, id).Scan(ctx, &removed)
+	if err != nil {
+		return 0, fmt.Errorf("removing the next occurrence of task %d: %w", id, err)
+	}
+	if len(removed) == 0 {
+		return 0, nil
+	}
+	return removed[0], nil
 }
 
 func sortTags(tags []Tag) {

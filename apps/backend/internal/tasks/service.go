@@ -257,6 +257,15 @@ func (s *Service) Complete(ctx context.Context, userID string, id int64, complet
 		if err := store.UpdateTask(ctx, tx, &t, nil); err != nil {
 			return err
 		}
+		if !target && t.Recurrence != api.RecurNone {
+			removed, err := store.DeleteUntouchedOccurrence(ctx, tx, userID, id)
+			if err != nil {
+				return err
+			}
+			if removed != 0 {
+				res.RemovedNextID = &removed
+			}
+		}
 		if t, err = store.GetTask(ctx, tx, userID, id); err != nil {
 			return err
 		}
@@ -308,9 +317,11 @@ func (s *Service) setCompleted(ctx context.Context, tx bun.Tx, t *store.Task, co
 	for i, g := range cur.Tags {
 		names[i] = g.Name
 	}
+	from := t.ID
 	next := &store.Task{
 		UserID: t.UserID, Title: t.Title, Description: t.Description, DueAt: &due,
 		Priority: t.Priority, Recurrence: t.Recurrence, RecurrenceInterval: t.RecurrenceInterval,
+		RecurredFrom: &from,
 	}
 	if err := store.InsertTask(ctx, tx, next, names); err != nil {
 		return nil, fmt.Errorf("creating next occurrence of task %d: %w", t.ID, err)
@@ -330,6 +341,7 @@ func (s *Service) modify(ctx context.Context, userID string, id int64, change fu
 		if err != nil {
 			return err
 		}
+		reopened := completed != nil && !*completed && t.Completed
 		if completed != nil {
 			if _, err := s.setCompleted(ctx, tx, &t, *completed); err != nil {
 				return err
@@ -337,6 +349,11 @@ func (s *Service) modify(ctx context.Context, userID string, id int64, change fu
 		}
 		if err := store.UpdateTask(ctx, tx, &t, tags); err != nil {
 			return err
+		}
+		if reopened {
+			if _, err := store.DeleteUntouchedOccurrence(ctx, tx, userID, id); err != nil {
+				return err
+			}
 		}
 		if t, err = store.GetTask(ctx, tx, userID, id); err != nil {
 			return err
@@ -347,9 +364,37 @@ func (s *Service) modify(ctx context.Context, userID string, id int64, change fu
 	return out, err
 }
 
-// Delete removes one of the user's tasks.
+// Retention is how long a deleted task can be restored before it is
+// purged for good.
+const Retention = 30 * 24 * time.Hour
+
+// Delete deletes one of the user's tasks; Restore can bring it back for
+// Retention.
 func (s *Service) Delete(ctx context.Context, userID string, id int64) error {
 	return taskErr(id, s.store.DeleteTask(ctx, userID, id))
+}
+
+// Restore brings back a deleted task: the same task, id, tags and dates.
+func (s *Service) Restore(ctx context.Context, userID string, id int64) (api.Task, error) {
+	if err := s.store.RestoreTask(ctx, userID, id); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return api.Task{}, apierror.NotFound(fmt.Sprintf("deleted task %d (deleted tasks can be restored for %d days)", id, int(Retention.Hours()/24)))
+		}
+		return api.Task{}, err
+	}
+	return s.Get(ctx, userID, id)
+}
+
+// Purge removes every task deleted more than Retention ago, in batches.
+func (s *Service) Purge(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := s.store.PurgeDeletedTasks(ctx, s.now().Add(-Retention), 1000)
+		total += n
+		if err != nil || n < 1000 {
+			return total, err
+		}
+	}
 }
 
 // Tags lists the user's tags with counts.

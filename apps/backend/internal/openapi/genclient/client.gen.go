@@ -388,8 +388,9 @@ type CompleteRequest struct {
 
 // CompleteResult defines model for CompleteResult.
 type CompleteResult struct {
-	Next Task `json:"next"`
-	Task Task `json:"task"`
+	Next          *Task  `json:"next"`
+	RemovedNextId *int64 `json:"removed_next_id"`
+	Task          Task   `json:"task"`
 }
 
 // Conversation defines model for Conversation.
@@ -434,7 +435,7 @@ type CreatedAPITokenScope string
 
 // Envelope defines model for Envelope.
 type Envelope struct {
-	Error Error `json:"error"`
+	Error *Error `json:"error"`
 }
 
 // Error defines model for Error.
@@ -914,7 +915,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/{user_id}/tasks (the `CreateTask` operationId).
 	CreateTask(ctx context.Context, userId openapi_types.UUID, body CreateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// DeleteTask Delete a task
+	// DeleteTask Delete a task (restorable for 30 days)
 	//
 	// Corresponds with DELETE /api/{user_id}/tasks/{id} (the `DeleteTask` operationId).
 	DeleteTask(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -952,19 +953,24 @@ type ClientInterface interface {
 	// Corresponds with PUT /api/{user_id}/tasks/{id} (the `ReplaceTask` operationId).
 	ReplaceTask(ctx context.Context, userId openapi_types.UUID, id int64, body ReplaceTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CompleteTaskWithBody Complete or reopen a task (no body: toggle); a recurring task's next occurrence is created with it
+	// CompleteTaskWithBody Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
 	CompleteTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CompleteTask Complete or reopen a task (no body: toggle); a recurring task's next occurrence is created with it
+	// CompleteTask Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
 	CompleteTask(ctx context.Context, userId openapi_types.UUID, id int64, body CompleteTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RestoreTask Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete
+	//
+	// Corresponds with POST /api/{user_id}/tasks/{id}/restore (the `RestoreTask` operationId).
+	RestoreTask(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAPITokens List personal API tokens, newest first (never their text)
 	//
@@ -1375,7 +1381,7 @@ func (c *Client) CreateTask(ctx context.Context, userId openapi_types.UUID, body
 	return c.Client.Do(req)
 }
 
-// DeleteTask Delete a task
+// DeleteTask Delete a task (restorable for 30 days)
 //
 // Corresponds with DELETE /api/{user_id}/tasks/{id} (the `DeleteTask` operationId).
 func (c *Client) DeleteTask(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1473,7 +1479,7 @@ func (c *Client) ReplaceTask(ctx context.Context, userId openapi_types.UUID, id 
 	return c.Client.Do(req)
 }
 
-// CompleteTaskWithBody Complete or reopen a task (no body: toggle); a recurring task's next occurrence is created with it
+// CompleteTaskWithBody Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
 //
 // Takes any type of body and a specified content type.
 //
@@ -1490,13 +1496,28 @@ func (c *Client) CompleteTaskWithBody(ctx context.Context, userId openapi_types.
 	return c.Client.Do(req)
 }
 
-// CompleteTask Complete or reopen a task (no body: toggle); a recurring task's next occurrence is created with it
+// CompleteTask Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
 func (c *Client) CompleteTask(ctx context.Context, userId openapi_types.UUID, id int64, body CompleteTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCompleteTaskRequest(c.Server, userId, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RestoreTask Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete
+//
+// Corresponds with POST /api/{user_id}/tasks/{id}/restore (the `RestoreTask` operationId).
+func (c *Client) RestoreTask(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRestoreTaskRequest(c.Server, userId, id)
 	if err != nil {
 		return nil, err
 	}
@@ -2655,6 +2676,47 @@ func NewCompleteTaskRequestWithBody(server string, userId openapi_types.UUID, id
 	return req, nil
 }
 
+// NewRestoreTaskRequest constructs an http.Request for the RestoreTask method
+func NewRestoreTaskRequest(server string, userId openapi_types.UUID, id int64) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/tasks/%s/restore", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListAPITokensRequest constructs an http.Request for the ListAPITokens method
 func NewListAPITokensRequest(server string, userId openapi_types.UUID) (*http.Request, error) {
 	var err error
@@ -2989,7 +3051,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/{user_id}/tasks (the `CreateTask` operationId).
 	CreateTaskWithResponse(ctx context.Context, userId openapi_types.UUID, body CreateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTaskResponse, error)
 
-	// DeleteTaskWithResponse Delete a task
+	// DeleteTaskWithResponse Delete a task (restorable for 30 days)
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3031,19 +3093,26 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /api/{user_id}/tasks/{id} (the `ReplaceTask` operationId).
 	ReplaceTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, body ReplaceTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceTaskResponse, error)
 
-	// CompleteTaskWithBodyWithResponse Complete or reopen a task (no body: toggle); a recurring task's next occurrence is created with it
+	// CompleteTaskWithBodyWithResponse Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
 	CompleteTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompleteTaskResponse, error)
 
-	// CompleteTaskWithResponse Complete or reopen a task (no body: toggle); a recurring task's next occurrence is created with it
+	// CompleteTaskWithResponse Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
 	CompleteTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, body CompleteTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*CompleteTaskResponse, error)
+
+	// RestoreTaskWithResponse Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/tasks/{id}/restore (the `RestoreTask` operationId).
+	RestoreTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*RestoreTaskResponse, error)
 
 	// ListAPITokensWithResponse List personal API tokens, newest first (never their text)
 	//
@@ -5109,6 +5178,96 @@ func (r CompleteTaskResponse) ContentType() string {
 	return ""
 }
 
+type RestoreTaskResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Task
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RestoreTaskResponse) GetJSON200() *Task {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RestoreTaskResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RestoreTaskResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RestoreTaskResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RestoreTaskResponse) GetJSON404() *N404 {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RestoreTaskResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RestoreTaskResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RestoreTaskResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r RestoreTaskResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RestoreTaskResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RestoreTaskResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RestoreTaskResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListAPITokensResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -5684,7 +5843,7 @@ func (c *ClientWithResponses) CreateTaskWithResponse(ctx context.Context, userId
 	return ParseCreateTaskResponse(rsp)
 }
 
-// DeleteTaskWithResponse Delete a task
+// DeleteTaskWithResponse Delete a task (restorable for 30 days)
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -5762,7 +5921,7 @@ func (c *ClientWithResponses) ReplaceTaskWithResponse(ctx context.Context, userI
 	return ParseReplaceTaskResponse(rsp)
 }
 
-// CompleteTaskWithBodyWithResponse Complete or reopen a task (no body: toggle); a recurring task's next occurrence is created with it
+// CompleteTaskWithBodyWithResponse Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5775,7 +5934,7 @@ func (c *ClientWithResponses) CompleteTaskWithBodyWithResponse(ctx context.Conte
 	return ParseCompleteTaskResponse(rsp)
 }
 
-// CompleteTaskWithResponse Complete or reopen a task (no body: toggle); a recurring task's next occurrence is created with it
+// CompleteTaskWithResponse Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5786,6 +5945,19 @@ func (c *ClientWithResponses) CompleteTaskWithResponse(ctx context.Context, user
 		return nil, err
 	}
 	return ParseCompleteTaskResponse(rsp)
+}
+
+// RestoreTaskWithResponse Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/tasks/{id}/restore (the `RestoreTask` operationId).
+func (c *ClientWithResponses) RestoreTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*RestoreTaskResponse, error) {
+	rsp, err := c.RestoreTask(ctx, userId, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRestoreTaskResponse(rsp)
 }
 
 // ListAPITokensWithResponse List personal API tokens, newest first (never their text)
@@ -7515,6 +7687,81 @@ func ParseCompleteTaskResponse(rsp *http.Response) (*CompleteTaskResponse, error
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRestoreTaskResponse parses an HTTP response from a RestoreTaskWithResponse call
+func ParseRestoreTaskResponse(rsp *http.Response) (*RestoreTaskResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RestoreTaskResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Task
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest N429
