@@ -89,9 +89,36 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	return &App{Server: srv, Store: st, Tasks: ts, Tokens: tokens, cfg: cfg, log: log}, nil
 }
 
+// purgeDeleted removes deleted tasks past their retention, a minute after
+// start and then hourly. Every replica runs it; the deletes are
+// idempotent, so they do not need to agree on who does.
+func (a *App) purgeDeleted(ctx context.Context) {
+	wait := time.Minute
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = time.Hour
+		n, err := a.Tasks.Purge(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Warn("purging deleted tasks failed; trying again in an hour", slog.String("error", err.Error()))
+		case n > 0:
+			a.log.Info("purged deleted tasks", slog.Int("tasks", n))
+		}
+	}
+}
+
 // Serve runs until ctx is cancelled, then shuts down and closes the pool.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	purgeCtx, stopPurge := context.WithCancel(ctx)
+	purged := make(chan struct{})
+	go func() { defer close(purged); a.purgeDeleted(purgeCtx) }()
 	err := a.Server.Serve(ctx, ln)
+	stopPurge()
+	<-purged
 	if cerr := a.Store.Close(); cerr != nil && err == nil {
 		err = fmt.Errorf("closing database: %w", cerr)
 	}

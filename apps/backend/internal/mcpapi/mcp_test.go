@@ -20,6 +20,7 @@ import (
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/pgtest"
+	"github.com/todo-app/todo-app/pkg/todomcp"
 )
 
 var pg *pgtest.Server
@@ -94,7 +95,7 @@ func TestInitializeAndListTools(t *testing.T) {
 		names = append(names, tool.Name)
 	}
 	sort.Strings(names)
-	assert.Equal(t, []string{"add_task", "complete_task", "delete_task", "list_tags", "list_tasks", "update_task"}, names)
+	assert.Equal(t, []string{"add_task", "complete_task", "delete_task", "list_tags", "list_tasks", "restore_task", "update_task"}, names)
 	for _, tool := range tools.Tools {
 		assert.NotEmpty(t, tool.Description, tool.Name)
 		assert.NotNil(t, tool.InputSchema, tool.Name)
@@ -217,6 +218,14 @@ func TestEveryToolAgainstTheDatabase(t *testing.T) {
 	assert.Equal(t, added.Task.ID, del.DeletedID)
 	_, err = rest.GetTask(ctx, added.Task.ID)
 	assert.True(t, apierror.IsNotFound(err))
+
+	var restored todomcp.TaskOutput
+	res = callTool(t, cs, "restore_task", map[string]any{"task_id": added.Task.ID}, &restored)
+	require.False(t, res.IsError, resultText(res))
+	assert.Equal(t, added.Task.ID, restored.Task.ID, "undo brings back the same task")
+	assert.Equal(t, []string{"shopping"}, restored.Task.Tags)
+	res = callTool(t, cs, "restore_task", map[string]any{"task_id": added.Task.ID}, nil)
+	assert.True(t, res.IsError, "nothing to restore")
 }
 
 func TestToolErrorsAreResultsAModelCanActOn(t *testing.T) {

@@ -177,6 +177,10 @@ func (m *Model) cardFromResult(name string, structured json.RawMessage, t Turn) 
 		}
 	case "delete_task":
 		return cardFor(name, "Deleted", todomcp.Task{ID: out.DeletedID, Title: out.Title}, t.Now, t.Loc, m.webURL), true
+	case "restore_task":
+		if out.Task != nil {
+			return cardFor(name, "Restored", *out.Task, t.Now, t.Loc, m.webURL), true
+		}
 	}
 	return Card{}, false
 }
