@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -109,32 +107,20 @@ func apiFieldsToForm(fields map[string]string) map[string]string {
 
 const undoCookie = "todo_undo"
 
-// saveUndo keeps a deleted task's fields for five minutes so the person
-// can bring it back in one click.
-func saveUndo(c *fiber.Ctx, t api.Task) {
-	in := api.TaskInput{Title: t.Title, Description: t.Description, Priority: t.Priority, Tags: t.Tags,
-		Recurrence: t.Recurrence, RecurrenceInterval: t.RecurrenceInterval}
-	if t.DueAt != nil {
-		s := t.DueAt.Format(time.RFC3339)
-		in.DueAt = &s
-	}
-	b, _ := json.Marshal(in)
-	c.Cookie(&fiber.Cookie{Name: undoCookie, Value: base64.RawURLEncoding.EncodeToString(b), Path: "/", HTTPOnly: true,
+// saveUndo remembers which task was deleted, for five minutes, so that the
+// person can bring it back in one click. Only the id: the backend keeps
+// the deleted task itself (restore), and no cookie holds a task's content
+// (a long description once made the cookie too big for every request).
+func saveUndo(c *fiber.Ctx, id int64) {
+	c.Cookie(&fiber.Cookie{Name: undoCookie, Value: strconv.FormatInt(id, 10), Path: "/", HTTPOnly: true,
 		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().Add(5 * time.Minute)})
 }
 
-func readUndo(c *fiber.Ctx) *api.TaskInput {
-	raw := c.Cookies(undoCookie)
-	if raw == "" {
-		return nil
+// readUndo is the task that can be restored, or 0.
+func readUndo(c *fiber.Ctx) int64 {
+	id, err := strconv.ParseInt(c.Cookies(undoCookie), 10, 64)
+	if err != nil || id <= 0 {
+		return 0
 	}
-	b, err := base64.RawURLEncoding.DecodeString(raw)
-	if err != nil {
-		return nil
-	}
-	var in api.TaskInput
-	if json.Unmarshal(b, &in) != nil || in.Title == "" {
-		return nil
-	}
-	return &in
+	return id
 }

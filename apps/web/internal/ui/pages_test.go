@@ -232,14 +232,16 @@ func TestTaskPagesEndToEnd(t *testing.T) {
 	p = b.post("/tasks/"+id+"/delete", "/tasks/"+id+"/delete", url.Values{})
 	require.Equal(t, http.StatusSeeOther, p.Status)
 	p = b.get("/tasks?status=completed")
-	assert.Contains(t, text(p.Body), "Deleted “Write final report”.")
+	assert.Contains(t, text(p.Body), "Task deleted.")
 	assert.Contains(t, text(p.Body), "Undo delete")
 	assert.NotContains(t, p.Body, `/tasks/`+id+`/edit`)
 	p = b.post("/tasks", "/undo", url.Values{})
 	require.Equal(t, http.StatusSeeOther, p.Status)
 	p = b.get("/tasks?q=final")
 	assert.Contains(t, text(p.Body), "Restored “Write final report”.")
-	assert.Contains(t, p.Body, "Write final report")
+	assert.Contains(t, p.Body, `/tasks/`+id+`/edit`, "the same task, with its id")
+	p = b.post("/tasks", "/undo", url.Values{})
+	assert.Contains(t, text(b.get("/tasks").Body), "There is nothing to undo.")
 
 	p = b.get("/tasks/999999/edit")
 	assert.Equal(t, http.StatusNotFound, p.Status)
@@ -332,4 +334,35 @@ func TestFormDateOnlyIsTheSameMomentAsTheAPIs(t *testing.T) {
 	require.Len(t, list.Tasks, 1)
 	assert.Equal(t, "2026-12-02T04:59:59Z", list.Tasks[0].DueAt.UTC().Format(time.RFC3339))
 	assert.Contains(t, text(b.get("/tasks").Body), "Tue 1 Dec 2026", "shown as a day, without a time")
+}
+
+// The probe's bug: deleting a task with a long description made the undo
+// cookie exceed 4 KB, and every page answered 431 until it expired. The
+// cookie holds only the id now; undo brings back every character.
+func TestUndoOfATaskWithALongDescription(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	b.signUp("long@example.com")
+	long := strings.Repeat("All work and no play makes a long description. ", 220)[:10000]
+	c := apiClient(t, s.Backend.URL, "long@example.com")
+	task, err := c.CreateTask(context.Background(), api.TaskInput{Title: "Long one", Description: long})
+	require.NoError(t, err)
+	id := fmt.Sprint(task.ID)
+
+	p := b.post("/tasks/"+id+"/delete", "/tasks/"+id+"/delete", url.Values{})
+	require.Equal(t, http.StatusSeeOther, p.Status)
+	u, _ := url.Parse(s.WebURL)
+	for _, ck := range b.c.Jar.Cookies(u) {
+		if ck.Name != "todo_session" { // the JWT
+			assert.Less(t, len(ck.Value), 200, "cookie %s holds no task content", ck.Name)
+		}
+	}
+	p = b.get("/tasks")
+	require.Equal(t, http.StatusOK, p.Status, "pages still load")
+	p = b.post("/tasks", "/undo", url.Values{})
+	require.Equal(t, http.StatusSeeOther, p.Status)
+	back, err := c.GetTask(context.Background(), task.ID)
+	require.NoError(t, err)
+	assert.Equal(t, long, back.Description, "every character back")
 }

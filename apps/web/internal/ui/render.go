@@ -74,10 +74,11 @@ type page struct {
 	CSRF       string
 	ChatbotURL string
 	Flash      string
-	UndoTitle  string
-	Loc        *time.Location
-	Now        time.Time
-	Data       any
+	// CanUndo offers to restore the task deleted last.
+	CanUndo bool
+	Loc     *time.Location
+	Now     time.Time
+	Data    any
 }
 
 func (h *Handler) page(c *fiber.Ctx, title, nav string, data any) page {
@@ -89,9 +90,7 @@ func (h *Handler) page(c *fiber.Ctx, title, nav string, data any) page {
 		p.Flash, _ = url.QueryUnescape(f)
 		clearCookie(c, flashCookie)
 	}
-	if u := readUndo(c); u != nil {
-		p.UndoTitle = u.Title
-	}
+	p.CanUndo = readUndo(c) != 0
 	return p
 }
 

@@ -247,23 +247,27 @@ func (h *Handler) deleteTask(c *fiber.Ctx) error {
 	if err := be.DeleteTask(c.UserContext(), id); err != nil {
 		return err
 	}
-	saveUndo(c, t)
-	setFlash(c, fmt.Sprintf("Deleted “%s”.", t.Title))
+	saveUndo(c, t.ID)
+	setFlash(c, "Task deleted.")
 	return c.Redirect("/tasks", fiber.StatusSeeOther)
 }
 
-// undoDelete recreates the last deleted task from what was saved.
+// undoDelete restores the last deleted task: the same task, with its id.
 func (h *Handler) undoDelete(c *fiber.Ctx) error {
-	in := readUndo(c)
-	if in == nil {
+	id := readUndo(c)
+	if id == 0 {
 		setFlash(c, "There is nothing to undo.")
 		return c.Redirect("/tasks", fiber.StatusSeeOther)
 	}
-	t, err := h.asUser(c).CreateTask(c.UserContext(), *in)
+	t, err := h.asUser(c).RestoreTask(c.UserContext(), id)
+	clearCookie(c, undoCookie)
+	if apierror.IsNotFound(err) {
+		setFlash(c, "That task can no longer be restored.")
+		return c.Redirect("/tasks", fiber.StatusSeeOther)
+	}
 	if err != nil {
 		return err
 	}
-	clearCookie(c, undoCookie)
 	setFlash(c, fmt.Sprintf("Restored “%s”.", t.Title))
 	return c.Redirect("/tasks", fiber.StatusSeeOther)
 }
