@@ -204,6 +204,9 @@ func TestListRejectsBadQueries(t *testing.T) {
 		assert.Equal(t, http.StatusUnprocessableEntity, r.Status, q)
 		assert.Contains(t, r.errFields(), field, q)
 	}
+	// Said in words a person reads (the web app shows it beside the field).
+	r := call(t, http.MethodGet, base+"due_from=2026-02-02&due_to=2026-02-01", auth.Token, "", "")
+	assert.Contains(t, r.Raw, "must not be before the “from” date")
 }
 
 func TestTaskBadInputIsRejectedAndNothingIsWritten(t *testing.T) {

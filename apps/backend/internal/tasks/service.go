@@ -73,7 +73,7 @@ func (s *Service) List(ctx context.Context, userID string, in ListInput) (api.Ta
 	f.DueFrom = cleanDue(&in.DueFrom, "due_from", fe, loc, dates.Start)
 	f.DueTo = cleanDue(&in.DueTo, "due_to", fe, loc, dates.End)
 	if f.DueFrom != nil && f.DueTo != nil && f.DueTo.Before(*f.DueFrom) {
-		fe.add("due_to", "must not be before due_from")
+		fe.add("due_to", "must not be before the “from” date (due_from)")
 	}
 	f.CompletedFrom = cleanDue(&in.CompletedFrom, "completed_from", fe, loc, dates.Start)
 	f.CompletedTo = cleanDue(&in.CompletedTo, "completed_to", fe, loc, dates.End)

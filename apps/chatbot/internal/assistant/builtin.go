@@ -205,7 +205,12 @@ func scope(in intent.Intent) string {
 		s = append(s, "matching “"+in.Query+"”")
 	}
 	if in.From != nil && in.To != nil {
-		s = append(s, "due between "+in.From.Format("Mon 2 Jan")+" and "+in.To.Format("Mon 2 Jan"))
+		from, to := in.From.Format("Mon 2 Jan"), in.To.Format("Mon 2 Jan")
+		if from == to {
+			s = append(s, "due on "+from)
+		} else {
+			s = append(s, "due between "+from+" and "+to)
+		}
 	}
 	if len(s) == 0 {
 		return ""

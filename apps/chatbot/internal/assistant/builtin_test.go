@@ -47,6 +47,10 @@ func TestBuiltinManagesTasks(t *testing.T) {
 	assert.Contains(t, reply.Text, "Call mom — due Friday at 17:00, high priority, #family")
 	assert.NotContains(t, reply.Text, "Team sync", "next Monday is next week")
 
+	reply, _ = e.say(t, b, "what's due on Sunday?", nil)
+	assert.Contains(t, reply.Text, "due on Sun 9 Jun", "one day is one day")
+	assert.NotContains(t, reply.Text, "between")
+
 	reply, _ = e.say(t, b, "tasks tagged family", nil)
 	assert.Contains(t, reply.Text, "Call mom")
 	assert.NotContains(t, reply.Text, "groceries")
