@@ -30,22 +30,22 @@ COMMIT;
 `,
 	"list_tasks": `\set u random(1, 1000)
 SELECT id AS uid FROM bench_users WHERE n = :u \gset
-SELECT count(*) FROM tasks AS t WHERE t.user_id = :uid AND NOT t.completed;
-SELECT t.* FROM tasks AS t WHERE t.user_id = :uid AND NOT t.completed ORDER BY t.due_at ASC NULLS LAST, t.id ASC LIMIT 50;
+SELECT count(*) FROM tasks AS t WHERE t.user_id = :uid AND t.deleted_at IS NULL AND NOT t.completed;
+SELECT t.* FROM tasks AS t WHERE t.user_id = :uid AND t.deleted_at IS NULL AND NOT t.completed ORDER BY t.due_at ASC NULLS LAST, t.id ASC LIMIT 50;
 SELECT tt.task_id, tt.tag_id, g.name FROM task_tags AS tt JOIN tags AS g ON g.id = tt.tag_id WHERE tt.task_id IN (SELECT id FROM tasks WHERE user_id = :uid AND NOT completed ORDER BY due_at LIMIT 50) AND g.user_id = :uid ORDER BY lower(g.name);
 `,
 	"complete_task": `\set t random(1, 100000)
 BEGIN;
-SELECT t.* FROM tasks AS t WHERE t.id = (SELECT task_id FROM bench_tasks WHERE n = :t) FOR UPDATE;
+SELECT t.* FROM tasks AS t WHERE t.id = (SELECT task_id FROM bench_tasks WHERE n = :t) AND t.deleted_at IS NULL FOR UPDATE;
 UPDATE tasks SET completed = NOT completed, completed_at = CASE WHEN completed THEN NULL ELSE now() END, updated_at = now() WHERE id = (SELECT task_id FROM bench_tasks WHERE n = :t);
-SELECT t.* FROM tasks AS t WHERE t.id = (SELECT task_id FROM bench_tasks WHERE n = :t);
+SELECT t.* FROM tasks AS t WHERE t.id = (SELECT task_id FROM bench_tasks WHERE n = :t) AND t.deleted_at IS NULL;
 SELECT tt.task_id, tt.tag_id, g.name FROM task_tags AS tt JOIN tags AS g ON g.id = tt.tag_id WHERE tt.task_id IN ((SELECT task_id FROM bench_tasks WHERE n = :t)) AND g.user_id = (SELECT user_id FROM tasks WHERE id = (SELECT task_id FROM bench_tasks WHERE n = :t)) ORDER BY lower(g.name);
 COMMIT;
 `,
 	"search_tasks": `\set u random(1, 1000)
 SELECT id AS uid FROM bench_users WHERE n = :u \gset
-SELECT count(*) FROM tasks AS t WHERE t.user_id = :uid AND (t.title ILIKE '%report%' OR t.description ILIKE '%report%');
-SELECT t.* FROM tasks AS t WHERE t.user_id = :uid AND (t.title ILIKE '%report%' OR t.description ILIKE '%report%') ORDER BY t.created_at DESC, t.id DESC LIMIT 50;
+SELECT count(*) FROM tasks AS t WHERE t.user_id = :uid AND t.deleted_at IS NULL AND (t.title ILIKE '%report%' OR t.description ILIKE '%report%');
+SELECT t.* FROM tasks AS t WHERE t.user_id = :uid AND t.deleted_at IS NULL AND (t.title ILIKE '%report%' OR t.description ILIKE '%report%') ORDER BY t.created_at DESC, t.id DESC LIMIT 50;
 `,
 }
 
