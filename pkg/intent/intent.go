@@ -63,13 +63,7 @@ const MaxInput = 2000
 
 // Parse reads one message. now and loc give "today" its meaning.
 func Parse(text string, now time.Time, loc *time.Location) Intent {
-	if len(text) > MaxInput {
-		text = text[:MaxInput]
-	}
-	if !utf8.ValidString(text) {
-		text = strings.ToValidUTF8(text, "")
-	}
-	text = strings.Join(strings.Fields(text), " ")
+	text = normalize(text)
 	question := strings.HasSuffix(text, "?")
 	p := newPhrase(strings.TrimRight(text, " .!?"))
 	stripPoliteness(p)
@@ -128,6 +122,31 @@ func Parse(text string, now time.Time, loc *time.Location) Intent {
 	return parseAdd(p, now, loc, question)
 }
 
+// normalize bounds, repairs and collapses the spaces of an input line.
+func normalize(text string) string {
+	if len(text) > MaxInput {
+		text = text[:MaxInput]
+	}
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, "")
+	}
+	return strings.Join(strings.Fields(text), " ")
+}
+
+// ParseTask reads a line typed into a quick-add box: it is always a new
+// task — no command word is obeyed ("delete old emails" is a task of that
+// name) — with its due time, repeat rule, #tags and priority (words,
+// "!high", or p1–p4 as in Todoist) taken out of the title. Kind is
+// Unknown only when no title is left.
+func ParseTask(text string, now time.Time, loc *time.Location) Intent {
+	p := newPhrase(strings.TrimRight(normalize(text), " ."))
+	in := taskFields(p, now, loc)
+	if in.Title == "" {
+		return Intent{Kind: Unknown}
+	}
+	return in
+}
+
 var (
 	rePolite  = regexp.MustCompile(`^(?:(?:please|pls|plz|hey|ok|okay|so|and|also|now|then|could you|can you|would you|will you|i want to|i'd like to|i would like to|let's|lets|go ahead and|assistant)[, ]+)+`)
 	reHelp    = regexp.MustCompile(`^(?:hi|hello|hey|hiya|yo|help|good (?:morning|afternoon|evening)|what can you do|what do you do|how does this work|how do i use this|commands|\?+|thanks?(?: you)?|thx)$`)
@@ -154,7 +173,7 @@ var (
 
 	reAddPrefix = regexp.MustCompile(`^(?:(?:add|create|make|put|schedule|new|set up)\s+(?:a\s+|an\s+|the\s+|new\s+|another\s+)*(?:task|todo|to-do|reminder|item|note)s?\s*(?:to|for|that|called|named|:)?\s*|add\s+|create\s+|remind me\s+(?:to\s+|about\s+|that\s+)?|remind me\s*$|remember to\s+|don'?t forget to\s+|don'?t forget\s+|schedule\s+(?:a\s+|an\s+)?|i need to\s+|i have to\s+|i must\s+|i should\s+|need to\s+|todo:\s*|to-do:\s*|new:\s*|task:\s*)`)
 	reTag       = regexp.MustCompile(`(?:^|\s)#([\p{L}\p{N}_-]{1,50})`)
-	rePriority  = regexp.MustCompile(`(?:\b(?:(?:with|at|as|,)\s+)?(?:(high|low|medium|normal|top)[- ]priority|priority[: ]+(high|low|medium|normal)|(urgent|asap|important|critical))\b|(?:^|\s)!(high|low|medium)\b)`)
+	rePriority  = regexp.MustCompile(`(?:\b(?:(?:with|at|as|,)\s+)?(?:(high|low|medium|normal|top)[- ]priority|priority[: ]+(high|low|medium|normal)|(urgent|asap|important|critical))\b|(?:^|\s)!(high|low|medium)\b|(?:^|\s)(p[1-4])\b)`)
 	reRecur     = regexp.MustCompile(`\b(?:(?:repeat(?:ing)?|recurring)\s+)?(?:every\s+(other\s+)?` + numRe + `?\s*(day|week|month|year|weekday|morning|evening|night)s?|every\s+(other\s+)?` + weekdayRe + `|(daily|weekly|monthly|yearly|annually|nightly|fortnightly|biweekly)(?:\s*[:,]|\s*$|\s+(?:at|on|from|starting|until)\b))`)
 )
 
@@ -207,21 +226,40 @@ func stripArticles(s string) string {
 
 func priorityWord(w string) string {
 	switch w {
-	case "high", "urgent", "top", "asap", "important", "critical":
+	case "high", "urgent", "top", "asap", "important", "critical", "p1":
 		return "high"
-	case "low":
+	case "low", "p3", "p4":
 		return "low"
 	}
 	return "medium"
 }
 
 func parseAdd(p *phrase, now time.Time, loc *time.Location, question bool) Intent {
-	in := Intent{Kind: Add}
 	explicit := reAddStart.MatchString(p.low)
 	if question && !explicit {
 		// "Is the weather nice today?" is not a task.
 		return Intent{Kind: Unknown}
 	}
+	in := taskFields(p, now, loc)
+	if in.Title == "" {
+		return Intent{Kind: Unknown}
+	}
+	if !explicit && in.When == nil && in.Recurrence == "" && len(in.Tags) == 0 && in.Priority == "" {
+		// A bare phrase is only a task if it reads like one: short and
+		// starting with a verb-ish word, not a question.
+		if len(strings.Fields(in.Title)) > 12 {
+			return Intent{Kind: Unknown}
+		}
+		return Intent{Kind: Unknown, Title: in.Title}
+	}
+	return in
+}
+
+// taskFields takes a new task's due time, repeat rule, tags and priority
+// out of p, and what is left, less an "add …"/"remind me to" prefix, is
+// the title.
+func taskFields(p *phrase, now time.Time, loc *time.Location) Intent {
+	in := Intent{Kind: Add}
 	extractRecurrence(p, &in, now, loc)
 	extractTags(p, &in)
 	extractPriority(p, &in)
@@ -235,17 +273,6 @@ func parseAdd(p *phrase, now time.Time, loc *time.Location, question bool) Inten
 		p.cut(off+m[0], off+m[1])
 	}
 	in.Title = clean(p.orig)
-	if in.Title == "" {
-		return Intent{Kind: Unknown}
-	}
-	if !explicit && in.When == nil && in.Recurrence == "" && len(in.Tags) == 0 && in.Priority == "" {
-		// A bare phrase is only a task if it reads like one: short and
-		// starting with a verb-ish word, not a question.
-		if len(strings.Fields(in.Title)) > 12 {
-			return Intent{Kind: Unknown}
-		}
-		return Intent{Kind: Unknown, Title: in.Title}
-	}
 	return in
 }
 
