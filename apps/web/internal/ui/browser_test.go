@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -128,8 +129,15 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.WaitVisible(".flash", chromedp.ByQuery),
 	))
 	text = browsertest.BodyText(t, ctx)
-	assert.Contains(t, text, "Deleted “Book dentist for Thursday”.")
+	assert.Contains(t, text, "Task deleted.")
 	assert.Contains(t, text, "No tasks match.")
+
+	// Undo: the same task comes back.
+	require.NoError(t, chromedp.Run(ctx, chromedp.Click(".flash button", chromedp.ByQuery)))
+	require.NoError(t, chromedp.Run(ctx, chromedp.WaitVisible(".tasks", chromedp.ByQuery)))
+	text = browsertest.BodyText(t, ctx)
+	assert.Contains(t, text, "Restored “Book dentist for Thursday”.")
+	assert.NotContains(t, text, "No tasks match.")
 
 	// Sign out: the dashboard is gone; sign in again.
 	require.NoError(t, chromedp.Run(ctx,
@@ -230,4 +238,51 @@ func apiClientSignUp(t *testing.T, backendURL, email, name string) *client.Clien
 	res, err := c.SignUp(context.Background(), api.SignUpRequest{Email: email, Password: "correct horse", Name: name})
 	require.NoError(t, err)
 	return c.WithAuth(res)
+}
+
+// Quick add from the keyboard: "q", one line, the preview from the server
+// while typing, Enter — and the task is there.
+func TestBrowserQuickAdd(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	apiClientSignUp(t, s.Backend.URL, "kim@example.com", "Kim")
+	ctx := browsertest.New(t)
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(s.WebURL+"/signin"),
+		chromedp.WaitVisible("#email", chromedp.ByQuery),
+		chromedp.SendKeys("#email", "kim@example.com", chromedp.ByQuery),
+		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
+		chromedp.Submit("#password", chromedp.ByQuery),
+		chromedp.WaitVisible(".stats", chromedp.ByQuery),
+	))
+	var focused string
+	var preview string
+	// One real key press (a keyDown carrying its text, as a keyboard
+	// sends): chromedp.KeyEvent would add a separate "char" event that
+	// types the q even when the page cancels the keydown.
+	require.NoError(t, chromedp.Run(ctx,
+		input.DispatchKeyEvent(input.KeyDown).WithKey("q").WithCode("KeyQ").WithText("q").WithWindowsVirtualKeyCode(81),
+		input.DispatchKeyEvent(input.KeyUp).WithKey("q").WithCode("KeyQ").WithWindowsVirtualKeyCode(81),
+		chromedp.Evaluate(`document.activeElement.id`, &focused),
+	))
+	assert.Equal(t, "quick", focused, "q goes to quick add")
+	var typed string
+	require.NoError(t, chromedp.Run(ctx, chromedp.Value("#quick", &typed, chromedp.ByQuery)))
+	assert.Empty(t, typed, "the shortcut key is not typed into the box")
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.SendKeys("#quick", "Friday 5pm call mom #family !high", chromedp.ByQuery),
+		chromedp.Poll(`document.getElementById("quick-preview").textContent.includes("Call mom")`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+		chromedp.Text("#quick-preview", &preview, chromedp.ByQuery),
+	))
+	assert.Contains(t, preview, "Task: Call mom")
+	assert.Contains(t, preview, "Due: Fri")
+	assert.Contains(t, preview, "17:00")
+	assert.Contains(t, preview, "Priority: high")
+	assert.Contains(t, preview, "Tags: #family")
+	browsertest.CheckA11y(t, ctx, "quick add with a preview")
+	require.NoError(t, chromedp.Run(ctx, chromedp.SendKeys("#quick", "\r", chromedp.ByQuery)))
+	require.NoError(t, chromedp.Run(ctx, chromedp.WaitVisible(".flash", chromedp.ByQuery)))
+	body := browsertest.BodyText(t, ctx)
+	assert.Contains(t, body, "Added “Call mom”, due Fri")
+	assert.Contains(t, body, "Call mom", "on the dashboard")
 }

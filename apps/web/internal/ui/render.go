@@ -76,9 +76,11 @@ type page struct {
 	Flash      string
 	// CanUndo offers to restore the task deleted last.
 	CanUndo bool
-	Loc     *time.Location
-	Now     time.Time
-	Data    any
+	// Path is this page (with its query), where quick add comes back to.
+	Path string
+	Loc  *time.Location
+	Now  time.Time
+	Data any
 }
 
 func (h *Handler) page(c *fiber.Ctx, title, nav string, data any) page {
@@ -91,6 +93,11 @@ func (h *Handler) page(c *fiber.Ctx, title, nav string, data any) page {
 		clearCookie(c, flashCookie)
 	}
 	p.CanUndo = readUndo(c) != 0
+	if c.Method() == fiber.MethodGet {
+		p.Path = websession.SafeNext(c.OriginalURL())
+	} else {
+		p.Path = "/"
+	}
 	return p
 }
 

@@ -44,6 +44,8 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/tasks/:id/delete", h.sess.Require, h.deleteTask)
 	app.Post("/undo", h.sess.Require, h.undoDelete)
 	app.Get("/calendar", h.sess.Require, h.calendar)
+	app.Get("/quick/preview", h.sess.Require, h.quickPreviewJSON)
+	app.Post("/quick", h.sess.Require, h.quickAdd)
 	app.Get("/settings", h.sess.Require, h.settings)
 	app.Post("/settings/password", h.sess.Require, h.changePassword)
 	app.Post("/settings/sign-out-everywhere", h.sess.Require, h.signOutEverywhere)

@@ -44,4 +44,49 @@
     if (!el.willValidate || el.type === "submit") return;
     el.setAttribute("aria-invalid", el.checkValidity() ? "false" : "true");
   }, true);
+
+  // Quick add: a preview of what Enter will create, from the server's
+  // grammar (GET /quick/preview), and "q" to get there from anywhere.
+  var quick = document.getElementById("quick");
+  var preview = document.getElementById("quick-preview");
+  if (quick && preview && window.fetch) {
+    var timer = null, seq = 0;
+    var show = function (p) {
+      preview.textContent = "";
+      if (!quick.value.trim()) return;
+      if (p.problem) { preview.textContent = p.problem; preview.className = "quick-preview problem"; return; }
+      preview.className = "quick-preview";
+      var parts = [["Task", p.title]];
+      if (p.due) parts.push(["Due", p.due]);
+      if (p.repeat) parts.push(["Repeats", p.repeat]);
+      if (p.priority) parts.push(["Priority", p.priority]);
+      if (p.tags && p.tags.length) parts.push(["Tags", p.tags.map(function (t) { return "#" + t; }).join(" ")]);
+      parts.forEach(function (kv) {
+        var s = document.createElement("span");
+        var b = document.createElement("b");
+        b.textContent = kv[0] + ": ";
+        s.appendChild(b);
+        s.appendChild(document.createTextNode(kv[1]));
+        preview.appendChild(s);
+      });
+    };
+    quick.addEventListener("input", function () {
+      clearTimeout(timer);
+      var mine = ++seq;
+      if (!quick.value.trim()) { preview.textContent = ""; return; }
+      timer = setTimeout(function () {
+        fetch("/quick/preview?text=" + encodeURIComponent(quick.value), {
+          headers: { "Accept": "application/json" }, credentials: "same-origin"
+        }).then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (p) { if (p && mine === seq) show(p); })
+          .catch(function () { /* the form still posts */ });
+      }, 150);
+    });
+  }
+  document.addEventListener("keydown", function (ev) {
+    if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var t = ev.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    if (ev.key === "q" && quick) { ev.preventDefault(); quick.focus(); }
+  });
 })();

@@ -1,0 +1,106 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/intent"
+	"github.com/todo-app/todo-app/pkg/websession"
+)
+
+// MaxQuickAdd bounds a quick-add line (a title is at most 200 characters;
+// the rest is dates, tags and priority).
+const MaxQuickAdd = 500
+
+// quickPreview is what a quick-add line will create, as the page shows it
+// while the person types. The grammar runs here, on the server — the same
+// pkg/intent the assistant uses — never in a second copy in JavaScript.
+type quickPreview struct {
+	Title    string   `json:"title,omitempty"`
+	Due      string   `json:"due,omitempty"`
+	Repeat   string   `json:"repeat,omitempty"`
+	Tags     []string `json:"tags,omitempty"`
+	Priority string   `json:"priority,omitempty"`
+	// Problem says why nothing would be created.
+	Problem string `json:"problem,omitempty"`
+}
+
+// parseQuick reads a quick-add line into the task it creates.
+func (h *Handler) parseQuick(c *fiber.Ctx, text string) (api.TaskInput, quickPreview) {
+	if len(text) > MaxQuickAdd {
+		return api.TaskInput{}, quickPreview{Problem: fmt.Sprintf("That is too long for quick add (at most %d characters); use New task for long notes.", MaxQuickAdd)}
+	}
+	loc := websession.Location(c)
+	in := intent.ParseTask(text, h.now(), loc)
+	if in.Kind != intent.Add {
+		return api.TaskInput{}, quickPreview{Problem: "Type what to do, e.g. “Friday 5pm call mom #family !high”."}
+	}
+	task := api.TaskInput{Title: in.Title, Priority: in.Priority, Tags: in.Tags, Recurrence: in.Recurrence, RecurrenceInterval: in.Interval}
+	p := quickPreview{Title: in.Title, Tags: in.Tags, Priority: in.Priority}
+	if in.When != nil {
+		due := in.When.Time()
+		s := due.Format(time.RFC3339)
+		task.DueAt = &s
+		p.Due = formatDue(&due, loc)
+	}
+	if in.Recurrence != "" {
+		p.Repeat = repeatLabel(in.Recurrence, in.Interval)
+	}
+	sort.Strings(p.Tags)
+	return task, p
+}
+
+func repeatLabel(rule string, n int) string {
+	unit := map[string]string{"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year"}[rule]
+	if n <= 1 {
+		return "every " + unit
+	}
+	return fmt.Sprintf("every %d %ss", n, unit)
+}
+
+// quickPreviewJSON answers the page script's debounced preview request.
+func (h *Handler) quickPreviewJSON(c *fiber.Ctx) error {
+	_, p := h.parseQuick(c, strings.TrimSpace(c.Query("text")))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(p)
+}
+
+// quickAdd creates the task a quick-add line describes (the same form
+// works without JavaScript) and goes back to the page it came from.
+func (h *Handler) quickAdd(c *fiber.Ctx) error {
+	back := websession.SafeNext(c.FormValue("next"))
+	in, p := h.parseQuick(c, strings.TrimSpace(c.FormValue("text")))
+	if p.Problem != "" {
+		setFlash(c, p.Problem)
+		return c.Redirect(back, fiber.StatusSeeOther)
+	}
+	t, err := h.asUser(c).CreateTask(c.UserContext(), in)
+	if err != nil {
+		fields, ok := settingsFormErrors(err)
+		if !ok {
+			return err
+		}
+		var msgs []string
+		for k, m := range apiFieldsToForm(fields) {
+			if k == "_" {
+				msgs = append(msgs, m)
+				continue
+			}
+			msgs = append(msgs, strings.ToUpper(k[:1])+k[1:]+" "+m)
+		}
+		sort.Strings(msgs)
+		setFlash(c, "Not added: "+strings.Join(msgs, "; "))
+		return c.Redirect(back, fiber.StatusSeeOther)
+	}
+	msg := fmt.Sprintf("Added “%s”", t.Title)
+	if p.Due != "" {
+		msg += ", due " + p.Due
+	}
+	setFlash(c, msg+".")
+	return c.Redirect(back, fiber.StatusSeeOther)
+}

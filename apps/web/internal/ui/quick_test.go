@@ -1,0 +1,94 @@
+package ui_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/apps/web/internal/webtest"
+	"github.com/todo-app/todo-app/pkg/api"
+)
+
+// Quick add without JavaScript: the same line the assistant understands,
+// posted from any page, becomes the task, in the browser's time zone, and
+// the person is back where they were.
+func TestQuickAdd(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	b.signUp("quick@example.com")
+	u, _ := url.Parse(s.WebURL)
+	b.c.Jar.SetCookies(u, []*http.Cookie{{Name: "tz", Value: "America%2FNew_York", Path: "/"}})
+	c := apiClient(t, s.Backend.URL, "quick@example.com")
+	ny, _ := time.LoadLocation("America/New_York")
+
+	p := b.post("/calendar", "/quick", url.Values{"text": {"Friday 5pm call mom #family !high"}, "next": {"/calendar"}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	assert.Equal(t, "/calendar", p.Location, "back to the page it came from")
+	list, err := c.ListTasks(context.Background(), api.TaskQuery{})
+	require.NoError(t, err)
+	require.Len(t, list.Tasks, 1)
+	task := list.Tasks[0]
+	assert.Equal(t, "Call mom", task.Title)
+	assert.Equal(t, "high", task.Priority)
+	assert.Equal(t, []string{"family"}, task.Tags)
+	require.NotNil(t, task.DueAt)
+	due := task.DueAt.In(ny)
+	assert.Equal(t, time.Friday, due.Weekday())
+	assert.Equal(t, 17, due.Hour(), "5pm where the browser is")
+	assert.Contains(t, text(b.get("/calendar").Body), "Added “Call mom”, due Fri")
+
+	// Command words are part of the title: quick add only ever adds.
+	b.post("/", "/quick", url.Values{"text": {"delete old emails"}, "next": {"/"}})
+	list, err = c.ListTasks(context.Background(), api.TaskQuery{Q: "emails"})
+	require.NoError(t, err)
+	require.Len(t, list.Tasks, 1)
+	assert.Equal(t, "Delete old emails", list.Tasks[0].Title)
+
+	// Nothing to add: said, nothing created.
+	p = b.post("/", "/quick", url.Values{"text": {"#home tomorrow"}, "next": {"/"}})
+	assert.Equal(t, http.StatusSeeOther, p.Status)
+	assert.Contains(t, text(b.get("/").Body), "Type what to do")
+	list, err = c.ListTasks(context.Background(), api.TaskQuery{})
+	require.NoError(t, err)
+	assert.Equal(t, 2, list.Total)
+}
+
+// The preview the page shows while typing comes from the server's grammar.
+func TestQuickAddPreview(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	b.signUp("preview@example.com")
+	get := func(line string) (int, map[string]any) {
+		req, _ := http.NewRequest(http.MethodGet, s.WebURL+"/quick/preview?text="+url.QueryEscape(line), nil)
+		req.Header.Set("Accept", "application/json")
+		resp, err := b.c.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var out map[string]any
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+		return resp.StatusCode, out
+	}
+	status, p := get("pay rent every month p1 #home")
+	require.Equal(t, http.StatusOK, status)
+	assert.Equal(t, "Pay rent", p["title"])
+	assert.Equal(t, "every month", p["repeat"])
+	assert.Equal(t, "high", p["priority"])
+	assert.Equal(t, []any{"home"}, p["tags"])
+	_, p = get("tomorrow")
+	assert.Contains(t, p["problem"], "Type what to do")
+
+	req, _ := http.NewRequest(http.MethodGet, s.WebURL+"/quick/preview?text=x", nil)
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "signed-out: no preview")
+}
