@@ -196,3 +196,28 @@ type MessageInput struct {
 type MessageList struct {
 	Messages []Message `json:"messages"`
 }
+
+// Agenda is what is due: overdue tasks, then each day from today (in the
+// person's time zone) with the tasks due that day and the future
+// occurrences recurring tasks will have.
+type Agenda struct {
+	// TimeZone is the zone the days are read in.
+	TimeZone string      `json:"time_zone"`
+	Overdue  []Task      `json:"overdue"`
+	Days     []AgendaDay `json:"days"`
+}
+
+// AgendaDay is one day of an agenda.
+type AgendaDay struct {
+	Date  string       `json:"date"` // YYYY-MM-DD
+	Items []AgendaItem `json:"items"`
+}
+
+// AgendaItem is a task due that day, or (Occurrence) a later occurrence
+// of a recurring task: not a task yet, it is created when the one before
+// it is completed. Due is when this item is due.
+type AgendaItem struct {
+	Task       Task      `json:"task"`
+	Due        time.Time `json:"due"`
+	Occurrence bool      `json:"occurrence"`
+}

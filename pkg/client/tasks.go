@@ -3,6 +3,8 @@ package client
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strconv"
 
 	"github.com/todo-app/todo-app/pkg/api"
 )
@@ -40,6 +42,20 @@ func (c *Client) PatchTask(ctx context.Context, id int64, in api.TaskPatch) (api
 // DeleteTask removes a task.
 func (c *Client) DeleteTask(ctx context.Context, id int64) error {
 	return c.do(ctx, http.MethodDelete, c.userPath("/tasks/%d", id), nil, nil, nil)
+}
+
+// Agenda lists overdue tasks and what is due day by day from today, for
+// days days (0: the backend's default), in zone (empty: the person's).
+func (c *Client) Agenda(ctx context.Context, days int, zone string) (api.Agenda, error) {
+	q := url.Values{}
+	if days > 0 {
+		q.Set("days", strconv.Itoa(days))
+	}
+	if zone != "" {
+		q.Set("time_zone", zone)
+	}
+	var out api.Agenda
+	return out, c.do(ctx, http.MethodGet, c.userPath("/agenda"), q, nil, &out)
 }
 
 // RestoreTask brings back a deleted task (undo).

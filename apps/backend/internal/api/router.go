@@ -92,6 +92,7 @@ func Register(app *fiber.App, d Deps) {
 	own(fiber.MethodDelete, "/tasks/:id", h.deleteTask)
 	own(fiber.MethodPatch, "/tasks/:id/complete", h.completeTask)
 	own(fiber.MethodPost, "/tasks/:id/restore", h.restoreTask)
+	own(fiber.MethodGet, "/agenda", h.agenda)
 	own(fiber.MethodGet, "/tags", h.listTags)
 	own(fiber.MethodDelete, "/tags/:id", h.deleteTag)
 	own(fiber.MethodGet, "/conversations", h.listConversations)

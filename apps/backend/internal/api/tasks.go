@@ -107,6 +107,15 @@ func (h handlers) deleteTask(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+// agenda lists what is due: overdue, then day by day.
+func (h handlers) agenda(c *fiber.Ctx) error {
+	out, err := h.Tasks.Agenda(c.UserContext(), auth.UserID(c), tasks.AgendaInput{Days: c.Query("days"), TimeZone: c.Query("time_zone")})
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
 // restoreTask brings back a deleted task (undo).
 func (h handlers) restoreTask(c *fiber.Ctx) error {
 	id, err := pathID(c, "id")

@@ -368,6 +368,26 @@ type APITokenList struct {
 	Tokens []APIToken `json:"tokens"`
 }
 
+// Agenda defines model for Agenda.
+type Agenda struct {
+	Days     []AgendaDay `json:"days"`
+	Overdue  []Task      `json:"overdue"`
+	TimeZone string      `json:"time_zone"`
+}
+
+// AgendaDay defines model for AgendaDay.
+type AgendaDay struct {
+	Date  string       `json:"date"`
+	Items []AgendaItem `json:"items"`
+}
+
+// AgendaItem defines model for AgendaItem.
+type AgendaItem struct {
+	Due        time.Time `json:"due"`
+	Occurrence bool      `json:"occurrence"`
+	Task       Task      `json:"task"`
+}
+
 // AuthResponse defines model for AuthResponse.
 type AuthResponse struct {
 	ExpiresAt time.Time `json:"expires_at"`
@@ -621,6 +641,15 @@ type N500 = Envelope
 // N503 defines model for 503.
 type N503 = Envelope
 
+// AgendaParams defines parameters for Agenda.
+type AgendaParams struct {
+	// Days 1–31, default 7
+	Days *int `form:"days,omitempty" json:"days,omitempty"`
+
+	// TimeZone IANA zone the days are read in; default the user's
+	TimeZone *string `form:"time_zone,omitempty" json:"time_zone,omitempty"`
+}
+
 // ListTasksParams defines parameters for ListTasks.
 type ListTasksParams struct {
 	// Status default all
@@ -837,6 +866,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/openapi.json (the `OpenAPI` operationId).
 	OpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// Agenda What is due: overdue tasks, then each day from today with its tasks and the future occurrences of recurring tasks
+	//
+	// Corresponds with GET /api/{user_id}/agenda (the `Agenda` operationId).
+	Agenda(ctx context.Context, userId openapi_types.UUID, params *AgendaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListConversations Conversations, latest activity first
 	//
@@ -1164,6 +1198,21 @@ func (c *Client) Reference(ctx context.Context, reqEditors ...RequestEditorFn) (
 // Corresponds with GET /api/openapi.json (the `OpenAPI` operationId).
 func (c *Client) OpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewOpenAPIRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// Agenda What is due: overdue tasks, then each day from today with its tasks and the future occurrences of recurring tasks
+//
+// Corresponds with GET /api/{user_id}/agenda (the `Agenda` operationId).
+func (c *Client) Agenda(ctx context.Context, userId openapi_types.UUID, params *AgendaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAgendaRequest(c.Server, userId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1837,6 +1886,79 @@ func NewOpenAPIRequest(server string) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAgendaRequest constructs an http.Request for the Agenda method
+func NewAgendaRequest(server string, userId openapi_types.UUID, params *AgendaParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/agenda", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Days != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "days", *params.Days, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TimeZone != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "time_zone", *params.TimeZone, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -2960,6 +3082,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/openapi.json (the `OpenAPI` operationId).
 	OpenAPIWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*OpenAPIResponse, error)
 
+	// AgendaWithResponse What is due: overdue tasks, then each day from today with its tasks and the future occurrences of recurring tasks
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/{user_id}/agenda (the `Agenda` operationId).
+	AgendaWithResponse(ctx context.Context, userId openapi_types.UUID, params *AgendaParams, reqEditors ...RequestEditorFn) (*AgendaResponse, error)
+
 	// ListConversationsWithResponse Conversations, latest activity first
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -3766,6 +3895,89 @@ func (r OpenAPIResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r OpenAPIResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AgendaResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Agenda
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AgendaResponse) GetJSON200() *Agenda {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AgendaResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AgendaResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r AgendaResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r AgendaResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AgendaResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r AgendaResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r AgendaResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AgendaResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AgendaResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AgendaResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5674,6 +5886,19 @@ func (c *ClientWithResponses) OpenAPIWithResponse(ctx context.Context, reqEditor
 	return ParseOpenAPIResponse(rsp)
 }
 
+// AgendaWithResponse What is due: overdue tasks, then each day from today with its tasks and the future occurrences of recurring tasks
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/{user_id}/agenda (the `Agenda` operationId).
+func (c *ClientWithResponses) AgendaWithResponse(ctx context.Context, userId openapi_types.UUID, params *AgendaParams, reqEditors ...RequestEditorFn) (*AgendaResponse, error) {
+	rsp, err := c.Agenda(ctx, userId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAgendaResponse(rsp)
+}
+
 // ListConversationsWithResponse Conversations, latest activity first
 //
 // Returns a wrapper object for the known response body format(s).
@@ -6497,6 +6722,74 @@ func ParseOpenAPIResponse(rsp *http.Response) (*OpenAPIResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAgendaResponse parses an HTTP response from a AgendaWithResponse call
+func ParseAgendaResponse(rsp *http.Response) (*AgendaResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AgendaResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Agenda
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest N429

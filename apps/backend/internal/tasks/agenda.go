@@ -1,0 +1,105 @@
+package tasks
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/todo-app/todo-app/apps/backend/internal/store"
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/dates"
+)
+
+// Agenda bounds.
+const (
+	DefaultAgendaDays = 7
+	MaxAgendaDays     = 31
+	// maxAgendaTasks bounds the tasks read for one agenda; a person with
+	// more open tasks due in a month sees the first ones by due time.
+	maxAgendaTasks = 500
+)
+
+// AgendaInput is an agenda request: days from today (1–31, default 7),
+// and the zone the days are read in (default the person's).
+type AgendaInput struct {
+	Days     string
+	TimeZone string
+}
+
+// Agenda lists overdue tasks and, for each day from today, the open tasks
+// due that day and the occurrences recurring tasks will have then —
+// projected with NextDue, the rule completion itself uses.
+func (s *Service) Agenda(ctx context.Context, userID string, in AgendaInput) (api.Agenda, error) {
+	days := DefaultAgendaDays
+	fields := map[string]string{}
+	if in.Days != "" {
+		n, err := strconv.Atoi(in.Days)
+		if err != nil || n < 1 || n > MaxAgendaDays {
+			fields["days"] = fmt.Sprintf("must be a whole number from 1 to %d", MaxAgendaDays)
+		}
+		days = n
+	}
+	zone := strings.TrimSpace(in.TimeZone)
+	if zone == "" {
+		name, err := s.store.UserTimeZone(ctx, userID)
+		if err != nil {
+			return api.Agenda{}, err
+		}
+		zone = name
+	} else if _, err := time.LoadLocation(zone); err != nil || strings.EqualFold(zone, "local") {
+		fields["time_zone"] = "must be an IANA time zone such as Europe/Berlin"
+	}
+	if len(fields) > 0 {
+		return api.Agenda{}, apierror.Validation(fields)
+	}
+	loc := dates.Zone(zone)
+	now := s.now()
+	today := dates.StartOfDay(now, loc)
+	end := today.AddDate(0, 0, days)
+	last := end.Add(-time.Nanosecond)
+	rows, _, err := s.store.ListTasks(ctx, userID, store.TaskFilter{Status: "pending", DueTo: &last, Now: now, Sort: "due", Limit: maxAgendaTasks})
+	if err != nil {
+		return api.Agenda{}, err
+	}
+	out := api.Agenda{TimeZone: loc.String(), Overdue: []api.Task{}, Days: make([]api.AgendaDay, days)}
+	for i := range out.Days {
+		out.Days[i] = api.AgendaDay{Date: today.AddDate(0, 0, i).Format(time.DateOnly), Items: []api.AgendaItem{}}
+	}
+	dayOf := func(t time.Time) int {
+		d := dates.StartOfDay(t, loc)
+		// Whole days between, counted on the calendar (DST-safe).
+		return int(d.Sub(today).Round(24*time.Hour) / (24 * time.Hour))
+	}
+	for i := range rows {
+		t := ToAPI(&rows[i])
+		due := *t.DueAt
+		if due.Before(now) {
+			out.Overdue = append(out.Overdue, t)
+		}
+		if !due.Before(today) {
+			out.Days[dayOf(due)].Items = append(out.Days[dayOf(due)].Items, api.AgendaItem{Task: t, Due: due})
+		}
+		if t.Recurrence == api.RecurNone {
+			continue
+		}
+		next := due
+		for range 400 { // a daily task over 31 days, with room
+			next = NextDue(next, t.Recurrence, t.RecurrenceInterval)
+			if !next.Before(end) {
+				break
+			}
+			if !next.Before(today) {
+				d := dayOf(next)
+				out.Days[d].Items = append(out.Days[d].Items, api.AgendaItem{Task: t, Due: next.UTC(), Occurrence: true})
+			}
+		}
+	}
+	for _, d := range out.Days {
+		slices.SortStableFunc(d.Items, func(a, b api.AgendaItem) int { return a.Due.Compare(b.Due) })
+	}
+	return out, nil
+}
