@@ -117,8 +117,8 @@ var Routes = []Route{
 
 	{Method: http.MethodGet, Path: "/api/{user_id}/agenda", ID: "agenda", Tag: "Tasks",
 		Summary: "What is due: overdue tasks, then each day from today with its tasks and the future occurrences of recurring tasks",
-		Query: []Param{{Name: "days", Type: "integer", Description: "1–31, default 7"}, {Name: "time_zone", Type: "string", Description: "IANA zone the days are read in; default the user's"}},
-		Status: http.StatusOK, Resp: api.Agenda{}, Errors: []int{forbidden, unprocessable}},
+		Query:   []Param{{Name: "days", Type: "integer", Description: "1–31, default 7"}, {Name: "time_zone", Type: "string", Description: "IANA zone the days are read in; default the user's"}},
+		Status:  http.StatusOK, Resp: api.Agenda{}, Errors: []int{forbidden, unprocessable}},
 	{Method: http.MethodGet, Path: "/api/{user_id}/tags", ID: "listTags", Tag: "Tags",
 		Summary: "Tags with how many tasks carry each", Status: http.StatusOK, Resp: api.TagList{}, Errors: []int{forbidden}},
 	{Method: http.MethodDelete, Path: "/api/{user_id}/tags/{id}", ID: "deleteTag", Tag: "Tags",
