@@ -119,7 +119,7 @@ func TestBrowserJourney(t *testing.T) {
 
 	// Delete it, with confirmation.
 	require.NoError(t, chromedp.Run(ctx,
-		chromedp.Navigate(u("/tasks")),
+		chromedp.Navigate(u("/tasks?status=all")),
 		chromedp.Click(".task .del", chromedp.ByQuery),
 		chromedp.WaitVisible("button.danger", chromedp.ByQuery),
 	))

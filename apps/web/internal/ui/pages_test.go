@@ -237,7 +237,7 @@ func TestTaskPagesEndToEnd(t *testing.T) {
 	assert.NotContains(t, p.Body, `/tasks/`+id+`/edit`)
 	p = b.post("/tasks", "/undo", url.Values{})
 	require.Equal(t, http.StatusSeeOther, p.Status)
-	p = b.get("/tasks?q=final")
+	p = b.get("/tasks?q=final&status=all")
 	assert.Contains(t, text(p.Body), "Restored “Write final report”.")
 	assert.Contains(t, p.Body, `/tasks/`+id+`/edit`, "the same task, with its id")
 	p = b.post("/tasks", "/undo", url.Values{})

@@ -32,6 +32,15 @@ func (h *Handler) listTasks(c *fiber.Ctx) error {
 	loc := websession.Location(c)
 	v := listView{Q: c.Query("q"), Status: c.Query("status"), Priority: c.Query("priority"), DueFrom: c.Query("due_from"),
 		DueTo: c.Query("due_to"), Sort: c.Query("sort"), Order: c.Query("order"), Overdue: c.Query("overdue") != "", Errors: map[string]string{}}
+	// The list people open fifty times a day: what is still to do, soonest
+	// first. "All" and "Newest" are a choice away (status=all, sort=created).
+	args := c.Context().QueryArgs()
+	if !args.Has("status") {
+		v.Status = "pending"
+	}
+	if !args.Has("sort") {
+		v.Sort = "due"
+	}
 	for _, t := range c.Context().QueryArgs().PeekMulti("tag") {
 		if s := strings.TrimSpace(string(t)); s != "" {
 			v.Tags = append(v.Tags, s)
@@ -269,5 +278,9 @@ func (h *Handler) undoDelete(c *fiber.Ctx) error {
 		return err
 	}
 	setFlash(c, fmt.Sprintf("Restored “%s”.", t.Title))
+	if t.Completed {
+		// The default list shows open tasks: show it where it is.
+		return c.Redirect("/tasks?status=completed", fiber.StatusSeeOther)
+	}
 	return c.Redirect("/tasks", fiber.StatusSeeOther)
 }

@@ -89,4 +89,13 @@
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
     if (ev.key === "q" && quick) { ev.preventDefault(); quick.focus(); }
   });
+
+  // Filters apply as they change (the URL still holds the view, so links
+  // and the back button work); the Apply button stays for typing.
+  document.querySelectorAll("form.filters select, form.filters input[type=checkbox], form.filters input[type=date]").forEach(function (el) {
+    el.addEventListener("change", function () {
+      var f = el.form;
+      if (f.requestSubmit) f.requestSubmit(); else f.submit();
+    });
+  });
 })();
