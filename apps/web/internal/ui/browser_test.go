@@ -206,7 +206,7 @@ func TestScreenshots(t *testing.T) {
 		require.NoError(t, chromedp.Run(b, emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}})))
 		for _, pg := range []struct{ name, path, wait string }{
 			{"dashboard", "/", ".stats"}, {"tasks", "/tasks?sort=due", ".tasks"}, {"calendar", "/calendar", ".calendar"},
-			{"settings", "/settings", ".tokens"},
+			{"settings", "/settings", ".tokens"}, {"upcoming", "/upcoming", ".day"},
 		} {
 			require.NoError(t, chromedp.Run(b, chromedp.Navigate(s.WebURL+pg.path), chromedp.WaitVisible(pg.wait, chromedp.ByQuery)))
 			var bg string
@@ -285,4 +285,9 @@ func TestBrowserQuickAdd(t *testing.T) {
 	body := browsertest.BodyText(t, ctx)
 	assert.Contains(t, body, "Added “Call mom”, due Fri")
 	assert.Contains(t, body, "Call mom", "on the dashboard")
+
+	for _, view := range []string{"/today", "/upcoming"} {
+		require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(s.WebURL+view), chromedp.WaitVisible(".day", chromedp.ByQuery)))
+		browsertest.CheckA11y(t, ctx, view)
+	}
 }

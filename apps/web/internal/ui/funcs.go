@@ -30,6 +30,7 @@ func funcs() template.FuncMap {
 			return t.In(loc).Format("15:04")
 		},
 		"join": strings.Join,
+		"ptr":  func(t time.Time) *time.Time { return &t },
 		// stamp and iso show a moment (time.Time or *time.Time) in the
 		// reader's zone and for <time datetime>.
 		"stamp": func(v any, loc *time.Location) string {

@@ -34,6 +34,8 @@ func (h *Handler) Register(app *fiber.App) {
 	auth.Register(app)
 
 	app.Get("/", h.sess.Require, h.dashboard)
+	app.Get("/today", h.sess.Require, h.today)
+	app.Get("/upcoming", h.sess.Require, h.upcoming)
 	app.Get("/tasks", h.sess.Require, h.listTasks)
 	app.Get("/tasks/new", h.sess.Require, h.newTask)
 	app.Post("/tasks", h.sess.Require, h.createTask)
