@@ -14,7 +14,7 @@ type agendaDay struct {
 	Label     string // Today, Tomorrow or ""
 	DateLabel string // Fri 28 Nov
 	Date      string
-	Tasks []api.Task
+	Tasks     []api.Task
 	// Next are later occurrences of recurring tasks: not tasks yet.
 	Next []agendaNext
 }
