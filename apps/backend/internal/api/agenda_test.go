@@ -31,6 +31,8 @@ func TestAgenda(t *testing.T) {
 		return task
 	}
 	late := add(api.TaskInput{Title: "Late", DueAt: at(-1, 10)})
+	earlier := now.Add(-time.Minute).Format(time.RFC3339)
+	lateToday := add(api.TaskInput{Title: "Late today", DueAt: &earlier})
 	todays := add(api.TaskInput{Title: "Today", DueAt: &dateOnly})
 	soon := add(api.TaskInput{Title: "In two days", DueAt: at(2, 9)})
 	daily := add(api.TaskInput{Title: "Stretch", DueAt: at(1, 8), Recurrence: "daily"})
@@ -45,8 +47,9 @@ func TestAgenda(t *testing.T) {
 	assert.Equal(t, "UTC", ag.TimeZone)
 	require.Len(t, ag.Days, 7, "a week by default")
 	assert.Equal(t, today.Format(time.DateOnly), ag.Days[0].Date)
-	require.Len(t, ag.Overdue, 1)
+	require.Len(t, ag.Overdue, 2)
 	assert.Equal(t, late.ID, ag.Overdue[0].ID)
+	assert.Equal(t, lateToday.ID, ag.Overdue[1].ID, "due earlier today: overdue, and listed once")
 
 	titles := func(d api.AgendaDay) []string {
 		var out []string

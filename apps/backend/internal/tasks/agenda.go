@@ -31,7 +31,7 @@ type AgendaInput struct {
 }
 
 // Agenda lists overdue tasks and, for each day from today, the open tasks
-// due that day and the occurrences recurring tasks will have then —
+// still to come that day and the occurrences recurring tasks will have then —
 // projected with NextDue, the rule completion itself uses.
 func (s *Service) Agenda(ctx context.Context, userID string, in AgendaInput) (api.Agenda, error) {
 	days := DefaultAgendaDays
@@ -77,10 +77,11 @@ func (s *Service) Agenda(ctx context.Context, userID string, in AgendaInput) (ap
 	for i := range rows {
 		t := ToAPI(&rows[i])
 		due := *t.DueAt
+		// An overdue task is listed once, as overdue, even when it was due
+		// earlier today.
 		if due.Before(now) {
 			out.Overdue = append(out.Overdue, t)
-		}
-		if !due.Before(today) {
+		} else {
 			out.Days[dayOf(due)].Items = append(out.Days[dayOf(due)].Items, api.AgendaItem{Task: t, Due: due})
 		}
 		if t.Recurrence == api.RecurNone {
