@@ -21,14 +21,14 @@ type Builtin struct {
 func (b *Builtin) Name() string { return "builtin" }
 
 // needed are the tools the built-in assistant knows how to use.
-var needed = []string{"add_task", "list_tasks", "complete_task", "delete_task", "update_task"}
+var needed = []string{"add_task", "list_tasks", "complete_task", "delete_task", "restore_task", "update_task"}
 
 const helpText = "I can manage your tasks. Try:\n" +
 	"• “Add task tomorrow: buy groceries”\n" +
 	"• “Remind me to call mom on Friday at 5pm, high priority #family”\n" +
 	"• “Every Monday: team sync”\n" +
 	"• “What's due this week?” or “Show overdue high-priority tasks”\n" +
-	"• “Mark buy groceries done”, “Delete the dentist appointment”\n" +
+	"• “Mark buy groceries done”, “Delete the dentist appointment”, then “undo”\n" +
 	"• “Move the dentist to next Tuesday”, “Rename X to Y”, “Set priority of X to low”\n" +
 	"Dates like 24/12 are day/month."
 
@@ -37,6 +37,9 @@ type pending struct {
 	Kind       intent.Kind `json:"kind"`
 	Changes    updateArgs  `json:"changes"`
 	Candidates []int64     `json:"candidates"`
+	// Confirm: the question was "go ahead?" about every candidate, not
+	// "which one?".
+	Confirm bool `json:"confirm,omitempty"`
 }
 
 type updateArgs struct {
@@ -52,6 +55,21 @@ func (b *Builtin) Respond(ctx context.Context, t Turn, emit func(Event)) (Reply,
 	if err := r.checkTools(ctx); err != nil {
 		return Reply{}, err
 	}
+	if err := r.respond(ctx); err != nil {
+		return Reply{}, err
+	}
+	r.offerUndo()
+	return r.reply, nil
+}
+
+func (r *run) respond(ctx context.Context) error {
+	t := r.t
+	if handled, err := r.confirmation(ctx); handled || err != nil {
+		return err
+	}
+	if reUndo.MatchString(strings.ToLower(strings.Trim(strings.TrimSpace(t.Message), ".!"))) {
+		return r.undo(ctx)
+	}
 	in := intent.Parse(t.Message, t.Now, t.Loc)
 	switch in.Kind {
 	case intent.Help:
@@ -64,22 +82,22 @@ func (b *Builtin) Respond(ctx context.Context, t Turn, emit func(Event)) (Reply,
 		}
 	case intent.Add:
 		if err := r.add(ctx, in); err != nil {
-			return Reply{}, err
+			return err
 		}
 	case intent.List:
 		if err := r.list(ctx, in); err != nil {
-			return Reply{}, err
+			return err
 		}
 	case intent.Choose:
 		if err := r.choose(ctx, in.Choice); err != nil {
-			return Reply{}, err
+			return err
 		}
 	default:
 		if err := r.onTarget(ctx, in); err != nil {
-			return Reply{}, err
+			return err
 		}
 	}
-	return r.reply, nil
+	return nil
 }
 
 type run struct {
@@ -228,6 +246,11 @@ func (r *run) onTarget(ctx context.Context, in intent.Intent) error {
 	if in.TaskID > 0 {
 		return r.act(ctx, in.Kind, changes, in.TaskID)
 	}
+	if status := bulkStatus(in.Target); status != "" && (in.Kind == intent.Delete || in.Kind == intent.Complete) {
+		// "remove all" is about every task, never about a task whose
+		// title happens to contain "all".
+		return r.bulk(ctx, in.Kind, status)
+	}
 	status := "pending"
 	switch in.Kind {
 	case intent.Reopen:
@@ -243,13 +266,19 @@ func (r *run) onTarget(ctx context.Context, in intent.Intent) error {
 	case 0:
 		r.say(fmt.Sprintf("I couldn't find a task matching “%s”. Ask me “show my tasks” to see them.", in.Target))
 		return nil
-	case 1:
-		return r.act(ctx, in.Kind, changes, found[0].ID)
 	}
 	for _, t := range found {
 		if strings.EqualFold(t.Title, in.Target) {
 			return r.act(ctx, in.Kind, changes, t.ID)
 		}
+	}
+	if len(found) == 1 {
+		if in.Kind == intent.Delete {
+			// Found by part of its title: a delete asks first.
+			r.askFirst(in.Kind, changes, found, 1)
+			return nil
+		}
+		return r.act(ctx, in.Kind, changes, found[0].ID)
 	}
 	lines := []string{fmt.Sprintf("Several tasks match “%s”. Which one do you mean?", in.Target)}
 	p := pending{Kind: in.Kind, Changes: changes}
