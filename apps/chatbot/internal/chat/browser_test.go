@@ -2,6 +2,7 @@ package chat_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -85,6 +86,23 @@ func TestBrowserChat(t *testing.T) {
 		require.NoError(t, chromedp.Run(ctx, emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}})))
 		browsertest.Screenshot(t, ctx, "chatbot-"+scheme)
 	}
+
+	// Delete by part of a title: it asks; yes deletes; undo brings the
+	// same task back (the web app below still lists it, tags and all).
+	turn := func(msg string, n int) string {
+		require.NoError(t, chromedp.Run(ctx,
+			chromedp.SendKeys("#message", msg+"\n", chromedp.ByQuery),
+			chromedp.Poll(fmt.Sprintf(`document.querySelectorAll(".msg.assistant").length === %d && !document.querySelector(".typing")`, n), nil),
+		))
+		var last string
+		require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`[...document.querySelectorAll(".msg.assistant")].pop().innerText`, &last)))
+		return last
+	}
+	assert.Contains(t, turn("delete mom", 4), "Delete “Call mom”", "asks first")
+	last := turn("yes", 5)
+	assert.Contains(t, last, "Deleted")
+	assert.Contains(t, last, "Say “undo” to bring it back.")
+	assert.Contains(t, turn("undo", 6), "Undone: restored “Call mom”")
 
 	// The same sign-in opens the web app, where the task is listed.
 	require.NoError(t, chromedp.Run(ctx,
