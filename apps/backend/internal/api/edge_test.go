@@ -151,6 +151,13 @@ func TestDatabaseDownIs503WithRetryAfter(t *testing.T) {
 	}
 	r := jsonCall(t, http.MethodPost, b.URL+"/api/auth/sign-in", "", `{"email":"down@example.com","password":"correct horse battery"}`)
 	assert.Equal(t, http.StatusServiceUnavailable, r.Status, r.Raw)
+	// The MCP door too: the session cannot be checked, so the client hears
+	// "try again" (and keeps its token), not "signed out".
+	r = call(t, http.MethodPost, b.URL+"/mcp", me.Token, "application/json",
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tasks","arguments":{}}}`)
+	assert.Equal(t, http.StatusServiceUnavailable, r.Status, r.Raw)
+	assert.Equal(t, "unavailable", r.errCode())
+	assert.Equal(t, "5", r.Header.Get("Retry-After"))
 }
 
 // The admission wiring on the REST door: each user has a request budget
