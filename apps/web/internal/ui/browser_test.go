@@ -291,3 +291,106 @@ func TestBrowserQuickAdd(t *testing.T) {
 		browsertest.CheckA11y(t, ctx, view)
 	}
 }
+
+// press sends one key as a keyboard does: a keyDown carrying its text,
+// then keyUp (chromedp.KeyEvent adds a separate "char" event that would
+// type the shortcut into the field the shortcut just focused).
+func press(key, code string, vk int64, text string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		down := input.DispatchKeyEvent(input.KeyDown).WithKey(key).WithCode(code).WithWindowsVirtualKeyCode(vk)
+		if text != "" {
+			down = down.WithText(text)
+		}
+		if err := down.Do(ctx); err != nil {
+			return err
+		}
+		return input.DispatchKeyEvent(input.KeyUp).WithKey(key).WithCode(code).WithWindowsVirtualKeyCode(vk).Do(ctx)
+	})
+}
+
+func letter(k string) chromedp.Action {
+	return press(k, "Key"+strings.ToUpper(k), int64(strings.ToUpper(k)[0]), k)
+}
+
+// The keyboard-only journey: add, move, complete, reopen, edit in place,
+// delete, undo — with focus checked after each step.
+func TestBrowserKeyboardJourney(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	c := apiClientSignUp(t, s.Backend.URL, "keys@example.com", "Kai")
+	ctx := browsertest.New(t)
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(s.WebURL+"/signin?next=/tasks"),
+		chromedp.WaitVisible("#email", chromedp.ByQuery),
+		chromedp.SendKeys("#email", "keys@example.com", chromedp.ByQuery),
+		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
+		chromedp.Submit("#password", chromedp.ByQuery),
+		chromedp.WaitVisible(".filters", chromedp.ByQuery),
+	))
+	focused := func() string {
+		var s string
+		require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`(function(){var a=document.activeElement; var li=a.closest&&a.closest("li.task"); return li ? "row:"+li.dataset.title : (a.id || a.tagName)})()`, &s)))
+		return s
+	}
+
+	// Add two tasks from the keyboard.
+	for _, line := range []string{"Buy milk tomorrow 8am #home", "Call the bank tomorrow 9am"} {
+		require.NoError(t, chromedp.Run(ctx, letter("q")))
+		require.Equal(t, "quick", focused())
+		require.NoError(t, chromedp.Run(ctx, chromedp.SendKeys("#quick", line+"\r", chromedp.ByQuery)))
+		require.NoError(t, chromedp.Run(ctx, chromedp.WaitVisible(".flash", chromedp.ByQuery)))
+	}
+	// Move: j to the first row, j to the second, k back.
+	require.NoError(t, chromedp.Run(ctx, letter("j")))
+	first := focused()
+	require.True(t, strings.HasPrefix(first, "row:"), first)
+	require.NoError(t, chromedp.Run(ctx, letter("j")))
+	second := focused()
+	assert.NotEqual(t, first, second)
+	require.NoError(t, chromedp.Run(ctx, letter("k")))
+	assert.Equal(t, first, focused())
+
+	// Complete, then reopen, focus staying on the row.
+	require.NoError(t, chromedp.Run(ctx, letter("x"),
+		chromedp.WaitVisible(`li.task.done`, chromedp.ByQuery)))
+	assert.Equal(t, first, focused(), "focus stays on the completed row")
+	require.NoError(t, chromedp.Run(ctx, letter("x"),
+		chromedp.WaitNotPresent(`li.task.done`, chromedp.ByQuery)))
+	assert.Equal(t, first, focused())
+
+	// Edit in place: e, a new title, Enter.
+	require.NoError(t, chromedp.Run(ctx, letter("e"), chromedp.WaitVisible("form.inline-edit", chromedp.ByQuery)))
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Evaluate(`document.activeElement.select()`, nil),
+		chromedp.SendKeys(`form.inline-edit input[name="title"]`, "Buy oat milk\r", chromedp.ByQuery),
+		chromedp.WaitNotPresent("form.inline-edit", chromedp.ByQuery),
+	))
+	assert.Equal(t, "row:Buy oat milk", focused(), "focus on the edited row")
+	list, err := c.ListTasks(context.Background(), api.TaskQuery{Q: "oat"})
+	require.NoError(t, err)
+	require.Len(t, list.Tasks, 1, "saved through the backend")
+	assert.Equal(t, []string{"home"}, list.Tasks[0].Tags, "the fields not shown unchanged")
+
+	// An invalid edit says what is wrong, beside the row, and saves nothing.
+	require.NoError(t, chromedp.Run(ctx, letter("e"), chromedp.WaitVisible("form.inline-edit", chromedp.ByQuery),
+		chromedp.SetValue(`form.inline-edit input[name="due_date"]`, "", chromedp.ByQuery),
+		chromedp.SetValue(`form.inline-edit input[name="due_time"]`, "10:00", chromedp.ByQuery),
+		chromedp.SendKeys(`form.inline-edit input[name="title"]`, "\r", chromedp.ByQuery),
+		chromedp.Poll(`document.querySelector("form.inline-edit .field-error").textContent.length > 0`, nil, chromedp.WithPollingTimeout(5*time.Second)),
+	))
+	var problem string
+	require.NoError(t, chromedp.Run(ctx, chromedp.Text("form.inline-edit .field-error", &problem, chromedp.ByQuery)))
+	assert.Contains(t, problem, "Due date pick a date for this time")
+	require.NoError(t, chromedp.Run(ctx, press("Escape", "Escape", 27, ""), chromedp.WaitNotPresent("form.inline-edit", chromedp.ByQuery)))
+	assert.Equal(t, "row:Buy oat milk", focused())
+
+	// Delete, then undo from the announcement.
+	require.NoError(t, chromedp.Run(ctx, press("Delete", "Delete", 46, ""),
+		chromedp.Poll(`document.getElementById("live").textContent.includes("Deleted “Buy oat milk”")`, nil, chromedp.WithPollingTimeout(5*time.Second))))
+	assert.Equal(t, "row:"+strings.TrimPrefix(second, "row:"), focused(), "focus moves to the next row")
+	require.NoError(t, chromedp.Run(ctx, chromedp.Focus("#live button", chromedp.ByQuery)))
+	require.NoError(t, chromedp.Run(ctx, press("Enter", "Enter", 13, "\r")))
+	require.NoError(t, chromedp.Run(ctx, chromedp.WaitVisible(`li.task[data-title="Buy oat milk"]`, chromedp.ByQuery)))
+	require.NoError(t, chromedp.Run(ctx, chromedp.Poll(`document.activeElement.dataset && document.activeElement.dataset.title === "Buy oat milk"`, nil, chromedp.WithPollingTimeout(5*time.Second))))
+	browsertest.CheckA11y(t, ctx, "task list after the keyboard journey")
+}

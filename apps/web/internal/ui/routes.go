@@ -42,6 +42,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Get("/tasks/:id/edit", h.sess.Require, h.editTask)
 	app.Post("/tasks/:id", h.sess.Require, h.updateTask)
 	app.Post("/tasks/:id/toggle", h.sess.Require, h.toggleTask)
+	app.Post("/tasks/:id/inline", h.sess.Require, h.inlineEdit)
 	app.Get("/tasks/:id/delete", h.sess.Require, h.confirmDelete)
 	app.Post("/tasks/:id/delete", h.sess.Require, h.deleteTask)
 	app.Post("/undo", h.sess.Require, h.undoDelete)

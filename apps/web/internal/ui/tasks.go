@@ -257,6 +257,10 @@ func (h *Handler) deleteTask(c *fiber.Ctx) error {
 		return err
 	}
 	saveUndo(c, t.ID)
+	if websession.WantsJSON(c) {
+		// The page script removes the row and offers undo itself.
+		return c.JSON(fiber.Map{"deleted": t.ID, "title": t.Title})
+	}
 	setFlash(c, "Task deleted.")
 	return c.Redirect("/tasks", fiber.StatusSeeOther)
 }
@@ -270,6 +274,9 @@ func (h *Handler) undoDelete(c *fiber.Ctx) error {
 	}
 	t, err := h.asUser(c).RestoreTask(c.UserContext(), id)
 	clearCookie(c, undoCookie)
+	if err == nil && websession.WantsJSON(c) {
+		return c.JSON(fiber.Map{"restored": t.ID, "title": t.Title})
+	}
 	if apierror.IsNotFound(err) {
 		setFlash(c, "That task can no longer be restored.")
 		return c.Redirect("/tasks", fiber.StatusSeeOther)

@@ -33,7 +33,9 @@
       button.setAttribute("aria-pressed", String(done));
       var label = (done ? "Mark “" + res.task.title + "” not done" : "Mark “" + res.task.title + "” done");
       button.setAttribute("aria-label", label);
-      if (res.next) { location.reload(); }
+      if (res.next || res.removed_next_id) { reloadAt(res.task.id); return; }
+      if (live) live.textContent = (done ? "Completed “" : "Reopened “") + res.task.title + "”.";
+      li.focus();
     }).catch(function () { form.submit(); })
       .finally(function () { button.disabled = false; });
   });
@@ -83,12 +85,6 @@
       }, 150);
     });
   }
-  document.addEventListener("keydown", function (ev) {
-    if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-    var t = ev.target;
-    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
-    if (ev.key === "q" && quick) { ev.preventDefault(); quick.focus(); }
-  });
 
   // Filters apply as they change (the URL still holds the view, so links
   // and the back button work); the Apply button stays for typing.
@@ -97,5 +93,182 @@
       var f = el.form;
       if (f.requestSubmit) f.requestSubmit(); else f.submit();
     });
+  });
+
+  // ---- Keyboard and inline edit -----------------------------------------
+  // Shortcuts are off while typing in a field; each has a visible control
+  // too (the row's check, Edit and Delete, the search box, quick add, and
+  // the "Keyboard shortcuts" button). Focus stays on the row acted on.
+  var live = document.getElementById("live");
+  var announce = function (msg, undo) {
+    if (!live) return;
+    live.textContent = msg;
+    if (undo) {
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "link"; b.textContent = "Undo";
+      b.addEventListener("click", undo);
+      live.appendChild(document.createTextNode(" "));
+      live.appendChild(b);
+    }
+  };
+  var csrf = function () { var i = document.querySelector("input[name=_csrf]"); return i ? i.value : ""; };
+  var post = function (url, data) {
+    var body = new URLSearchParams(data || {});
+    body.set("_csrf", csrf());
+    body.set("next", location.pathname + location.search);
+    return fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) {
+        if (r.status === 401) { location.href = "/signin?next=" + encodeURIComponent(location.pathname + location.search); throw new Error("signed out"); }
+        return r.json().then(function (j) { return { ok: r.ok, status: r.status, body: j }; });
+      });
+  };
+  var rows = function () { return Array.prototype.slice.call(document.querySelectorAll("li.task[data-task]")); };
+  var rowOf = function (el) { return el && el.closest ? el.closest("li.task[data-task]") : null; };
+  var focusRow = function (li) { if (li) { li.focus(); li.scrollIntoView({ block: "nearest" }); } };
+  // Reload the page with the row to focus in the hash (a hash change
+  // alone does not reload).
+  var reloadAt = function (id) {
+    if (id) history.replaceState(null, "", location.pathname + location.search + "#task-" + id);
+    location.reload();
+  };
+  if (location.hash.indexOf("#task-") === 0) focusRow(document.getElementById(location.hash.slice(1)));
+
+  var deleteRow = function (li) {
+    var id = li.getAttribute("data-task"), title = li.getAttribute("data-title");
+    var next = rows()[rows().indexOf(li) + 1] || rows()[rows().indexOf(li) - 1];
+    post("/tasks/" + id + "/delete").then(function (res) {
+      if (!res.ok) throw new Error("status " + res.status);
+      li.remove();
+      focusRow(next);
+      announce("Deleted “" + title + "”.", function () {
+        post("/undo").then(function (r) { if (r.ok) reloadAt(r.body.restored); });
+      });
+    }).catch(function () { location.href = "/tasks/" + id + "/delete"; });
+  };
+
+  var editRow = function (li, field) {
+    if (li.querySelector("form.inline-edit")) return;
+    var id = li.getAttribute("data-task");
+    var body = li.querySelector(".body");
+    var form = document.createElement("form");
+    form.className = "inline-edit";
+    form.setAttribute("aria-label", "Edit “" + li.getAttribute("data-title") + "”");
+    var add = function (label, name, type, value, extra) {
+      var wrap = document.createElement("label");
+      wrap.textContent = label;
+      var input = document.createElement(type === "select" ? "select" : "input");
+      if (type === "select") {
+        ["low", "medium", "high"].forEach(function (p) {
+          var o = document.createElement("option"); o.value = p; o.textContent = p; if (p === value) o.selected = true; input.appendChild(o);
+        });
+      } else { input.type = type; input.value = value; }
+      input.name = name;
+      if (extra) extra(input);
+      wrap.appendChild(input);
+      form.appendChild(wrap);
+      return input;
+    };
+    var inputs = {
+      title: add("Title", "title", "text", li.getAttribute("data-title"), function (i) { i.required = true; i.maxLength = 200; }),
+      due_date: add("Due date", "due_date", "date", li.getAttribute("data-due-date")),
+      due_time: add("Time", "due_time", "time", li.getAttribute("data-due-time")),
+      priority: add("Priority", "priority", "select", li.getAttribute("data-priority")),
+      tags: add("Tags", "tags", "text", li.getAttribute("data-tags"))
+    };
+    var errors = document.createElement("p");
+    errors.className = "field-error"; errors.setAttribute("role", "alert");
+    form.appendChild(errors);
+    var save = document.createElement("button"); save.type = "submit"; save.textContent = "Save"; save.className = "primary";
+    var cancel = document.createElement("button"); cancel.type = "button"; cancel.textContent = "Cancel";
+    form.appendChild(save); form.appendChild(cancel);
+    body.hidden = true;
+    body.parentNode.insertBefore(form, body.nextSibling);
+    var done = false;
+    var close = function () { done = true; form.remove(); body.hidden = false; focusRow(li); };
+    var submit = function () {
+      if (done) return;
+      done = true;
+      var data = {};
+      Object.keys(inputs).forEach(function (k) { data[k] = inputs[k].value; });
+      post("/tasks/" + id + "/inline", data).then(function (res) {
+        if (res.ok) {
+          var holder = document.createElement("ul");
+          holder.innerHTML = res.body.html;
+          var fresh = holder.firstElementChild;
+          li.replaceWith(fresh);
+          focusRow(fresh);
+          announce("Saved “" + res.body.task.title + "”.");
+          return;
+        }
+        done = false;
+        var f = (res.body.error && res.body.error.fields) || {};
+        var msgs = Object.keys(f).sort().map(function (k) {
+          var name = { due: "Due date", due_at: "Due date" }[k] || (k.charAt(0).toUpperCase() + k.slice(1).replace(/_/g, " "));
+          if (inputs[k]) inputs[k].setAttribute("aria-invalid", "true");
+          return name + " " + f[k];
+        });
+        errors.textContent = msgs.join("; ") || (res.body.error && res.body.error.message) || "Not saved.";
+        (inputs[Object.keys(f)[0]] || inputs.title).focus();
+      }).catch(function () { done = false; errors.textContent = "Not saved: the server could not be reached."; });
+    };
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); submit(); });
+    cancel.addEventListener("click", close);
+    form.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { ev.preventDefault(); close(); } });
+    // Leaving the editor saves it, as Enter does.
+    form.addEventListener("focusout", function (ev) {
+      if (!ev.relatedTarget || !form.contains(ev.relatedTarget)) setTimeout(function () { if (!form.contains(document.activeElement) && document.body.contains(form)) submit(); }, 0);
+    });
+    (inputs[field] || inputs.title).focus();
+  };
+
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest("li.task .edit");
+    if (a && window.fetch) { ev.preventDefault(); editRow(rowOf(a), "title"); }
+  });
+
+  var dialog = document.getElementById("shortcuts");
+  var help = document.getElementById("shortcuts-open");
+  if (help && dialog && dialog.showModal) help.addEventListener("click", function () { dialog.showModal(); });
+
+  document.addEventListener("keydown", function (ev) {
+    if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var t = ev.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    if (dialog && dialog.open) return;
+    var li = rowOf(document.activeElement);
+    var all = rows();
+    switch (ev.key) {
+      case "q":
+        if (quick) { ev.preventDefault(); quick.focus(); }
+        return;
+      case "/":
+        var q = document.getElementById("q");
+        if (q) { ev.preventDefault(); q.focus(); q.select(); }
+        return;
+      case "?":
+        if (dialog && dialog.showModal) { ev.preventDefault(); dialog.showModal(); }
+        return;
+      case "j": case "ArrowDown":
+        if (!all.length || (ev.key === "ArrowDown" && !li)) return;
+        ev.preventDefault();
+        focusRow(li ? all[Math.min(all.indexOf(li) + 1, all.length - 1)] : all[0]);
+        return;
+      case "k": case "ArrowUp":
+        if (!all.length || (ev.key === "ArrowUp" && !li)) return;
+        ev.preventDefault();
+        focusRow(li ? all[Math.max(all.indexOf(li) - 1, 0)] : all[0]);
+        return;
+    }
+    if (!li) return;
+    switch (ev.key) {
+      case "x":
+        ev.preventDefault();
+        var form = li.querySelector("form.toggle");
+        if (form.requestSubmit) form.requestSubmit(); else form.submit();
+        return;
+      case "e": ev.preventDefault(); editRow(li, "title"); return;
+      case "t": ev.preventDefault(); editRow(li, "tags"); return;
+      case "Delete": case "Backspace": ev.preventDefault(); deleteRow(li); return;
+    }
   });
 })();
