@@ -1,5 +1,5 @@
 // Package browsertest drives Debian's headless Chromium from Go tests
-// (chromedp): start a browser, check accessibility basics, save
+// (chromedp): start a browser, check accessibility with axe-core, save
 // screenshots. A missing Chromium fails the test loudly.
 package browsertest
 
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -65,30 +66,42 @@ func New(t testing.TB) context.Context {
 	return ctx
 }
 
-// a11yScript checks the basics on the current page: one h1, a label for
-// every visible form control, alt text on every image.
+// a11yScript checks what axe leaves to us: one h1 per page.
 const a11yScript = `(() => {
-  const problems = [];
   const h1 = document.querySelectorAll("h1").length;
-  if (h1 !== 1) problems.push("page has " + h1 + " h1 elements");
-  for (const el of document.querySelectorAll("input, select, textarea")) {
-    if (el.type === "hidden") continue;
-    const labelled = (el.id && document.querySelector('label[for="' + el.id + '"]')) || el.closest("label") ||
-      el.getAttribute("aria-label") || el.getAttribute("aria-labelledby");
-    if (!labelled) problems.push("unlabelled " + el.tagName.toLowerCase() + " " + (el.name || el.id));
-  }
-  for (const img of document.querySelectorAll("img")) {
-    if (!img.hasAttribute("alt")) problems.push("image without alt: " + img.src);
-  }
-  return problems;
+  return h1 === 1 ? [] : ["page has " + h1 + " h1 elements"];
 })()`
 
-// CheckA11y asserts the accessibility basics on the current page.
+// axeRun runs axe-core (injected first) and returns the serious and
+// critical violations, one line each with where they are.
+const axeRun = `axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
+  .filter(v => v.impact === "serious" || v.impact === "critical")
+  .map(v => v.impact + " " + v.id + ": " + v.help + " — " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")))`
+
+// axeSource is axe-core's script, pinned in testdata/axe (npm ci there:
+// make deps).
+func axeSource(t testing.TB) string {
+	t.Helper()
+	root, err := stacktest.RepoRoot()
+	require.NoError(t, err)
+	b, err := os.ReadFile(filepath.Join(root, "pkg", "browsertest", "testdata", "axe", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("axe-core is not installed (%v): run `make deps` (npm ci in pkg/browsertest/testdata/axe)", err)
+	}
+	return string(b)
+}
+
+// CheckA11y runs axe-core on the current page and fails the test on any
+// serious or critical violation (and on a page without exactly one h1).
 func CheckA11y(t testing.TB, ctx context.Context, where string) {
 	t.Helper()
-	var problems []string
+	var problems, found []string
 	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(a11yScript, &problems)))
-	assert.Empty(t, problems, "accessibility on %s", where)
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Evaluate(axeSource(t), nil),
+		chromedp.Evaluate(axeRun, &found, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
+	))
+	assert.Empty(t, append(problems, found...), "accessibility (axe-core) on %s", where)
 }
 
 // Screenshot saves the whole page as test-output/screenshots/NAME.png.

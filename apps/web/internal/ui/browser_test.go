@@ -77,6 +77,7 @@ func TestBrowserJourney(t *testing.T) {
 	assert.Contains(t, browsertest.BodyText(t, ctx), "Book dentist appointment")
 	require.NoError(t, chromedp.Run(ctx,
 		chromedp.Navigate(u("/tasks")),
+		chromedp.Click("details.filter-box summary", chromedp.ByQuery),
 		chromedp.WaitVisible("#tag", chromedp.ByQuery),
 		chromedp.SetValue("#tag", "errands", chromedp.ByQuery),
 		chromedp.Click(`.filters button[type="submit"]`, chromedp.ByQuery),
@@ -216,18 +217,27 @@ func TestScreenshots(t *testing.T) {
 			} else {
 				assert.Equal(t, "rgb(247, 247, 251)", bg)
 			}
+			if scheme == "light" {
+				browsertest.CheckA11y(t, b, pg.path)
+			}
 			browsertest.Screenshot(t, b, pg.name+"-"+scheme)
 		}
 	}
 	// Phone-sized views of the list and the settings.
 	require.NoError(t, chromedp.Run(b, emulation.SetDeviceMetricsOverride(390, 844, 2, true)))
-	for _, pg := range []struct{ name, path, wait string }{{"tasks", "/tasks?sort=due", ".tasks"}, {"settings", "/settings", ".tokens"}} {
+	for _, pg := range []struct{ name, path, wait string }{{"tasks", "/tasks?sort=due", ".tasks"}, {"settings", "/settings", ".tokens"},
+		{"today", "/today", ".day"}, {"calendar", "/calendar", ".cal-list"}} {
 		require.NoError(t, chromedp.Run(b, chromedp.Navigate(s.WebURL+pg.path), chromedp.WaitVisible(pg.wait, chromedp.ByQuery)))
 		var overflow bool
 		// Against the device's 390 px, not innerWidth: a mobile browser
 		// widens its layout viewport to fit content that overflows.
 		require.NoError(t, chromedp.Run(b, chromedp.Evaluate(`document.documentElement.scrollWidth > 390`, &overflow)))
 		assert.False(t, overflow, "no horizontal scrolling on a phone: %s", pg.path)
+		if pg.name == "tasks" || pg.name == "today" {
+			var top float64
+			require.NoError(t, chromedp.Run(b, chromedp.Evaluate(`document.querySelector("li.task").getBoundingClientRect().top`, &top)))
+			assert.Less(t, top, 500.0, "%s: tasks on the first screen, not chrome", pg.path)
+		}
 		browsertest.Screenshot(t, b, pg.name+"-phone")
 	}
 	assert.True(t, strings.HasPrefix(s.WebURL, "http://127.0.0.1"))
@@ -325,7 +335,7 @@ func TestBrowserKeyboardJourney(t *testing.T) {
 		chromedp.SendKeys("#email", "keys@example.com", chromedp.ByQuery),
 		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
 		chromedp.Submit("#password", chromedp.ByQuery),
-		chromedp.WaitVisible(".filters", chromedp.ByQuery),
+		chromedp.WaitVisible(".filter-form", chromedp.ByQuery),
 	))
 	focused := func() string {
 		var s string

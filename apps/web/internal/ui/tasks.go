@@ -26,6 +26,9 @@ type listView struct {
 	TagOptions                                       []string
 	Errors                                           map[string]string
 	PrevURL, NextURL, ThisURL                        string
+	// Filtered: a filter other than the search is set (the filter panel
+	// then opens by itself).
+	Filtered bool
 }
 
 func (h *Handler) listTasks(c *fiber.Ctx) error {
@@ -96,6 +99,8 @@ func (h *Handler) listTasks(c *fiber.Ctx) error {
 	if len(v.Errors) > 0 {
 		status = fiber.StatusUnprocessableEntity
 	}
+	v.Filtered = v.Priority != "" || len(v.Tags) > 0 || v.DueFrom != "" || v.DueTo != "" || v.Overdue || v.Order != "" ||
+		v.Status != "pending" || v.Sort != "due" || len(v.Errors) > 0
 	return h.render(c, status, "tasks", h.page(c, "Tasks", "tasks", v))
 }
 

@@ -88,7 +88,7 @@
 
   // Filters apply as they change (the URL still holds the view, so links
   // and the back button work); the Apply button stays for typing.
-  document.querySelectorAll("form.filters select, form.filters input[type=checkbox], form.filters input[type=date]").forEach(function (el) {
+  document.querySelectorAll("form.filter-form select, form.filter-form input[type=checkbox], form.filter-form input[type=date]").forEach(function (el) {
     el.addEventListener("change", function () {
       var f = el.form;
       if (f.requestSubmit) f.requestSubmit(); else f.submit();
