@@ -404,3 +404,54 @@ func TestBrowserKeyboardJourney(t *testing.T) {
 	require.NoError(t, chromedp.Run(ctx, chromedp.Poll(`document.activeElement.dataset && document.activeElement.dataset.title === "Buy oat milk"`, nil, chromedp.WithPollingTimeout(5*time.Second))))
 	browsertest.CheckA11y(t, ctx, "task list after the keyboard journey")
 }
+
+// The two bugs of the web issue, in a browser: un-ticking a completed
+// recurring task leaves one open copy, not two; a task with a 10 000
+// character description is deleted and undone, every character back.
+func TestBrowserRecurringReopenAndLongUndo(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := webtest.Start(t, pg, builder)
+	c := apiClientSignUp(t, s.Backend.URL, "fix@example.com", "Fix")
+	due := time.Now().AddDate(0, 0, 2).Format(time.DateOnly)
+	weekly, err := c.CreateTask(ctx, api.TaskInput{Title: "Water plants", DueAt: &due, Recurrence: "weekly"})
+	require.NoError(t, err)
+	long := strings.Repeat("0123456789", 1000)
+	essay, err := c.CreateTask(ctx, api.TaskInput{Title: "Essay", Description: long})
+	require.NoError(t, err)
+
+	b := browsertest.New(t)
+	require.NoError(t, chromedp.Run(b,
+		chromedp.Navigate(s.WebURL+"/signin?next=/tasks%3Fstatus%3Dall"),
+		chromedp.WaitVisible("#email", chromedp.ByQuery),
+		chromedp.SendKeys("#email", "fix@example.com", chromedp.ByQuery),
+		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
+		chromedp.Submit("#password", chromedp.ByQuery),
+		chromedp.WaitVisible(".tasks", chromedp.ByQuery),
+	))
+	open := func() int {
+		l, err := c.ListTasks(ctx, api.TaskQuery{Status: "pending", Q: "Water"})
+		require.NoError(t, err)
+		return l.Total
+	}
+	row := fmt.Sprintf(`#task-%d .check`, weekly.ID)
+	require.NoError(t, chromedp.Run(b, chromedp.Click(row, chromedp.ByQuery),
+		chromedp.WaitVisible(fmt.Sprintf(`#task-%d.done`, weekly.ID), chromedp.ByQuery)))
+	require.Equal(t, 1, open(), "completed: the next occurrence is the open copy")
+	require.NoError(t, chromedp.Run(b, chromedp.Click(row, chromedp.ByQuery),
+		chromedp.WaitVisible(fmt.Sprintf(`#task-%d:not(.done)`, weekly.ID), chromedp.ByQuery)))
+	assert.Equal(t, 1, open(), "reopened: one open copy, not two")
+
+	require.NoError(t, chromedp.Run(b,
+		chromedp.Navigate(fmt.Sprintf("%s/tasks/%d/delete", s.WebURL, essay.ID)),
+		chromedp.WaitVisible("button.danger", chromedp.ByQuery),
+		chromedp.Click("button.danger", chromedp.ByQuery),
+		chromedp.WaitVisible(".flash button", chromedp.ByQuery),
+	))
+	require.NoError(t, chromedp.Run(b, chromedp.Click(".flash button", chromedp.ByQuery)))
+	require.NoError(t, chromedp.Run(b, chromedp.WaitVisible(fmt.Sprintf("#task-%d", essay.ID), chromedp.ByQuery)))
+	assert.Contains(t, browsertest.BodyText(t, b), "Restored “Essay”.")
+	back, err := c.GetTask(ctx, essay.ID)
+	require.NoError(t, err)
+	assert.Equal(t, long, back.Description)
+}
