@@ -455,3 +455,38 @@ func TestBrowserRecurringReopenAndLongUndo(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, long, back.Description)
 }
+
+// On a phone (390×844, touch): add a task with quick add, tick it with a
+// tap on the 44 px target, open the filters, read the calendar's day list.
+func TestBrowserPhoneJourney(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	apiClientSignUp(t, s.Backend.URL, "phone@example.com", "Pat")
+	b := browsertest.New(t)
+	require.NoError(t, chromedp.Run(b,
+		emulation.SetDeviceMetricsOverride(390, 844, 2, true),
+		emulation.SetTouchEmulationEnabled(true),
+		chromedp.Navigate(s.WebURL+"/signin?next=/tasks"),
+		chromedp.WaitVisible("#email", chromedp.ByQuery),
+		chromedp.SendKeys("#email", "phone@example.com", chromedp.ByQuery),
+		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
+		chromedp.Submit("#password", chromedp.ByQuery),
+		chromedp.WaitVisible(".filter-form", chromedp.ByQuery),
+	))
+	require.NoError(t, chromedp.Run(b, chromedp.SendKeys("#quick", "tomorrow 8am run #health\r", chromedp.ByQuery)))
+	require.NoError(t, chromedp.Run(b, chromedp.WaitVisible("li.task", chromedp.ByQuery)))
+	var size map[string]float64
+	require.NoError(t, chromedp.Run(b, chromedp.Evaluate(`(function(){var r=document.querySelector("li.task .check").getBoundingClientRect(); var a=getComputedStyle(document.querySelector("li.task .check"),"::after"); return {w: r.width - 2*parseFloat(a.left), h: r.height - 2*parseFloat(a.top), top: document.querySelector("li.task").getBoundingClientRect().top}})()`, &size)))
+	assert.GreaterOrEqual(t, size["w"], 44.0, "touch target width")
+	assert.GreaterOrEqual(t, size["h"], 44.0, "touch target height")
+	assert.Less(t, size["top"], 700.0, "the task is on the first screen (844 px), under the \"Added\" message")
+	require.NoError(t, chromedp.Run(b, chromedp.Click("li.task .check", chromedp.ByQuery), chromedp.WaitVisible("li.task.done", chromedp.ByQuery)))
+
+	require.NoError(t, chromedp.Run(b, chromedp.Click("details.filter-box summary", chromedp.ByQuery), chromedp.WaitVisible("#priority", chromedp.ByQuery)))
+	require.NoError(t, chromedp.Run(b, chromedp.Navigate(s.WebURL+"/calendar"), chromedp.WaitVisible(".cal-list", chromedp.ByQuery)))
+	var grid bool
+	require.NoError(t, chromedp.Run(b, chromedp.Evaluate(`getComputedStyle(document.querySelector("table.calendar")).display !== "none"`, &grid)))
+	assert.False(t, grid, "a day list, not a squeezed month grid")
+	assert.Contains(t, browsertest.BodyText(t, b), "Run")
+	browsertest.Screenshot(t, b, "calendar-phone")
+}
