@@ -40,14 +40,25 @@ type Options struct {
 	ErrorHandler fiber.ErrorHandler
 	// JSONEncoder replaces encoding/json.Marshal for c.JSON responses.
 	JSONEncoder func(v any) ([]byte, error)
+	// MetricsPort, when not 0, serves Prometheus metrics (Metrics) on
+	// that port, apart from the app's: the app's port is public.
+	MetricsPort int
+	// Metrics to record into; nil: a new NewMetrics(Name). Set it when
+	// the app's handlers need the registry before the server exists.
+	Metrics *Metrics
 }
 
 // Server wraps a Fiber app with the shared lifecycle.
 type Server struct {
 	App      *fiber.App
 	opts     Options
+	metrics  *Metrics
 	draining atomic.Bool
 }
+
+// Metrics are the server's Prometheus metrics; apps register their own
+// on its Registry.
+func (s *Server) Metrics() *Metrics { return s.metrics }
 
 // New builds a Fiber app with the shared middleware and /health, /ready.
 func New(opts Options) *Server {
@@ -89,7 +100,10 @@ func New(opts Options) *Server {
 		TrustedProxies:          opts.TrustedProxies,
 		JSONEncoder:             opts.JSONEncoder,
 	})
-	s := &Server{App: app, opts: opts}
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics(opts.Name)
+	}
+	s := &Server{App: app, opts: opts, metrics: opts.Metrics}
 	app.Use(requestid.New())
 	app.Use(s.logRequests)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
@@ -122,6 +136,8 @@ func (s *Server) logPanic(c *fiber.Ctx, e any) {
 
 func (s *Server) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
+	s.metrics.inFlight.Inc()
+	defer s.metrics.inFlight.Dec()
 	err := c.Next()
 	status := c.Response().StatusCode()
 	if err != nil {
@@ -142,6 +158,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	if uid := auth.UserID(c); uid != "" {
 		attrs = append(attrs, slog.String("user_id", uid))
 	}
+	s.metrics.observe(c, status, time.Since(start))
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError
@@ -154,6 +171,19 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 // readiness turns 503, in-flight requests finish within ShutdownGrace,
 // and Serve returns.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	var metricsDone chan error
+	if s.opts.MetricsPort != 0 {
+		mln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(s.opts.MetricsPort)))
+		if err != nil {
+			return fmt.Errorf("listening for metrics on port %d (METRICS_PORT): %w", s.opts.MetricsPort, err)
+		}
+		mctx, stop := context.WithCancel(context.Background())
+		metricsDone = make(chan error, 1)
+		go func() { metricsDone <- s.metrics.serve(mctx, mln, s.opts.Logger) }()
+		// Metrics answer until the app has drained, so the last requests
+		// are counted where a scraper can see them.
+		defer func() { stop(); <-metricsDone }()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.App.Listener(ln) }()
 	s.opts.Logger.Info("listening", slog.String("addr", ln.Addr().String()))

@@ -11,6 +11,8 @@ import (
 
 	"github.com/segmentio/encoding/json"
 
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
 	"github.com/todo-app/todo-app/apps/backend/internal/api"
 	"github.com/todo-app/todo-app/apps/backend/internal/config"
@@ -64,6 +66,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	ts := tasks.NewService(st, time.Now)
 	srv := httpserver.New(httpserver.Options{
 		Name:          "backend",
+		MetricsPort:   cfg.MetricsPort,
 		ShutdownGrace: cfg.ShutdownGrace,
 		Logger:        log,
 		ReadyCheck:    st.Ping,
@@ -78,8 +81,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.APIMaxInFlight, PerKey: cfg.UserInFlight, MaxWait: cfg.MaxWait,
 			Rate: cfg.UserRate, Burst: cfg.UserBurst},
 	})
+	// The connection pool as Prometheus sees it: open, in use, idle,
+	// waits and their time.
+	srv.Metrics().Registry.MustRegister(collectors.NewDBStatsCollector(st.DB.DB, "todo"))
 	mcpapi.Register(srv.App, ts, acc, mcpapi.Options{
-		Version: Version, Log: log,
+		Version: Version, Log: log, Metrics: srv.Metrics().Registry,
 		// MCP calls are heavier and come from the chatbot a few at a
 		// time: half the slots per user, a longer wait.
 		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.MCPMaxInFlight, PerKey: max(1, cfg.MCPMaxInFlight/2),

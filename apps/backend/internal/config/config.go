@@ -11,7 +11,9 @@ import (
 
 // Config is everything the backend needs to run.
 type Config struct {
-	Port           int
+	Port int
+	// MetricsPort serves Prometheus metrics apart from the app (0: off).
+	MetricsPort    int
 	DatabaseURL    string
 	AuthSecret     string
 	FrontendURLs   []string
@@ -47,6 +49,7 @@ type Config struct {
 func Load(env *config.Env) (Config, error) {
 	c := Config{
 		Port:              env.Port("PORT", 8000),
+		MetricsPort:       env.Int("METRICS_PORT", 0, 0, 65535),
 		DatabaseURL:       env.RequiredURL("DATABASE_URL", "postgres", "postgresql"),
 		AuthSecret:        env.Secret("BETTER_AUTH_SECRET", auth.MinSecretBytes),
 		FrontendURLs:      env.URLList("FRONTEND_URL", "http://localhost:3000,http://localhost:3001"),

@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	mcpauth "github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
@@ -37,7 +38,7 @@ const ServerName = "todo-app"
 // Each holds its whole response in memory (Fiber's net/http adaptor
 // buffers it), so an unbounded burst mostly buys memory, not throughput.
 func Register(app *fiber.App, ts *tasks.Service, authn auth.Authenticator, opts Options) {
-	server := NewServer(ts, opts.Version)
+	server := NewServer(ts, opts.Version, opts.Metrics)
 	handler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, &mcp.StreamableHTTPOptions{
 		// Stateless with plain JSON: Fiber's adaptor does not flush
 		// streamed responses, and any replica can answer any request.
@@ -71,7 +72,9 @@ type Options struct {
 	// AllowedOrigins are the origins a browser may call /mcp from (the
 	// app's own public URLs and MCP_ALLOWED_ORIGINS).
 	AllowedOrigins []string
-	Log            *slog.Logger
+	// Metrics, when set, receives the tool-call counters.
+	Metrics prometheus.Registerer
+	Log     *slog.Logger
 }
 
 // OriginCheck refuses, with 403 and the envelope, a request whose Origin
@@ -125,17 +128,25 @@ func normalOrigin(o string) string {
 }
 
 // NewServer builds the MCP server with every tool registered.
-func NewServer(ts *tasks.Service, version string) *mcp.Server {
+func NewServer(ts *tasks.Service, version string, reg prometheus.Registerer) *mcp.Server {
 	s := mcp.NewServer(&mcp.Implementation{Name: ServerName, Title: "Todo app", Version: version}, &mcp.ServerOptions{
 		Instructions: "Manage the signed-in user's to-do list. Use list_tasks to find task ids before completing, updating or deleting. " +
 			"Dates: RFC 3339 timestamps (2026-12-24T17:00:00Z) or plain dates (2026-12-24).",
 	})
-	t := &toolset{tasks: ts}
+	calls := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mcp_tool_calls_total",
+		Help: "MCP tool calls, by tool and outcome (ok, error, read_only)."}, []string{"tool", "outcome"})
+	if reg != nil {
+		reg.MustRegister(calls)
+	}
+	t := &toolset{tasks: ts, calls: calls}
 	t.register(s)
 	return s
 }
 
-type toolset struct{ tasks *tasks.Service }
+type toolset struct {
+	tasks *tasks.Service
+	calls *prometheus.CounterVec
+}
 
 // userOf returns the token's user, checking the optional user_id argument
 // kept for clients written against the original spec.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/pkg/api"
@@ -20,25 +21,33 @@ import (
 func yes() *bool { b := true; return &b }
 
 func (t *toolset) register(s *mcp.Server) {
-	addTool(s, todomcp.AddTask, t.addTask)
-	addTool(s, todomcp.ListTasks, t.listTasks)
-	addTool(s, todomcp.CompleteTask, t.completeTask)
-	addTool(s, todomcp.DeleteTask, t.deleteTask)
-	addTool(s, todomcp.RestoreTask, t.restoreTask)
-	addTool(s, todomcp.UpdateTask, t.updateTask)
-	addTool(s, todomcp.ListTags, t.listTags)
+	addTool(s, t.calls, todomcp.AddTask, t.addTask)
+	addTool(s, t.calls, todomcp.ListTasks, t.listTasks)
+	addTool(s, t.calls, todomcp.CompleteTask, t.completeTask)
+	addTool(s, t.calls, todomcp.DeleteTask, t.deleteTask)
+	addTool(s, t.calls, todomcp.RestoreTask, t.restoreTask)
+	addTool(s, t.calls, todomcp.UpdateTask, t.updateTask)
+	addTool(s, t.calls, todomcp.ListTags, t.listTags)
 }
 
 // addTool adds a tool whose handler runs only when the caller may use
 // it: a read-only API token gets a tool error (not a protocol error, so a
 // model can say why) from every tool that is not read-only.
-func addTool[In, Out any](s *mcp.Server, t todomcp.Tool[In, Out], h mcp.ToolHandlerFor[In, Out]) {
+// Each call is counted by tool and outcome (ok, error, read_only).
+func addTool[In, Out any](s *mcp.Server, calls *prometheus.CounterVec, t todomcp.Tool[In, Out], h mcp.ToolHandlerFor[In, Out]) {
 	todomcp.Register(s, t, func(ctx context.Context, req *mcp.CallToolRequest, in In) (*mcp.CallToolResult, Out, error) {
 		if !t.ReadOnly && !canWrite(req) {
+			calls.WithLabelValues(t.Name, "read_only").Inc()
 			var none Out
 			return nil, none, errReadOnly
 		}
-		return h(ctx, req, in)
+		res, out, err := h(ctx, req, in)
+		outcome := "ok"
+		if err != nil || res != nil && res.IsError {
+			outcome = "error"
+		}
+		calls.WithLabelValues(t.Name, outcome).Inc()
+		return res, out, err
 	})
 }
 

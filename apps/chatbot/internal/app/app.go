@@ -38,15 +38,17 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 	backend := client.New(cfg.BackendURL, &http.Client{Timeout: 10 * time.Second}).
 		SignClientAddresses(auth.NewClientAddresses(cfg.AuthSecret))
 	engine := Engine(cfg, log)
+	metrics := httpserver.NewMetrics("chatbot")
 	h, err := chat.NewHandler(chat.Options{
 		Backend: backend, Tools: mcptools.NewDialer(cfg.BackendURL, 30*time.Second), Engine: engine,
 		Session: websession.New(tokens, cfg.AuthSecret), WebURL: cfg.WebURL, Log: log, Now: time.Now,
+		Metrics: metrics.Registry,
 	})
 	if err != nil {
 		return nil, err
 	}
 	srv := httpserver.New(httpserver.Options{
-		Name: "chatbot", ShutdownGrace: cfg.ShutdownGrace, Logger: log, ErrorHandler: h.ErrorHandler,
+		Name: "chatbot", Metrics: metrics, MetricsPort: cfg.MetricsPort, ShutdownGrace: cfg.ShutdownGrace, Logger: log, ErrorHandler: h.ErrorHandler,
 		ProxyHeader: "X-Forwarded-For", TrustedProxies: cfg.TrustedProxies, // see the web app
 		// Streamed answers can take a while with a model.
 		WriteTimeout: 3 * time.Minute,

@@ -49,6 +49,10 @@ type Reply struct {
 	Cards []Card
 	// Pending is engine state to keep for the next turn (a question asked).
 	Pending json.RawMessage
+	// Intent is what the engine took the message for (the built-in one's
+	// parse: add, list, delete…, confirm, undo; "model" for a model), for
+	// the answers metric.
+	Intent string
 }
 
 // Engine answers turns.

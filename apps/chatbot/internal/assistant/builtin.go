@@ -64,13 +64,16 @@ func (b *Builtin) Respond(ctx context.Context, t Turn, emit func(Event)) (Reply,
 
 func (r *run) respond(ctx context.Context) error {
 	t := r.t
+	r.reply.Intent = "confirm"
 	if handled, err := r.confirmation(ctx); handled || err != nil {
 		return err
 	}
 	if reUndo.MatchString(strings.ToLower(strings.Trim(strings.TrimSpace(t.Message), ".!"))) {
+		r.reply.Intent = "undo"
 		return r.undo(ctx)
 	}
 	in := intent.Parse(t.Message, t.Now, t.Loc)
+	r.reply.Intent = string(in.Kind)
 	switch in.Kind {
 	case intent.Help:
 		r.say(helpText)

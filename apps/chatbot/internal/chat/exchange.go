@@ -55,6 +55,14 @@ func (ex *exchange) run(ctx context.Context, convID int64, text string, emit fun
 		return convID, assistant.Reply{}, notSaved{err}
 	}
 	reply, err := ex.answer(ctx, history, text, emit)
+	intent, outcome := reply.Intent, "ok"
+	if intent == "" {
+		intent = ex.h.engine.Name()
+	}
+	if err != nil {
+		outcome = "error"
+	}
+	ex.h.answers.WithLabelValues(ex.h.engine.Name(), intent, outcome).Inc()
 	if err != nil {
 		ex.h.log.Error("assistant failed", slog.String("error", err.Error()))
 		reply = assistant.Reply{Text: "Sorry — I can't reach your tasks right now. Please try again in a moment."}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/todo-app/todo-app/apps/chatbot/internal/assistant"
 	"github.com/todo-app/todo-app/apps/chatbot/internal/mcptools"
@@ -49,6 +50,7 @@ type Handler struct {
 	webURL  string
 	log     *slog.Logger
 	now     func() time.Time
+	answers *prometheus.CounterVec
 }
 
 // Options are the handler's dependencies.
@@ -60,12 +62,20 @@ type Options struct {
 	WebURL  string
 	Log     *slog.Logger
 	Now     func() time.Time
+	// Metrics, when set, receives the answers counter.
+	Metrics prometheus.Registerer
 }
 
 // NewHandler parses the templates once.
 func NewHandler(o Options) (*Handler, error) {
 	h := &Handler{backend: o.Backend, tools: o.Tools, engine: o.Engine, sess: o.Session, webURL: o.WebURL, log: o.Log, now: o.Now,
-		pages: map[string]*template.Template{}}
+		pages: map[string]*template.Template{},
+		answers: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "assistant_answers_total",
+			Help: "Assistant answers, by engine, what the message was taken for, and outcome (ok, error)."},
+			[]string{"engine", "intent", "outcome"})}
+	if o.Metrics != nil {
+		o.Metrics.MustRegister(h.answers)
+	}
 	for _, name := range []string{"chat", "signin", "signup", "error"} {
 		t, err := template.New("layout.html").Funcs(template.FuncMap{
 			"when": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 Jan 15:04") },

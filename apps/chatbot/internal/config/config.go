@@ -11,7 +11,9 @@ import (
 
 // Config is everything the chatbot needs.
 type Config struct {
-	Port          int
+	Port int
+	// MetricsPort serves Prometheus metrics apart from the app (0: off).
+	MetricsPort   int
 	BackendURL    string
 	AuthSecret    string
 	WebURL        string // public URL of the web app, for links on cards
@@ -32,6 +34,7 @@ type Config struct {
 func Load(env *config.Env) (Config, error) {
 	c := Config{
 		Port:           env.Port("PORT", 3001),
+		MetricsPort:    env.Int("METRICS_PORT", 0, 0, 65535),
 		BackendURL:     env.URL("BACKEND_URL", "http://localhost:8000"),
 		AuthSecret:     env.Secret("BETTER_AUTH_SECRET", auth.MinSecretBytes),
 		WebURL:         env.URL("WEB_URL", "http://localhost:3000"),

@@ -30,7 +30,8 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 		return nil, err
 	}
 	srv := httpserver.New(httpserver.Options{
-		Name: "web",
+		Name:        "web",
+		MetricsPort: cfg.MetricsPort,
 		// Behind a TLS-terminating proxy: its word on the client and the
 		// scheme, and only its.
 		ProxyHeader:    "X-Forwarded-For",

@@ -11,7 +11,9 @@ import (
 
 // Config is everything the web app needs.
 type Config struct {
-	Port          int
+	Port int
+	// MetricsPort serves Prometheus metrics apart from the app (0: off).
+	MetricsPort   int
 	BackendURL    string // where the server reaches the backend (in-cluster name)
 	AuthSecret    string
 	ChatbotURL    string // public URL of the chatbot, for links in pages
@@ -28,6 +30,7 @@ type Config struct {
 func Load(env *config.Env) (Config, error) {
 	c := Config{
 		Port:           env.Port("PORT", 3000),
+		MetricsPort:    env.Int("METRICS_PORT", 0, 0, 65535),
 		BackendURL:     env.URL("BACKEND_URL", "http://localhost:8000"),
 		AuthSecret:     env.Secret("BETTER_AUTH_SECRET", auth.MinSecretBytes),
 		ChatbotURL:     env.URL("CHATBOT_URL", "http://localhost:3001"),
