@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -33,6 +34,15 @@ func TestMain(m *testing.M) { stacktest.Main(m, &pg, &builder) }
 // stack is a backend, a web app and a chatbot, all real processes.
 type stack struct {
 	backend, web, chatbot *stacktest.Process
+	// chatbotMetrics is the chatbot's metrics address (METRICS_PORT).
+	chatbotMetrics string
+}
+
+func freePort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 }
 
 func startStack(t *testing.T) stack {
@@ -43,8 +53,9 @@ func startStack(t *testing.T) stack {
 	chatBin, err := builder.Build("chatbot")
 	require.NoError(t, err)
 	web := stacktest.Start(t, webBin, map[string]string{"BACKEND_URL": be.URL, "BETTER_AUTH_SECRET": stacktest.Secret})
-	chat := stacktest.Start(t, chatBin, map[string]string{"BACKEND_URL": be.URL, "BETTER_AUTH_SECRET": stacktest.Secret, "WEB_URL": web.URL})
-	return stack{backend: be, web: web, chatbot: chat}
+	metrics := freePort(t)
+	chat := stacktest.Start(t, chatBin, map[string]string{"BACKEND_URL": be.URL, "BETTER_AUTH_SECRET": stacktest.Secret, "WEB_URL": web.URL, "METRICS_PORT": metrics})
+	return stack{backend: be, web: web, chatbot: chat, chatbotMetrics: "http://127.0.0.1:" + metrics}
 }
 
 type browser struct {
@@ -174,6 +185,15 @@ func TestChatStreamsAndKeepsHistory(t *testing.T) {
 	msgs, err := api1.WithAuth(res).ListMessages(context.Background(), id)
 	require.NoError(t, err)
 	assert.Len(t, msgs.Messages, 4, "two questions, two answers")
+
+	// Counted, apart from the public port: what each message was taken for.
+	mresp, err := http.Get(s.chatbotMetrics + "/metrics")
+	require.NoError(t, err)
+	metrics, _ := io.ReadAll(mresp.Body)
+	mresp.Body.Close()
+	assert.Contains(t, string(metrics), `assistant_answers_total{engine="builtin",intent="add",outcome="ok"} 1`)
+	assert.Contains(t, string(metrics), `assistant_answers_total{engine="builtin",intent="list",outcome="ok"} 1`)
+	assert.Contains(t, string(metrics), `http_requests_total{app="chatbot",method="POST",route="/chat/stream",status="200"} 1`)
 }
 
 func TestChatRejectsBadInput(t *testing.T) {
