@@ -2,6 +2,7 @@ package stack
 
 import (
 	"fmt"
+	"strconv"
 
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	autoscalingv2 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/autoscaling/v2"
@@ -23,6 +24,10 @@ type AppArgs struct {
 	ServiceAccount pulumi.StringInput
 	// NodePort exposes the app on the node (service port 80); 0 keeps it ClusterIP on Port.
 	NodePort int
+	// MetricsPort is where the app serves Prometheus metrics: a container
+	// port named "metrics" that no Service exposes, announced by the
+	// usual prometheus.io pod annotations.
+	MetricsPort int
 	// HPA, when set, scales the Deployment (which then leaves replicas to it).
 	HPA *HPASettings
 	// ConfigChecksum is a hash of every ConfigMap and Secret value the app
@@ -50,10 +55,28 @@ type App struct {
 }
 
 func templateAnnotations(args *AppArgs) pulumi.StringMapInput {
-	if args.ConfigChecksum == nil {
+	m := pulumi.StringMap{}
+	if args.ConfigChecksum != nil {
+		m[ConfigChecksumAnnotation] = args.ConfigChecksum
+	}
+	if args.MetricsPort != 0 {
+		m["prometheus.io/scrape"] = pulumi.String("true")
+		m["prometheus.io/port"] = pulumi.String(strconv.Itoa(args.MetricsPort))
+		m["prometheus.io/path"] = pulumi.String("/metrics")
+	}
+	if len(m) == 0 {
 		return nil
 	}
-	return pulumi.StringMap{ConfigChecksumAnnotation: args.ConfigChecksum}
+	return m
+}
+
+// containerPorts are the app's port and, when set, its metrics port.
+func containerPorts(args *AppArgs) corev1.ContainerPortArray {
+	ports := corev1.ContainerPortArray{&corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(args.Port)}}
+	if args.MetricsPort != 0 {
+		ports = append(ports, &corev1.ContainerPortArgs{Name: pulumi.String("metrics"), ContainerPort: pulumi.Int(args.MetricsPort)})
+	}
+	return ports
 }
 
 // NewApp declares the component and its children.
@@ -108,7 +131,7 @@ func NewApp(ctx *pulumi.Context, args *AppArgs, opts ...pulumi.ResourceOption) (
 					Name:            pulumi.String(args.Label),
 					Image:           args.Image,
 					ImagePullPolicy: pulumi.String("IfNotPresent"),
-					Ports:           corev1.ContainerPortArray{&corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(args.Port)}},
+					Ports:           containerPorts(args),
 					Env: append(corev1.EnvVarArray{&corev1.EnvVarArgs{Name: pulumi.String("GOMEMLIMIT"),
 						Value: pulumi.String(goMemLimit(args.Settings.Resources.Limits.Memory))}}, args.Env...),
 					// Ephemeral storage is the container's logs (the kubelet

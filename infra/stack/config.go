@@ -89,6 +89,7 @@ type Config struct {
 	// Confirm approves named changes that leave data behind (safety.go).
 	Confirm Confirm
 	Backup  Backup
+	Metrics Metrics
 
 	AuthSecret pulumi.StringOutput
 	// DatabasePassword is the in-cluster database's password: the
@@ -109,6 +110,20 @@ type Config struct {
 	RepoRoot     string
 
 	outputs *Outputs
+}
+
+// Metrics says where the apps serve Prometheus metrics and who may
+// scrape them.
+type Metrics struct {
+	// Port every app serves /metrics on, apart from its own port (which a
+	// NodePort makes public); never exposed by a Service.
+	Port int `json:"port"`
+	// ScrapeNamespace is the namespace whose pods may scrape the metrics
+	// port (the NetworkPolicies allow nothing else new).
+	ScrapeNamespace string `json:"scrapeNamespace"`
+	// PodMonitor declares a Prometheus Operator PodMonitor for the three
+	// apps (the operator's CRDs must be installed).
+	PodMonitor bool `json:"podMonitor"`
 }
 
 // HPASettings bound the backend's autoscaler.
@@ -176,6 +191,7 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 		Images:       Images{Build: true},
 		Database:     Database{Image: "postgres:16-alpine", Storage: "1Gi", MaxConnections: 100},
 		Backup:       Backup{Schedule: "0 3 * * *", Keep: 7, Storage: "1Gi"},
+		Metrics:      Metrics{Port: 9090, ScrapeNamespace: "monitoring"},
 		OpenAIModel:  orDefault(c.Get("openaiModel"), "gpt-4o-mini"),
 		OpenAIBase:   c.Get("openaiBaseUrl"),
 	}
@@ -249,6 +265,15 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 	}
 	if !reMemory.MatchString(cfg.Backup.Storage) {
 		bad("backup", "storage must look like 1Gi, got %q", cfg.Backup.Storage)
+	}
+	if err := c.TryObject("metrics", &cfg.Metrics); err != nil && !errors.Is(err, config.ErrMissingVar) {
+		bad("metrics", "must be an object like {\"port\": 9090, \"scrapeNamespace\": \"monitoring\", \"podMonitor\": false}: %v", err)
+	}
+	if cfg.Metrics.Port < 1024 || cfg.Metrics.Port > 65535 || cfg.Metrics.Port == 3000 || cfg.Metrics.Port == 3001 || cfg.Metrics.Port == 8000 {
+		bad("metrics", "port must be 1024–65535 and not one of the apps' ports (3000, 3001, 8000), got %d", cfg.Metrics.Port)
+	}
+	if !reDNSLabel.MatchString(cfg.Metrics.ScrapeNamespace) {
+		bad("metrics", "scrapeNamespace must be a namespace name like monitoring, got %q", cfg.Metrics.ScrapeNamespace)
 	}
 	if err := c.TryObject("confirm", &cfg.Confirm); err != nil && !errors.Is(err, config.ErrMissingVar) {
 		bad("confirm", "must be an object like {\"leaveNamespace\": \"todo\"}: %v", err)

@@ -17,6 +17,7 @@ import (
 // and the backup job, and calls nothing; the backup job takes no traffic
 // and calls only the database. Everyone may resolve names (DNS on 53, wherever the
 // cluster runs its resolver). The chatbot may also reach its model API.
+// The three apps' metrics port takes scrapes from metrics.scrapeNamespace.
 func networkPolicies(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1.ObjectMetaArgs, opts []pulumi.ResourceOption) error {
 	pods := func(apps ...string) networkingv1.NetworkPolicyPeerArray {
 		var peers networkingv1.NetworkPolicyPeerArray
@@ -43,14 +44,23 @@ func networkPolicies(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1
 		}
 		return networkingv1.NetworkPolicyIngressRuleArray{&networkingv1.NetworkPolicyIngressRuleArgs{From: from, Ports: ports("TCP", port)}}
 	}
+	// The apps' metrics port takes scrapes from the scrape namespace's
+	// pods (Prometheus), and nothing else.
+	scrapers := networkingv1.NetworkPolicyPeerArray{&networkingv1.NetworkPolicyPeerArgs{NamespaceSelector: &metav1.LabelSelectorArgs{
+		MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String(cfg.Metrics.ScrapeNamespace)}}}}
+	apps := map[string]bool{"backend": true, "frontend-web": true, "frontend-chatbot": true}
 	policy := func(name, target string, port int, from networkingv1.NetworkPolicyPeerArray, egress ...networkingv1.NetworkPolicyEgressRuleInput) error {
+		rules := ingress(from, port)
+		if apps[target] {
+			rules = append(rules, ingress(scrapers, cfg.Metrics.Port)...)
+		}
 		_, err := networkingv1.NewNetworkPolicy(ctx, name, &networkingv1.NetworkPolicyArgs{
 			Metadata: meta(name),
 			Spec: &networkingv1.NetworkPolicySpecArgs{
 				PodSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"app": pulumi.String(target)}},
 				PolicyTypes: pulumi.StringArray{pulumi.String("Ingress"), pulumi.String("Egress")},
 				// No From: any source (the frontends are public).
-				Ingress: ingress(from, port),
+				Ingress: rules,
 				Egress:  networkingv1.NetworkPolicyEgressRuleArray(egress),
 			},
 		}, opts...)

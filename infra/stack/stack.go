@@ -205,9 +205,9 @@ func deploy(ctx *pulumi.Context, cfg *Config, deployed Deployed) error {
 
 	var be, we, ce reads
 	if _, err := NewApp(ctx, &AppArgs{
-		Namespace: ns, Name: BackendName, Label: "backend", Image: backendImage, Port: 8000, Settings: cfg.Backend,
+		Namespace: ns, Name: BackendName, Label: "backend", MetricsPort: cfg.Metrics.Port, Image: backendImage, Port: 8000, Settings: cfg.Backend,
 		ServiceAccount: sa.Metadata.Name().Elem(), HPA: &cfg.HPA,
-		Env: corev1.EnvVarArray{literal("PORT", "8000"), fromSecret(&be, "DATABASE_URL", "DATABASE_URL", false),
+		Env: corev1.EnvVarArray{literal("PORT", "8000"), literal("METRICS_PORT", strconv.Itoa(cfg.Metrics.Port)), fromSecret(&be, "DATABASE_URL", "DATABASE_URL", false),
 			fromSecret(&be, "BETTER_AUTH_SECRET", "BETTER_AUTH_SECRET", false), fromConfig(&be, "FRONTEND_URL"), fromConfig(&be, "LOG_LEVEL"),
 			literal("DB_MAX_CONNS", strconv.Itoa(cfg.DBPoolPerBackend()))},
 		ConfigChecksum: configChecksum(values, be.keys),
@@ -215,21 +215,21 @@ func deploy(ctx *pulumi.Context, cfg *Config, deployed Deployed) error {
 		return err
 	}
 	if _, err := NewApp(ctx, &AppArgs{
-		Namespace: ns, Name: WebName, Label: "frontend-web", Image: webImage, Port: 3000, Settings: cfg.Web,
+		Namespace: ns, Name: WebName, Label: "frontend-web", MetricsPort: cfg.Metrics.Port, Image: webImage, Port: 3000, Settings: cfg.Web,
 		ServiceAccount: sa.Metadata.Name().Elem(), NodePort: cfg.WebNodePort,
-		Env: corev1.EnvVarArray{literal("PORT", "3000"), fromConfig(&we, "BACKEND_URL"), fromSecret(&we, "BETTER_AUTH_SECRET", "BETTER_AUTH_SECRET", false),
+		Env: corev1.EnvVarArray{literal("PORT", "3000"), literal("METRICS_PORT", strconv.Itoa(cfg.Metrics.Port)), fromConfig(&we, "BACKEND_URL"), fromSecret(&we, "BETTER_AUTH_SECRET", "BETTER_AUTH_SECRET", false),
 			fromConfig(&we, "CHATBOT_URL"), fromConfig(&we, "LOG_LEVEL")},
 		ConfigChecksum: configChecksum(values, we.keys),
 	}, appOpts...); err != nil {
 		return err
 	}
-	chatEnv := corev1.EnvVarArray{literal("PORT", "3001"), fromConfig(&ce, "BACKEND_URL"), fromSecret(&ce, "BETTER_AUTH_SECRET", "BETTER_AUTH_SECRET", false),
+	chatEnv := corev1.EnvVarArray{literal("PORT", "3001"), literal("METRICS_PORT", strconv.Itoa(cfg.Metrics.Port)), fromConfig(&ce, "BACKEND_URL"), fromSecret(&ce, "BETTER_AUTH_SECRET", "BETTER_AUTH_SECRET", false),
 		fromConfig(&ce, "WEB_URL"), fromSecret(&ce, "OPENAI_API_KEY", "OPENAI_API_KEY", true), fromConfig(&ce, "OPENAI_MODEL"), fromConfig(&ce, "LOG_LEVEL")}
 	if cfg.OpenAIBase != "" {
 		chatEnv = append(chatEnv, fromConfig(&ce, "OPENAI_BASE_URL"))
 	}
 	if _, err := NewApp(ctx, &AppArgs{
-		Namespace: ns, Name: ChatbotName, Label: "frontend-chatbot", Image: chatImage, Port: 3001, Settings: cfg.Chatbot,
+		Namespace: ns, Name: ChatbotName, Label: "frontend-chatbot", MetricsPort: cfg.Metrics.Port, Image: chatImage, Port: 3001, Settings: cfg.Chatbot,
 		ServiceAccount: sa.Metadata.Name().Elem(), NodePort: cfg.ChatNodePort, Env: chatEnv,
 		ConfigChecksum: configChecksum(values, ce.keys),
 	}, appOpts...); err != nil {
@@ -237,6 +237,11 @@ func deploy(ctx *pulumi.Context, cfg *Config, deployed Deployed) error {
 	}
 	if err := networkPolicies(ctx, cfg, meta, nsOpts); err != nil {
 		return err
+	}
+	if cfg.Metrics.PodMonitor {
+		if err := podMonitor(ctx, cfg, meta, nsOpts); err != nil {
+			return err
+		}
 	}
 
 	cfg.outputs = &Outputs{

@@ -291,9 +291,14 @@ func TestSeedNamesAndNumbers(t *testing.T) {
 		assert.Equal(t, corev1.PullIfNotPresent, c.ImagePullPolicy)
 		assert.NotContains(t, c.Image, ":latest")
 		assert.Regexp(t, `^todo-(backend|frontend-web|frontend-chatbot):c-[0-9a-f]{16}$`, c.Image)
-		require.Len(t, c.Ports, 1)
+		require.Len(t, c.Ports, 2)
 		assert.Equal(t, a.port, c.Ports[0].ContainerPort)
 		assert.Equal(t, "http", c.Ports[0].Name)
+		// Metrics on their own port, announced for scrapers, set in the env.
+		assert.Equal(t, corev1.ContainerPort{Name: "metrics", ContainerPort: 9090}, c.Ports[1])
+		assert.Equal(t, "true", d.Spec.Template.Annotations["prometheus.io/scrape"])
+		assert.Equal(t, "9090", d.Spec.Template.Annotations["prometheus.io/port"])
+		assert.Contains(t, c.Env, corev1.EnvVar{Name: "METRICS_PORT", Value: "9090"})
 		// Sized from `make bench` (docs/benchmarks.md), not the seed's guess.
 		want := map[string][4]string{"backend": {"250m", "128Mi", "1", "256Mi"}, "frontend-web": {"100m", "32Mi", "500m", "128Mi"},
 			"frontend-chatbot": {"100m", "64Mi", "500m", "128Mi"}}[a.label]
@@ -416,7 +421,13 @@ func TestCrossObjectConsistency(t *testing.T) {
 		// backend-policy lets only the two frontends reach the backend on 8000.
 		np := decode[networkingv1.NetworkPolicy](t, r.one(t, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "backend-policy"))
 		assert.Equal(t, "backend", np.Spec.PodSelector.MatchLabels["app"])
-		require.Len(t, np.Spec.Ingress, 1)
+		require.Len(t, np.Spec.Ingress, 2, "the API's port and the metrics port")
+		scrape := np.Spec.Ingress[1]
+		assert.Equal(t, 9090, scrape.Ports[0].Port.IntValue())
+		require.Len(t, scrape.From, 1)
+		assert.Nil(t, scrape.From[0].PodSelector)
+		assert.Equal(t, map[string]string{"kubernetes.io/metadata.name": "monitoring"}, scrape.From[0].NamespaceSelector.MatchLabels,
+			"only the scrape namespace reaches the metrics port")
 		var from []string
 		for _, p := range np.Spec.Ingress[0].From {
 			from = append(from, p.PodSelector.MatchLabels["app"])
@@ -1094,4 +1105,42 @@ func TestAConfirmedMajorUpgradeStartsOnANewVolumeAndKeepsTheOld(t *testing.T) {
 	require.NoError(t, err)
 	sts = decode[appsv1.StatefulSet](t, r.one(t, "kubernetes:apps/v1:StatefulSet", stack.PostgresName))
 	assert.Equal(t, "data-pg17", sts.Spec.VolumeClaimTemplates[0].Name)
+}
+
+// A Prometheus Operator PodMonitor when asked for (a PodMonitor, not a
+// ServiceMonitor: no Service, least of all a NodePort, carries the
+// metrics port); bad metrics settings are refused by name.
+func TestMetricsPodMonitorAndSettings(t *testing.T) {
+	r, err := run(t, defaults(), "authSecret")
+	require.NoError(t, err)
+	assert.Empty(t, r.find("kubernetes:monitoring.coreos.com/v1:PodMonitor"), "only when asked: the CRD may not be installed")
+	for _, x := range r.find("kubernetes:core/v1:Service") {
+		for _, p := range decode[corev1.Service](t, x).Spec.Ports {
+			assert.NotEqual(t, 9090, int(p.Port), "%s does not expose the metrics port", x.Name)
+		}
+	}
+
+	cfg := defaults()
+	cfg["metrics"] = `{"port": 9102, "scrapeNamespace": "observability", "podMonitor": true}`
+	r, err = run(t, cfg, "authSecret")
+	require.NoError(t, err)
+	pm := r.one(t, "kubernetes:monitoring.coreos.com/v1:PodMonitor", stack.PodMonitorName)
+	b, err := json.Marshal(pm.Inputs.Mappable())
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"podMetricsEndpoints":[{"interval":"30s","path":"/metrics","port":"metrics"}]`)
+	assert.Contains(t, string(b), `"values":["backend","frontend-web","frontend-chatbot"]`)
+	np := decode[networkingv1.NetworkPolicy](t, r.one(t, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "frontend-web-policy"))
+	assert.Equal(t, 9102, np.Spec.Ingress[1].Ports[0].Port.IntValue())
+	assert.Equal(t, "observability", np.Spec.Ingress[1].From[0].NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"])
+
+	for bad, want := range map[string]string{
+		`{"port": 8000}`:                   "todo-app:metrics port must be 1024–65535 and not one of the apps' ports",
+		`{"scrapeNamespace": "Not Valid"}`: "todo-app:metrics scrapeNamespace must be a namespace name",
+	} {
+		cfg := defaults()
+		cfg["metrics"] = bad
+		_, err := run(t, cfg, "authSecret")
+		require.Error(t, err, bad)
+		assert.Contains(t, err.Error(), want, bad)
+	}
 }

@@ -134,6 +134,12 @@ func TestPulumiUpAgainstARealAPIServer(t *testing.T) {
 	dyn, err := dynamic.NewForConfig(restCfg)
 	require.NoError(t, err)
 
+	// The Prometheus Operator's PodMonitor CRD, from its Go module, so the
+	// API server validates the PodMonitor the plan matrix asks for.
+	crd, err := kube.ModuleFile(ctx, kube.PrometheusOperator, "example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml")
+	require.NoError(t, err)
+	require.NoError(t, kube.InstallCRD(ctx, restCfg, crd))
+
 	cfg := baseConfig()
 	cfg["kubernetes:kubeconfig"] = auto.ConfigValue{Value: cp.Kubeconfig}
 	s, err := deploy.NewStack(ctx, deploy.Options{Dir: filepath.Join(dir, "pulumi"), ToolsDir: tools, Stack: "verify", Config: cfg, SkipAwait: true})
