@@ -174,6 +174,7 @@ func TestClusterEndToEnd(t *testing.T) {
 
 	t.Run("browser", func(t *testing.T) { browserJourney(t) })
 	t.Run("network policies enforced", func(t *testing.T) { networkPolicies(t, ctx, cp.Client) })
+	t.Run("metrics scraped from the scrape namespace only", func(t *testing.T) { metricsScraped(t, ctx, cp.Client) })
 
 	t.Run("rolling update under load", func(t *testing.T) {
 		stop := make(chan struct{})

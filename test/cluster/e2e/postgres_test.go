@@ -62,7 +62,7 @@ func postgresStandIn(t *testing.T, ctx context.Context, node *kube.Node, root st
 		"var/run/postgresql/.keep":        "",
 		"var/lib/postgresql/data/.keep":   "",
 	}
-	for _, applet := range []string{"sh", "tar", "gzip", "cat", "ls", "rm", "mkdir", "sleep", "date", "mv", "sort", "tail", "xargs", "nc", "nslookup"} {
+	for _, applet := range []string{"sh", "tar", "gzip", "cat", "ls", "rm", "mkdir", "sleep", "date", "mv", "sort", "tail", "xargs", "nc", "nslookup", "grep", "printf"} {
 		files["bin/"+applet] = "@" + busybox
 	}
 	// Every shared library the ELF files under pgHome load, by the path
