@@ -26,9 +26,10 @@ import (
 
 // service is one app the dev stack runs, if its directory exists.
 type service struct {
-	name string
-	dir  string
-	port int
+	name    string
+	dir     string
+	port    int
+	metrics int // METRICS_PORT
 }
 
 func main() {
@@ -50,9 +51,9 @@ func run() error {
 		return fmt.Errorf("creating .dev: %w", err)
 	}
 	services := []service{
-		{"backend", "apps/backend", 8000},
-		{"web", "apps/web", 3000},
-		{"chatbot", "apps/chatbot", 3001},
+		{"backend", "apps/backend", 8000, 9000},
+		{"web", "apps/web", 3000, 9300},
+		{"chatbot", "apps/chatbot", 3001, 9301},
 	}
 	var present []service
 	for _, s := range services {
@@ -98,7 +99,7 @@ func run() error {
 	var procs []*exec.Cmd
 	for _, s := range present {
 		cmd := exec.Command(filepath.Join(devDir, "bin", s.name))
-		cmd.Env = append(env, "PORT="+strconv.Itoa(s.port))
+		cmd.Env = append(env, "PORT="+strconv.Itoa(s.port), "METRICS_PORT="+strconv.Itoa(s.metrics))
 		out, _ := cmd.StdoutPipe()
 		cmd.Stderr = cmd.Stdout
 		if err := cmd.Start(); err != nil {
@@ -110,7 +111,7 @@ func run() error {
 	}
 	fmt.Println()
 	for _, s := range present {
-		fmt.Printf("  %-8s http://localhost:%d\n", s.name, s.port)
+		fmt.Printf("  %-8s http://localhost:%d   (metrics: http://localhost:%d/metrics)\n", s.name, s.port, s.metrics)
 	}
 	fmt.Println("\n  Press Ctrl-C to stop.")
 
