@@ -19,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/todo-app/todo-app/infra/stack"
 	"github.com/todo-app/todo-app/infra/localimages"
 	"github.com/todo-app/todo-app/test/cluster/kube"
 )
@@ -138,7 +139,11 @@ func volumes(t *testing.T, ctx context.Context, cp *kube.ControlPlane, dir strin
 		VolumeBindingMode: &firstConsumer,
 	}, metav1.CreateOptions{})
 	require.NoError(t, err)
-	// One for the database, one for its backups.
+	// One for the database, one for its backups, each reserved for its
+	// claim: two matching volumes would otherwise bind in either order
+	// (seen: the backups on the 256 MiB tmpfs, and the disk-full fault
+	// filling a disk the database was not on).
+	claims := map[string]string{"postgres": "data-" + stack.PostgresName + "-0", "backups": stack.BackupClaimName}
 	for _, name := range []string{"postgres", "backups"} {
 		path := filepath.Join(dir, "pv", name)
 		require.NoError(t, os.MkdirAll(path, 0o700))
@@ -157,6 +162,7 @@ func volumes(t *testing.T, ctx context.Context, cp *kube.ControlPlane, dir strin
 				StorageClassName:              "standard",
 				PersistentVolumeReclaimPolicy: corev1.PersistentVolumeReclaimRetain,
 				PersistentVolumeSource:        corev1.PersistentVolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: path, Type: &dirType}},
+				ClaimRef:                      &corev1.ObjectReference{Kind: "PersistentVolumeClaim", APIVersion: "v1", Namespace: namespace, Name: claims[name]},
 			},
 		}, metav1.CreateOptions{})
 		require.NoError(t, err)
