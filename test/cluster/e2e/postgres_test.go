@@ -19,8 +19,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/todo-app/todo-app/infra/stack"
 	"github.com/todo-app/todo-app/infra/localimages"
+	"github.com/todo-app/todo-app/infra/stack"
 	"github.com/todo-app/todo-app/test/cluster/kube"
 )
 
