@@ -74,7 +74,7 @@ func metricsScraped(t *testing.T, ctx context.Context, client kubernetes.Interfa
 	assert.True(t, routes["frontend-web /tasks"], "the web app counted its task list: %v", routes)
 
 	// Nothing else may scrape: an unlabelled pod in the app namespace.
-	res, err := probe(ctx, client, "e2e-probe", map[target]bool{{"backend-metrics", ips["backend"][0], "9090"}: false})
+	res, err := probe(ctx, client, "e2e-outsider", map[target]bool{{"backend-metrics", ips["backend"][0], "9090"}: false})
 	require.NoError(t, err)
 	assert.Equal(t, "closed", res["backend-metrics"], "the metrics port is closed to pods outside the scrape namespace")
 }

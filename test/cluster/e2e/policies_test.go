@@ -6,12 +6,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/todo-app/todo-app/infra/stack"
@@ -79,46 +76,12 @@ func probe(ctx context.Context, client kubernetes.Interface, label string, targe
 	for tg := range targets {
 		fmt.Fprintf(&script, "check %s %s %s\n", tg.name, tg.host, tg.port)
 	}
-	name := "probe-" + label
-	uid, no := int64(70), false
-	pod := &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace, Labels: map[string]string{"app": label, "todo-app.e2e/probe": "true"}},
-		Spec: corev1.PodSpec{
-			RestartPolicy:                corev1.RestartPolicyNever,
-			AutomountServiceAccountToken: &no,
-			SecurityContext:              &corev1.PodSecurityContext{RunAsUser: &uid, RunAsGroup: &uid},
-			Containers: []corev1.Container{{
-				Name: "probe", Image: postgresImage, ImagePullPolicy: corev1.PullNever,
-				Command: []string{"sh", "-c", script.String()},
-				ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"sh", "-c", "exit 1"}}},
-					PeriodSeconds: 60},
-			}},
-		},
-	}
-	if _, err := client.CoreV1().Pods(namespace).Create(ctx, pod, metav1.CreateOptions{}); err != nil {
-		return nil, err
-	}
-	defer func() { _ = client.CoreV1().Pods(namespace).Delete(context.Background(), name, metav1.DeleteOptions{}) }()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		p, err := client.CoreV1().Pods(namespace).Get(ctx, name, metav1.GetOptions{})
-		if err != nil {
-			return nil, err
-		}
-		if p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
-			break
-		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("probe pod %s did not finish: %s %+v", name, p.Status.Phase, p.Status.ContainerStatuses)
-		}
-		time.Sleep(time.Second)
-	}
-	logs, err := client.CoreV1().Pods(namespace).GetLogs(name, &corev1.PodLogOptions{}).DoRaw(ctx)
+	logs, err := runPod(ctx, client, namespace, "probe-"+label, label, script.String())
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(string(logs)), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(logs), "\n") {
 		if k, v, ok := strings.Cut(line, "="); ok {
 			out[k] = v
 		}

@@ -196,12 +196,7 @@ func TestScreenshots(t *testing.T) {
 
 	b := browsertest.New(t)
 	require.NoError(t, chromedp.Run(b,
-		chromedp.Navigate(s.WebURL+"/signin"),
-		chromedp.WaitVisible("#email", chromedp.ByQuery),
-		chromedp.SendKeys("#email", "sam@example.com", chromedp.ByQuery),
-		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
-		chromedp.Submit("#password", chromedp.ByQuery),
-		chromedp.WaitVisible(".stats", chromedp.ByQuery),
+		signIn(s.WebURL+"/signin", "sam@example.com", ".stats"),
 	))
 	for _, scheme := range []string{"light", "dark"} {
 		require.NoError(t, chromedp.Run(b, emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}})))
@@ -258,12 +253,7 @@ func TestBrowserQuickAdd(t *testing.T) {
 	apiClientSignUp(t, s.Backend.URL, "kim@example.com", "Kim")
 	ctx := browsertest.New(t)
 	require.NoError(t, chromedp.Run(ctx,
-		chromedp.Navigate(s.WebURL+"/signin"),
-		chromedp.WaitVisible("#email", chromedp.ByQuery),
-		chromedp.SendKeys("#email", "kim@example.com", chromedp.ByQuery),
-		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
-		chromedp.Submit("#password", chromedp.ByQuery),
-		chromedp.WaitVisible(".stats", chromedp.ByQuery),
+		signIn(s.WebURL+"/signin", "kim@example.com", ".stats"),
 	))
 	var focused string
 	var preview string
@@ -330,12 +320,7 @@ func TestBrowserKeyboardJourney(t *testing.T) {
 	c := apiClientSignUp(t, s.Backend.URL, "keys@example.com", "Kai")
 	ctx := browsertest.New(t)
 	require.NoError(t, chromedp.Run(ctx,
-		chromedp.Navigate(s.WebURL+"/signin?next=/tasks"),
-		chromedp.WaitVisible("#email", chromedp.ByQuery),
-		chromedp.SendKeys("#email", "keys@example.com", chromedp.ByQuery),
-		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
-		chromedp.Submit("#password", chromedp.ByQuery),
-		chromedp.WaitVisible(".filter-form", chromedp.ByQuery),
+		signIn(s.WebURL+"/signin?next=/tasks", "keys@example.com", ".filter-form"),
 	))
 	focused := func() string {
 		var s string
@@ -422,12 +407,7 @@ func TestBrowserRecurringReopenAndLongUndo(t *testing.T) {
 
 	b := browsertest.New(t)
 	require.NoError(t, chromedp.Run(b,
-		chromedp.Navigate(s.WebURL+"/signin?next=/tasks%3Fstatus%3Dall"),
-		chromedp.WaitVisible("#email", chromedp.ByQuery),
-		chromedp.SendKeys("#email", "fix@example.com", chromedp.ByQuery),
-		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
-		chromedp.Submit("#password", chromedp.ByQuery),
-		chromedp.WaitVisible(".tasks", chromedp.ByQuery),
+		signIn(s.WebURL+"/signin?next=/tasks%3Fstatus%3Dall", "fix@example.com", ".tasks"),
 	))
 	open := func() int {
 		l, err := c.ListTasks(ctx, api.TaskQuery{Status: "pending", Q: "Water"})
@@ -466,12 +446,7 @@ func TestBrowserPhoneJourney(t *testing.T) {
 	require.NoError(t, chromedp.Run(b,
 		emulation.SetDeviceMetricsOverride(390, 844, 2, true),
 		emulation.SetTouchEmulationEnabled(true),
-		chromedp.Navigate(s.WebURL+"/signin?next=/tasks"),
-		chromedp.WaitVisible("#email", chromedp.ByQuery),
-		chromedp.SendKeys("#email", "phone@example.com", chromedp.ByQuery),
-		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
-		chromedp.Submit("#password", chromedp.ByQuery),
-		chromedp.WaitVisible(".filter-form", chromedp.ByQuery),
+		signIn(s.WebURL+"/signin?next=/tasks", "phone@example.com", ".filter-form"),
 	))
 	require.NoError(t, chromedp.Run(b, chromedp.SendKeys("#quick", "tomorrow 8am run #health\r", chromedp.ByQuery)))
 	require.NoError(t, chromedp.Run(b, chromedp.WaitVisible("li.task", chromedp.ByQuery)))
@@ -489,4 +464,17 @@ func TestBrowserPhoneJourney(t *testing.T) {
 	assert.False(t, grid, "a day list, not a squeezed month grid")
 	assert.Contains(t, browsertest.BodyText(t, b), "Run")
 	browsertest.Screenshot(t, b, "calendar-phone")
+}
+
+// signIn signs in through the page at signinURL (its next= decides where
+// it lands) and waits for that page's landmark.
+func signIn(signinURL, email, landmark string) chromedp.Action {
+	return chromedp.Tasks{
+		chromedp.Navigate(signinURL),
+		chromedp.WaitVisible("#email", chromedp.ByQuery),
+		chromedp.SendKeys("#email", email, chromedp.ByQuery),
+		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
+		chromedp.Submit("#password", chromedp.ByQuery),
+		chromedp.WaitVisible(landmark, chromedp.ByQuery),
+	}
 }
