@@ -104,14 +104,18 @@ func TestCompletingRecurringTaskCreatesNextOccurrence(t *testing.T) {
 	assert.False(t, res.Next.Completed)
 	assert.Equal(t, "weekly", res.Next.Recurrence)
 
-	// Un-completing does not create another; completing via PATCH does.
-	_, err = c.CompleteTask(ctx, task.ID, ptr(false))
+	// Un-completing removes the untouched occurrence (one open copy, not
+	// two); completing again, here via PATCH, creates one anew.
+	reopened, err := c.CompleteTask(ctx, task.ID, ptr(false))
 	require.NoError(t, err)
+	require.NotNil(t, reopened.RemovedNextID)
+	assert.Equal(t, res.Next.ID, *reopened.RemovedNextID)
 	_, err = c.PatchTask(ctx, task.ID, api.TaskPatch{Completed: ptr(true)})
 	require.NoError(t, err)
 	list, err := c.ListTasks(ctx, api.TaskQuery{Status: "pending"})
 	require.NoError(t, err)
-	assert.Equal(t, 2, list.Total, "two next occurrences in total")
+	require.Equal(t, 1, list.Total, "one open occurrence")
+	assert.NotEqual(t, res.Next.ID, list.Tasks[0].ID, "a new one")
 }
 
 func TestListFiltersSortAndPaging(t *testing.T) {
