@@ -329,11 +329,13 @@ func TestBrowserKeyboardJourney(t *testing.T) {
 	}
 
 	// Add two tasks from the keyboard.
-	for _, line := range []string{"Buy milk tomorrow 8am #home", "Call the bank tomorrow 9am"} {
+	for line, title := range map[string]string{"Buy milk tomorrow 8am #home": "Buy milk", "Call the bank tomorrow 9am": "Call the bank"} {
 		require.NoError(t, chromedp.Run(ctx, letter("q")))
 		require.Equal(t, "quick", focused())
 		require.NoError(t, chromedp.Run(ctx, chromedp.SendKeys("#quick", line+"\r", chromedp.ByQuery)))
-		require.NoError(t, chromedp.Run(ctx, chromedp.WaitVisible(".flash", chromedp.ByQuery)))
+		// The new page, with the new row: a flash alone may be the last
+		// page's, still shown while this one loads.
+		require.NoError(t, chromedp.Run(ctx, chromedp.WaitVisible(fmt.Sprintf(`li.task[data-title=%q]`, title), chromedp.ByQuery)))
 	}
 	// Move: j to the first row, j to the second, k back.
 	require.NoError(t, chromedp.Run(ctx, letter("j")))
