@@ -417,8 +417,10 @@ func TestBrowserRecurringReopenAndLongUndo(t *testing.T) {
 		return l.Total
 	}
 	row := fmt.Sprintf(`#task-%d .check`, weekly.ID)
-	require.NoError(t, chromedp.Run(b, chromedp.Click(row, chromedp.ByQuery),
-		chromedp.WaitVisible(fmt.Sprintf(`#task-%d.done`, weekly.ID), chromedp.ByQuery)))
+	// Completing it reloads the page (a new row appears): wait for that
+	// page, with the next occurrence under the completed task.
+	require.NoError(t, chromedp.Run(b, chromedp.Click(row, chromedp.ByQuery)))
+	require.NoError(t, chromedp.Run(b, chromedp.WaitVisible(`li.task[data-title="Water plants"] + li.task[data-title="Water plants"]`, chromedp.ByQuery)))
 	require.Equal(t, 1, open(), "completed: the next occurrence is the open copy")
 	require.NoError(t, chromedp.Run(b, chromedp.Click(row, chromedp.ByQuery),
 		chromedp.WaitVisible(fmt.Sprintf(`#task-%d:not(.done)`, weekly.ID), chromedp.ByQuery)))
