@@ -31,6 +31,9 @@ type Error struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	// Details carry a structured account of the failure where fields are
+	// not enough (an import's row-by-row report).
+	Details any `json:"details,omitempty"`
 }
 
 // Envelope is the top-level JSON shape: {"error": {...}}.

@@ -13,11 +13,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/todo-app/todo-app/pkg/api"
-	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/auth"
 )
 
@@ -107,13 +105,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 {
-		var env apierror.Envelope
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-		if json.Unmarshal(b, &env) != nil || env.Error == nil {
-			env.Error = apierror.New(resp.StatusCode, "http_"+strconv.Itoa(resp.StatusCode), http.StatusText(resp.StatusCode))
-		}
-		env.Error.Status = resp.StatusCode
-		return env.Error
+		return errorFrom(resp)
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, resp.Body)

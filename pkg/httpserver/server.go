@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"strconv"
@@ -29,7 +30,12 @@ type Options struct {
 	IdleTimeout   time.Duration
 	ShutdownGrace time.Duration // how long in-flight requests may take to finish
 	BodyLimit     int           // bytes
-	Logger        *slog.Logger
+	// StreamBodies, when set, picks the requests whose handlers read the
+	// body as a stream (c.Context().RequestBodyStream()) with a limit of
+	// their own: an import file. Every other request is held to
+	// BodyLimit, and answered 413 past it.
+	StreamBodies func(c *fiber.Ctx) bool
+	Logger       *slog.Logger
 	// ReadyCheck reports whether dependencies answer; nil means always ready.
 	ReadyCheck func(context.Context) error
 	// ProxyHeader, when set, names the header holding the client address
@@ -99,6 +105,12 @@ func New(opts Options) *Server {
 		EnableTrustedProxyCheck: len(opts.TrustedProxies) > 0,
 		TrustedProxies:          opts.TrustedProxies,
 		JSONEncoder:             opts.JSONEncoder,
+		// With streaming on, fasthttp reads at most BodyLimit ahead and
+		// hands over the rest as a stream; limitBody holds the routes
+		// that do not stream to the limit. Multipart forms are left to
+		// the handler too: parsing them ahead would buffer an upload.
+		StreamRequestBody:            opts.StreamBodies != nil,
+		DisablePreParseMultipartForm: opts.StreamBodies != nil,
 	})
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(opts.Name)
@@ -107,11 +119,47 @@ func New(opts Options) *Server {
 	app.Use(requestid.New())
 	app.Use(s.logRequests)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
+	if opts.StreamBodies != nil {
+		app.Use(s.limitBody)
+	}
 	app.Get("/health", func(c *fiber.Ctx) error {
 		return c.JSON(fiber.Map{"status": "ok"})
 	})
 	app.Get("/ready", s.ready)
 	return s
+}
+
+// limitBody holds every request but the streaming ones to BodyLimit.
+// With streamed bodies fasthttp no longer refuses a large body itself:
+// a declared length over the limit is refused here unread, and a chunked
+// body is read up to the limit and kept, or refused.
+func (s *Server) limitBody(c *fiber.Ctx) error {
+	req := c.Request()
+	if !req.IsBodyStream() || s.opts.StreamBodies(c) {
+		return c.Next()
+	}
+	tooLarge := func() error {
+		// The rest of the body is never read: the connection cannot carry another request.
+		c.Response().SetConnectionClose()
+		return apierror.New(fiber.StatusRequestEntityTooLarge, apierror.CodeTooLarge,
+			fmt.Sprintf("request body is too large (limit %d KiB)", s.opts.BodyLimit>>10))
+	}
+	n := req.Header.ContentLength()
+	switch {
+	case n > s.opts.BodyLimit:
+		return tooLarge()
+	case n >= 0:
+		return c.Next()
+	}
+	b, err := io.ReadAll(io.LimitReader(req.BodyStream(), int64(s.opts.BodyLimit)+1))
+	if err != nil {
+		return apierror.BadRequest("the request body could not be read")
+	}
+	if len(b) > s.opts.BodyLimit {
+		return tooLarge()
+	}
+	req.SetBody(b)
+	return c.Next()
 }
 
 func (s *Server) ready(c *fiber.Ctx) error {

@@ -394,3 +394,22 @@ func trimEdges(s string) string {
 	}
 	return s
 }
+
+// ParseDate reads a phrase that is only a date, a time and maybe a repeat
+// rule ("tomorrow 9am", "every monday", "Dec 1 2026") — a due-date field
+// of another app's export, for instance. ok is false when any word is
+// left over: the phrase was not fully understood, and nothing is guessed.
+func ParseDate(text string, now time.Time, loc *time.Location) (in Intent, ok bool) {
+	p := newPhrase(normalize(text))
+	extractRecurrence(p, &in, now, loc)
+	if w := extractWhen(p, now, loc); w != nil && in.When == nil {
+		in.When = w
+	} else if w != nil && w.HasTime && !in.When.HasTime {
+		in.When.HasTime, in.When.Hour, in.When.Minute = true, w.Hour, w.Minute
+	}
+	return in, strings.TrimSpace(strings.Trim(p.low, " ,.")) == ""
+}
+
+// PriorityOf is the priority a word means: high, medium or low ("p1" is
+// high, "p2" medium, "p3" and "p4" low, as in quick add).
+func PriorityOf(word string) string { return priorityWord(strings.ToLower(strings.TrimSpace(word))) }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"log/slog"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
+	"github.com/todo-app/todo-app/apps/backend/internal/transfer"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/auth"
 	"github.com/todo-app/todo-app/pkg/httpserver"
@@ -18,9 +20,13 @@ import (
 
 // Deps are what the handlers need.
 type Deps struct {
-	Store         *store.Store
-	Tasks         *tasks.Service
-	Accounts      *accounts.Service
+	Store    *store.Store
+	Tasks    *tasks.Service
+	Accounts *accounts.Service
+	Transfer *transfer.Service
+	Logger   *slog.Logger
+	// ImportMaxMB bounds an import file (config IMPORT_MAX_MB).
+	ImportMaxMB   int
 	FrontendURLs  []string
 	AuthRateLimit int
 	// AuthSecret keys the frontends' signatures of browser addresses.
@@ -36,6 +42,9 @@ type handlers struct{ Deps }
 
 // Register mounts the REST API on app.
 func Register(app *fiber.App, d Deps) {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
 	h := handlers{d}
 	app.Use("/api", cors.New(cors.Config{
 		AllowOrigins: strings.Join(d.FrontendURLs, ","),
@@ -95,6 +104,8 @@ func Register(app *fiber.App, d Deps) {
 	own(fiber.MethodGet, "/agenda", h.agenda)
 	own(fiber.MethodGet, "/tags", h.listTags)
 	own(fiber.MethodDelete, "/tags/:id", h.deleteTag)
+	own(fiber.MethodGet, "/export", h.export)
+	own(fiber.MethodPost, "/import", h.importData)
 	own(fiber.MethodGet, "/conversations", h.listConversations)
 	own(fiber.MethodPost, "/conversations", h.createConversation)
 	own(fiber.MethodGet, "/conversations/:id", h.getConversation)

@@ -19,6 +19,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/mcpapi"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
+	"github.com/todo-app/todo-app/apps/backend/internal/transfer"
 	"github.com/todo-app/todo-app/pkg/auth"
 	"github.com/todo-app/todo-app/pkg/httpserver"
 )
@@ -74,9 +75,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		// was a tenth of a task list's CPU (BenchmarkListTasks).
 		JSONEncoder:  json.Marshal,
 		ErrorHandler: api.ErrorHandler(log, st.Ping),
+		// Imports stream their file under a limit of their own.
+		StreamBodies: api.IsImport,
 	})
 	api.Register(srv.App, api.Deps{
-		Store: st, Tasks: ts, Accounts: acc,
+		Store: st, Tasks: ts, Accounts: acc, Transfer: transfer.New(st, time.Now), Logger: log, ImportMaxMB: cfg.ImportMaxMB,
 		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit, AuthSecret: cfg.AuthSecret,
 		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.APIMaxInFlight, PerKey: cfg.UserInFlight, MaxWait: cfg.MaxWait,
 			Rate: cfg.UserRate, Burst: cfg.UserBurst},

@@ -37,6 +37,9 @@ type Config struct {
 	// UserRate and UserBurst are each user's request budget per second.
 	UserRate  float64
 	UserBurst int
+	// ImportMaxMB bounds an import file (POST /api/{user}/import), which
+	// is streamed; every other request body stays within 1 MiB.
+	ImportMaxMB int
 	// MCPAllowedOrigins are browser origins, besides FrontendURLs, that
 	// may call /mcp (desktop clients that send an Origin); requests with
 	// any other Origin are refused (DNS rebinding protection).
@@ -69,6 +72,7 @@ func Load(env *config.Env) (Config, error) {
 		UserRate:          float64(env.Int("USER_RATE", 50, 1, 1_000_000)),
 		UserBurst:         env.Int("USER_BURST", 100, 1, 1_000_000),
 		MCPAllowedOrigins: env.OriginList("MCP_ALLOWED_ORIGINS"),
+		ImportMaxMB:       env.Int("IMPORT_MAX_MB", 256, 1, 4096),
 	}
 	return c, env.Err()
 }

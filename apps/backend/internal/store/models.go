@@ -39,6 +39,8 @@ type Task struct {
 	DeletedAt *time.Time `bun:"deleted_at"`
 	// RecurredFrom is the task this occurrence was generated from.
 	RecurredFrom *int64 `bun:"recurred_from"`
+	// ImportKey is the key the task was imported with (internal/transfer).
+	ImportKey *string `bun:"import_key"`
 
 	Tags []Tag `bun:"m2m:task_tags,join:Task=Tag"`
 }
@@ -80,6 +82,8 @@ type Conversation struct {
 	Title     string    `bun:"title,notnull"`
 	CreatedAt time.Time `bun:"created_at,notnull,default:now()"`
 	UpdatedAt time.Time `bun:"updated_at,notnull,default:now()"`
+	// ImportKey is the key the conversation was imported with.
+	ImportKey *string `bun:"import_key"`
 }
 
 // Message is a row of messages.

@@ -445,6 +445,17 @@ func deref(p *string) string {
 }
 
 func fromInput(in api.TaskInput, loc *time.Location) (store.Task, []string, error) {
+	t, tags, fe := Check(in, loc)
+	if len(fe) > 0 {
+		return t, nil, apierror.Validation(fe)
+	}
+	return t, tags, nil
+}
+
+// Check applies the rules of Create to in without storing anything: the
+// task it would store, its tags, and what is wrong by field (empty when
+// nothing is). Imports check every row with it.
+func Check(in api.TaskInput, loc *time.Location) (store.Task, []string, map[string]string) {
 	fe := fieldErrors{}
 	t := store.Task{
 		Title:       cleanTitle(in.Title, fe),
@@ -453,11 +464,7 @@ func fromInput(in api.TaskInput, loc *time.Location) (store.Task, []string, erro
 		Priority:    cleanPriority(in.Priority, fe),
 	}
 	t.Recurrence, t.RecurrenceInterval = cleanRecurrence(in.Recurrence, in.RecurrenceInterval, fe)
-	tags := cleanTags(in.Tags, fe)
-	if len(fe) > 0 {
-		return t, nil, apierror.Validation(fe)
-	}
-	return t, tags, nil
+	return t, cleanTags(in.Tags, fe), fe
 }
 
 func taskErr(id int64, err error) error {

@@ -58,6 +58,7 @@ func Config(dsn string) config.Config {
 		LogLevel:       "error",
 		APIMaxInFlight: 32,
 		MCPMaxInFlight: 16,
+		ImportMaxMB:    256,
 	}
 }
 

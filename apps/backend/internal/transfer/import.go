@@ -1,0 +1,462 @@
+package transfer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/todo-app/todo-app/apps/backend/internal/store"
+	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
+)
+
+// Limits on what an import holds and reports.
+const (
+	importBatch = 500
+	// MaxReportedErrors bounds the report: a file that is wrong on every
+	// one of 100 000 rows lists the first problems and counts the rest.
+	MaxReportedErrors = 100
+	maxKey            = 300
+	maxTitle          = 200
+	maxMessage        = 100000
+)
+
+// FileError is a file that cannot be read at all (not JSON, not our
+// export, a CSV without the columns it needs): nothing was imported.
+type FileError struct{ Problem string }
+
+func (e *FileError) Error() string { return e.Problem }
+
+func fileErr(format string, args ...any) error {
+	return &FileError{Problem: fmt.Sprintf(format, args...)}
+}
+
+// ErrRowsInvalid means some rows have problems: the report lists them,
+// and nothing was imported.
+var ErrRowsInvalid = errors.New("some rows have problems; nothing was imported")
+
+// Import reads a file in format (api.FormatJSON or api.FormatTodoistCSV)
+// from r and writes it for the user in one transaction — all of it, or
+// with any row error none of it. With dryRun it writes nothing and
+// reports what an import would do. Rows whose key the account already
+// has are skipped, so importing a file twice creates nothing the second
+// time. The returned error is a *FileError, ErrRowsInvalid (with the
+// report) or a failure of the database.
+func (s *Service) Import(ctx context.Context, userID, format string, r io.Reader, dryRun bool) (api.ImportReport, error) {
+	rep := &report{ImportReport: api.ImportReport{Format: format, DryRun: dryRun, Notes: []string{}, Errors: []api.ImportError{}}}
+	zone, err := s.store.UserTimeZone(ctx, userID)
+	if err != nil {
+		return rep.ImportReport, fmt.Errorf("starting an import: %w", err)
+	}
+	loc := dates.Zone(zone)
+	var read func(ctx context.Context, w *writer) error
+	switch format {
+	case api.FormatJSON:
+		read = func(ctx context.Context, w *writer) error { return readJSON(ctx, r, w) }
+	case api.FormatTodoistCSV:
+		read = func(ctx context.Context, w *writer) error { return readTodoist(ctx, r, w) }
+	default:
+		return rep.ImportReport, ErrFormat
+	}
+	err = s.store.Import(ctx, userID, !dryRun, func(ctx context.Context, im *store.Importer) error {
+		w := &writer{im: im, rep: rep, userID: userID, loc: loc, now: s.now()}
+		if err := read(ctx, w); err != nil {
+			return err
+		}
+		if err := w.flush(ctx); err != nil {
+			return err
+		}
+		rep.TagsCreated = im.TagsCreated
+		if rep.ErrorCount > 0 {
+			return ErrRowsInvalid
+		}
+		return nil
+	})
+	rep.finish()
+	switch {
+	case errors.Is(err, ErrRowsInvalid):
+		rep.TasksCreated, rep.ConversationsCreated, rep.TagsCreated = 0, 0, 0
+		return rep.ImportReport, ErrRowsInvalid
+	case err != nil:
+		return rep.ImportReport, err
+	}
+	rep.Imported = !dryRun
+	return rep.ImportReport, nil
+}
+
+// report collects what happened; notes are counted by kind and written
+// out at the end.
+type report struct {
+	api.ImportReport
+	counts map[string]int
+	order  []string
+}
+
+func (r *report) fail(in string, row int, field, format string, args ...any) {
+	r.ErrorCount++
+	if len(r.Errors) < MaxReportedErrors {
+		r.Errors = append(r.Errors, api.ImportError{In: in, Row: row, Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+}
+
+// note counts one occurrence of a remark; "%d" in it becomes the count.
+func (r *report) note(remark string) {
+	if r.counts == nil {
+		r.counts = map[string]int{}
+	}
+	if r.counts[remark] == 0 {
+		r.order = append(r.order, remark)
+	}
+	r.counts[remark]++
+}
+
+func (r *report) finish() {
+	for _, remark := range r.order {
+		r.Notes = append(r.Notes, strings.ReplaceAll(remark, "%d", strconv.Itoa(r.counts[remark])))
+	}
+	if r.ErrorCount > len(r.Errors) {
+		r.Notes = append(r.Notes, fmt.Sprintf("%d more problems are not listed; fix the first ones and preview again", r.ErrorCount-len(r.Errors)))
+	}
+}
+
+// writer batches checked rows into the import's transaction. After the
+// first row error it stops writing and only checks, so the report lists
+// every problem in one pass.
+type writer struct {
+	im     *store.Importer
+	rep    *report
+	userID string
+	loc    *time.Location
+	now    time.Time
+
+	tasks []store.Task
+	tags  [][]string
+	// own holds ids of keys "todo-app:<this user>:<id>": the account's
+	// own tasks, exported and imported back.
+	own []int64
+}
+
+func (w *writer) failed() bool { return w.rep.ErrorCount > 0 }
+
+// addTask queues a checked task; its ImportKey is set.
+func (w *writer) addTask(ctx context.Context, t store.Task, tags []string) error {
+	w.rep.Rows++
+	if w.failed() {
+		return nil
+	}
+	if id, ok := ownID(w.userID, *t.ImportKey, ""); ok {
+		w.own = append(w.own, id)
+	}
+	w.tasks = append(w.tasks, t)
+	w.tags = append(w.tags, tags)
+	if len(w.tasks) >= importBatch {
+		return w.flush(ctx)
+	}
+	return nil
+}
+
+// flush writes the queued tasks, leaving out those the account has.
+func (w *writer) flush(ctx context.Context) error {
+	if len(w.tasks) == 0 || w.failed() {
+		w.tasks, w.tags, w.own = w.tasks[:0], w.tags[:0], w.own[:0]
+		return nil
+	}
+	have, err := w.im.OwnTasks(ctx, w.own)
+	if err != nil {
+		return err
+	}
+	keep, keepTags := w.tasks[:0], w.tags[:0]
+	for i, t := range w.tasks {
+		if id, ok := ownID(w.userID, *t.ImportKey, ""); ok && have[id] {
+			w.rep.TasksSkipped++
+			continue
+		}
+		keep, keepTags = append(keep, t), append(keepTags, w.tags[i])
+	}
+	n, err := w.im.AddTasks(ctx, keep, keepTags)
+	if err != nil {
+		return err
+	}
+	w.rep.TasksCreated += n
+	w.rep.TasksSkipped += len(keep) - n
+	w.tasks, w.tags, w.own = w.tasks[:0], w.tags[:0], w.own[:0]
+	return nil
+}
+
+// ownID reads a key of the form todo-app:<user>:<prefix><id> naming this user.
+func ownID(userID, key, prefix string) (int64, bool) {
+	rest, ok := strings.CutPrefix(key, "todo-app:"+userID+":"+prefix)
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// checkKey is the dedupe key's rule.
+func checkKey(key string) string {
+	switch {
+	case strings.TrimSpace(key) == "":
+		return "is required (it identifies the row, so that importing the file twice creates nothing the second time)"
+	case len(key) > maxKey:
+		return fmt.Sprintf("must be at most %d bytes", maxKey)
+	case !utf8.ValidString(key) || strings.ContainsRune(key, 0):
+		return "must be text without NUL characters"
+	}
+	return ""
+}
+
+// readJSON streams our export: the header fields, then the tasks and the
+// conversations one element at a time.
+func readJSON(ctx context.Context, r io.Reader, w *writer) error {
+	dec := json.NewDecoder(r)
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return fileErr("this is not a todo-app export: it must be a JSON object (%s)", jsonProblem(err, dec))
+	}
+	var fileZone *time.Location
+	sawKind := false
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return fileErr("this is not valid JSON: %s", jsonProblem(err, dec))
+		}
+		name, _ := t.(string)
+		switch name {
+		case "kind":
+			var kind string
+			if err := dec.Decode(&kind); err != nil || kind != api.ExportKind {
+				return fileErr("this is not a todo-app export: its kind is not %q", api.ExportKind)
+			}
+			sawKind = true
+		case "version":
+			var v int
+			if err := dec.Decode(&v); err != nil {
+				return fileErr("the export's version must be a number")
+			}
+			if v > api.ExportVersion {
+				return fileErr("this export was made by a newer todo-app (version %d; this one reads up to %d): update first", v, api.ExportVersion)
+			}
+		case "user":
+			var u api.User
+			if err := dec.Decode(&u); err != nil {
+				return fileErr("the export's user is not readable: %s", jsonProblem(err, dec))
+			}
+			if u.TimeZone != "" {
+				fileZone = dates.Zone(u.TimeZone)
+			}
+		case "tags":
+			if err := eachElement(dec, "tags", func(i int) error { return w.readTag(ctx, dec, i) }); err != nil {
+				return err
+			}
+		case "tasks":
+			if err := eachElement(dec, "tasks", func(i int) error { return w.readTask(ctx, dec, i, fileZone) }); err != nil {
+				return err
+			}
+		case "conversations":
+			if err := w.flush(ctx); err != nil {
+				return err
+			}
+			if err := eachElement(dec, "conversations", func(i int) error { return w.readConversation(ctx, dec, i) }); err != nil {
+				return err
+			}
+		default:
+			// A field a later version added: skipped.
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return fileErr("this is not valid JSON: %s", jsonProblem(err, dec))
+			}
+		}
+	}
+	if !sawKind {
+		return fileErr("this is not a todo-app export: it has no \"kind\": %q", api.ExportKind)
+	}
+	if _, err := dec.Token(); err != nil {
+		return fileErr("the file ends too early: %s", jsonProblem(err, dec))
+	}
+	return nil
+}
+
+// jsonProblem says where a JSON file went wrong.
+func jsonProblem(err error, dec *json.Decoder) string {
+	if err == nil {
+		return "unexpected content"
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "the file ends too early"
+	}
+	return fmt.Sprintf("%v (near byte %d)", err, dec.InputOffset())
+}
+
+// eachElement walks the array dec is at, calling fn for each element.
+func eachElement(dec *json.Decoder, name string, fn func(i int) error) error {
+	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+		return fileErr("%q must be an array (%s)", name, jsonProblem(err, dec))
+	}
+	for i := 1; dec.More(); i++ {
+		if err := fn(i); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fileErr("this is not valid JSON: %s", jsonProblem(err, dec))
+	}
+	return nil
+}
+
+// decodeRow decodes one element; a value of the wrong type is a row
+// error (the decoder has read past it), broken JSON ends the import.
+func (w *writer) decodeRow(dec *json.Decoder, in string, row int, v any) (bool, error) {
+	err := dec.Decode(v)
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &typeErr):
+		w.rep.fail(in, row, typeErr.Field, "must be %s, not %s", jsonType(typeErr.Type.Kind().String()), typeErr.Value)
+		return false, nil
+	}
+	return false, fileErr("this is not valid JSON: %s", jsonProblem(err, dec))
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	}
+	return "a number"
+}
+
+func (w *writer) readTag(ctx context.Context, dec *json.Decoder, row int) error {
+	var name string
+	if ok, err := w.decodeRow(dec, "tags", row, &name); !ok {
+		return err
+	}
+	_, tags, fe := tasks.Check(api.TaskInput{Title: "tag", Tags: []string{name}}, w.loc)
+	if p, bad := fe["tags"]; bad {
+		w.rep.fail("tags", row, "", "%s", p)
+		return nil
+	}
+	if w.failed() || len(tags) == 0 {
+		return nil
+	}
+	_, err := w.im.AddTags(ctx, tags)
+	return err
+}
+
+func (w *writer) readTask(ctx context.Context, dec *json.Decoder, row int, fileZone *time.Location) error {
+	var x api.ExportTask
+	if ok, err := w.decodeRow(dec, "tasks", row, &x); !ok {
+		return err
+	}
+	in := api.TaskInput{Title: x.Title, Description: x.Description, Priority: x.Priority, Tags: x.Tags,
+		Recurrence: x.Recurrence, RecurrenceInterval: x.RecurrenceInterval}
+	if x.DueAt != nil {
+		due := *x.DueAt
+		// A date without a time stays a date: the end of the same day
+		// in this account's zone, when the file's zone was another.
+		if fileZone != nil && fileZone.String() != w.loc.String() && dates.IsDateOnly(due, fileZone) {
+			d := due.In(fileZone)
+			due = time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, w.loc)
+		}
+		s := due.Format(time.RFC3339Nano)
+		in.DueAt = &s
+	}
+	t, tags, fe := tasks.Check(in, w.loc)
+	if p := checkKey(x.Key); p != "" {
+		fe["key"] = p
+	}
+	for _, f := range slices.Sorted(maps.Keys(fe)) {
+		w.rep.fail("tasks", row, f, "%s", fe[f])
+	}
+	if len(fe) > 0 {
+		w.rep.Rows++
+		return nil
+	}
+	key := x.Key
+	t.ImportKey = &key
+	t.Completed = x.Completed
+	if t.Completed {
+		t.CompletedAt = x.CompletedAt
+		if t.CompletedAt == nil || t.CompletedAt.IsZero() {
+			now := w.now
+			t.CompletedAt = &now
+		}
+	}
+	t.CreatedAt, t.UpdatedAt = x.CreatedAt, x.UpdatedAt
+	return w.addTask(ctx, t, tags)
+}
+
+func (w *writer) readConversation(ctx context.Context, dec *json.Decoder, row int) error {
+	var x api.ExportConversation
+	if ok, err := w.decodeRow(dec, "conversations", row, &x); !ok {
+		return err
+	}
+	w.rep.Rows++
+	bad := false
+	fail := func(field, format string, args ...any) {
+		bad = true
+		w.rep.fail("conversations", row, field, format, args...)
+	}
+	if p := checkKey(x.Key); p != "" {
+		fail("key", "%s", p)
+	}
+	x.Title = strings.TrimSpace(x.Title)
+	if utf8.RuneCountInString(x.Title) > maxTitle || strings.ContainsRune(x.Title, 0) {
+		fail("title", "must be at most %d characters, without NUL characters", maxTitle)
+	}
+	msgs := make([]store.Message, len(x.Messages))
+	for i, m := range x.Messages {
+		switch m.Role {
+		case api.RoleUser, api.RoleAssistant, api.RoleTool:
+		default:
+			fail(fmt.Sprintf("messages[%d].role", i), "must be user, assistant or tool")
+		}
+		if utf8.RuneCountInString(m.Content) > maxMessage || strings.ContainsRune(m.Content, 0) {
+			fail(fmt.Sprintf("messages[%d].content", i), "must be at most %d characters, without NUL characters", maxMessage)
+		}
+		msgs[i] = store.Message{Role: m.Role, Content: m.Content, ToolCalls: m.ToolCalls, CreatedAt: m.CreatedAt}
+		if string(m.ToolCalls) == "null" {
+			msgs[i].ToolCalls = nil
+		}
+	}
+	if bad || w.failed() {
+		return nil
+	}
+	if id, ok := ownID(w.userID, x.Key, "c"); ok {
+		have, err := w.im.OwnConversations(ctx, []int64{id})
+		if err != nil {
+			return err
+		}
+		if have[id] {
+			w.rep.ConversationsSkipped++
+			return nil
+		}
+	}
+	key := x.Key
+	c := store.Conversation{Title: x.Title, CreatedAt: x.CreatedAt, UpdatedAt: x.UpdatedAt, ImportKey: &key}
+	created, err := w.im.AddConversation(ctx, &c, msgs)
+	if err != nil {
+		return err
+	}
+	if created {
+		w.rep.ConversationsCreated++
+	} else {
+		w.rep.ConversationsSkipped++
+	}
+	return nil
+}
