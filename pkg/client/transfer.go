@@ -58,7 +58,10 @@ func (c *Client) Import(ctx context.Context, format string, dryRun bool, r io.Re
 	}
 	req.Body = io.NopCloser(r)
 	req.ContentLength = -1
-	req.Header.Set("Content-Type", "application/octet-stream")
+	req.Header.Set("Content-Type", "text/csv")
+	if format == api.FormatJSON {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := c.streaming().Do(req)
 	if err != nil {
 		return api.ImportReport{}, fmt.Errorf("calling backend POST import: %w: %w", ErrUnreachable, err)

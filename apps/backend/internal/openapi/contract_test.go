@@ -199,6 +199,21 @@ func TestAnswersMatchTheDocument(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.ListMessages(ctx, conv.ID)
 	require.NoError(t, err)
+	var exported []byte
+	for _, format := range []string{api.FormatJSON, api.FormatCSV} {
+		d, err := c.Export(ctx, format)
+		require.NoError(t, err)
+		b, err := io.ReadAll(d.Body)
+		require.NoError(t, err)
+		d.Body.Close()
+		if format == api.FormatJSON {
+			exported = b
+		}
+	}
+	_, err = c.Import(ctx, api.FormatJSON, true, bytes.NewReader(exported))
+	require.NoError(t, err)
+	_, err = c.Import(ctx, api.FormatTodoistCSV, false, strings.NewReader("TYPE,CONTENT,PRIORITY\ntask,Fine,9\n"))
+	requireStatus(t, err, http.StatusUnprocessableEntity)
 	require.NoError(t, c.DeleteConversation(ctx, conv.ID))
 
 	tok, err := c.CreateAPIToken(ctx, api.APITokenInput{Name: "script", Scope: api.ScopeRead})

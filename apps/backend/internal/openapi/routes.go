@@ -35,6 +35,12 @@ type Route struct {
 	Resp   any
 	// ContentType of the success answer when not JSON.
 	ContentType string
+	// Files are the media types of a request body that is a file (an
+	// import), each with the Go type of its JSON schema (nil: text).
+	Files map[string]any
+	// Downloads are the media types of a success answer that is a file
+	// (an export), each with its Go type (nil: text).
+	Downloads map[string]any
 	// Errors are the statuses this route answers besides the ones every
 	// route may (401 for token routes, 429, 500, 503).
 	Errors []int
@@ -123,6 +129,18 @@ var Routes = []Route{
 		Summary: "Tags with how many tasks carry each", Status: http.StatusOK, Resp: api.TagList{}, Errors: []int{forbidden}},
 	{Method: http.MethodDelete, Path: "/api/{user_id}/tags/{id}", ID: "deleteTag", Tag: "Tags",
 		Summary: "Delete a tag (removed from every task)", Status: http.StatusNoContent, Errors: []int{badRequest, forbidden, notFound}},
+
+	{Method: http.MethodGet, Path: "/api/{user_id}/export", ID: "exportData", Tag: "Import and export",
+		Summary: "Download everything the user owns (format=json: tasks, tags, conversations) or the tasks as a spreadsheet (format=csv); streamed",
+		Query:   []Param{{Name: "format", Type: "string", Enum: []string{api.FormatJSON, api.FormatCSV}, Description: "default json"}},
+		Status:  http.StatusOK, Downloads: map[string]any{"application/json": api.Export{}, "text/csv": nil}, Errors: []int{forbidden, unprocessable}},
+	{Method: http.MethodPost, Path: "/api/{user_id}/import", ID: "importData", Tag: "Import and export",
+		Summary: "Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. " +
+			"dry_run=true previews. Row problems: 422 with the report in error.details",
+		Query: []Param{{Name: "format", Type: "string", Enum: []string{api.FormatJSON, api.FormatTodoistCSV}, Description: "default from Content-Type"},
+			{Name: "dry_run", Type: "boolean", Description: "report what would happen, write nothing"}},
+		Files:  map[string]any{"application/json": api.Export{}, "text/csv": nil},
+		Status: http.StatusOK, Resp: api.ImportReport{}, Errors: []int{forbidden, http.StatusRequestEntityTooLarge, unprocessable}},
 
 	{Method: http.MethodGet, Path: "/api/{user_id}/conversations", ID: "listConversations", Tag: "Conversations",
 		Summary: "Conversations, latest activity first", Status: http.StatusOK, Resp: api.ConversationList{}, Errors: []int{forbidden}},

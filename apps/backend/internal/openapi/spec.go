@@ -112,8 +112,35 @@ func Build() (*openapi3.T, error) {
 			body.Required = !r.BodyOptional
 			op.RequestBody = &openapi3.RequestBodyRef{Value: body}
 		}
+		files := func(types map[string]any) (openapi3.Content, error) {
+			content := openapi3.Content{}
+			for mt, v := range types {
+				ref := openapi3.NewStringSchema().NewRef()
+				if v != nil {
+					var err error
+					if ref, err = schema(v); err != nil {
+						return nil, err
+					}
+				}
+				content[mt] = openapi3.NewMediaType().WithSchemaRef(ref)
+			}
+			return content, nil
+		}
+		if r.Files != nil {
+			content, err := files(r.Files)
+			if err != nil {
+				return nil, err
+			}
+			op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithContent(content).WithRequired(true)}
+		}
 		ok := openapi3.NewResponse().WithDescription(http.StatusText(r.Status))
 		switch {
+		case r.Downloads != nil:
+			content, err := files(r.Downloads)
+			if err != nil {
+				return nil, err
+			}
+			ok.WithContent(content)
 		case r.Resp != nil:
 			ref, err := schema(r.Resp)
 			if err != nil {

@@ -72,6 +72,75 @@ func (e CreatedAPITokenScope) Valid() bool {
 	}
 }
 
+// Defines values for ExportMessageRole.
+const (
+	ExportMessageRoleAssistant ExportMessageRole = "assistant"
+	ExportMessageRoleTool      ExportMessageRole = "tool"
+	ExportMessageRoleUser      ExportMessageRole = "user"
+)
+
+// Valid indicates whether the value is a known member of the ExportMessageRole enum.
+func (e ExportMessageRole) Valid() bool {
+	switch e {
+	case ExportMessageRoleAssistant:
+		return true
+	case ExportMessageRoleTool:
+		return true
+	case ExportMessageRoleUser:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportTaskPriority.
+const (
+	ExportTaskPriorityHigh   ExportTaskPriority = "high"
+	ExportTaskPriorityLow    ExportTaskPriority = "low"
+	ExportTaskPriorityMedium ExportTaskPriority = "medium"
+)
+
+// Valid indicates whether the value is a known member of the ExportTaskPriority enum.
+func (e ExportTaskPriority) Valid() bool {
+	switch e {
+	case ExportTaskPriorityHigh:
+		return true
+	case ExportTaskPriorityLow:
+		return true
+	case ExportTaskPriorityMedium:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportTaskRecurrence.
+const (
+	ExportTaskRecurrenceDaily   ExportTaskRecurrence = "daily"
+	ExportTaskRecurrenceMonthly ExportTaskRecurrence = "monthly"
+	ExportTaskRecurrenceNone    ExportTaskRecurrence = "none"
+	ExportTaskRecurrenceWeekly  ExportTaskRecurrence = "weekly"
+	ExportTaskRecurrenceYearly  ExportTaskRecurrence = "yearly"
+)
+
+// Valid indicates whether the value is a known member of the ExportTaskRecurrence enum.
+func (e ExportTaskRecurrence) Valid() bool {
+	switch e {
+	case ExportTaskRecurrenceDaily:
+		return true
+	case ExportTaskRecurrenceMonthly:
+		return true
+	case ExportTaskRecurrenceNone:
+		return true
+	case ExportTaskRecurrenceWeekly:
+		return true
+	case ExportTaskRecurrenceYearly:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MessageRole.
 const (
 	MessageRoleAssistant MessageRole = "assistant"
@@ -252,6 +321,42 @@ func (e TaskPatchRecurrence) Valid() bool {
 	case TaskPatchRecurrenceWeekly:
 		return true
 	case TaskPatchRecurrenceYearly:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportDataParamsFormat.
+const (
+	ExportDataParamsFormatCsv  ExportDataParamsFormat = "csv"
+	ExportDataParamsFormatJson ExportDataParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ExportDataParamsFormat enum.
+func (e ExportDataParamsFormat) Valid() bool {
+	switch e {
+	case ExportDataParamsFormatCsv:
+		return true
+	case ExportDataParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportDataParamsFormat.
+const (
+	ImportDataParamsFormatJson       ImportDataParamsFormat = "json"
+	ImportDataParamsFormatTodoistCsv ImportDataParamsFormat = "todoist-csv"
+)
+
+// Valid indicates whether the value is a known member of the ImportDataParamsFormat enum.
+func (e ImportDataParamsFormat) Valid() bool {
+	switch e {
+	case ImportDataParamsFormatJson:
+		return true
+	case ImportDataParamsFormatTodoistCsv:
 		return true
 	default:
 		return false
@@ -461,8 +566,90 @@ type Envelope struct {
 // Error defines model for Error.
 type Error struct {
 	Code    string             `json:"code"`
+	Details interface{}        `json:"details,omitempty"`
 	Fields  *map[string]string `json:"fields,omitempty"`
 	Message string             `json:"message"`
+}
+
+// Export defines model for Export.
+type Export struct {
+	Conversations *[]ExportConversation `json:"conversations,omitempty"`
+	ExportedAt    *time.Time            `json:"exported_at,omitempty"`
+	Kind          *string               `json:"kind,omitempty"`
+	Tags          *[]string             `json:"tags,omitempty"`
+	Tasks         *[]ExportTask         `json:"tasks,omitempty"`
+	User          *User                 `json:"user,omitempty"`
+	Version       *int                  `json:"version,omitempty"`
+}
+
+// ExportConversation defines model for ExportConversation.
+type ExportConversation struct {
+	CreatedAt *time.Time       `json:"created_at,omitempty"`
+	Id        *int64           `json:"id,omitempty"`
+	Key       *string          `json:"key,omitempty"`
+	Messages  *[]ExportMessage `json:"messages,omitempty"`
+	Title     *string          `json:"title,omitempty"`
+	UpdatedAt *time.Time       `json:"updated_at,omitempty"`
+}
+
+// ExportMessage defines model for ExportMessage.
+type ExportMessage struct {
+	Content   *string            `json:"content,omitempty"`
+	CreatedAt *time.Time         `json:"created_at,omitempty"`
+	Role      *ExportMessageRole `json:"role,omitempty"`
+
+	// ToolCalls any JSON value
+	ToolCalls interface{} `json:"tool_calls,omitempty"`
+}
+
+// ExportMessageRole defines model for ExportMessage.Role.
+type ExportMessageRole string
+
+// ExportTask defines model for ExportTask.
+type ExportTask struct {
+	Completed          *bool                 `json:"completed,omitempty"`
+	CompletedAt        *time.Time            `json:"completed_at,omitempty"`
+	CreatedAt          *time.Time            `json:"created_at,omitempty"`
+	Description        *string               `json:"description,omitempty"`
+	DueAt              *time.Time            `json:"due_at,omitempty"`
+	Id                 *int64                `json:"id,omitempty"`
+	Key                *string               `json:"key,omitempty"`
+	Priority           *ExportTaskPriority   `json:"priority,omitempty"`
+	Recurrence         *ExportTaskRecurrence `json:"recurrence,omitempty"`
+	RecurrenceInterval *int                  `json:"recurrence_interval,omitempty"`
+	Tags               *[]string             `json:"tags,omitempty"`
+	Title              *string               `json:"title,omitempty"`
+	UpdatedAt          *time.Time            `json:"updated_at,omitempty"`
+}
+
+// ExportTaskPriority defines model for ExportTask.Priority.
+type ExportTaskPriority string
+
+// ExportTaskRecurrence defines model for ExportTask.Recurrence.
+type ExportTaskRecurrence string
+
+// ImportError defines model for ImportError.
+type ImportError struct {
+	Field   *string `json:"field,omitempty"`
+	In      *string `json:"in,omitempty"`
+	Message string  `json:"message"`
+	Row     int     `json:"row"`
+}
+
+// ImportReport defines model for ImportReport.
+type ImportReport struct {
+	ConversationsCreated int           `json:"conversations_created"`
+	ConversationsSkipped int           `json:"conversations_skipped"`
+	DryRun               bool          `json:"dry_run"`
+	ErrorCount           int           `json:"error_count"`
+	Errors               []ImportError `json:"errors"`
+	Format               string        `json:"format"`
+	Imported             bool          `json:"imported"`
+	Notes                []string      `json:"notes"`
+	Rows                 int           `json:"rows"`
+	TagsCreated          int           `json:"tags_created"`
+	TasksCreated         int           `json:"tasks_created"`
+	TasksSkipped         int           `json:"tasks_skipped"`
 }
 
 // Message defines model for Message.
@@ -650,6 +837,27 @@ type AgendaParams struct {
 	TimeZone *string `form:"time_zone,omitempty" json:"time_zone,omitempty"`
 }
 
+// ExportDataParams defines parameters for ExportData.
+type ExportDataParams struct {
+	// Format default json
+	Format *ExportDataParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// ExportDataParamsFormat defines parameters for ExportData.
+type ExportDataParamsFormat string
+
+// ImportDataParams defines parameters for ImportData.
+type ImportDataParams struct {
+	// Format default from Content-Type
+	Format *ImportDataParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// DryRun report what would happen, write nothing
+	DryRun *bool `form:"dry_run,omitempty" json:"dry_run,omitempty"`
+}
+
+// ImportDataParamsFormat defines parameters for ImportData.
+type ImportDataParamsFormat string
+
 // ListTasksParams defines parameters for ListTasks.
 type ListTasksParams struct {
 	// Status default all
@@ -710,6 +918,9 @@ type CreateConversationJSONRequestBody = ConversationInput
 
 // AddMessageJSONRequestBody defines body for AddMessage for application/json ContentType.
 type AddMessageJSONRequestBody = MessageInput
+
+// ImportDataJSONRequestBody defines body for ImportData for application/json ContentType.
+type ImportDataJSONRequestBody = Export
 
 // CreateTaskJSONRequestBody defines body for CreateTask for application/json ContentType.
 type CreateTaskJSONRequestBody = TaskInput
@@ -919,6 +1130,25 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/{user_id}/conversations/{id}/messages (the `AddMessage` operationId).
 	AddMessage(ctx context.Context, userId openapi_types.UUID, id int64, body AddMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportData Download everything the user owns (format=json: tasks, tags, conversations) or the tasks as a spreadsheet (format=csv); streamed
+	//
+	// Corresponds with GET /api/{user_id}/export (the `ExportData` operationId).
+	ExportData(ctx context.Context, userId openapi_types.UUID, params *ExportDataParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportDataWithBody Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. dry_run=true previews. Row problems: 422 with the report in error.details
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/{user_id}/import (the `ImportData` operationId).
+	ImportDataWithBody(ctx context.Context, userId openapi_types.UUID, params *ImportDataParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportData Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. dry_run=true previews. Row problems: 422 with the report in error.details
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/{user_id}/import (the `ImportData` operationId).
+	ImportData(ctx context.Context, userId openapi_types.UUID, params *ImportDataParams, body ImportDataJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTags Tags with how many tasks carry each
 	//
@@ -1341,6 +1571,55 @@ func (c *Client) AddMessageWithBody(ctx context.Context, userId openapi_types.UU
 // Corresponds with POST /api/{user_id}/conversations/{id}/messages (the `AddMessage` operationId).
 func (c *Client) AddMessage(ctx context.Context, userId openapi_types.UUID, id int64, body AddMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAddMessageRequest(c.Server, userId, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportData Download everything the user owns (format=json: tasks, tags, conversations) or the tasks as a spreadsheet (format=csv); streamed
+//
+// Corresponds with GET /api/{user_id}/export (the `ExportData` operationId).
+func (c *Client) ExportData(ctx context.Context, userId openapi_types.UUID, params *ExportDataParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportDataRequest(c.Server, userId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportDataWithBody Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. dry_run=true previews. Row problems: 422 with the report in error.details
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/{user_id}/import (the `ImportData` operationId).
+func (c *Client) ImportDataWithBody(ctx context.Context, userId openapi_types.UUID, params *ImportDataParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportDataRequestWithBody(c.Server, userId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportData Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. dry_run=true previews. Row problems: 422 with the report in error.details
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/{user_id}/import (the `ImportData` operationId).
+func (c *Client) ImportData(ctx context.Context, userId openapi_types.UUID, params *ImportDataParams, body ImportDataJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportDataRequest(c.Server, userId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2215,6 +2494,153 @@ func NewAddMessageRequestWithBody(server string, userId openapi_types.UUID, id i
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExportDataRequest constructs an http.Request for the ExportData method
+func NewExportDataRequest(server string, userId openapi_types.UUID, params *ExportDataParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/export", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewImportDataRequest calls the generic ImportData builder with application/json body
+func NewImportDataRequest(server string, userId openapi_types.UUID, params *ImportDataParams, body ImportDataJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewImportDataRequestWithBody(server, userId, params, "application/json", bodyReader)
+}
+
+// NewImportDataRequestWithBody constructs an http.Request for the ImportData method, with any body, and a specified content type
+func NewImportDataRequestWithBody(server string, userId openapi_types.UUID, params *ImportDataParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/import", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dry_run", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -3144,6 +3570,27 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/{user_id}/conversations/{id}/messages (the `AddMessage` operationId).
 	AddMessageWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, body AddMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMessageResponse, error)
+
+	// ExportDataWithResponse Download everything the user owns (format=json: tasks, tags, conversations) or the tasks as a spreadsheet (format=csv); streamed
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/{user_id}/export (the `ExportData` operationId).
+	ExportDataWithResponse(ctx context.Context, userId openapi_types.UUID, params *ExportDataParams, reqEditors ...RequestEditorFn) (*ExportDataResponse, error)
+
+	// ImportDataWithBodyWithResponse Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. dry_run=true previews. Row problems: 422 with the report in error.details
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/import (the `ImportData` operationId).
+	ImportDataWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *ImportDataParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportDataResponse, error)
+
+	// ImportDataWithResponse Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. dry_run=true previews. Row problems: 422 with the report in error.details
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/import (the `ImportData` operationId).
+	ImportDataWithResponse(ctx context.Context, userId openapi_types.UUID, params *ImportDataParams, body ImportDataJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportDataResponse, error)
 
 	// ListTagsWithResponse Tags with how many tasks carry each
 	//
@@ -4532,6 +4979,179 @@ func (r AddMessageResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AddMessageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExportDataResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Export
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExportDataResponse) GetJSON200() *Export {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ExportDataResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ExportDataResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ExportDataResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ExportDataResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ExportDataResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ExportDataResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportDataResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportDataResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportDataResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportDataResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ImportDataResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ImportReport
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *N413
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ImportDataResponse) GetJSON200() *ImportReport {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ImportDataResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ImportDataResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r ImportDataResponse) GetJSON413() *N413 {
+	return r.JSON413
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ImportDataResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ImportDataResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ImportDataResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ImportDataResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ImportDataResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ImportDataResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ImportDataResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ImportDataResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6003,6 +6623,45 @@ func (c *ClientWithResponses) AddMessageWithResponse(ctx context.Context, userId
 	return ParseAddMessageResponse(rsp)
 }
 
+// ExportDataWithResponse Download everything the user owns (format=json: tasks, tags, conversations) or the tasks as a spreadsheet (format=csv); streamed
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/{user_id}/export (the `ExportData` operationId).
+func (c *ClientWithResponses) ExportDataWithResponse(ctx context.Context, userId openapi_types.UUID, params *ExportDataParams, reqEditors ...RequestEditorFn) (*ExportDataResponse, error) {
+	rsp, err := c.ExportData(ctx, userId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportDataResponse(rsp)
+}
+
+// ImportDataWithBodyWithResponse Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. dry_run=true previews. Row problems: 422 with the report in error.details
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/import (the `ImportData` operationId).
+func (c *ClientWithResponses) ImportDataWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *ImportDataParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportDataResponse, error) {
+	rsp, err := c.ImportDataWithBody(ctx, userId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportDataResponse(rsp)
+}
+
+// ImportDataWithResponse Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. dry_run=true previews. Row problems: 422 with the report in error.details
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/import (the `ImportData` operationId).
+func (c *ClientWithResponses) ImportDataWithResponse(ctx context.Context, userId openapi_types.UUID, params *ImportDataParams, body ImportDataJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportDataResponse, error) {
+	rsp, err := c.ImportData(ctx, userId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportDataResponse(rsp)
+}
+
 // ListTagsWithResponse Tags with how many tasks carry each
 //
 // Returns a wrapper object for the known response body format(s).
@@ -7250,6 +7909,152 @@ func ParseAddMessageResponse(rsp *http.Response) (*AddMessageResponse, error) {
 			return nil, err
 		}
 		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExportDataResponse parses an HTTP response from a ExportDataWithResponse call
+func ParseExportDataResponse(rsp *http.Response) (*ExportDataResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportDataResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Export
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	return response, nil
+}
+
+// ParseImportDataResponse parses an HTTP response from a ImportDataWithResponse call
+func ParseImportDataResponse(rsp *http.Response) (*ImportDataResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ImportDataResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ImportReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest N413
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest N422
