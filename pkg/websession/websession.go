@@ -40,6 +40,23 @@ const (
 type Manager struct {
 	tokens *auth.Tokens
 	key    []byte
+	// streamed picks the requests whose form is read as a stream by the
+	// handler (an upload): the handler checks their token with
+	// CheckCSRF, from the form's first part, instead of the middleware
+	// reading (and so buffering) the whole form.
+	streamed func(c *fiber.Ctx) bool
+}
+
+// StreamForms makes the requests picked by which check their CSRF token
+// in the handler (CheckCSRF) rather than in the CSRF middleware.
+func (m *Manager) StreamForms(which func(c *fiber.Ctx) bool) { m.streamed = which }
+
+// CheckCSRF checks a token read by a handler of a streamed form.
+func (m *Manager) CheckCSRF(c *fiber.Ctx, got string) error {
+	if subtle.ConstantTimeCompare([]byte(got), []byte(CSRFToken(c))) != 1 || got == "" {
+		return apierror.Forbidden("this form has expired; reload the page and try again")
+	}
+	return nil
 }
 
 // New returns a Manager verifying tokens with tokens and deriving CSRF
@@ -127,6 +144,9 @@ func (m *Manager) CSRF(c *fiber.Ctx) error {
 	c.Locals(localsCSRF, want)
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	if m.streamed != nil && m.streamed(c) && c.Get(CSRFHeader) == "" {
 		return c.Next()
 	}
 	got := c.Get(CSRFHeader)

@@ -25,7 +25,9 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 	// signed with the shared secret.
 	backend := client.New(cfg.BackendURL, &http.Client{Timeout: 10 * time.Second}).
 		SignClientAddresses(auth.NewClientAddresses(cfg.AuthSecret))
-	h, err := ui.NewHandler(backend, websession.New(tokens, cfg.AuthSecret), cfg.ChatbotURL, log, time.Now)
+	sess := websession.New(tokens, cfg.AuthSecret)
+	sess.StreamForms(ui.IsImport)
+	h, err := ui.NewHandler(backend, sess, cfg.ChatbotURL, log, time.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -39,6 +41,8 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 		ShutdownGrace:  cfg.ShutdownGrace,
 		Logger:         log,
 		ErrorHandler:   h.ErrorHandler,
+		// An import file goes on to the backend as it arrives.
+		StreamBodies: ui.IsImport,
 		// Ready when this process serves, whatever the backend does: with
 		// the backend or the database down the pages answer the friendly
 		// 503 page, which beats the browser's connection error a Service

@@ -54,4 +54,6 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/settings/sign-out-everywhere", h.sess.Require, h.signOutEverywhere)
 	app.Post("/settings/tokens", h.sess.Require, h.createAPIToken)
 	app.Post("/settings/tokens/:id/revoke", h.sess.Require, h.revokeAPIToken)
+	app.Get("/settings/export", h.sess.Require, h.export)
+	app.Post("/settings/import", h.sess.Require, h.importFile)
 }

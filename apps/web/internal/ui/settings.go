@@ -21,6 +21,8 @@ type settingsData struct {
 	TokenName  string
 	TokenScope string
 	Errors     map[string]string
+	// Import is what the last upload did (nil: none).
+	Import *importView
 }
 
 func (h *Handler) settings(c *fiber.Ctx) error {

@@ -272,3 +272,37 @@
     }
   });
 })();
+
+// Import preview in place: the chosen file stays chosen, so Import can
+// follow without picking it again.
+(function () {
+  "use strict";
+  var form = document.getElementById("import-form");
+  if (!form || !window.fetch || !window.DOMParser) return;
+  form.addEventListener("submit", function (ev) {
+    var button = ev.submitter;
+    if (!button || button.getAttribute("formaction") === null) return;
+    ev.preventDefault();
+    button.disabled = true;
+    fetch(button.formAction, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("import-report");
+        var old = document.getElementById("import-report");
+        if (!fresh) throw new Error("no report");
+        fresh.querySelectorAll(".reselect").forEach(function (p) { p.textContent = "Nothing is imported yet: press Import to bring it in."; });
+        if (old) old.replaceWith(fresh); else form.after(fresh);
+        fresh.focus();
+      })
+      .catch(function () {
+        // Never fall back to submitting the form: that would import.
+        var note = document.createElement("div");
+        note.id = "import-report";
+        note.setAttribute("role", "status");
+        note.innerHTML = '<p class="error">The preview could not be loaded. Check your connection and press Preview again.</p>';
+        var old = document.getElementById("import-report");
+        if (old) old.replaceWith(note); else form.after(note);
+      })
+      .finally(function () { button.disabled = false; });
+  });
+})();

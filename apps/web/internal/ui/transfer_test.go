@@ -1,0 +1,123 @@
+package ui_test
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/apps/web/internal/webtest"
+	"github.com/todo-app/todo-app/pkg/api"
+)
+
+// upload posts the import form as a browser does (multipart: the CSRF
+// token and the format, then the file), streamed with chunked encoding so
+// that neither side can know its length in advance.
+func (b *browserless) upload(path, csrf, format, name, file string) page {
+	b.t.Helper()
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		if csrf != "" {
+			_ = mw.WriteField("_csrf", csrf)
+		}
+		_ = mw.WriteField("format", format)
+		fw, _ := mw.CreateFormFile("file", name)
+		// In pieces, as a slow link would send it.
+		for chunk := range strings.SplitSeq(file, "\n") {
+			_, _ = io.WriteString(fw, chunk+"\n")
+		}
+		pw.CloseWithError(mw.Close())
+	}()
+	req, err := http.NewRequest(http.MethodPost, b.base+path, pr)
+	require.NoError(b.t, err)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := b.c.Do(req)
+	require.NoError(b.t, err)
+	return read(b.t, resp)
+}
+
+func (b *browserless) csrf(from string) string {
+	b.t.Helper()
+	m := csrfRe.FindStringSubmatch(b.get(from).Body)
+	require.NotNil(b.t, m)
+	return m[1]
+}
+
+const todoistFile = "TYPE,CONTENT,DESCRIPTION,PRIORITY,INDENT,AUTHOR,RESPONSIBLE,DATE,DATE_LANG,TIMEZONE\n" +
+	"task,Plan the trip @travel,,1,1,,,2031-06-01,en,\n" +
+	"task,Pack,,3,1,,,,,\n"
+
+// Settings → Your data, end to end through the real backend: a preview
+// writes nothing and says what would happen; the import brings the tasks
+// in and says so; the downloads hold them; a file with a bad row imports
+// nothing and names the row; an upload without the form's token is
+// refused before its file is read.
+func TestSettingsImportAndExport(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	b.signUp("tess@example.com")
+	token := b.csrf("/settings")
+
+	p := b.upload("/settings/import", "", api.FormatTodoistCSV, "trip.csv", todoistFile)
+	assert.Equal(t, http.StatusForbidden, p.Status, "no CSRF token, no import")
+
+	p = b.upload("/settings/import?mode=preview", token, api.FormatTodoistCSV, "trip.csv", todoistFile)
+	require.Equal(t, http.StatusOK, p.Status, p.Body)
+	assert.Contains(t, text(p.Body), "Preview: importing this file adds 2 tasks, 1 tag and 0 conversations.")
+	assert.Contains(t, text(p.Body), "Nothing is imported yet")
+	assert.NotContains(t, text(b.get("/tasks?status=all").Body), "Plan the trip", "a preview writes nothing")
+
+	p = b.upload("/settings/import", token, api.FormatTodoistCSV, "trip.csv", todoistFile)
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	assert.Contains(t, text(b.get("/settings").Body), "Imported 2 tasks, 1 tag.")
+	tasks := text(b.get("/tasks?status=all").Body)
+	assert.Contains(t, tasks, "Plan the trip")
+	assert.Contains(t, tasks, "Pack")
+
+	p = b.upload("/settings/import", token, api.FormatTodoistCSV, "trip.csv", todoistFile)
+	require.Equal(t, http.StatusSeeOther, p.Status)
+	assert.Contains(t, text(b.get("/settings").Body), "Imported 0 tasks. 2 items already here were left as they were.")
+
+	p = b.upload("/settings/import", token, api.FormatTodoistCSV, "bad.csv", todoistFile+"task,Broken,,9,,,,,,\n")
+	assert.Equal(t, http.StatusUnprocessableEntity, p.Status)
+	assert.Contains(t, text(p.Body), "1 problem: nothing was imported.")
+	assert.Contains(t, text(p.Body), `4 PRIORITY must be 1, 2, 3 or 4 (1 is p1, the highest), not "9"`)
+	p = b.upload("/settings/import", token, api.FormatJSON, "tasks.csv", todoistFile)
+	assert.Equal(t, http.StatusUnprocessableEntity, p.Status)
+	assert.Contains(t, text(p.Body), "this is not a todo-app export")
+
+	resp, err := b.c.Get(s.WebURL + "/settings/export?format=json")
+	require.NoError(t, err)
+	assert.Equal(t, "application/json; charset=utf-8", resp.Header.Get("Content-Type"))
+	assert.Regexp(t, `^attachment; filename=todo-app-export-\d{4}-\d\d-\d\d\.json$`, resp.Header.Get("Content-Disposition"))
+	var doc api.Export
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&doc))
+	resp.Body.Close()
+	require.Len(t, doc.Tasks, 2)
+	assert.Equal(t, "Plan the trip", doc.Tasks[0].Title)
+	assert.Equal(t, []string{"travel"}, doc.Tasks[0].Tags)
+	assert.Equal(t, "tess@example.com", doc.User.Email)
+
+	resp, err = b.c.Get(s.WebURL + "/settings/export?format=csv")
+	require.NoError(t, err)
+	rows, err := csv.NewReader(resp.Body).ReadAll()
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Len(t, rows, 3)
+	assert.Equal(t, []string{"Pack", "", "low"}, rows[2][:3])
+
+	// The JSON export goes back in: nothing new, because it is all here.
+	raw, err := json.Marshal(doc)
+	require.NoError(t, err)
+	p = b.upload("/settings/import", token, api.FormatJSON, "export.json", string(raw))
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	assert.Contains(t, text(b.get("/settings").Body), "Imported 0 tasks. 2 items already here were left as they were.")
+}
