@@ -102,7 +102,7 @@ func (h handlers) importData(c *fiber.Ctx) error {
 		return apierror.New(fiber.StatusUnprocessableEntity, apierror.CodeValidation, fe.Problem+"; nothing was imported")
 	case errors.Is(err, transfer.ErrRowsInvalid) && !dryRun:
 		e := apierror.New(fiber.StatusUnprocessableEntity, apierror.CodeValidation,
-			fmt.Sprintf("%d problems in the file; nothing was imported", rep.ErrorCount))
+			fmt.Sprintf("%d %s in the file; nothing was imported", rep.ErrorCount, map[bool]string{true: "problem", false: "problems"}[rep.ErrorCount == 1]))
 		e.Details = rep
 		return e
 	case errors.Is(err, transfer.ErrRowsInvalid):

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -247,6 +248,19 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, tags.Tags, "nor its tag")
 
+	// A problem after the first batches were written rolls them back.
+	var long strings.Builder
+	long.WriteString("TYPE,CONTENT,PRIORITY\n")
+	for i := range 1200 {
+		fmt.Fprintf(&long, "task,Task %d,4\n", i)
+	}
+	long.WriteString("task,The last one is wrong,0\n")
+	_, err = ada.Import(ctx, api.FormatTodoistCSV, false, strings.NewReader(long.String()))
+	requireProblems(t, err, 1)
+	list, err = ada.ListTasks(ctx, api.TaskQuery{Status: "all"})
+	require.NoError(t, err)
+	assert.Zero(t, list.Total, "the 1 200 rows before the bad one are rolled back")
+
 	// A file that is not what it says is refused with one clear sentence.
 	_, err = ada.Import(ctx, api.FormatJSON, false, strings.NewReader(`{"kind":"something-else"}`))
 	e, _ = apierror.As(err)
@@ -260,6 +274,18 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	e, _ = apierror.As(err)
 	require.NotNil(t, e)
 	assert.Contains(t, e.Message, "needs the columns TYPE and CONTENT")
+}
+
+func requireProblems(t *testing.T, err error, n int) {
+	t.Helper()
+	e, ok := apierror.As(err)
+	require.True(t, ok, "%v", err)
+	require.Equal(t, http.StatusUnprocessableEntity, e.Status)
+	if n == 1 {
+		assert.Equal(t, "1 problem in the file; nothing was imported", e.Message)
+		return
+	}
+	assert.Equal(t, fmt.Sprintf("%d problems in the file; nothing was imported", n), e.Message)
 }
 
 // The import route streams its body under its own limit; every other
