@@ -141,6 +141,7 @@ build:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./pkg/auth/ ./apps/backend/internal/tasks/ ./apps/backend/internal/api/ ./pkg/intent/
 	$(GO) run ./pkg/cmd/bench
+	$(GO) run ./pkg/cmd/bench -transfer
 
 # The browser tests save screenshots in test-output/screenshots; this
 # refreshes the ones the README shows.

@@ -4,6 +4,7 @@
 package httpserver
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -139,7 +140,10 @@ func (s *Server) limitBody(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	tooLarge := func() error {
-		// The rest of the body is never read: the connection cannot carry another request.
+		// Read on a little, so that a client still sending sees the
+		// answer rather than a reset; then close the connection, which
+		// cannot carry another request with the rest unread.
+		_, _ = io.CopyN(io.Discard, req.BodyStream(), 8<<20)
 		c.Response().SetConnectionClose()
 		return apierror.New(fiber.StatusRequestEntityTooLarge, apierror.CodeTooLarge,
 			fmt.Sprintf("request body is too large (limit %d KiB)", s.opts.BodyLimit>>10))
@@ -160,6 +164,45 @@ func (s *Server) limitBody(c *fiber.Ctx) error {
 	}
 	req.SetBody(b)
 	return c.Next()
+}
+
+// BodyStream is a request body read as it arrives (Options.StreamBodies).
+// It remembers its end: once the body has ended, fasthttp's stream would
+// wait on the connection for the next request's bytes.
+type BodyStream struct {
+	r     io.Reader
+	ended bool
+}
+
+// RequestBody returns the request's body as a stream: never c.Body(),
+// which reads the whole of it into memory.
+func RequestBody(c *fiber.Ctx) *BodyStream {
+	if r := c.Context().RequestBodyStream(); r != nil {
+		return &BodyStream{r: r}
+	}
+	return &BodyStream{r: bytes.NewReader(c.Body())}
+}
+
+func (b *BodyStream) Read(p []byte) (int, error) {
+	if b.ended {
+		return 0, io.EOF
+	}
+	n, err := b.r.Read(p)
+	if err != nil {
+		b.ended = true
+	}
+	return n, err
+}
+
+// Finish reads what the handler left of the body (a JSON decoder stops
+// at the end of its value, before the chunked encoding's last bytes), so
+// that the connection can carry the next request; past a little, the
+// connection is closed instead.
+func (b *BodyStream) Finish(c *fiber.Ctx) {
+	const most = 64 << 10
+	if n, _ := io.CopyN(io.Discard, b, most); n == most {
+		c.Response().SetConnectionClose()
+	}
 }
 
 func (s *Server) ready(c *fiber.Ctx) error {

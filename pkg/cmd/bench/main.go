@@ -34,6 +34,7 @@ func run() error {
 	dur := flag.Duration("duration", 3*time.Second, "length of each load run")
 	quick := flag.Bool("quick", false, "one concurrency per scenario (a smoke run)")
 	only := flag.String("only", "", "run only this scenario (an investigation: nothing is written)")
+	transfer := flag.Bool("transfer", false, "measure the export and import of a 100 000-task account instead (writes bench/transfer.json and its part of docs/benchmarks.md)")
 	flag.Parse()
 	ctx := context.Background()
 	root, err := stacktest.RepoRoot()
@@ -52,6 +53,13 @@ func run() error {
 	defer os.RemoveAll(binDir)
 	builder := stacktest.NewBuilder(binDir)
 	bins := map[string]string{}
+	if *transfer {
+		logf("building backend")
+		if bins["backend"], err = builder.Build("backend"); err != nil {
+			return err
+		}
+		return runTransfer(ctx, root, bins["backend"], logf)
+	}
 	for _, app := range []string{"backend", "web", "chatbot"} {
 		logf("building %s", app)
 		if bins[app], err = builder.Build(app); err != nil {

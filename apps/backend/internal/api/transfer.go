@@ -2,7 +2,6 @@ package api
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +18,7 @@ import (
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/auth"
+	"github.com/todo-app/todo-app/pkg/httpserver"
 )
 
 // transferTimeout bounds one export or import, reading and writing
@@ -83,19 +83,20 @@ func (h handlers) importData(c *fiber.Ctx) error {
 		c.Response().SetConnectionClose()
 		return h.importTooLarge()
 	}
-	var body io.Reader = bytes.NewReader(c.Body())
-	if s := c.Context().RequestBodyStream(); s != nil {
-		body = s
-	}
+	body := httpserver.RequestBody(c)
 	// Reading a large file takes longer than the server's read timeout.
 	_ = c.Context().Conn().SetReadDeadline(time.Now().Add(transferTimeout))
 	limited := &limitReader{r: body, left: limit}
 	ctx, cancel := context.WithTimeout(c.UserContext(), transferTimeout)
 	defer cancel()
 	rep, err := h.Transfer.Import(ctx, auth.UserID(c), format, limited, dryRun)
+	body.Finish(c)
 	var fe *transfer.FileError
 	switch {
 	case limited.over:
+		// As for any body over its limit: read on a little so that the
+		// client sees this answer, then close.
+		_, _ = io.CopyN(io.Discard, body, 8<<20)
 		c.Response().SetConnectionClose()
 		return h.importTooLarge()
 	case errors.As(err, &fe):

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"strings"
 	"testing"
@@ -339,6 +340,25 @@ func TestBodyLimits(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusCreated, resp.StatusCode)
+}
+
+// After a streamed import the connection carries the next request: the
+// handler reads what the decoder left (the chunked encoding's last
+// bytes), which fasthttp would otherwise take for a broken request.
+func TestImportLeavesTheConnectionUsable(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	_, auth := b.SignUp(t, "ada@example.com")
+	hc := &http.Client{Transport: &http.Transport{MaxConnsPerHost: 1}}
+	ada := client.New(b.URL, hc).WithAuth(auth)
+	_, err := ada.Import(ctx, api.FormatJSON, false, strings.NewReader(`{"kind":"todo-app-export","tasks":[{"key":"k1","title":"One"}]}`))
+	require.NoError(t, err)
+	reused := false
+	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) { reused = info.Reused }}
+	_, err = ada.ListTasks(httptrace.WithClientTrace(ctx, trace), api.TaskQuery{})
+	require.NoError(t, err)
+	assert.True(t, reused, "the import's connection is used again")
 }
 
 // Only the owner exports or imports an account.

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/httpserver"
 	"github.com/todo-app/todo-app/pkg/websession"
 )
 
@@ -72,10 +72,7 @@ func (h *Handler) importFile(c *fiber.Ctx) error {
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return apierror.BadRequest("send the import form as multipart/form-data")
 	}
-	var body io.Reader = bytes.NewReader(c.Body())
-	if s := c.Context().RequestBodyStream(); s != nil {
-		body = s
-	}
+	body := httpserver.RequestBody(c)
 	_ = c.Context().Conn().SetReadDeadline(time.Now().Add(transferTimeout))
 	mr := multipart.NewReader(body, params["boundary"])
 	view := importView{Format: api.FormatJSON, Preview: c.Query("mode") == "preview"}
@@ -115,6 +112,7 @@ func (h *Handler) importFile(c *fiber.Ctx) error {
 		ctx, cancel := context.WithTimeout(c.UserContext(), transferTimeout)
 		defer cancel()
 		rep, err := h.asUser(c).Import(ctx, view.Format, view.Preview, part)
+		body.Finish(c)
 		return h.imported(c, view, rep, err)
 	}
 	if !csrfChecked {

@@ -1,11 +1,13 @@
 package ui_test
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"testing"
 
@@ -77,7 +79,17 @@ func TestSettingsImportAndExport(t *testing.T) {
 
 	p = b.upload("/settings/import", token, api.FormatTodoistCSV, "trip.csv", todoistFile)
 	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
-	assert.Contains(t, text(b.get("/settings").Body), "Imported 2 tasks, 1 tag.")
+	// The upload's connection carries the next page: the form's last
+	// bytes were read, not left for the next request.
+	reused := false
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) { reused = info.Reused }}), http.MethodGet, s.WebURL+"/settings", nil)
+	require.NoError(t, err)
+	resp, err := b.c.Do(req)
+	require.NoError(t, err)
+	settings := read(t, resp)
+	assert.True(t, reused, "the upload's connection is used again")
+	assert.Contains(t, text(settings.Body), "Imported 2 tasks, 1 tag.")
 	tasks := text(b.get("/tasks?status=all").Body)
 	assert.Contains(t, tasks, "Plan the trip")
 	assert.Contains(t, tasks, "Pack")
@@ -94,7 +106,7 @@ func TestSettingsImportAndExport(t *testing.T) {
 	assert.Equal(t, http.StatusUnprocessableEntity, p.Status)
 	assert.Contains(t, text(p.Body), "this is not a todo-app export")
 
-	resp, err := b.c.Get(s.WebURL + "/settings/export?format=json")
+	resp, err = b.c.Get(s.WebURL + "/settings/export?format=json")
 	require.NoError(t, err)
 	assert.Equal(t, "application/json; charset=utf-8", resp.Header.Get("Content-Type"))
 	assert.Regexp(t, `^attachment; filename=todo-app-export-\d{4}-\d\d-\d\d\.json$`, resp.Header.Get("Content-Disposition"))

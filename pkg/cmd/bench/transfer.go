@@ -1,0 +1,238 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/auth"
+	"github.com/todo-app/todo-app/pkg/client"
+	"github.com/todo-app/todo-app/pkg/pgtest"
+	"github.com/todo-app/todo-app/pkg/stacktest"
+)
+
+// transferTasks is the account size the import/export figures are for.
+const transferTasks = 100_000
+
+// TransferFigures are bench/transfer.json: one 100 000-task account
+// exported and imported through a fresh backend process.
+type TransferFigures struct {
+	Machine    Machine        `json:"machine"`
+	Tasks      int            `json:"tasks"`
+	RSSIdleMiB float64        `json:"rss_idle_mib"`
+	Steps      []TransferStep `json:"steps"`
+}
+
+// TransferStep is one export or import.
+type TransferStep struct {
+	Name       string  `json:"name"`
+	Seconds    float64 `json:"seconds"`
+	FileMiB    float64 `json:"file_mib"`
+	RSSPeakMiB float64 `json:"rss_peak_mib"`
+}
+
+// runTransfer measures the backend's memory while it streams a
+// 100 000-task export and imports it into another account: the issue's
+// bound is 64 MiB for each.
+func runTransfer(ctx context.Context, root, backendBin string, logf func(string, ...any)) error {
+	pg, err := pgtest.Start(ctx, pgtest.Options{})
+	if err != nil {
+		return err
+	}
+	defer pg.Stop()
+	dsn, err := pg.CreateNamedDatabase(ctx, "transfer")
+	if err != nil {
+		return err
+	}
+	env := map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": stacktest.Secret, "AUTH_RATE_LIMIT": "1000000"}
+	first, err := stacktest.Launch(backendBin, env)
+	if err != nil {
+		return err
+	}
+	if err := first.Stop(); err != nil {
+		return err
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	logf("seeding one account with %d tasks, 5 tags and 20 conversations", transferTasks)
+	stmts := []string{
+		`INSERT INTO users (email, name, password_hash) VALUES ('from@bench.test', 'From', 'x'), ('to@bench.test', 'To', 'x')`,
+		`INSERT INTO tags (user_id, name) SELECT u.id, t FROM users u, unnest(ARRAY['work','home','errands','family','health']) AS t WHERE u.email = 'from@bench.test'`,
+		fmt.Sprintf(`INSERT INTO tasks (user_id, title, description, completed, completed_at, due_at, priority, recurrence, created_at, updated_at)
+		 SELECT u.id, 'Task number ' || g || ' of the big account',
+		        CASE WHEN g %% 5 = 0 THEN 'Some notes about task ' || g ELSE '' END,
+		        g %% 4 = 0, CASE WHEN g %% 4 = 0 THEN now() - interval '1 day' END,
+		        CASE WHEN g %% 7 = 0 THEN NULL ELSE now() + ((g %% 60) - 20) * interval '1 day' END,
+		        (ARRAY['low','medium','high'])[1 + g %% 3], (ARRAY['none','none','none','weekly'])[1 + g %% 4],
+		        now() - g * interval '1 minute', now()
+		 FROM users u, generate_series(1, %d) AS g WHERE u.email = 'from@bench.test'`, transferTasks),
+		`INSERT INTO task_tags (task_id, tag_id) SELECT t.id, g.id FROM tasks t JOIN tags g ON g.user_id = t.user_id WHERE (t.id + g.id) % 3 = 0`,
+		`INSERT INTO conversations (user_id, title) SELECT u.id, 'Conversation ' || g FROM users u, generate_series(1, 20) AS g WHERE u.email = 'from@bench.test'`,
+		`INSERT INTO messages (conversation_id, user_id, role, content) SELECT c.id, c.user_id, (ARRAY['user','assistant'])[1 + g % 2], 'Message ' || g FROM conversations c, generate_series(1, 20) AS g`,
+		`ANALYZE`,
+	}
+	for _, s := range stmts {
+		if _, err := db.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("seeding (%.40s…): %w", s, err)
+		}
+	}
+	tokens, err := auth.NewTokens(stacktest.Secret, 24*time.Hour)
+	if err != nil {
+		return err
+	}
+	as := func(be string, email string) (*client.Client, error) {
+		var id, session string
+		if err := db.QueryRowContext(ctx, `SELECT id FROM users WHERE email = $1`, email).Scan(&id); err != nil {
+			return nil, err
+		}
+		if err := db.QueryRowContext(ctx, `INSERT INTO credentials (user_id, kind, expires_at) VALUES ($1, 'session', now() + interval '1 day') RETURNING id`, id).Scan(&session); err != nil {
+			return nil, err
+		}
+		tok, _, err := tokens.Issue(auth.Claims{UserID: id, SessionID: session})
+		if err != nil {
+			return nil, err
+		}
+		return client.New(be, nil).WithSession(tok, id), nil
+	}
+
+	// A fresh process: its memory is the transfer's, not a load test's.
+	be, err := stacktest.Launch(backendBin, env)
+	if err != nil {
+		return err
+	}
+	defer be.Stop()
+	from, err := as(be.URL, "from@bench.test")
+	if err != nil {
+		return err
+	}
+	to, err := as(be.URL, "to@bench.test")
+	if err != nil {
+		return err
+	}
+	time.Sleep(time.Second)
+	res := &TransferFigures{Machine: machine(), Tasks: transferTasks, RSSIdleMiB: round(rssMiB(be.PID()))}
+	dir, err := os.MkdirTemp("", "bench-transfer-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	measure := func(name string, fn func() (int64, error)) error {
+		peaks := newSampler(map[string]int{"backend": be.PID()})
+		start := time.Now()
+		n, err := fn()
+		secs := time.Since(start).Seconds()
+		peak := peaks.Stop()["backend"]
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		step := TransferStep{Name: name, Seconds: round(secs), FileMiB: round(float64(n) / (1 << 20)), RSSPeakMiB: round(peak)}
+		logf("%-28s %6.1f s  file %6.1f MiB  backend RSS peak %5.1f MiB", name, step.Seconds, step.FileMiB, step.RSSPeakMiB)
+		res.Steps = append(res.Steps, step)
+		return nil
+	}
+	download := func(c *client.Client, format, path string) (int64, error) {
+		d, err := c.Export(ctx, format)
+		if err != nil {
+			return 0, err
+		}
+		defer d.Body.Close()
+		f, err := os.Create(path)
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		return io.Copy(f, d.Body)
+	}
+	exported := filepath.Join(dir, "export.json")
+	if err := measure("export JSON", func() (int64, error) { return download(from, api.FormatJSON, exported) }); err != nil {
+		return err
+	}
+	if err := measure("export CSV", func() (int64, error) { return download(from, api.FormatCSV, filepath.Join(dir, "export.csv")) }); err != nil {
+		return err
+	}
+	upload := func(dryRun bool) (int64, error) {
+		f, err := os.Open(exported)
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		fi, _ := f.Stat()
+		rep, err := to.Import(ctx, api.FormatJSON, dryRun, f)
+		if err != nil {
+			return 0, err
+		}
+		if rep.Rows != transferTasks+20 || (!dryRun && rep.TasksCreated != transferTasks) {
+			return 0, fmt.Errorf("the import read %d rows and created %d tasks, not %d", rep.Rows, rep.TasksCreated, transferTasks)
+		}
+		return fi.Size(), nil
+	}
+	if err := measure("import JSON (preview)", func() (int64, error) { return upload(true) }); err != nil {
+		return err
+	}
+	if err := measure("import JSON", func() (int64, error) { return upload(false) }); err != nil {
+		return err
+	}
+	if err := measure("import JSON again (all skipped)", func() (int64, error) {
+		f, err := os.Open(exported)
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		fi, _ := f.Stat()
+		rep, err := to.Import(ctx, api.FormatJSON, false, f)
+		if err == nil && rep.TasksSkipped != transferTasks {
+			err = fmt.Errorf("skipped %d tasks, not %d", rep.TasksSkipped, transferTasks)
+		}
+		return fi.Size(), err
+	}); err != nil {
+		return err
+	}
+	return writeTransfer(root, res)
+}
+
+const (
+	transferBegin = "<!-- bench:transfer:begin (written by make bench) -->"
+	transferEnd   = "<!-- bench:transfer:end -->"
+)
+
+func writeTransfer(root string, r *TransferFigures) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(root, "bench", "transfer.json"), append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	var md strings.Builder
+	m := r.Machine
+	fmt.Fprintf(&md, "%s\n\nMeasured on %s: %d cores (%s), %.0f GiB, %s, %s. One account of %d tasks (5 tags, 20 conversations of 20 messages) through a fresh backend process (default settings); the client, the backend and PostgreSQL share the machine. Backend RSS before: %.1f MiB.\n\n",
+		transferBegin, m.Date, m.Cores, m.CPU, m.MemoryGiB, m.OS, m.GoVersion, r.Tasks, r.RSSIdleMiB)
+	md.WriteString("| step | seconds | file MiB | backend RSS peak MiB |\n|---|---:|---:|---:|\n")
+	for _, s := range r.Steps {
+		fmt.Fprintf(&md, "| %s | %.1f | %.1f | %.1f |\n", s.Name, s.Seconds, s.FileMiB, s.RSSPeakMiB)
+	}
+	md.WriteString(transferEnd)
+	path := filepath.Join(root, "docs", "benchmarks.md")
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	s := string(doc)
+	i, j := strings.Index(s, transferBegin), strings.Index(s, transferEnd)
+	if i < 0 || j < i {
+		s += "\n## Import and export of a 100 000-task account\n\n" + transferBegin + "\n" + transferEnd + "\n"
+		i, j = strings.Index(s, transferBegin), strings.Index(s, transferEnd)
+	}
+	s = s[:i] + md.String() + s[j+len(transferEnd):]
+	return os.WriteFile(path, []byte(s), 0o644)
+}
