@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
 	"github.com/todo-app/todo-app/pkg/apierror"
@@ -33,6 +34,10 @@ type AdmissionOptions struct {
 	// Key names the request's user ("" admits the request unkeyed, under
 	// the global bound only).
 	Key func(*fiber.Ctx) string
+	// Queued, when set, counts the requests waiting for their slots now
+	// (Metrics.Queued): a queue that stays above zero says the process
+	// needs more slots or more replicas.
+	Queued prometheus.Gauge
 }
 
 // Admission is fair admission: each user gets at most PerKey of the
@@ -104,6 +109,19 @@ func (a *admission) handle(c *fiber.Ctx) error {
 	}
 	timer := time.NewTimer(a.opts.MaxWait)
 	defer timer.Stop()
+	// Queued until both slots are held, or the request gives up.
+	admitted := func() {}
+	if q := a.opts.Queued; q != nil {
+		q.Inc()
+		done := false
+		admitted = func() {
+			if !done {
+				done = true
+				q.Dec()
+			}
+		}
+		defer admitted()
+	}
 	busy := func() error {
 		c.Set(fiber.HeaderRetryAfter, "1")
 		return apierror.Unavailable("the server is busy; try again in a moment")
@@ -139,5 +157,6 @@ func (a *admission) handle(c *fiber.Ctx) error {
 			return apierror.Unavailable("shutting down")
 		}
 	}
+	admitted()
 	return c.Next()
 }

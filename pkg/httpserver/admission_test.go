@@ -10,6 +10,8 @@ import (
 	"unsafe"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -89,6 +91,29 @@ func TestGlobalBoundStillHolds(t *testing.T) {
 	<-started
 	resp := getAs(t, app, "/quick", "c")
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "two of two process slots are taken")
+}
+
+// The queue gauge counts the requests waiting for a slot, and only while
+// they wait.
+func TestQueuedRequestsAreCounted(t *testing.T) {
+	queued := prometheus.NewGauge(prometheus.GaugeOpts{Name: "queued"})
+	app, started, release := blocking(t, AdmissionOptions{MaxInFlight: 1, PerKey: 1, MaxWait: time.Minute, Queued: queued})
+	go getAs(t, app, "/slow", "a")
+	<-started
+	assert.Zero(t, testutil.ToFloat64(queued), "the first request got its slot at once")
+	done := make(chan int)
+	go func() { done <- getAs(t, app, "/quick", "b").StatusCode }()
+	require.Eventually(t, func() bool { return testutil.ToFloat64(queued) == 1 }, 5*time.Second, time.Millisecond, "b waits")
+	close(release)
+	assert.Equal(t, http.StatusOK, <-done)
+	assert.Zero(t, testutil.ToFloat64(queued), "nobody waits any more")
+	// A request that gives up leaves the queue too.
+	app, started, release = blocking(t, AdmissionOptions{MaxInFlight: 1, PerKey: 1, MaxWait: 20 * time.Millisecond, Queued: queued})
+	defer close(release)
+	go getAs(t, app, "/slow", "a")
+	<-started
+	assert.Equal(t, http.StatusServiceUnavailable, getAs(t, app, "/quick", "b").StatusCode)
+	assert.Zero(t, testutil.ToFloat64(queued))
 }
 
 func TestPerUserBudget(t *testing.T) {

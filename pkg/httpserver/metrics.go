@@ -26,7 +26,12 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	inFlight prometheus.Gauge
+	queued   *prometheus.GaugeVec
 }
+
+// Queued is the gauge of requests waiting for admission in one queue
+// (AdmissionOptions.Queued): "api", "mcp".
+func (m *Metrics) Queued(queue string) prometheus.Gauge { return m.queued.WithLabelValues(queue) }
 
 // NewMetrics registers the HTTP and runtime metrics of app.
 func NewMetrics(app string) *Metrics {
@@ -42,8 +47,11 @@ func NewMetrics(app string) *Metrics {
 			[]string{"route", "method"}),
 		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "http_requests_in_flight",
 			Help: "HTTP requests being answered now.", ConstLabels: prometheus.Labels{"app": app}}),
+		queued: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "http_requests_queued",
+			Help: "Requests waiting for a slot (fair admission), by queue.", ConstLabels: prometheus.Labels{"app": app}},
+			[]string{"queue"}),
 	}
-	reg.MustRegister(m.requests, m.duration, m.inFlight,
+	reg.MustRegister(m.requests, m.duration, m.inFlight, m.queued,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
