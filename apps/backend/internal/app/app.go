@@ -82,7 +82,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Store: st, Tasks: ts, Accounts: acc, Transfer: transfer.New(st, time.Now), Logger: log, ImportMaxMB: cfg.ImportMaxMB,
 		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit, AuthSecret: cfg.AuthSecret,
 		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.APIMaxInFlight, PerKey: cfg.UserInFlight, MaxWait: cfg.MaxWait,
-			Rate: cfg.UserRate, Burst: cfg.UserBurst},
+			Rate: cfg.UserRate, Burst: cfg.UserBurst, Queued: srv.Metrics().Queued("api")},
 	})
 	// The connection pool as Prometheus sees it: open, in use, idle,
 	// waits and their time.
@@ -92,7 +92,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		// MCP calls are heavier and come from the chatbot a few at a
 		// time: half the slots per user, a longer wait.
 		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.MCPMaxInFlight, PerKey: max(1, cfg.MCPMaxInFlight/2),
-			MaxWait: 5 * cfg.MaxWait, Rate: cfg.UserRate, Burst: cfg.UserBurst},
+			MaxWait: 5 * cfg.MaxWait, Rate: cfg.UserRate, Burst: cfg.UserBurst, Queued: srv.Metrics().Queued("mcp")},
 		AllowedOrigins: append(append([]string{}, cfg.FrontendURLs...), cfg.MCPAllowedOrigins...),
 	})
 	return &App{Server: srv, Store: st, Tasks: ts, Tokens: tokens, cfg: cfg, log: log}, nil

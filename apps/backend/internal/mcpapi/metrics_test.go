@@ -23,7 +23,7 @@ func freePort(t *testing.T) int {
 
 // The backend's metrics are on their own port (never the API's, which a
 // NodePort makes public): requests by route pattern, MCP tool calls by
-// tool and outcome, the connection pool.
+// tool and outcome, the connection pool, the admission queues.
 func TestMetricsAreServedApart(t *testing.T) {
 	t.Parallel()
 	port := freePort(t)
@@ -47,4 +47,7 @@ func TestMetricsAreServedApart(t *testing.T) {
 	assert.Contains(t, text, `mcp_tool_calls_total{outcome="ok",tool="list_tasks"} 1`)
 	assert.Contains(t, text, `mcp_tool_calls_total{outcome="error",tool="complete_task"} 1`)
 	assert.Contains(t, text, `go_sql_max_open_connections{db_name="todo"} 10`, "the pool")
+	for _, queue := range []string{"api", "mcp"} {
+		assert.Contains(t, text, `http_requests_queued{app="backend",queue="`+queue+`"} 0`, "the admission queues, empty now")
+	}
 }
