@@ -54,11 +54,13 @@ func run() error {
 	builder := stacktest.NewBuilder(binDir)
 	bins := map[string]string{}
 	if *transfer {
-		logf("building backend")
-		if bins["backend"], err = builder.Build("backend"); err != nil {
-			return err
+		for _, app := range []string{"backend", "web"} {
+			logf("building %s", app)
+			if bins[app], err = builder.Build(app); err != nil {
+				return err
+			}
 		}
-		return runTransfer(ctx, root, bins["backend"], logf)
+		return runTransfer(ctx, root, bins["backend"], bins["web"], logf)
 	}
 	for _, app := range []string{"backend", "web", "chatbot"} {
 		logf("building %s", app)

@@ -6,10 +6,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/auth"
@@ -24,10 +31,12 @@ const transferTasks = 100_000
 // TransferFigures are bench/transfer.json: one 100 000-task account
 // exported and imported through a fresh backend process.
 type TransferFigures struct {
-	Machine    Machine        `json:"machine"`
-	Tasks      int            `json:"tasks"`
-	RSSIdleMiB float64        `json:"rss_idle_mib"`
-	Steps      []TransferStep `json:"steps"`
+	Machine    Machine `json:"machine"`
+	Tasks      int     `json:"tasks"`
+	RSSIdleMiB float64 `json:"rss_idle_mib"`
+	// WebRSSIdleMiB is the web app's, before the upload through it.
+	WebRSSIdleMiB float64        `json:"web_rss_idle_mib"`
+	Steps         []TransferStep `json:"steps"`
 }
 
 // TransferStep is one export or import.
@@ -36,12 +45,14 @@ type TransferStep struct {
 	Seconds    float64 `json:"seconds"`
 	FileMiB    float64 `json:"file_mib"`
 	RSSPeakMiB float64 `json:"rss_peak_mib"`
+	// WebRSSPeakMiB is the web app's peak, for the upload through it.
+	WebRSSPeakMiB float64 `json:"web_rss_peak_mib,omitempty"`
 }
 
 // runTransfer measures the backend's memory while it streams a
 // 100 000-task export and imports it into another account: the issue's
 // bound is 64 MiB for each.
-func runTransfer(ctx context.Context, root, backendBin string, logf func(string, ...any)) error {
+func runTransfer(ctx context.Context, root, backendBin, webBin string, logf func(string, ...any)) error {
 	pg, err := pgtest.Start(ctx, pgtest.Options{})
 	if err != nil {
 		return err
@@ -67,6 +78,8 @@ func runTransfer(ctx context.Context, root, backendBin string, logf func(string,
 	logf("seeding one account with %d tasks, 5 tags and 20 conversations", transferTasks)
 	stmts := []string{
 		`INSERT INTO users (email, name, password_hash) VALUES ('from@bench.test', 'From', 'x'), ('to@bench.test', 'To', 'x')`,
+		// The web step signs in as to@bench.test.
+		fmt.Sprintf(`UPDATE users SET password_hash = '%s' WHERE email = 'to@bench.test'`, mustHash(BenchPassword)),
 		`INSERT INTO tags (user_id, name) SELECT u.id, t FROM users u, unnest(ARRAY['work','home','errands','family','health']) AS t WHERE u.email = 'from@bench.test'`,
 		fmt.Sprintf(`INSERT INTO tasks (user_id, title, description, completed, completed_at, due_at, priority, recurrence, created_at, updated_at)
 		 SELECT u.id, 'Task number ' || g || ' of the big account',
@@ -120,23 +133,32 @@ func runTransfer(ctx context.Context, root, backendBin string, logf func(string,
 		return err
 	}
 	time.Sleep(time.Second)
-	res := &TransferFigures{Machine: machine(), Tasks: transferTasks, RSSIdleMiB: round(rssMiB(be.PID()))}
+	web, err := stacktest.Launch(webBin, map[string]string{"BACKEND_URL": be.URL, "BETTER_AUTH_SECRET": stacktest.Secret})
+	if err != nil {
+		return err
+	}
+	defer web.Stop()
+	time.Sleep(time.Second)
+	res := &TransferFigures{Machine: machine(), Tasks: transferTasks, RSSIdleMiB: round(rssMiB(be.PID())), WebRSSIdleMiB: round(rssMiB(web.PID()))}
 	dir, err := os.MkdirTemp("", "bench-transfer-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
 	measure := func(name string, fn func() (int64, error)) error {
-		peaks := newSampler(map[string]int{"backend": be.PID()})
+		peaks := newSampler(map[string]int{"backend": be.PID(), "web": web.PID()})
 		start := time.Now()
 		n, err := fn()
 		secs := time.Since(start).Seconds()
-		peak := peaks.Stop()["backend"]
+		peak := peaks.Stop()
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		step := TransferStep{Name: name, Seconds: round(secs), FileMiB: round(float64(n) / (1 << 20)), RSSPeakMiB: round(peak)}
-		logf("%-28s %6.1f s  file %6.1f MiB  backend RSS peak %5.1f MiB", name, step.Seconds, step.FileMiB, step.RSSPeakMiB)
+		step := TransferStep{Name: name, Seconds: round(secs), FileMiB: round(float64(n) / (1 << 20)), RSSPeakMiB: round(peak["backend"])}
+		if strings.Contains(name, "web app") {
+			step.WebRSSPeakMiB = round(peak["web"])
+		}
+		logf("%-34s %6.1f s  file %6.1f MiB  backend RSS peak %5.1f MiB  web %5.1f MiB", name, step.Seconds, step.FileMiB, step.RSSPeakMiB, step.WebRSSPeakMiB)
 		res.Steps = append(res.Steps, step)
 		return nil
 	}
@@ -175,6 +197,9 @@ func runTransfer(ctx context.Context, root, backendBin string, logf func(string,
 			return 0, fmt.Errorf("the import read %d rows and created %d tasks, not %d", rep.Rows, rep.TasksCreated, transferTasks)
 		}
 		return fi.Size(), nil
+	}
+	if err := measure("import JSON through the web app (preview)", func() (int64, error) { return uploadThroughWeb(ctx, web.URL, exported) }); err != nil {
+		return err
 	}
 	if err := measure("import JSON (preview)", func() (int64, error) { return upload(true) }); err != nil {
 		return err
@@ -215,11 +240,15 @@ func writeTransfer(root string, r *TransferFigures) error {
 	}
 	var md strings.Builder
 	m := r.Machine
-	fmt.Fprintf(&md, "%s\n\nMeasured on %s: %d cores (%s), %.0f GiB, %s, %s. One account of %d tasks (5 tags, 20 conversations of 20 messages) through a fresh backend process (default settings); the client, the backend and PostgreSQL share the machine. Backend RSS before: %.1f MiB.\n\n",
-		transferBegin, m.Date, m.Cores, m.CPU, m.MemoryGiB, m.OS, m.GoVersion, r.Tasks, r.RSSIdleMiB)
-	md.WriteString("| step | seconds | file MiB | backend RSS peak MiB |\n|---|---:|---:|---:|\n")
+	fmt.Fprintf(&md, "%s\n\nMeasured on %s: %d cores (%s), %.0f GiB, %s, %s. One account of %d tasks (5 tags, 20 conversations of 20 messages) through a fresh backend process (default settings); the client, the backend and PostgreSQL share the machine. RSS before: backend %.1f MiB, web %.1f MiB.\n\n",
+		transferBegin, m.Date, m.Cores, m.CPU, m.MemoryGiB, m.OS, m.GoVersion, r.Tasks, r.RSSIdleMiB, r.WebRSSIdleMiB)
+	md.WriteString("| step | seconds | file MiB | backend RSS peak MiB | web RSS peak MiB |\n|---|---:|---:|---:|---:|\n")
 	for _, s := range r.Steps {
-		fmt.Fprintf(&md, "| %s | %.1f | %.1f | %.1f |\n", s.Name, s.Seconds, s.FileMiB, s.RSSPeakMiB)
+		web := "—"
+		if s.WebRSSPeakMiB > 0 {
+			web = fmt.Sprintf("%.1f", s.WebRSSPeakMiB)
+		}
+		fmt.Fprintf(&md, "| %s | %.1f | %.1f | %.1f | %s |\n", s.Name, s.Seconds, s.FileMiB, s.RSSPeakMiB, web)
 	}
 	md.WriteString(transferEnd)
 	path := filepath.Join(root, "docs", "benchmarks.md")
@@ -235,4 +264,81 @@ func writeTransfer(root string, r *TransferFigures) error {
 	}
 	s = s[:i] + md.String() + s[j+len(transferEnd):]
 	return os.WriteFile(path, []byte(s), 0o644)
+}
+
+func mustHash(password string) string {
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
+	if err != nil {
+		panic(err)
+	}
+	return string(h)
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// uploadThroughWeb signs in to the web app and sends the file through its
+// import form as a browser would (multipart, streamed), as a preview.
+func uploadThroughWeb(ctx context.Context, webURL, path string) (int64, error) {
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar}
+	token := func(page string) (string, error) {
+		resp, err := hc.Get(webURL + page)
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		m := csrfField.FindSubmatch(b)
+		if m == nil {
+			return "", fmt.Errorf("no form token on %s (status %d)", page, resp.StatusCode)
+		}
+		return string(m[1]), nil
+	}
+	t, err := token("/signin")
+	if err != nil {
+		return 0, err
+	}
+	resp, err := hc.PostForm(webURL+"/signin", url.Values{"_csrf": {t}, "email": {"to@bench.test"}, "password": {BenchPassword}})
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	if t, err = token("/settings"); err != nil {
+		return 0, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		_ = mw.WriteField("_csrf", t)
+		_ = mw.WriteField("format", api.FormatJSON)
+		fw, err := mw.CreateFormFile("file", "export.json")
+		if err == nil {
+			_, err = io.Copy(fw, f)
+		}
+		if err == nil {
+			err = mw.Close()
+		}
+		pw.CloseWithError(err)
+	}()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, webURL+"/settings/import?mode=preview", pr)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err = hc.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if want := fmt.Sprintf("adds %d tasks", transferTasks); resp.StatusCode != http.StatusOK || !strings.Contains(string(b), want) {
+		return 0, fmt.Errorf("the web app's preview answered %d without %q", resp.StatusCode, want)
+	}
+	return fi.Size(), nil
 }
