@@ -3,6 +3,8 @@ package ui_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -481,4 +483,40 @@ func signIn(signinURL, email, landmark string) chromedp.Action {
 		chromedp.Submit("#password", chromedp.ByQuery),
 		chromedp.WaitVisible(landmark, chromedp.ByQuery),
 	}
+}
+
+// Settings → Import in a browser: Preview shows the report in place and
+// keeps the chosen file, so Import follows without choosing it again.
+func TestBrowserImportPreviewThenImport(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	apiClientSignUp(t, s.Backend.URL, "ivy@example.com", "Ivy")
+	file := filepath.Join(t.TempDir(), "trip.csv")
+	require.NoError(t, os.WriteFile(file, []byte(todoistFile), 0o644))
+	ctx := browsertest.New(t)
+	var files int
+	require.NoError(t, chromedp.Run(ctx,
+		signIn(s.WebURL+"/signin", "ivy@example.com", ".stats"),
+		chromedp.Navigate(s.WebURL+"/settings"),
+		chromedp.WaitVisible("#import-form", chromedp.ByQuery),
+		chromedp.Click(`input[name="format"][value="todoist-csv"]`, chromedp.ByQuery),
+		chromedp.SetUploadFiles("#import-file", []string{file}, chromedp.ByQuery),
+		chromedp.Click(`#import-form button[formaction]`, chromedp.ByQuery),
+		chromedp.WaitVisible("#import-report", chromedp.ByQuery),
+		chromedp.Evaluate(`document.getElementById("import-file").files.length`, &files),
+	))
+	report := browsertest.BodyText(t, ctx)
+	assert.Contains(t, report, "Preview: importing this file adds 2 tasks, 1 tag and 0 conversations.")
+	assert.Contains(t, report, "press Import to bring it in")
+	assert.Equal(t, 1, files, "the chosen file is still chosen")
+	browsertest.CheckA11y(t, ctx, "settings with an import preview")
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Click(`#import-form button.primary`, chromedp.ByQuery),
+		chromedp.WaitVisible(".flash", chromedp.ByQuery),
+	))
+	assert.Contains(t, browsertest.BodyText(t, ctx), "Imported 2 tasks, 1 tag.")
+	require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(s.WebURL+"/tasks?status=all"), chromedp.WaitVisible(".tasks", chromedp.ByQuery)))
+	body := browsertest.BodyText(t, ctx)
+	assert.Contains(t, body, "Plan the trip")
+	assert.Contains(t, body, "Pack")
 }
