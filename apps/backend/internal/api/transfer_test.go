@@ -185,8 +185,8 @@ func TestTodoistCSVImport(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 5, rep.TasksCreated)
 	assert.Equal(t, []string{
-		"1 sections have no equivalent here: their tasks were imported, the section names were not",
-		"1 sub-tasks were imported as tasks of their own",
+		"1 section has no equivalent here: its tasks were imported, its name was not",
+		"1 sub-task was imported as a task of its own",
 	}, rep.Notes)
 	list, err := ada.ListTasks(ctx, api.TaskQuery{Status: "all", Sort: "title"})
 	require.NoError(t, err)

@@ -98,7 +98,7 @@ func (s *Service) Import(ctx context.Context, userID, format string, r io.Reader
 type report struct {
 	api.ImportReport
 	counts map[string]int
-	order  []string
+	order  [][2]string
 }
 
 func (r *report) fail(in string, row int, field, format string, args ...any) {
@@ -108,20 +108,26 @@ func (r *report) fail(in string, row int, field, format string, args ...any) {
 	}
 }
 
-// note counts one occurrence of a remark; "%d" in it becomes the count.
-func (r *report) note(remark string) {
+// note counts one occurrence of a remark, said with "%d" as the count:
+// one for one occurrence, many for more.
+func (r *report) note(one, many string) {
 	if r.counts == nil {
 		r.counts = map[string]int{}
 	}
-	if r.counts[remark] == 0 {
-		r.order = append(r.order, remark)
+	if r.counts[many] == 0 {
+		r.order = append(r.order, [2]string{one, many})
 	}
-	r.counts[remark]++
+	r.counts[many]++
 }
 
 func (r *report) finish() {
 	for _, remark := range r.order {
-		r.Notes = append(r.Notes, strings.ReplaceAll(remark, "%d", strconv.Itoa(r.counts[remark])))
+		n := r.counts[remark[1]]
+		text := remark[1]
+		if n == 1 {
+			text = remark[0]
+		}
+		r.Notes = append(r.Notes, strings.ReplaceAll(text, "%d", strconv.Itoa(n)))
 	}
 	if r.ErrorCount > len(r.Errors) {
 		r.Notes = append(r.Notes, fmt.Sprintf("%d more problems are not listed; fix the first ones and preview again", r.ErrorCount-len(r.Errors)))

@@ -108,7 +108,8 @@ func readTodoist(ctx context.Context, r io.Reader, w *writer) error {
 		case "":
 			// Todoist separates sections with empty rows.
 		case "section":
-			w.rep.note("%d sections have no equivalent here: their tasks were imported, the section names were not")
+			w.rep.note("1 section has no equivalent here: its tasks were imported, its name was not",
+				"%d sections have no equivalent here: their tasks were imported, the section names were not")
 		case "note":
 			if pending == nil {
 				w.rep.fail("", row, "TYPE", "a note must follow the task it belongs to")
@@ -160,10 +161,10 @@ func todoistRow(w *writer, row int, get func(string) string) (*todoistTask, bool
 		fail("PRIORITY", "must be 1, 2, 3 or 4 (1 is p1, the highest), not %q", p)
 	}
 	if i := get("INDENT"); i != "" && i != "1" {
-		w.rep.note("%d sub-tasks were imported as tasks of their own")
+		w.rep.note("1 sub-task was imported as a task of its own", "%d sub-tasks were imported as tasks of their own")
 	}
 	if get("RESPONSIBLE") != "" {
-		w.rep.note("%d tasks were assigned to someone: the assignee is not imported")
+		w.rep.note("1 task was assigned to someone: the assignee is not imported", "%d tasks were assigned to someone: the assignee is not imported")
 	}
 	zone := w.loc
 	if z := get("TIMEZONE"); z != "" {
