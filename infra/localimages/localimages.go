@@ -26,9 +26,6 @@ const (
 	RuntimeImage = "todo-test/static-nonroot:local"
 )
 
-// Repos maps each app to its image repository (as infra names them).
-var Repos = map[string]string{"backend": "todo-backend", "web": "todo-frontend-web", "chatbot": "todo-frontend-chatbot"}
-
 // Docker runs the docker CLI and returns its trimmed output.
 func Docker(ctx context.Context, stdin io.Reader, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, "docker", args...)

@@ -51,7 +51,7 @@ ls -l ` + BackupsMountPath + `
 // newBackups declares the scheduled backups of the in-cluster database: a
 // volume of their own (never deleted by the stack) and a CronJob that runs
 // pg_dump into it.
-func newBackups(ctx *pulumi.Context, cfg *Config, db *postgres, opts []pulumi.ResourceOption) error {
+func newBackups(ctx *pulumi.Context, cfg *Config, db *Database, opts []pulumi.ResourceOption) error {
 	// The backups' claim is declared as a patch (server-side apply) that is
 	// retained on delete: it is created when missing and adopted when it
 	// is already there, and neither pulumi destroy nor a program that stops

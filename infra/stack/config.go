@@ -53,8 +53,8 @@ type Images struct {
 	Digests map[string]string `json:"digests"`
 }
 
-// Database configures the in-cluster PostgreSQL (unused with databaseUrl).
-type Database struct {
+// DatabaseSettings configure the in-cluster PostgreSQL (unused with databaseUrl).
+type DatabaseSettings struct {
 	Image   string `json:"image"`
 	Storage string `json:"storage"`
 	// MaxConnections is the database's max_connections (PostgreSQL's
@@ -85,7 +85,7 @@ type Config struct {
 	Chatbot      AppSettings
 	HPA          HPASettings
 	Images       Images
-	Database     Database
+	Database     DatabaseSettings
 	// Confirm approves named changes that leave data behind (safety.go).
 	Confirm Confirm
 	Backup  Backup
@@ -108,8 +108,6 @@ type Config struct {
 	OpenAIModel  string
 	OpenAIBase   string
 	RepoRoot     string
-
-	outputs *Outputs
 }
 
 // Metrics says where the apps serve Prometheus metrics and who may
@@ -189,7 +187,7 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 		WebNodePort:  30000,
 		ChatNodePort: 30001,
 		Images:       Images{Build: true},
-		Database:     Database{Image: "postgres:16-alpine", Storage: "1Gi", MaxConnections: 100},
+		Database:     DatabaseSettings{Image: "postgres:16-alpine", Storage: "1Gi", MaxConnections: 100},
 		Backup:       Backup{Schedule: "0 3 * * *", Keep: 7, Storage: "1Gi"},
 		Metrics:      Metrics{Port: 9090, ScrapeNamespace: "monitoring"},
 		OpenAIModel:  orDefault(c.Get("openaiModel"), "gpt-4o-mini"),

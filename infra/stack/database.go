@@ -7,19 +7,34 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-type postgres struct {
+// Database is the in-cluster PostgreSQL: its own password Secret, a
+// headless Service, the StatefulSet with its volume, an expansion of that
+// volume when database.storage grows, and the scheduled backups.
+type Database struct {
+	pulumi.ResourceState
+
 	URL            pulumi.StringOutput
 	User, Database string
 	Secret         *corev1.Secret
 	StatefulSet    *appsv1.StatefulSet
-	Resources      []pulumi.Resource
+	// Resources are what the apps wait for.
+	Resources []pulumi.Resource
 }
 
-// newPostgres declares the in-cluster database: a StatefulSet with a
-// volume, a headless Service and its own password Secret.
-func newPostgres(ctx *pulumi.Context, cfg *Config, deployed Deployed, meta func(string) *metav1.ObjectMetaArgs, opts []pulumi.ResourceOption) (*postgres, error) {
+// NewDatabase declares the in-cluster database. opts apply to the
+// component and its children (the namespace to wait for).
+func NewDatabase(ctx *pulumi.Context, cfg *Config, deployed Deployed, meta func(string) *metav1.ObjectMetaArgs, opts ...pulumi.ResourceOption) (*Database, error) {
+	d := &Database{User: "todo", Database: "todo"}
+	if err := ctx.RegisterComponentResource("todo:index:Database", PostgresName, d, opts...); err != nil {
+		return nil, err
+	}
+	// These resources were declared at the top level before the
+	// component existed: the alias keeps their identity, so that the
+	// upgrade to this program neither replaces nor deletes the database
+	// (make verify: TestUpgradeFromThePreviousProgram).
+	opts = append(append([]pulumi.ResourceOption{}, opts...), pulumi.Parent(d), pulumi.Aliases([]pulumi.Alias{{NoParent: pulumi.Bool(true)}}))
 	password := cfg.DatabasePassword
-	const user, db = "todo", "todo"
+	user, db := d.User, d.Database
 	secret, err := corev1.NewSecret(ctx, PostgresName, &corev1.SecretArgs{
 		Metadata:   meta(PostgresName),
 		Type:       pulumi.String("Opaque"),
@@ -132,6 +147,13 @@ func newPostgres(ctx *pulumi.Context, cfg *Config, deployed Deployed, meta func(
 			return nil, err
 		}
 	}
-	url := pulumi.ToSecret(pulumi.Sprintf("postgres://%s:%s@%s:5432/%s?sslmode=disable", user, password, PostgresName, db)).(pulumi.StringOutput)
-	return &postgres{URL: url, User: user, Database: db, Secret: secret, StatefulSet: sts, Resources: []pulumi.Resource{secret, svc, sts}}, nil
+	d.URL = pulumi.ToSecret(pulumi.Sprintf("postgres://%s:%s@%s:5432/%s?sslmode=disable", user, password, PostgresName, db)).(pulumi.StringOutput)
+	d.Secret, d.StatefulSet, d.Resources = secret, sts, []pulumi.Resource{secret, svc, sts}
+	if err := newBackups(ctx, cfg, d, opts); err != nil {
+		return nil, err
+	}
+	if err := ctx.RegisterResourceOutputs(d, pulumi.Map{}); err != nil {
+		return nil, err
+	}
+	return d, nil
 }

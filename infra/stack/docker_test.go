@@ -46,7 +46,8 @@ func TestImagesBuildAndRun(t *testing.T) {
 	// Build stages are labelled so their images can go once the test ends
 	// (the legacy builder keeps them; they are hundreds of MB each).
 	t.Cleanup(func() { localimages.PruneBuildStages(context.Background()) })
-	for app, repo := range localimages.Repos {
+	for _, svc := range stack.Services() {
+		app, repo := svc.App, svc.Repo
 		t.Run(app, func(t *testing.T) {
 			tag, err := stack.ContentTag(root, app)
 			require.NoError(t, err)

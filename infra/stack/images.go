@@ -1,13 +1,16 @@
 package stack
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -15,47 +18,80 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// imageInputs are the paths (relative to the repository root) whose
-// content goes into an app's image.
-func imageInputs(app string) []string {
-	return []string{"pkg", "apps/" + app}
-}
-
-// skipped are paths that never reach an image (.dockerignore says the same).
-func skipped(d fs.DirEntry) bool {
-	base := d.Name()
-	if d.IsDir() {
-		return base == "testdata" || base == "node_modules"
+// ImageInputs are the files (relative to the repository root) an app's
+// image is built from: the Go files and embedded files of every package
+// of this repository its binary imports (go list -deps), the go.mod and
+// go.sum of their modules, and its Dockerfile. Nothing else reaches the
+// image — the runtime stage holds the binary alone — so a change to a
+// test helper, to the bench command or to another app's code leaves the
+// tag, and the running pods, alone.
+func ImageInputs(root, app string) ([]string, error) {
+	cmd := exec.Command("go", "list", "-deps", "-json=ImportPath,Dir,GoFiles,CgoFiles,EmbedFiles,Module", "./apps/"+app)
+	cmd.Dir = root
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("listing what the %s image is built from (go list -deps ./apps/%s): %w\n%s", app, app, err, stderr.String())
 	}
-	return strings.HasSuffix(base, "_test.go")
-}
-
-// ContentTag hashes every file that goes into app's image, so the tag
-// changes exactly when the image would.
-func ContentTag(root, app string) (string, error) {
+	seen := map[string]bool{}
 	var files []string
-	for _, in := range imageInputs(app) {
-		err := filepath.WalkDir(filepath.Join(root, in), func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
+	add := func(abs string) error {
+		rel, err := filepath.Rel(root, abs)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			return fmt.Errorf("%s is outside the repository", abs)
+		}
+		if !seen[rel] {
+			seen[rel] = true
+			files = append(files, rel)
+		}
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for dec.More() {
+		var p struct {
+			Dir                           string
+			GoFiles, CgoFiles, EmbedFiles []string
+			Module                        *struct {
+				Main  bool
+				GoMod string
 			}
-			if path != filepath.Join(root, in) && skipped(d) {
-				if d.IsDir() {
-					return filepath.SkipDir
+		}
+		if err := dec.Decode(&p); err != nil {
+			return nil, fmt.Errorf("reading go list's answer: %w", err)
+		}
+		// The workspace's own modules are its main modules; the others
+		// are pinned by go.sum, which is hashed.
+		if p.Module == nil || !p.Module.Main {
+			continue
+		}
+		for _, f := range slices.Concat(p.GoFiles, p.CgoFiles, p.EmbedFiles) {
+			if err := add(filepath.Join(p.Dir, f)); err != nil {
+				return nil, err
+			}
+		}
+		for _, f := range []string{p.Module.GoMod, filepath.Join(filepath.Dir(p.Module.GoMod), "go.sum")} {
+			if _, err := os.Stat(f); err == nil {
+				if err := add(f); err != nil {
+					return nil, err
 				}
-				return nil
 			}
-			if !d.IsDir() {
-				rel, _ := filepath.Rel(root, path)
-				files = append(files, rel)
-			}
-			return nil
-		})
-		if err != nil {
-			return "", fmt.Errorf("hashing the inputs of the %s image: %w", app, err)
 		}
 	}
+	if err := add(filepath.Join(root, "apps", app, "Dockerfile")); err != nil {
+		return nil, err
+	}
 	sort.Strings(files)
+	return files, nil
+}
+
+// ContentTag hashes every file the app's image is built from
+// (ImageInputs), so the tag changes exactly when the image would.
+func ContentTag(root, app string) (string, error) {
+	files, err := ImageInputs(root, app)
+	if err != nil {
+		return "", err
+	}
 	h := sha256.New()
 	for _, rel := range files {
 		f, err := os.Open(filepath.Join(root, rel))

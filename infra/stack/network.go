@@ -2,6 +2,7 @@ package stack
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -48,44 +49,62 @@ func networkPolicies(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1
 	// pods (Prometheus), and nothing else.
 	scrapers := networkingv1.NetworkPolicyPeerArray{&networkingv1.NetworkPolicyPeerArgs{NamespaceSelector: &metav1.LabelSelectorArgs{
 		MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String(cfg.Metrics.ScrapeNamespace)}}}}
-	apps := map[string]bool{"backend": true, "frontend-web": true, "frontend-chatbot": true}
-	policy := func(name, target string, port int, from networkingv1.NetworkPolicyPeerArray, egress ...networkingv1.NetworkPolicyEgressRuleInput) error {
-		rules := ingress(from, port)
-		if apps[target] {
-			rules = append(rules, ingress(scrapers, cfg.Metrics.Port)...)
-		}
+	policy := func(name, target string, rules networkingv1.NetworkPolicyIngressRuleArray, egress ...networkingv1.NetworkPolicyEgressRuleInput) error {
 		_, err := networkingv1.NewNetworkPolicy(ctx, name, &networkingv1.NetworkPolicyArgs{
 			Metadata: meta(name),
 			Spec: &networkingv1.NetworkPolicySpecArgs{
 				PodSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"app": pulumi.String(target)}},
 				PolicyTypes: pulumi.StringArray{pulumi.String("Ingress"), pulumi.String("Egress")},
-				// No From: any source (the frontends are public).
-				Ingress: rules,
-				Egress:  networkingv1.NetworkPolicyEgressRuleArray(egress),
+				Ingress:     rules,
+				Egress:      networkingv1.NetworkPolicyEgressRuleArray(egress),
 			},
 		}, opts...)
-		return err
-	}
-	if err := policy("frontend-web-policy", "frontend-web", 3000, nil, dns, to(pods("backend"), 8000)); err != nil {
-		return err
-	}
-	// The model API is outside the cluster (or an in-cluster server such as
-	// Ollama): its port, any address.
-	if err := policy("frontend-chatbot-policy", "frontend-chatbot", 3001, nil, dns, to(pods("backend"), 8000), to(nil, modelPort(cfg.OpenAIBase))); err != nil {
 		return err
 	}
 	database := to(pods("postgres"), 5432)
 	if cfg.ExternalDB {
 		database = to(nil, cfg.DatabasePort)
 	}
-	if err := policy("backend-policy", "backend", 8000, pods("frontend-web", "frontend-chatbot"), dns, database); err != nil {
-		return err
+	// The services table says who is public and who calls whom.
+	services := Services()
+	port := map[string]int{}
+	for _, svc := range services {
+		port[svc.Label] = svc.Port
 	}
-	if !cfg.ExternalDB {
-		if err := policy("postgres-policy", "postgres", 5432, pods("backend", "backup")); err != nil {
+	for _, svc := range services {
+		// No From: any source (a public service is a NodePort).
+		var from networkingv1.NetworkPolicyPeerArray
+		if !svc.Public {
+			var callers []string
+			for _, other := range services {
+				if slices.Contains(other.Calls, svc.Label) {
+					callers = append(callers, other.Label)
+				}
+			}
+			from = pods(callers...)
+		}
+		egress := []networkingv1.NetworkPolicyEgressRuleInput{dns}
+		for _, callee := range svc.Calls {
+			egress = append(egress, to(pods(callee), port[callee]))
+		}
+		switch svc.App {
+		case "backend":
+			egress = append(egress, database)
+		case "chatbot":
+			// The model API is outside the cluster (or an in-cluster
+			// server such as Ollama): its port, any address.
+			egress = append(egress, to(nil, modelPort(cfg.OpenAIBase)))
+		}
+		rules := append(ingress(from, svc.Port), ingress(scrapers, cfg.Metrics.Port)...)
+		if err := policy(svc.Label+"-policy", svc.Label, rules, egress...); err != nil {
 			return err
 		}
-		return policy("backup-policy", "backup", 0, nil, dns, database)
+	}
+	if !cfg.ExternalDB {
+		if err := policy("postgres-policy", "postgres", ingress(pods("backend", "backup"), 5432)); err != nil {
+			return err
+		}
+		return policy("backup-policy", "backup", nil, dns, database)
 	}
 	return nil
 }

@@ -6,11 +6,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
-	"strconv"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
-	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -67,188 +65,78 @@ func Deploy(ctx *pulumi.Context) (*Outputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := deploy(ctx, cfg, next); err != nil {
+	out, err := deploy(ctx, cfg, next)
+	if err != nil {
 		return nil, err
 	}
-	cfg.outputs.Deployed = next.toOutput()
-	return cfg.outputs, nil
+	out.Deployed = next.toOutput()
+	return out, nil
 }
 
-func deploy(ctx *pulumi.Context, cfg *Config, deployed Deployed) error {
-	ns := cfg.Namespace
-	var nsOpts []pulumi.ResourceOption
-	if ns != "default" {
-		n, err := corev1.NewNamespace(ctx, ns, &corev1.NamespaceArgs{Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(ns)}})
-		if err != nil {
-			return err
-		}
-		nsOpts = append(nsOpts, pulumi.DependsOn([]pulumi.Resource{n}))
+// deploy is the architecture diagram: a namespace; the database, in the
+// cluster with its backups or outside it; what the apps share; the three
+// apps of the services table; who may talk to whom; who may scrape.
+func deploy(ctx *pulumi.Context, cfg *Config, deployed Deployed) (*Outputs, error) {
+	inNamespace, err := newNamespace(ctx, cfg.Namespace)
+	if err != nil {
+		return nil, err
 	}
 	meta := func(name string) *metav1.ObjectMetaArgs {
-		return &metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: pulumi.String(ns),
+		return &metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: pulumi.String(cfg.Namespace),
 			Labels: pulumi.StringMap{"app.kubernetes.io/part-of": pulumi.String("todo-app")}}
 	}
-
 	webURL := fmt.Sprintf("http://%s:%d", cfg.NodeAddress, cfg.WebNodePort)
 	chatURL := fmt.Sprintf("http://%s:%d", cfg.NodeAddress, cfg.ChatNodePort)
 
-	// Database: external (databaseUrl) or an in-cluster PostgreSQL.
-	databaseURL := cfg.DatabaseURL
-	var dbDeps []pulumi.Resource
+	databaseURL, database := cfg.DatabaseURL, []pulumi.Resource(nil)
 	if !cfg.ExternalDB {
-		db, err := newPostgres(ctx, cfg, deployed, meta, nsOpts)
+		db, err := NewDatabase(ctx, cfg, deployed, meta, inNamespace...)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		databaseURL = db.URL
-		dbDeps = db.Resources
-		if err := newBackups(ctx, cfg, db, nsOpts); err != nil {
-			return err
-		}
+		databaseURL, database = db.URL, db.Resources
 	}
-
-	secret, err := corev1.NewSecret(ctx, SecretName, &corev1.SecretArgs{
-		Metadata: meta(SecretName),
-		Type:     pulumi.String("Opaque"),
-		StringData: pulumi.StringMap{
-			"DATABASE_URL":       databaseURL,
-			"BETTER_AUTH_SECRET": cfg.AuthSecret,
-			"OPENAI_API_KEY":     cfg.OpenAIKey,
-		},
-	}, nsOpts...)
+	sh, err := newShared(ctx, cfg, databaseURL, webURL, chatURL, meta, inNamespace)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	backendURL := fmt.Sprintf("http://%s:8000", BackendName)
-	settings := pulumi.StringMap{
-		"BACKEND_URL":  pulumi.String(backendURL),
-		"FRONTEND_URL": pulumi.String(webURL + "," + chatURL),
-		"WEB_URL":      pulumi.String(webURL),
-		"CHATBOT_URL":  pulumi.String(chatURL),
-		"OPENAI_MODEL": pulumi.String(cfg.OpenAIModel),
-		"LOG_LEVEL":    pulumi.String("info"),
-	}
-	if cfg.OpenAIBase != "" {
-		settings["OPENAI_BASE_URL"] = pulumi.String(cfg.OpenAIBase)
-	}
-	configMap, err := corev1.NewConfigMap(ctx, ConfigMapName, &corev1.ConfigMapArgs{Metadata: meta(ConfigMapName), Data: settings}, nsOpts...)
-	if err != nil {
-		return err
-	}
-
-	// The pods need no Kubernetes API access at all (their token is not
-	// even mounted); the Role grants at most reading app-secrets by name,
-	// instead of the seed's "list every secret".
-	sa, err := corev1.NewServiceAccount(ctx, SAName, &corev1.ServiceAccountArgs{Metadata: meta(SAName), AutomountServiceAccountToken: pulumi.Bool(false)}, nsOpts...)
-	if err != nil {
-		return err
-	}
-	role, err := rbacv1.NewRole(ctx, RoleName, &rbacv1.RoleArgs{Metadata: meta(RoleName), Rules: rbacv1.PolicyRuleArray{&rbacv1.PolicyRuleArgs{
-		ApiGroups: pulumi.StringArray{pulumi.String("")}, Resources: pulumi.StringArray{pulumi.String("secrets")},
-		ResourceNames: pulumi.StringArray{pulumi.String(SecretName)}, Verbs: pulumi.StringArray{pulumi.String("get")},
-	}}}, nsOpts...)
-	if err != nil {
-		return err
-	}
-	if _, err := rbacv1.NewRoleBinding(ctx, BindingName, &rbacv1.RoleBindingArgs{
-		Metadata: meta(BindingName),
-		RoleRef:  &rbacv1.RoleRefArgs{ApiGroup: pulumi.String("rbac.authorization.k8s.io"), Kind: pulumi.String("Role"), Name: role.Metadata.Name().Elem()},
-		Subjects: rbacv1.SubjectArray{&rbacv1.SubjectArgs{Kind: pulumi.String("ServiceAccount"), Name: sa.Metadata.Name().Elem(), Namespace: pulumi.String(ns)}},
-	}, nsOpts...); err != nil {
-		return err
-	}
-
-	// Every value a pod reads from the Secret or the ConfigMap, by key: the
-	// apps' env lists record what they read, and each app's pod template
-	// carries a hash of exactly those values.
-	values := map[string]pulumi.StringInput{"DATABASE_URL": databaseURL, "BETTER_AUTH_SECRET": cfg.AuthSecret, "OPENAI_API_KEY": cfg.OpenAIKey}
-	for k, v := range settings {
-		values[k] = v
-	}
-	type reads struct{ keys []string }
-	fromSecret := func(r *reads, env, key string, optional bool) *corev1.EnvVarArgs {
-		r.keys = append(r.keys, key)
-		ref := &corev1.SecretKeySelectorArgs{Name: secret.Metadata.Name().Elem(), Key: pulumi.String(key)}
-		if optional {
-			ref.Optional = pulumi.Bool(true)
-		}
-		return &corev1.EnvVarArgs{Name: pulumi.String(env), ValueFrom: &corev1.EnvVarSourceArgs{SecretKeyRef: ref}}
-	}
-	fromConfig := func(r *reads, env string) *corev1.EnvVarArgs {
-		r.keys = append(r.keys, env)
-		return &corev1.EnvVarArgs{Name: pulumi.String(env), ValueFrom: &corev1.EnvVarSourceArgs{
-			ConfigMapKeyRef: &corev1.ConfigMapKeySelectorArgs{Name: configMap.Metadata.Name().Elem(), Key: pulumi.String(env)}}}
-	}
-	literal := func(env, v string) *corev1.EnvVarArgs {
-		return &corev1.EnvVarArgs{Name: pulumi.String(env), Value: pulumi.String(v)}
-	}
-
 	images := pulumi.StringMap{}
-	image := func(app, repo string) (pulumi.StringOutput, error) {
-		img, err := appImage(ctx, cfg, app, repo)
-		images[repo] = img
-		return img, err
+	for _, svc := range Services() {
+		image, err := appImage(ctx, cfg, svc.App, svc.Repo)
+		if err != nil {
+			return nil, err
+		}
+		images[svc.Repo] = image
+		opts := append(append([]pulumi.ResourceOption{}, inNamespace...), pulumi.DependsOn(append(sh.resources(), database...)))
+		if _, err := NewApp(ctx, sh.appArgs(cfg, svc, image), opts...); err != nil {
+			return nil, err
+		}
 	}
-	backendImage, err := image("backend", "todo-backend")
-	if err != nil {
-		return err
-	}
-	webImage, err := image("web", "todo-frontend-web")
-	if err != nil {
-		return err
-	}
-	chatImage, err := image("chatbot", "todo-frontend-chatbot")
-	if err != nil {
-		return err
-	}
-	appOpts := append(append([]pulumi.ResourceOption{}, nsOpts...), pulumi.DependsOn(append([]pulumi.Resource{secret, configMap}, dbDeps...)))
-
-	var be, we, ce reads
-	if _, err := NewApp(ctx, &AppArgs{
-		Namespace: ns, Name: BackendName, Label: "backend", MetricsPort: cfg.Metrics.Port, Image: backendImage, Port: 8000, Settings: cfg.Backend,
-		ServiceAccount: sa.Metadata.Name().Elem(), HPA: &cfg.HPA,
-		Env: corev1.EnvVarArray{literal("PORT", "8000"), literal("METRICS_PORT", strconv.Itoa(cfg.Metrics.Port)), fromSecret(&be, "DATABASE_URL", "DATABASE_URL", false),
-			fromSecret(&be, "BETTER_AUTH_SECRET", "BETTER_AUTH_SECRET", false), fromConfig(&be, "FRONTEND_URL"), fromConfig(&be, "LOG_LEVEL"),
-			literal("DB_MAX_CONNS", strconv.Itoa(cfg.DBPoolPerBackend()))},
-		ConfigChecksum: configChecksum(values, be.keys),
-	}, appOpts...); err != nil {
-		return err
-	}
-	if _, err := NewApp(ctx, &AppArgs{
-		Namespace: ns, Name: WebName, Label: "frontend-web", MetricsPort: cfg.Metrics.Port, Image: webImage, Port: 3000, Settings: cfg.Web,
-		ServiceAccount: sa.Metadata.Name().Elem(), NodePort: cfg.WebNodePort,
-		Env: corev1.EnvVarArray{literal("PORT", "3000"), literal("METRICS_PORT", strconv.Itoa(cfg.Metrics.Port)), fromConfig(&we, "BACKEND_URL"), fromSecret(&we, "BETTER_AUTH_SECRET", "BETTER_AUTH_SECRET", false),
-			fromConfig(&we, "CHATBOT_URL"), fromConfig(&we, "LOG_LEVEL")},
-		ConfigChecksum: configChecksum(values, we.keys),
-	}, appOpts...); err != nil {
-		return err
-	}
-	chatEnv := corev1.EnvVarArray{literal("PORT", "3001"), literal("METRICS_PORT", strconv.Itoa(cfg.Metrics.Port)), fromConfig(&ce, "BACKEND_URL"), fromSecret(&ce, "BETTER_AUTH_SECRET", "BETTER_AUTH_SECRET", false),
-		fromConfig(&ce, "WEB_URL"), fromSecret(&ce, "OPENAI_API_KEY", "OPENAI_API_KEY", true), fromConfig(&ce, "OPENAI_MODEL"), fromConfig(&ce, "LOG_LEVEL")}
-	if cfg.OpenAIBase != "" {
-		chatEnv = append(chatEnv, fromConfig(&ce, "OPENAI_BASE_URL"))
-	}
-	if _, err := NewApp(ctx, &AppArgs{
-		Namespace: ns, Name: ChatbotName, Label: "frontend-chatbot", MetricsPort: cfg.Metrics.Port, Image: chatImage, Port: 3001, Settings: cfg.Chatbot,
-		ServiceAccount: sa.Metadata.Name().Elem(), NodePort: cfg.ChatNodePort, Env: chatEnv,
-		ConfigChecksum: configChecksum(values, ce.keys),
-	}, appOpts...); err != nil {
-		return err
-	}
-	if err := networkPolicies(ctx, cfg, meta, nsOpts); err != nil {
-		return err
+	if err := networkPolicies(ctx, cfg, meta, inNamespace); err != nil {
+		return nil, err
 	}
 	if cfg.Metrics.PodMonitor {
-		if err := podMonitor(ctx, cfg, meta, nsOpts); err != nil {
-			return err
+		if err := podMonitor(ctx, cfg, meta, inNamespace); err != nil {
+			return nil, err
 		}
 	}
-
-	cfg.outputs = &Outputs{
+	return &Outputs{
 		WebURL: pulumi.String(webURL).ToStringOutput(), ChatbotURL: pulumi.String(chatURL).ToStringOutput(),
-		Namespace: pulumi.String(ns).ToStringOutput(), Images: images.ToStringMapOutput(),
+		Namespace: pulumi.String(cfg.Namespace).ToStringOutput(), Images: images.ToStringMapOutput(),
+	}, nil
+}
+
+// newNamespace declares the namespace unless it is "default", and returns
+// the option that makes a resource wait for it.
+func newNamespace(ctx *pulumi.Context, name string) ([]pulumi.ResourceOption, error) {
+	if name == "default" {
+		return nil, nil
 	}
-	return nil
+	n, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(name)}})
+	if err != nil {
+		return nil, err
+	}
+	return []pulumi.ResourceOption{pulumi.DependsOn([]pulumi.Resource{n})}, nil
 }
 
 // configChecksum hashes the values of the given keys. The hash is not

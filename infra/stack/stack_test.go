@@ -575,6 +575,8 @@ func TestConfigErrorsAreClear(t *testing.T) {
 	}
 }
 
+// An app's image tag follows what its binary is built from and nothing
+// else: a workspace of three modules where each app imports some of pkg.
 func TestContentTagChangesOnlyWithTheImagesInputs(t *testing.T) {
 	root := t.TempDir()
 	write := func(rel, content string) {
@@ -582,28 +584,57 @@ func TestContentTagChangesOnlyWithTheImagesInputs(t *testing.T) {
 		require.NoError(t, mkdirFor(p))
 		require.NoError(t, writeFile(p, content))
 	}
-	write("go.work", "go 1.26\n")
-	write("pkg/a.go", "package pkg\n")
-	write("apps/backend/main.go", "package main\n")
-	write("apps/web/main.go", "package main\n")
+	write("go.work", "go 1.26\n\nuse (\n\t./pkg\n\t./apps/backend\n\t./apps/web\n)\n")
+	write("pkg/go.mod", "module example.test/pkg\n\ngo 1.26\n")
+	write("pkg/shared/shared.go", "package shared\n\nconst Name = \"shared\"\n")
+	write("pkg/store/store.go", "package store\n\nconst Name = \"store\"\n")
+	write("pkg/testhelp/testhelp.go", "package testhelp\n\nconst Name = \"help\"\n")
+	write("apps/backend/go.mod", "module example.test/backend\n\ngo 1.26\n")
+	write("apps/backend/main.go", "package main\n\nimport (\n\t\"example.test/pkg/shared\"\n\t\"example.test/pkg/store\"\n)\n\nfunc main() { println(shared.Name, store.Name) }\n")
+	write("apps/backend/main_test.go", "package main\n\nimport _ \"example.test/pkg/testhelp\"\n")
+	write("apps/backend/Dockerfile", "FROM scratch\n")
+	write("apps/web/go.mod", "module example.test/web\n\ngo 1.26\n")
+	write("apps/web/main.go", "package main\n\nimport (\n\t_ \"embed\"\n\n\t\"example.test/pkg/shared\"\n)\n\n//go:embed page.html\nvar page string\n\nfunc main() { println(shared.Name, page) }\n")
+	write("apps/web/page.html", "<p>hi</p>\n")
+	write("apps/web/Dockerfile", "FROM scratch\n")
 	tag := func(app string) string {
 		s, err := stack.ContentTag(root, app)
 		require.NoError(t, err)
 		return s
 	}
-	b1, w1 := tag("backend"), tag("web")
-	assert.Regexp(t, `^c-[0-9a-f]{16}$`, b1)
-	assert.Equal(t, b1, tag("backend"), "stable")
-	write("apps/backend/main_test.go", "package main\n")
+	b, w := tag("backend"), tag("web")
+	assert.Regexp(t, `^c-[0-9a-f]{16}$`, b)
+	assert.Equal(t, b, tag("backend"), "stable")
+	same := func(why string) {
+		t.Helper()
+		assert.Equal(t, b, tag("backend"), "backend: "+why)
+		assert.Equal(t, w, tag("web"), "web: "+why)
+	}
+	changed := func(app, why string) {
+		t.Helper()
+		prev := map[string]*string{"backend": &b, "web": &w}[app]
+		now := tag(app)
+		assert.NotEqual(t, *prev, now, app+": "+why)
+		*prev = now
+	}
+	write("apps/backend/main_test.go", "package main\n\nimport _ \"example.test/pkg/testhelp\"\n\n// more tests\n")
 	write("apps/backend/testdata/x.json", "{}")
-	assert.Equal(t, b1, tag("backend"), "tests do not go into the image")
-	write("apps/backend/main.go", "package main\n// changed\n")
-	b2 := tag("backend")
-	assert.NotEqual(t, b1, b2, "backend source changed")
-	assert.Equal(t, w1, tag("web"), "web unchanged")
-	write("pkg/a.go", "package pkg\n// shared change\n")
-	assert.NotEqual(t, b2, tag("backend"))
-	assert.NotEqual(t, w1, tag("web"), "a pkg change rebuilds every app")
+	write("pkg/testhelp/testhelp.go", "package testhelp\n\nconst Name = \"helper\"\n")
+	same("tests, test data and test helpers do not go into an image")
+	write("pkg/store/store.go", "package store\n\nconst Name = \"stored\"\n")
+	changed("backend", "a package it imports changed")
+	assert.Equal(t, w, tag("web"), "web does not import pkg/store")
+	write("pkg/shared/shared.go", "package shared\n\nconst Name = \"shared!\"\n")
+	changed("backend", "pkg/shared changed")
+	changed("web", "pkg/shared changed")
+	write("apps/web/page.html", "<p>hello</p>\n")
+	changed("web", "an embedded file changed")
+	assert.Equal(t, b, tag("backend"))
+	write("apps/web/Dockerfile", "FROM scratch\nUSER 65532\n")
+	changed("web", "its Dockerfile changed")
+	write("pkg/go.mod", "module example.test/pkg\n\n// The module's requirements would be here.\ngo 1.26\n")
+	changed("backend", "a module file changed")
+	changed("web", "a module file changed")
 }
 
 func TestStrictDecodingCatchesAMisspelledField(t *testing.T) {

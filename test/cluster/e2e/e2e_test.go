@@ -63,7 +63,8 @@ func images(t *testing.T, ctx context.Context, node *kube.Node, root string, tag
 	require.NoError(t, save.Run(), "docker save")
 	require.NoError(t, node.Import(ctx, &saved))
 
-	for app, repo := range localimages.Repos {
+	for _, svc := range stack.Services() {
+		app, repo := svc.App, svc.Repo
 		first := repo + ":" + tags[0]
 		require.NoError(t, localimages.Build(ctx, root, app, first), "building the %s image", app)
 		for _, tag := range tags[1:] {
@@ -74,7 +75,8 @@ func images(t *testing.T, ctx context.Context, node *kube.Node, root string, tag
 	}
 	have, err := node.Images(ctx)
 	require.NoError(t, err)
-	for _, repo := range localimages.Repos {
+	for _, svc := range stack.Services() {
+		repo := svc.Repo
 		assert.NotContains(t, strings.Join(have, " "), repo, "no app image is imported: the kubelet pulls them")
 	}
 }
@@ -168,7 +170,8 @@ func TestClusterEndToEnd(t *testing.T) {
 
 	have, err := node.Images(ctx)
 	require.NoError(t, err)
-	for app, repo := range localimages.Repos {
+	for _, svc := range stack.Services() {
+		app, repo := svc.App, svc.Repo
 		assert.Contains(t, have, "localhost:5000/"+repo+"@"+v1[app], "the kubelet pulled %s by digest from the registry", app)
 	}
 
@@ -222,10 +225,10 @@ func TestClusterEndToEnd(t *testing.T) {
 		t.Logf("%d requests during the rollout, %d failed", ok.Load()+failed.Load(), failed.Load())
 		assert.Greater(t, ok.Load(), int64(50), "the load loop ran")
 		assert.Zero(t, failed.Load(), "failed requests during the rolling update:\n%s", strings.Join(failures, "\n"))
-		for app, name := range map[string]string{"backend": stack.BackendName, "web": stack.WebName, "chatbot": stack.ChatbotName} {
-			d, err := cp.Client.AppsV1().Deployments(namespace).Get(ctx, name, metav1.GetOptions{})
+		for _, svc := range stack.Services() {
+			d, err := cp.Client.AppsV1().Deployments(namespace).Get(ctx, svc.Name, metav1.GetOptions{})
 			require.NoError(t, err)
-			assert.Equal(t, "localhost:5000/"+localimages.Repos[app]+"@"+v2[app], d.Spec.Template.Spec.Containers[0].Image, "%s runs the new digest", name)
+			assert.Equal(t, "localhost:5000/"+svc.Repo+"@"+v2[svc.App], d.Spec.Template.Spec.Containers[0].Image, "%s runs the new digest", svc.Name)
 		}
 	})
 

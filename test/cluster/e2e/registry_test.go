@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/todo-app/todo-app/infra/localimages"
+	"github.com/todo-app/todo-app/infra/stack"
 	"github.com/todo-app/todo-app/test/cluster/kube"
 )
 
@@ -66,7 +67,8 @@ http:
 func pushApps(t *testing.T, ctx context.Context, tag string) map[string]string {
 	t.Helper()
 	digests := map[string]string{}
-	for app, repo := range localimages.Repos {
+	for _, svc := range stack.Services() {
+		app, repo := svc.App, svc.Repo
 		ref := fmt.Sprintf("%s/%s:%s", registryAddr, repo, tag)
 		_, err := localimages.Docker(ctx, nil, "tag", repo+":"+tag, ref)
 		require.NoError(t, err)

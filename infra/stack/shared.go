@@ -1,0 +1,146 @@
+package stack
+
+import (
+	"fmt"
+	"strconv"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// shared is what the three apps share: the Secret, the ConfigMap, and the
+// service account their pods run as.
+type shared struct {
+	secret    *corev1.Secret
+	configMap *corev1.ConfigMap
+	account   pulumi.StringOutput
+	// values are every Secret and ConfigMap value by key, for the
+	// checksums that roll an app when a value it reads changes.
+	values map[string]pulumi.StringInput
+}
+
+// resources are what an app's pods need before they start.
+func (s *shared) resources() []pulumi.Resource { return []pulumi.Resource{s.secret, s.configMap} }
+
+func newShared(ctx *pulumi.Context, cfg *Config, databaseURL pulumi.StringInput, webURL, chatURL string,
+	meta func(string) *metav1.ObjectMetaArgs, opts []pulumi.ResourceOption) (*shared, error) {
+	secret, err := corev1.NewSecret(ctx, SecretName, &corev1.SecretArgs{
+		Metadata: meta(SecretName),
+		Type:     pulumi.String("Opaque"),
+		StringData: pulumi.StringMap{
+			"DATABASE_URL":       databaseURL,
+			"BETTER_AUTH_SECRET": cfg.AuthSecret,
+			"OPENAI_API_KEY":     cfg.OpenAIKey,
+		},
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	settings := pulumi.StringMap{
+		"BACKEND_URL":  pulumi.String(fmt.Sprintf("http://%s:8000", BackendName)),
+		"FRONTEND_URL": pulumi.String(webURL + "," + chatURL),
+		"WEB_URL":      pulumi.String(webURL),
+		"CHATBOT_URL":  pulumi.String(chatURL),
+		"OPENAI_MODEL": pulumi.String(cfg.OpenAIModel),
+		"LOG_LEVEL":    pulumi.String("info"),
+	}
+	if cfg.OpenAIBase != "" {
+		settings["OPENAI_BASE_URL"] = pulumi.String(cfg.OpenAIBase)
+	}
+	configMap, err := corev1.NewConfigMap(ctx, ConfigMapName, &corev1.ConfigMapArgs{Metadata: meta(ConfigMapName), Data: settings}, opts...)
+	if err != nil {
+		return nil, err
+	}
+
+	// The pods need no Kubernetes API access at all (their token is not
+	// even mounted); the Role grants at most reading app-secrets by name,
+	// instead of the seed's "list every secret".
+	sa, err := corev1.NewServiceAccount(ctx, SAName, &corev1.ServiceAccountArgs{Metadata: meta(SAName), AutomountServiceAccountToken: pulumi.Bool(false)}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	role, err := rbacv1.NewRole(ctx, RoleName, &rbacv1.RoleArgs{Metadata: meta(RoleName), Rules: rbacv1.PolicyRuleArray{&rbacv1.PolicyRuleArgs{
+		ApiGroups: pulumi.StringArray{pulumi.String("")}, Resources: pulumi.StringArray{pulumi.String("secrets")},
+		ResourceNames: pulumi.StringArray{pulumi.String(SecretName)}, Verbs: pulumi.StringArray{pulumi.String("get")},
+	}}}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := rbacv1.NewRoleBinding(ctx, BindingName, &rbacv1.RoleBindingArgs{
+		Metadata: meta(BindingName),
+		RoleRef:  &rbacv1.RoleRefArgs{ApiGroup: pulumi.String("rbac.authorization.k8s.io"), Kind: pulumi.String("Role"), Name: role.Metadata.Name().Elem()},
+		Subjects: rbacv1.SubjectArray{&rbacv1.SubjectArgs{Kind: pulumi.String("ServiceAccount"), Name: sa.Metadata.Name().Elem(), Namespace: pulumi.String(cfg.Namespace)}},
+	}, opts...); err != nil {
+		return nil, err
+	}
+
+	values := map[string]pulumi.StringInput{"DATABASE_URL": databaseURL, "BETTER_AUTH_SECRET": cfg.AuthSecret, "OPENAI_API_KEY": cfg.OpenAIKey}
+	for k, v := range settings {
+		values[k] = v
+	}
+	return &shared{secret: secret, configMap: configMap, account: sa.Metadata.Name().Elem(), values: values}, nil
+}
+
+// env is what an app reads, and the keys of the shared values it reads.
+type env struct {
+	vars corev1.EnvVarArray
+	keys []string
+}
+
+func (e *env) literal(name, value string) {
+	e.vars = append(e.vars, &corev1.EnvVarArgs{Name: pulumi.String(name), Value: pulumi.String(value)})
+}
+
+func (e *env) fromSecret(s *shared, name string, optional bool) {
+	e.keys = append(e.keys, name)
+	ref := &corev1.SecretKeySelectorArgs{Name: s.secret.Metadata.Name().Elem(), Key: pulumi.String(name)}
+	if optional {
+		ref.Optional = pulumi.Bool(true)
+	}
+	e.vars = append(e.vars, &corev1.EnvVarArgs{Name: pulumi.String(name), ValueFrom: &corev1.EnvVarSourceArgs{SecretKeyRef: ref}})
+}
+
+func (e *env) fromConfig(s *shared, names ...string) {
+	for _, name := range names {
+		e.keys = append(e.keys, name)
+		e.vars = append(e.vars, &corev1.EnvVarArgs{Name: pulumi.String(name), ValueFrom: &corev1.EnvVarSourceArgs{
+			ConfigMapKeyRef: &corev1.ConfigMapKeySelectorArgs{Name: s.configMap.Metadata.Name().Elem(), Key: pulumi.String(name)}}})
+	}
+}
+
+// appArgs are one service's App: its table row, its sizing, and the
+// settings it reads, with a checksum of exactly those values.
+func (s *shared) appArgs(cfg *Config, svc Service, image pulumi.StringInput) *AppArgs {
+	var e env
+	e.literal("PORT", strconv.Itoa(svc.Port))
+	e.literal("METRICS_PORT", strconv.Itoa(cfg.Metrics.Port))
+	var hpa *HPASettings
+	switch svc.App {
+	case "backend":
+		e.fromSecret(s, "DATABASE_URL", false)
+		e.fromSecret(s, "BETTER_AUTH_SECRET", false)
+		e.fromConfig(s, "FRONTEND_URL", "LOG_LEVEL")
+		e.literal("DB_MAX_CONNS", strconv.Itoa(cfg.DBPoolPerBackend()))
+		hpa = &cfg.HPA
+	case "web":
+		e.fromConfig(s, "BACKEND_URL")
+		e.fromSecret(s, "BETTER_AUTH_SECRET", false)
+		e.fromConfig(s, "CHATBOT_URL", "LOG_LEVEL")
+	case "chatbot":
+		e.fromConfig(s, "BACKEND_URL")
+		e.fromSecret(s, "BETTER_AUTH_SECRET", false)
+		e.fromConfig(s, "WEB_URL")
+		e.fromSecret(s, "OPENAI_API_KEY", true)
+		e.fromConfig(s, "OPENAI_MODEL", "LOG_LEVEL")
+		if cfg.OpenAIBase != "" {
+			e.fromConfig(s, "OPENAI_BASE_URL")
+		}
+	}
+	return &AppArgs{
+		Namespace: cfg.Namespace, Name: svc.Name, Label: svc.Label, Image: image, Port: svc.Port,
+		Settings: cfg.settings(svc), MetricsPort: cfg.Metrics.Port, ServiceAccount: s.account,
+		NodePort: cfg.nodePort(svc), HPA: hpa, Env: e.vars, ConfigChecksum: configChecksum(s.values, e.keys),
+	}
+}
