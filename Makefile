@@ -11,7 +11,7 @@ GO      ?= go
 # toolchain (go env GOROOT) and the test helpers use it.
 export GOTOOLCHAIN := go1.26.10
 # npm projects whose packages the tests run (the MCP Inspector).
-NPM_DIRS := apps/backend/internal/mcpapi/testdata/inspector pkg/browsertest/testdata/axe
+NPM_DIRS := apps/backend/internal/mcpserver/testdata/inspector pkg/browsertest/testdata/axe
 # Where test/cluster/tools/build.sh keeps the cluster tools it builds
 # (outside the clone, so every clone on a machine shares them).
 TOOLS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/todo-app/tools
@@ -77,7 +77,7 @@ UNIT_PKGS := ./pkg/auth ./pkg/client ./pkg/config ./pkg/dates ./pkg/httpserver .
 # Packages with concurrency of their own (in-flight limits, the MCP
 # server): make test runs them again under the race detector, and the
 # chatbot's streaming (SSE) tests.
-RACE_PKGS := ./pkg/httpserver ./apps/backend/internal/mcpapi
+RACE_PKGS := ./pkg/httpserver ./apps/backend/internal/mcpserver
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 check: fmt-check vet staticcheck
@@ -100,7 +100,7 @@ vulncheck:
 # (go.dev/issue/75804, fixed in Go 1.27; CI hit it on go1.26.10). The counts
 # take about 10 s each here. FUZZTIME=30s (or 1000000x) overrides them all.
 FUZZTIME ?=
-FUZZ_TARGETS := ./apps/backend/internal/api:FuzzDecoders:6000x ./pkg/websession:FuzzSafeNext:200000x \
+FUZZ_TARGETS := ./apps/backend/internal/rest:FuzzDecoders:6000x ./pkg/websession:FuzzSafeNext:200000x \
 	./pkg/dates:FuzzParse:200000x ./apps/backend/internal/tasks:FuzzParseDue:200000x
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
@@ -139,7 +139,7 @@ build:
 
 # Micro-benchmarks of the hot paths, then the load test (about 4 minutes).
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 2000x ./pkg/auth/ ./apps/backend/internal/tasks/ ./apps/backend/internal/api/ ./pkg/intent/
+	$(GO) test -run '^$$' -bench . -benchtime 2000x ./pkg/auth/ ./apps/backend/internal/tasks/ ./apps/backend/internal/rest/ ./pkg/intent/
 	$(GO) run ./pkg/cmd/bench
 	$(GO) run ./pkg/cmd/bench -transfer
 

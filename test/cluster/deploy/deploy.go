@@ -116,8 +116,8 @@ func skipAwait(_ context.Context, a *pulumi.ResourceTransformArgs) *pulumi.Resou
 	return &pulumi.ResourceTransformResult{Props: a.Props, Opts: a.Opts}
 }
 
-// TestLog sends the engine's progress to the test log, line by line.
-func TestLog(t testing.TB) io.Writer { return testLog{t} }
+// ProgressLog sends the engine's progress to the test log, line by line.
+func ProgressLog(t testing.TB) io.Writer { return testLog{t} }
 
 type testLog struct{ t testing.TB }
 

@@ -132,7 +132,7 @@ func TestClusterEndToEnd(t *testing.T) {
 		"todo-app:images.digests.chatbot": {Value: v1["chatbot"]},
 	}})
 	require.NoError(t, err)
-	log := deploy.TestLog(t)
+	log := deploy.ProgressLog(t)
 
 	// up waits (the provider's await logic) until every Deployment is
 	// available and every Service has endpoints.

@@ -41,7 +41,7 @@ func renderManifests(t *testing.T, ctx context.Context) string {
 	cfg["kubernetes:renderYamlToDirectory"] = auto.ConfigValue{Value: out}
 	s, err := deploy.NewStack(ctx, deploy.Options{Dir: filepath.Join(dir, "pulumi"), ToolsDir: toolsDir(t), Stack: "render", Config: cfg})
 	require.NoError(t, err)
-	log := deploy.TestLog(t)
+	log := deploy.ProgressLog(t)
 	_, err = s.Up(ctx, optup.ProgressStreams(log), optup.ErrorProgressStreams(log))
 	require.NoError(t, err, "pulumi up with renderYamlToDirectory")
 	return out

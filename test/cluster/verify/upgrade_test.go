@@ -137,7 +137,7 @@ func TestUpgradeFromThePreviousProgram(t *testing.T) {
 			assert.Fail(t, "the upgrade must not "+verb+" anything", urn)
 		}
 	}
-	log := deploy.TestLog(t)
+	log := deploy.ProgressLog(t)
 	_, err = s.Up(ctx, optup.ProgressStreams(log))
 	require.NoError(t, err, "pulumi up with this program")
 	after, err := cp.Client.AppsV1().StatefulSets(namespace).Get(ctx, stack.PostgresName, metav1.GetOptions{})

@@ -145,7 +145,7 @@ func TestPulumiUpAgainstARealAPIServer(t *testing.T) {
 	s, err := deploy.NewStack(ctx, deploy.Options{Dir: filepath.Join(dir, "pulumi"), ToolsDir: tools, Stack: "verify", Config: cfg, SkipAwait: true})
 	require.NoError(t, err)
 
-	log := deploy.TestLog(t)
+	log := deploy.ProgressLog(t)
 	// 1. up creates every object and the API server accepts each one.
 	res, err := s.Up(ctx, optup.ProgressStreams(log), optup.ErrorProgressStreams(log))
 	require.NoError(t, err, "pulumi up")

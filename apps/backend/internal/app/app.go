@@ -14,9 +14,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
-	"github.com/todo-app/todo-app/apps/backend/internal/api"
 	"github.com/todo-app/todo-app/apps/backend/internal/config"
-	"github.com/todo-app/todo-app/apps/backend/internal/mcpapi"
+	"github.com/todo-app/todo-app/apps/backend/internal/mcpserver"
+	"github.com/todo-app/todo-app/apps/backend/internal/rest"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/apps/backend/internal/transfer"
@@ -74,11 +74,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		// encoding/json-compatible and about twice as fast: JSON encoding
 		// was a tenth of a task list's CPU (BenchmarkListTasks).
 		JSONEncoder:  json.Marshal,
-		ErrorHandler: api.ErrorHandler(log, st.Ping),
+		ErrorHandler: rest.ErrorHandler(log, st.Ping),
 		// Imports stream their file under a limit of their own.
-		StreamBodies: api.IsImport,
+		StreamBodies: rest.IsImport,
 	})
-	api.Register(srv.App, api.Deps{
+	rest.Register(srv.App, rest.Deps{
 		Store: st, Tasks: ts, Accounts: acc, Transfer: transfer.New(st, time.Now), Logger: log, ImportMaxMB: cfg.ImportMaxMB,
 		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit, AuthSecret: cfg.AuthSecret,
 		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.APIMaxInFlight, PerKey: cfg.UserInFlight, MaxWait: cfg.MaxWait,
@@ -87,7 +87,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	// The connection pool as Prometheus sees it: open, in use, idle,
 	// waits and their time.
 	srv.Metrics().Registry.MustRegister(collectors.NewDBStatsCollector(st.DB.DB, "todo"))
-	mcpapi.Register(srv.App, ts, acc, mcpapi.Options{
+	mcpserver.Register(srv.App, ts, acc, mcpserver.Options{
 		Version: Version, Log: log, Metrics: srv.Metrics().Registry,
 		// MCP calls are heavier and come from the chatbot a few at a
 		// time: half the slots per user, a longer wait.

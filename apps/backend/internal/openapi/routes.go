@@ -1,7 +1,7 @@
 // Package openapi describes the backend's REST API as an OpenAPI 3.0
 // document built from the route table below and the JSON types of pkg/api
 // (schemas are derived from the Go types, never written by hand). The
-// document and the reference page are generated into the api package,
+// document and the reference page are generated into the rest package,
 // which serves them; this package's tests fail when the document is stale,
 // when a route is served that the table lacks (or the reverse), when a
 // real answer does not match its schema, and when the client generated

@@ -10,11 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// generated are the files this package writes into the api package, which
+// generated are the files this package writes into the rest package, which
 // serves them.
 var generated = map[string]func() ([]byte, error){
-	"../api/openapi.json":   JSON,
-	"../api/reference.html": Reference,
+	"../rest/openapi.json":   JSON,
+	"../rest/reference.html": Reference,
 }
 
 // The served document and page are what the route table and the Go types

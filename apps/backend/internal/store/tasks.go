@@ -156,7 +156,8 @@ func GetTask(ctx context.Context, db bun.IDB, userID string, id int64) (Task, er
 	return one[0], nil
 }
 
-// GetTaskForUpdate is GetTask with a row lock, for read-modify-write.
+// GetTaskForUpdate loads one of the user's tasks without its tags and locks
+// its row until the transaction ends, for read-modify-write.
 func GetTaskForUpdate(ctx context.Context, db bun.IDB, userID string, id int64) (Task, error) {
 	var t Task
 	err := db.NewSelect().Model(&t).Where("t.id = ? AND t.user_id = ? AND t.deleted_at IS NULL", id, userID).For("UPDATE").Scan(ctx)

@@ -101,7 +101,7 @@ func cleanRecurrence(raw string, interval int, fe fieldErrors) (string, int) {
 	return r, interval
 }
 
-// CleanTags trims, checks and de-duplicates tag names (ignoring case,
+// cleanTags trims, checks and de-duplicates tag names (ignoring case,
 // keeping the first spelling).
 func cleanTags(raw []string, fe fieldErrors) []string {
 	if len(raw) > MaxTags {

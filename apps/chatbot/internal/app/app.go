@@ -10,7 +10,7 @@ import (
 	"github.com/todo-app/todo-app/apps/chatbot/internal/assistant"
 	"github.com/todo-app/todo-app/apps/chatbot/internal/chat"
 	"github.com/todo-app/todo-app/apps/chatbot/internal/config"
-	"github.com/todo-app/todo-app/apps/chatbot/internal/mcptools"
+	"github.com/todo-app/todo-app/apps/chatbot/internal/mcpclient"
 	"github.com/todo-app/todo-app/pkg/auth"
 	"github.com/todo-app/todo-app/pkg/client"
 	"github.com/todo-app/todo-app/pkg/httpserver"
@@ -40,7 +40,7 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 	engine := Engine(cfg, log)
 	metrics := httpserver.NewMetrics("chatbot")
 	h, err := chat.NewHandler(chat.Options{
-		Backend: backend, Tools: mcptools.NewDialer(cfg.BackendURL, 30*time.Second), Engine: engine,
+		Backend: backend, Tools: mcpclient.NewDialer(cfg.BackendURL, 30*time.Second), Engine: engine,
 		Session: websession.New(tokens, cfg.AuthSecret), WebURL: cfg.WebURL, Log: log, Now: time.Now,
 		Metrics: metrics.Registry,
 	})

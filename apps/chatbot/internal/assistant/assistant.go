@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/todo-app/todo-app/apps/chatbot/internal/mcptools"
+	"github.com/todo-app/todo-app/apps/chatbot/internal/mcpclient"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/todomcp"
 )
@@ -40,7 +40,7 @@ type Turn struct {
 	History []api.Message // earlier messages, oldest first
 	Now     time.Time
 	Loc     *time.Location
-	Tools   mcptools.Tools
+	Tools   mcpclient.Tools
 }
 
 // Reply is the finished answer, stored in the conversation.
@@ -77,7 +77,7 @@ func DecodeStored(raw json.RawMessage) Stored {
 	return s
 }
 
-// Cards builds the card for a task a tool returned.
+// cardFor builds the card for a task a tool returned.
 func cardFor(tool, action string, t todomcp.Task, now time.Time, loc *time.Location, webURL string) Card {
 	c := Card{Tool: tool, Action: action, TaskID: t.ID, Title: t.Title, Detail: describe(t, now, loc)}
 	if webURL != "" && t.ID > 0 && action != "Deleted" {

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/todo-app/todo-app/apps/chatbot/internal/assistant"
-	"github.com/todo-app/todo-app/apps/chatbot/internal/mcptools"
+	"github.com/todo-app/todo-app/apps/chatbot/internal/mcpclient"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/client"
 	"github.com/todo-app/todo-app/pkg/pgtest"
@@ -25,7 +25,7 @@ func TestMain(m *testing.M) { stacktest.Main(m, &pg, &builder) }
 // env is a real backend with one signed-in user and an MCP session as them.
 type env struct {
 	rest  *client.Client
-	tools *mcptools.Session
+	tools *mcpclient.Session
 	now   time.Time
 	loc   *time.Location
 }
@@ -36,7 +36,7 @@ func newEnv(t *testing.T) *env {
 	c := client.New(be.URL, nil)
 	res, err := c.SignUp(context.Background(), api.SignUpRequest{Email: "chat@example.com", Password: "correct horse"})
 	require.NoError(t, err)
-	tools, err := mcptools.NewDialer(be.URL, 10*time.Second).Dial(context.Background(), res.Token)
+	tools, err := mcpclient.NewDialer(be.URL, 10*time.Second).Dial(context.Background(), res.Token)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tools.Close() })
 	loc, err := time.LoadLocation("Europe/Paris")

@@ -24,7 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/todo-app/todo-app/apps/chatbot/internal/assistant"
-	"github.com/todo-app/todo-app/apps/chatbot/internal/mcptools"
+	"github.com/todo-app/todo-app/apps/chatbot/internal/mcpclient"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/client"
@@ -43,7 +43,7 @@ const MaxMessage = 4000
 // Handler serves the chat.
 type Handler struct {
 	backend *client.Client
-	tools   *mcptools.Dialer
+	tools   *mcpclient.Dialer
 	engine  assistant.Engine
 	sess    *websession.Manager
 	pages   map[string]*template.Template
@@ -56,7 +56,7 @@ type Handler struct {
 // Options are the handler's dependencies.
 type Options struct {
 	Backend *client.Client
-	Tools   *mcptools.Dialer
+	Tools   *mcpclient.Dialer
 	Engine  assistant.Engine
 	Session *websession.Manager
 	WebURL  string

@@ -313,7 +313,7 @@ func apiClient(t *testing.T, backendURL, email string) *client.Client {
 // The date rule at the web app's door: a date picked without a time is the
 // end of that day in the browser's zone — the same instant the backend's
 // REST and MCP doors store for "2026-12-01" for a person in New York
-// (apps/backend/internal/mcpapi/daterule_test.go), and the person's zone
+// (apps/backend/internal/mcpserver/daterule_test.go), and the person's zone
 // reaches the backend at sign-up.
 func TestFormDateOnlyIsTheSameMomentAsTheAPIs(t *testing.T) {
 	t.Parallel()

@@ -1,0 +1,82 @@
+package rest_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
+	"github.com/todo-app/todo-app/apps/backend/internal/testenv"
+	"github.com/todo-app/todo-app/pkg/api"
+)
+
+// BenchmarkListTasks is the list_tasks scenario of `make bench` in one
+// process (a page of 50 pending tasks with tags, sorted by due date), for
+// CPU and allocation profiles of the whole request path:
+//
+//	go test -run '^$' -bench ListTasks -cpuprofile cpu.prof ./apps/backend/internal/rest/
+func BenchmarkListTasks(b *testing.B) {
+	be := testenv.Start(b, pg)
+	c, res := be.SignUp(b, "bench@example.com")
+	ctx := context.Background()
+	for i := range 100 {
+		due := fmt.Sprintf("2030-01-%02dT15:00:00Z", i%28+1)
+		if _, err := c.CreateTask(ctx, api.TaskInput{Title: fmt.Sprintf("Task %d", i), DueAt: &due, Priority: "high", Tags: []string{"work", "bench"}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	url := be.URL + "/api/" + res.User.ID + "/tasks?status=pending&sort=due&limit=50"
+	auth := "Bearer " + res.Token
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(p *testing.PB) {
+		for p.Next() {
+			req, _ := http.NewRequest(http.MethodGet, url, nil)
+			req.Header.Set("Authorization", auth)
+			r, err := hc.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, r.Body)
+			r.Body.Close()
+			if r.StatusCode != http.StatusOK {
+				b.Errorf("status %d", r.StatusCode)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkAuthenticate is what every request pays to know who sent it
+// since sessions can be revoked: the JWT check plus one primary-key
+// lookup of the session, or one unique-index lookup of an API token's
+// hash (docs/benchmarks.md).
+func BenchmarkAuthenticate(b *testing.B) {
+	be := testenv.Start(b, pg)
+	c, res := be.SignUp(b, "bench@example.com")
+	tok, err := c.CreateAPIToken(context.Background(), api.APITokenInput{Name: "bench", Scope: api.ScopeRead})
+	if err != nil {
+		b.Fatal(err)
+	}
+	acc, err := accounts.NewService(be.App.Store, be.App.Tokens, 4)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for name, bearer := range map[string]string{"session": res.Token, "api_token": tok.Token} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(p *testing.PB) {
+				for p.Next() {
+					if _, err := acc.Authenticate(context.Background(), bearer); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}

@@ -1,0 +1,115 @@
+package rest
+
+import (
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/cors"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
+	"github.com/todo-app/todo-app/apps/backend/internal/store"
+	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
+	"github.com/todo-app/todo-app/apps/backend/internal/transfer"
+	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/auth"
+	"github.com/todo-app/todo-app/pkg/httpserver"
+)
+
+// Deps are what the handlers need.
+type Deps struct {
+	Store    *store.Store
+	Tasks    *tasks.Service
+	Accounts *accounts.Service
+	Transfer *transfer.Service
+	Logger   *slog.Logger
+	// ImportMaxMB bounds an import file (config IMPORT_MAX_MB).
+	ImportMaxMB   int
+	FrontendURLs  []string
+	AuthRateLimit int
+	// AuthSecret keys the frontends' signatures of browser addresses.
+	AuthSecret string
+	// Admission bounds per-user requests: at most MaxInFlight at once in
+	// the process, a fair share per user, a bounded wait and a per-user
+	// budget (httpserver.Admission). Sign-in and sign-up are not counted:
+	// their bcrypt time would hold slots the quick requests need.
+	Admission httpserver.AdmissionOptions
+}
+
+type handlers struct{ Deps }
+
+// Register mounts the REST API on app.
+func Register(app *fiber.App, d Deps) {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	h := handlers{d}
+	app.Use("/api", cors.New(cors.Config{
+		AllowOrigins: strings.Join(d.FrontendURLs, ","),
+		AllowMethods: "GET,POST,PUT,PATCH,DELETE,OPTIONS",
+		AllowHeaders: "Authorization,Content-Type",
+		MaxAge:       600,
+	}))
+	clients := auth.NewClientAddresses(d.AuthSecret)
+	authLimit := limiter.New(limiter.Config{
+		Max:        d.AuthRateLimit,
+		Expiration: time.Minute,
+		// The browser's address as a frontend signed it, else the peer's:
+		// an unsigned X-Forwarded-For is never believed.
+		KeyGenerator: func(c *fiber.Ctx) string {
+			if ip, ok := clients.Verify(c.Get(auth.ClientHeader), time.Now()); ok {
+				return ip
+			}
+			return c.Context().RemoteIP().String()
+		},
+		LimitReached: func(*fiber.Ctx) error {
+			return apierror.New(fiber.StatusTooManyRequests, apierror.CodeRateLimited, "too many sign-in attempts; wait a minute and try again")
+		},
+	})
+	// Every request after sign-in names an open session or a live API
+	// token (accounts.Authenticate), and a read-only token only reads.
+	requireToken := auth.Middleware(d.Accounts)
+
+	app.Get("/api/openapi.json", serveOpenAPI)
+	app.Get("/api/docs", serveReference)
+	app.Post("/api/auth/sign-up", authLimit, h.signUp)
+	app.Post("/api/auth/sign-in", authLimit, h.signIn)
+	app.Get("/api/auth/me", requireToken, h.me)
+	app.Post("/api/auth/sign-out", requireToken, auth.RequireSession, h.signOut)
+	app.Post("/api/auth/sign-out-everywhere", requireToken, auth.RequireSession, h.signOutEverywhere)
+	// The current password is checked with bcrypt: limited like sign-in.
+	app.Put("/api/auth/password", authLimit, requireToken, auth.RequireSession, h.changePassword)
+
+	// Every per-user route checks the token and that :user_id is its subject.
+	adm := d.Admission
+	adm.Key = auth.UserID
+	queue := httpserver.Admission(adm)
+	own := func(method, path string, handlers ...fiber.Handler) {
+		chain := append([]fiber.Handler{requireToken, auth.SameUser("user_id"), auth.RequireWrite, noNULInQuery, queue}, handlers...)
+		app.Add(method, "/api/:user_id"+path, chain...)
+	}
+	own(fiber.MethodGet, "/tokens", auth.RequireSession, h.listAPITokens)
+	own(fiber.MethodPost, "/tokens", auth.RequireSession, h.createAPIToken)
+	own(fiber.MethodDelete, "/tokens/:id", auth.RequireSession, h.revokeAPIToken)
+	own(fiber.MethodGet, "/tasks", h.listTasks)
+	own(fiber.MethodPost, "/tasks", h.createTask)
+	own(fiber.MethodGet, "/tasks/:id", h.getTask)
+	own(fiber.MethodPut, "/tasks/:id", h.replaceTask)
+	own(fiber.MethodPatch, "/tasks/:id", h.patchTask)
+	own(fiber.MethodDelete, "/tasks/:id", h.deleteTask)
+	own(fiber.MethodPatch, "/tasks/:id/complete", h.completeTask)
+	own(fiber.MethodPost, "/tasks/:id/restore", h.restoreTask)
+	own(fiber.MethodGet, "/agenda", h.agenda)
+	own(fiber.MethodGet, "/tags", h.listTags)
+	own(fiber.MethodDelete, "/tags/:id", h.deleteTag)
+	own(fiber.MethodGet, "/export", h.export)
+	own(fiber.MethodPost, "/import", h.importData)
+	own(fiber.MethodGet, "/conversations", h.listConversations)
+	own(fiber.MethodPost, "/conversations", h.createConversation)
+	own(fiber.MethodGet, "/conversations/:id", h.getConversation)
+	own(fiber.MethodDelete, "/conversations/:id", h.deleteConversation)
+	own(fiber.MethodGet, "/conversations/:id/messages", h.listMessages)
+	own(fiber.MethodPost, "/conversations/:id/messages", h.addMessage)
+}

@@ -1,0 +1,144 @@
+package rest
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/todo-app/todo-app/apps/backend/internal/transfer"
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/auth"
+	"github.com/todo-app/todo-app/pkg/httpserver"
+)
+
+// transferTimeout bounds one export or import, reading and writing
+// included: long enough for a slow link and a large account.
+const transferTimeout = 10 * time.Minute
+
+// IsImport says whether a request is an import, whose body the server
+// streams (httpserver.Options.StreamBodies).
+func IsImport(c *fiber.Ctx) bool {
+	return c.Method() == fiber.MethodPost && strings.HasSuffix(c.Path(), "/import")
+}
+
+func (h handlers) export(c *fiber.Ctx) error {
+	format := c.Query("format", api.FormatJSON)
+	if format != api.FormatJSON && format != api.FormatCSV {
+		return apierror.Field("format", "must be json or csv")
+	}
+	exp, err := h.Transfer.Prepare(c.UserContext(), auth.UserID(c), format)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, exp.ContentType)
+	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": exp.Filename}))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	// The body is written after the handler returns, page by page, with
+	// its own deadline: the server's write timeout is for small answers.
+	conn := c.Context().Conn()
+	userID, logger := auth.UserID(c), h.Logger
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		ctx, cancel := context.WithTimeout(context.Background(), transferTimeout)
+		defer cancel()
+		_ = conn.SetWriteDeadline(time.Now().Add(transferTimeout))
+		if err := exp.WriteTo(ctx, w); err != nil {
+			// The status is sent: the file stays truncated, which no
+			// importer accepts, and the log says why.
+			logger.ErrorContext(ctx, "export failed", slog.String("user_id", userID), slog.String("error", err.Error()))
+		}
+	})
+	return nil
+}
+
+func (h handlers) importData(c *fiber.Ctx) error {
+	format := c.Query("format")
+	if format == "" {
+		switch mt, _, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType)); mt {
+		case fiber.MIMEApplicationJSON:
+			format = api.FormatJSON
+		case "text/csv":
+			format = api.FormatTodoistCSV
+		}
+	}
+	if format != api.FormatJSON && format != api.FormatTodoistCSV {
+		return apierror.Field("format", "must be json (a todo-app export) or todoist-csv (Todoist's CSV template)")
+	}
+	fields := map[string]string{}
+	dryRun := queryBool(c, "dry_run", fields)
+	if len(fields) > 0 {
+		return apierror.Validation(fields)
+	}
+	limit := int64(h.ImportMaxMB) << 20
+	if n := c.Request().Header.ContentLength(); int64(n) > limit {
+		c.Response().SetConnectionClose()
+		return h.importTooLarge()
+	}
+	body := httpserver.RequestBody(c)
+	// Reading a large file takes longer than the server's read timeout.
+	_ = c.Context().Conn().SetReadDeadline(time.Now().Add(transferTimeout))
+	limited := &limitReader{r: body, left: limit}
+	ctx, cancel := context.WithTimeout(c.UserContext(), transferTimeout)
+	defer cancel()
+	rep, err := h.Transfer.Import(ctx, auth.UserID(c), format, limited, dryRun)
+	body.Finish(c)
+	var fe *transfer.FileError
+	switch {
+	case limited.over:
+		// As for any body over its limit: read on a little so that the
+		// client sees this answer, then close.
+		_, _ = io.CopyN(io.Discard, body, 8<<20)
+		c.Response().SetConnectionClose()
+		return h.importTooLarge()
+	case errors.As(err, &fe):
+		return apierror.New(fiber.StatusUnprocessableEntity, apierror.CodeValidation, fe.Problem+"; nothing was imported")
+	case errors.Is(err, transfer.ErrRowsInvalid) && !dryRun:
+		e := apierror.New(fiber.StatusUnprocessableEntity, apierror.CodeValidation,
+			fmt.Sprintf("%d %s in the file; nothing was imported", rep.ErrorCount, map[bool]string{true: "problem", false: "problems"}[rep.ErrorCount == 1]))
+		e.Details = rep
+		return e
+	case errors.Is(err, transfer.ErrRowsInvalid):
+		// A preview reports the problems: the request itself succeeded.
+	case err != nil:
+		return err
+	}
+	return c.JSON(rep)
+}
+
+func (h handlers) importTooLarge() error {
+	return apierror.New(http.StatusRequestEntityTooLarge, apierror.CodeTooLarge,
+		fmt.Sprintf("an import file is at most %d MiB (IMPORT_MAX_MB); split it and import the parts", h.ImportMaxMB))
+}
+
+// limitReader reads at most left bytes and remembers whether there was more.
+type limitReader struct {
+	r    io.Reader
+	left int64
+	over bool
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		var one [1]byte
+		if n, _ := l.r.Read(one[:]); n > 0 {
+			l.over = true
+			return 0, errors.New("the import file is too large")
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}

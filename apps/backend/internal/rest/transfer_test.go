@@ -1,0 +1,377 @@
+package rest_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/apps/backend/internal/config"
+	"github.com/todo-app/todo-app/apps/backend/internal/testenv"
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/client"
+)
+
+func exportOf(t *testing.T, c *client.Client, format string) []byte {
+	t.Helper()
+	d, err := c.Export(context.Background(), format)
+	require.NoError(t, err)
+	defer d.Body.Close()
+	b, err := io.ReadAll(d.Body)
+	require.NoError(t, err)
+	return b
+}
+
+// comparable drops what a round trip may change: the ids, when the file
+// was made and whose account it came from.
+func comparable(t *testing.T, raw []byte) map[string]any {
+	t.Helper()
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(raw, &doc), "the export is one JSON document")
+	delete(doc, "exported_at")
+	delete(doc, "user")
+	for _, list := range []string{"tasks", "conversations"} {
+		items, _ := doc[list].([]any)
+		for _, it := range items {
+			delete(it.(map[string]any), "id")
+		}
+	}
+	return doc
+}
+
+// The issue's round trip: everything ada owns goes to bob's account and
+// comes back out the same, apart from ids; importing it again creates
+// nothing, and so does ada importing her own export.
+func TestExportImportRoundTrip(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, _ := b.SignUp(t, "ada@example.com")
+	bob, _ := b.SignUp(t, "bob@example.com")
+
+	day, at := "2031-02-03", "2031-02-04T09:30:00Z"
+	_, err := ada.CreateTask(ctx, api.TaskInput{Title: "Dentist", Description: "Bring the card", DueAt: &at, Priority: "high", Tags: []string{"health", "Errands"}})
+	require.NoError(t, err)
+	_, err = ada.CreateTask(ctx, api.TaskInput{Title: "Water the plants", DueAt: &day, Recurrence: "weekly", RecurrenceInterval: 2, Tags: []string{"home"}})
+	require.NoError(t, err)
+	done, err := ada.CreateTask(ctx, api.TaskInput{Title: "=SUM(A1) is a title, not a formula"})
+	require.NoError(t, err)
+	yes := true
+	_, err = ada.CompleteTask(ctx, done.ID, &yes)
+	require.NoError(t, err)
+	gone, err := ada.CreateTask(ctx, api.TaskInput{Title: "In the trash"})
+	require.NoError(t, err)
+	require.NoError(t, ada.DeleteTask(ctx, gone.ID))
+	// A tag no task carries any more is exported too.
+	spare, err := ada.CreateTask(ctx, api.TaskInput{Title: "Tagged", Tags: []string{"someday"}})
+	require.NoError(t, err)
+	_, err = ada.PatchTask(ctx, spare.ID, api.TaskPatch{Tags: &[]string{}})
+	require.NoError(t, err)
+	conv, err := ada.CreateConversation(ctx, api.ConversationInput{})
+	require.NoError(t, err)
+	_, err = ada.AddMessage(ctx, conv.ID, api.MessageInput{Role: "user", Content: "add milk"})
+	require.NoError(t, err)
+	_, err = ada.AddMessage(ctx, conv.ID, api.MessageInput{Role: "assistant", Content: "Added “milk”.", ToolCalls: json.RawMessage(`[{"name":"add_task"}]`)})
+	require.NoError(t, err)
+
+	first := exportOf(t, ada, api.FormatJSON)
+	assert.NotContains(t, string(first), "In the trash", "deleted tasks are not exported")
+
+	preview, err := bob.Import(ctx, api.FormatJSON, true, bytes.NewReader(first))
+	require.NoError(t, err)
+	assert.Equal(t, api.ImportReport{Format: "json", DryRun: true, Rows: 5, TasksCreated: 4, TagsCreated: 4, ConversationsCreated: 1,
+		Notes: []string{}, Errors: []api.ImportError{}}, preview)
+	list, err := bob.ListTasks(ctx, api.TaskQuery{Status: "all"})
+	require.NoError(t, err)
+	assert.Zero(t, list.Total, "a preview writes nothing")
+
+	rep, err := bob.Import(ctx, api.FormatJSON, false, bytes.NewReader(first))
+	require.NoError(t, err)
+	assert.True(t, rep.Imported)
+	assert.Equal(t, 4, rep.TasksCreated)
+	assert.Equal(t, comparable(t, first), comparable(t, exportOf(t, bob, api.FormatJSON)), "bob's export is ada's, apart from ids")
+
+	again, err := bob.Import(ctx, api.FormatJSON, false, bytes.NewReader(first))
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, 4, 0, 0, 1}, []int{again.TasksCreated, again.TasksSkipped, again.TagsCreated, again.ConversationsCreated, again.ConversationsSkipped},
+		"the same file twice: nothing new")
+	own, err := ada.Import(ctx, api.FormatJSON, false, bytes.NewReader(first))
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, 4, 0, 1}, []int{own.TasksCreated, own.TasksSkipped, own.ConversationsCreated, own.ConversationsSkipped},
+		"ada's own export into her own account: nothing new")
+	list, err = ada.ListTasks(ctx, api.TaskQuery{Status: "all"})
+	require.NoError(t, err)
+	assert.Equal(t, 4, list.Total)
+}
+
+// A date without a time stays that date when the importing account lives
+// in another time zone (the date rule); a time stays the same instant.
+func TestImportKeepsDatesInAnotherZone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, _ := b.SignUp(t, "ada@example.com")
+	b.SignUp(t, "ny@example.com")
+	res, err := b.Client.SignIn(ctx, api.SignInRequest{Email: "ny@example.com", Password: "correct horse battery", TimeZone: "America/New_York"})
+	require.NoError(t, err)
+	ny := b.Client.WithAuth(res)
+	day, at := "2031-02-03", "2031-02-04T09:30:00Z"
+	_, err = ada.CreateTask(ctx, api.TaskInput{Title: "A day", DueAt: &day})
+	require.NoError(t, err)
+	_, err = ada.CreateTask(ctx, api.TaskInput{Title: "A time", DueAt: &at})
+	require.NoError(t, err)
+
+	_, err = ny.Import(ctx, api.FormatJSON, false, bytes.NewReader(exportOf(t, ada, api.FormatJSON)))
+	require.NoError(t, err)
+	list, err := ny.ListTasks(ctx, api.TaskQuery{Status: "all", Sort: "title"})
+	require.NoError(t, err)
+	require.Len(t, list.Tasks, 2)
+	newYork, _ := time.LoadLocation("America/New_York")
+	assert.Equal(t, "2031-02-03 23:59:59", list.Tasks[0].DueAt.In(newYork).Format(time.DateTime), "the same day, its end in New York")
+	assert.Equal(t, at, list.Tasks[1].DueAt.UTC().Format(time.RFC3339), "the same moment")
+}
+
+// The CSV is for spreadsheets: one row per task, dates in the user's
+// zone, and nothing a spreadsheet would run as a formula.
+func TestCSVExport(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, _ := b.SignUp(t, "ada@example.com")
+	day, at := "2031-02-03", "2031-02-04T09:30:00Z"
+	_, err := ada.CreateTask(ctx, api.TaskInput{Title: "=HYPERLINK(\"http://evil\")", DueAt: &day, Tags: []string{"b", "a"}})
+	require.NoError(t, err)
+	_, err = ada.CreateTask(ctx, api.TaskInput{Title: "Call, then write", Description: "two\nlines", DueAt: &at, Priority: "low"})
+	require.NoError(t, err)
+
+	d, err := ada.Export(ctx, api.FormatCSV)
+	require.NoError(t, err)
+	defer d.Body.Close()
+	assert.Equal(t, "text/csv; charset=utf-8", d.ContentType)
+	assert.Regexp(t, `^todo-app-tasks-\d{4}-\d\d-\d\d\.csv$`, d.Filename)
+	rows, err := csv.NewReader(d.Body).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, 3)
+	assert.Equal(t, []string{"title", "description", "priority", "due", "tags", "recurrence", "recurrence_interval", "completed", "completed_at", "created_at"}, rows[0])
+	assert.Equal(t, []string{"'=HYPERLINK(\"http://evil\")", "", "medium", "2031-02-03", "a, b", "none", "1", "false", ""}, rows[1][:9])
+	assert.Equal(t, []string{"Call, then write", "two\nlines", "low", "2031-02-04 09:30"}, rows[2][:4])
+}
+
+// Todoist's CSV template, written by us from Todoist's published
+// description (testdata/todoist.csv): labels, priorities counted as the
+// app shows them (1 is p1, the highest), notes joined to their task,
+// sections and blank rows skipped, dates in words.
+func TestTodoistCSVImport(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, _ := b.SignUp(t, "ada@example.com")
+	file, err := os.ReadFile("testdata/todoist.csv")
+	require.NoError(t, err)
+
+	rep, err := ada.Import(ctx, api.FormatTodoistCSV, false, bytes.NewReader(file))
+	require.NoError(t, err)
+	assert.Equal(t, 5, rep.TasksCreated)
+	assert.Equal(t, []string{
+		"1 section has no equivalent here: its tasks were imported, its name was not",
+		"1 sub-task was imported as a task of its own",
+	}, rep.Notes)
+	list, err := ada.ListTasks(ctx, api.TaskQuery{Status: "all", Sort: "title"})
+	require.NoError(t, err)
+	byTitle := map[string]api.Task{}
+	for _, task := range list.Tasks {
+		byTitle[task.Title] = task
+	}
+	require.Len(t, byTitle, 5, "titles: %v", byTitle)
+	assert.Equal(t, "high", byTitle["File the taxes"].Priority, "PRIORITY 1 is p1, the highest")
+	assert.Equal(t, []string{"admin", "money"}, byTitle["File the taxes"].Tags)
+	assert.Equal(t, "2031-04-15 23:59:59", byTitle["File the taxes"].DueAt.UTC().Format(time.DateTime), "a date alone: that day (the date rule)")
+	assert.Equal(t, "Forms are in the drawer\n\nCall the accountant first", byTitle["File the taxes"].Description, "the note joins its task")
+	assert.Equal(t, "medium", byTitle["Buy milk"].Priority, "PRIORITY 2 is p2")
+	assert.Equal(t, "low", byTitle["Sort the photos"].Priority, "PRIORITY 4 is p4, the lowest")
+	assert.Equal(t, "weekly", byTitle["Water the plants"].Recurrence, "every monday")
+	assert.Equal(t, time.Monday, byTitle["Water the plants"].DueAt.Weekday())
+	assert.Equal(t, "2031-05-01T09:00:00Z", byTitle["Dentist"].DueAt.UTC().Format(time.RFC3339), "a date and a time in the row's TIMEZONE")
+
+	again, err := ada.Import(ctx, api.FormatTodoistCSV, false, bytes.NewReader(file))
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, 5}, []int{again.TasksCreated, again.TasksSkipped}, "the same file twice: nothing new")
+}
+
+// A file with problems is refused whole: the report names each row and
+// column, nothing is written, and a preview shows the same report.
+func TestImportIsAllOrNothing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, _ := b.SignUp(t, "ada@example.com")
+	file := "TYPE,CONTENT,DESCRIPTION,PRIORITY,INDENT,AUTHOR,RESPONSIBLE,DATE,DATE_LANG,TIMEZONE\n" +
+		"task,Fine task @ok,,1,,,,,,\n" +
+		"task,Bad priority,,7,,,,,,\n" +
+		"task,,,,,,,,,\n" +
+		"task,Bad date,,,,,,the day after the heat death of the universe,en,\n" +
+		"chore,What is this,,,,,,,,\n"
+
+	preview, err := ada.Import(ctx, api.FormatTodoistCSV, true, strings.NewReader(file))
+	require.NoError(t, err, "a preview succeeds and reports the problems")
+	want := []api.ImportError{
+		{Row: 3, Field: "PRIORITY", Message: `must be 1, 2, 3 or 4 (1 is p1, the highest), not "7"`},
+		{Row: 4, Field: "CONTENT", Message: "is required"},
+		{Row: 5, Field: "DATE", Message: `could not read "the day after the heat death of the universe" as a date (for example 2026-12-01, tomorrow 9am, every monday)`},
+		{Row: 6, Field: "TYPE", Message: `must be task, section or note (in lowercase), not "chore"`},
+	}
+	assert.Equal(t, want, preview.Errors)
+	assert.False(t, preview.Imported)
+
+	rep, err := ada.Import(ctx, api.FormatTodoistCSV, false, strings.NewReader(file))
+	e, ok := apierror.As(err)
+	require.True(t, ok, "%v", err)
+	assert.Equal(t, http.StatusUnprocessableEntity, e.Status)
+	assert.Equal(t, "4 problems in the file; nothing was imported", e.Message)
+	assert.Equal(t, want, rep.Errors)
+	assert.Zero(t, rep.TasksCreated)
+	list, err := ada.ListTasks(ctx, api.TaskQuery{Status: "all"})
+	require.NoError(t, err)
+	assert.Zero(t, list.Total, "not even the fine row")
+	tags, err := ada.ListTags(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, tags.Tags, "nor its tag")
+
+	// A problem after the first batches were written rolls them back.
+	var long strings.Builder
+	long.WriteString("TYPE,CONTENT,PRIORITY\n")
+	for i := range 1200 {
+		fmt.Fprintf(&long, "task,Task %d,4\n", i)
+	}
+	long.WriteString("task,The last one is wrong,0\n")
+	_, err = ada.Import(ctx, api.FormatTodoistCSV, false, strings.NewReader(long.String()))
+	requireProblems(t, err, 1)
+	list, err = ada.ListTasks(ctx, api.TaskQuery{Status: "all"})
+	require.NoError(t, err)
+	assert.Zero(t, list.Total, "the 1 200 rows before the bad one are rolled back")
+
+	// A file that is not what it says is refused with one clear sentence.
+	_, err = ada.Import(ctx, api.FormatJSON, false, strings.NewReader(`{"kind":"something-else"}`))
+	e, _ = apierror.As(err)
+	require.NotNil(t, e)
+	assert.Equal(t, `this is not a todo-app export: its kind is not "todo-app-export"; nothing was imported`, e.Message)
+	_, err = ada.Import(ctx, api.FormatJSON, false, strings.NewReader(`{"kind":"todo-app-export","tasks":[{"title":"cut off`))
+	e, _ = apierror.As(err)
+	require.NotNil(t, e)
+	assert.Contains(t, e.Message, "the file ends too early")
+	_, err = ada.Import(ctx, api.FormatTodoistCSV, false, strings.NewReader("Title,Due\nx,y\n"))
+	e, _ = apierror.As(err)
+	require.NotNil(t, e)
+	assert.Contains(t, e.Message, "needs the columns TYPE and CONTENT")
+}
+
+func requireProblems(t *testing.T, err error, n int) {
+	t.Helper()
+	e, ok := apierror.As(err)
+	require.True(t, ok, "%v", err)
+	require.Equal(t, http.StatusUnprocessableEntity, e.Status)
+	if n == 1 {
+		assert.Equal(t, "1 problem in the file; nothing was imported", e.Message)
+		return
+	}
+	assert.Equal(t, fmt.Sprintf("%d problems in the file; nothing was imported", n), e.Message)
+}
+
+// The import route streams its body under its own limit; every other
+// route still refuses a body over 1 MiB, declared or chunked.
+func TestBodyLimits(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg, func(c *config.Config) { c.ImportMaxMB = 2 })
+	ada, auth := b.SignUp(t, "ada@example.com")
+
+	// 3 MiB of valid JSON (one long skipped field): over the import limit.
+	big := io.MultiReader(strings.NewReader(`{"kind":"todo-app-export","padding":"`), strings.NewReader(strings.Repeat("x", 3<<20)), strings.NewReader(`"}`))
+	_, err := ada.Import(ctx, api.FormatJSON, false, big)
+	e, ok := apierror.As(err)
+	require.True(t, ok, "%v", err)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, e.Status)
+	assert.Equal(t, "an import file is at most 2 MiB (IMPORT_MAX_MB); split it and import the parts", e.Message)
+
+	// 1.5 MiB: more than other routes take, within the import's limit.
+	fine := io.MultiReader(strings.NewReader(`{"kind":"todo-app-export","padding":"`), strings.NewReader(strings.Repeat("x", 3<<19)), strings.NewReader(`"}`))
+	_, err = ada.Import(ctx, api.FormatJSON, false, fine)
+	require.NoError(t, err)
+
+	for _, chunked := range []bool{false, true} {
+		body := `{"title":"` + strings.Repeat("x", 1<<20) + `"}`
+		req, err := http.NewRequest(http.MethodPost, b.URL+"/api/"+auth.User.ID+"/tasks", strings.NewReader(body))
+		require.NoError(t, err)
+		if chunked {
+			req.Body = io.NopCloser(strings.NewReader(body))
+			req.ContentLength = -1
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+auth.Token)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		var env apierror.Envelope
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&env))
+		resp.Body.Close()
+		assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, "chunked %v", chunked)
+		require.NotNil(t, env.Error)
+		assert.Equal(t, apierror.CodeTooLarge, env.Error.Code)
+	}
+	// A small chunked body still works.
+	req, err := http.NewRequest(http.MethodPost, b.URL+"/api/"+auth.User.ID+"/tasks", nil)
+	require.NoError(t, err)
+	req.Body = io.NopCloser(strings.NewReader(`{"title":"chunked but small"}`))
+	req.ContentLength = -1
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+auth.Token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusCreated, resp.StatusCode)
+}
+
+// After a streamed import the connection carries the next request: the
+// handler reads what the decoder left (the chunked encoding's last
+// bytes), which fasthttp would otherwise take for a broken request.
+func TestImportLeavesTheConnectionUsable(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	_, auth := b.SignUp(t, "ada@example.com")
+	hc := &http.Client{Transport: &http.Transport{MaxConnsPerHost: 1}}
+	ada := client.New(b.URL, hc).WithAuth(auth)
+	_, err := ada.Import(ctx, api.FormatJSON, false, strings.NewReader(`{"kind":"todo-app-export","tasks":[{"key":"k1","title":"One"}]}`))
+	require.NoError(t, err)
+	reused := false
+	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) { reused = info.Reused }}
+	_, err = ada.ListTasks(httptrace.WithClientTrace(ctx, trace), api.TaskQuery{})
+	require.NoError(t, err)
+	assert.True(t, reused, "the import's connection is used again")
+}
+
+// Only the owner exports or imports an account.
+func TestTransferIsPerUser(t *testing.T) {
+	t.Parallel()
+	b := testenv.Start(t, pg)
+	_, ada := b.SignUp(t, "ada@example.com")
+	_, bob := b.SignUp(t, "bob@example.com")
+	r := call(t, http.MethodGet, b.URL+"/api/"+ada.User.ID+"/export", bob.Token, "", "")
+	assert.Equal(t, http.StatusForbidden, r.Status)
+	r = call(t, http.MethodPost, b.URL+"/api/"+ada.User.ID+"/import?format=json", bob.Token, "application/json", `{"kind":"todo-app-export"}`)
+	assert.Equal(t, http.StatusForbidden, r.Status)
+	r = call(t, http.MethodGet, b.URL+"/api/"+ada.User.ID+"/export?format=xml", ada.Token, "", "")
+	assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
+	assert.Equal(t, "must be json or csv", r.errFields()["format"])
+}
