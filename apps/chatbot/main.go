@@ -36,5 +36,5 @@ func run(args []string) error {
 			return err
 		}
 		return srv.ListenAndServe(ctx, cfg.Port)
-	})
+	}, nil)
 }

@@ -35,5 +35,5 @@ func run(args []string) error {
 			return err
 		}
 		return srv.ListenAndServe(ctx, cfg.Port)
-	})
+	}, nil)
 }

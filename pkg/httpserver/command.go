@@ -3,15 +3,19 @@ package httpserver
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/todo-app/todo-app/pkg/config"
 )
 
-// Command runs a frontend binary's command line: "serve" (the default)
-// calls serve until SIGINT/SIGTERM; "healthcheck" asks /health on PORT.
-func Command(args []string, defaultPort int, serve func(ctx context.Context) error) error {
+// Command runs an app binary's command line: "serve" (the default)
+// calls serve until SIGINT/SIGTERM; "healthcheck" asks /health on PORT;
+// more are the app's own commands by name (the backend's "migrate").
+func Command(args []string, defaultPort int, serve func(ctx context.Context) error, more map[string]func(ctx context.Context) error) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	cmd := "serve"
@@ -29,5 +33,9 @@ func Command(args []string, defaultPort int, serve func(ctx context.Context) err
 		}
 		return Healthcheck(ctx, port)
 	}
-	return fmt.Errorf("unknown command %q (use serve or healthcheck)", cmd)
+	if run, ok := more[cmd]; ok {
+		return run(ctx)
+	}
+	names := append([]string{"serve"}, slices.Sorted(maps.Keys(more))...)
+	return fmt.Errorf("unknown command %q (use %s or healthcheck)", cmd, strings.Join(names, ", "))
 }
