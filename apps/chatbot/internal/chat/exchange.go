@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,8 +33,9 @@ func (h *Handler) exchange(c *fiber.Ctx) *exchange {
 
 // run stores the user's message, lets the engine answer through the MCP
 // tools, and stores the answer with its tool cards. It returns the
-// conversation id (new when convID is 0).
-func (ex *exchange) run(ctx context.Context, convID int64, text string, emit func(assistant.Event)) (int64, assistant.Reply, error) {
+// conversation id (new when convID is 0), and says it to started as soon
+// as it is known, before the answer's events reach emit.
+func (ex *exchange) run(ctx context.Context, convID int64, text string, started func(convID int64), emit func(assistant.Event)) (int64, assistant.Reply, error) {
 	var history []api.Message
 	if convID == 0 {
 		conv, err := ex.be.CreateConversation(ctx, api.ConversationInput{})
@@ -50,7 +50,7 @@ func (ex *exchange) run(ctx context.Context, convID int64, text string, emit fun
 		}
 		history = msgs.Messages
 	}
-	emit(assistant.Event{Type: "conversation", Text: strconv.FormatInt(convID, 10)})
+	started(convID)
 	if _, err := ex.be.AddMessage(ctx, convID, api.MessageInput{Role: api.RoleUser, Content: text}); err != nil {
 		return convID, assistant.Reply{}, notSaved{err}
 	}

@@ -201,7 +201,7 @@ func (h *Handler) postMessage(c *fiber.Ctx) error {
 		return err
 	}
 	ex := h.exchange(c)
-	id, _, err = ex.run(c.UserContext(), id, text, func(assistant.Event) {})
+	id, _, err = ex.run(c.UserContext(), id, text, func(int64) {}, func(assistant.Event) {})
 	if err != nil {
 		return err
 	}
@@ -227,11 +227,8 @@ func (h *Handler) streamMessage(c *fiber.Ctx) error {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		convID, reply, err := ex.run(ctx, id, text, func(e assistant.Event) {
-			if e.Type == "conversation" {
-				send("conversation", map[string]any{"id": e.Text})
-				return
-			}
+		started := func(convID int64) { send("conversation", map[string]any{"id": strconv.FormatInt(convID, 10)}) }
+		convID, reply, err := ex.run(ctx, id, text, started, func(e assistant.Event) {
 			if !send(e.Type, e) {
 				cancel() // the browser went away
 			}
