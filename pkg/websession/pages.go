@@ -1,7 +1,10 @@
 package websession
 
 import (
+	"embed"
 	"errors"
+	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -164,4 +167,17 @@ func FormErrors(err error) (map[string]string, bool) {
 		return e.Fields, true
 	}
 	return map[string]string{"_": e.Message}, true
+}
+
+//go:embed templates/auth.html
+var authTemplates embed.FS
+
+// ParseAuthForms adds the shared "signin-form" and "signup-form"
+// templates to t: each app frames them in its own signin and signup pages.
+func ParseAuthForms(t *template.Template) (*template.Template, error) {
+	t, err := t.ParseFS(authTemplates, "templates/auth.html")
+	if err != nil {
+		return nil, fmt.Errorf("parsing the shared sign-in forms: %w", err)
+	}
+	return t, nil
 }

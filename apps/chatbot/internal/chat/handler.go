@@ -83,6 +83,9 @@ func NewHandler(o Options) (*Handler, error) {
 		if err != nil {
 			return nil, fmt.Errorf("parsing template %s: %w", name, err)
 		}
+		if t, err = websession.ParseAuthForms(t); err != nil {
+			return nil, err
+		}
 		h.pages[name] = t
 	}
 	return h, nil

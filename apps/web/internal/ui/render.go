@@ -60,6 +60,9 @@ func NewHandler(backend *client.Client, sess *websession.Manager, chatbotURL str
 		if err != nil {
 			return nil, fmt.Errorf("parsing template %s: %w", n, err)
 		}
+		if t, err = websession.ParseAuthForms(t); err != nil {
+			return nil, err
+		}
 		h.pages[base] = t
 	}
 	return h, nil
