@@ -246,3 +246,34 @@ func checkURL(raw string, schemes ...string) error {
 	}
 	return fmt.Errorf("scheme must be %s", strings.Join(schemes, " or "))
 }
+
+// Frontend is what both frontends (web, chatbot) read, the same way.
+type Frontend struct {
+	Port int
+	// MetricsPort serves Prometheus metrics apart from the app (0: off).
+	MetricsPort int
+	// BackendURL is where the server reaches the backend (in-cluster name).
+	BackendURL    string
+	AuthSecret    string
+	ShutdownGrace time.Duration
+	LogLevel      string
+	// TrustedProxies are the reverse proxies (an ingress terminating TLS)
+	// whose X-Forwarded-For and X-Forwarded-Proto are believed: the
+	// browser's address for sign-in limits, HTTPS for Secure cookies and
+	// HSTS. Empty (the default, "none"): believe no one.
+	TrustedProxies []string
+}
+
+// Frontend reads the settings every frontend has; port is its default
+// PORT, minSecret the shortest BETTER_AUTH_SECRET accepted.
+func (e *Env) Frontend(port, minSecret int) Frontend {
+	return Frontend{
+		Port:           e.Port("PORT", port),
+		MetricsPort:    e.Int("METRICS_PORT", 0, 0, 65535),
+		BackendURL:     e.URL("BACKEND_URL", "http://localhost:8000"),
+		AuthSecret:     e.Secret("BETTER_AUTH_SECRET", minSecret),
+		ShutdownGrace:  e.Duration("SHUTDOWN_GRACE", 20*time.Second),
+		LogLevel:       e.LogLevel("LOG_LEVEL", "info"),
+		TrustedProxies: e.CIDRList("TRUSTED_PROXIES", "none"),
+	}
+}

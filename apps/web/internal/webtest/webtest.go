@@ -11,6 +11,7 @@ import (
 
 	"github.com/todo-app/todo-app/apps/web/internal/app"
 	"github.com/todo-app/todo-app/apps/web/internal/config"
+	pkgconfig "github.com/todo-app/todo-app/pkg/config"
 	"github.com/todo-app/todo-app/pkg/httpserver"
 	"github.com/todo-app/todo-app/pkg/pgtest"
 	"github.com/todo-app/todo-app/pkg/stacktest"
@@ -34,8 +35,8 @@ func Start(t testing.TB, pg *pgtest.Server, b *stacktest.Builder) *Stack {
 func StartWeb(t testing.TB, backendURL string, tweak ...func(*config.Config)) string {
 	t.Helper()
 	cfg := config.Config{
-		BackendURL: backendURL, AuthSecret: stacktest.Secret, ChatbotURL: "http://localhost:3001",
-		ShutdownGrace: 5 * time.Second, LogLevel: "error",
+		Frontend:   pkgconfig.Frontend{BackendURL: backendURL, AuthSecret: stacktest.Secret, ShutdownGrace: 5 * time.Second, LogLevel: "error"},
+		ChatbotURL: "http://localhost:3001",
 	}
 	for _, f := range tweak {
 		f(&cfg)
