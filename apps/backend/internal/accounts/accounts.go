@@ -17,6 +17,7 @@ import (
 	"github.com/trustelem/zxcvbn"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/todo-app/todo-app/apps/backend/internal/domain"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
@@ -129,7 +130,7 @@ func (s *Service) SignUp(ctx context.Context, in api.SignUpRequest) (api.AuthRes
 		fields["time_zone"] = zoneProblem
 	}
 	if len(fields) > 0 {
-		return api.AuthResponse{}, apierror.Validation(fields)
+		return api.AuthResponse{}, &domain.Invalid{Fields: fields}
 	}
 	if name == "" {
 		name = email[:strings.Index(email, "@")]
@@ -164,7 +165,7 @@ func (s *Service) SignIn(ctx context.Context, in api.SignInRequest) (api.AuthRes
 		if !zoneOK {
 			fields["time_zone"] = zoneProblem
 		}
-		return api.AuthResponse{}, apierror.Validation(fields)
+		return api.AuthResponse{}, &domain.Invalid{Fields: fields}
 	}
 	until, err := s.store.SignInLockedUntil(ctx, email)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/todo-app/todo-app/apps/backend/internal/domain"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
@@ -115,7 +116,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID string, in api.Chan
 		fields["new_password"] = "must differ from the current password"
 	}
 	if len(fields) > 0 {
-		return api.AuthResponse{}, apierror.Validation(fields)
+		return api.AuthResponse{}, &domain.Invalid{Fields: fields}
 	}
 	hash, err := bcrypt.GenerateFromPassword(passwordKey(in.NewPassword), s.cost)
 	if err != nil {
@@ -143,7 +144,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, userID string, in api.APIT
 		fields["scope"] = `must be "read" or "write"`
 	}
 	if len(fields) > 0 {
-		return api.CreatedAPIToken{}, apierror.Validation(fields)
+		return api.CreatedAPIToken{}, &domain.Invalid{Fields: fields}
 	}
 	existing, err := s.store.Credentials(ctx, userID, store.KindAPIToken)
 	if err != nil {
@@ -176,14 +177,14 @@ func (s *Service) APITokens(ctx context.Context, userID string) (api.APITokenLis
 // RevokeAPIToken deletes one of the user's API tokens.
 func (s *Service) RevokeAPIToken(ctx context.Context, userID, id string) error {
 	if uuid.Validate(id) != nil {
-		return apierror.NotFound("API token")
+		return &domain.NotFound{What: "API token"}
 	}
 	ok, err := s.store.DeleteCredential(ctx, userID, store.KindAPIToken, id)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return apierror.NotFound("API token")
+		return &domain.NotFound{What: "API token"}
 	}
 	return nil
 }

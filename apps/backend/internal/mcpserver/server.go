@@ -20,6 +20,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/todo-app/todo-app/apps/backend/internal/domain"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/pkg/apierror"
@@ -170,21 +171,24 @@ func toolError(err error, taskID int64) error {
 	case errors.Is(err, store.ErrUnknownUser):
 		return errors.New("this account no longer exists; sign in again")
 	}
-	e, ok := apierror.As(err)
-	if !ok {
-		return errors.New("the task service failed; try again in a moment")
-	}
+	var invalid *domain.Invalid
+	var missing *domain.NotFound
 	switch {
-	case e.Status == http.StatusNotFound && taskID > 0:
+	case errors.As(err, &missing) && taskID > 0:
 		return fmt.Errorf("task %d not found; call list_tasks to see ids", taskID)
-	case len(e.Fields) > 0:
-		parts := make([]string, 0, len(e.Fields))
-		for f, p := range e.Fields {
+	case errors.As(err, &missing):
+		return errors.New(missing.Error())
+	case errors.As(err, &invalid):
+		parts := make([]string, 0, len(invalid.Fields))
+		for f, p := range invalid.Fields {
 			parts = append(parts, fieldName(f)+" "+p)
 		}
 		return fmt.Errorf("invalid input: %s", strings.Join(sortStrings(parts), "; "))
 	}
-	return errors.New(e.Message)
+	if e, ok := apierror.As(err); ok {
+		return errors.New(e.Message)
+	}
+	return errors.New("the task service failed; try again in a moment")
 }
 
 // fieldName maps REST field names to the tool argument names.

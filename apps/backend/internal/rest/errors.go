@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
+	"github.com/todo-app/todo-app/apps/backend/internal/domain"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/apierror"
 )
@@ -31,11 +32,18 @@ func ErrorHandler(log *slog.Logger, ping func(context.Context) error) fiber.Erro
 	}
 }
 
-// edgeError translates the store's conditions into the envelope's errors.
+// edgeError translates the domain's errors and the store's conditions
+// into the envelope's errors.
 func edgeError(c *fiber.Ctx, err error, ping func(context.Context) error) error {
 	err = store.Classify(err)
 	var locked *accounts.Locked
+	var invalid *domain.Invalid
+	var missing *domain.NotFound
 	switch {
+	case errors.As(err, &invalid):
+		return apierror.Validation(invalid.Fields)
+	case errors.As(err, &missing):
+		return apierror.NotFound(missing.What)
 	case errors.As(err, &locked):
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(locked.Seconds()))
 		return apierror.New(fiber.StatusTooManyRequests, apierror.CodeRateLimited, locked.Error())

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/todo-app/todo-app/apps/backend/internal/domain"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/api"
-	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/dates"
 )
 
@@ -54,7 +54,7 @@ func (s *Service) Agenda(ctx context.Context, userID string, in AgendaInput) (ap
 		fields["time_zone"] = "must be an IANA time zone such as Europe/Berlin"
 	}
 	if len(fields) > 0 {
-		return api.Agenda{}, apierror.Validation(fields)
+		return api.Agenda{}, &domain.Invalid{Fields: fields}
 	}
 	loc := dates.Zone(zone)
 	now := s.now()

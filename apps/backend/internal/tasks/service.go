@@ -9,9 +9,9 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/todo-app/todo-app/apps/backend/internal/domain"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/api"
-	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/dates"
 )
 
@@ -105,7 +105,7 @@ func (s *Service) List(ctx context.Context, userID string, in ListInput) (api.Ta
 		fe.add("offset", "must not be negative")
 	}
 	if len(fe) > 0 {
-		return api.TaskList{}, apierror.Validation(fe)
+		return api.TaskList{}, &domain.Invalid{Fields: fe}
 	}
 	rows, total, err := s.store.ListTasks(ctx, userID, f)
 	if err != nil {
@@ -206,7 +206,7 @@ func (s *Service) Patch(ctx context.Context, userID string, id int64, p api.Task
 		fe.add("recurrence_interval", fmt.Sprintf("must be between 1 and %d", MaxInterval))
 	}
 	if len(fe) > 0 {
-		return api.Task{}, apierror.Validation(fe)
+		return api.Task{}, &domain.Invalid{Fields: fe}
 	}
 	return s.modify(ctx, userID, id, func(t *store.Task) (*[]string, *bool, error) {
 		if p.Title != nil {
@@ -231,7 +231,7 @@ func (s *Service) Patch(ctx context.Context, userID string, id int64, p api.Task
 		fe := fieldErrors{}
 		t.Recurrence, t.RecurrenceInterval = cleanRecurrence(rule, interval, fe)
 		if len(fe) > 0 {
-			return nil, nil, apierror.Validation(fe)
+			return nil, nil, &domain.Invalid{Fields: fe}
 		}
 		return tags, p.Completed, nil
 	})
@@ -378,7 +378,7 @@ func (s *Service) Delete(ctx context.Context, userID string, id int64) error {
 func (s *Service) Restore(ctx context.Context, userID string, id int64) (api.Task, error) {
 	if err := s.store.RestoreTask(ctx, userID, id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return api.Task{}, apierror.NotFound(fmt.Sprintf("deleted task %d (deleted tasks can be restored for %d days)", id, int(Retention.Hours()/24)))
+			return api.Task{}, &domain.NotFound{What: fmt.Sprintf("deleted task %d (deleted tasks can be restored for %d days)", id, int(Retention.Hours()/24))}
 		}
 		return api.Task{}, err
 	}
@@ -414,7 +414,7 @@ func (s *Service) Tags(ctx context.Context, userID string) (api.TagList, error) 
 func (s *Service) DeleteTag(ctx context.Context, userID string, id int64) error {
 	err := s.store.DeleteTag(ctx, userID, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return apierror.NotFound(fmt.Sprintf("tag %d", id))
+		return &domain.NotFound{What: fmt.Sprintf("tag %d", id)}
 	}
 	return err
 }
@@ -447,7 +447,7 @@ func deref(p *string) string {
 func fromInput(in api.TaskInput, loc *time.Location) (store.Task, []string, error) {
 	t, tags, fe := Check(in, loc)
 	if len(fe) > 0 {
-		return t, nil, apierror.Validation(fe)
+		return t, nil, &domain.Invalid{Fields: fe}
 	}
 	return t, tags, nil
 }
@@ -469,7 +469,7 @@ func Check(in api.TaskInput, loc *time.Location) (store.Task, []string, map[stri
 
 func taskErr(id int64, err error) error {
 	if errors.Is(err, store.ErrNotFound) {
-		return apierror.NotFound(fmt.Sprintf("task %d", id))
+		return &domain.NotFound{What: fmt.Sprintf("task %d", id)}
 	}
 	return err
 }
