@@ -31,10 +31,18 @@ type TaskFilter struct {
 	Offset        int
 }
 
-// InTx runs fn in a transaction, committing only if it returns nil.
-func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return s.DB.RunInTx(ctx, nil, fn)
+// Tx reads and writes tasks inside one transaction (WithTx) or, from
+// Store.Tasks, each statement on its own. The services hold no database
+// handle: the store owns its transactions.
+type Tx struct{ db bun.IDB }
+
+// WithTx runs fn in a transaction, committing only if it returns nil.
+func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error {
+	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, Tx{db: tx}) })
 }
+
+// Tasks reads and writes tasks outside any transaction.
+func (s *Store) Tasks() Tx { return Tx{db: s.DB} }
 
 // ListTasks returns a page of tasks (with tags) and the total matching.
 func (s *Store) ListTasks(ctx context.Context, userID string, f TaskFilter) ([]Task, int, error) {
@@ -143,7 +151,8 @@ func loadTagNames(ctx context.Context, db bun.IDB, userID string, tasks []Task) 
 }
 
 // GetTask loads one of the user's tasks with its tags.
-func GetTask(ctx context.Context, db bun.IDB, userID string, id int64) (Task, error) {
+func (tx Tx) GetTask(ctx context.Context, userID string, id int64) (Task, error) {
+	db := tx.db
 	var t Task
 	err := db.NewSelect().Model(&t).Where("t.id = ? AND t.user_id = ? AND t.deleted_at IS NULL", id, userID).Scan(ctx)
 	if err != nil {
@@ -158,7 +167,8 @@ func GetTask(ctx context.Context, db bun.IDB, userID string, id int64) (Task, er
 
 // GetTaskForUpdate loads one of the user's tasks without its tags and locks
 // its row until the transaction ends, for read-modify-write.
-func GetTaskForUpdate(ctx context.Context, db bun.IDB, userID string, id int64) (Task, error) {
+func (tx Tx) GetTaskForUpdate(ctx context.Context, userID string, id int64) (Task, error) {
+	db := tx.db
 	var t Task
 	err := db.NewSelect().Model(&t).Where("t.id = ? AND t.user_id = ? AND t.deleted_at IS NULL", id, userID).For("UPDATE").Scan(ctx)
 	if err != nil {
@@ -168,15 +178,17 @@ func GetTaskForUpdate(ctx context.Context, db bun.IDB, userID string, id int64) 
 }
 
 // InsertTask inserts t and attaches tags by name, creating missing ones.
-func InsertTask(ctx context.Context, db bun.IDB, t *Task, tags []string) error {
+func (tx Tx) InsertTask(ctx context.Context, t *Task, tags []string) error {
+	db := tx.db
 	if _, err := db.NewInsert().Model(t).ExcludeColumn("id").Returning("id, created_at, updated_at").Exec(ctx); err != nil {
 		return fmt.Errorf("inserting task: %w", err)
 	}
-	return SetTaskTags(ctx, db, t, tags)
+	return tx.SetTaskTags(ctx, t, tags)
 }
 
 // UpdateTask writes every column of t (and tags when non-nil).
-func UpdateTask(ctx context.Context, db bun.IDB, t *Task, tags *[]string) error {
+func (tx Tx) UpdateTask(ctx context.Context, t *Task, tags *[]string) error {
+	db := tx.db
 	res, err := db.NewUpdate().Model(t).
 		Column("title", "description", "completed", "completed_at", "due_at", "priority", "recurrence", "recurrence_interval").
 		Set("updated_at = now()").
@@ -188,14 +200,15 @@ func UpdateTask(ctx context.Context, db bun.IDB, t *Task, tags *[]string) error 
 		return fmt.Errorf("updating task %d: %w", t.ID, ErrNotFound)
 	}
 	if tags != nil {
-		return SetTaskTags(ctx, db, t, *tags)
+		return tx.SetTaskTags(ctx, t, *tags)
 	}
 	return nil
 }
 
 // SetTaskTags replaces the task's tags with names (created on the fly)
 // and stores the resulting tags on t.
-func SetTaskTags(ctx context.Context, db bun.IDB, t *Task, names []string) error {
+func (tx Tx) SetTaskTags(ctx context.Context, t *Task, names []string) error {
+	db := tx.db
 	if _, err := db.NewDelete().Model((*TaskTag)(nil)).Where("task_id = ?", t.ID).Exec(ctx); err != nil {
 		return fmt.Errorf("clearing tags of task %d: %w", t.ID, err)
 	}
@@ -264,7 +277,8 @@ func (s *Store) PurgeDeletedTasks(ctx context.Context, cutoff time.Time, limit i
 // DeleteUntouchedOccurrence removes the open occurrence generated from
 // task id if nobody has changed it since (its updated_at is still its
 // created_at), and returns its id (0: none removed).
-func DeleteUntouchedOccurrence(ctx context.Context, db bun.IDB, userID string, id int64) (int64, error) {
+func (tx Tx) DeleteUntouchedOccurrence(ctx context.Context, userID string, id int64) (int64, error) {
+	db := tx.db
 	var removed []int64
 	err := db.NewRaw(`DELETE FROM tasks WHERE user_id = ? AND recurred_from = ? AND deleted_at IS NULL
 		AND NOT completed AND updated_at = created_at RETURNING id`, userID, id).Scan(ctx, &removed)

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/uptrace/bun"
-
 	"github.com/todo-app/todo-app/apps/backend/internal/domain"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/api"
@@ -123,7 +121,7 @@ func (s *Service) List(ctx context.Context, userID string, in ListInput) (api.Ta
 
 // Get returns one of the user's tasks.
 func (s *Service) Get(ctx context.Context, userID string, id int64) (api.Task, error) {
-	t, err := store.GetTask(ctx, s.store.DB, userID, id)
+	t, err := s.store.Tasks().GetTask(ctx, userID, id)
 	if err != nil {
 		return api.Task{}, taskErr(id, err)
 	}
@@ -141,8 +139,8 @@ func (s *Service) Create(ctx context.Context, userID string, in api.TaskInput) (
 		return api.Task{}, err
 	}
 	t.UserID = userID
-	err = s.store.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return store.InsertTask(ctx, tx, &t, tags)
+	err = s.store.WithTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		return tx.InsertTask(ctx, &t, tags)
 	})
 	if err != nil {
 		return api.Task{}, err
@@ -241,8 +239,8 @@ func (s *Service) Patch(ctx context.Context, userID string, id int64, p api.Task
 // creates its next occurrence in the same transaction.
 func (s *Service) Complete(ctx context.Context, userID string, id int64, completed *bool) (api.CompleteResult, error) {
 	var res api.CompleteResult
-	err := s.store.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		t, err := store.GetTaskForUpdate(ctx, tx, userID, id)
+	err := s.store.WithTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		t, err := tx.GetTaskForUpdate(ctx, userID, id)
 		if err != nil {
 			return taskErr(id, err)
 		}
@@ -254,11 +252,11 @@ func (s *Service) Complete(ctx context.Context, userID string, id int64, complet
 		if err != nil {
 			return err
 		}
-		if err := store.UpdateTask(ctx, tx, &t, nil); err != nil {
+		if err := tx.UpdateTask(ctx, &t, nil); err != nil {
 			return err
 		}
 		if !target && t.Recurrence != api.RecurNone {
-			removed, err := store.DeleteUntouchedOccurrence(ctx, tx, userID, id)
+			removed, err := tx.DeleteUntouchedOccurrence(ctx, userID, id)
 			if err != nil {
 				return err
 			}
@@ -266,7 +264,7 @@ func (s *Service) Complete(ctx context.Context, userID string, id int64, complet
 				res.RemovedNextID = &removed
 			}
 		}
-		if t, err = store.GetTask(ctx, tx, userID, id); err != nil {
+		if t, err = tx.GetTask(ctx, userID, id); err != nil {
 			return err
 		}
 		res.Task = ToAPI(&t)
@@ -281,7 +279,7 @@ func (s *Service) Complete(ctx context.Context, userID string, id int64, complet
 
 // setCompleted changes t's completion and, when a recurring task becomes
 // completed, inserts and returns the next occurrence.
-func (s *Service) setCompleted(ctx context.Context, tx bun.Tx, t *store.Task, completed bool) (*store.Task, error) {
+func (s *Service) setCompleted(ctx context.Context, tx store.Tx, t *store.Task, completed bool) (*store.Task, error) {
 	if t.Completed == completed {
 		return nil, nil
 	}
@@ -309,7 +307,7 @@ func (s *Service) setCompleted(ctx context.Context, tx bun.Tx, t *store.Task, co
 		// ends here rather than writing a date no client can read.
 		return nil, nil
 	}
-	cur, err := store.GetTask(ctx, tx, t.UserID, t.ID)
+	cur, err := tx.GetTask(ctx, t.UserID, t.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +321,7 @@ func (s *Service) setCompleted(ctx context.Context, tx bun.Tx, t *store.Task, co
 		Priority: t.Priority, Recurrence: t.Recurrence, RecurrenceInterval: t.RecurrenceInterval,
 		RecurredFrom: &from,
 	}
-	if err := store.InsertTask(ctx, tx, next, names); err != nil {
+	if err := tx.InsertTask(ctx, next, names); err != nil {
 		return nil, fmt.Errorf("creating next occurrence of task %d: %w", t.ID, err)
 	}
 	return next, nil
@@ -332,8 +330,8 @@ func (s *Service) setCompleted(ctx context.Context, tx bun.Tx, t *store.Task, co
 // modify runs a locked read-modify-write of one task.
 func (s *Service) modify(ctx context.Context, userID string, id int64, change func(*store.Task) (*[]string, *bool, error)) (api.Task, error) {
 	var out api.Task
-	err := s.store.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		t, err := store.GetTaskForUpdate(ctx, tx, userID, id)
+	err := s.store.WithTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		t, err := tx.GetTaskForUpdate(ctx, userID, id)
 		if err != nil {
 			return taskErr(id, err)
 		}
@@ -347,15 +345,15 @@ func (s *Service) modify(ctx context.Context, userID string, id int64, change fu
 				return err
 			}
 		}
-		if err := store.UpdateTask(ctx, tx, &t, tags); err != nil {
+		if err := tx.UpdateTask(ctx, &t, tags); err != nil {
 			return err
 		}
 		if reopened {
-			if _, err := store.DeleteUntouchedOccurrence(ctx, tx, userID, id); err != nil {
+			if _, err := tx.DeleteUntouchedOccurrence(ctx, userID, id); err != nil {
 				return err
 			}
 		}
-		if t, err = store.GetTask(ctx, tx, userID, id); err != nil {
+		if t, err = tx.GetTask(ctx, userID, id); err != nil {
 			return err
 		}
 		out = ToAPI(&t)
