@@ -15,6 +15,7 @@ import (
 
 	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
 	"github.com/todo-app/todo-app/apps/backend/internal/config"
+	"github.com/todo-app/todo-app/apps/backend/internal/conversations"
 	"github.com/todo-app/todo-app/apps/backend/internal/mcpserver"
 	"github.com/todo-app/todo-app/apps/backend/internal/rest"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
@@ -79,7 +80,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		StreamBodies: rest.IsImport,
 	})
 	rest.Register(srv.App, rest.Deps{
-		Store: st, Tasks: ts, Accounts: acc, Transfer: transfer.New(st, time.Now), Logger: log, ImportMaxMB: cfg.ImportMaxMB,
+		Store: st, Tasks: ts, Accounts: acc, Transfer: transfer.New(st, time.Now), Conversations: conversations.NewService(st), Logger: log, ImportMaxMB: cfg.ImportMaxMB,
 		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit, AuthSecret: cfg.AuthSecret,
 		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.APIMaxInFlight, PerKey: cfg.UserInFlight, MaxWait: cfg.MaxWait,
 			Rate: cfg.UserRate, Burst: cfg.UserBurst, Queued: srv.Metrics().Queued("api")},

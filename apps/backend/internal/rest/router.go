@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
+	"github.com/todo-app/todo-app/apps/backend/internal/conversations"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/apps/backend/internal/transfer"
@@ -24,7 +25,9 @@ type Deps struct {
 	Tasks    *tasks.Service
 	Accounts *accounts.Service
 	Transfer *transfer.Service
-	Logger   *slog.Logger
+	// Conversations are the assistant's conversations.
+	Conversations *conversations.Service
+	Logger        *slog.Logger
 	// ImportMaxMB bounds an import file (config IMPORT_MAX_MB).
 	ImportMaxMB   int
 	FrontendURLs  []string

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/todo-app/todo-app/apps/backend/internal/conversations"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/pkg/api"
@@ -26,8 +27,6 @@ const (
 	// one of 100 000 rows lists the first problems and counts the rest.
 	MaxReportedErrors = 100
 	maxKey            = 300
-	maxTitle          = 200
-	maxMessage        = 100000
 )
 
 // FileError is a file that cannot be read at all (not JSON, not our
@@ -422,18 +421,19 @@ func (w *writer) readConversation(ctx context.Context, dec *json.Decoder, row in
 		fail("key", "%s", p)
 	}
 	x.Title = strings.TrimSpace(x.Title)
-	if utf8.RuneCountInString(x.Title) > maxTitle || strings.ContainsRune(x.Title, 0) {
-		fail("title", "must be at most %d characters, without NUL characters", maxTitle)
+	if utf8.RuneCountInString(x.Title) > conversations.MaxTitle || strings.ContainsRune(x.Title, 0) {
+		fail("title", "must be at most %d characters, without NUL characters", conversations.MaxTitle)
 	}
 	msgs := make([]store.Message, len(x.Messages))
 	for i, m := range x.Messages {
-		switch m.Role {
-		case api.RoleUser, api.RoleAssistant, api.RoleTool:
-		default:
-			fail(fmt.Sprintf("messages[%d].role", i), "must be user, assistant or tool")
+		// The rules of a message added through the API.
+		in := api.MessageInput{Role: m.Role, Content: m.Content, ToolCalls: m.ToolCalls}
+		problems := conversations.CheckMessage(in)
+		for _, f := range slices.Sorted(maps.Keys(problems)) {
+			fail(fmt.Sprintf("messages[%d].%s", i, f), "%s", problems[f])
 		}
-		if utf8.RuneCountInString(m.Content) > maxMessage || strings.ContainsRune(m.Content, 0) {
-			fail(fmt.Sprintf("messages[%d].content", i), "must be at most %d characters, without NUL characters", maxMessage)
+		if strings.ContainsRune(m.Content, 0) {
+			fail(fmt.Sprintf("messages[%d].content", i), "must not contain NUL characters")
 		}
 		msgs[i] = store.Message{Role: m.Role, Content: m.Content, ToolCalls: m.ToolCalls, CreatedAt: m.CreatedAt}
 		if string(m.ToolCalls) == "null" {
