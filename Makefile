@@ -11,7 +11,7 @@ GO      ?= go
 # toolchain (go env GOROOT) and the test helpers use it.
 export GOTOOLCHAIN := go1.26.10
 # npm projects whose packages the tests run (the MCP Inspector).
-NPM_DIRS := apps/backend/internal/mcpserver/testdata/inspector pkg/browsertest/testdata/axe
+NPM_DIRS := apps/backend/internal/mcpserver/testdata/inspector pkg/testkit/browsertest/testdata/axe
 # Where test/cluster/tools/build.sh keeps the cluster tools it builds
 # (outside the clone, so every clone on a machine shares them).
 TOOLS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/todo-app/tools

@@ -16,7 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
-	"github.com/todo-app/todo-app/pkg/repo"
+	"github.com/todo-app/todo-app/pkg/gowork"
 )
 
 // Resources are a container's requests and limits.
@@ -328,7 +328,7 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 		bad("openaiBaseUrl", "must be an http(s) URL such as http://ollama:11434/v1")
 	}
 	if cfg.Images.Build {
-		root, err := repo.Root()
+		root, err := gowork.Root()
 		if err != nil {
 			errs = append(errs, err)
 		}

@@ -16,7 +16,7 @@ import (
 
 	"github.com/todo-app/todo-app/infra/localimages"
 	"github.com/todo-app/todo-app/infra/stack"
-	"github.com/todo-app/todo-app/pkg/pgtest"
+	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
 )
 
 func docker(t *testing.T, stdin io.Reader, args ...string) string {

@@ -19,8 +19,8 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/todo-app/todo-app/pkg/auth"
-	"github.com/todo-app/todo-app/pkg/pgtest"
-	"github.com/todo-app/todo-app/pkg/stacktest"
+	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
+	"github.com/todo-app/todo-app/pkg/testkit/stacktest"
 )
 
 func main() {

@@ -21,7 +21,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/todo-app/todo-app/pkg/pgtest"
+	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
 )
 
 // service is one app the dev stack runs, if its directory exists.

@@ -18,7 +18,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/todo-app/todo-app/infra/stack"
-	"github.com/todo-app/todo-app/pkg/repo"
+	"github.com/todo-app/todo-app/pkg/gowork"
 )
 
 // Options describe one stack.
@@ -59,7 +59,7 @@ func NewStack(ctx context.Context, o Options) (auto.Stack, error) {
 	backend := "file://" + filepath.Join(o.Dir, "state")
 	// The repository's Pulumi.yaml, with its project-level configuration
 	// (the provider settings every stack gets), and this test's backend.
-	root, err := repo.Root()
+	root, err := gowork.Root()
 	if err != nil {
 		return auto.Stack{}, err
 	}

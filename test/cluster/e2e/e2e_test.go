@@ -25,8 +25,8 @@ import (
 
 	"github.com/todo-app/todo-app/infra/localimages"
 	"github.com/todo-app/todo-app/infra/stack"
-	"github.com/todo-app/todo-app/pkg/browsertest"
-	"github.com/todo-app/todo-app/pkg/repo"
+	"github.com/todo-app/todo-app/pkg/gowork"
+	"github.com/todo-app/todo-app/pkg/testkit/browsertest"
 	"github.com/todo-app/todo-app/test/cluster/deploy"
 	"github.com/todo-app/todo-app/test/cluster/kube"
 )
@@ -86,7 +86,7 @@ func TestClusterEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
 	defer cancel()
-	root, err := repo.Root()
+	root, err := gowork.Root()
 	require.NoError(t, err)
 	// Short paths: containerd's socket path must fit in 108 bytes.
 	dir, err := os.MkdirTemp("", "e2e-")

@@ -22,7 +22,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/todo-app/todo-app/infra/stack"
-	"github.com/todo-app/todo-app/pkg/repo"
+	"github.com/todo-app/todo-app/pkg/gowork"
 	"github.com/todo-app/todo-app/test/cluster/kube"
 )
 
@@ -145,7 +145,7 @@ func (r *reliability) add(fault string, requests, failed, lost int64, recovery s
 // write puts the table in test-output/reliability.md (copied into docs by
 // hand with the machine and date, as the benchmark figures are).
 func (r *reliability) write(t *testing.T) {
-	root, err := repo.Root()
+	root, err := gowork.Root()
 	require.NoError(t, err)
 	dir := filepath.Join(root, "test-output")
 	require.NoError(t, os.MkdirAll(dir, 0o755))

@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/todo-app/todo-app/infra/stack"
-	"github.com/todo-app/todo-app/pkg/repo"
+	"github.com/todo-app/todo-app/pkg/gowork"
 )
 
 // A change to one stack setting, and what `pulumi up` must do with it.
@@ -148,7 +148,7 @@ func checkPlanMatrix(t *testing.T, ctx context.Context, s auto.Stack) {
 		rows = append(rows, fmt.Sprintf("| `%s` | %s | %s | %s |", c.key, value, c.says, strings.ReplaceAll(resources, "todo-app-", "")))
 	}
 	table := "| Setting | Changed to | What `pulumi up` does | Plan (from `make verify`) |\n|---|---|---|---|\n" + strings.Join(rows, "\n") + "\n"
-	root, err := repo.Root()
+	root, err := gowork.Root()
 	require.NoError(t, err)
 	path := filepath.Join(root, "docs", "architecture.md")
 	doc, err := os.ReadFile(path)

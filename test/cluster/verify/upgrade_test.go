@@ -19,7 +19,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/todo-app/todo-app/infra/stack"
-	"github.com/todo-app/todo-app/pkg/repo"
+	"github.com/todo-app/todo-app/pkg/gowork"
 	"github.com/todo-app/todo-app/test/cluster/deploy"
 	"github.com/todo-app/todo-app/test/cluster/kube"
 )
@@ -78,7 +78,7 @@ func TestUpgradeFromThePreviousProgram(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
-	root, err := repo.Root()
+	root, err := gowork.Root()
 	require.NoError(t, err)
 	commit := strings.TrimSpace(previousProgram)
 

@@ -19,7 +19,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/testenv"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
-	"github.com/todo-app/todo-app/pkg/pgtest"
+	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
 	"github.com/todo-app/todo-app/pkg/todomcp"
 )
 

@@ -24,7 +24,7 @@ import (
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/client"
-	"github.com/todo-app/todo-app/pkg/pgtest"
+	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
 )
 
 var pg *pgtest.Server

@@ -18,7 +18,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/testenv"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/auth"
-	"github.com/todo-app/todo-app/pkg/pgtest"
+	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
 )
 
 func TestNULBytesAre422WithTheFieldNamed(t *testing.T) {

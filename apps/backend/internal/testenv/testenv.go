@@ -16,7 +16,7 @@ import (
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/client"
 	"github.com/todo-app/todo-app/pkg/httpserver"
-	"github.com/todo-app/todo-app/pkg/pgtest"
+	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
 )
 
 // Secret is the BETTER_AUTH_SECRET test backends use.

@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/todo-app/todo-app/pkg/api"
-	"github.com/todo-app/todo-app/pkg/browsertest"
 	"github.com/todo-app/todo-app/pkg/client"
+	"github.com/todo-app/todo-app/pkg/testkit/browsertest"
 )
 
 // TestBrowserChat: sign in, type a task in plain words, see the card,

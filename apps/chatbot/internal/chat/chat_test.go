@@ -20,8 +20,8 @@ import (
 
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/client"
-	"github.com/todo-app/todo-app/pkg/pgtest"
-	"github.com/todo-app/todo-app/pkg/stacktest"
+	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
+	"github.com/todo-app/todo-app/pkg/testkit/stacktest"
 )
 
 var (

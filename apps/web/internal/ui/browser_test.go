@@ -17,8 +17,8 @@ import (
 
 	"github.com/todo-app/todo-app/apps/web/internal/webtest"
 	"github.com/todo-app/todo-app/pkg/api"
-	"github.com/todo-app/todo-app/pkg/browsertest"
 	"github.com/todo-app/todo-app/pkg/client"
+	"github.com/todo-app/todo-app/pkg/testkit/browsertest"
 )
 
 func TestBrowserJourney(t *testing.T) {

@@ -12,8 +12,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/todo-app/todo-app/pkg/pgtest"
-	"github.com/todo-app/todo-app/pkg/stacktest"
+	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
+	"github.com/todo-app/todo-app/pkg/testkit/stacktest"
 )
 
 var (

@@ -17,7 +17,7 @@ import (
 	"github.com/todo-app/todo-app/apps/web/internal/webtest"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/client"
-	"github.com/todo-app/todo-app/pkg/stacktest"
+	"github.com/todo-app/todo-app/pkg/testkit/stacktest"
 )
 
 func TestSignUpSignInSignOut(t *testing.T) {

@@ -13,8 +13,8 @@ import (
 	"github.com/todo-app/todo-app/apps/web/internal/config"
 	pkgconfig "github.com/todo-app/todo-app/pkg/config"
 	"github.com/todo-app/todo-app/pkg/httpserver"
-	"github.com/todo-app/todo-app/pkg/pgtest"
-	"github.com/todo-app/todo-app/pkg/stacktest"
+	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
+	"github.com/todo-app/todo-app/pkg/testkit/stacktest"
 )
 
 // Stack is a running backend and web app.

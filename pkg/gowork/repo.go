@@ -1,6 +1,6 @@
-// Package repo finds the repository root — the directory holding go.work —
+// Package gowork finds the repository root — the directory holding go.work —
 // for the tools and tests that work on the source tree.
-package repo
+package gowork
 
 import (
 	"errors"

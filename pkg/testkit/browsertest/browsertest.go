@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/todo-app/todo-app/pkg/stacktest"
+	"github.com/todo-app/todo-app/pkg/testkit/stacktest"
 )
 
 // Chromium finds the browser: $CHROMIUM, /usr/bin/chromium or chromium-browser.
@@ -86,7 +86,7 @@ func axeSource(t testing.TB) string {
 	require.NoError(t, err)
 	b, err := os.ReadFile(filepath.Join(root, "pkg", "browsertest", "testdata", "axe", "node_modules", "axe-core", "axe.min.js"))
 	if err != nil {
-		t.Fatalf("axe-core is not installed (%v): run `make deps` (npm ci in pkg/browsertest/testdata/axe)", err)
+		t.Fatalf("axe-core is not installed (%v): run `make deps` (npm ci in pkg/testkit/browsertest/testdata/axe)", err)
 	}
 	return string(b)
 }

@@ -19,15 +19,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/todo-app/todo-app/pkg/pgtest"
-	"github.com/todo-app/todo-app/pkg/repo"
+	"github.com/todo-app/todo-app/pkg/gowork"
+	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
 )
 
 // Secret is the BETTER_AUTH_SECRET shared by the apps a test starts.
 const Secret = "stacktest-secret-stacktest-secret-0123456789"
 
 // RepoRoot finds the directory holding go.work above the working directory.
-func RepoRoot() (string, error) { return repo.Root() }
+func RepoRoot() (string, error) { return gowork.Root() }
 
 // Builder compiles app binaries once and reuses them.
 type Builder struct {
