@@ -84,7 +84,7 @@ func axeSource(t testing.TB) string {
 	t.Helper()
 	root, err := stacktest.RepoRoot()
 	require.NoError(t, err)
-	b, err := os.ReadFile(filepath.Join(root, "pkg", "browsertest", "testdata", "axe", "node_modules", "axe-core", "axe.min.js"))
+	b, err := os.ReadFile(filepath.Join(root, "pkg", "testkit", "browsertest", "testdata", "axe", "node_modules", "axe-core", "axe.min.js"))
 	if err != nil {
 		t.Fatalf("axe-core is not installed (%v): run `make deps` (npm ci in pkg/testkit/browsertest/testdata/axe)", err)
 	}
