@@ -38,6 +38,10 @@ type Options struct {
 	Port int
 	// Log receives progress lines; nil discards them.
 	Log func(format string, args ...any)
+
+	// pickPort finds a free port when Port is 0 (freePort; a test forces a
+	// taken one).
+	pickPort func() (int, error)
 }
 
 // Server is a PostgreSQL server the tests may create databases in.
@@ -261,24 +265,40 @@ func startLocal(ctx context.Context, opts Options) (*Server, error) {
 		}
 	}
 	const listen = "127.0.0.1"
-	port := opts.Port
-	if port == 0 {
-		if port, err = freePort(); err != nil {
-			_ = cleanup()
-			return nil, err
-		}
-	}
-	settings := []string{
-		"-c listen_addresses=" + listen, "-p " + strconv.Itoa(port), "-k " + root,
-		"-c max_connections=300", "-c shared_buffers=128MB",
-	}
-	if temporary {
-		// Durability is pointless for a throwaway cluster; speed is not.
-		settings = append(settings, "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off")
-	}
 	logFile := filepath.Join(root, "postgres.log")
-	if err := run("pg_ctl", "start", "-w", "-t", "60", "-D", data, "-l", logFile, "-o", strings.Join(settings, " ")); err != nil {
+	// A port found free can be taken by another test binary (go test runs
+	// packages in parallel) before PostgreSQL binds it: pick again then.
+	var port int
+	for attempt := 1; ; attempt++ {
+		port = opts.Port
+		if port == 0 {
+			pick := opts.pickPort
+			if pick == nil {
+				pick = freePort
+			}
+			if port, err = pick(); err != nil {
+				_ = cleanup()
+				return nil, err
+			}
+		}
+		settings := []string{
+			"-c listen_addresses=" + listen, "-p " + strconv.Itoa(port), "-k " + root,
+			"-c max_connections=300", "-c shared_buffers=128MB",
+		}
+		if temporary {
+			// Durability is pointless for a throwaway cluster; speed is not.
+			settings = append(settings, "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off")
+		}
+		_ = os.Remove(logFile)
+		err := run("pg_ctl", "start", "-w", "-t", "60", "-D", data, "-l", logFile, "-o", strings.Join(settings, " "))
+		if err == nil {
+			break
+		}
 		log, _ := os.ReadFile(logFile)
+		if opts.Port == 0 && attempt < 5 && strings.Contains(string(log), "Address already in use") {
+			logf("port %d was taken before PostgreSQL bound it; trying another", port)
+			continue
+		}
 		_ = cleanup()
 		return nil, fmt.Errorf("%w\n%s", err, log)
 	}

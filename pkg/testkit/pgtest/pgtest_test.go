@@ -3,6 +3,9 @@ package pgtest
 import (
 	"context"
 	"database/sql"
+	"net"
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -56,4 +59,30 @@ func TestDropOnCleanup(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	assert.Error(t, db.Ping(), "database is dropped after the test")
+}
+
+// Another test binary can take the port freePort found before PostgreSQL
+// binds it (this failed CI once): the start picks another port.
+func TestStartPicksAnotherPortWhenTheFreeOneIsTaken(t *testing.T) {
+	if os.Getenv("TEST_DATABASE_URL") != "" {
+		t.Log("TEST_DATABASE_URL is set: the local start is still exercised below")
+	}
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer taken.Close()
+	takenPort := taken.Addr().(*net.TCPAddr).Port
+	picks := 0
+	ctx := context.Background()
+	s, err := startLocal(ctx, Options{pickPort: func() (int, error) {
+		picks++
+		if picks == 1 {
+			return takenPort, nil
+		}
+		return freePort()
+	}})
+	require.NoError(t, err)
+	defer func() { require.NoError(t, s.Stop()) }()
+	assert.Equal(t, 2, picks, "the taken port is given up for another")
+	assert.NotEqual(t, strconv.Itoa(takenPort), s.admin.Port())
+	require.NoError(t, s.db.PingContext(ctx))
 }
