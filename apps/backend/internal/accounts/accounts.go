@@ -20,7 +20,6 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/domain"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/api"
-	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/auth"
 )
 
@@ -91,7 +90,7 @@ func NewService(s *store.Store, tokens *auth.Tokens, cost int) (*Service, error)
 	return &Service{store: s, tokens: tokens, cost: cost, dummyHash: dummy}, nil
 }
 
-var errBadCredentials = apierror.Unauthorized("wrong email or password")
+var errBadCredentials = &domain.Unauthenticated{Reason: "wrong email or password"}
 
 // Locked means the account has failed to sign in too often in a row: the
 // next attempt must wait (the same for accounts that do not exist).
@@ -142,7 +141,7 @@ func (s *Service) SignUp(ctx context.Context, in api.SignUpRequest) (api.AuthRes
 	u := store.User{Email: email, Name: name, PasswordHash: string(hash), TimeZone: zone}
 	if err := s.store.CreateUser(ctx, &u); err != nil {
 		if store.IsUniqueViolation(err, store.EmailConstraint) {
-			return api.AuthResponse{}, apierror.Conflict("an account with this email already exists; sign in instead")
+			return api.AuthResponse{}, &domain.Conflict{Reason: "an account with this email already exists; sign in instead"}
 		}
 		return api.AuthResponse{}, err
 	}
@@ -208,7 +207,7 @@ func (s *Service) Me(ctx context.Context, userID string) (api.User, error) {
 	u, err := s.store.UserByID(ctx, userID)
 	if errors.Is(err, store.ErrNotFound) {
 		// A valid token for a deleted user: treat as signed out.
-		return api.User{}, apierror.Unauthorized("this account no longer exists")
+		return api.User{}, &domain.Unauthenticated{Reason: "this account no longer exists"}
 	}
 	if err != nil {
 		return api.User{}, err

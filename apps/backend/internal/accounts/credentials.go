@@ -15,7 +15,6 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/domain"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/api"
-	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/auth"
 )
 
@@ -99,7 +98,7 @@ func (s *Service) SignOutEverywhere(ctx context.Context, userID string) (api.Sig
 func (s *Service) ChangePassword(ctx context.Context, userID string, in api.ChangePasswordRequest) (api.AuthResponse, error) {
 	u, err := s.store.UserByID(ctx, userID)
 	if errors.Is(err, store.ErrNotFound) {
-		return api.AuthResponse{}, apierror.Unauthorized("this account no longer exists")
+		return api.AuthResponse{}, &domain.Unauthenticated{Reason: "this account no longer exists"}
 	}
 	if err != nil {
 		return api.AuthResponse{}, err
@@ -151,7 +150,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, userID string, in api.APIT
 		return api.CreatedAPIToken{}, err
 	}
 	if len(existing) >= MaxAPITokens {
-		return api.CreatedAPIToken{}, apierror.Conflict(fmt.Sprintf("you have %d API tokens, the most there can be; revoke one you no longer use", MaxAPITokens))
+		return api.CreatedAPIToken{}, &domain.Conflict{Reason: fmt.Sprintf("you have %d API tokens, the most there can be; revoke one you no longer use", MaxAPITokens)}
 	}
 	token, hash := auth.NewAPIToken()
 	c := store.Credential{UserID: userID, Kind: store.KindAPIToken, Name: name, Scope: in.Scope, TokenHash: hash}

@@ -36,3 +36,16 @@ func (e *Invalid) Error() string {
 
 // Field is an Invalid with one field.
 func Field(name, problem string) *Invalid { return &Invalid{Fields: map[string]string{name: problem}} }
+
+// Unauthenticated is a credential that does not prove who the caller is:
+// a wrong password, an account that no longer exists. Reason is said to
+// the caller as it is.
+type Unauthenticated struct{ Reason string }
+
+func (e *Unauthenticated) Error() string { return e.Reason }
+
+// Conflict is a change the current state does not allow, said so that the
+// person knows what to do instead ("… exists; sign in instead").
+type Conflict struct{ Reason string }
+
+func (e *Conflict) Error() string { return e.Reason }

@@ -39,11 +39,17 @@ func edgeError(c *fiber.Ctx, err error, ping func(context.Context) error) error 
 	var locked *accounts.Locked
 	var invalid *domain.Invalid
 	var missing *domain.NotFound
+	var unauthenticated *domain.Unauthenticated
+	var conflict *domain.Conflict
 	switch {
 	case errors.As(err, &invalid):
 		return apierror.Validation(invalid.Fields)
 	case errors.As(err, &missing):
 		return apierror.NotFound(missing.What)
+	case errors.As(err, &unauthenticated):
+		return apierror.Unauthorized(unauthenticated.Reason)
+	case errors.As(err, &conflict):
+		return apierror.Conflict(conflict.Reason)
 	case errors.As(err, &locked):
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(locked.Seconds()))
 		return apierror.New(fiber.StatusTooManyRequests, apierror.CodeRateLimited, locked.Error())
