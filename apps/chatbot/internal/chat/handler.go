@@ -13,7 +13,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -46,7 +45,7 @@ type Handler struct {
 	tools   *mcpclient.Dialer
 	engine  assistant.Engine
 	sess    *websession.Manager
-	pages   map[string]*template.Template
+	pages   *websession.Pages
 	webURL  string
 	log     *slog.Logger
 	now     func() time.Time
@@ -69,25 +68,19 @@ type Options struct {
 // NewHandler parses the templates once.
 func NewHandler(o Options) (*Handler, error) {
 	h := &Handler{backend: o.Backend, tools: o.Tools, engine: o.Engine, sess: o.Session, webURL: o.WebURL, log: o.Log, now: o.Now,
-		pages: map[string]*template.Template{},
 		answers: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "assistant_answers_total",
 			Help: "Assistant answers, by engine, what the message was taken for, and outcome (ok, error)."},
 			[]string{"engine", "intent", "outcome"})}
 	if o.Metrics != nil {
 		o.Metrics.MustRegister(h.answers)
 	}
-	for _, name := range []string{"chat", "signin", "signup", "error"} {
-		t, err := template.New("layout.html").Funcs(template.FuncMap{
-			"when": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 Jan 15:04") },
-		}).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")
-		if err != nil {
-			return nil, fmt.Errorf("parsing template %s: %w", name, err)
-		}
-		if t, err = websession.ParseAuthForms(t); err != nil {
-			return nil, err
-		}
-		h.pages[name] = t
+	pages, err := websession.ParsePages(templateFiles, template.FuncMap{
+		"when": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 Jan 15:04") },
+	})
+	if err != nil {
+		return nil, err
 	}
+	h.pages = pages
 	return h, nil
 }
 
@@ -95,6 +88,7 @@ func NewHandler(o Options) (*Handler, error) {
 func (h *Handler) Register(app *fiber.App) {
 	static, _ := fs.Sub(staticFiles, "static")
 	app.Use(websession.SecurityHeaders)
+	websession.RegisterAssets(app)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 86400}))
 	app.Use(h.sess.Load, h.sess.CSRF)
 	auth := &websession.AuthPages{Backend: h.backend, Session: h.sess,
@@ -125,10 +119,7 @@ func (h *Handler) page(c *fiber.Ctx, title string, data any) page {
 }
 
 func (h *Handler) render(c *fiber.Ctx, status int, name string, p page) error {
-	c.Status(status)
-	c.Type("html", "utf-8")
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.pages[name].Execute(c.Response().BodyWriter(), p)
+	return h.pages.Render(c, status, name, p)
 }
 
 // shownMessage is a message as the page shows it.
@@ -274,31 +265,12 @@ func (h *Handler) asUser(c *fiber.Ctx) *client.Client {
 	return h.backend.WithSession(websession.Token(c), websession.UserID(c))
 }
 
-// ErrorHandler renders errors as pages (JSON for the page script) and
-// sends expired sessions to sign-in.
+// ErrorHandler renders errors as pages (JSON for the page script and the
+// event stream) and sends expired sessions to sign-in.
 func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
-	e := apierror.FromError(err)
-	if _, ok := apierror.As(err); !ok && errors.Is(err, client.ErrUnreachable) {
-		e = apierror.New(http.StatusServiceUnavailable, apierror.CodeUnavailable, "We can't reach the task service right now. Please try again in a moment.")
-	}
-	if e.Status == http.StatusUnauthorized && !websession.WantsJSON(c) {
-		h.sess.ClearSession(c)
-		return c.Redirect("/signin", fiber.StatusSeeOther)
-	}
-	if e.Status >= 500 {
-		h.log.Error("request failed", slog.String("path", c.Path()), slog.String("error", err.Error()))
-	}
-	if len(e.Fields) > 0 {
-		// Say what to fix rather than "some fields are invalid".
-		msgs := make([]string, 0, len(e.Fields))
-		for f, m := range e.Fields {
-			msgs = append(msgs, strings.ToUpper(f[:1])+f[1:]+": "+m)
-		}
-		sort.Strings(msgs)
-		e = &apierror.Error{Status: e.Status, Code: e.Code, Message: strings.Join(msgs, "; "), Fields: e.Fields}
-	}
-	if websession.WantsJSON(c) || c.Path() == "/chat/stream" {
-		return c.Status(e.Status).JSON(apierror.Envelope{Error: e})
-	}
-	return h.render(c, e.Status, "error", h.page(c, "Something went wrong", e))
+	return websession.ErrorPages{Session: h.sess, Log: h.log,
+		JSON: func(c *fiber.Ctx) bool { return c.Path() == "/chat/stream" },
+		Render: func(c *fiber.Ctx, status int, title string, e *apierror.Error) error {
+			return h.render(c, status, "error", h.page(c, title, e))
+		}}.Handle(c, err)
 }

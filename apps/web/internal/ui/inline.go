@@ -24,7 +24,7 @@ func (h *Handler) renderRow(c *fiber.Ctx, t api.Task) (string, error) {
 	// Not h.page: that would consume the flash and undo cookies.
 	loc := websession.Location(c)
 	p := page{SignedIn: true, CSRF: websession.CSRFToken(c), Loc: loc, Now: h.now()}
-	if err := h.pages["tasks"].ExecuteTemplate(&buf, "taskrow", taskRow{T: t, P: p, Next: websession.SafeNext(c.FormValue("next"))}); err != nil {
+	if err := h.pages.RenderPart(&buf, "tasks", "taskrow", taskRow{T: t, P: p, Next: websession.SafeNext(c.FormValue("next"))}); err != nil {
 		return "", err
 	}
 	return buf.String(), nil

@@ -12,6 +12,7 @@ import (
 // Register mounts every page on app.
 func (h *Handler) Register(app *fiber.App) {
 	app.Use(websession.SecurityHeaders)
+	websession.RegisterAssets(app)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: httpFS(), MaxAge: int((24 * time.Hour).Seconds())}))
 	app.Use(h.sess.Load, h.sess.CSRF)
 

@@ -2,13 +2,6 @@
 // with it, answers stream in as they are produced.
 (function () {
   "use strict";
-  try {
-    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (tz && document.cookie.indexOf("tz=" + encodeURIComponent(tz)) === -1) {
-      document.cookie = "tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; samesite=lax";
-    }
-  } catch (e) { /* keep UTC */ }
-
   var form = document.getElementById("composer");
   if (!form || !window.fetch || !window.TextDecoder) return;
   var box = document.getElementById("message");

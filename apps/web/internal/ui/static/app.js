@@ -1,15 +1,6 @@
 // Progressive enhancement only: every form works without this file.
 (function () {
   "use strict";
-  // Tell the server our time zone so dates show in local time from the
-  // next page on (the sign-in page, usually the first, shows no dates).
-  try {
-    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (tz && document.cookie.indexOf("tz=" + encodeURIComponent(tz)) === -1) {
-      document.cookie = "tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; samesite=lax";
-    }
-  } catch (e) { /* keep UTC */ }
-
   // Complete/uncomplete in place.
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
