@@ -7,7 +7,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"os"
@@ -19,7 +18,6 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/todo-app/todo-app/pkg/auth"
-	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
 	"github.com/todo-app/todo-app/pkg/testkit/stacktest"
 )
 
@@ -74,34 +72,19 @@ func run() error {
 	}
 
 	logf("starting PostgreSQL")
-	pg, err := pgtest.Start(ctx, pgtest.Options{})
-	if err != nil {
-		return err
-	}
-	defer pg.Stop()
-	dsn, err := pg.CreateNamedDatabase(ctx, "bench")
-	if err != nil {
-		return err
-	}
-	backendEnv := map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": stacktest.Secret, "AUTH_RATE_LIMIT": "1000000", "DB_MAX_CONNS": "20", "GOMEMLIMIT": os.Getenv("BENCH_GOMEMLIMIT"), "GODEBUG": os.Getenv("BENCH_GODEBUG"), "GOGC": os.Getenv("BENCH_GOGC"), "PPROF_ADDR": os.Getenv("BENCH_PPROF_ADDR")}
+	backendEnv := map[string]string{"BETTER_AUTH_SECRET": stacktest.Secret, "AUTH_RATE_LIMIT": "1000000", "DB_MAX_CONNS": "20", "GOMEMLIMIT": os.Getenv("BENCH_GOMEMLIMIT"), "GODEBUG": os.Getenv("BENCH_GODEBUG"), "GOGC": os.Getenv("BENCH_GOGC"), "PPROF_ADDR": os.Getenv("BENCH_PPROF_ADDR")}
 	// BENCH_BACKEND_ENV="API_MAX_IN_FLIGHT=16 MCP_MAX_IN_FLIGHT=8" tries other settings.
 	for _, kv := range strings.Fields(os.Getenv("BENCH_BACKEND_ENV")) {
 		if k, v, ok := strings.Cut(kv, "="); ok {
 			backendEnv[k] = v
 		}
 	}
-	first, err := stacktest.Launch(bins["backend"], backendEnv)
+	bdb, err := startDatabase(ctx, "bench", bins["backend"], backendEnv)
 	if err != nil {
 		return err
 	}
-	if err := first.Stop(); err != nil {
-		return err
-	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	defer bdb.Close()
+	dsn, db := bdb.DSN, bdb.DB
 	logf("seeding 1 000 users and 100 000 tasks")
 	if err := seed(ctx, db); err != nil {
 		return err
@@ -112,14 +95,7 @@ func run() error {
 	}
 	// Each user signs in once: a session row, as sign-in makes, that the
 	// backend checks on every request.
-	users, err := loadUsers(ctx, db, func(id string) (string, error) {
-		var session string
-		if err := db.QueryRowContext(ctx, `INSERT INTO credentials (user_id, kind, expires_at) VALUES ($1, 'session', now() + interval '1 day') RETURNING id`, id).Scan(&session); err != nil {
-			return "", fmt.Errorf("opening a session for %s: %w", id, err)
-		}
-		tok, _, err := tokens.Issue(auth.Claims{UserID: id, SessionID: session})
-		return tok, err
-	})
+	users, err := loadUsers(ctx, db, func(id string) (string, error) { return openSession(ctx, db, tokens, id) })
 	if err != nil {
 		return err
 	}

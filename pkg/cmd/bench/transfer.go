@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,7 +20,6 @@ import (
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/auth"
 	"github.com/todo-app/todo-app/pkg/client"
-	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
 	"github.com/todo-app/todo-app/pkg/testkit/stacktest"
 )
 
@@ -53,28 +51,13 @@ type TransferStep struct {
 // 100 000-task export and imports it into another account: the issue's
 // bound is 64 MiB for each.
 func runTransfer(ctx context.Context, root, backendBin, webBin string, logf func(string, ...any)) error {
-	pg, err := pgtest.Start(ctx, pgtest.Options{})
+	env := map[string]string{"BETTER_AUTH_SECRET": stacktest.Secret, "AUTH_RATE_LIMIT": "1000000"}
+	bdb, err := startDatabase(ctx, "transfer", backendBin, env)
 	if err != nil {
 		return err
 	}
-	defer pg.Stop()
-	dsn, err := pg.CreateNamedDatabase(ctx, "transfer")
-	if err != nil {
-		return err
-	}
-	env := map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": stacktest.Secret, "AUTH_RATE_LIMIT": "1000000"}
-	first, err := stacktest.Launch(backendBin, env)
-	if err != nil {
-		return err
-	}
-	if err := first.Stop(); err != nil {
-		return err
-	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	defer bdb.Close()
+	db := bdb.DB
 	logf("seeding one account with %d tasks, 5 tags and 20 conversations", transferTasks)
 	stmts := []string{
 		`INSERT INTO users (email, name, password_hash) VALUES ('from@bench.test', 'From', 'x'), ('to@bench.test', 'To', 'x')`,
@@ -104,14 +87,11 @@ func runTransfer(ctx context.Context, root, backendBin, webBin string, logf func
 		return err
 	}
 	as := func(be string, email string) (*client.Client, error) {
-		var id, session string
+		var id string
 		if err := db.QueryRowContext(ctx, `SELECT id FROM users WHERE email = $1`, email).Scan(&id); err != nil {
 			return nil, err
 		}
-		if err := db.QueryRowContext(ctx, `INSERT INTO credentials (user_id, kind, expires_at) VALUES ($1, 'session', now() + interval '1 day') RETURNING id`, id).Scan(&session); err != nil {
-			return nil, err
-		}
-		tok, _, err := tokens.Issue(auth.Claims{UserID: id, SessionID: session})
+		tok, err := openSession(ctx, db, tokens, id)
 		if err != nil {
 			return nil, err
 		}

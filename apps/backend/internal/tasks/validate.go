@@ -135,6 +135,14 @@ func cleanTags(raw []string, fe fieldErrors) []string {
 	return out
 }
 
+// CheckTags applies the tag rules of Create to names alone (an import's
+// list of tags): the cleaned names, or what is wrong with them.
+func CheckTags(names []string) ([]string, string) {
+	fe := fieldErrors{}
+	out := cleanTags(names, fe)
+	return out, fe["tags"]
+}
+
 // ParseDue reads a time by the product's date rule (pkg/dates): an RFC
 // 3339 timestamp, or a YYYY-MM-DD date standing for the end (due times,
 // range ends) or the start (range starts) of that day in loc, the user's

@@ -3,8 +3,11 @@ package tasks
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
 
 	"github.com/todo-app/todo-app/pkg/api"
 )
@@ -41,4 +44,15 @@ func BenchmarkDecodeAndValidate(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestCheckTagsAppliesTheTaskRules(t *testing.T) {
+	tags, problem := CheckTags([]string{" #Home ", "home", "work  day"})
+	assert.Empty(t, problem)
+	assert.Equal(t, []string{"Home", "work day"}, tags, "trimmed, # dropped, the first spelling kept")
+
+	_, problem = CheckTags([]string{"a,b"})
+	assert.Equal(t, "tag names must not contain commas", problem)
+	_, problem = CheckTags([]string{strings.Repeat("x", MaxTagName+1)})
+	assert.Contains(t, problem, "at most")
 }

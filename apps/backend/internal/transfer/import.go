@@ -351,9 +351,9 @@ func (w *writer) readTag(ctx context.Context, dec *json.Decoder, row int) error 
 	if ok, err := w.decodeRow(dec, "tags", row, &name); !ok {
 		return err
 	}
-	_, tags, fe := tasks.Check(api.TaskInput{Title: "tag", Tags: []string{name}}, w.loc)
-	if p, bad := fe["tags"]; bad {
-		w.rep.fail("tags", row, "", "%s", p)
+	tags, problem := tasks.CheckTags([]string{name})
+	if problem != "" {
+		w.rep.fail("tags", row, "", "%s", problem)
 		return nil
 	}
 	if w.failed() || len(tags) == 0 {
