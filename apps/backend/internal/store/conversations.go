@@ -49,8 +49,12 @@ func (s *Store) DeleteConversation(ctx context.Context, userID string, id int64)
 
 // ListMessages returns a conversation's messages, oldest first.
 func (s *Store) ListMessages(ctx context.Context, userID string, conversationID int64) ([]Message, error) {
+	return listMessages(ctx, s.DB, userID, conversationID)
+}
+
+func listMessages(ctx context.Context, db bun.IDB, userID string, conversationID int64) ([]Message, error) {
 	out := []Message{}
-	err := s.DB.NewSelect().Model(&out).Where("conversation_id = ? AND user_id = ?", conversationID, userID).
+	err := db.NewSelect().Model(&out).Where("conversation_id = ? AND user_id = ?", conversationID, userID).
 		OrderExpr("id ASC").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("listing messages of conversation %d: %w", conversationID, err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,26 +11,39 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
+// Snapshot runs fn with an Exporter that reads one consistent view of the
+// database: a read-only REPEATABLE READ transaction, so a task completed
+// (and its next occurrence created) while an export streams is either in
+// the file as it was before or as it is after, never half. It is held for
+// as long as the export streams; read-only, it blocks no writer.
+func (s *Store) Snapshot(ctx context.Context, fn func(ctx context.Context, ex Exporter) error) error {
+	opts := &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	return s.DB.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, Exporter{db: tx}) })
+}
+
+// Exporter reads what an export holds, inside Snapshot.
+type Exporter struct{ db bun.IDB }
+
 // ExportTasks returns up to limit of the user's tasks (not the deleted
 // ones) with ids above afterID, in id order, with their tags: an export
 // walks the table in pages this way, holding one page at a time.
-func (s *Store) ExportTasks(ctx context.Context, userID string, afterID int64, limit int) ([]Task, error) {
+func (e Exporter) ExportTasks(ctx context.Context, userID string, afterID int64, limit int) ([]Task, error) {
 	tasks := []Task{}
-	err := s.DB.NewSelect().Model(&tasks).Where("t.user_id = ? AND t.deleted_at IS NULL AND t.id > ?", userID, afterID).
+	err := e.db.NewSelect().Model(&tasks).Where("t.user_id = ? AND t.deleted_at IS NULL AND t.id > ?", userID, afterID).
 		OrderExpr("t.id ASC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("exporting tasks after %d: %w", afterID, err)
 	}
-	if err := loadTagNames(ctx, s.DB, userID, tasks); err != nil {
+	if err := loadTagNames(ctx, e.db, userID, tasks); err != nil {
 		return nil, err
 	}
 	return tasks, nil
 }
 
 // TagNames returns the names of all the user's tags, sorted ignoring case.
-func (s *Store) TagNames(ctx context.Context, userID string) ([]string, error) {
+func (e Exporter) TagNames(ctx context.Context, userID string) ([]string, error) {
 	names := []string{}
-	if err := s.DB.NewSelect().Model((*Tag)(nil)).Column("name").Where("user_id = ?", userID).
+	if err := e.db.NewSelect().Model((*Tag)(nil)).Column("name").Where("user_id = ?", userID).
 		OrderExpr("lower(name), name").Scan(ctx, &names); err != nil {
 		return nil, fmt.Errorf("listing tag names: %w", err)
 	}
@@ -38,13 +52,18 @@ func (s *Store) TagNames(ctx context.Context, userID string) ([]string, error) {
 
 // ExportConversations returns up to limit of the user's conversations
 // with ids above afterID, in id order.
-func (s *Store) ExportConversations(ctx context.Context, userID string, afterID int64, limit int) ([]Conversation, error) {
+func (e Exporter) ExportConversations(ctx context.Context, userID string, afterID int64, limit int) ([]Conversation, error) {
 	out := []Conversation{}
-	if err := s.DB.NewSelect().Model(&out).Where("user_id = ? AND id > ?", userID, afterID).
+	if err := e.db.NewSelect().Model(&out).Where("user_id = ? AND id > ?", userID, afterID).
 		OrderExpr("id ASC").Limit(int64(limit)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("exporting conversations after %d: %w", afterID, err)
 	}
 	return out, nil
+}
+
+// Messages returns a conversation's messages, oldest first.
+func (e Exporter) Messages(ctx context.Context, userID string, conversationID int64) ([]Message, error) {
+	return listMessages(ctx, e.db, userID, conversationID)
 }
 
 // Importer writes one import inside one transaction (Store.Import).

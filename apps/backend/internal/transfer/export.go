@@ -71,10 +71,14 @@ func (s *Service) Prepare(ctx context.Context, userID, format string) (*Export, 
 	switch format {
 	case api.FormatJSON, "":
 		return &Export{ContentType: "application/json; charset=utf-8", Filename: "todo-app-export-" + day + ".json",
-			write: func(ctx context.Context, w io.Writer) error { return s.writeJSON(ctx, u, w) }}, nil
+			write: func(ctx context.Context, w io.Writer) error {
+				return s.store.Snapshot(ctx, func(ctx context.Context, ex store.Exporter) error { return s.writeJSON(ctx, ex, u, w) })
+			}}, nil
 	case api.FormatCSV:
 		return &Export{ContentType: "text/csv; charset=utf-8", Filename: "todo-app-tasks-" + day + ".csv",
-			write: func(ctx context.Context, w io.Writer) error { return s.writeCSV(ctx, u, w) }}, nil
+			write: func(ctx context.Context, w io.Writer) error {
+				return s.store.Snapshot(ctx, func(ctx context.Context, ex store.Exporter) error { return writeCSV(ctx, ex, u, w) })
+			}}, nil
 	}
 	return nil, ErrFormat
 }
@@ -99,10 +103,10 @@ func conversationKey(userID string, c *store.Conversation) string {
 }
 
 // eachTask calls fn for every task of the user, a page at a time.
-func (s *Service) eachTask(ctx context.Context, userID string, fn func(t *store.Task) error) error {
+func eachTask(ctx context.Context, ex store.Exporter, userID string, fn func(t *store.Task) error) error {
 	var after int64
 	for {
-		page, err := s.store.ExportTasks(ctx, userID, after, taskPage)
+		page, err := ex.ExportTasks(ctx, userID, after, taskPage)
 		if err != nil {
 			return err
 		}
@@ -118,8 +122,8 @@ func (s *Service) eachTask(ctx context.Context, userID string, fn func(t *store.
 	}
 }
 
-func (s *Service) writeJSON(ctx context.Context, u store.User, w io.Writer) error {
-	tags, err := s.store.TagNames(ctx, u.ID)
+func (s *Service) writeJSON(ctx context.Context, ex store.Exporter, u store.User, w io.Writer) error {
+	tags, err := ex.TagNames(ctx, u.ID)
 	if err != nil {
 		return err
 	}
@@ -143,7 +147,7 @@ func (s *Service) writeJSON(ctx context.Context, u store.User, w io.Writer) erro
 	}
 	enc := json.NewEncoder(w)
 	sep := ""
-	err = s.eachTask(ctx, u.ID, func(t *store.Task) error {
+	err = eachTask(ctx, ex, u.ID, func(t *store.Task) error {
 		if _, err := io.WriteString(w, sep+"\n"); err != nil {
 			return err
 		}
@@ -159,13 +163,13 @@ func (s *Service) writeJSON(ctx context.Context, u store.User, w io.Writer) erro
 	sep = ""
 	var after int64
 	for {
-		page, err := s.store.ExportConversations(ctx, u.ID, after, conversationPage)
+		page, err := ex.ExportConversations(ctx, u.ID, after, conversationPage)
 		if err != nil {
 			return err
 		}
 		for i := range page {
 			c := &page[i]
-			msgs, err := s.store.ListMessages(ctx, u.ID, c.ID)
+			msgs, err := ex.Messages(ctx, u.ID, c.ID)
 			if err != nil {
 				return err
 			}
@@ -218,7 +222,7 @@ var CSVHeader = []string{"title", "description", "priority", "due", "tags", "rec
 // writeCSV writes the tasks for a spreadsheet: times in the user's zone,
 // a due date alone as YYYY-MM-DD (the date rule), a due time as
 // YYYY-MM-DD HH:MM, tags separated by ", ".
-func (s *Service) writeCSV(ctx context.Context, u store.User, w io.Writer) error {
+func writeCSV(ctx context.Context, ex store.Exporter, u store.User, w io.Writer) error {
 	loc := dates.Zone(u.TimeZone)
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
@@ -230,7 +234,7 @@ func (s *Service) writeCSV(ctx context.Context, u store.User, w io.Writer) error
 		}
 		return t.In(loc).Format(time.RFC3339)
 	}
-	err := s.eachTask(ctx, u.ID, func(t *store.Task) error {
+	err := eachTask(ctx, ex, u.ID, func(t *store.Task) error {
 		due := ""
 		if t.DueAt != nil {
 			due = t.DueAt.In(loc).Format("2006-01-02 15:04")
