@@ -41,6 +41,20 @@ type Intent struct {
 	Interval   int
 	NewTitle   string
 	ClearDue   bool // Update: remove the due date
+	// Update: move the due time by this much ("postpone by two days").
+	ShiftDays, ShiftMinutes int
+	// Update: raise (+1) or lower (−1) the priority one step.
+	PriorityStep int
+	// Update: tags to add and remove; ReplaceTags makes Tags the whole
+	// new set (an empty one clears them).
+	TagsAdd, TagsRemove []string
+	ReplaceTags         bool
+	// Verbs are the base forms of the verb the person used about the
+	// task ("bought" → buy): a hint to tell apart tasks the words match.
+	Verbs []string
+	// Explicit: an add that said so ("add …", "new task …"); a sentence
+	// that only reads like a task may be about an existing one.
+	Explicit bool
 
 	// Complete, Reopen, Delete, Update: which task — words or an id.
 	Target string
@@ -56,6 +70,12 @@ type Intent struct {
 
 	// Choose: the number the person answered.
 	Choice int
+
+	// Unknown: Missing names what the command lacks ("task": which one;
+	// "title": what to add), Problem what cannot be done and why. Both
+	// are said back with a suggestion, and nothing is changed.
+	Missing string
+	Problem string
 }
 
 // MaxInput bounds the work on one message.
@@ -84,6 +104,12 @@ func Parse(text string, now time.Time, loc *time.Location) Intent {
 	if m := reMakePriority.FindStringSubmatchIndex(low); m != nil {
 		return withTarget(Intent{Kind: Update, Priority: priorityWord(low[m[4]:m[5]])}, p.orig[m[2]:m[3]])
 	}
+	listy := reListStart.MatchString(low) && !reAddStart.MatchString(low)
+	if !listy {
+		if in, ok := parseEdit(p, now, loc); ok {
+			return in
+		}
+	}
 	if m := reMove.FindStringSubmatchIndex(low); m != nil {
 		target := p.orig[m[2]:m[3]]
 		rest := newPhrase(p.orig[m[4]:m[5]])
@@ -92,8 +118,9 @@ func Parse(text string, now time.Time, loc *time.Location) Intent {
 			in.When = nil
 			in.ClearDue = true
 		}
-		if in.When == nil && !in.ClearDue {
-			return Intent{Kind: Unknown}
+		if in.When == nil && !in.ClearDue || trimEdges(rest.low) != "" && !in.ClearDue {
+			// "move the meeting to the other room": not a date.
+			return Intent{Kind: Unknown, Problem: "move", Missing: "date"}
 		}
 		return withTarget(in, target)
 	}
@@ -106,11 +133,24 @@ func Parse(text string, now time.Time, loc *time.Location) Intent {
 	}
 	for _, re := range reComplete {
 		if m := re.FindStringSubmatchIndex(low); m != nil {
-			// "finish taxes by Friday" is a new task with a deadline.
-			if extractWhen(newPhrase(p.orig[m[2]:m[3]]), now, loc) != nil {
+			target := p.orig[m[2]:m[3]]
+			var verbs []string
+			if w := strings.Fields(strings.ToLower(target)); len(w) > 1 && gerundBase(w[0]) != nil {
+				// "I finished writing the report": the report.
+				verbs = gerundBase(w[0])
+				target = strings.Join(strings.Fields(target)[1:], " ")
+			}
+			// "finish taxes by Friday" is a new task with a deadline; "complete
+			// all tasks due today" is not.
+			if !reManyStart.MatchString(strings.ToLower(target)) && extractWhen(newPhrase(target), now, loc) != nil {
 				break
 			}
-			return withTarget(Intent{Kind: Complete}, p.orig[m[2]:m[3]])
+			return withTarget(Intent{Kind: Complete, Verbs: verbs}, target)
+		}
+	}
+	if !listy {
+		if in, ok := parseDone(p); ok {
+			return in
 		}
 	}
 	if m := reDelete.FindStringSubmatchIndex(low); m != nil {
@@ -149,14 +189,14 @@ func ParseTask(text string, now time.Time, loc *time.Location) Intent {
 
 var (
 	rePolite  = regexp.MustCompile(`^(?:(?:please|pls|plz|hey|ok|okay|so|and|also|now|then|could you|can you|would you|will you|i want to|i'd like to|i would like to|let's|lets|go ahead and|assistant)[, ]+)+`)
-	reHelp    = regexp.MustCompile(`^(?:hi|hello|hey|hiya|yo|help|good (?:morning|afternoon|evening)|what can you do|what do you do|how does this work|how do i use this|commands|\?+|thanks?(?: you)?|thx)$`)
+	reHelp    = regexp.MustCompile(`^(?:(?:hi|hello|hey|hiya|yo)(?: there)?|help(?: me| please)?|what (?:commands|things|phrases) (?:do you (?:know|understand|support)|can i (?:say|use|type))|good (?:morning|afternoon|evening)|what can you do|what do you do|how does this work|how do i use this|commands|\?+|thanks?(?: you)?|thx)$`)
 	reChoice  = regexp.MustCompile(`^(?:(?:it's|its|it is|i mean|the|number|no\.?|option|task)\s*)?#?(\d{1,9})(?:\s*(?:please|one|pls))?$`)
 	reOrdinal = regexp.MustCompile(`^(?:the\s+)?(first|second|third|fourth|fifth|last)(?:\s+one)?$`)
 
 	reRename       = regexp.MustCompile(`^(?:rename|retitle|change the (?:title|name) of|change the name of)\s+(.+?)\s+(?:to|as|into)\s+(.+)$`)
 	rePriorityOf   = regexp.MustCompile(`^(?:set|change|make|update|put)\s+(?:the\s+)?priority\s+(?:of|for|on)\s+(.+?)\s+(?:to|as|at)\s+(low|medium|normal|high|urgent)$`)
 	reMakePriority = regexp.MustCompile(`^(?:make|set|mark|change|flag)\s+(.+?)\s+(?:as\s+|to\s+)?(?:a\s+)?(low|medium|normal|high|urgent)(?:[- ]priority)?$`)
-	reMove         = regexp.MustCompile(`^(?:move|reschedule|postpone|push|shift|delay|defer|change the due date of|set the due date of|change the date of)\s+(.+?)\s+(?:to|until|till|til|for|on|by|back to|out to)\s+(.+)$`)
+	reMove         = regexp.MustCompile(`^(?:move|reschedule|postpone|push|shift|delay|defer|change the due date of|set the due date of|change the date of|change the time of|set the time of|change the due time of)\s+(.+?)\s+(?:to|until|till|til|for|on|by|back to|out to)\s+(.+)$`)
 	reNoDate       = regexp.MustCompile(`^\s*(?:no date|no due date|someday|whenever|never|unscheduled)\s*$`)
 	reReopen       = regexp.MustCompile(`^(?:reopen|re-open|uncomplete|unmark|undo|restore)\s+(.+)$|^mark\s+(.+?)\s+(?:as\s+)?(?:not done|undone|incomplete|not complete|not finished|pending|open)$`)
 	reComplete     = []*regexp.Regexp{
@@ -168,10 +208,15 @@ var (
 	}
 	reDelete = regexp.MustCompile(`^(?:delete|remove|cancel|drop|erase|trash|scrap|forget about|forget|get rid of|throw away)\s+(.+)$`)
 
-	reListStart = regexp.MustCompile(`^(?:show|list|display|view|find|search|look for|what|what's|whats|which|any|anything|do i have|have i got|give me|get me|see|tell me|how many|my tasks|tasks|all tasks|all my|upcoming|overdue|agenda|what's on|todo list|to-do list)\b`)
-	reAddStart  = regexp.MustCompile(`^(?:add|create|new|remind|schedule|remember|don't forget|dont forget|todo:|to-do:|i need to|i have to|i must|i should|need to|make a task|make a note)\b`)
+	reListStart = regexp.MustCompile(`^(?:show|list|display|view|find|search|look for|what|what's|whats|which|any|anything|do i have|have i got|am i|are there|is there|give me|get me|see|tell me|how many|my tasks|tasks|all tasks|all my|upcoming|overdue|agenda|what's on|todo list|to-do list)\b`)
+	reAddStart  = regexp.MustCompile(`^(?:(?:add|create|new|remind|schedule|remember|don't forget|dont forget|i need to|i have to|i must|i should|need to|make a task|make a note|put)\b|(?:todo|to-do|task|new)\s*:)`)
+	// reExplicit: an add that says it is one; anything else that reads
+	// like a task may be about an existing task of that name.
+	reExplicit = regexp.MustCompile(`^(?:(?:add|create|new|make a task|make a note|put)\b|(?:todo|to-do|task|new)\s*:)`)
+	// reManyStart: a target that means several tasks.
+	reManyStart = regexp.MustCompile(`^(?:all|every|everything|each|both|them|these|those|any)\b`)
 
-	reAddPrefix = regexp.MustCompile(`^(?:(?:add|create|make|put|schedule|new|set up)\s+(?:a\s+|an\s+|the\s+|new\s+|another\s+)*(?:task|todo|to-do|reminder|item|note)s?\s*(?:to|for|that|called|named|:)?\s*|add\s+|create\s+|remind me\s+(?:to\s+|about\s+|that\s+)?|remind me\s*$|remember to\s+|don'?t forget to\s+|don'?t forget\s+|schedule\s+(?:a\s+|an\s+)?|i need to\s+|i have to\s+|i must\s+|i should\s+|need to\s+|todo:\s*|to-do:\s*|new:\s*|task:\s*)`)
+	reAddPrefix = regexp.MustCompile(`^(?:(?:add\s+)?to\s+(?:my|the)\s+(?:list|to-?do list)\s*:?\s*|put\s+|(?:add|create|make|put|schedule|new|set up)\s+(?:a\s+|an\s+|the\s+|new\s+|another\s+)*(?:task|todo|to-do|reminder|item|note)s?\s*(?:to|for|that|called|named|:)?\s*|add\s+|create\s+|remind me\s+(?:to\s+|about\s+|that\s+)?|remind me\s*$|remember to\s+|don'?t forget to\s+|don'?t forget\s+|schedule\s+(?:a\s+|an\s+)?|i need to\s+|i have to\s+|i must\s+|i should\s+|need to\s+|todo:\s*|to-do:\s*|new:\s*|task:\s*)`)
 	reTag       = regexp.MustCompile(`(?:^|\s)#([\p{L}\p{N}_-]{1,50})`)
 	rePriority  = regexp.MustCompile(`(?:\b(?:(?:with|at|as|,)\s+)?(?:(high|low|medium|normal|top)[- ]priority|priority[: ]+(high|low|medium|normal)|(urgent|asap|important|critical))\b|(?:^|\s)!(high|low|medium)\b|(?:^|\s)(p[1-4])\b)`)
 	reRecur     = regexp.MustCompile(`\b(?:(?:repeat(?:ing)?|recurring)\s+)?(?:every\s+(other\s+)?` + numRe + `?\s*(day|week|month|year|weekday|morning|evening|night)s?|every\s+(other\s+)?` + weekdayRe + `|(daily|weekly|monthly|yearly|annually|nightly|fortnightly|biweekly)(?:\s*[:,]|\s*$|\s+(?:at|on|from|starting|until)\b))`)
@@ -206,11 +251,17 @@ func withTarget(in Intent, target string) Intent {
 		return in
 	}
 	in.Target = stripArticles(t)
-	if in.Target == "" {
-		in.Kind = Unknown
+	if in.Target == "" || vagueTargets[strings.ToLower(in.Target)] {
+		// "mark it done", "complete the task": which one?
+		return Intent{Kind: Unknown, Missing: "task", Problem: string(in.Kind)}
 	}
 	return in
 }
+
+// vagueTargets name no task.
+var vagueTargets = map[string]bool{"it": true, "this": true, "that": true, "them": false, "as": true, "task": true,
+	"tasks": false, "one": true, "todo": true, "item": true, "something": true, "thing": true, "the thing": true,
+	"this one": true, "that one": true, "stuff": true, "the": true, "a task": true, "as done": true}
 
 var reArticles = regexp.MustCompile(`(?i)^(?:the|my|a|an|that|this|our)\s+|\s+(?:task|todo|one|item)$|^(?:task|todo)\s+`)
 
@@ -240,9 +291,16 @@ func parseAdd(p *phrase, now time.Time, loc *time.Location, question bool) Inten
 		// "Is the weather nice today?" is not a task.
 		return Intent{Kind: Unknown}
 	}
+	if reWeekdays.MatchString(p.low) {
+		return Intent{Kind: Unknown, Problem: "weekdays"}
+	}
+	strict := reExplicit.MatchString(p.low)
 	in := taskFields(p, now, loc)
-	if in.Title == "" {
-		return Intent{Kind: Unknown}
+	in.Explicit = strict
+	if in.Title == "" || onlyCommandWords(in.Title) {
+		// "add", "create a task", "remind me": say what is missing rather
+		// than add a task called "Add".
+		return Intent{Kind: Unknown, Missing: "title"}
 	}
 	if !explicit && in.When == nil && in.Recurrence == "" && len(in.Tags) == 0 && in.Priority == "" {
 		// A bare phrase is only a task if it reads like one: short and
@@ -260,8 +318,16 @@ func parseAdd(p *phrase, now time.Time, loc *time.Location, question bool) Inten
 // the title.
 func taskFields(p *phrase, now time.Time, loc *time.Location) Intent {
 	in := Intent{Kind: Add}
+	if m := reOnMyList.FindStringIndex(p.low); m != nil {
+		p.cut(m[0], m[1])
+	}
+	extractTagWords(p, &in)
 	extractRecurrence(p, &in, now, loc)
 	extractTags(p, &in)
+	if m := reLowWords.FindStringIndex(p.low); m != nil {
+		in.Priority = "low"
+		p.cut(m[0], m[1])
+	}
 	extractPriority(p, &in)
 	if w := extractWhen(p, now, loc); w != nil && in.When == nil {
 		in.When = w
@@ -274,6 +340,41 @@ func taskFields(p *phrase, now time.Time, loc *time.Location) Intent {
 	}
 	in.Title = clean(p.orig)
 	return in
+}
+
+var (
+	// reOnMyList: "put X on my list", "add X to the list".
+	reOnMyList = regexp.MustCompile(`\s+(?:to|on|onto)\s+(?:my|the)\s+(?:list|to-?do list|todo list|tasks)$`)
+	// reTagWords: tags said in words at the end ("…, tags home and diy").
+	reTagWords = regexp.MustCompile(`(?:,\s*|\s+)(?:tags?|tagged(?:\s+(?:as|with))?|with\s+(?:the\s+)?tags?|labell?ed)\s+` + tagListRe + `$`)
+	// reLowWords: priority low in words.
+	reLowWords = regexp.MustCompile(`(?:,\s*|\s+)(?:not\s+(?:important|urgent)|no\s+rush|whenever|someday|unimportant|low[- ]priority|when(?:ever)? i (?:have|get) (?:the )?time)$`)
+	// reWeekdays: a repeat the product cannot store yet.
+	reWeekdays = regexp.MustCompile(`\bevery\s+(?:week\s*day|weekday|working day|business day)s?\b`)
+	// commandWords are words that are never a title on their own.
+	commandWords = map[string]bool{"add": true, "create": true, "new": true, "task": true, "tasks": true, "todo": true,
+		"to-do": true, "a": true, "an": true, "the": true, "remind": true, "me": true, "reminder": true, "delete": true,
+		"remove": true, "complete": true, "finish": true, "done": true, "move": true, "rename": true, "tag": true,
+		"tags": true, "mark": true, "set": true, "change": true, "update": true, "edit": true, "item": true, "note": true,
+		"it": true, "this": true, "that": true, "something": true, "please": true, "one": true, "make": true, "put": true,
+		"schedule": true, "priority": true, "undo": true, "reopen": true, "list": true, "show": true}
+)
+
+// onlyCommandWords says whether title is nothing but command words.
+func onlyCommandWords(title string) bool {
+	for _, w := range strings.Fields(strings.ToLower(strings.Trim(title, ".:!"))) {
+		if !commandWords[strings.Trim(w, ".:,!")] {
+			return false
+		}
+	}
+	return true
+}
+
+func extractTagWords(p *phrase, in *Intent) {
+	if m := reTagWords.FindStringSubmatchIndex(p.low); m != nil {
+		in.Tags = append(in.Tags, tagList(p.orig[m[2]:m[3]])...)
+		p.cut(m[0], m[1])
+	}
 }
 
 func extractTags(p *phrase, in *Intent) {

@@ -53,7 +53,8 @@ var phrases = []struct{ in, want string }{
 	{"add task day after tomorrow: return library books", "add title=“Return library books” due=Fri 2026-11-27 23:59"},
 	{"remind me about the car service on March 3rd", "add title=“The car service” due=Wed 2027-03-03 23:59"},
 	{"remind me at 7am to go running", "add title=“Go running” due=Thu 2026-11-26 07:00"},
-	{"add task every weekday morning: standup", "add title=“Day : standup” due=Thu 2026-11-26 09:00 every=1/weekly"},
+	// Weekdays-only repeats cannot be stored yet: said so, never a wrong rule.
+	{"add task every weekday morning: standup", "unknown"},
 	{"add gym session every other day", "add title=“Gym session” every=2/daily"},
 	{"add task biweekly: payroll", "add title=“Payroll” every=2/weekly"},
 	{"add task monthly: pay credit card", "add title=“Pay credit card” every=1/monthly"},

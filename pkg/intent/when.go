@@ -11,7 +11,11 @@ import (
 
 // When is a date (and maybe a time) found in a phrase.
 type When struct {
-	Date    time.Time // midnight of the day, in the user's zone
+	Date time.Time // midnight of the day, in the user's zone
+	// HasDate: a day was said ("Friday"), not only a time ("at 6pm",
+	// whose Date is the next such time): moving a task to "6pm" keeps
+	// its day.
+	HasDate bool
 	HasTime bool
 	Hour    int
 	Minute  int
@@ -61,14 +65,16 @@ var (
 	reIn         = regexp.MustCompile(`\b(?:in|within)\s+` + numRe + `\s+(day|week|month|year)s?\b`)
 	reNextPeriod = regexp.MustCompile(`\b(?:by\s+|due\s+)?(next|this)\s+(week|month|weekend|year)\b`)
 	reEndOf      = regexp.MustCompile(`\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(week|month|day)\b`)
-	reWeekday    = regexp.MustCompile(`\b(?:(?:on|by|due|until|till|to)\s+)?(?:(next|this|coming)\s+)?` + weekdayRe + `\b`)
+	reWeekday    = regexp.MustCompile(`\b(?:(?:on|by|due|until|till|to|before)\s+)?(?:(next|this|coming)\s+)?` + weekdayRe + `\b`)
+	// "on the 12th": the next day of the month with that number.
+	reOrdinalDay = regexp.MustCompile(`\b(?:(?:on|by|for|due|before|until)\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b`)
 )
 
 var (
 	reTime12   = regexp.MustCompile(`\b(?:at\s+|by\s+|@\s*)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)`)
 	reTime24   = regexp.MustCompile(`\b(?:at\s+|by\s+|@\s*)?([01]?\d|2[0-3]):([0-5]\d)\b`)
 	reTimeAt   = regexp.MustCompile(`\b(?:at|@)\s+([01]?\d|2[0-3])\b(?:\s*o'?clock)?`)
-	reTimeWord = regexp.MustCompile(`\b(?:at\s+|in\s+the\s+|this\s+)?(noon|midday|midnight|morning|afternoon|evening)\b`)
+	reTimeWord = regexp.MustCompile(`\b(?:at\s+|in\s+the\s+|this\s+)?(noon|midday|midnight|morning|afternoon|evening|night)\b`)
 )
 
 // extractWhen removes the first date phrase and any time phrase from s
@@ -78,7 +84,7 @@ func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
 	now = now.In(loc)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	var w *When
-	set := func(d time.Time) { w = &When{Date: d} }
+	set := func(d time.Time) { w = &When{Date: d, HasDate: true} }
 
 	if m := reISO.FindStringSubmatchIndex(s); m != nil {
 		y, _ := strconv.Atoi(s[m[2]:m[3]])
@@ -209,7 +215,17 @@ func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
 		}
 	}
 	if w == nil {
-		if m := reWeekday.FindStringSubmatchIndex(s); m != nil {
+		if m := reOrdinalDay.FindStringSubmatchIndex(s); m != nil {
+			d, _ := strconv.Atoi(s[m[2]:m[3]])
+			if t, ok := nextDayOfMonth(today, d); ok {
+				set(t)
+				p.cut(m[0], m[1])
+				s = p.low
+			}
+		}
+	}
+	if w == nil {
+		if m := firstNotPossessive(reWeekday, s); m != nil {
 			wd := weekdays[s[m[4]:m[5]]]
 			mod := ""
 			if m[2] >= 0 {
@@ -243,8 +259,8 @@ func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
 		hour, _ = strconv.Atoi(s[m[2]:m[3]])
 		minute, _ = strconv.Atoi(s[m[4]:m[5]])
 		p.cut(m[0], m[1])
-	} else if m := reTimeWord.FindStringSubmatchIndex(s); m != nil {
-		hour = map[string]int{"noon": 12, "midday": 12, "midnight": 0, "morning": 9, "afternoon": 15, "evening": 18}[s[m[2]:m[3]]]
+	} else if m := firstNotPossessive(reTimeWord, s); m != nil {
+		hour = map[string]int{"noon": 12, "midday": 12, "midnight": 0, "morning": 9, "afternoon": 15, "evening": 18, "night": 20}[s[m[2]:m[3]]]
 		if s[m[2]:m[3]] == "midnight" {
 			minute = 0
 		}
@@ -265,10 +281,42 @@ func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
 				d = d.AddDate(0, 0, 1)
 			}
 			set(d)
+			w.HasDate = false
 		}
 		w.HasTime, w.Hour, w.Minute = true, hour, minute
 	}
 	return w
+}
+
+// firstNotPossessive is re's first match in s that is not part of a
+// possessive: "Tuesday's meeting" and "the parents' evening" name things,
+// not times.
+func firstNotPossessive(re *regexp.Regexp, s string) []int {
+	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+		after, before := s[m[1]:], s[:m[0]]
+		if strings.HasPrefix(after, "'s") || strings.HasPrefix(after, "’s") ||
+			strings.HasSuffix(before, "' ") || strings.HasSuffix(before, "’ ") {
+			continue
+		}
+		return m
+	}
+	return nil
+}
+
+// nextDayOfMonth is the next date, from today on, whose day of the month
+// is d (months without that day are skipped).
+func nextDayOfMonth(today time.Time, d int) (time.Time, bool) {
+	if d < 1 || d > 31 {
+		return time.Time{}, false
+	}
+	for i := 0; i < 13; i++ {
+		first := time.Date(today.Year(), today.Month()+time.Month(i), 1, 0, 0, 0, 0, today.Location())
+		t := first.AddDate(0, 0, d-1)
+		if t.Month() == first.Month() && !t.Before(today) {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 func validDate(y, mo, d int, loc *time.Location) (time.Time, bool) {

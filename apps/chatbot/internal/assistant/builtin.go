@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,13 +41,19 @@ type pending struct {
 	// Confirm: the question was "go ahead?" about every candidate, not
 	// "which one?".
 	Confirm bool `json:"confirm,omitempty"`
+	// Tasks are the candidates as they were shown (a change relative to
+	// a task's values is applied to them).
+	Tasks []todomcp.Task `json:"tasks,omitempty"`
 }
 
-type updateArgs struct {
-	Title    string `json:"title,omitempty"`
-	Due      string `json:"due,omitempty"`
-	ClearDue bool   `json:"clear_due,omitempty"`
-	Priority string `json:"priority,omitempty"`
+// task is candidate id as shown, or only its id.
+func (p pending) task(id int64) todomcp.Task {
+	for _, t := range p.Tasks {
+		if t.ID == id {
+			return t
+		}
+	}
+	return todomcp.Task{ID: id}
 }
 
 // Respond parses the message and acts.
@@ -78,12 +85,27 @@ func (r *run) respond(ctx context.Context) error {
 	case intent.Help:
 		r.say(helpText)
 	case intent.Unknown:
-		if in.Title != "" {
+		if msg := explain(in); msg != "" {
+			r.say(msg)
+		} else if in.Title != "" {
 			r.say(fmt.Sprintf("I'm not sure what to do with that. Should I add “%s” as a task? Say “add %s”.\nOr ask me “what can you do?”", in.Title, strings.ToLower(in.Title[:1])+in.Title[1:]))
 		} else {
 			r.say("Sorry, I didn't understand. " + helpText)
 		}
 	case intent.Add:
+		if !in.Explicit {
+			// "water the plants every day" when that task exists is an
+			// edit of it, never a second copy.
+			if t, ok, err := r.exactOpen(ctx, in.Title); err != nil || ok {
+				if err != nil {
+					return err
+				}
+				r.reply.Intent = string(intent.Update)
+				c := changesOf(in)
+				c.TagsAdd = in.Tags
+				return r.act(ctx, intent.Update, c, t)
+			}
+		}
 		if err := r.add(ctx, in); err != nil {
 			return err
 		}
@@ -241,18 +263,30 @@ func scope(in intent.Intent) string {
 
 // onTarget completes, reopens, deletes or updates the task the person named.
 func (r *run) onTarget(ctx context.Context, in intent.Intent) error {
-	changes := updateArgs{Title: in.NewTitle, Priority: in.Priority}
-	if in.When != nil {
-		changes.Due = in.When.Time().Format(time.RFC3339)
-	}
-	changes.ClearDue = in.ClearDue
+	changes := changesOf(in)
 	if in.TaskID > 0 {
-		return r.act(ctx, in.Kind, changes, in.TaskID)
+		t := todomcp.Task{ID: in.TaskID}
+		if in.Kind == intent.Update && changes.relative() {
+			found, ok, err := r.taskByID(ctx, in.TaskID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				r.say(fmt.Sprintf("I couldn't find task #%d. Ask me “show my tasks” to see them.", in.TaskID))
+				return nil
+			}
+			t = found
+		}
+		return r.act(ctx, in.Kind, changes, t)
 	}
 	if status := bulkStatus(in.Target); status != "" && (in.Kind == intent.Delete || in.Kind == intent.Complete) {
 		// "remove all" is about every task, never about a task whose
 		// title happens to contain "all".
 		return r.bulk(ctx, in.Kind, status)
+	}
+	if intent.MeansMany(in.Target) {
+		r.say("I can only change many tasks at once for all of them or all completed ones (say “delete all completed tasks” or “complete all”), and I ask first. For anything narrower, name the tasks one at a time — “show tasks tagged work” lists them.")
+		return nil
 	}
 	status := "pending"
 	switch in.Kind {
@@ -265,14 +299,25 @@ func (r *run) onTarget(ctx context.Context, in intent.Intent) error {
 	if err != nil {
 		return err
 	}
-	switch len(found) {
-	case 0:
+	if len(found) == 0 {
 		r.say(fmt.Sprintf("I couldn't find a task matching “%s”. Ask me “show my tasks” to see them.", in.Target))
 		return nil
 	}
 	for _, t := range found {
 		if strings.EqualFold(t.Title, in.Target) {
-			return r.act(ctx, in.Kind, changes, t.ID)
+			return r.act(ctx, in.Kind, changes, t)
+		}
+	}
+	if len(found) > 1 && len(in.Verbs) > 0 {
+		// "I read the book": the task that starts with that verb.
+		var byVerb []todomcp.Task
+		for _, t := range found {
+			if startsWithVerb(t.Title, in.Verbs) {
+				byVerb = append(byVerb, t)
+			}
+		}
+		if len(byVerb) == 1 {
+			found = byVerb
 		}
 	}
 	if len(found) == 1 {
@@ -281,10 +326,10 @@ func (r *run) onTarget(ctx context.Context, in intent.Intent) error {
 			r.askFirst(in.Kind, changes, found, 1)
 			return nil
 		}
-		return r.act(ctx, in.Kind, changes, found[0].ID)
+		return r.act(ctx, in.Kind, changes, found[0])
 	}
 	lines := []string{fmt.Sprintf("Several tasks match “%s”. Which one do you mean?", in.Target)}
-	p := pending{Kind: in.Kind, Changes: changes}
+	p := pending{Kind: in.Kind, Changes: changes, Tasks: found}
 	for i, t := range found {
 		line := fmt.Sprintf("%d. %s", i+1, t.Title)
 		if d := describe(t, r.t.Now, r.t.Loc); d != "" {
@@ -299,8 +344,57 @@ func (r *run) onTarget(ctx context.Context, in intent.Intent) error {
 	return nil
 }
 
+// startsWithVerb says whether title begins with one of the verb forms.
+func startsWithVerb(title string, verbs []string) bool {
+	first, _, _ := strings.Cut(strings.ToLower(title), " ")
+	for _, v := range verbs {
+		if first == v {
+			return true
+		}
+	}
+	return false
+}
+
+// exactOpen is the open task titled exactly title, if there is one.
+func (r *run) exactOpen(ctx context.Context, title string) (todomcp.Task, bool, error) {
+	out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.ListTasks, todomcp.ListTasksInput{Query: title, Status: "pending", Limit: 10})
+	if err != nil || res.IsError {
+		return todomcp.Task{}, false, err
+	}
+	for _, t := range out.Tasks {
+		if strings.EqualFold(t.Title, title) {
+			return t, true, nil
+		}
+	}
+	return todomcp.Task{}, false, nil
+}
+
+// explain answers a message that was understood only in part: what is
+// missing or why it cannot be done, with an example to say instead.
+func explain(in intent.Intent) string {
+	switch {
+	case in.Problem == "weekdays":
+		return "I can't repeat a task on weekdays only yet. Try “every day” or “every Monday”, or add one task for each weekday."
+	case in.Missing == "title":
+		return "What should I add? For example “add buy milk tomorrow” or “remind me to call mom on Friday at 5pm”."
+	case in.Missing == "date":
+		return "When should it move to? For example “move the dentist to Friday at 9” or “postpone the report by two days”."
+	case in.Missing == "task":
+		verb := map[string]string{"complete": "mark as done", "delete": "delete", "reopen": "reopen", "update": "change"}[in.Problem]
+		if verb == "" {
+			verb = in.Problem
+		}
+		if verb == "" {
+			verb = "change"
+		}
+		return fmt.Sprintf("Which task should I %s? Say it with the task's name, for example “%s buy groceries” — or ask me “show my tasks”.", verb, verb)
+	}
+	return ""
+}
+
 // find looks a task up by its words: the whole phrase first, then tasks
-// containing every word.
+// holding every word of it, compared by stem ("the garage cleaning" finds
+// "Clean the garage").
 func (r *run) find(ctx context.Context, target, status string) ([]todomcp.Task, error) {
 	out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.ListTasks, todomcp.ListTasksInput{Query: target, Status: status, Limit: 10})
 	if err != nil || res.IsError {
@@ -309,8 +403,8 @@ func (r *run) find(ctx context.Context, target, status string) ([]todomcp.Task, 
 	if len(out.Tasks) > 0 {
 		return out.Tasks, nil
 	}
-	words := strings.Fields(strings.ToLower(target))
-	if len(words) < 2 {
+	words := contentStems(target)
+	if len(words) == 0 {
 		return nil, nil
 	}
 	longest := words[0]
@@ -325,16 +419,52 @@ func (r *run) find(ctx context.Context, target, status string) ([]todomcp.Task, 
 	}
 	var match []todomcp.Task
 	for _, t := range out.Tasks {
-		title := strings.ToLower(t.Title)
+		have := contentStems(t.Title)
 		all := true
 		for _, w := range words {
-			all = all && strings.Contains(title, w)
+			all = all && slices.Contains(have, w)
 		}
 		if all {
 			match = append(match, t)
 		}
 	}
 	return match, nil
+}
+
+// stopWords carry no meaning for finding a task.
+var stopWords = map[string]bool{"the": true, "a": true, "an": true, "my": true, "our": true, "your": true, "to": true,
+	"of": true, "for": true, "about": true, "with": true, "on": true, "at": true, "in": true, "and": true, "this": true,
+	"that": true, "up": true}
+
+// contentStems are the stems of the words of s that carry meaning.
+func contentStems(s string) []string {
+	var out []string
+	for _, w := range strings.Fields(strings.ToLower(s)) {
+		w = strings.Trim(w, ".,:;!?\"'“”‘’()")
+		if w == "" || stopWords[w] {
+			continue
+		}
+		out = append(out, stem(w))
+	}
+	return out
+}
+
+// stem cuts common English endings, the same way for what the person said
+// and for titles, so "cleaning", "cleaned" and "clean" meet.
+func stem(w string) string {
+	switch {
+	case len(w) > 5 && strings.HasSuffix(w, "ing"):
+		return w[:len(w)-3]
+	case len(w) > 4 && strings.HasSuffix(w, "ied"):
+		return w[:len(w)-3] + "y"
+	case len(w) > 4 && strings.HasSuffix(w, "ed"):
+		return w[:len(w)-2]
+	case len(w) > 4 && strings.HasSuffix(w, "es"):
+		return w[:len(w)-2]
+	case len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss"):
+		return w[:len(w)-1]
+	}
+	return w
 }
 
 // choose answers a "which one?" from the previous assistant message.
@@ -378,16 +508,17 @@ func (r *run) choose(ctx context.Context, n int) error {
 		r.reply.Pending, _ = json.Marshal(p)
 		return nil
 	}
-	return r.act(ctx, p.Kind, p.Changes, id)
+	return r.act(ctx, p.Kind, p.Changes, p.task(id))
 }
 
-func (r *run) act(ctx context.Context, kind intent.Kind, changes updateArgs, id int64) error {
+func (r *run) act(ctx context.Context, kind intent.Kind, changes updateArgs, task todomcp.Task) error {
 	var (
 		tool, verb string
 		out        todomcp.CompleteTaskOutput
 		res        todomcp.Result
 		err        error
 	)
+	id := task.ID
 	switch kind {
 	case intent.Complete, intent.Reopen:
 		tool, verb = todomcp.CompleteTask.Name, "Completed"
@@ -402,19 +533,13 @@ func (r *run) act(ctx context.Context, kind intent.Kind, changes updateArgs, id 
 		del, res, err = todomcp.Call(ctx, r.t.Tools, todomcp.DeleteTask, todomcp.DeleteTaskInput{TaskID: id})
 		out.Task = todomcp.Task{ID: del.DeletedID, Title: del.Title}
 	case intent.Update:
-		tool, verb = todomcp.UpdateTask.Name, "Updated"
-		args := todomcp.UpdateTaskInput{TaskID: id, ClearDue: changes.ClearDue}
-		if changes.Title != "" {
-			args.Title = &changes.Title
-			verb = "Renamed"
+		tool = todomcp.UpdateTask.Name
+		args, v, problem := changes.toolArgs(task, r.t.Loc)
+		if problem != "" {
+			r.say(problem)
+			return nil
 		}
-		if changes.Due != "" {
-			args.Due = &changes.Due
-			verb = "Moved"
-		}
-		if changes.Priority != "" {
-			args.Priority = &changes.Priority
-		}
+		verb = v
 		var upd todomcp.TaskOutput
 		upd, res, err = todomcp.Call(ctx, r.t.Tools, todomcp.UpdateTask, args)
 		out.Task = upd.Task

@@ -58,7 +58,7 @@ func (r *run) confirmation(ctx context.Context) (handled bool, err error) {
 		return true, nil
 	}
 	for _, id := range p.Candidates {
-		if err := r.act(ctx, p.Kind, p.Changes, id); err != nil {
+		if err := r.act(ctx, p.Kind, p.Changes, p.task(id)); err != nil {
 			return true, err
 		}
 	}
@@ -108,7 +108,7 @@ func (r *run) askFirst(kind intent.Kind, changes updateArgs, tasks []todomcp.Tas
 	}
 	lines = append(lines, "Say “yes” to go ahead, or “no”.")
 	r.say(strings.Join(lines, "\n"))
-	p := pending{Kind: kind, Changes: changes, Confirm: true}
+	p := pending{Kind: kind, Changes: changes, Confirm: true, Tasks: tasks}
 	for _, t := range tasks {
 		p.Candidates = append(p.Candidates, t.ID)
 	}

@@ -161,6 +161,7 @@ func parseExpectation(s string) (expectation, error) {
 type observed struct {
 	Kind    string // a change kind, or list, help, ask, confirm
 	Titles  []string
+	IDs     []int64
 	Reply   string
 	Failure string // a check that did not hold
 }
@@ -227,6 +228,7 @@ func (s *scorer) say(ctx context.Context, text string, want expectation) (observ
 				o.Kind = k
 			}
 			o.Titles = append(o.Titles, c.Title)
+			o.IDs = append(o.IDs, c.TaskID)
 		}
 	}
 	switch {
@@ -244,26 +246,18 @@ func (s *scorer) say(ctx context.Context, text string, want expectation) (observ
 		}
 	}
 	if o.Kind == want.Kind && len(want.Checks) > 0 && len(o.Titles) == 1 {
-		o.Failure, err = s.check(ctx, rest, o.Titles[0], want.Checks)
+		o.Failure, err = s.check(ctx, rest, o.IDs[0], want.Checks)
 	}
 	return o, err
 }
 
-// check compares the task now titled title with the expected fields.
-func (s *scorer) check(ctx context.Context, rest *client.Client, title string, checks map[string]string) (string, error) {
-	l, err := rest.ListTasks(ctx, api.TaskQuery{Status: "all", Limit: 100})
+// check compares the task the engine changed with the expected fields.
+func (s *scorer) check(ctx context.Context, rest *client.Client, id int64, checks map[string]string) (string, error) {
+	got, err := rest.GetTask(ctx, id)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("reading task %d: %w", id, err)
 	}
-	var task *api.Task
-	for i := range l.Tasks {
-		if l.Tasks[i].Title == title {
-			task = &l.Tasks[i]
-		}
-	}
-	if task == nil {
-		return "no task titled " + title, nil
-	}
+	task := &got
 	var bad []string
 	for k, want := range checks {
 		got := ""

@@ -1,0 +1,173 @@
+package assistant
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/todo-app/todo-app/pkg/dates"
+	"github.com/todo-app/todo-app/pkg/intent"
+	"github.com/todo-app/todo-app/pkg/todomcp"
+)
+
+// updateArgs is a change to one task as the person said it, kept in a
+// pending question until the task is known: relative parts (a move by two
+// days, a tag added, a priority one step up) are applied to what the task
+// holds then.
+type updateArgs struct {
+	Title string `json:"title,omitempty"`
+	// Due is an absolute due time (RFC 3339), from conversations stored
+	// before relative changes existed.
+	Due string `json:"due,omitempty"`
+	// WhenDate (YYYY-MM-DD) and WhenTime (HH:MM) are the day and time said;
+	// HasDate is false for a time alone ("move it to 6pm": keep the day).
+	WhenDate     string    `json:"when_date,omitempty"`
+	HasDate      bool      `json:"has_date,omitempty"`
+	WhenTime     string    `json:"when_time,omitempty"`
+	ClearDue     bool      `json:"clear_due,omitempty"`
+	ShiftDays    int       `json:"shift_days,omitempty"`
+	ShiftMinutes int       `json:"shift_minutes,omitempty"`
+	Priority     string    `json:"priority,omitempty"`
+	PriorityStep int       `json:"priority_step,omitempty"`
+	TagsAdd      []string  `json:"tags_add,omitempty"`
+	TagsRemove   []string  `json:"tags_remove,omitempty"`
+	Tags         *[]string `json:"tags,omitempty"`
+	Recurrence   string    `json:"recurrence,omitempty"`
+	Interval     int       `json:"interval,omitempty"`
+}
+
+func changesOf(in intent.Intent) updateArgs {
+	c := updateArgs{Title: in.NewTitle, Priority: in.Priority, ClearDue: in.ClearDue, ShiftDays: in.ShiftDays,
+		ShiftMinutes: in.ShiftMinutes, PriorityStep: in.PriorityStep, TagsAdd: in.TagsAdd, TagsRemove: in.TagsRemove,
+		Recurrence: in.Recurrence, Interval: in.Interval}
+	if in.When != nil {
+		c.WhenDate, c.HasDate = in.When.Date.Format(time.DateOnly), in.When.HasDate
+		if in.When.HasTime {
+			c.WhenTime = fmt.Sprintf("%02d:%02d", in.When.Hour, in.When.Minute)
+		}
+	}
+	if in.ReplaceTags {
+		tags := in.Tags
+		if tags == nil {
+			tags = []string{}
+		}
+		c.Tags = &tags
+	}
+	return c
+}
+
+// relative says whether applying c needs the task's current values.
+func (c updateArgs) relative() bool {
+	return c.WhenDate != "" || c.ShiftDays != 0 || c.ShiftMinutes != 0 || c.PriorityStep != 0 ||
+		len(c.TagsAdd) > 0 || len(c.TagsRemove) > 0
+}
+
+// toolArgs turns c into update_task's arguments for task cur; problem is
+// why it cannot be applied, said to the person.
+func (c updateArgs) toolArgs(cur todomcp.Task, loc *time.Location) (args todomcp.UpdateTaskInput, verb, problem string) {
+	args.TaskID, args.ClearDue = cur.ID, c.ClearDue
+	verb = "Updated"
+	var due *time.Time
+	if cur.Due != "" {
+		if t, err := time.Parse(time.RFC3339, cur.Due); err == nil {
+			t = t.In(loc)
+			due = &t
+		}
+	}
+	switch {
+	case c.Due != "":
+		args.Due = &c.Due
+	case c.WhenDate != "":
+		day, err := time.ParseInLocation(time.DateOnly, c.WhenDate, loc)
+		if err != nil {
+			return args, "", "I couldn't read that date."
+		}
+		if !c.HasDate && due != nil {
+			// A time alone keeps the day the task already has.
+			day = time.Date(due.Year(), due.Month(), due.Day(), 0, 0, 0, 0, loc)
+		}
+		hour, minute, timed := -1, 0, false
+		if c.WhenTime != "" {
+			fmt.Sscanf(c.WhenTime, "%d:%d", &hour, &minute)
+			timed = true
+		} else if due != nil && !dates.IsDateOnly(*due, loc) {
+			// A day alone keeps the time of day the task already has.
+			hour, minute, timed = due.Hour(), due.Minute(), true
+		}
+		t := dates.EndOfDay(day, loc)
+		if timed {
+			t = time.Date(day.Year(), day.Month(), day.Day(), hour, minute, 0, 0, loc)
+		}
+		s := t.Format(time.RFC3339)
+		args.Due = &s
+	case c.ShiftDays != 0 || c.ShiftMinutes != 0:
+		if due == nil {
+			return args, "", fmt.Sprintf("“%s” has no due date to move. Say for example “move %s to Friday”.", cur.Title, strings.ToLower(cur.Title))
+		}
+		t := due.AddDate(0, 0, c.ShiftDays).Add(time.Duration(c.ShiftMinutes) * time.Minute)
+		s := t.Format(time.RFC3339)
+		args.Due = &s
+	}
+	if args.Due != nil || args.ClearDue {
+		verb = "Moved"
+	}
+	if c.Title != "" {
+		args.Title = &c.Title
+		verb = "Renamed"
+	}
+	if c.Priority != "" {
+		args.Priority = &c.Priority
+	}
+	if c.PriorityStep != 0 {
+		levels := []string{"low", "medium", "high"}
+		i := slices.Index(levels, cur.Priority)
+		if i < 0 {
+			i = 1
+		}
+		p := levels[max(0, min(2, i+c.PriorityStep))]
+		args.Priority = &p
+	}
+	if c.Tags != nil || len(c.TagsAdd) > 0 || len(c.TagsRemove) > 0 {
+		tags := slices.Clone(cur.Tags)
+		if c.Tags != nil {
+			tags = slices.Clone(*c.Tags)
+		}
+		for _, add := range c.TagsAdd {
+			if !slices.ContainsFunc(tags, func(t string) bool { return strings.EqualFold(t, add) }) {
+				tags = append(tags, add)
+			}
+		}
+		tags = slices.DeleteFunc(tags, func(t string) bool {
+			return slices.ContainsFunc(c.TagsRemove, func(r string) bool { return strings.EqualFold(t, r) })
+		})
+		if tags == nil {
+			tags = []string{}
+		}
+		args.Tags = &tags
+	}
+	if c.Recurrence != "" {
+		args.Recurrence = &c.Recurrence
+		if c.Recurrence != "none" {
+			n := max(1, c.Interval)
+			args.Interval = &n
+		}
+	}
+	return args, verb, ""
+}
+
+// taskByID reads one task for a change that depends on its values, when
+// the person named it by number.
+func (r *run) taskByID(ctx context.Context, id int64) (todomcp.Task, bool, error) {
+	out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.ListTasks, todomcp.ListTasksInput{Status: "all", Limit: 100})
+	if err != nil || res.IsError {
+		return todomcp.Task{}, false, err
+	}
+	for _, t := range out.Tasks {
+		if t.ID == id {
+			return t, true, nil
+		}
+	}
+	return todomcp.Task{}, false, nil
+}
