@@ -357,7 +357,7 @@ var (
 		"remove": true, "complete": true, "finish": true, "done": true, "move": true, "rename": true, "tag": true,
 		"tags": true, "mark": true, "set": true, "change": true, "update": true, "edit": true, "item": true, "note": true,
 		"it": true, "this": true, "that": true, "something": true, "please": true, "one": true, "make": true, "put": true,
-		"schedule": true, "priority": true, "undo": true, "reopen": true, "list": true, "show": true}
+		"schedule": true, "priority": true, "undo": true, "reopen": true, "list": true, "show": true, "do": true}
 )
 
 // onlyCommandWords says whether title is nothing but command words.

@@ -217,6 +217,33 @@ func TestParseNeverPanics(t *testing.T) {
 	}
 }
 
+// No phrase creates a task whose title is only command words ("Add",
+// "Create a task", "Remind me"): every mix of them, with politeness and
+// punctuation, asks what to add instead.
+func TestCommandWordsAreNeverATitle(t *testing.T) {
+	now, loc := fixedNow(t)
+	words := []string{"add", "create", "new", "task", "a", "the", "todo", "remind", "me", "delete", "complete", "move",
+		"tag", "mark", "it", "please", "reminder", "to-do", "note", "schedule", "put"}
+	n := 0
+	for _, a := range words {
+		for _, b := range append([]string{""}, words...) {
+			for _, c := range []string{"", "", "!", ":", " please", "?"} {
+				s := strings.TrimSpace(a + " " + b + c)
+				for _, lead := range []string{"", "please ", "hey, ", "could you "} {
+					in := Parse(lead+s, now, loc)
+					n++
+					if in.Kind == Add {
+						t.Errorf("%q added a task titled %q", lead+s, in.Title)
+					}
+				}
+			}
+		}
+	}
+	assert.Greater(t, n, 10000)
+	assert.True(t, onlyCommandWords("Create a task"))
+	assert.False(t, onlyCommandWords("Create a budget"))
+}
+
 // FuzzParse: no input makes the parser panic, hang or return nonsense.
 func FuzzParse(f *testing.F) {
 	for _, p := range phrases {
@@ -231,8 +258,8 @@ func FuzzParse(f *testing.F) {
 		default:
 			t.Fatalf("unknown kind %q for %q", in.Kind, s)
 		}
-		if in.Kind == Add && strings.TrimSpace(in.Title) == "" {
-			t.Fatalf("add without a title for %q", s)
+		if in.Kind == Add && (strings.TrimSpace(in.Title) == "" || onlyCommandWords(in.Title)) {
+			t.Fatalf("add titled %q for %q", in.Title, s)
 		}
 		if !utf8.ValidString(in.Title) || !utf8.ValidString(in.Target) {
 			t.Fatalf("invalid UTF-8 out of %q", s)
