@@ -83,6 +83,7 @@ func (m *Model) Respond(ctx context.Context, t Turn, emit func(Event)) (Reply, e
 	system := fmt.Sprintf("You are the assistant of a to-do app. You manage the user's tasks only through the tools. "+
 		"Now is %s (%s, time zone %s). Resolve relative dates (today, tomorrow, Friday, next week) in that zone and pass due times as RFC 3339 with the offset. "+
 		"Before completing, updating or deleting, find the task id with list_tasks; if several tasks match, ask which one. "+
+		"Never delete or complete more than one task in one answer without asking first: list the tasks it would change and ask the user to confirm; only after they say yes, do it. "+
 		"Answer in one to three short, friendly sentences.", now.Format(time.RFC3339), now.Format("Monday"), t.Loc.String())
 	msgs := []openai.ChatCompletionMessageParamUnion{openai.SystemMessage(system)}
 	for _, h := range t.History {
@@ -98,31 +99,103 @@ func (m *Model) Respond(ctx context.Context, t Turn, emit func(Event)) (Reply, e
 	msgs = append(msgs, openai.UserMessage(t.Message))
 
 	var reply Reply
+	guard := bulkGuard{confirmed: confirmsQuestion(t)}
 	for step := 0; step < m.maxSteps; step++ {
-		res, err := m.client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{Model: shared.ChatModel(m.model), Messages: msgs, Tools: fns})
+		msg, err := m.complete(ctx, openai.ChatCompletionNewParams{Model: shared.ChatModel(m.model), Messages: msgs, Tools: fns}, &reply, emit)
 		if err != nil {
 			return m.fallback(reply, emit, err), nil
 		}
-		if len(res.Choices) == 0 {
-			return m.fallback(reply, emit, errors.New("no choices")), nil
-		}
-		msg := res.Choices[0].Message
 		if len(msg.ToolCalls) == 0 {
-			text := strings.TrimSpace(msg.Content)
-			if text == "" {
-				text = "Done."
+			if strings.TrimSpace(reply.Text) == "" {
+				reply.Text = "Done."
+				emit(Event{Type: "text", Text: reply.Text})
 			}
-			reply.Text = text
-			emit(Event{Type: "text", Text: text})
+			reply.Text = strings.TrimSpace(reply.Text)
 			return reply, nil
 		}
 		msgs = append(msgs, msg.ToParam())
+		refuse := guard.check(msg.ToolCalls)
 		for _, call := range msg.ToolCalls {
-			out := m.runTool(ctx, t, call.Function.Name, call.Function.Arguments, &reply, emit)
+			out := refuse
+			if out == "" {
+				out = m.runTool(ctx, t, call.Function.Name, call.Function.Arguments, &reply, emit)
+			}
 			msgs = append(msgs, openai.ToolMessage(out, call.ID))
 		}
 	}
 	return m.fallback(reply, emit, errors.New("step budget used up")), nil
+}
+
+// complete asks the model for its next message as a stream: words are
+// emitted as they arrive (the person reads the answer while it is being
+// written), tool calls are gathered whole.
+func (m *Model) complete(ctx context.Context, params openai.ChatCompletionNewParams, reply *Reply, emit func(Event)) (openai.ChatCompletionMessage, error) {
+	stream := m.client.Chat.Completions.NewStreaming(ctx, params)
+	defer stream.Close()
+	var acc openai.ChatCompletionAccumulator
+	for stream.Next() {
+		chunk := stream.Current()
+		if !acc.AddChunk(chunk) {
+			return openai.ChatCompletionMessage{}, errors.New("the model's stream was inconsistent")
+		}
+		for _, c := range chunk.Choices {
+			if c.Index == 0 && c.Delta.Content != "" {
+				reply.Text += c.Delta.Content
+				emit(Event{Type: "text", Text: c.Delta.Content})
+			}
+		}
+	}
+	if err := stream.Err(); err != nil {
+		return openai.ChatCompletionMessage{}, err
+	}
+	if len(acc.Choices) == 0 {
+		return openai.ChatCompletionMessage{}, errors.New("no choices")
+	}
+	return acc.Choices[0].Message, nil
+}
+
+// bulkGuard refuses what the system prompt forbids, in code: a second
+// delete or completion in one answer the person has not confirmed. The
+// model gets the refusal as the tool's result and asks instead.
+type bulkGuard struct {
+	confirmed bool
+	done      int
+}
+
+const bulkRefusal = "error: refused — changing more than one task by delete_task or complete_task needs the user's confirmation. " +
+	"Nothing was changed by this call. List the tasks you would change and ask the user to confirm; do it after they say yes."
+
+// check returns the refusal for this round's calls, or "" to run them.
+func (g *bulkGuard) check(calls []openai.ChatCompletionMessageToolCallUnion) string {
+	n := 0
+	for _, c := range calls {
+		if c.Function.Name == todomcp.DeleteTask.Name || c.Function.Name == todomcp.CompleteTask.Name {
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	if !g.confirmed && g.done+n > 1 {
+		return bulkRefusal
+	}
+	g.done += n
+	return ""
+}
+
+// confirmsQuestion says whether the person's message says yes to a
+// question the assistant's last message asked.
+func confirmsQuestion(t Turn) bool {
+	words := strings.ToLower(strings.Trim(strings.TrimSpace(t.Message), ".!"))
+	if !reYes.MatchString(words) {
+		return false
+	}
+	for i := len(t.History) - 1; i >= 0; i-- {
+		if t.History[i].Role == api.RoleAssistant {
+			return strings.Contains(t.History[i].Content, "?")
+		}
+	}
+	return false
 }
 
 // runTool executes one proposed call and returns what the model sees.

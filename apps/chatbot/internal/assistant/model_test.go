@@ -1,6 +1,7 @@
 package assistant_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -25,6 +26,9 @@ type fakeModel struct {
 	script   []func(req map[string]any) any
 	requests []map[string]any
 	delay    time.Duration
+	// afterFirstWord, when set, runs after the first piece of a streamed
+	// answer has been sent and before the rest is.
+	afterFirstWord func()
 }
 
 func (f *fakeModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -49,8 +53,41 @@ func (f *fakeModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":{"message":"script exhausted"}}`, http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(f.script[n-1](req))
+	res := f.script[n-1](req).(map[string]any)
+	if req["stream"] != true {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(res)
+		return
+	}
+	// As the API streams: the role, the content a word at a time, each
+	// tool call whole, then the finish reason and [DONE].
+	w.Header().Set("Content-Type", "text/event-stream")
+	choice := res["choices"].([]any)[0].(map[string]any)
+	msg := choice["message"].(map[string]any)
+	send := func(delta map[string]any, finish any) {
+		b, _ := json.Marshal(map[string]any{"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "test-model",
+			"choices": []any{map[string]any{"index": 0, "delta": delta, "finish_reason": finish}}})
+		fmt.Fprintf(w, "data: %s\n\n", b)
+		w.(http.Flusher).Flush()
+	}
+	send(map[string]any{"role": "assistant"}, nil)
+	if text, _ := msg["content"].(string); text != "" {
+		words := strings.SplitAfter(text, " ")
+		for i, word := range words {
+			send(map[string]any{"content": word}, nil)
+			if i == 0 && f.afterFirstWord != nil {
+				f.afterFirstWord()
+			}
+		}
+	}
+	if calls, _ := msg["tool_calls"].([]map[string]any); calls != nil {
+		for i, c := range calls {
+			c["index"] = i
+			send(map[string]any{"tool_calls": []any{c}}, nil)
+		}
+	}
+	send(map[string]any{}, choice["finish_reason"])
+	fmt.Fprint(w, "data: [DONE]\n\n")
 }
 
 func toolCalls(calls ...[2]string) func(map[string]any) any {
@@ -190,4 +227,99 @@ func TestModelStepBudget(t *testing.T) {
 	reply, _ := e.say(t, m, "keep looking", nil)
 	assert.True(t, strings.Contains(reply.Text, "isn't answering") || strings.Contains(reply.Text, "couldn't finish"), reply.Text)
 	assert.Len(t, f.requests, 6, "bounded steps")
+}
+
+// The answer reaches the person as the model writes it: the fake model
+// sends one word, then waits until the engine has passed that word on
+// before it sends the rest. An engine that waited for the whole answer
+// would never pass it on, and the wait would end on its timeout.
+func TestModelStreamsTheAnswerAsItIsWritten(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	firstWord := make(chan struct{})
+	streamed := false
+	f := &fakeModel{script: []func(map[string]any) any{
+		toolCalls([2]string{"add_task", `{"title":"Buy milk"}`}),
+		answer("Added “Buy milk” to your list."),
+	}}
+	f.afterFirstWord = func() {
+		select {
+		case <-firstWord:
+			streamed = true
+		case <-time.After(5 * time.Second):
+		}
+	}
+	m := newModel(t, f, 10*time.Second)
+	var events []assistant.Event
+	reply, err := m.Respond(context.Background(), assistant.Turn{Message: "add buy milk", Now: e.now, Loc: e.loc, Tools: e.tools},
+		func(ev assistant.Event) {
+			events = append(events, ev)
+			if ev.Type == "text" && len(events) > 0 {
+				select {
+				case <-firstWord:
+				default:
+					close(firstWord)
+				}
+			}
+		})
+	require.NoError(t, err)
+	assert.True(t, streamed, "the first word was passed on before the model sent the rest")
+	assert.Equal(t, "Added “Buy milk” to your list.", reply.Text)
+	require.GreaterOrEqual(t, len(events), 3)
+	assert.Equal(t, "card", events[0].Type, "the tool's card comes first, as the tool runs")
+	var text strings.Builder
+	pieces := 0
+	for _, ev := range events[1:] {
+		require.Equal(t, "text", ev.Type)
+		text.WriteString(ev.Text)
+		pieces++
+	}
+	assert.Equal(t, reply.Text, text.String())
+	assert.Equal(t, 6, pieces, "one event per word the model sent")
+	assert.Equal(t, true, f.requests[0]["stream"])
+}
+
+// Deleting or completing several tasks needs a yes first, whatever the
+// model proposes: the calls are refused, nothing changes, and the model is
+// told to ask. After the person says yes to that question, they run.
+func TestModelBulkChangesNeedAConfirmation(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	a, err := e.rest.CreateTask(ctx, api.TaskInput{Title: "Old receipts"})
+	require.NoError(t, err)
+	b, err := e.rest.CreateTask(ctx, api.TaskInput{Title: "Old newspapers"})
+	require.NoError(t, err)
+	del := func(id int64) [2]string { return [2]string{"delete_task", fmt.Sprintf(`{"task_id":%d}`, id)} }
+
+	f := &fakeModel{script: []func(map[string]any) any{
+		toolCalls(del(a.ID), del(b.ID)),
+		answer("Shall I delete “Old receipts” and “Old newspapers”?"),
+	}}
+	reply, _ := e.say(t, newModel(t, f, 5*time.Second), "delete the old stuff", nil)
+	assert.Empty(t, reply.Cards, "nothing was deleted")
+	assert.Len(t, e.tasks(t, api.TaskQuery{Status: "all"}), 2)
+	assert.Contains(t, lastToolMessage(f.requests[1]), "refused", "the model was told why")
+	sys := f.requests[0]["messages"].([]any)[0].(map[string]any)["content"].(string)
+	assert.Contains(t, sys, "Never delete or complete more than one task in one answer without asking first")
+
+	// One at a time across rounds is still many.
+	f = &fakeModel{script: []func(map[string]any) any{
+		toolCalls(del(a.ID)), toolCalls(del(b.ID)), answer("Should I go on?"),
+	}}
+	reply, _ = e.say(t, newModel(t, f, 5*time.Second), "delete the old stuff", nil)
+	require.Len(t, reply.Cards, 1, "the first delete ran, the second was refused")
+	assert.Len(t, e.tasks(t, api.TaskQuery{Status: "all"}), 1)
+	_, err = e.rest.RestoreTask(ctx, a.ID)
+	require.NoError(t, err)
+
+	f = &fakeModel{script: []func(map[string]any) any{
+		toolCalls(del(a.ID), del(b.ID)),
+		answer("Deleted both."),
+	}}
+	history := []api.Message{{Role: api.RoleUser, Content: "delete the old stuff"},
+		{Role: api.RoleAssistant, Content: "Shall I delete “Old receipts” and “Old newspapers”?"}}
+	reply, _ = e.say(t, newModel(t, f, 5*time.Second), "yes", history)
+	assert.Len(t, reply.Cards, 2, "confirmed: both deleted")
+	assert.Empty(t, e.tasks(t, api.TaskQuery{Status: "all"}))
 }
