@@ -254,7 +254,7 @@ func TestModelStreamsTheAnswerAsItIsWritten(t *testing.T) {
 	reply, err := m.Respond(context.Background(), assistant.Turn{Message: "add buy milk", Now: e.now, Loc: e.loc, Tools: e.tools},
 		func(ev assistant.Event) {
 			events = append(events, ev)
-			if ev.Type == "text" && len(events) > 0 {
+			if ev.Type == "text" && ev.Text != "" {
 				select {
 				case <-firstWord:
 				default:
