@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -237,7 +238,7 @@ func TestModelStreamsTheAnswerAsItIsWritten(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	firstWord := make(chan struct{})
-	streamed := false
+	var streamed atomic.Bool
 	f := &fakeModel{script: []func(map[string]any) any{
 		toolCalls([2]string{"add_task", `{"title":"Buy milk"}`}),
 		answer("Added “Buy milk” to your list."),
@@ -245,7 +246,7 @@ func TestModelStreamsTheAnswerAsItIsWritten(t *testing.T) {
 	f.afterFirstWord = func() {
 		select {
 		case <-firstWord:
-			streamed = true
+			streamed.Store(true)
 		case <-time.After(5 * time.Second):
 		}
 	}
@@ -263,7 +264,7 @@ func TestModelStreamsTheAnswerAsItIsWritten(t *testing.T) {
 			}
 		})
 	require.NoError(t, err)
-	assert.True(t, streamed, "the first word was passed on before the model sent the rest")
+	assert.True(t, streamed.Load(), "the first word was passed on before the model sent the rest")
 	assert.Equal(t, "Added “Buy milk” to your list.", reply.Text)
 	require.GreaterOrEqual(t, len(events), 3)
 	assert.Equal(t, "card", events[0].Type, "the tool's card comes first, as the tool runs")
