@@ -221,3 +221,17 @@ func (r *run) offerUndo() {
 		r.say("Say “undo” to bring them back.")
 	}
 }
+
+// undoable are the card actions "undo" can reverse.
+var undoable = map[string]bool{"Deleted": true, "Completed": true, "Reopened": true, "Restored": true, "Added": true}
+
+// CanUndo says whether "undo" would reverse some of cards: the chat shows
+// an Undo button under them then.
+func CanUndo(cards []Card) bool {
+	for _, c := range cards {
+		if !c.Error && c.TaskID > 0 && undoable[c.Action] {
+			return true
+		}
+	}
+	return false
+}

@@ -102,7 +102,22 @@ func TestBrowserChat(t *testing.T) {
 	last := turn("yes", 5)
 	assert.Contains(t, last, "Deleted")
 	assert.Contains(t, last, "Say “undo” to bring it back.")
-	assert.Contains(t, turn("undo", 6), "Undone: restored “Call mom”")
+	// The reply that deleted it offers Undo: clicking it is saying "undo".
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Evaluate(`[...document.querySelectorAll(".msg.assistant")].pop().querySelector(".undo-form button").click()`, nil),
+		chromedp.Poll(`document.querySelectorAll(".msg.assistant").length === 6 && !document.querySelector(".typing")`, nil),
+	))
+	var undone string
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`[...document.querySelectorAll(".msg.assistant")].pop().innerText`, &undone)))
+	assert.Contains(t, undone, "Undone: restored “Call mom”")
+	var undoButtons int
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`document.querySelectorAll(".undo-form").length`, &undoButtons)))
+	assert.Equal(t, 1, undoButtons, "only the last change offers Undo")
+	// Without the page script the button is a form that posts "undo".
+	require.NoError(t, chromedp.Run(ctx, chromedp.Reload(), chromedp.WaitVisible(".undo-form", chromedp.ByQuery)))
+	var field string
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`document.querySelector(".undo-form input[name=message]").value`, &field)))
+	assert.Equal(t, "undo", field)
 
 	// The same sign-in opens the web app, where the task is listed.
 	require.NoError(t, chromedp.Run(ctx,

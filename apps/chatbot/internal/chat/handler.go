@@ -128,6 +128,9 @@ type shownMessage struct {
 	Content string
 	Cards   []assistant.Card
 	At      time.Time
+	// Undo offers to reverse this message's changes: the last message
+	// that made any, when one of them can be undone.
+	Undo bool
 }
 
 type chatView struct {
@@ -158,12 +161,28 @@ func (h *Handler) chatPage(c *fiber.Ctx) error {
 			st := assistant.DecodeStored(m.ToolCalls)
 			v.Messages = append(v.Messages, shownMessage{Role: m.Role, Content: m.Content, Cards: st.Cards, At: m.CreatedAt})
 		}
+		for i := len(v.Messages) - 1; i >= 0; i-- {
+			if changed(v.Messages[i].Cards) {
+				v.Messages[i].Undo = assistant.CanUndo(v.Messages[i].Cards)
+				break
+			}
+		}
 	}
 	title := "Assistant"
 	if v.Current != nil && v.Current.Title != "" {
 		title = v.Current.Title
 	}
 	return h.render(c, fiber.StatusOK, "chat", h.page(c, title, v))
+}
+
+// changed says whether cards record a change (not only a failure).
+func changed(cards []assistant.Card) bool {
+	for _, c := range cards {
+		if !c.Error && c.TaskID > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // message reads and checks the posted message and conversation id.

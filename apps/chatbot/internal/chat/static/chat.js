@@ -32,6 +32,25 @@
     return d;
   }
 
+  // The changes "undo" can reverse (as the server decides, CanUndo).
+  var UNDOABLE = { Deleted: true, Completed: true, Reopened: true, Restored: true, Added: true };
+  // offerUndo puts an Undo button under the reply that changed something;
+  // it sends "undo" like a typed message. Older buttons go: undo reverses
+  // the last change only.
+  function sendUndo(ev) {
+    ev.preventDefault();
+    box.value = "undo";
+    if (form.requestSubmit) form.requestSubmit(); else form.dispatchEvent(new Event("submit", { cancelable: true }));
+  }
+  function offerUndo(reply) {
+    document.querySelectorAll(".undo-form").forEach(function (f) { f.remove(); });
+    var f = el("form", "undo-form"), b = el("button", "link", "Undo");
+    b.type = "submit"; f.appendChild(b);
+    f.addEventListener("submit", sendUndo);
+    reply.appendChild(f);
+  }
+  document.querySelectorAll(".undo-form").forEach(function (f) { f.addEventListener("submit", sendUndo); });
+
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var text = box.value.trim();
@@ -40,7 +59,7 @@
     if (welcome) welcome.remove();
     var mine = el("div", "msg user"); mine.appendChild(el("div", "bubble", text));
     messages.insertBefore(mine, end);
-    var reply = el("div", "msg assistant");
+    var reply = el("div", "msg assistant"), canUndo = false;
     var bubble = el("div", "bubble typing");
     reply.appendChild(bubble);
     messages.insertBefore(reply, end);
@@ -80,6 +99,7 @@
             bubble.classList.remove("typing"); bubble.textContent += data.text;
           } else if (event === "card") {
             reply.insertBefore(card(data.card), bubble);
+            if (!data.card.error && data.card.task_id && UNDOABLE[data.card.action]) canUndo = true;
           } else if (event === "error") {
             bubble.classList.remove("typing"); bubble.textContent = data.message;
           }
@@ -87,7 +107,10 @@
         }
         function pump() {
           return reader.read().then(function (r) {
-            if (r.done) return;
+            if (r.done) {
+              if (canUndo) offerUndo(reply);
+              return;
+            }
             buf += dec.decode(r.value, { stream: true });
             var parts = buf.split("\n\n"); buf = parts.pop();
             parts.forEach(function (chunk) {
