@@ -29,8 +29,9 @@ const helpText = "I can manage your tasks. Try:\n" +
 	"• “Remind me to call mom on Friday at 5pm, high priority #family”\n" +
 	"• “Every Monday: team sync”\n" +
 	"• “What's due this week?” or “Show overdue high-priority tasks”\n" +
-	"• “Mark buy groceries done”, “Delete the dentist appointment”, then “undo”\n" +
-	"• “Move the dentist to next Tuesday”, “Rename X to Y”, “Set priority of X to low”\n" +
+	"• “Mark buy groceries done” or “I bought the groceries”; “Delete the dentist appointment”, then “undo”\n" +
+	"• “Move the dentist to next Tuesday”, “Postpone the report by two days”, “Rename X to Y”\n" +
+	"• “Make X urgent”, “Tag X with travel”, “Clear the due date of X”, “Stop repeating X”\n" +
 	"Dates like 24/12 are day/month."
 
 // pending is a question waiting for an answer ("which one?").
