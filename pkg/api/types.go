@@ -76,9 +76,40 @@ type Task struct {
 	Tags               []string   `json:"tags"`
 	Recurrence         string     `json:"recurrence"`
 	RecurrenceInterval int        `json:"recurrence_interval"`
-	CreatedAt          time.Time  `json:"created_at"`
-	UpdatedAt          time.Time  `json:"updated_at"`
+	// Reminders, in firing order.
+	Reminders []Reminder `json:"reminders"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
 }
+
+// Reminder is when to remind the person of a task: at a time (At), or
+// BeforeMinutes before the task is due — on that day at AtTime (HH:MM in
+// the person's zone) when AtTime is set, for "the day before at 9:00".
+// FireAt is when it fires (null: relative to a task with no due time);
+// FiredAt is set once it has, Late when that was more than a minute after
+// FireAt.
+type Reminder struct {
+	ID            int64      `json:"id"`
+	At            *time.Time `json:"at,omitempty"`
+	BeforeMinutes *int       `json:"before_minutes,omitempty"`
+	AtTime        string     `json:"at_time,omitempty"`
+	FireAt        *time.Time `json:"fire_at"`
+	FiredAt       *time.Time `json:"fired_at"`
+	Late          bool       `json:"late"`
+}
+
+// ReminderInput sets one reminder: at (RFC 3339, in the future), or
+// before_minutes (0 to 43200, 30 days) before the due time, with at_time
+// (HH:MM) when before_minutes is whole days ("the day before at 9:00":
+// before_minutes 1440, at_time "09:00").
+type ReminderInput struct {
+	At            *string `json:"at,omitempty"`
+	BeforeMinutes *int    `json:"before_minutes,omitempty"`
+	AtTime        string  `json:"at_time,omitempty"`
+}
+
+// MaxReminders bounds the reminders of one task.
+const MaxReminders = 5
 
 // TaskInput creates (POST) or replaces (PUT) a task. Dates are strings so
 // that a malformed one is reported against its field: RFC 3339, or a
@@ -91,6 +122,8 @@ type TaskInput struct {
 	Tags               []string `json:"tags,omitempty"`
 	Recurrence         string   `json:"recurrence,omitempty"`
 	RecurrenceInterval int      `json:"recurrence_interval,omitempty"`
+	// Reminders (at most MaxReminders).
+	Reminders []ReminderInput `json:"reminders,omitempty"`
 }
 
 // TaskPatch changes only the fields that are present. due_at: null clears
@@ -104,6 +137,8 @@ type TaskPatch struct {
 	Recurrence         *string          `json:"recurrence,omitempty"`
 	RecurrenceInterval *int             `json:"recurrence_interval,omitempty"`
 	Completed          *bool            `json:"completed,omitempty"`
+	// Reminders replaces them all; [] removes them.
+	Reminders *[]ReminderInput `json:"reminders,omitempty"`
 }
 
 // CompleteRequest sets the completion state; an empty body toggles it.

@@ -114,6 +114,16 @@ func (e *Env) Duration(name string, def time.Duration) time.Duration {
 	return d
 }
 
+// DurationBetween is Duration held within [min, max].
+func (e *Env) DurationBetween(name string, def, min, max time.Duration) time.Duration {
+	d := e.Duration(name, def)
+	if d < min || d > max {
+		e.fail(name, "must be between %s and %s (got %s)", min, max, d)
+		return def
+	}
+	return d
+}
+
 // Bool parses true/false/1/0.
 func (e *Env) Bool(name string, def bool) bool {
 	v, ok := e.get(name)

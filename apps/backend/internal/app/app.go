@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/segmentio/encoding/json"
@@ -17,6 +18,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/config"
 	"github.com/todo-app/todo-app/apps/backend/internal/conversations"
 	"github.com/todo-app/todo-app/apps/backend/internal/mcpserver"
+	"github.com/todo-app/todo-app/apps/backend/internal/reminders"
 	"github.com/todo-app/todo-app/apps/backend/internal/rest"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
@@ -36,6 +38,8 @@ type App struct {
 	Tokens *auth.Tokens
 	cfg    config.Config
 	log    *slog.Logger
+	// reminders fires due reminders while the app serves.
+	reminders *reminders.Runner
 }
 
 // New connects to the database, migrates it when configured to, and
@@ -96,7 +100,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 			MaxWait: 5 * cfg.MaxWait, Rate: cfg.UserRate, Burst: cfg.UserBurst, Queued: srv.Metrics().Queued("mcp")},
 		AllowedOrigins: append(append([]string{}, cfg.FrontendURLs...), cfg.MCPAllowedOrigins...),
 	})
-	return &App{Server: srv, Store: st, Tasks: ts, Tokens: tokens, cfg: cfg, log: log}, nil
+	return &App{Server: srv, Store: st, Tasks: ts, Tokens: tokens, cfg: cfg, log: log,
+		reminders: reminders.New(st, cfg.ReminderPoll, cfg.ReminderBatch, log, srv.Metrics().Registry)}, nil
 }
 
 // purgeDeleted removes deleted tasks past their retention, a minute after
@@ -123,12 +128,13 @@ func (a *App) purgeDeleted(ctx context.Context) {
 
 // Serve runs until ctx is cancelled, then shuts down and closes the pool.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	purgeCtx, stopPurge := context.WithCancel(ctx)
-	purged := make(chan struct{})
-	go func() { defer close(purged); a.purgeDeleted(purgeCtx) }()
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	var background sync.WaitGroup
+	background.Go(func() { a.purgeDeleted(bgCtx) })
+	background.Go(func() { a.reminders.Run(bgCtx) })
 	err := a.Server.Serve(ctx, ln)
-	stopPurge()
-	<-purged
+	stopBackground()
+	background.Wait()
 	if cerr := a.Store.Close(); cerr != nil && err == nil {
 		err = fmt.Errorf("closing database: %w", cerr)
 	}

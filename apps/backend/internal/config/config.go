@@ -40,6 +40,10 @@ type Config struct {
 	// ImportMaxMB bounds an import file (POST /api/{user}/import), which
 	// is streamed; every other request body stays within 1 MiB.
 	ImportMaxMB int
+	// ReminderPoll is how often each replica looks for due reminders;
+	// ReminderBatch how many one claim takes at most.
+	ReminderPoll  time.Duration
+	ReminderBatch int
 	// MCPAllowedOrigins are browser origins, besides FrontendURLs, that
 	// may call /mcp (desktop clients that send an Origin); requests with
 	// any other Origin are refused (DNS rebinding protection).
@@ -73,6 +77,9 @@ func Load(env *config.Env) (Config, error) {
 		UserBurst:         env.Int("USER_BURST", 100, 1, 1_000_000),
 		MCPAllowedOrigins: env.OriginList("MCP_ALLOWED_ORIGINS"),
 		ImportMaxMB:       env.Int("IMPORT_MAX_MB", 256, 1, 4096),
+		ReminderPoll:      env.DurationBetween("REMINDER_POLL", 5*time.Second, 100*time.Millisecond, time.Minute),
+		ReminderBatch:     env.Int("REMINDER_BATCH", 1000, 1, 100000),
 	}
+
 	return c, env.Err()
 }

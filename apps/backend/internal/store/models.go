@@ -43,6 +43,8 @@ type Task struct {
 	ImportKey *string `bun:"import_key"`
 
 	Tags []Tag `bun:"m2m:task_tags,join:Task=Tag"`
+	// Reminders are loaded with the task (loadReminders).
+	Reminders []Reminder `bun:"-"`
 }
 
 // Tag is a row of tags.

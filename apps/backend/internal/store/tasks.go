@@ -112,6 +112,9 @@ func (s *Store) ListTasks(ctx context.Context, userID string, f TaskFilter) ([]T
 	if err := loadTagNames(ctx, s.DB, userID, tasks); err != nil {
 		return nil, 0, err
 	}
+	if err := loadReminders(ctx, s.DB, tasks); err != nil {
+		return nil, 0, err
+	}
 	return tasks, int(total), nil
 }
 
@@ -160,6 +163,9 @@ func (tx Tx) GetTask(ctx context.Context, userID string, id int64) (Task, error)
 	}
 	one := []Task{t}
 	if err := loadTagNames(ctx, db, userID, one); err != nil {
+		return t, err
+	}
+	if err := loadReminders(ctx, db, one); err != nil {
 		return t, err
 	}
 	return one[0], nil

@@ -138,9 +138,24 @@ func (s *Service) Create(ctx context.Context, userID string, in api.TaskInput) (
 	if err != nil {
 		return api.Task{}, err
 	}
+	rloc, err := s.reminderZone(ctx, userID, loc, in.Reminders)
+	if err != nil {
+		return api.Task{}, err
+	}
+	fe := fieldErrors{}
+	rs := checkReminders(in.Reminders, t.DueAt, rloc, s.now(), fe)
+	if len(fe) > 0 {
+		return api.Task{}, &domain.Invalid{Fields: fe}
+	}
 	t.UserID = userID
 	err = s.store.WithTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		return tx.InsertTask(ctx, &t, tags)
+		if err := tx.InsertTask(ctx, &t, tags); err != nil {
+			return err
+		}
+		if len(rs) == 0 {
+			return nil
+		}
+		return tx.SetReminders(ctx, &t, rs)
 	})
 	if err != nil {
 		return api.Task{}, err
@@ -158,7 +173,11 @@ func (s *Service) Replace(ctx context.Context, userID string, id int64, in api.T
 	if err != nil {
 		return api.Task{}, err
 	}
-	return s.modify(ctx, userID, id, func(t *store.Task) (*[]string, *bool, error) {
+	var reminders *[]api.ReminderInput
+	if in.Reminders != nil {
+		reminders = &in.Reminders
+	}
+	return s.modify(ctx, userID, id, reminders, func(t *store.Task) (*[]string, *bool, error) {
 		t.Title, t.Description, t.DueAt, t.Priority = repl.Title, repl.Description, repl.DueAt, repl.Priority
 		t.Recurrence, t.RecurrenceInterval = repl.Recurrence, repl.RecurrenceInterval
 		return &tags, nil, nil
@@ -206,7 +225,7 @@ func (s *Service) Patch(ctx context.Context, userID string, id int64, p api.Task
 	if len(fe) > 0 {
 		return api.Task{}, &domain.Invalid{Fields: fe}
 	}
-	return s.modify(ctx, userID, id, func(t *store.Task) (*[]string, *bool, error) {
+	return s.modify(ctx, userID, id, p.Reminders, func(t *store.Task) (*[]string, *bool, error) {
 		if p.Title != nil {
 			t.Title = title
 		}
@@ -324,19 +343,32 @@ func (s *Service) setCompleted(ctx context.Context, tx store.Tx, t *store.Task, 
 	if err := tx.InsertTask(ctx, next, names); err != nil {
 		return nil, fmt.Errorf("creating next occurrence of task %d: %w", t.ID, err)
 	}
+	if rs := carried(cur.Reminders, next.DueAt, s.zoneOf(ctx, t.UserID, cur.Reminders)); len(rs) > 0 {
+		if err := tx.SetReminders(ctx, next, rs); err != nil {
+			return nil, err
+		}
+	}
 	return next, nil
 }
 
 // modify runs a locked read-modify-write of one task.
-func (s *Service) modify(ctx context.Context, userID string, id int64, change func(*store.Task) (*[]string, *bool, error)) (api.Task, error) {
+func (s *Service) modify(ctx context.Context, userID string, id int64, reminders *[]api.ReminderInput, change func(*store.Task) (*[]string, *bool, error)) (api.Task, error) {
 	var out api.Task
-	err := s.store.WithTx(ctx, func(ctx context.Context, tx store.Tx) error {
+	rloc, err := s.reminderZone(ctx, userID, time.UTC, deref2(reminders))
+	if err != nil {
+		return api.Task{}, err
+	}
+	err = s.store.WithTx(ctx, func(ctx context.Context, tx store.Tx) error {
 		t, err := tx.GetTaskForUpdate(ctx, userID, id)
 		if err != nil {
 			return taskErr(id, err)
 		}
+		oldDue := t.DueAt
 		tags, completed, err := change(&t)
 		if err != nil {
+			return err
+		}
+		if err := s.updateReminders(ctx, tx, &t, oldDue, reminders, rloc); err != nil {
 			return err
 		}
 		reopened := completed != nil && !*completed && t.Completed
@@ -435,6 +467,72 @@ func (s *Service) zone(ctx context.Context, userID string, raws ...string) (*tim
 	return time.UTC, nil
 }
 
+func deref2(p *[]api.ReminderInput) []api.ReminderInput {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// updateReminders replaces the task's reminders when the request set them
+// (checked against the task's new due time), and otherwise moves its
+// relative ones with the due time.
+func (s *Service) updateReminders(ctx context.Context, tx store.Tx, t *store.Task, oldDue *time.Time, set *[]api.ReminderInput, loc *time.Location) error {
+	if set != nil {
+		fe := fieldErrors{}
+		rs := checkReminders(*set, t.DueAt, loc, s.now(), fe)
+		if len(fe) > 0 {
+			return &domain.Invalid{Fields: fe}
+		}
+		return tx.SetReminders(ctx, t, rs)
+	}
+	if sameTime(oldDue, t.DueAt) {
+		return nil
+	}
+	cur, err := tx.RemindersOf(ctx, t.ID)
+	if err != nil || len(cur) == 0 {
+		return err
+	}
+	return tx.Reschedule(ctx, rescheduled(cur, t.DueAt, s.zoneOf(ctx, t.UserID, cur)), s.now())
+}
+
+func sameTime(a, b *time.Time) bool {
+	return a == nil && b == nil || a != nil && b != nil && a.Equal(*b)
+}
+
+// reminderZone is the person's zone when a reminder is set at a clock
+// time ("the day before at 9:00"), else known (already loaded or UTC).
+func (s *Service) reminderZone(ctx context.Context, userID string, known *time.Location, rs []api.ReminderInput) (*time.Location, error) {
+	for _, r := range rs {
+		if r.AtTime != "" {
+			name, err := s.store.UserTimeZone(ctx, userID)
+			if errors.Is(err, store.ErrNotFound) {
+				return time.UTC, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			return dates.Zone(name), nil
+		}
+	}
+	return known, nil
+}
+
+// zoneOf is the person's zone when one of rs is at a clock time; a failed
+// lookup falls back to UTC (the reminder then fires at that time in UTC,
+// which the person sees and can change).
+func (s *Service) zoneOf(ctx context.Context, userID string, rs []store.Reminder) *time.Location {
+	for _, r := range rs {
+		if r.AtTime != nil {
+			if name, err := s.store.UserTimeZone(ctx, userID); err == nil {
+				return dates.Zone(name)
+			}
+			break
+		}
+	}
+	return time.UTC
+}
+
 func deref(p *string) string {
 	if p == nil {
 		return ""
@@ -482,7 +580,7 @@ func ToAPI(t *store.Task) api.Task {
 		ID: t.ID, UserID: t.UserID, Title: t.Title, Description: t.Description,
 		Completed: t.Completed, CompletedAt: utc(t.CompletedAt), DueAt: utc(t.DueAt),
 		Priority: t.Priority, Tags: tags, Recurrence: t.Recurrence, RecurrenceInterval: t.RecurrenceInterval,
-		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
+		Reminders: remindersToAPI(t.Reminders), CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
 	}
 }
 

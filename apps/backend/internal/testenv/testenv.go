@@ -59,6 +59,8 @@ func Config(dsn string) config.Config {
 		APIMaxInFlight: 32,
 		MCPMaxInFlight: 16,
 		ImportMaxMB:    256,
+		ReminderPoll:   100 * time.Millisecond,
+		ReminderBatch:  1000,
 	}
 }
 

@@ -1,0 +1,123 @@
+package tasks
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/todo-app/todo-app/apps/backend/internal/store"
+	"github.com/todo-app/todo-app/pkg/api"
+)
+
+// MaxBeforeMinutes bounds a relative reminder: 30 days before.
+const MaxBeforeMinutes = 30 * 24 * 60
+
+var reClock = regexp.MustCompile(`^([01][0-9]|2[0-3]):([0-5][0-9])$`)
+
+// checkReminders applies the reminder rules to raw for a task due at due
+// (nil: no due time): at most api.MaxReminders; each either at a time in
+// the future or before the due time. It returns the rows to store with
+// their fire times.
+func checkReminders(raw []api.ReminderInput, due *time.Time, loc *time.Location, now time.Time, fe fieldErrors) []store.Reminder {
+	if len(raw) > api.MaxReminders {
+		fe.add("reminders", fmt.Sprintf("at most %d reminders per task", api.MaxReminders))
+		return nil
+	}
+	out := make([]store.Reminder, 0, len(raw))
+	for i, r := range raw {
+		field := fmt.Sprintf("reminders[%d]", i)
+		switch {
+		case (r.At == nil) == (r.BeforeMinutes == nil):
+			fe.add(field, "give either at (a time) or before_minutes (before the due time)")
+		case r.At != nil:
+			at, err := time.Parse(time.RFC3339, *r.At)
+			switch {
+			case err != nil:
+				fe.add(field, "at must be an RFC 3339 timestamp such as 2026-12-01T09:00:00+01:00")
+			case !at.After(now):
+				fe.add(field, "at must be in the future")
+			case r.AtTime != "":
+				fe.add(field, "at_time goes with before_minutes, not with at")
+			default:
+				at = at.UTC()
+				out = append(out, store.Reminder{At: &at, FireAt: &at})
+			}
+		default:
+			n := *r.BeforeMinutes
+			switch {
+			case n < 0 || n > MaxBeforeMinutes:
+				fe.add(field, fmt.Sprintf("before_minutes must be between 0 and %d (30 days)", MaxBeforeMinutes))
+			case due == nil:
+				fe.add(field, "a reminder before the due time needs a due time: set due_at, or give at")
+			case r.AtTime != "" && !reClock.MatchString(r.AtTime):
+				fe.add(field, "at_time must be HH:MM, such as 09:00")
+			case r.AtTime != "" && n%(24*60) != 0:
+				fe.add(field, "with at_time, before_minutes must be whole days (1440 for the day before)")
+			default:
+				row := store.Reminder{BeforeMinutes: &n}
+				if r.AtTime != "" {
+					at := r.AtTime
+					row.AtTime = &at
+				}
+				row.FireAt = fireAt(row, due, loc)
+				out = append(out, row)
+			}
+		}
+	}
+	return out
+}
+
+// fireAt is when r fires for a task due at due, in the person's zone loc:
+// its own time, or before the due time (on that day at at_time).
+func fireAt(r store.Reminder, due *time.Time, loc *time.Location) *time.Time {
+	if r.At != nil {
+		return r.At
+	}
+	if r.BeforeMinutes == nil || due == nil {
+		return nil
+	}
+	t := due.Add(-time.Duration(*r.BeforeMinutes) * time.Minute)
+	if r.AtTime != nil {
+		day := due.In(loc).AddDate(0, 0, -*r.BeforeMinutes/(24*60))
+		h, _ := strconv.Atoi((*r.AtTime)[:2])
+		m, _ := strconv.Atoi((*r.AtTime)[3:])
+		t = time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc)
+	}
+	t = t.UTC()
+	return &t
+}
+
+// rescheduled is rs with fire times for a task now due at due; relative
+// reminders follow the due time.
+func rescheduled(rs []store.Reminder, due *time.Time, loc *time.Location) []store.Reminder {
+	out := make([]store.Reminder, 0, len(rs))
+	for _, r := range rs {
+		if r.BeforeMinutes != nil {
+			r.FireAt = fireAt(r, due, loc)
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// carried are the reminders a recurring task's next occurrence gets: the
+// relative ones, timed from its due time.
+func carried(rs []store.Reminder, due *time.Time, loc *time.Location) []store.Reminder {
+	var out []store.Reminder
+	for _, r := range rescheduled(rs, due, loc) {
+		out = append(out, store.Reminder{BeforeMinutes: r.BeforeMinutes, AtTime: r.AtTime, FireAt: r.FireAt})
+	}
+	return out
+}
+
+func remindersToAPI(rs []store.Reminder) []api.Reminder {
+	out := make([]api.Reminder, len(rs))
+	for i, r := range rs {
+		out[i] = api.Reminder{ID: r.ID, At: utc(r.At), BeforeMinutes: r.BeforeMinutes, FireAt: utc(r.FireAt), FiredAt: utc(r.FiredAt), Late: r.Late}
+		if r.AtTime != nil {
+			out[i].AtTime = *r.AtTime
+		}
+	}
+	return out
+}
