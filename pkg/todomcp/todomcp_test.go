@@ -42,16 +42,16 @@ func TestWireNamesOfTheContract(t *testing.T) {
 		todomcp.ListTags.Name:     {properties[todomcp.ListTagsInput](t), properties[todomcp.ListTagsOutput](t)},
 	}
 	want := map[string][2][]string{
-		"add_task":      {{"description", "due", "priority", "recurrence", "recurrence_interval", "tags", "title", "user_id"}, {"task"}},
+		"add_task":      {{"description", "due", "priority", "recurrence", "recurrence_interval", "reminders", "tags", "title", "user_id"}, {"task"}},
 		"list_tasks":    {{"due_from", "due_to", "limit", "overdue", "priority", "query", "status", "tag", "user_id"}, {"tasks", "total"}},
 		"complete_task": {{"completed", "task_id", "user_id"}, {"next", "task"}},
 		"delete_task":   {{"task_id", "user_id"}, {"deleted_id", "title"}},
-		"update_task":   {{"clear_due", "description", "due", "priority", "recurrence", "recurrence_interval", "tags", "task_id", "title", "user_id"}, {"task"}},
+		"update_task":   {{"clear_due", "description", "due", "priority", "recurrence", "recurrence_interval", "reminders", "tags", "task_id", "title", "user_id"}, {"task"}},
 		"list_tags":     {{"user_id"}, {"tags"}},
 		"restore_task":  {{"task_id", "user_id"}, {"task"}},
 	}
 	assert.Equal(t, want, tools)
-	assert.Equal(t, []string{"completed", "completed_at", "created_at", "description", "due", "id", "priority", "recurrence", "recurrence_interval", "tags", "title"},
+	assert.Equal(t, []string{"completed", "completed_at", "created_at", "description", "due", "id", "priority", "recurrence", "recurrence_interval", "reminders", "tags", "title"},
 		properties[todomcp.Task](t))
 }
 

@@ -411,3 +411,36 @@ func TestCallsBeyondTheInFlightLimitWaitTheirTurn(t *testing.T) {
 	require.NoError(t, b.App.Store.DB.NewRaw("SELECT count(*) FROM tasks").Scan(context.Background(), &count))
 	assert.Equal(t, n, count)
 }
+
+// Reminders speak the same shape through the tools: add_task sets them,
+// list_tasks shows them, update_task replaces or clears them, and a bad
+// one is a tool error naming it.
+func TestRemindersThroughTheTools(t *testing.T) {
+	t.Parallel()
+	b := testenv.Start(t, pg)
+	_, auth := b.SignUp(t, "remind@example.com")
+	cs := connect(t, b.URL, auth.Token)
+	due := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second)
+	var added todomcp.TaskOutput
+	res := callTool(t, cs, "add_task", map[string]any{"title": "Call the bank", "due": due.Format(time.RFC3339),
+		"reminders": []map[string]any{{"before_minutes": 60}, {"before_minutes": 1440, "at_time": "09:00"}}}, &added)
+	require.False(t, res.IsError, resultText(res))
+	require.Len(t, added.Task.Reminders, 2)
+	assert.Equal(t, due.Add(-24*time.Hour).Format("2006-01-02")+"T09:00:00Z", added.Task.Reminders[0].FireAt, "the day before at 09:00 (UTC here)")
+	assert.Equal(t, due.Add(-time.Hour).Format(time.RFC3339), added.Task.Reminders[1].FireAt)
+	assert.Contains(t, resultText(res), "reminder "+added.Task.Reminders[0].FireAt)
+
+	var list todomcp.ListTasksOutput
+	callTool(t, cs, "list_tasks", map[string]any{}, &list)
+	require.Len(t, list.Tasks, 1)
+	assert.Equal(t, added.Task.Reminders, list.Tasks[0].Reminders)
+
+	var upd todomcp.TaskOutput
+	res = callTool(t, cs, "update_task", map[string]any{"task_id": added.Task.ID, "reminders": []map[string]any{}}, &upd)
+	require.False(t, res.IsError, resultText(res))
+	assert.Empty(t, upd.Task.Reminders, "an empty list removes them")
+
+	res = callTool(t, cs, "add_task", map[string]any{"title": "No due", "reminders": []map[string]any{{"before_minutes": 10}}}, nil)
+	assert.True(t, res.IsError)
+	assert.Contains(t, resultText(res), "needs a due time")
+}

@@ -62,7 +62,8 @@ func (t *toolset) addTask(ctx context.Context, req *mcp.CallToolRequest, in todo
 	if err != nil {
 		return nil, todomcp.TaskOutput{}, err
 	}
-	ti := api.TaskInput{Title: in.Title, Description: in.Description, Priority: in.Priority, Tags: in.Tags, Recurrence: in.Recurrence, RecurrenceInterval: in.Interval}
+	ti := api.TaskInput{Title: in.Title, Description: in.Description, Priority: in.Priority, Tags: in.Tags, Recurrence: in.Recurrence, RecurrenceInterval: in.Interval,
+		Reminders: reminderInputs(in.Reminders)}
 	if in.Due != "" {
 		ti.DueAt = &in.Due
 	}
@@ -170,6 +171,13 @@ func (t *toolset) updateTask(ctx context.Context, req *mcp.CallToolRequest, in t
 	}
 	p := api.TaskPatch{Title: in.Title, Description: in.Description, Priority: in.Priority, Tags: in.Tags,
 		Recurrence: in.Recurrence, RecurrenceInterval: in.Interval}
+	if in.Reminders != nil {
+		rs := reminderInputs(*in.Reminders)
+		if rs == nil {
+			rs = []api.ReminderInput{}
+		}
+		p.Reminders = &rs
+	}
 	switch {
 	case in.ClearDue:
 		p.DueAt = api.Null[string]()
@@ -217,6 +225,32 @@ func toTool(t api.Task) todomcp.Task {
 	if t.CompletedAt != nil {
 		out.CompletedAt = t.CompletedAt.Format(time.RFC3339)
 	}
+	for _, r := range t.Reminders {
+		tr := todomcp.Reminder{BeforeMinutes: r.BeforeMinutes, AtTime: r.AtTime, Fired: r.FiredAt != nil}
+		if r.At != nil {
+			tr.At = r.At.Format(time.RFC3339)
+		}
+		if r.FireAt != nil {
+			tr.FireAt = r.FireAt.Format(time.RFC3339)
+		}
+		out.Reminders = append(out.Reminders, tr)
+	}
+	return out
+}
+
+// reminderInputs are the tool's reminders in the API's shape.
+func reminderInputs(in []todomcp.ReminderInput) []api.ReminderInput {
+	if in == nil {
+		return nil
+	}
+	out := make([]api.ReminderInput, len(in))
+	for i, r := range in {
+		out[i] = api.ReminderInput{BeforeMinutes: r.BeforeMinutes, AtTime: r.AtTime}
+		if r.At != "" {
+			at := r.At
+			out[i].At = &at
+		}
+	}
 	return out
 }
 
@@ -232,6 +266,11 @@ func describe(t todomcp.Task) string {
 	}
 	if t.Recurrence != "" && t.Recurrence != api.RecurNone {
 		parts = append(parts, "repeats "+t.Recurrence)
+	}
+	for _, r := range t.Reminders {
+		if r.FireAt != "" && !r.Fired {
+			parts = append(parts, "reminder "+r.FireAt)
+		}
 	}
 	if t.Completed {
 		parts = append(parts, "done")

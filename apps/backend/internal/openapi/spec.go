@@ -20,7 +20,7 @@ import (
 
 // Version is the API's version in the document: bumped when the contract
 // changes in a way clients notice.
-const Version = "1.2.0"
+const Version = "1.3.0"
 
 // enums are the closed sets of values, by JSON field name.
 var enums = map[string][]string{

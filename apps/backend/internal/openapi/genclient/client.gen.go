@@ -684,6 +684,24 @@ type MessageList struct {
 	Messages []Message `json:"messages"`
 }
 
+// Reminder defines model for Reminder.
+type Reminder struct {
+	At            *time.Time `json:"at,omitempty"`
+	AtTime        *string    `json:"at_time,omitempty"`
+	BeforeMinutes *int       `json:"before_minutes,omitempty"`
+	FireAt        *time.Time `json:"fire_at"`
+	FiredAt       *time.Time `json:"fired_at"`
+	Id            int64      `json:"id"`
+	Late          bool       `json:"late"`
+}
+
+// ReminderInput defines model for ReminderInput.
+type ReminderInput struct {
+	At            *string `json:"at,omitempty"`
+	AtTime        *string `json:"at_time,omitempty"`
+	BeforeMinutes *int    `json:"before_minutes,omitempty"`
+}
+
 // SignInRequest defines model for SignInRequest.
 type SignInRequest struct {
 	Email    string  `json:"email"`
@@ -728,6 +746,7 @@ type Task struct {
 	Priority           TaskPriority   `json:"priority"`
 	Recurrence         TaskRecurrence `json:"recurrence"`
 	RecurrenceInterval int            `json:"recurrence_interval"`
+	Reminders          []Reminder     `json:"reminders"`
 	Tags               []string       `json:"tags"`
 	Title              string         `json:"title"`
 	UpdatedAt          time.Time      `json:"updated_at"`
@@ -747,6 +766,7 @@ type TaskInput struct {
 	Priority           *TaskInputPriority   `json:"priority,omitempty"`
 	Recurrence         *TaskInputRecurrence `json:"recurrence,omitempty"`
 	RecurrenceInterval *int                 `json:"recurrence_interval,omitempty"`
+	Reminders          *[]ReminderInput     `json:"reminders,omitempty"`
 	Tags               *[]string            `json:"tags,omitempty"`
 	Title              string               `json:"title"`
 }
@@ -776,6 +796,7 @@ type TaskPatch struct {
 	Priority           *TaskPatchPriority   `json:"priority,omitempty"`
 	Recurrence         *TaskPatchRecurrence `json:"recurrence,omitempty"`
 	RecurrenceInterval *int                 `json:"recurrence_interval,omitempty"`
+	Reminders          *[]ReminderInput     `json:"reminders,omitempty"`
 	Tags               *[]string            `json:"tags,omitempty"`
 	Title              *string              `json:"title,omitempty"`
 }
