@@ -149,6 +149,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./pkg/auth/ ./apps/backend/internal/tasks/ ./apps/backend/internal/rest/ ./pkg/intent/
 	$(GO) run ./pkg/cmd/bench
 	$(GO) run ./pkg/cmd/bench -transfer
+	$(GO) run ./pkg/cmd/bench -reminders
 
 # The browser tests save screenshots in test-output/screenshots; this
 # refreshes the ones the README shows.
