@@ -62,6 +62,13 @@ var (
 	reReplaceTags = regexp.MustCompile(`^(?:retag\s+(.+?)\s+(?:as|with|to)\s+` + tagListRe + `|(?:replace|change|set)\s+(?:the\s+)?tags?\s+(?:of|on|for)\s+(.+?)\s+(?:with|to)\s+` + tagListRe + `)$`)
 	reTagNoTask   = regexp.MustCompile(`^(?:tag(?:\s+(?:it|this|that))?(?:\s+(?:with|as))?(?:\s+#?[\p{L}\p{N}_-]+)?|(?:add|remove)\s+(?:the\s+|a\s+)?tags?(?:\s+#?[\p{L}\p{N}_-]+)?|untag(?:\s+(?:it|this|that))?)$`)
 
+	// Reminders on an existing task.
+	reRemindMe       = regexp.MustCompile(`^remind me\b`)
+	reRemindBefore   = regexp.MustCompile(`(?:,\s*|\s+)(?:and\s+)?remind me\s+` + numRe + `\s+(minute|min|hour|day|week)s?\s+(?:before|ahead|early|earlier)$`)
+	reRemindAbout    = regexp.MustCompile(`^remind me\s+(?:about|of)\s+(.+?)\s+` + numRe + `\s+(minute|min|hour|day|week)s?\s+(?:before|ahead|early|earlier)(?:\s+it)?$`)
+	reNoReminder     = regexp.MustCompile(`^(?:no|without)\s+reminders?\s+(?:for|on|about)\s+(.+)$|^(?:remove|delete|clear|cancel|drop|turn off)\s+(?:the\s+|all\s+|all the\s+)?reminders?\s+(?:of|for|on|from|about)\s+(.+)$|^(?:don't|do not|stop)\s+remind(?:ing)?\s+me\s+(?:about|of)\s+(.+)$`)
+	reNoReminderBare = regexp.MustCompile(`^(?:no reminders?|remove the reminders?|don't remind me|do not remind me|stop reminding me)$`)
+
 	// Repeats.
 	reStopRepeat = regexp.MustCompile(`^(?:stop|quit|end)\s+repeating\s+(.+)$|^(?:don't|do not)\s+repeat\s+(.+)$|^(.+?)\s+(?:doesn't|does not|shouldn't|should not|won't|no longer)\s+repeats?(?:\s+(?:anymore|any more|again))?$|^make\s+(.+?)\s+(?:a\s+)?(?:one-off|one off|one-time|one time|non-recurring)$`)
 	reMakeRepeat = regexp.MustCompile(`^(?:make|change|set|switch)\s+(.+?)\s+(?:to\s+)?(?:(?:repeat|recur)\s+)?((?:daily|weekly|monthly|yearly|annually|fortnightly|biweekly)|every\s+.+)$`)
@@ -146,6 +153,16 @@ func parseEdit(p *phrase, now time.Time, loc *time.Location) (Intent, bool) {
 		return Intent{Kind: Unknown, Missing: "task", Problem: "change the priority of"}, true
 	case reTagNoTask.MatchString(low):
 		return Intent{Kind: Unknown, Missing: "task", Problem: "change the tags of"}, true
+	case reNoReminderBare.MatchString(low):
+		return Intent{Kind: Unknown, Missing: "task", Problem: "remove the reminders of"}, true
+	}
+
+	// Reminders.
+	if m := reRemindAbout.FindStringSubmatchIndex(low); m != nil {
+		return withTarget(Intent{Kind: Update, RemindBefore: []int{durationMinutes(low[m[4]:m[5]], low[m[6]:m[7]])}}, sub(m, 1)), true
+	}
+	if m := reNoReminder.FindStringSubmatchIndex(low); m != nil {
+		return withTarget(Intent{Kind: Update, ClearReminders: true}, first(m, 1, 2, 3)), true
 	}
 
 	// Tags.
@@ -257,6 +274,20 @@ func parseEdit(p *phrase, now time.Time, loc *time.Location) (Intent, bool) {
 	}
 
 	return Intent{}, false
+}
+
+// durationMinutes is "2" "hour" as minutes.
+func durationMinutes(num, unit string) int {
+	n := parseNum(num)
+	switch unit {
+	case "hour":
+		return 60 * n
+	case "day":
+		return 24 * 60 * n
+	case "week":
+		return 7 * 24 * 60 * n
+	}
+	return n
 }
 
 func shift(n int, unit string, back bool) Intent {

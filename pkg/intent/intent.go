@@ -52,6 +52,10 @@ type Intent struct {
 	// Verbs are the base forms of the verb the person used about the
 	// task ("bought" → buy): a hint to tell apart tasks the words match.
 	Verbs []string
+	// Add and Update: reminders to set, as minutes before the due time
+	// (0: at the due time); Update: ClearReminders removes them all.
+	RemindBefore   []int
+	ClearReminders bool
 	// Explicit: an add that said so ("add …", "new task …"); a sentence
 	// that only reads like a task may be about an existing one.
 	Explicit bool
@@ -321,6 +325,11 @@ func taskFields(p *phrase, now time.Time, loc *time.Location) Intent {
 	if m := reOnMyList.FindStringIndex(p.low); m != nil {
 		p.cut(m[0], m[1])
 	}
+	remindMe := reRemindMe.MatchString(p.low)
+	if m := reRemindBefore.FindStringSubmatchIndex(p.low); m != nil {
+		in.RemindBefore = append(in.RemindBefore, durationMinutes(p.low[m[2]:m[3]], p.low[m[4]:m[5]]))
+		p.cut(m[0], m[1])
+	}
 	extractTagWords(p, &in)
 	extractRecurrence(p, &in, now, loc)
 	extractTags(p, &in)
@@ -339,6 +348,10 @@ func taskFields(p *phrase, now time.Time, loc *time.Location) Intent {
 		p.cut(off+m[0], off+m[1])
 	}
 	in.Title = clean(p.orig)
+	if remindMe && len(in.RemindBefore) == 0 && in.When != nil && in.When.HasTime {
+		// "Remind me to call mom at 5pm": a reminder at that time.
+		in.RemindBefore = []int{0}
+	}
 	return in
 }
 

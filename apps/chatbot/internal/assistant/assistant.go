@@ -98,6 +98,21 @@ func describe(t todomcp.Task, now time.Time, loc *time.Location) string {
 	for _, g := range t.Tags {
 		parts = append(parts, "#"+g)
 	}
+	for _, rm := range t.Reminders {
+		if rm.Fired {
+			continue
+		}
+		switch {
+		case rm.BeforeMinutes != nil && *rm.BeforeMinutes == 0 && rm.AtTime == "":
+			parts = append(parts, "reminder at the due time")
+		case rm.BeforeMinutes != nil && rm.AtTime == "":
+			parts = append(parts, "reminder "+minutesWords(*rm.BeforeMinutes)+" before")
+		default:
+			if at, err := time.Parse(time.RFC3339, rm.FireAt); err == nil {
+				parts = append(parts, "reminder "+humanDate(at, now, loc))
+			}
+		}
+	}
 	if t.Recurrence != "" && t.Recurrence != "none" {
 		r := "repeats " + t.Recurrence
 		if t.RecurrenceInterval > 1 {
@@ -106,6 +121,25 @@ func describe(t todomcp.Task, now time.Time, loc *time.Location) string {
 		parts = append(parts, r)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// minutesWords says 90 as "90 minutes", 60 as "1 hour", 1440 as "1 day".
+func minutesWords(n int) string {
+	unit := func(v int, one string) string {
+		if v == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %ss", v, one)
+	}
+	switch {
+	case n%(7*24*60) == 0:
+		return unit(n/(7*24*60), "week")
+	case n%(24*60) == 0:
+		return unit(n/(24*60), "day")
+	case n%60 == 0:
+		return unit(n/60, "hour")
+	}
+	return unit(n, "minute")
 }
 
 // humanDate says "today", "tomorrow at 17:00", "Friday", "Mon 7 Dec".

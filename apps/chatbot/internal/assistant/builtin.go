@@ -172,6 +172,15 @@ func (r *run) add(ctx context.Context, in intent.Intent) error {
 	if in.Recurrence != "" {
 		args.Recurrence, args.Interval = in.Recurrence, in.Interval
 	}
+	if len(in.RemindBefore) > 0 {
+		if in.When == nil {
+			r.say(fmt.Sprintf("A reminder before “%s” needs a time it's due. Say for example “%s tomorrow at 9am, remind me 1 hour before”.", in.Title, strings.ToLower(in.Title)))
+			return nil
+		}
+		for _, n := range in.RemindBefore {
+			args.Reminders = append(args.Reminders, todomcp.ReminderInput{BeforeMinutes: &n})
+		}
+	}
 	out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.AddTask, args)
 	if err != nil {
 		return err

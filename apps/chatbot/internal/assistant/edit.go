@@ -36,12 +36,16 @@ type updateArgs struct {
 	Tags         *[]string `json:"tags,omitempty"`
 	Recurrence   string    `json:"recurrence,omitempty"`
 	Interval     int       `json:"interval,omitempty"`
+	// RemindBefore adds reminders (minutes before the due time);
+	// ClearReminders removes them all.
+	RemindBefore   []int `json:"remind_before,omitempty"`
+	ClearReminders bool  `json:"clear_reminders,omitempty"`
 }
 
 func changesOf(in intent.Intent) updateArgs {
 	c := updateArgs{Title: in.NewTitle, Priority: in.Priority, ClearDue: in.ClearDue, ShiftDays: in.ShiftDays,
 		ShiftMinutes: in.ShiftMinutes, PriorityStep: in.PriorityStep, TagsAdd: in.TagsAdd, TagsRemove: in.TagsRemove,
-		Recurrence: in.Recurrence, Interval: in.Interval}
+		Recurrence: in.Recurrence, Interval: in.Interval, RemindBefore: in.RemindBefore, ClearReminders: in.ClearReminders}
 	if in.When != nil {
 		c.WhenDate, c.HasDate = in.When.Date.Format(time.DateOnly), in.When.HasDate
 		if in.When.HasTime {
@@ -61,7 +65,7 @@ func changesOf(in intent.Intent) updateArgs {
 // relative says whether applying c needs the task's current values.
 func (c updateArgs) relative() bool {
 	return c.WhenDate != "" || c.ShiftDays != 0 || c.ShiftMinutes != 0 || c.PriorityStep != 0 ||
-		len(c.TagsAdd) > 0 || len(c.TagsRemove) > 0
+		len(c.TagsAdd) > 0 || len(c.TagsRemove) > 0 || len(c.RemindBefore) > 0
 }
 
 // toolArgs turns c into update_task's arguments for task cur; problem is
@@ -146,6 +150,33 @@ func (c updateArgs) toolArgs(cur todomcp.Task, loc *time.Location) (args todomcp
 			tags = []string{}
 		}
 		args.Tags = &tags
+	}
+	if c.ClearReminders {
+		args.Reminders = &[]todomcp.ReminderInput{}
+	}
+	if len(c.RemindBefore) > 0 {
+		if cur.Due == "" && args.Due == nil {
+			return args, "", fmt.Sprintf("“%s” has no due time for a reminder to be before. Say when it's due first, or “remind me about %s at 9am tomorrow”.", cur.Title, strings.ToLower(cur.Title))
+		}
+		// The reminders still to come stay; the new ones join them.
+		var rs []todomcp.ReminderInput
+		have := map[int]bool{}
+		for _, r := range cur.Reminders {
+			if r.Fired {
+				continue
+			}
+			rs = append(rs, todomcp.ReminderInput{At: r.At, BeforeMinutes: r.BeforeMinutes, AtTime: r.AtTime})
+			if r.BeforeMinutes != nil && r.AtTime == "" {
+				have[*r.BeforeMinutes] = true
+			}
+		}
+		for _, n := range c.RemindBefore {
+			if !have[n] {
+				rs = append(rs, todomcp.ReminderInput{BeforeMinutes: &n})
+				have[n] = true
+			}
+		}
+		args.Reminders = &rs
 	}
 	if c.Recurrence != "" {
 		args.Recurrence = &c.Recurrence

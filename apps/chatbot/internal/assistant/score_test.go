@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -147,7 +148,7 @@ func parseExpectation(s string) (expectation, error) {
 			}
 		}
 		switch k {
-		case "due", "tags", "prio", "every":
+		case "due", "tags", "prio", "every", "remind":
 		default:
 			return e, fmt.Errorf("unknown check %q", k)
 		}
@@ -284,6 +285,20 @@ func (s *scorer) check(ctx context.Context, rest *client.Client, id int64, check
 			got = task.Priority
 		case "every":
 			got = task.Recurrence
+		case "remind":
+			var rs []string
+			for _, r := range task.Reminders {
+				if r.BeforeMinutes != nil {
+					rs = append(rs, strconv.Itoa(*r.BeforeMinutes))
+				} else {
+					rs = append(rs, "at")
+				}
+			}
+			slices.Sort(rs)
+			got = strings.Join(rs, ",")
+			if got == "" {
+				got = "none"
+			}
 		}
 		if got != want {
 			bad = append(bad, fmt.Sprintf("%s=%s, want %s", k, got, want))
