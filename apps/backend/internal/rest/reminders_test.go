@@ -171,4 +171,3 @@ func TestRemindersFire(t *testing.T) {
 	require.Len(t, res.Next.Reminders, 1, "the relative reminder is carried, the absolute one is not")
 	assert.Equal(t, res.Next.DueAt.Add(-15*time.Minute), *res.Next.Reminders[0].FireAt)
 }
-
