@@ -32,13 +32,12 @@ func TestTwoBackendsFireEachReminderOnce(t *testing.T) {
 	bin, err := builder.Build("backend")
 	require.NoError(t, err)
 	dsn := pg.NewDatabase(t, "", nil)
-	var procs []*stacktest.Process
 	var metrics []string
 	for range 2 {
 		port, err := stacktest.FreePort()
 		require.NoError(t, err)
-		procs = append(procs, stacktest.Start(t, bin, map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": stacktest.Secret,
-			"REMINDER_POLL": "100ms", "REMINDER_BATCH": "50", "METRICS_PORT": strconv.Itoa(port)}))
+		stacktest.Start(t, bin, map[string]string{"DATABASE_URL": dsn, "BETTER_AUTH_SECRET": stacktest.Secret,
+			"REMINDER_POLL": "100ms", "REMINDER_BATCH": "50", "METRICS_PORT": strconv.Itoa(port)})
 		metrics = append(metrics, fmt.Sprintf("http://127.0.0.1:%d/metrics", port))
 	}
 	db, err := sql.Open("pgx", dsn)
