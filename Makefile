@@ -77,7 +77,7 @@ UNIT_PKGS := ./pkg/auth ./pkg/client ./pkg/config ./pkg/dates ./pkg/httpserver .
 # Packages with concurrency of their own (in-flight limits, the MCP
 # server): make test runs them again under the race detector, and the
 # chatbot's streaming (SSE) tests.
-RACE_PKGS := ./pkg/httpserver ./apps/backend/internal/mcpserver
+RACE_PKGS := ./pkg/httpserver ./apps/backend/internal/mcpserver ./apps/backend/internal/reminders
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 check: fmt-check vet staticcheck

@@ -5,15 +5,20 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/todo-app/todo-app/apps/backend/internal/reminders"
+	"github.com/todo-app/todo-app/apps/backend/internal/store"
+	"github.com/todo-app/todo-app/apps/backend/internal/testenv"
 	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
 	"github.com/todo-app/todo-app/pkg/testkit/stacktest"
 )
@@ -90,4 +95,35 @@ func firedBy(t *testing.T, url string) int {
 		n += v
 	}
 	return n
+}
+
+// Two Runners in one process (as -race sees them) share the work with no
+// reminder fired twice, and stop when their context ends.
+func TestRunnersShareTheWork(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	dsn := pg.NewDatabase(t, testenv.TemplateName, testenv.Migrate)
+	st, err := store.Open(ctx, dsn, store.PoolOptions{MaxOpen: 8})
+	require.NoError(t, err)
+	defer st.Close()
+	_, err = st.DB.ExecContext(ctx, `
+INSERT INTO users (email, name, password_hash) VALUES ('a@example.com', 'A', 'x');
+INSERT INTO tasks (user_id, title, description, priority, recurrence, recurrence_interval)
+  SELECT u.id, 'Task ' || g, '', 'medium', 'none', 1 FROM users u, generate_series(1, 500) g;
+INSERT INTO reminders (task_id, user_id, at, fire_at) SELECT t.id, t.user_id, now(), now() FROM tasks t;`)
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for range 2 {
+		r := reminders.New(st, 20*time.Millisecond, 7, slog.New(slog.DiscardHandler), nil)
+		wg.Go(func() { r.Run(ctx) })
+	}
+	require.Eventually(t, func() bool {
+		var left int
+		return st.DB.QueryRowContext(ctx, `SELECT count(*) FROM reminders WHERE fired_at IS NULL`).Scan(&left) == nil && left == 0
+	}, 20*time.Second, 20*time.Millisecond)
+	cancel()
+	wg.Wait()
+	var total, distinct int
+	require.NoError(t, st.DB.QueryRowContext(context.Background(), `SELECT count(*), count(DISTINCT reminder_id) FROM notifications`).Scan(&total, &distinct))
+	assert.Equal(t, 500, total)
+	assert.Equal(t, 500, distinct)
 }
