@@ -108,6 +108,14 @@ type ReminderInput struct {
 	AtTime        string  `json:"at_time,omitempty"`
 }
 
+// CalendarFeed is the person's private calendar feed: when Enabled, the
+// web app serves their open tasks with due dates at /calendar/{token}.ics.
+type CalendarFeed struct {
+	Enabled   bool       `json:"enabled"`
+	Token     string     `json:"token,omitempty"`
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+}
+
 // MaxReminders bounds the reminders of one task.
 const MaxReminders = 5
 

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
+	"github.com/todo-app/todo-app/apps/backend/internal/calendar"
 	"github.com/todo-app/todo-app/apps/backend/internal/config"
 	"github.com/todo-app/todo-app/apps/backend/internal/conversations"
 	"github.com/todo-app/todo-app/apps/backend/internal/mcpserver"
@@ -84,7 +85,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		StreamBodies: rest.IsImport,
 	})
 	rest.Register(srv.App, rest.Deps{
-		Store: st, Tasks: ts, Accounts: acc, Transfer: transfer.New(st, time.Now), Conversations: conversations.NewService(st), Logger: log, ImportMaxMB: cfg.ImportMaxMB,
+		Store: st, Tasks: ts, Accounts: acc, Transfer: transfer.New(st, time.Now), Conversations: conversations.NewService(st), Logger: log,
+		Calendar: calendar.New(st, webURL(cfg.FrontendURLs)), ImportMaxMB: cfg.ImportMaxMB,
 		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit, AuthSecret: cfg.AuthSecret,
 		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.APIMaxInFlight, PerKey: cfg.UserInFlight, MaxWait: cfg.MaxWait,
 			Rate: cfg.UserRate, Burst: cfg.UserBurst, Queued: srv.Metrics().Queued("api")},
@@ -102,6 +104,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	})
 	return &App{Server: srv, Store: st, Tasks: ts, Tokens: tokens, cfg: cfg, log: log,
 		reminders: reminders.New(st, cfg.ReminderPoll, cfg.ReminderBatch, log, srv.Metrics().Registry)}, nil
+}
+
+// webURL is the web app's address, where calendar events link: the
+// first of FRONTEND_URL.
+func webURL(frontends []string) string {
+	if len(frontends) == 0 {
+		return ""
+	}
+	return frontends[0]
 }
 
 // purgeDeleted removes deleted tasks past their retention, a minute after

@@ -30,11 +30,14 @@ import (
 var pg *pgtest.Server
 
 func TestMain(m *testing.M) {
-	// The reference page is HTML; the validator reads it as text.
-	openapi3filter.RegisterBodyDecoder("text/html", func(r io.Reader, _ http.Header, _ *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
+	// The reference page is HTML and the calendar feed iCalendar; the
+	// validator reads them as text (the feed's own test parses it).
+	asText := func(r io.Reader, _ http.Header, _ *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
 		b, err := io.ReadAll(r)
 		return string(b), err
-	})
+	}
+	openapi3filter.RegisterBodyDecoder("text/html", asText)
+	openapi3filter.RegisterBodyDecoder("text/calendar", asText)
 	pgtest.Main(m, &pg)
 }
 
@@ -215,6 +218,16 @@ func TestAnswersMatchTheDocument(t *testing.T) {
 	_, err = c.Import(ctx, api.FormatTodoistCSV, false, strings.NewReader("TYPE,CONTENT,PRIORITY\ntask,Fine,9\n"))
 	requireStatus(t, err, http.StatusUnprocessableEntity)
 	require.NoError(t, c.DeleteConversation(ctx, conv.ID))
+
+	_, err = c.CalendarFeed(ctx)
+	require.NoError(t, err)
+	feed, err := c.EnableCalendarFeed(ctx)
+	require.NoError(t, err)
+	_, err = anon.CalendarICS(ctx, feed.Token)
+	require.NoError(t, err)
+	require.NoError(t, c.DisableCalendarFeed(ctx))
+	_, err = anon.CalendarICS(ctx, feed.Token)
+	requireStatus(t, err, http.StatusNotFound)
 
 	tok, err := c.CreateAPIToken(ctx, api.APITokenInput{Name: "script", Scope: api.ScopeRead})
 	require.NoError(t, err)

@@ -104,6 +104,16 @@ var Routes = []Route{
 	{Method: http.MethodDelete, Path: "/api/{user_id}/tokens/{id}", ID: "revokeAPIToken", Tag: "API tokens", Session: true,
 		Summary: "Revoke a personal API token", Status: http.StatusNoContent, Errors: []int{forbidden, notFound}},
 
+	{Method: http.MethodGet, Path: "/api/{user_id}/calendar-feed", ID: "getCalendarFeed", Tag: "Calendar", Session: true,
+		Summary: "Whether the private calendar feed is on, and its token", Status: http.StatusOK, Resp: api.CalendarFeed{}, Errors: []int{forbidden}},
+	{Method: http.MethodPost, Path: "/api/{user_id}/calendar-feed", ID: "enableCalendarFeed", Tag: "Calendar", Session: true,
+		Summary: "Turn the calendar feed on, or give it a new token (the old one stops working)", Status: http.StatusOK, Resp: api.CalendarFeed{}, Errors: []int{forbidden}},
+	{Method: http.MethodDelete, Path: "/api/{user_id}/calendar-feed", ID: "disableCalendarFeed", Tag: "Calendar", Session: true,
+		Summary: "Turn the calendar feed off", Status: http.StatusNoContent, Errors: []int{forbidden}},
+	{Method: http.MethodGet, Path: "/api/calendar/{token}", ID: "calendarICS", Tag: "Calendar", Public: true,
+		Summary: "The calendar feed (iCalendar, RFC 5545) whose token is {token}.ics: open tasks with due dates, reminders as alarms; the token is the credential",
+		Status: http.StatusOK, ContentType: "text/calendar", Errors: []int{notFound}},
+
 	{Method: http.MethodGet, Path: "/api/{user_id}/tasks", ID: "listTasks", Tag: "Tasks",
 		Summary: "List tasks: filter, sort, page", Query: taskQuery, Status: http.StatusOK, Resp: api.TaskList{}, Errors: []int{forbidden, unprocessable}},
 	{Method: http.MethodPost, Path: "/api/{user_id}/tasks", ID: "createTask", Tag: "Tasks",

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
+	"github.com/todo-app/todo-app/apps/backend/internal/calendar"
 	"github.com/todo-app/todo-app/apps/backend/internal/conversations"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
@@ -27,7 +28,9 @@ type Deps struct {
 	Transfer *transfer.Service
 	// Conversations are the assistant's conversations.
 	Conversations *conversations.Service
-	Logger        *slog.Logger
+	// Calendar is the private calendar feed.
+	Calendar *calendar.Service
+	Logger   *slog.Logger
 	// ImportMaxMB bounds an import file (config IMPORT_MAX_MB).
 	ImportMaxMB   int
 	FrontendURLs  []string
@@ -75,6 +78,9 @@ func Register(app *fiber.App, d Deps) {
 	// token (accounts.Authenticate), and a read-only token only reads.
 	requireToken := auth.Middleware(d.Accounts)
 
+	// A calendar feed is read by its token alone (calendar apps have no
+	// session); the web app passes it through at /calendar/{token}.ics.
+	app.Get("/api/calendar/:token", h.calendarICS)
 	app.Get("/api/openapi.json", serveOpenAPI)
 	app.Get("/api/docs", serveReference)
 	app.Post("/api/auth/sign-up", authLimit, h.signUp)
@@ -96,6 +102,9 @@ func Register(app *fiber.App, d Deps) {
 	own(fiber.MethodGet, "/tokens", auth.RequireSession, h.listAPITokens)
 	own(fiber.MethodPost, "/tokens", auth.RequireSession, h.createAPIToken)
 	own(fiber.MethodDelete, "/tokens/:id", auth.RequireSession, h.revokeAPIToken)
+	own(fiber.MethodGet, "/calendar-feed", auth.RequireSession, h.calendarFeed)
+	own(fiber.MethodPost, "/calendar-feed", auth.RequireSession, h.enableCalendarFeed)
+	own(fiber.MethodDelete, "/calendar-feed", auth.RequireSession, h.disableCalendarFeed)
 	own(fiber.MethodGet, "/tasks", h.listTasks)
 	own(fiber.MethodPost, "/tasks", h.createTask)
 	own(fiber.MethodGet, "/tasks/:id", h.getTask)

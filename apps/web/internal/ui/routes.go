@@ -55,6 +55,9 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/settings/sign-out-everywhere", h.sess.Require, h.signOutEverywhere)
 	app.Post("/settings/tokens", h.sess.Require, h.createAPIToken)
 	app.Post("/settings/tokens/:id/revoke", h.sess.Require, h.revokeAPIToken)
+	app.Post("/settings/calendar", h.sess.Require, h.enableCalendar)
+	app.Post("/settings/calendar/off", h.sess.Require, h.disableCalendar)
+	app.Get("/calendar/:token", h.calendarFeed)
 	app.Get("/settings/export", h.sess.Require, h.export)
 	app.Post("/settings/import", h.sess.Require, h.importFile)
 }

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,6 +25,13 @@ type settingsData struct {
 	Errors     map[string]string
 	// Import is what the last upload did (nil: none).
 	Import *importView
+	// Feed is the calendar feed; FeedURL and WebcalURL its address as
+	// this browser reaches the web app.
+	Feed      api.CalendarFeed
+	FeedURL string
+	// WebcalURL is trusted for an href: built here from the scheme the
+	// calendar apps know, the host and the token (base64url).
+	WebcalURL template.URL
 }
 
 func (h *Handler) settings(c *fiber.Ctx) error {
@@ -40,7 +49,18 @@ func (h *Handler) renderSettings(c *fiber.Ctx, status int, d settingsData) error
 	if err != nil {
 		return err
 	}
-	d.User, d.Tokens = me, tokens.Tokens
+	feed, err := h.asUser(c).CalendarFeed(ctx)
+	if err != nil {
+		return err
+	}
+	d.User, d.Tokens, d.Feed = me, tokens.Tokens, feed
+	if feed.Enabled {
+		d.FeedURL = c.BaseURL() + "/calendar/" + feed.Token + ".ics"
+		if u, err := url.Parse(d.FeedURL); err == nil && u.Host != "" {
+			u.Scheme = "webcal"
+			d.WebcalURL = template.URL(u.String())
+		}
+	}
 	if d.Errors == nil {
 		d.Errors = map[string]string{}
 	}
@@ -107,4 +127,47 @@ func (h *Handler) revokeAPIToken(c *fiber.Ctx) error {
 	}
 	setFlash(c, "“"+name+"” is revoked: anything using it is refused from now on.")
 	return c.Redirect("/settings", fiber.StatusSeeOther)
+}
+
+// enableCalendar turns the feed on, or gives it a new address.
+func (h *Handler) enableCalendar(c *fiber.Ctx) error {
+	before, err := h.asUser(c).CalendarFeed(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if _, err := h.asUser(c).EnableCalendarFeed(c.UserContext()); err != nil {
+		return err
+	}
+	if before.Enabled {
+		setFlash(c, "Your calendar has a new address: the old one no longer works. Subscribe again with the new one.")
+	} else {
+		setFlash(c, "The calendar feed is on. Copy its address into your calendar app.")
+	}
+	return c.Redirect("/settings#calendar-h", fiber.StatusSeeOther)
+}
+
+func (h *Handler) disableCalendar(c *fiber.Ctx) error {
+	if err := h.asUser(c).DisableCalendarFeed(c.UserContext()); err != nil {
+		return err
+	}
+	setFlash(c, "The calendar feed is off: its address no longer works.")
+	return c.Redirect("/settings#calendar-h", fiber.StatusSeeOther)
+}
+
+// calendarFeed passes a calendar feed through from the backend: calendar
+// apps have no session, the token in the address is the credential, and
+// the browser (or calendar app) still never talks to the backend.
+func (h *Handler) calendarFeed(c *fiber.Ctx) error {
+	token := strings.TrimSuffix(c.Params("token"), ".ics")
+	body, err := h.backend.CalendarICS(c.UserContext(), token)
+	if err != nil {
+		if e, ok := apierror.As(err); ok && e.Status == http.StatusNotFound {
+			return c.Status(http.StatusNotFound).SendString("No calendar at this address: it was turned off or replaced in Settings.\n")
+		}
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "private, max-age=300")
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="todo-app.ics"`)
+	return c.Send(body)
 }

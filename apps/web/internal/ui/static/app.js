@@ -296,4 +296,19 @@
       })
       .finally(function () { button.disabled = false; });
   });
+
+  // Copy buttons: data-copy names the field whose text they copy.
+  document.querySelectorAll("[data-copy]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var field = document.getElementById(b.getAttribute("data-copy"));
+      if (!field) return;
+      field.select();
+      var done = function () { b.textContent = "Copied"; setTimeout(function () { b.textContent = "Copy"; }, 2000); };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
+      } else {
+        document.execCommand("copy"); done();
+      }
+    });
+  });
 })();
