@@ -112,7 +112,7 @@ var Routes = []Route{
 		Summary: "Turn the calendar feed off", Status: http.StatusNoContent, Errors: []int{forbidden}},
 	{Method: http.MethodGet, Path: "/api/calendar/{token}", ID: "calendarICS", Tag: "Calendar", Public: true,
 		Summary: "The calendar feed (iCalendar, RFC 5545) whose token is {token}.ics: open tasks with due dates, reminders as alarms; the token is the credential",
-		Status: http.StatusOK, ContentType: "text/calendar", Errors: []int{notFound}},
+		Status:  http.StatusOK, ContentType: "text/calendar", Errors: []int{notFound}},
 
 	{Method: http.MethodGet, Path: "/api/{user_id}/tasks", ID: "listTasks", Tag: "Tasks",
 		Summary: "List tasks: filter, sort, page", Query: taskQuery, Status: http.StatusOK, Resp: api.TaskList{}, Errors: []int{forbidden, unprocessable}},

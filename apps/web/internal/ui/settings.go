@@ -27,7 +27,7 @@ type settingsData struct {
 	Import *importView
 	// Feed is the calendar feed; FeedURL and WebcalURL its address as
 	// this browser reaches the web app.
-	Feed      api.CalendarFeed
+	Feed    api.CalendarFeed
 	FeedURL string
 	// WebcalURL is trusted for an href: built here from the scheme the
 	// calendar apps know, the host and the token (base64url).
