@@ -130,8 +130,9 @@ type TaskInput struct {
 	Tags               []string `json:"tags,omitempty"`
 	Recurrence         string   `json:"recurrence,omitempty"`
 	RecurrenceInterval int      `json:"recurrence_interval,omitempty"`
-	// Reminders (at most MaxReminders).
-	Reminders []ReminderInput `json:"reminders,omitempty"`
+	// Reminders (at most MaxReminders). Absent (or null) on a PUT keeps
+	// the task's; [] removes them.
+	Reminders *[]ReminderInput `json:"reminders,omitempty"`
 }
 
 // TaskPatch changes only the fields that are present. due_at: null clears

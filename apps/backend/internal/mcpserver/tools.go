@@ -62,8 +62,10 @@ func (t *toolset) addTask(ctx context.Context, req *mcp.CallToolRequest, in todo
 	if err != nil {
 		return nil, todomcp.TaskOutput{}, err
 	}
-	ti := api.TaskInput{Title: in.Title, Description: in.Description, Priority: in.Priority, Tags: in.Tags, Recurrence: in.Recurrence, RecurrenceInterval: in.Interval,
-		Reminders: reminderInputs(in.Reminders)}
+	ti := api.TaskInput{Title: in.Title, Description: in.Description, Priority: in.Priority, Tags: in.Tags, Recurrence: in.Recurrence, RecurrenceInterval: in.Interval}
+	if rs := reminderInputs(in.Reminders); rs != nil {
+		ti.Reminders = &rs
+	}
 	if in.Due != "" {
 		ti.DueAt = &in.Due
 	}

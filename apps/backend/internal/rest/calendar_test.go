@@ -40,7 +40,7 @@ func TestCalendarFeed(t *testing.T) {
 	timed := time.Date(year, 3, 10, 15, 30, 0, 0, paris)
 	dentist, err := ada.CreateTask(ctx, api.TaskInput{Title: "Dentist; bring forms, card", Description: "Line one\nLine two, with a comma",
 		DueAt: stamp(timed), Priority: "high", Tags: []string{"health", "admin"},
-		Reminders: []api.ReminderInput{{BeforeMinutes: minutes(30)}, {BeforeMinutes: minutes(1440), AtTime: "09:00"}}})
+		Reminders: &[]api.ReminderInput{{BeforeMinutes: minutes(30)}, {BeforeMinutes: minutes(1440), AtTime: "09:00"}}})
 	require.NoError(t, err)
 	day := ptr(time.Date(year, 3, 12, 0, 0, 0, 0, time.UTC).Format(time.DateOnly))
 	_, err = ada.CreateTask(ctx, api.TaskInput{Title: "Pay rent", DueAt: day, Recurrence: "monthly"})

@@ -31,7 +31,7 @@ func TestRemindersFollowTheirTask(t *testing.T) {
 	due := time.Now().Add(48 * time.Hour).Truncate(time.Minute).UTC()
 	at := due.Add(-36 * time.Hour)
 	task, err := ada.CreateTask(ctx, api.TaskInput{Title: "Dentist", DueAt: stamp(due),
-		Reminders: []api.ReminderInput{{BeforeMinutes: minutes(30)}, {At: stamp(at)}}})
+		Reminders: &[]api.ReminderInput{{BeforeMinutes: minutes(30)}, {At: stamp(at)}}})
 	require.NoError(t, err)
 	require.Len(t, task.Reminders, 2)
 	assert.Equal(t, at, *task.Reminders[0].FireAt, "in firing order: the absolute one is first")
@@ -78,7 +78,7 @@ func TestReminderAtAClockTimeIsInThePersonsZone(t *testing.T) {
 	paris, _ := time.LoadLocation("Europe/Paris")
 	due := time.Date(time.Now().Year()+1, 3, 10, 15, 0, 0, 0, paris)
 	task, err := ada.CreateTask(ctx, api.TaskInput{Title: "Exam", DueAt: stamp(due),
-		Reminders: []api.ReminderInput{{BeforeMinutes: minutes(24 * 60), AtTime: "09:00"}}})
+		Reminders: &[]api.ReminderInput{{BeforeMinutes: minutes(24 * 60), AtTime: "09:00"}}})
 	require.NoError(t, err)
 	require.Len(t, task.Reminders, 1)
 	assert.Equal(t, time.Date(due.Year(), 3, 9, 9, 0, 0, 0, paris).UTC(), *task.Reminders[0].FireAt)
@@ -98,15 +98,15 @@ func TestReminderRules(t *testing.T) {
 		field string
 		says  string
 	}{
-		{"in the past", api.TaskInput{Title: "x", Reminders: []api.ReminderInput{{At: past}}}, "reminders[0]", "must be in the future"},
-		{"not a time", api.TaskInput{Title: "x", Reminders: []api.ReminderInput{{At: ptr("tomorrow")}}}, "reminders[0]", "RFC 3339"},
-		{"before with no due time", api.TaskInput{Title: "x", Reminders: []api.ReminderInput{{BeforeMinutes: minutes(10)}}}, "reminders[0]", "needs a due time"},
-		{"both", api.TaskInput{Title: "x", DueAt: due, Reminders: []api.ReminderInput{{At: due, BeforeMinutes: minutes(10)}}}, "reminders[0]", "either at"},
-		{"neither", api.TaskInput{Title: "x", Reminders: []api.ReminderInput{{}}}, "reminders[0]", "either at"},
-		{"too far before", api.TaskInput{Title: "x", DueAt: due, Reminders: []api.ReminderInput{{BeforeMinutes: minutes(50000)}}}, "reminders[0]", "between 0 and 43200"},
-		{"a clock time on a part day", api.TaskInput{Title: "x", DueAt: due, Reminders: []api.ReminderInput{{BeforeMinutes: minutes(90), AtTime: "09:00"}}}, "reminders[0]", "whole days"},
-		{"a bad clock time", api.TaskInput{Title: "x", DueAt: due, Reminders: []api.ReminderInput{{BeforeMinutes: minutes(1440), AtTime: "25:00"}}}, "reminders[0]", "HH:MM"},
-		{"too many", api.TaskInput{Title: "x", DueAt: due, Reminders: make([]api.ReminderInput, 6)}, "reminders", "at most 5"},
+		{"in the past", api.TaskInput{Title: "x", Reminders: &[]api.ReminderInput{{At: past}}}, "reminders[0]", "must be in the future"},
+		{"not a time", api.TaskInput{Title: "x", Reminders: &[]api.ReminderInput{{At: ptr("tomorrow")}}}, "reminders[0]", "RFC 3339"},
+		{"before with no due time", api.TaskInput{Title: "x", Reminders: &[]api.ReminderInput{{BeforeMinutes: minutes(10)}}}, "reminders[0]", "needs a due time"},
+		{"both", api.TaskInput{Title: "x", DueAt: due, Reminders: &[]api.ReminderInput{{At: due, BeforeMinutes: minutes(10)}}}, "reminders[0]", "either at"},
+		{"neither", api.TaskInput{Title: "x", Reminders: &[]api.ReminderInput{{}}}, "reminders[0]", "either at"},
+		{"too far before", api.TaskInput{Title: "x", DueAt: due, Reminders: &[]api.ReminderInput{{BeforeMinutes: minutes(50000)}}}, "reminders[0]", "between 0 and 43200"},
+		{"a clock time on a part day", api.TaskInput{Title: "x", DueAt: due, Reminders: &[]api.ReminderInput{{BeforeMinutes: minutes(90), AtTime: "09:00"}}}, "reminders[0]", "whole days"},
+		{"a bad clock time", api.TaskInput{Title: "x", DueAt: due, Reminders: &[]api.ReminderInput{{BeforeMinutes: minutes(1440), AtTime: "25:00"}}}, "reminders[0]", "HH:MM"},
+		{"too many", api.TaskInput{Title: "x", DueAt: due, Reminders: ptr(make([]api.ReminderInput, 6))}, "reminders", "at most 5"},
 	}
 	for _, c := range cases {
 		_, err := ada.CreateTask(ctx, c.in)
@@ -122,7 +122,7 @@ func TestReminderRules(t *testing.T) {
 	// Clearing the due time of a task with a relative reminder is refused
 	// when the patch keeps that reminder … and the reminder simply stops
 	// firing when the patch does not mention reminders.
-	task, err := ada.CreateTask(ctx, api.TaskInput{Title: "y", DueAt: due, Reminders: []api.ReminderInput{{BeforeMinutes: minutes(5)}}})
+	task, err := ada.CreateTask(ctx, api.TaskInput{Title: "y", DueAt: due, Reminders: &[]api.ReminderInput{{BeforeMinutes: minutes(5)}}})
 	require.NoError(t, err)
 	_, err = ada.PatchTask(ctx, task.ID, api.TaskPatch{DueAt: api.Null[string](), Reminders: &[]api.ReminderInput{{BeforeMinutes: minutes(5)}}})
 	assert.Equal(t, http.StatusUnprocessableEntity, status(err))
@@ -140,9 +140,9 @@ func TestRemindersFire(t *testing.T) {
 	b := testenv.Start(t, pg)
 	ada, _ := b.SignUp(t, "ada@example.com")
 	soon := time.Now().Add(1500 * time.Millisecond)
-	fires, err := ada.CreateTask(ctx, api.TaskInput{Title: "Fires", Reminders: []api.ReminderInput{{At: stamp(soon.Add(time.Second))}}})
+	fires, err := ada.CreateTask(ctx, api.TaskInput{Title: "Fires", Reminders: &[]api.ReminderInput{{At: stamp(soon.Add(time.Second))}}})
 	require.NoError(t, err)
-	quiet, err := ada.CreateTask(ctx, api.TaskInput{Title: "Done already", Reminders: []api.ReminderInput{{At: stamp(soon.Add(time.Second))}}})
+	quiet, err := ada.CreateTask(ctx, api.TaskInput{Title: "Done already", Reminders: &[]api.ReminderInput{{At: stamp(soon.Add(time.Second))}}})
 	require.NoError(t, err)
 	_, err = ada.CompleteTask(ctx, quiet.ID, nil)
 	require.NoError(t, err)
@@ -163,7 +163,7 @@ func TestRemindersFire(t *testing.T) {
 
 	due := time.Now().Add(time.Hour).Truncate(time.Second).UTC()
 	daily, err := ada.CreateTask(ctx, api.TaskInput{Title: "Pills", DueAt: stamp(due), Recurrence: "daily",
-		Reminders: []api.ReminderInput{{BeforeMinutes: minutes(15)}, {At: stamp(due.Add(-10 * time.Minute))}}})
+		Reminders: &[]api.ReminderInput{{BeforeMinutes: minutes(15)}, {At: stamp(due.Add(-10 * time.Minute))}}})
 	require.NoError(t, err)
 	res, err := ada.CompleteTask(ctx, daily.ID, nil)
 	require.NoError(t, err)

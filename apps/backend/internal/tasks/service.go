@@ -138,12 +138,12 @@ func (s *Service) Create(ctx context.Context, userID string, in api.TaskInput) (
 	if err != nil {
 		return api.Task{}, err
 	}
-	rloc, err := s.reminderZone(ctx, userID, loc, in.Reminders)
+	rloc, err := s.reminderZone(ctx, userID, loc, deref2(in.Reminders))
 	if err != nil {
 		return api.Task{}, err
 	}
 	fe := fieldErrors{}
-	rs := checkReminders(in.Reminders, t.DueAt, rloc, s.now(), fe)
+	rs := checkReminders(deref2(in.Reminders), t.DueAt, rloc, s.now(), fe)
 	if len(fe) > 0 {
 		return api.Task{}, &domain.Invalid{Fields: fe}
 	}
@@ -173,11 +173,7 @@ func (s *Service) Replace(ctx context.Context, userID string, id int64, in api.T
 	if err != nil {
 		return api.Task{}, err
 	}
-	var reminders *[]api.ReminderInput
-	if in.Reminders != nil {
-		reminders = &in.Reminders
-	}
-	return s.modify(ctx, userID, id, reminders, func(t *store.Task) (*[]string, *bool, error) {
+	return s.modify(ctx, userID, id, in.Reminders, func(t *store.Task) (*[]string, *bool, error) {
 		t.Title, t.Description, t.DueAt, t.Priority = repl.Title, repl.Description, repl.DueAt, repl.Priority
 		t.Recurrence, t.RecurrenceInterval = repl.Recurrence, repl.RecurrenceInterval
 		return &tags, nil, nil

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -22,8 +23,30 @@ type taskForm struct {
 	Tags        string
 	Recurrence  string
 	Interval    string
-	Errors      map[string]string
-	TagOptions  []string
+	// Reminder is one of reminderChoices' values, or "keep" for reminders
+	// the form cannot show (several, or at a set time) that stay as they are.
+	Reminder string
+	// Kept describes those reminders.
+	Kept       string
+	Errors     map[string]string
+	TagOptions []string
+}
+
+// reminderChoice is an option of the form's Reminder field: minutes
+// before the due time, and a clock time on that day for whole days.
+type reminderChoice struct {
+	Value, Label string
+	Before       int
+	AtTime       string
+}
+
+// reminderChoices are the reminders the form offers.
+var reminderChoices = []reminderChoice{
+	{Value: "0", Label: "At the due time", Before: 0},
+	{Value: "10", Label: "10 minutes before", Before: 10},
+	{Value: "30", Label: "30 minutes before", Before: 30},
+	{Value: "60", Label: "1 hour before", Before: 60},
+	{Value: "1440@09:00", Label: "The day before at 9:00", Before: 1440, AtTime: "09:00"},
 }
 
 func readTaskForm(c *fiber.Ctx) taskForm {
@@ -36,6 +59,8 @@ func readTaskForm(c *fiber.Ctx) taskForm {
 		Tags:        c.FormValue("tags"),
 		Recurrence:  c.FormValue("recurrence"),
 		Interval:    strings.TrimSpace(c.FormValue("recurrence_interval")),
+		Reminder:    c.FormValue("reminder"),
+		Kept:        c.FormValue("kept"),
 	}
 }
 
@@ -49,7 +74,31 @@ func formFromTask(t api.Task, loc *time.Location) taskForm {
 			f.DueTime = l.Format("15:04")
 		}
 	}
+	switch {
+	case len(t.Reminders) == 0:
+	case len(t.Reminders) == 1 && choiceOf(t.Reminders[0]) != "":
+		f.Reminder = choiceOf(t.Reminders[0])
+	default:
+		f.Reminder = "keep"
+		f.Kept = fmt.Sprintf("Keep the current reminders (%d)", len(t.Reminders))
+		if len(t.Reminders) == 1 {
+			f.Kept = "Keep the current reminder"
+		}
+	}
 	return f
+}
+
+// choiceOf is the form's option for r, or "" when it has none.
+func choiceOf(r api.Reminder) string {
+	if r.BeforeMinutes == nil {
+		return ""
+	}
+	for _, c := range reminderChoices {
+		if c.Before == *r.BeforeMinutes && c.AtTime == r.AtTime {
+			return c.Value
+		}
+	}
+	return ""
 }
 
 // input turns the form into an API input in the viewer's zone. A date
@@ -68,6 +117,25 @@ func (f taskForm) input(loc *time.Location) (api.TaskInput, map[string]string) {
 			errs["recurrence_interval"] = "must be a whole number of at least 1"
 		}
 		in.RecurrenceInterval = n
+	}
+	switch f.Reminder {
+	case "keep":
+		// A PUT without reminders keeps them.
+	case "":
+		in.Reminders = &[]api.ReminderInput{}
+	default:
+		ok := false
+		for _, c := range reminderChoices {
+			if c.Value == f.Reminder {
+				n := c.Before
+				in.Reminders, ok = &[]api.ReminderInput{{BeforeMinutes: &n, AtTime: c.AtTime}}, true
+			}
+		}
+		if !ok {
+			errs["reminder"] = "pick one of the choices"
+		} else if f.DueDate == "" {
+			errs["reminder"] = "needs a due date: a reminder comes before it"
+		}
 	}
 	switch {
 	case f.DueDate == "" && f.DueTime != "":
@@ -99,6 +167,9 @@ func apiFieldsToForm(fields map[string]string) map[string]string {
 	for k, v := range fields {
 		if k == "due_at" {
 			k = "due"
+		}
+		if strings.HasPrefix(k, "reminders") {
+			k = "reminder"
 		}
 		out[k] = v
 	}

@@ -60,11 +60,21 @@ func funcs() template.FuncMap {
 			}
 			return template.URL(v.Encode())
 		},
-		"row":         func(t api.Task, p page, next string) taskRow { return taskRow{T: t, P: p, Next: next} },
-		"list":        func(s ...string) []string { return s },
-		"priorities":  api.Priorities,
-		"recurrences": api.Recurrences,
-		"eq":          func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+		"row":             func(t api.Task, p page, next string) taskRow { return taskRow{T: t, P: p, Next: next} },
+		"list":            func(s ...string) []string { return s },
+		"priorities":      api.Priorities,
+		"recurrences":     api.Recurrences,
+		"reminderChoices": func() []reminderChoice { return reminderChoices },
+		// nextReminder is when the task will remind next, or nil.
+		"nextReminder": func(t api.Task) *time.Time {
+			for _, r := range t.Reminders {
+				if r.FiredAt == nil && r.FireAt != nil {
+					return r.FireAt
+				}
+			}
+			return nil
+		},
+		"eq": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 		"has": func(list []string, s string) bool {
 			for _, x := range list {
 				if strings.EqualFold(x, s) {

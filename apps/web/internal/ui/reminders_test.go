@@ -1,0 +1,78 @@
+package ui_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/apps/web/internal/webtest"
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/client"
+)
+
+// The task form sets a reminder, shows it when editing, clears it, keeps
+// reminders it cannot show, and says when one needs a due date; the list
+// shows when the next reminder comes.
+func TestTaskFormReminders(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	b.signUp("rem@example.com")
+	res, err := client.New(s.Backend.URL, nil).SignIn(ctx, api.SignInRequest{Email: "rem@example.com", Password: "correct horse"})
+	require.NoError(t, err)
+	be := client.New(s.Backend.URL, nil).WithAuth(res)
+	day := time.Now().AddDate(0, 0, 3).UTC().Format(time.DateOnly)
+
+	p := b.post("/tasks/new", "/tasks", url.Values{"title": {"No date"}, "priority": {"medium"}, "reminder": {"30"}})
+	assert.Equal(t, http.StatusUnprocessableEntity, p.Status)
+	assert.Contains(t, text(p.Body), "Reminder: needs a due date")
+
+	p = b.post("/tasks/new", "/tasks", url.Values{"title": {"Call the bank"}, "due_date": {day}, "due_time": {"15:00"}, "priority": {"medium"}, "reminder": {"30"}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	list, err := be.ListTasks(ctx, api.TaskQuery{})
+	require.NoError(t, err)
+	require.Len(t, list.Tasks, 1)
+	task := list.Tasks[0]
+	require.Len(t, task.Reminders, 1)
+	assert.Equal(t, 30, *task.Reminders[0].BeforeMinutes)
+	assert.Equal(t, task.DueAt.Add(-30*time.Minute), *task.Reminders[0].FireAt)
+
+	p = b.get("/tasks")
+	assert.Contains(t, text(p.Body), "Reminder", "the list shows the next reminder")
+	p = b.get("/tasks/" + itoa(task.ID) + "/edit")
+	assert.Contains(t, p.Body, `<option value="30" selected>30 minutes before</option>`)
+
+	p = b.post("/tasks/"+itoa(task.ID)+"/edit", "/tasks/"+itoa(task.ID), url.Values{"title": {"Call the bank"}, "due_date": {day}, "due_time": {"15:00"}, "priority": {"medium"}, "recurrence": {"none"}, "reminder": {"1440@09:00"}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	got, err := be.GetTask(ctx, task.ID)
+	require.NoError(t, err)
+	require.Len(t, got.Reminders, 1)
+	assert.Equal(t, "09:00", got.Reminders[0].AtTime)
+
+	// Two reminders (from the API) are more than the form shows: it keeps them.
+	n, m := 0, 120
+	_, err = be.PatchTask(ctx, task.ID, api.TaskPatch{Reminders: &[]api.ReminderInput{{BeforeMinutes: &n}, {BeforeMinutes: &m}}})
+	require.NoError(t, err)
+	p = b.get("/tasks/" + itoa(task.ID) + "/edit")
+	assert.Contains(t, p.Body, `<option value="keep" selected>Keep the current reminders (2)</option>`)
+	p = b.post("/tasks/"+itoa(task.ID)+"/edit", "/tasks/"+itoa(task.ID), url.Values{"title": {"Call the bank (renamed)"}, "due_date": {day}, "due_time": {"15:00"}, "priority": {"medium"}, "recurrence": {"none"}, "reminder": {"keep"}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	got, err = be.GetTask(ctx, task.ID)
+	require.NoError(t, err)
+	assert.Len(t, got.Reminders, 2, "kept")
+
+	p = b.post("/tasks/"+itoa(task.ID)+"/edit", "/tasks/"+itoa(task.ID), url.Values{"title": {"Call the bank"}, "due_date": {day}, "due_time": {"15:00"}, "priority": {"medium"}, "recurrence": {"none"}, "reminder": {""}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	got, err = be.GetTask(ctx, task.ID)
+	require.NoError(t, err)
+	assert.Empty(t, got.Reminders, "None clears them")
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
