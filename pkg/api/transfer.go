@@ -51,8 +51,19 @@ type ExportTask struct {
 	Tags               []string   `json:"tags"`
 	Recurrence         string     `json:"recurrence"`
 	RecurrenceInterval int        `json:"recurrence_interval"`
-	CreatedAt          time.Time  `json:"created_at"`
-	UpdatedAt          time.Time  `json:"updated_at"`
+	// Reminders, in firing order (absent when there are none).
+	Reminders []ExportReminder `json:"reminders,omitempty"`
+	CreatedAt time.Time        `json:"created_at"`
+	UpdatedAt time.Time        `json:"updated_at"`
+}
+
+// ExportReminder is a reminder in an export: as set (at, or before the
+// due time), and whether it has fired.
+type ExportReminder struct {
+	At            *time.Time `json:"at,omitempty"`
+	BeforeMinutes *int       `json:"before_minutes,omitempty"`
+	AtTime        string     `json:"at_time,omitempty"`
+	Fired         bool       `json:"fired,omitempty"`
 }
 
 // ExportConversation is a conversation with its messages, oldest first.

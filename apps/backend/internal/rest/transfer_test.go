@@ -62,7 +62,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 	bob, _ := b.SignUp(t, "bob@example.com")
 
 	day, at := "2031-02-03", "2031-02-04T09:30:00Z"
-	_, err := ada.CreateTask(ctx, api.TaskInput{Title: "Dentist", Description: "Bring the card", DueAt: &at, Priority: "high", Tags: []string{"health", "Errands"}})
+	remindAt := "2031-02-01T08:00:00Z"
+	_, err := ada.CreateTask(ctx, api.TaskInput{Title: "Dentist", Description: "Bring the card", DueAt: &at, Priority: "high", Tags: []string{"health", "Errands"},
+		Reminders: &[]api.ReminderInput{{BeforeMinutes: minutes(45)}, {At: &remindAt}, {BeforeMinutes: minutes(1440), AtTime: "08:30"}}})
 	require.NoError(t, err)
 	_, err = ada.CreateTask(ctx, api.TaskInput{Title: "Water the plants", DueAt: &day, Recurrence: "weekly", RecurrenceInterval: 2, Tags: []string{"home"}})
 	require.NoError(t, err)
@@ -88,6 +90,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 
 	first := exportOf(t, ada, api.FormatJSON)
 	assert.NotContains(t, string(first), "In the trash", "deleted tasks are not exported")
+	assert.Contains(t, string(first), `"reminders":[{"at":"2031-02-01T08:00:00Z"},{"before_minutes":1440,"at_time":"08:30"},{"before_minutes":45}]`, "reminders are exported, in firing order")
 
 	preview, err := bob.Import(ctx, api.FormatJSON, true, bytes.NewReader(first))
 	require.NoError(t, err)
@@ -374,4 +377,36 @@ func TestTransferIsPerUser(t *testing.T) {
 	r = call(t, http.MethodGet, b.URL+"/api/"+ada.User.ID+"/export?format=xml", ada.Token, "", "")
 	assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
 	assert.Equal(t, "must be json or csv", r.errFields()["format"])
+}
+
+// An imported reminder whose time has passed comes in as fired: importing
+// history must not set off a burst of old reminders. One still ahead stays
+// armed, and a bad one is a row error like any other.
+func TestImportedRemindersDoNotFireThePast(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, _ := b.SignUp(t, "ada@example.com")
+	past := time.Now().Add(-48 * time.Hour).UTC().Format(time.RFC3339)
+	ahead := time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)
+	doc := `{"kind":"todo-app-export","version":1,"tasks":[
+	 {"key":"k1","title":"Old","due_at":"` + past + `","priority":"medium","recurrence":"none","tags":[],"reminders":[{"at":"` + past + `"},{"before_minutes":10}]},
+	 {"key":"k2","title":"New","due_at":"` + ahead + `","priority":"medium","recurrence":"none","tags":[],"reminders":[{"before_minutes":60}]}],"conversations":[]}`
+	rep, err := ada.Import(ctx, api.FormatJSON, false, strings.NewReader(doc))
+	require.NoError(t, err, "%+v", rep)
+	list, err := ada.ListTasks(ctx, api.TaskQuery{Status: "all", Sort: "title"})
+	require.NoError(t, err)
+	require.Len(t, list.Tasks, 2)
+	for _, r := range list.Tasks[1].Reminders { // "Old"
+		assert.NotNil(t, r.FiredAt, "a past reminder comes in fired")
+	}
+	require.Len(t, list.Tasks[0].Reminders, 1) // "New"
+	assert.Nil(t, list.Tasks[0].Reminders[0].FiredAt, "one still ahead stays armed")
+
+	bad := `{"kind":"todo-app-export","version":1,"tasks":[{"key":"k3","title":"Bad","priority":"medium","recurrence":"none","tags":[],"reminders":[{"before_minutes":10}]}],"conversations":[]}`
+	_, err = ada.Import(ctx, api.FormatJSON, false, strings.NewReader(bad))
+	e, ok := apierror.As(err)
+	require.True(t, ok, "%v", err)
+	assert.Equal(t, http.StatusUnprocessableEntity, e.Status)
+	assert.Contains(t, fmt.Sprint(e.Details), "needs a due time")
 }

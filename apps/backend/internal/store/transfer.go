@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -35,6 +36,9 @@ func (e Exporter) ExportTasks(ctx context.Context, userID string, afterID int64,
 		return nil, fmt.Errorf("exporting tasks after %d: %w", afterID, err)
 	}
 	if err := loadTagNames(ctx, e.db, userID, tasks); err != nil {
+		return nil, err
+	}
+	if err := loadReminders(ctx, e.db, tasks); err != nil {
 		return nil, err
 	}
 	return tasks, nil
@@ -181,6 +185,8 @@ func (im *Importer) AddTasks(ctx context.Context, batch []Task, tags [][]string)
 	for _, r := range inserted {
 		ids[r.ImportKey] = r.ID
 	}
+	// inserted2 keeps the ids for the reminders: ids is used up by the tags.
+	inserted2 := maps.Clone(ids)
 	var all []string
 	for i := range batch {
 		if _, ok := ids[*batch[i].ImportKey]; ok {
@@ -211,6 +217,22 @@ func (im *Importer) AddTasks(ctx context.Context, batch []Task, tags [][]string)
 	if len(links) > 0 {
 		if _, err := im.tx.NewInsert().Model(&links).Exec(ctx); err != nil {
 			return 0, fmt.Errorf("tagging imported tasks: %w", err)
+		}
+	}
+	var reminders []Reminder
+	for i := range batch {
+		id, ok := inserted2[*batch[i].ImportKey]
+		if !ok {
+			continue
+		}
+		for _, r := range batch[i].Reminders {
+			r.TaskID, r.UserID = id, im.userID
+			reminders = append(reminders, r)
+		}
+	}
+	if len(reminders) > 0 {
+		if _, err := im.tx.NewInsert().Model(&reminders).ExcludeColumn("id").Exec(ctx); err != nil {
+			return 0, fmt.Errorf("saving the reminders of imported tasks: %w", err)
 		}
 	}
 	return len(inserted), nil

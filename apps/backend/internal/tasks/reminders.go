@@ -121,3 +121,44 @@ func remindersToAPI(rs []store.Reminder) []api.Reminder {
 	}
 	return out
 }
+
+// ImportedReminders checks the reminders of an imported task by the rules
+// of checkReminders, except that an absolute time may be past (an export
+// is history): what fired is kept fired, a past one that had not fired is
+// kept as fired too (it would otherwise fire on import). problem says what
+// is wrong, for the import's report.
+func ImportedReminders(raw []api.ExportReminder, due *time.Time, loc *time.Location, now time.Time) ([]store.Reminder, string) {
+	if len(raw) > api.MaxReminders {
+		return nil, fmt.Sprintf("at most %d reminders per task", api.MaxReminders)
+	}
+	out := make([]store.Reminder, 0, len(raw))
+	for i, r := range raw {
+		in := api.ReminderInput{BeforeMinutes: r.BeforeMinutes, AtTime: r.AtTime}
+		if r.At != nil {
+			// Checked as if in the future; its time is kept as it was.
+			future := now.Add(time.Hour).Format(time.RFC3339)
+			in.At = &future
+		}
+		fe := fieldErrors{}
+		rows := checkReminders([]api.ReminderInput{in}, due, loc, now, fe)
+		if len(fe) > 0 {
+			for _, p := range fe {
+				return nil, fmt.Sprintf("reminder %d: %s", i+1, p)
+			}
+		}
+		row := rows[0]
+		if r.At != nil {
+			at := r.At.UTC()
+			row.At, row.FireAt = &at, &at
+		}
+		if r.Fired || row.FireAt != nil && !row.FireAt.After(now) {
+			fired := now.UTC()
+			if row.FireAt != nil && row.FireAt.Before(fired) {
+				fired = *row.FireAt
+			}
+			row.FiredAt = &fired
+		}
+		out = append(out, row)
+	}
+	return out, ""
+}

@@ -203,9 +203,23 @@ func exportTask(userID string, t *store.Task) api.ExportTask {
 	return api.ExportTask{
 		Key: taskKey(userID, t), ID: t.ID, Title: t.Title, Description: t.Description,
 		Completed: t.Completed, CompletedAt: utc(t.CompletedAt), DueAt: utc(t.DueAt), Priority: t.Priority, Tags: tags,
-		Recurrence: t.Recurrence, RecurrenceInterval: t.RecurrenceInterval,
+		Recurrence: t.Recurrence, RecurrenceInterval: t.RecurrenceInterval, Reminders: exportReminders(t.Reminders),
 		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
 	}
+}
+
+func exportReminders(rs []store.Reminder) []api.ExportReminder {
+	if len(rs) == 0 {
+		return nil
+	}
+	out := make([]api.ExportReminder, len(rs))
+	for i, r := range rs {
+		out[i] = api.ExportReminder{At: utc(r.At), BeforeMinutes: r.BeforeMinutes, Fired: r.FiredAt != nil}
+		if r.AtTime != nil {
+			out[i].AtTime = *r.AtTime
+		}
+	}
+	return out
 }
 
 func utc(t *time.Time) *time.Time {

@@ -385,6 +385,13 @@ func (w *writer) readTask(ctx context.Context, dec *json.Decoder, row int, fileZ
 	if p := checkKey(x.Key); p != "" {
 		fe["key"] = p
 	}
+	if len(fe) == 0 {
+		rs, problem := tasks.ImportedReminders(x.Reminders, t.DueAt, w.loc, w.now)
+		if problem != "" {
+			fe["reminders"] = problem
+		}
+		t.Reminders = rs
+	}
 	for _, f := range slices.Sorted(maps.Keys(fe)) {
 		w.rep.fail("tasks", row, f, "%s", fe[f])
 	}
