@@ -103,7 +103,9 @@ func TestBrowserChat(t *testing.T) {
 	assert.Contains(t, last, "Deleted")
 	assert.Contains(t, last, "Say “undo” to bring it back.")
 	// The reply that deleted it offers Undo: clicking it is saying "undo".
+	// (It appears when the answer's stream has ended, just after its words.)
 	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Poll(`[...document.querySelectorAll(".msg.assistant")].pop().querySelector(".undo-form button") !== null`, nil),
 		chromedp.Evaluate(`[...document.querySelectorAll(".msg.assistant")].pop().querySelector(".undo-form button").click()`, nil),
 		chromedp.Poll(`document.querySelectorAll(".msg.assistant").length === 6 && !document.querySelector(".typing")`, nil),
 	))
