@@ -34,8 +34,19 @@ type User struct {
 	Email string `json:"email"`
 	Name  string `json:"name"`
 	// TimeZone is the IANA zone date-only inputs are read in (pkg/dates).
-	TimeZone  string    `json:"time_zone"`
-	CreatedAt time.Time `json:"created_at"`
+	TimeZone string `json:"time_zone"`
+	// DefaultReminderMinutes is the reminder a new task with a due time
+	// gets when it is created without reminders: minutes before the due
+	// time; null for none.
+	DefaultReminderMinutes *int      `json:"default_reminder_minutes"`
+	CreatedAt              time.Time `json:"created_at"`
+}
+
+// Preferences are the person's settings (PATCH /api/auth/me): a field
+// left out stays as it is; default_reminder_minutes null removes it.
+type Preferences struct {
+	TimeZone               *string       `json:"time_zone,omitempty"`
+	DefaultReminderMinutes Nullable[int] `json:"default_reminder_minutes,omitzero"`
 }
 
 // SignUpRequest creates an account.

@@ -43,3 +43,9 @@ func (c *Client) CreateAPIToken(ctx context.Context, in api.APITokenInput) (api.
 func (c *Client) RevokeAPIToken(ctx context.Context, id string) error {
 	return c.do(ctx, http.MethodDelete, c.userPath("/tokens/%s", url.PathEscape(id)), nil, nil, nil)
 }
+
+// SetPreferences changes the person's time zone and default reminder.
+func (c *Client) SetPreferences(ctx context.Context, in api.Preferences) (api.User, error) {
+	var out api.User
+	return out, c.do(ctx, http.MethodPatch, "/api/auth/me", nil, in, &out)
+}

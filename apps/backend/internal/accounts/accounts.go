@@ -215,9 +215,45 @@ func (s *Service) Me(ctx context.Context, userID string) (api.User, error) {
 	return ToAPI(u), nil
 }
 
+// SetPreferences changes the person's time zone and default reminder.
+func (s *Service) SetPreferences(ctx context.Context, userID string, in api.Preferences) (api.User, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return api.User{}, &domain.Unauthenticated{Reason: "this account no longer exists"}
+	}
+	if err != nil {
+		return api.User{}, err
+	}
+	fields := map[string]string{}
+	if in.TimeZone != nil {
+		zone, ok := cleanZone(*in.TimeZone)
+		if !ok || strings.TrimSpace(*in.TimeZone) == "" {
+			fields["time_zone"] = zoneProblem
+		}
+		u.TimeZone = zone
+	}
+	if in.DefaultReminderMinutes.Set {
+		u.DefaultReminderMinutes = nil
+		if !in.DefaultReminderMinutes.Null {
+			n := in.DefaultReminderMinutes.Value
+			if n < 0 || n > 43200 {
+				fields["default_reminder_minutes"] = "must be between 0 and 43200 (30 days), or null for none"
+			}
+			u.DefaultReminderMinutes = &n
+		}
+	}
+	if len(fields) > 0 {
+		return api.User{}, &domain.Invalid{Fields: fields}
+	}
+	if err := s.store.SetPreferences(ctx, userID, u.TimeZone, u.DefaultReminderMinutes); err != nil {
+		return api.User{}, err
+	}
+	return ToAPI(u), nil
+}
+
 // ToAPI converts a stored user to its JSON shape.
 func ToAPI(u store.User) api.User {
-	return api.User{ID: u.ID, Email: u.Email, Name: u.Name, TimeZone: u.TimeZone, CreatedAt: u.CreatedAt.UTC()}
+	return api.User{ID: u.ID, Email: u.Email, Name: u.Name, TimeZone: u.TimeZone, DefaultReminderMinutes: u.DefaultReminderMinutes, CreatedAt: u.CreatedAt.UTC()}
 }
 
 const zoneProblem = "must be an IANA time zone such as Europe/Berlin or America/New_York"

@@ -151,6 +151,14 @@ func TestAnswersMatchTheDocument(t *testing.T) {
 	c := anon.WithAuth(auth)
 	_, err = c.Me(ctx)
 	require.NoError(t, err)
+	zone := "Europe/Berlin"
+	_, err = c.SetPreferences(ctx, api.Preferences{TimeZone: &zone, DefaultReminderMinutes: api.Value(15)})
+	require.NoError(t, err)
+	_, err = c.SetPreferences(ctx, api.Preferences{DefaultReminderMinutes: api.Null[int]()})
+	require.NoError(t, err)
+	bad := "Mars/Olympus"
+	_, err = c.SetPreferences(ctx, api.Preferences{TimeZone: &bad})
+	requireStatus(t, err, http.StatusUnprocessableEntity)
 
 	due := "2030-03-01"
 	task, err := c.CreateTask(ctx, api.TaskInput{Title: "Write the report", Description: "Q1", DueAt: &due, Priority: "high", Tags: []string{"work"}, Recurrence: "weekly"})

@@ -90,6 +90,8 @@ var Routes = []Route{
 		Summary: "Exchange credentials for a session token", Body: api.SignInRequest{}, Status: http.StatusOK, Resp: api.AuthResponse{}, Errors: with(bodyErrors, http.StatusUnauthorized)},
 	{Method: http.MethodGet, Path: "/api/auth/me", ID: "me", Tag: "Account",
 		Summary: "The signed-in user", Status: http.StatusOK, Resp: api.User{}},
+	{Method: http.MethodPatch, Path: "/api/auth/me", ID: "setPreferences", Tag: "Account", Session: true,
+		Summary: "Change the time zone and the default reminder for new tasks with a due time", Body: api.Preferences{}, Status: http.StatusOK, Resp: api.User{}, Errors: bodyErrors},
 	{Method: http.MethodPost, Path: "/api/auth/sign-out", ID: "signOut", Tag: "Account", Session: true,
 		Summary: "Close this session: its token is refused from now on", Status: http.StatusNoContent, Errors: []int{forbidden}},
 	{Method: http.MethodPost, Path: "/api/auth/sign-out-everywhere", ID: "signOutEverywhere", Tag: "Account", Session: true,

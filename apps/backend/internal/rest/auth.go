@@ -39,6 +39,18 @@ func (h handlers) me(c *fiber.Ctx) error {
 	return c.JSON(u)
 }
 
+func (h handlers) setPreferences(c *fiber.Ctx) error {
+	var in api.Preferences
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	u, err := h.Accounts.SetPreferences(c.UserContext(), auth.UserID(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
 func (h handlers) signOut(c *fiber.Ctx) error {
 	if err := h.Accounts.SignOut(c.UserContext(), auth.PrincipalOf(c)); err != nil {
 		return err

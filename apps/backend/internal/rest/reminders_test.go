@@ -171,3 +171,52 @@ func TestRemindersFire(t *testing.T) {
 	require.Len(t, res.Next.Reminders, 1, "the relative reminder is carried, the absolute one is not")
 	assert.Equal(t, res.Next.DueAt.Add(-15*time.Minute), *res.Next.Reminders[0].FireAt)
 }
+
+// The default reminder (Settings) is given to a new task due at a time
+// when the request says nothing about reminders — not to a date alone,
+// not when it asks for none, not to tasks made before.
+func TestDefaultReminder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, _ := b.SignUp(t, "ada@example.com")
+	due := stamp(time.Now().Add(72 * time.Hour).Truncate(time.Minute))
+	before, err := ada.CreateTask(ctx, api.TaskInput{Title: "Before", DueAt: due})
+	require.NoError(t, err)
+	assert.Empty(t, before.Reminders)
+
+	zone := "America/New_York"
+	me, err := ada.SetPreferences(ctx, api.Preferences{TimeZone: &zone, DefaultReminderMinutes: api.Value(15)})
+	require.NoError(t, err)
+	assert.Equal(t, "America/New_York", me.TimeZone)
+	assert.Equal(t, 15, *me.DefaultReminderMinutes)
+
+	timed, err := ada.CreateTask(ctx, api.TaskInput{Title: "Timed", DueAt: due})
+	require.NoError(t, err)
+	require.Len(t, timed.Reminders, 1)
+	assert.Equal(t, 15, *timed.Reminders[0].BeforeMinutes)
+	dated, err := ada.CreateTask(ctx, api.TaskInput{Title: "A date alone", DueAt: ptr(time.Now().AddDate(0, 0, 3).Format(time.DateOnly))})
+	require.NoError(t, err)
+	assert.Empty(t, dated.Reminders)
+	none, err := ada.CreateTask(ctx, api.TaskInput{Title: "None, thanks", DueAt: due, Reminders: &[]api.ReminderInput{}})
+	require.NoError(t, err)
+	assert.Empty(t, none.Reminders)
+	got, err := ada.GetTask(ctx, before.ID)
+	require.NoError(t, err)
+	assert.Empty(t, got.Reminders, "tasks made before are left alone")
+
+	me, err = ada.SetPreferences(ctx, api.Preferences{DefaultReminderMinutes: api.Null[int]()})
+	require.NoError(t, err)
+	assert.Nil(t, me.DefaultReminderMinutes)
+	assert.Equal(t, "America/New_York", me.TimeZone, "a field left out stays")
+	off, err := ada.CreateTask(ctx, api.TaskInput{Title: "Off", DueAt: due})
+	require.NoError(t, err)
+	assert.Empty(t, off.Reminders)
+
+	bad := "Mars/Olympus"
+	_, err = ada.SetPreferences(ctx, api.Preferences{TimeZone: &bad, DefaultReminderMinutes: api.Value(-5)})
+	e, ok := apierror.As(err)
+	require.True(t, ok, "%v", err)
+	assert.Contains(t, e.Fields["time_zone"], "IANA time zone")
+	assert.Contains(t, e.Fields["default_reminder_minutes"], "between 0 and 43200")
+}

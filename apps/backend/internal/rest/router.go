@@ -86,6 +86,7 @@ func Register(app *fiber.App, d Deps) {
 	app.Post("/api/auth/sign-up", authLimit, h.signUp)
 	app.Post("/api/auth/sign-in", authLimit, h.signIn)
 	app.Get("/api/auth/me", requireToken, h.me)
+	app.Patch("/api/auth/me", requireToken, auth.RequireSession, h.setPreferences)
 	app.Post("/api/auth/sign-out", requireToken, auth.RequireSession, h.signOut)
 	app.Post("/api/auth/sign-out-everywhere", requireToken, auth.RequireSession, h.signOutEverywhere)
 	// The current password is checked with bcrypt: limited like sign-in.

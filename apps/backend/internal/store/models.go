@@ -16,6 +16,9 @@ type User struct {
 	Name         string    `bun:"name,notnull"`
 	PasswordHash string    `bun:"password_hash,notnull"`
 	TimeZone     string    `bun:"time_zone,notnull,default:'UTC'"`
+	// DefaultReminderMinutes is the reminder new tasks with a due time
+	// get (minutes before it), nil for none.
+	DefaultReminderMinutes *int `bun:"default_reminder_minutes"`
 	CreatedAt    time.Time `bun:"created_at,notnull,default:now()"`
 }
 

@@ -44,6 +44,19 @@ func (s *Store) SetUserTimeZone(ctx context.Context, id, zone string) error {
 	return nil
 }
 
+// SetPreferences stores the user's time zone and default reminder.
+func (s *Store) SetPreferences(ctx context.Context, id, zone string, defaultReminder *int) error {
+	res, err := s.DB.NewUpdate().Model((*User)(nil)).Set("time_zone = ?", zone).
+		Set("default_reminder_minutes = ?", defaultReminder).Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("saving the preferences of user %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("saving the preferences of user %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
 // UserTimeZone is the user's IANA time zone name.
 func (s *Store) UserTimeZone(ctx context.Context, id string) (string, error) {
 	var zone string

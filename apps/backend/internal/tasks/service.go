@@ -142,8 +142,16 @@ func (s *Service) Create(ctx context.Context, userID string, in api.TaskInput) (
 	if err != nil {
 		return api.Task{}, err
 	}
+	raw := deref2(in.Reminders)
+	if in.Reminders == nil && t.DueAt != nil && !dates.IsDateOnly(*t.DueAt, loc) {
+		// Created without a word about reminders, due at a time: the
+		// person's default reminder, if they chose one.
+		if u, err := s.store.UserByID(ctx, userID); err == nil && u.DefaultReminderMinutes != nil {
+			raw = []api.ReminderInput{{BeforeMinutes: u.DefaultReminderMinutes}}
+		}
+	}
 	fe := fieldErrors{}
-	rs := checkReminders(deref2(in.Reminders), t.DueAt, rloc, s.now(), fe)
+	rs := checkReminders(raw, t.DueAt, rloc, s.now(), fe)
 	if len(fe) > 0 {
 		return api.Task{}, &domain.Invalid{Fields: fe}
 	}

@@ -46,6 +46,7 @@ var reminderChoices = []reminderChoice{
 	{Value: "10", Label: "10 minutes before", Before: 10},
 	{Value: "30", Label: "30 minutes before", Before: 30},
 	{Value: "60", Label: "1 hour before", Before: 60},
+	{Value: "1440", Label: "1 day before", Before: 1440},
 	{Value: "1440@09:00", Label: "The day before at 9:00", Before: 1440, AtTime: "09:00"},
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,11 +61,19 @@ func funcs() template.FuncMap {
 			}
 			return template.URL(v.Encode())
 		},
-		"row":             func(t api.Task, p page, next string) taskRow { return taskRow{T: t, P: p, Next: next} },
-		"list":            func(s ...string) []string { return s },
-		"priorities":      api.Priorities,
-		"recurrences":     api.Recurrences,
-		"reminderChoices": func() []reminderChoice { return reminderChoices },
+		"row":              func(t api.Task, p page, next string) taskRow { return taskRow{T: t, P: p, Next: next} },
+		"list":             func(s ...string) []string { return s },
+		"priorities":       api.Priorities,
+		"recurrences":      api.Recurrences,
+		"reminderChoices":  func() []reminderChoice { return reminderChoices },
+		"defaultReminders": func() []reminderChoice { return defaultReminders },
+		// minutesValue is a *int as a form value ("" for nil).
+		"minutesValue": func(n *int) string {
+			if n == nil {
+				return ""
+			}
+			return strconv.Itoa(*n)
+		},
 		// nextReminder is when the task will remind next, or nil.
 		"nextReminder": func(t api.Task) *time.Time {
 			for _, r := range t.Reminders {

@@ -76,3 +76,29 @@ func TestTaskFormReminders(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// The default reminder chosen in Settings starts every new task form and
+// reaches tasks the assistant or the API add without one.
+func TestDefaultReminderFromSettings(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	b.signUp("def@example.com")
+	p := b.get("/tasks/new")
+	assert.Contains(t, p.Body, `<option value="" selected>None</option>`, "no default yet")
+
+	p = b.post("/settings", "/settings/preferences", url.Values{"default_reminder": {"30"}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	p = b.get("/settings")
+	assert.Contains(t, text(p.Body), "Your default reminder is saved")
+	assert.Contains(t, p.Body, `<option value="30" selected>30 minutes before</option>`)
+	p = b.get("/tasks/new")
+	assert.Contains(t, p.Body, `<option value="30" selected>30 minutes before</option>`, "the form starts with it")
+
+	p = b.post("/settings", "/settings/preferences", url.Values{"default_reminder": {""}})
+	require.Equal(t, http.StatusSeeOther, p.Status)
+	p = b.get("/tasks/new")
+	assert.Contains(t, p.Body, `<option value="" selected>None</option>`)
+	p = b.post("/settings", "/settings/preferences", url.Values{"default_reminder": {"soon"}})
+	assert.Equal(t, http.StatusUnprocessableEntity, p.Status)
+}

@@ -55,6 +55,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/settings/sign-out-everywhere", h.sess.Require, h.signOutEverywhere)
 	app.Post("/settings/tokens", h.sess.Require, h.createAPIToken)
 	app.Post("/settings/tokens/:id/revoke", h.sess.Require, h.revokeAPIToken)
+	app.Post("/settings/preferences", h.sess.Require, h.savePreferences)
 	app.Post("/settings/calendar", h.sess.Require, h.enableCalendar)
 	app.Post("/settings/calendar/off", h.sess.Require, h.disableCalendar)
 	app.Get("/calendar/:token", h.calendarFeed)

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -91,6 +92,35 @@ func (h *Handler) changePassword(c *fiber.Ctx) error {
 	h.sess.RotateCSRF(c)
 	setFlash(c, "Your password is changed. Every other browser and device was signed out.")
 	return c.Redirect("/settings", fiber.StatusSeeOther)
+}
+
+// defaultReminders are the choices for the default reminder: minutes
+// before the due time.
+var defaultReminders = []reminderChoice{
+	{Value: "0", Label: "At the due time"}, {Value: "10", Label: "10 minutes before"}, {Value: "30", Label: "30 minutes before"},
+	{Value: "60", Label: "1 hour before"}, {Value: "1440", Label: "1 day before"},
+}
+
+// savePreferences stores the default reminder.
+func (h *Handler) savePreferences(c *fiber.Ctx) error {
+	in := api.Preferences{DefaultReminderMinutes: api.Null[int]()}
+	if v := c.FormValue("default_reminder"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return h.renderSettings(c, fiber.StatusUnprocessableEntity, settingsData{TokenScope: api.ScopeRead,
+				Errors: map[string]string{"default_reminder_minutes": "pick one of the choices"}})
+		}
+		in.DefaultReminderMinutes = api.Value(n)
+	}
+	if _, err := h.asUser(c).SetPreferences(c.UserContext(), in); err != nil {
+		fields, ok := settingsFormErrors(err)
+		if !ok {
+			return err
+		}
+		return h.renderSettings(c, fiber.StatusUnprocessableEntity, settingsData{TokenScope: api.ScopeRead, Errors: fields})
+	}
+	setFlash(c, "Your default reminder is saved: new tasks due at a time get it, and the task form starts with it.")
+	return c.Redirect("/settings#prefs-h", fiber.StatusSeeOther)
 }
 
 func (h *Handler) signOutEverywhere(c *fiber.Ctx) error {

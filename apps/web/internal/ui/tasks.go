@@ -131,6 +131,14 @@ func (h *Handler) newTask(c *fiber.Ctx) error {
 			f.DueDate = ""
 		}
 	}
+	// The person's default reminder is chosen already (Settings).
+	me, err := h.asUser(c).Me(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if me.DefaultReminderMinutes != nil {
+		f.Reminder = choiceOf(api.Reminder{BeforeMinutes: me.DefaultReminderMinutes})
+	}
 	return h.renderForm(c, fiber.StatusOK, f)
 }
 
