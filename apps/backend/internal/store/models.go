@@ -11,15 +11,15 @@ import (
 type User struct {
 	bun.BaseModel `bun:"table:users"`
 
-	ID           string    `bun:"id,pk,type:uuid,default:gen_random_uuid()"`
-	Email        string    `bun:"email,notnull"`
-	Name         string    `bun:"name,notnull"`
-	PasswordHash string    `bun:"password_hash,notnull"`
-	TimeZone     string    `bun:"time_zone,notnull,default:'UTC'"`
+	ID           string `bun:"id,pk,type:uuid,default:gen_random_uuid()"`
+	Email        string `bun:"email,notnull"`
+	Name         string `bun:"name,notnull"`
+	PasswordHash string `bun:"password_hash,notnull"`
+	TimeZone     string `bun:"time_zone,notnull,default:'UTC'"`
 	// DefaultReminderMinutes is the reminder new tasks with a due time
 	// get (minutes before it), nil for none.
-	DefaultReminderMinutes *int `bun:"default_reminder_minutes"`
-	CreatedAt    time.Time `bun:"created_at,notnull,default:now()"`
+	DefaultReminderMinutes *int      `bun:"default_reminder_minutes"`
+	CreatedAt              time.Time `bun:"created_at,notnull,default:now()"`
 }
 
 // Task is a row of tasks with its tags loaded through task_tags.
