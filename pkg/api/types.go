@@ -127,6 +127,37 @@ type CalendarFeed struct {
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 }
 
+// Notification is a reminder that fired, with its task as it is now.
+type Notification struct {
+	ID        int64      `json:"id"`
+	TaskID    int64      `json:"task_id"`
+	Title     string     `json:"title"`
+	DueAt     *time.Time `json:"due_at"`
+	Completed bool       `json:"completed"`
+	FireAt    time.Time  `json:"fire_at"`
+	FiredAt   time.Time  `json:"fired_at"`
+	Late      bool       `json:"late"`
+	Seen      bool       `json:"seen"`
+}
+
+// NotificationList is what fired: after the id asked for, or (without
+// one) what has not been seen yet; LastID is the newest there is, where
+// the next "after" starts.
+type NotificationList struct {
+	Notifications []Notification `json:"notifications"`
+	LastID        int64          `json:"last_id"`
+}
+
+// SeenRequest marks notifications seen.
+type SeenRequest struct {
+	IDs []int64 `json:"ids"`
+}
+
+// SnoozeRequest reminds again in Minutes (1–1440).
+type SnoozeRequest struct {
+	Minutes int `json:"minutes"`
+}
+
 // MaxReminders bounds the reminders of one task.
 const MaxReminders = 5
 

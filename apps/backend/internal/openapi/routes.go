@@ -130,6 +130,13 @@ var Routes = []Route{
 		Summary: "Delete a task (restorable for 30 days)", Status: http.StatusNoContent, Errors: []int{badRequest, forbidden, notFound}},
 	{Method: http.MethodPost, Path: "/api/{user_id}/tasks/{id}/restore", ID: "restoreTask", Tag: "Tasks",
 		Summary: "Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete", Status: http.StatusOK, Resp: api.Task{}, Errors: []int{badRequest, forbidden, notFound}},
+	{Method: http.MethodPost, Path: "/api/{user_id}/tasks/{id}/snooze", ID: "snoozeTask", Tag: "Reminders",
+		Summary: "Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)", Body: api.SnoozeRequest{}, Status: http.StatusOK, Resp: api.Task{}, Errors: with(bodyErrors, forbidden, notFound)},
+	{Method: http.MethodGet, Path: "/api/{user_id}/notifications", ID: "listNotifications", Tag: "Reminders",
+		Summary: "Reminders that fired: after=<id> for those after it; without it, those not seen yet (the last 7 days)", Query: []Param{{Name: "after", Type: "integer", Format: "int64", Description: "a notification id: the ones after it"}},
+		Status: http.StatusOK, Resp: api.NotificationList{}, Errors: []int{badRequest, forbidden, unprocessable}},
+	{Method: http.MethodPost, Path: "/api/{user_id}/notifications/seen", ID: "markNotificationsSeen", Tag: "Reminders",
+		Summary: "Mark notifications seen: they are not shown again", Body: api.SeenRequest{}, Status: http.StatusNoContent, Errors: with(bodyErrors, forbidden)},
 	{Method: http.MethodPatch, Path: "/api/{user_id}/tasks/{id}/complete", ID: "completeTask", Tag: "Tasks",
 		Summary: "Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched", Body: api.CompleteRequest{}, BodyOptional: true, Status: http.StatusOK, Resp: api.CompleteResult{}, Errors: with(bodyErrors, forbidden, notFound)},
 

@@ -220,3 +220,60 @@ func TestDefaultReminder(t *testing.T) {
 	assert.Contains(t, e.Fields["time_zone"], "IANA time zone")
 	assert.Contains(t, e.Fields["default_reminder_minutes"], "between 0 and 43200")
 }
+
+// What fired is listed for the pages (after an id, or what is unseen),
+// marked seen once shown, and snoozed into a new reminder; nobody sees
+// anyone else's.
+func TestNotificationsSeenAndSnooze(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, _ := b.SignUp(t, "ada@example.com")
+	bob, _ := b.SignUp(t, "bob@example.com")
+	empty, err := ada.Notifications(ctx, -1)
+	require.NoError(t, err)
+	assert.Empty(t, empty.Notifications)
+	assert.Zero(t, empty.LastID)
+
+	task, err := ada.CreateTask(ctx, api.TaskInput{Title: "Stretch", DueAt: stamp(time.Now().Add(time.Hour)),
+		Reminders: &[]api.ReminderInput{{At: stamp(time.Now().Add(1500 * time.Millisecond))}}})
+	require.NoError(t, err)
+	var unseen api.NotificationList
+	require.Eventually(t, func() bool {
+		unseen, err = ada.Notifications(ctx, -1)
+		return err == nil && len(unseen.Notifications) == 1
+	}, 10*time.Second, 100*time.Millisecond)
+	n := unseen.Notifications[0]
+	assert.Equal(t, task.ID, n.TaskID)
+	assert.Equal(t, "Stretch", n.Title)
+	assert.False(t, n.Seen)
+	assert.Equal(t, n.ID, unseen.LastID)
+	after, err := ada.Notifications(ctx, n.ID)
+	require.NoError(t, err)
+	assert.Empty(t, after.Notifications, "nothing after the newest")
+	others, err := bob.Notifications(ctx, -1)
+	require.NoError(t, err)
+	assert.Empty(t, others.Notifications, "bob sees none of ada's")
+	require.NoError(t, bob.MarkSeen(ctx, []int64{n.ID}))
+	still, err := ada.Notifications(ctx, -1)
+	require.NoError(t, err)
+	assert.Len(t, still.Notifications, 1, "bob cannot mark ada's seen")
+
+	require.NoError(t, ada.MarkSeen(ctx, []int64{n.ID}))
+	seen, err := ada.Notifications(ctx, -1)
+	require.NoError(t, err)
+	assert.Empty(t, seen.Notifications, "shown once")
+	all, err := ada.Notifications(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, all.Notifications, 1)
+	assert.True(t, all.Notifications[0].Seen)
+
+	snoozed, err := ada.Snooze(ctx, task.ID, 10)
+	require.NoError(t, err)
+	require.Len(t, snoozed.Reminders, 1, "the fired one made room")
+	assert.WithinDuration(t, time.Now().Add(10*time.Minute), *snoozed.Reminders[0].FireAt, 5*time.Second)
+	_, err = ada.Snooze(ctx, task.ID, 0)
+	assert.Equal(t, http.StatusUnprocessableEntity, status(err))
+	_, err = bob.Snooze(ctx, task.ID, 10)
+	assert.Equal(t, http.StatusNotFound, status(err))
+}

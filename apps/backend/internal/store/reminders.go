@@ -148,3 +148,51 @@ RETURNING id, reminder_id, task_id, user_id, fire_at, late`, limit, lateAfter.Se
 	}
 	return out, nil
 }
+
+// NotificationRow is a fired reminder as the pages show it.
+type NotificationRow struct {
+	ID        int64      `bun:"id"`
+	TaskID    int64      `bun:"task_id"`
+	Title     string     `bun:"title"`
+	DueAt     *time.Time `bun:"due_at"`
+	Completed bool       `bun:"completed"`
+	FireAt    time.Time  `bun:"fire_at"`
+	FiredAt   time.Time  `bun:"fired_at"`
+	Late      bool       `bun:"late"`
+	Seen      bool       `bun:"seen"`
+}
+
+// Notifications returns the user's fired reminders with id above after,
+// oldest first (unseenSince set: only those not seen yet, fired since
+// then), at most limit; and the user's newest notification id.
+func (s *Store) Notifications(ctx context.Context, userID string, after int64, unseenSince *time.Time, limit int) ([]NotificationRow, int64, error) {
+	out := []NotificationRow{}
+	q := s.DB.NewSelect().TableExpr("notifications AS n").Join("JOIN tasks AS t ON t.id = n.task_id").
+		ColumnExpr("n.id, n.task_id, t.title, t.due_at, t.completed, n.fire_at, n.fired_at, n.late, n.seen_at IS NOT NULL AS seen").
+		Where("n.user_id = ? AND n.id > ? AND t.deleted_at IS NULL", userID, after)
+	if unseenSince != nil {
+		q.Where("n.seen_at IS NULL AND n.fired_at >= ?", *unseenSince)
+	}
+	if err := q.OrderExpr("n.id").Limit(int64(limit)).Scan(ctx, &out); err != nil {
+		return nil, 0, fmt.Errorf("listing notifications: %w", err)
+	}
+	var last int64
+	if err := s.DB.NewSelect().TableExpr("notifications").ColumnExpr("coalesce(max(id), 0)").
+		Where("user_id = ?", userID).Scan(ctx, &last); err != nil {
+		return nil, 0, fmt.Errorf("finding the newest notification: %w", err)
+	}
+	return out, last, nil
+}
+
+// MarkSeen marks the user's notifications ids seen.
+func (s *Store) MarkSeen(ctx context.Context, userID string, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := s.DB.NewUpdate().TableExpr("notifications").Set("seen_at = now()").
+		Where("user_id = ? AND id IN (?) AND seen_at IS NULL", userID, bun.List(ids)).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("marking notifications seen: %w", err)
+	}
+	return nil
+}
