@@ -227,6 +227,14 @@ func TestAnswersMatchTheDocument(t *testing.T) {
 	requireStatus(t, err, http.StatusUnprocessableEntity)
 	require.NoError(t, c.DeleteConversation(ctx, conv.ID))
 
+	list, err := c.Notifications(ctx, -1)
+	require.NoError(t, err)
+	require.NoError(t, c.MarkSeen(ctx, []int64{list.LastID}))
+	snoozy, err := c.CreateTask(ctx, api.TaskInput{Title: "Snooze me"})
+	require.NoError(t, err)
+	_, err = c.Snooze(ctx, snoozy.ID, 10)
+	require.NoError(t, err)
+
 	_, err = c.CalendarFeed(ctx)
 	require.NoError(t, err)
 	feed, err := c.EnableCalendarFeed(ctx)

@@ -700,6 +700,25 @@ type MessageList struct {
 	Messages []Message `json:"messages"`
 }
 
+// Notification defines model for Notification.
+type Notification struct {
+	Completed bool       `json:"completed"`
+	DueAt     *time.Time `json:"due_at"`
+	FireAt    time.Time  `json:"fire_at"`
+	FiredAt   time.Time  `json:"fired_at"`
+	Id        int64      `json:"id"`
+	Late      bool       `json:"late"`
+	Seen      bool       `json:"seen"`
+	TaskId    int64      `json:"task_id"`
+	Title     string     `json:"title"`
+}
+
+// NotificationList defines model for NotificationList.
+type NotificationList struct {
+	LastId        int64          `json:"last_id"`
+	Notifications []Notification `json:"notifications"`
+}
+
 // Preferences defines model for Preferences.
 type Preferences struct {
 	// DefaultReminderMinutes absent: unchanged; null: cleared
@@ -725,6 +744,11 @@ type ReminderInput struct {
 	BeforeMinutes *int    `json:"before_minutes,omitempty"`
 }
 
+// SeenRequest defines model for SeenRequest.
+type SeenRequest struct {
+	Ids *[]int64 `json:"ids,omitempty"`
+}
+
 // SignInRequest defines model for SignInRequest.
 type SignInRequest struct {
 	Email    string  `json:"email"`
@@ -743,6 +767,11 @@ type SignUpRequest struct {
 	Name     *string `json:"name,omitempty"`
 	Password string  `json:"password"`
 	TimeZone *string `json:"time_zone,omitempty"`
+}
+
+// SnoozeRequest defines model for SnoozeRequest.
+type SnoozeRequest struct {
+	Minutes *int `json:"minutes,omitempty"`
 }
 
 // Tag defines model for Tag.
@@ -903,6 +932,12 @@ type ImportDataParams struct {
 // ImportDataParamsFormat defines parameters for ImportData.
 type ImportDataParamsFormat string
 
+// ListNotificationsParams defines parameters for ListNotifications.
+type ListNotificationsParams struct {
+	// After a notification id: the ones after it
+	After *int64 `form:"after,omitempty" json:"after,omitempty"`
+}
+
 // ListTasksParams defines parameters for ListTasks.
 type ListTasksParams struct {
 	// Status default all
@@ -970,6 +1005,9 @@ type AddMessageJSONRequestBody = MessageInput
 // ImportDataJSONRequestBody defines body for ImportData for application/json ContentType.
 type ImportDataJSONRequestBody = Export
 
+// MarkNotificationsSeenJSONRequestBody defines body for MarkNotificationsSeen for application/json ContentType.
+type MarkNotificationsSeenJSONRequestBody = SeenRequest
+
 // CreateTaskJSONRequestBody defines body for CreateTask for application/json ContentType.
 type CreateTaskJSONRequestBody = TaskInput
 
@@ -981,6 +1019,9 @@ type ReplaceTaskJSONRequestBody = TaskInput
 
 // CompleteTaskJSONRequestBody defines body for CompleteTask for application/json ContentType.
 type CompleteTaskJSONRequestBody = CompleteRequest
+
+// SnoozeTaskJSONRequestBody defines body for SnoozeTask for application/json ContentType.
+type SnoozeTaskJSONRequestBody = SnoozeRequest
 
 // CreateAPITokenJSONRequestBody defines body for CreateAPIToken for application/json ContentType.
 type CreateAPITokenJSONRequestBody = APITokenInput
@@ -1232,6 +1273,25 @@ type ClientInterface interface {
 	// Corresponds with POST /api/{user_id}/import (the `ImportData` operationId).
 	ImportData(ctx context.Context, userId openapi_types.UUID, params *ImportDataParams, body ImportDataJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListNotifications Reminders that fired: after=<id> for those after it; without it, those not seen yet (the last 7 days)
+	//
+	// Corresponds with GET /api/{user_id}/notifications (the `ListNotifications` operationId).
+	ListNotifications(ctx context.Context, userId openapi_types.UUID, params *ListNotificationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MarkNotificationsSeenWithBody Mark notifications seen: they are not shown again
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
+	MarkNotificationsSeenWithBody(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MarkNotificationsSeen Mark notifications seen: they are not shown again
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
+	MarkNotificationsSeen(ctx context.Context, userId openapi_types.UUID, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListTags Tags with how many tasks carry each
 	//
 	// Corresponds with GET /api/{user_id}/tags (the `ListTags` operationId).
@@ -1317,6 +1377,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/{user_id}/tasks/{id}/restore (the `RestoreTask` operationId).
 	RestoreTask(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SnoozeTaskWithBody Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
+	SnoozeTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SnoozeTask Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
+	SnoozeTask(ctx context.Context, userId openapi_types.UUID, id int64, body SnoozeTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAPITokens List personal API tokens, newest first (never their text)
 	//
@@ -1806,6 +1880,55 @@ func (c *Client) ImportData(ctx context.Context, userId openapi_types.UUID, para
 	return c.Client.Do(req)
 }
 
+// ListNotifications Reminders that fired: after=<id> for those after it; without it, those not seen yet (the last 7 days)
+//
+// Corresponds with GET /api/{user_id}/notifications (the `ListNotifications` operationId).
+func (c *Client) ListNotifications(ctx context.Context, userId openapi_types.UUID, params *ListNotificationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListNotificationsRequest(c.Server, userId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MarkNotificationsSeenWithBody Mark notifications seen: they are not shown again
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
+func (c *Client) MarkNotificationsSeenWithBody(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMarkNotificationsSeenRequestWithBody(c.Server, userId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MarkNotificationsSeen Mark notifications seen: they are not shown again
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
+func (c *Client) MarkNotificationsSeen(ctx context.Context, userId openapi_types.UUID, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMarkNotificationsSeenRequest(c.Server, userId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListTags Tags with how many tasks carry each
 //
 // Corresponds with GET /api/{user_id}/tags (the `ListTags` operationId).
@@ -2022,6 +2145,40 @@ func (c *Client) CompleteTask(ctx context.Context, userId openapi_types.UUID, id
 // Corresponds with POST /api/{user_id}/tasks/{id}/restore (the `RestoreTask` operationId).
 func (c *Client) RestoreTask(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreTaskRequest(c.Server, userId, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SnoozeTaskWithBody Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
+func (c *Client) SnoozeTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSnoozeTaskRequestWithBody(c.Server, userId, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SnoozeTask Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
+func (c *Client) SnoozeTask(ctx context.Context, userId openapi_types.UUID, id int64, body SnoozeTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSnoozeTaskRequest(c.Server, userId, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3005,6 +3162,114 @@ func NewImportDataRequestWithBody(server string, userId openapi_types.UUID, para
 	return req, nil
 }
 
+// NewListNotificationsRequest constructs an http.Request for the ListNotifications method
+func NewListNotificationsRequest(server string, userId openapi_types.UUID, params *ListNotificationsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/notifications", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewMarkNotificationsSeenRequest calls the generic MarkNotificationsSeen builder with application/json body
+func NewMarkNotificationsSeenRequest(server string, userId openapi_types.UUID, body MarkNotificationsSeenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMarkNotificationsSeenRequestWithBody(server, userId, "application/json", bodyReader)
+}
+
+// NewMarkNotificationsSeenRequestWithBody constructs an http.Request for the MarkNotificationsSeen method, with any body, and a specified content type
+func NewMarkNotificationsSeenRequestWithBody(server string, userId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/notifications/seen", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListTagsRequest constructs an http.Request for the ListTags method
 func NewListTagsRequest(server string, userId openapi_types.UUID) (*http.Request, error) {
 	var err error
@@ -3617,6 +3882,60 @@ func NewRestoreTaskRequest(server string, userId openapi_types.UUID, id int64) (
 	return req, nil
 }
 
+// NewSnoozeTaskRequest calls the generic SnoozeTask builder with application/json body
+func NewSnoozeTaskRequest(server string, userId openapi_types.UUID, id int64, body SnoozeTaskJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSnoozeTaskRequestWithBody(server, userId, id, "application/json", bodyReader)
+}
+
+// NewSnoozeTaskRequestWithBody constructs an http.Request for the SnoozeTask method, with any body, and a specified content type
+func NewSnoozeTaskRequestWithBody(server string, userId openapi_types.UUID, id int64, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/tasks/%s/snooze", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListAPITokensRequest constructs an http.Request for the ListAPITokens method
 func NewListAPITokensRequest(server string, userId openapi_types.UUID) (*http.Request, error) {
 	var err error
@@ -3986,6 +4305,27 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/{user_id}/import (the `ImportData` operationId).
 	ImportDataWithResponse(ctx context.Context, userId openapi_types.UUID, params *ImportDataParams, body ImportDataJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportDataResponse, error)
 
+	// ListNotificationsWithResponse Reminders that fired: after=<id> for those after it; without it, those not seen yet (the last 7 days)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/{user_id}/notifications (the `ListNotifications` operationId).
+	ListNotificationsWithResponse(ctx context.Context, userId openapi_types.UUID, params *ListNotificationsParams, reqEditors ...RequestEditorFn) (*ListNotificationsResponse, error)
+
+	// MarkNotificationsSeenWithBodyWithResponse Mark notifications seen: they are not shown again
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
+	MarkNotificationsSeenWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MarkNotificationsSeenResponse, error)
+
+	// MarkNotificationsSeenWithResponse Mark notifications seen: they are not shown again
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
+	MarkNotificationsSeenWithResponse(ctx context.Context, userId openapi_types.UUID, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*MarkNotificationsSeenResponse, error)
+
 	// ListTagsWithResponse Tags with how many tasks carry each
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -4083,6 +4423,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/{user_id}/tasks/{id}/restore (the `RestoreTask` operationId).
 	RestoreTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*RestoreTaskResponse, error)
+
+	// SnoozeTaskWithBodyWithResponse Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
+	SnoozeTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SnoozeTaskResponse, error)
+
+	// SnoozeTaskWithResponse Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
+	SnoozeTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, body SnoozeTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*SnoozeTaskResponse, error)
 
 	// ListAPITokensWithResponse List personal API tokens, newest first (never their text)
 	//
@@ -5932,6 +6286,193 @@ func (r ImportDataResponse) ContentType() string {
 	return ""
 }
 
+type ListNotificationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *NotificationList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListNotificationsResponse) GetJSON200() *NotificationList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListNotificationsResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListNotificationsResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListNotificationsResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListNotificationsResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListNotificationsResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListNotificationsResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListNotificationsResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListNotificationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListNotificationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListNotificationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListNotificationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type MarkNotificationsSeenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *N413
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *N415
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r MarkNotificationsSeenResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r MarkNotificationsSeenResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r MarkNotificationsSeenResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r MarkNotificationsSeenResponse) GetJSON413() *N413 {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r MarkNotificationsSeenResponse) GetJSON415() *N415 {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r MarkNotificationsSeenResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r MarkNotificationsSeenResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r MarkNotificationsSeenResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r MarkNotificationsSeenResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r MarkNotificationsSeenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MarkNotificationsSeenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MarkNotificationsSeenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MarkNotificationsSeenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListTagsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -6874,6 +7415,117 @@ func (r RestoreTaskResponse) ContentType() string {
 	return ""
 }
 
+type SnoozeTaskResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Task
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *N413
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *N415
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SnoozeTaskResponse) GetJSON200() *Task {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SnoozeTaskResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SnoozeTaskResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SnoozeTaskResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SnoozeTaskResponse) GetJSON404() *N404 {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SnoozeTaskResponse) GetJSON413() *N413 {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r SnoozeTaskResponse) GetJSON415() *N415 {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r SnoozeTaskResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SnoozeTaskResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SnoozeTaskResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r SnoozeTaskResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SnoozeTaskResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SnoozeTaskResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SnoozeTaskResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SnoozeTaskResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListAPITokensResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7514,6 +8166,45 @@ func (c *ClientWithResponses) ImportDataWithResponse(ctx context.Context, userId
 	return ParseImportDataResponse(rsp)
 }
 
+// ListNotificationsWithResponse Reminders that fired: after=<id> for those after it; without it, those not seen yet (the last 7 days)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/{user_id}/notifications (the `ListNotifications` operationId).
+func (c *ClientWithResponses) ListNotificationsWithResponse(ctx context.Context, userId openapi_types.UUID, params *ListNotificationsParams, reqEditors ...RequestEditorFn) (*ListNotificationsResponse, error) {
+	rsp, err := c.ListNotifications(ctx, userId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListNotificationsResponse(rsp)
+}
+
+// MarkNotificationsSeenWithBodyWithResponse Mark notifications seen: they are not shown again
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
+func (c *ClientWithResponses) MarkNotificationsSeenWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MarkNotificationsSeenResponse, error) {
+	rsp, err := c.MarkNotificationsSeenWithBody(ctx, userId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMarkNotificationsSeenResponse(rsp)
+}
+
+// MarkNotificationsSeenWithResponse Mark notifications seen: they are not shown again
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
+func (c *ClientWithResponses) MarkNotificationsSeenWithResponse(ctx context.Context, userId openapi_types.UUID, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*MarkNotificationsSeenResponse, error) {
+	rsp, err := c.MarkNotificationsSeen(ctx, userId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMarkNotificationsSeenResponse(rsp)
+}
+
 // ListTagsWithResponse Tags with how many tasks carry each
 //
 // Returns a wrapper object for the known response body format(s).
@@ -7694,6 +8385,32 @@ func (c *ClientWithResponses) RestoreTaskWithResponse(ctx context.Context, userI
 		return nil, err
 	}
 	return ParseRestoreTaskResponse(rsp)
+}
+
+// SnoozeTaskWithBodyWithResponse Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
+func (c *ClientWithResponses) SnoozeTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SnoozeTaskResponse, error) {
+	rsp, err := c.SnoozeTaskWithBody(ctx, userId, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSnoozeTaskResponse(rsp)
+}
+
+// SnoozeTaskWithResponse Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
+func (c *ClientWithResponses) SnoozeTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, body SnoozeTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*SnoozeTaskResponse, error) {
+	rsp, err := c.SnoozeTask(ctx, userId, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSnoozeTaskResponse(rsp)
 }
 
 // ListAPITokensWithResponse List personal API tokens, newest first (never their text)
@@ -9249,6 +9966,166 @@ func ParseImportDataResponse(rsp *http.Response) (*ImportDataResponse, error) {
 	return response, nil
 }
 
+// ParseListNotificationsResponse parses an HTTP response from a ListNotificationsWithResponse call
+func ParseListNotificationsResponse(rsp *http.Response) (*ListNotificationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListNotificationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest NotificationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseMarkNotificationsSeenResponse parses an HTTP response from a MarkNotificationsSeenWithResponse call
+func ParseMarkNotificationsSeenResponse(rsp *http.Response) (*MarkNotificationsSeenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MarkNotificationsSeenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest N413
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest N415
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListTagsResponse parses an HTTP response from a ListTagsWithResponse call
 func ParseListTagsResponse(rsp *http.Response) (*ListTagsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -10020,6 +10897,102 @@ func ParseRestoreTaskResponse(rsp *http.Response) (*RestoreTaskResponse, error) 
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSnoozeTaskResponse parses an HTTP response from a SnoozeTaskWithResponse call
+func ParseSnoozeTaskResponse(rsp *http.Response) (*SnoozeTaskResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SnoozeTaskResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Task
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest N413
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest N415
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest N429
