@@ -70,5 +70,5 @@ func (c *Client) MarkSeen(ctx context.Context, ids []int64) error {
 // Snooze reminds about a task again in minutes.
 func (c *Client) Snooze(ctx context.Context, id int64, minutes int) (api.Task, error) {
 	var out api.Task
-	return out, c.do(ctx, http.MethodPost, c.userPath("/tasks/"+strconv.FormatInt(id, 10)+"/snooze"), nil, api.SnoozeRequest{Minutes: minutes}, &out)
+	return out, c.do(ctx, http.MethodPost, c.userPath("/tasks/%d/snooze", id), nil, api.SnoozeRequest{Minutes: minutes}, &out)
 }
