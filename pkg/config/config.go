@@ -272,6 +272,9 @@ type Frontend struct {
 	// browser's address for sign-in limits, HTTPS for Secure cookies and
 	// HSTS. Empty (the default, "none"): believe no one.
 	TrustedProxies []string
+	// EventsPoll is how often an open page's reminder stream asks the
+	// backend what fired.
+	EventsPoll time.Duration
 }
 
 // Frontend reads the settings every frontend has; port is its default
@@ -285,5 +288,6 @@ func (e *Env) Frontend(port, minSecret int) Frontend {
 		ShutdownGrace:  e.Duration("SHUTDOWN_GRACE", 20*time.Second),
 		LogLevel:       e.LogLevel("LOG_LEVEL", "info"),
 		TrustedProxies: e.CIDRList("TRUSTED_PROXIES", "none"),
+		EventsPoll:     e.DurationBetween("EVENTS_POLL", 5*time.Second, 100*time.Millisecond, time.Minute),
 	}
 }

@@ -61,7 +61,14 @@ type Server struct {
 	opts     Options
 	metrics  *Metrics
 	draining atomic.Bool
+	// drain is closed when shutdown begins: long-lived streams end then,
+	// so that shutdown does not wait out its grace on them.
+	drain chan struct{}
 }
+
+// Draining is closed when the server begins to shut down; handlers that
+// stream for long (server-sent events) return when it is.
+func (s *Server) Draining() <-chan struct{} { return s.drain }
 
 // Metrics are the server's Prometheus metrics; apps register their own
 // on its Registry.
@@ -116,7 +123,7 @@ func New(opts Options) *Server {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(opts.Name)
 	}
-	s := &Server{App: app, opts: opts, metrics: opts.Metrics}
+	s := &Server{App: app, opts: opts, metrics: opts.Metrics, drain: make(chan struct{})}
 	app.Use(requestid.New())
 	app.Use(s.logRequests)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
@@ -284,6 +291,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.draining.Store(true)
+	close(s.drain)
 	s.opts.Logger.Info("shutting down", slog.Duration("grace", s.opts.ShutdownGrace))
 	if err := s.App.ShutdownWithTimeout(s.opts.ShutdownGrace); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("shutting down %s: %w", s.opts.Name, err)

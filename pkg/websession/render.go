@@ -168,17 +168,25 @@ var staticFiles embed.FS
 // zone cookie); both layouts load it.
 const ScriptPath = "/static/session.js"
 
-// RegisterAssets serves the shared page script.
+// StylePath is where RegisterAssets serves the shared styles (the
+// reminder banner).
+const StylePath = "/static/session.css"
+
+// RegisterAssets serves the shared page script and styles.
 func RegisterAssets(app fiber.Router) {
-	app.Get(ScriptPath, func(c *fiber.Ctx) error {
-		b, err := staticFiles.ReadFile("static/session.js")
-		if err != nil {
-			return err
-		}
-		c.Type("js", "utf-8")
-		c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
-		return c.Send(b)
-	})
+	serve := func(path, file, kind string) {
+		app.Get(path, func(c *fiber.Ctx) error {
+			b, err := staticFiles.ReadFile(file)
+			if err != nil {
+				return err
+			}
+			c.Type(kind, "utf-8")
+			c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+			return c.Send(b)
+		})
+	}
+	serve(ScriptPath, "static/session.js", "js")
+	serve(StylePath, "static/session.css", "css")
 }
 
 // RenderPart writes the template part (a {{define}}) of page into w: a

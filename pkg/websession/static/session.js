@@ -10,3 +10,88 @@
     }
   } catch (e) { /* keep UTC */ }
 })();
+
+// Reminders: while a page of the app is open, fired reminders arrive as
+// server-sent events (GET /events). The web app shows them as system
+// notifications with Done / Snooze buttons when it may (a secure origin —
+// https or localhost — a service worker, and permission); otherwise, and
+// always in the assistant, as a banner in the page with the same buttons.
+(function () {
+  "use strict";
+  var body = document.body;
+  if (!body || !body.getAttribute("data-events") || !window.EventSource) return;
+  var csrf = body.getAttribute("data-csrf") || "";
+  var system = body.getAttribute("data-notify") === "system" && window.isSecureContext &&
+    "Notification" in window && "serviceWorker" in navigator;
+  var worker = null;
+  if (system) {
+    navigator.serviceWorker.register("/sw.js").then(function (r) { worker = r; }, function () { system = false; });
+  }
+  function post(url, data) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify(data || {})
+    });
+  }
+  function seen(n) { return post("/notifications/seen", { ids: [n.id] }); }
+  function due(n) {
+    if (!n.due_at) return "";
+    var d = new Date(n.due_at);
+    return "Due " + d.toLocaleString(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  }
+  var area = null;
+  function banner(n) {
+    if (!area) {
+      area = document.createElement("div");
+      area.className = "reminder-area";
+      area.setAttribute("role", "region");
+      area.setAttribute("aria-label", "Reminders");
+      body.insertBefore(area, body.firstChild);
+    }
+    var box = document.createElement("div");
+    box.className = "reminder-banner";
+    box.setAttribute("role", "alert");
+    box.setAttribute("data-reminder", n.id);
+    var text = document.createElement("p");
+    text.textContent = "⏰ " + n.title + (due(n) ? " — " + due(n) : "") + (n.late ? " (reminder was due while the app was away)" : "");
+    box.appendChild(text);
+    function act(label, run) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.textContent = label;
+      b.addEventListener("click", function () {
+        b.disabled = true;
+        Promise.resolve(run()).then(function () { return seen(n); }).then(function () { box.remove(); }, function () { b.disabled = false; });
+      });
+      box.appendChild(b);
+    }
+    act("Done", function () { return post("/tasks/" + n.task_id + "/done"); });
+    act("Snooze 10 min", function () { return post("/tasks/" + n.task_id + "/snooze", { minutes: 10 }); });
+    act("Snooze 1 hour", function () { return post("/tasks/" + n.task_id + "/snooze", { minutes: 60 }); });
+    act("Dismiss", function () { return null; });
+    if (system && Notification.permission === "default") {
+      act("Notify me outside this page", function () { return Notification.requestPermission(); });
+    }
+    area.appendChild(box);
+  }
+  var stream = new EventSource(body.getAttribute("data-events"));
+  stream.addEventListener("reminder", function (ev) {
+    var n;
+    try { n = JSON.parse(ev.data); } catch (e) { return; }
+    if (n.completed) { seen(n); return; }
+    if (system && worker && Notification.permission === "granted") {
+      worker.showNotification("⏰ " + n.title, {
+        body: due(n), tag: "reminder-" + n.id, requireInteraction: true,
+        data: { id: n.id, task_id: n.task_id, csrf: csrf, url: "/tasks#task-" + n.task_id },
+        // As many as the browser shows (Chrome: two); a click on the
+        // notification itself opens the task.
+        actions: [{ action: "done", title: "Done" }, { action: "snooze10", title: "Snooze 10 min" }, { action: "snooze60", title: "Snooze 1 hour" }]
+          .slice(0, Notification.maxActions || 3)
+      }).then(function () { seen(n); }, function () { banner(n); });
+    } else {
+      banner(n);
+    }
+  });
+  stream.addEventListener("signedout", function () { stream.close(); });
+})();

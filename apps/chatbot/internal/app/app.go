@@ -38,10 +38,11 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 	backend := client.New(cfg.BackendURL, &http.Client{Timeout: 10 * time.Second}).
 		SignClientAddresses(auth.NewClientAddresses(cfg.AuthSecret))
 	engine := Engine(cfg, log)
+	sess := websession.New(tokens, cfg.AuthSecret)
 	metrics := httpserver.NewMetrics("chatbot")
 	h, err := chat.NewHandler(chat.Options{
 		Backend: backend, Tools: mcpclient.NewDialer(cfg.BackendURL, 30*time.Second), Engine: engine,
-		Session: websession.New(tokens, cfg.AuthSecret), WebURL: cfg.WebURL, Log: log, Now: time.Now,
+		Session: sess, WebURL: cfg.WebURL, Log: log, Now: time.Now,
 		Metrics: metrics.Registry,
 	})
 	if err != nil {
@@ -56,6 +57,10 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 		// says when the task service cannot be reached.
 	})
 	h.Register(srv.App)
+	// Fired reminders reach the chat too, as a banner: the web app is the
+	// one that shows system notifications, so nobody is told twice.
+	rem := &websession.Reminders{Backend: backend, Poll: cfg.EventsPoll, Heartbeat: 20 * time.Second, Draining: srv.Draining(), Log: log}
+	rem.Register(srv.App, sess.Require)
 	log.Info("assistant engine", slog.String("engine", engine.Name()))
 	return srv, nil
 }

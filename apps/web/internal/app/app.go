@@ -49,5 +49,8 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 		// with no ready endpoints gives.
 	})
 	h.Register(srv.App)
+	// Fired reminders reach the open pages (system notifications here).
+	rem := &websession.Reminders{Backend: backend, Poll: cfg.EventsPoll, Heartbeat: 20 * time.Second, Draining: srv.Draining(), Log: log}
+	rem.Register(srv.App, sess.Require)
 	return srv, nil
 }

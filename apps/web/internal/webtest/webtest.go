@@ -27,7 +27,8 @@ type Stack struct {
 // in-process, both until the test ends.
 func Start(t testing.TB, pg *pgtest.Server, b *stacktest.Builder) *Stack {
 	t.Helper()
-	be := stacktest.StartBackend(t, b, pg, nil)
+	// Reminders fire and reach the pages within a fraction of a second.
+	be := stacktest.StartBackend(t, b, pg, map[string]string{"REMINDER_POLL": "200ms"})
 	return &Stack{Backend: be, WebURL: StartWeb(t, be.URL)}
 }
 
@@ -35,7 +36,8 @@ func Start(t testing.TB, pg *pgtest.Server, b *stacktest.Builder) *Stack {
 func StartWeb(t testing.TB, backendURL string, tweak ...func(*config.Config)) string {
 	t.Helper()
 	cfg := config.Config{
-		Frontend:   pkgconfig.Frontend{BackendURL: backendURL, AuthSecret: stacktest.Secret, ShutdownGrace: 5 * time.Second, LogLevel: "error"},
+		Frontend: pkgconfig.Frontend{BackendURL: backendURL, AuthSecret: stacktest.Secret, ShutdownGrace: 5 * time.Second, LogLevel: "error",
+			EventsPoll: 200 * time.Millisecond},
 		ChatbotURL: "http://localhost:3001",
 	}
 	for _, f := range tweak {
