@@ -150,6 +150,7 @@ bench:
 	$(GO) run ./pkg/cmd/bench
 	$(GO) run ./pkg/cmd/bench -transfer
 	$(GO) run ./pkg/cmd/bench -reminders
+	$(GO) run ./pkg/cmd/bench -events
 
 # The browser tests save screenshots in test-output/screenshots; this
 # refreshes the ones the README shows.

@@ -32,6 +32,7 @@ func run() error {
 	dur := flag.Duration("duration", 3*time.Second, "length of each load run")
 	quick := flag.Bool("quick", false, "one concurrency per scenario (a smoke run)")
 	only := flag.String("only", "", "run only this scenario (an investigation: nothing is written)")
+	eventsMode := flag.Bool("events", false, "measure the web app with 1 000 open reminder streams instead (writes bench/events.json and its part of docs/benchmarks.md)")
 	remindersMode := flag.Bool("reminders", false, "measure the firing of 100 000 reminders due in one minute by two backends instead (writes bench/reminders.json and its part of docs/benchmarks.md)")
 	transfer := flag.Bool("transfer", false, "measure the export and import of a 100 000-task account instead (writes bench/transfer.json and its part of docs/benchmarks.md)")
 	flag.Parse()
@@ -52,6 +53,15 @@ func run() error {
 	defer os.RemoveAll(binDir)
 	builder := stacktest.NewBuilder(binDir)
 	bins := map[string]string{}
+	if *eventsMode {
+		for _, app := range []string{"backend", "web"} {
+			logf("building %s", app)
+			if bins[app], err = builder.Build(app); err != nil {
+				return err
+			}
+		}
+		return runEvents(ctx, root, bins["backend"], bins["web"], logf)
+	}
 	if *remindersMode {
 		logf("building backend")
 		if bins["backend"], err = builder.Build("backend"); err != nil {
