@@ -6,15 +6,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
 
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/client"
 	"github.com/todo-app/todo-app/pkg/testkit/stacktest"
+	"github.com/todo-app/todo-app/pkg/websession"
 )
 
 // benchStreams is how many idle pages hold a reminder stream open.
@@ -36,8 +37,7 @@ type EventFigures struct {
 	WebCPUPerSecond     float64 `json:"web_cpu_per_second"`
 }
 
-// runEvents measures the web app with benchStreams open reminder streams
-// of one signed-in person (the streams cost the same whoever holds them).
+// runEvents measures the web app with benchStreams open reminder streams.
 func runEvents(ctx context.Context, root, backendBin, webBin string, logf func(string, ...any)) error {
 	env := map[string]string{"BETTER_AUTH_SECRET": stacktest.Secret, "AUTH_RATE_LIMIT": "1000000"}
 	bdb, err := startDatabase(ctx, "events", backendBin, env)
@@ -56,18 +56,18 @@ func runEvents(ctx context.Context, root, backendBin, webBin string, logf func(s
 	}
 	defer web.Stop()
 
-	jar, _ := cookiejar.New(nil)
-	hc := &http.Client{Jar: jar, Transport: &http.Transport{MaxIdleConnsPerHost: benchStreams}}
-	token, err := formToken(hc, web.URL+"/signup")
-	if err != nil {
-		return err
+	// 100 people with 10 pages each: one person's request budget
+	// (USER_RATE) is for one person's pages, not a thousand.
+	const people = 100
+	tokens := make([]string, people)
+	for i := range people {
+		res, err := client.New(be.URL, nil).SignUp(ctx, api.SignUpRequest{Email: fmt.Sprintf("streams%d@bench.test", i), Password: BenchPassword})
+		if err != nil {
+			return err
+		}
+		tokens[i] = res.Token
 	}
-	resp, err := hc.PostForm(web.URL+"/signup", url.Values{"_csrf": {token}, "name": {"Streams"}, "email": {"streams@bench.test"}, "password": {BenchPassword}})
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchStreams}}
 	res := &EventFigures{Machine: machine(), Streams: benchStreams}
 	runtime.GC()
 	time.Sleep(2 * time.Second)
@@ -77,6 +77,7 @@ func runEvents(ctx context.Context, root, backendBin, webBin string, logf func(s
 	defer closeAll()
 	for i := range benchStreams {
 		req, _ := http.NewRequestWithContext(streamCtx, http.MethodGet, web.URL+"/events", nil)
+		req.AddCookie(&http.Cookie{Name: websession.SessionCookie, Value: tokens[i%people]})
 		resp, err := hc.Do(req)
 		if err != nil {
 			return fmt.Errorf("opening stream %d: %w", i, err)
@@ -102,24 +103,6 @@ func runEvents(ctx context.Context, root, backendBin, webBin string, logf func(s
 	return writeEvents(root, res)
 }
 
-func formToken(hc *http.Client, page string) (string, error) {
-	resp, err := hc.Get(page)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	var b strings.Builder
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		b.WriteString(sc.Text())
-	}
-	m := csrfField.FindStringSubmatch(b.String())
-	if m == nil {
-		return "", fmt.Errorf("no form token on %s (status %d)", page, resp.StatusCode)
-	}
-	return m[1], nil
-}
-
 const (
 	eventsBegin = "<!-- bench:events:begin (written by make bench) -->"
 	eventsEnd   = "<!-- bench:events:end -->"
@@ -134,7 +117,7 @@ func writeEvents(root string, r *EventFigures) error {
 		return err
 	}
 	m := r.Machine
-	md := fmt.Sprintf("%s\n\nMeasured on %s: %d cores (%s), %.0f GiB, %s, %s. %d reminder streams (`GET /events`, each an open page) held open on the web app for 12 s, each asking the backend every 5 s (`EVENTS_POLL`); the client, both apps and PostgreSQL share the machine.\n\n"+
+	md := fmt.Sprintf("%s\n\nMeasured on %s: %d cores (%s), %.0f GiB, %s, %s. %d reminder streams (`GET /events`, each an open page; 100 people with 10 pages each) held open on the web app for 12 s, each asking the backend every 5 s (`EVENTS_POLL`); the client, both apps and PostgreSQL share the machine.\n\n"+
 		"| web RSS before | with the streams | after closing them | web CPU/s | backend CPU/s |\n|---:|---:|---:|---:|---:|\n"+
 		"| %.1f MiB | %.1f MiB | %.1f MiB | %.2f | %.2f |\n%s",
 		eventsBegin, m.Date, m.Cores, m.CPU, m.MemoryGiB, m.OS, m.GoVersion, r.Streams,

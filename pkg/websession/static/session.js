@@ -19,6 +19,21 @@
 (function () {
   "use strict";
   var body = document.body;
+  var off = "todo-reminders-off";
+  // Settings → Reminders → "in this browser" (and the banner's "Not here")
+  // turn them off for this app in this browser.
+  var toggle = document.getElementById("reminders-here");
+  if (toggle) {
+    var stored = null;
+    try { stored = localStorage.getItem(off); } catch (e) { /* private mode */ }
+    toggle.checked = stored !== "1";
+    toggle.disabled = false;
+    toggle.addEventListener("change", function () {
+      try { if (toggle.checked) { localStorage.removeItem(off); } else { localStorage.setItem(off, "1"); } } catch (e) { /* keep */ }
+      location.reload();
+    });
+  }
+  try { if (localStorage.getItem(off) === "1") return; } catch (e) { /* on */ }
   if (!body || !body.getAttribute("data-events") || !window.EventSource) return;
   var csrf = body.getAttribute("data-csrf") || "";
   var system = body.getAttribute("data-notify") === "system" && window.isSecureContext &&
@@ -70,6 +85,10 @@
     act("Snooze 10 min", function () { return post("/tasks/" + n.task_id + "/snooze", { minutes: 10 }); });
     act("Snooze 1 hour", function () { return post("/tasks/" + n.task_id + "/snooze", { minutes: 60 }); });
     act("Dismiss", function () { return null; });
+    act("Not in this browser", function () {
+      try { localStorage.setItem(off, "1"); } catch (e) { /* keep */ }
+      stream.close();
+    });
     if (system && Notification.permission === "default") {
       act("Notify me outside this page", function () { return Notification.requestPermission(); });
     }

@@ -35,6 +35,13 @@ func Start(t testing.TB, pg *pgtest.Server, b *stacktest.Builder) *Stack {
 // StartWeb runs the web app against backendURL and returns its URL.
 func StartWeb(t testing.TB, backendURL string, tweak ...func(*config.Config)) string {
 	t.Helper()
+	return StartWebOn(t, "127.0.0.1", backendURL, tweak...)
+}
+
+// StartWebOn is StartWeb listening on host: a non-loopback address stands
+// for a node address, which browsers do not count as a secure origin.
+func StartWebOn(t testing.TB, host, backendURL string, tweak ...func(*config.Config)) string {
+	t.Helper()
 	cfg := config.Config{
 		Frontend: pkgconfig.Frontend{BackendURL: backendURL, AuthSecret: stacktest.Secret, ShutdownGrace: 5 * time.Second, LogLevel: "error",
 			EventsPoll: 200 * time.Millisecond},
@@ -47,7 +54,7 @@ func StartWeb(t testing.TB, backendURL string, tweak ...func(*config.Config)) st
 	if err != nil {
 		t.Fatalf("building web app: %v", err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,4 +68,21 @@ func StartWeb(t testing.TB, backendURL string, tweak ...func(*config.Config)) st
 		}
 	})
 	return "http://" + ln.Addr().String()
+}
+
+// NonLoopbackIPv4 is an address of this machine other than loopback, for
+// tests that need a plain-http origin a browser does not trust.
+func NonLoopbackIPv4(t testing.TB) string {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatalf("listing this machine's addresses: %v", err)
+	}
+	for _, a := range addrs {
+		if ip, ok := a.(*net.IPNet); ok && ip.IP.To4() != nil && !ip.IP.IsLoopback() {
+			return ip.IP.String()
+		}
+	}
+	t.Fatal("this test needs a network address other than 127.0.0.1 (any interface up: eth0, docker0) to stand for a node's plain-http address")
+	return ""
 }
