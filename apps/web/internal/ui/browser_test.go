@@ -357,10 +357,13 @@ func TestBrowserKeyboardJourney(t *testing.T) {
 		chromedp.WaitNotPresent(`li.task.done`, chromedp.ByQuery)))
 	assert.Equal(t, first, focused())
 
-	// Edit in place: e, a new title, Enter.
+	// Edit in place: e, a new title, a due time and a reminder, Enter.
 	require.NoError(t, chromedp.Run(ctx, letter("e"), chromedp.WaitVisible("form.inline-edit", chromedp.ByQuery)))
 	require.NoError(t, chromedp.Run(ctx,
 		chromedp.Evaluate(`document.activeElement.select()`, nil),
+		chromedp.SetValue(`form.inline-edit input[name="due_date"]`, time.Now().AddDate(0, 0, 2).Format(time.DateOnly), chromedp.ByQuery),
+		chromedp.SetValue(`form.inline-edit input[name="due_time"]`, "09:00", chromedp.ByQuery),
+		chromedp.SetValue(`form.inline-edit select[name="reminder"]`, "60", chromedp.ByQuery),
 		chromedp.SendKeys(`form.inline-edit input[name="title"]`, "Buy oat milk\r", chromedp.ByQuery),
 		chromedp.WaitNotPresent("form.inline-edit", chromedp.ByQuery),
 	))
@@ -369,6 +372,11 @@ func TestBrowserKeyboardJourney(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, list.Tasks, 1, "saved through the backend")
 	assert.Equal(t, []string{"home"}, list.Tasks[0].Tags, "the fields not shown unchanged")
+	require.Len(t, list.Tasks[0].Reminders, 1, "the reminder chosen in the row")
+	assert.Equal(t, 60, *list.Tasks[0].Reminders[0].BeforeMinutes)
+	var rowReminder string
+	require.NoError(t, chromedp.Run(ctx, chromedp.AttributeValue(`li.task[data-title="Buy oat milk"]`, "data-reminder", &rowReminder, nil, chromedp.ByQuery)))
+	assert.Equal(t, "60", rowReminder, "the row knows it for the next edit")
 
 	// An invalid edit says what is wrong, beside the row, and saves nothing.
 	require.NoError(t, chromedp.Run(ctx, letter("e"), chromedp.WaitVisible("form.inline-edit", chromedp.ByQuery),

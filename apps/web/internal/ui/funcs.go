@@ -61,11 +61,13 @@ func funcs() template.FuncMap {
 			}
 			return template.URL(v.Encode())
 		},
-		"row":              func(t api.Task, p page, next string) taskRow { return taskRow{T: t, P: p, Next: next} },
-		"list":             func(s ...string) []string { return s },
-		"priorities":       api.Priorities,
-		"recurrences":      api.Recurrences,
-		"reminderChoices":  func() []reminderChoice { return reminderChoices },
+		"row":             func(t api.Task, p page, next string) taskRow { return taskRow{T: t, P: p, Next: next} },
+		"list":            func(s ...string) []string { return s },
+		"priorities":      api.Priorities,
+		"recurrences":     api.Recurrences,
+		"reminderChoices": func() []reminderChoice { return reminderChoices },
+		// reminderValue is the task's reminder as the form's choice.
+		"reminderValue":    func(t api.Task) string { return formFromTask(t, time.UTC).Reminder },
 		"defaultReminders": func() []reminderChoice { return defaultReminders },
 		// minutesValue is a *int as a form value ("" for nil).
 		"minutesValue": func(n *int) string {

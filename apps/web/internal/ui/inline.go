@@ -55,6 +55,10 @@ func (h *Handler) inlineEdit(c *fiber.Ctx) error {
 		tags = []string{}
 	}
 	patch.Tags = &tags
+	// The reminder only when the row's form had the field, and not "keep".
+	if c.Request().PostArgs().Has("reminder") && f.Reminder != "keep" {
+		patch.Reminders = in.Reminders
+	}
 	t, err := h.asUser(c).PatchTask(c.UserContext(), id, patch)
 	if err != nil {
 		if e, ok := apierror.As(err); ok && e.Status == http.StatusUnprocessableEntity {

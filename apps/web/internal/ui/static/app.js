@@ -147,11 +147,19 @@
     var add = function (label, name, type, value, extra) {
       var wrap = document.createElement("label");
       wrap.textContent = label;
-      var input = document.createElement(type === "select" ? "select" : "input");
+      var input = document.createElement(type === "select" || type === "reminder" ? "select" : "input");
       if (type === "select") {
         ["low", "medium", "high"].forEach(function (p) {
           var o = document.createElement("option"); o.value = p; o.textContent = p; if (p === value) o.selected = true; input.appendChild(o);
         });
+      } else if (type === "reminder") {
+        // The choices come from the page (one list, the task form's).
+        var tpl = document.getElementById("reminder-options");
+        if (tpl) input.appendChild(tpl.content.cloneNode(true));
+        if (value === "keep") {
+          var k = document.createElement("option"); k.value = "keep"; k.textContent = "Keep the current reminders"; input.insertBefore(k, input.children[1] || null);
+        }
+        input.value = value || "";
       } else { input.type = type; input.value = value; }
       input.name = name;
       if (extra) extra(input);
@@ -164,7 +172,8 @@
       due_date: add("Due date", "due_date", "date", li.getAttribute("data-due-date")),
       due_time: add("Time", "due_time", "time", li.getAttribute("data-due-time")),
       priority: add("Priority", "priority", "select", li.getAttribute("data-priority")),
-      tags: add("Tags", "tags", "text", li.getAttribute("data-tags"))
+      tags: add("Tags", "tags", "text", li.getAttribute("data-tags")),
+      reminder: add("Reminder", "reminder", "reminder", li.getAttribute("data-reminder"))
     };
     var errors = document.createElement("p");
     errors.className = "field-error"; errors.setAttribute("role", "alert");
