@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -72,8 +73,9 @@ func (r *Reminders) events(c *fiber.Ctx) error {
 	// The server's write timeout is for one answer; a stream lives long:
 	// each write gets its own deadline instead.
 	conn := c.Context().Conn()
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		w = bufio.NewWriter(deadlineWriter{conn: conn, w: w})
+	c.Context().SetBodyStreamWriter(func(bw *bufio.Writer) {
+		// Unbuffered on our side: each event is one write, flushed.
+		w := deadlineWriter{conn: conn, w: bw}
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		last := first.LastID
@@ -82,14 +84,12 @@ func (r *Reminders) events(c *fiber.Ctx) error {
 			if err != nil {
 				return err
 			}
-			if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b); err != nil {
-				return err
-			}
-			return w.Flush()
+			_, err = fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b)
+			return err
 		}
 		// Reconnect after 5 s when the stream breaks (another replica
 		// answers during a rolling update).
-		if _, err := w.WriteString("retry: 5000\n\n"); err != nil || w.Flush() != nil {
+		if _, err := io.WriteString(w, "retry: 5000\n\n"); err != nil {
 			return
 		}
 		for _, n := range first.Notifications {
@@ -108,11 +108,24 @@ func (r *Reminders) events(c *fiber.Ctx) error {
 			case <-beat.C:
 				// A comment: a closed tab fails this write and frees the
 				// connection.
-				if _, err := w.WriteString(": ping\n\n"); err != nil || w.Flush() != nil {
+				if _, err := io.WriteString(w, ": ping\n\n"); err != nil {
 					return
 				}
 			case <-poll.C:
-				list, err := be.Notifications(ctx, last)
+				// Asked from a goroutine of its own: its stack (HTTP, JSON)
+				// goes when it ends, and a thousand idle streams keep small
+				// ones (make bench -events).
+				type answer struct {
+					list api.NotificationList
+					err  error
+				}
+				got := make(chan answer, 1)
+				go func() {
+					l, err := be.Notifications(ctx, last)
+					got <- answer{l, err}
+				}()
+				a := <-got
+				list, err := a.list, a.err
 				var e *apierror.Error
 				switch {
 				case errors.As(err, &e) && e.Status == http.StatusUnauthorized:
