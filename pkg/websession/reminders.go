@@ -151,7 +151,12 @@ func (r *Reminders) events(c *fiber.Ctx) error {
 					}
 					last = max(last, n.ID)
 				}
-				last = max(last, list.LastID)
+				if len(list.Notifications) == 0 {
+					// Nothing to show after last (what there is belongs to
+					// deleted tasks): start after the newest. With some
+					// shown, the rest of a long burst comes next time.
+					last = max(last, list.LastID)
+				}
 			}
 		}
 	})

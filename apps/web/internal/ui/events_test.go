@@ -3,6 +3,8 @@ package ui_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -15,6 +17,9 @@ import (
 
 	"github.com/todo-app/todo-app/apps/web/internal/app"
 	"github.com/todo-app/todo-app/apps/web/internal/config"
+	"github.com/todo-app/todo-app/apps/web/internal/webtest"
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/client"
 	pkgconfig "github.com/todo-app/todo-app/pkg/config"
 	"github.com/todo-app/todo-app/pkg/httpserver"
 	"github.com/todo-app/todo-app/pkg/testkit/stacktest"
@@ -65,4 +70,50 @@ func TestEventStreamsEndWhenTheServerStops(t *testing.T) {
 	assert.Contains(t, rest, "event: bye", "told to go elsewhere")
 	require.NoError(t, <-served)
 	assert.False(t, strings.Contains(rest, "event: reminder"))
+}
+
+// A burst bigger than one answer of the backend (50) reaches the page
+// whole: the stream asks again after the last one it sent.
+func TestEventStreamDeliversABurst(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	b.signUp("burst@example.com")
+	res, err := client.New(s.Backend.URL, nil).SignIn(context.Background(), api.SignInRequest{Email: "burst@example.com", Password: "correct horse"})
+	require.NoError(t, err)
+	be := client.New(s.Backend.URL, nil).WithAuth(res)
+
+	resp, err := b.c.Get(s.WebURL + "/events")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	lines := make(chan string, 1000)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	at := time.Now().Add(2 * time.Second).UTC().Format(time.RFC3339Nano)
+	const n = 60
+	for i := range n {
+		_, err := be.CreateTask(context.Background(), api.TaskInput{Title: fmt.Sprintf("Burst %d", i), Reminders: &[]api.ReminderInput{{At: &at}}})
+		require.NoError(t, err)
+	}
+	seen := map[string]bool{}
+	deadline := time.After(30 * time.Second)
+	for len(seen) < n {
+		select {
+		case l, ok := <-lines:
+			require.True(t, ok, "the stream ended")
+			if strings.HasPrefix(l, "data: ") && strings.Contains(l, `"title":"Burst `) {
+				var got api.Notification
+				require.NoError(t, json.Unmarshal([]byte(strings.TrimPrefix(l, "data: ")), &got))
+				seen[got.Title] = true
+			}
+		case <-deadline:
+			t.Fatalf("%d of %d reminders reached the page", len(seen), n)
+		}
+	}
+	assert.Len(t, seen, n)
 }
