@@ -1,6 +1,7 @@
 package websession
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -69,22 +70,12 @@ func (r *Reminders) events(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/event-stream")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("X-Accel-Buffering", "no")
-	// The stream takes the connection over from the server (hijack): it
-	// writes straight to it, with no buffers of the server's, so an idle
-	// page costs little more than its goroutine (make bench -events); the
-	// body runs until the connection closes. Each write gets its own
-	// deadline: the server's write timeout no longer applies.
-	c.Response().Header.SetContentLength(-1) // chunked
-	head := append([]byte(nil), c.Response().Header.Header()...)
-	c.Context().HijackSetNoResponse(true)
-	c.Context().Hijack(func(conn net.Conn) {
-		_ = conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
-		if _, err := conn.Write(head); err != nil {
-			return
-		}
-		w := chunkWriter{conn: conn}
-		// The last chunk: the body ends well when the stream does.
-		defer func() { _, _ = conn.Write([]byte("0\r\n\r\n")) }()
+	// The server's write timeout is for one answer; a stream lives long:
+	// each write gets its own deadline instead.
+	conn := c.Context().Conn()
+	c.Context().SetBodyStreamWriter(func(bw *bufio.Writer) {
+		// Unbuffered on our side: each event is one write, flushed.
+		w := deadlineWriter{conn: conn, w: bw}
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		last := first.LastID
@@ -163,19 +154,19 @@ func (r *Reminders) events(c *fiber.Ctx) error {
 	return nil
 }
 
-// chunkWriter writes each write as one HTTP/1.1 chunk, within half a
-// minute.
-type chunkWriter struct{ conn net.Conn }
+// deadlineWriter gives each write to the stream half a minute.
+type deadlineWriter struct {
+	conn net.Conn
+	w    *bufio.Writer
+}
 
-func (w chunkWriter) Write(p []byte) (int, error) {
-	_ = w.conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
-	buf := make([]byte, 0, len(p)+16)
-	buf = fmt.Appendf(buf, "%x\r\n", len(p))
-	buf = append(append(buf, p...), "\r\n"...)
-	if _, err := w.conn.Write(buf); err != nil {
-		return 0, err
+func (d deadlineWriter) Write(p []byte) (int, error) {
+	_ = d.conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
+	n, err := d.w.Write(p)
+	if err == nil {
+		err = d.w.Flush()
 	}
-	return len(p), nil
+	return n, err
 }
 
 func (r *Reminders) seen(c *fiber.Ctx) error {

@@ -69,20 +69,3 @@ func StartWebOn(t testing.TB, host, backendURL string, tweak ...func(*config.Con
 	})
 	return "http://" + ln.Addr().String()
 }
-
-// NonLoopbackIPv4 is an address of this machine other than loopback, for
-// tests that need a plain-http origin a browser does not trust.
-func NonLoopbackIPv4(t testing.TB) string {
-	t.Helper()
-	addrs, err := net.InterfaceAddrs()
-	if err != nil {
-		t.Fatalf("listing this machine's addresses: %v", err)
-	}
-	for _, a := range addrs {
-		if ip, ok := a.(*net.IPNet); ok && ip.IP.To4() != nil && !ip.IP.IsLoopback() {
-			return ip.IP.String()
-		}
-	}
-	t.Fatal("this test needs a network address other than 127.0.0.1 (any interface up: eth0, docker0) to stand for a node's plain-http address")
-	return ""
-}
