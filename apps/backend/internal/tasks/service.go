@@ -138,11 +138,11 @@ func (s *Service) Create(ctx context.Context, userID string, in api.TaskInput) (
 	if err != nil {
 		return api.Task{}, err
 	}
-	rloc, err := s.reminderZone(ctx, userID, loc, deref2(in.Reminders))
+	rloc, err := s.reminderZone(ctx, userID, loc, inputs(in.Reminders))
 	if err != nil {
 		return api.Task{}, err
 	}
-	raw := deref2(in.Reminders)
+	raw := inputs(in.Reminders)
 	if in.Reminders == nil && t.DueAt != nil && !dates.IsDateOnly(*t.DueAt, loc) {
 		// Created without a word about reminders, due at a time: the
 		// person's default reminder, if they chose one.
@@ -358,7 +358,7 @@ func (s *Service) setCompleted(ctx context.Context, tx store.Tx, t *store.Task, 
 // modify runs a locked read-modify-write of one task.
 func (s *Service) modify(ctx context.Context, userID string, id int64, reminders *[]api.ReminderInput, change func(*store.Task) (*[]string, *bool, error)) (api.Task, error) {
 	var out api.Task
-	rloc, err := s.reminderZone(ctx, userID, time.UTC, deref2(reminders))
+	rloc, err := s.reminderZone(ctx, userID, time.UTC, inputs(reminders))
 	if err != nil {
 		return api.Task{}, err
 	}
@@ -458,20 +458,27 @@ func (s *Service) DeleteTag(ctx context.Context, userID string, id int64) error 
 func (s *Service) zone(ctx context.Context, userID string, raws ...string) (*time.Location, error) {
 	for _, raw := range raws {
 		if dates.LooksDateOnly(raw) {
-			name, err := s.store.UserTimeZone(ctx, userID)
-			if errors.Is(err, store.ErrNotFound) {
-				return time.UTC, nil // the insert's foreign key answers for unknown users
-			}
-			if err != nil {
-				return nil, err
-			}
-			return dates.Zone(name), nil
+			return s.userZone(ctx, userID)
 		}
 	}
 	return time.UTC, nil
 }
 
-func deref2(p *[]api.ReminderInput) []api.ReminderInput {
+// userZone is the person's time zone (one small query); UTC for an
+// unknown user, for whom the insert's foreign key answers.
+func (s *Service) userZone(ctx context.Context, userID string) (*time.Location, error) {
+	name, err := s.store.UserTimeZone(ctx, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return time.UTC, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return dates.Zone(name), nil
+}
+
+// inputs is a request's reminders, nil when it set none.
+func inputs(p *[]api.ReminderInput) []api.ReminderInput {
 	if p == nil {
 		return nil
 	}
@@ -509,14 +516,7 @@ func sameTime(a, b *time.Time) bool {
 func (s *Service) reminderZone(ctx context.Context, userID string, known *time.Location, rs []api.ReminderInput) (*time.Location, error) {
 	for _, r := range rs {
 		if r.AtTime != "" {
-			name, err := s.store.UserTimeZone(ctx, userID)
-			if errors.Is(err, store.ErrNotFound) {
-				return time.UTC, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			return dates.Zone(name), nil
+			return s.userZone(ctx, userID)
 		}
 	}
 	return known, nil
@@ -528,8 +528,8 @@ func (s *Service) reminderZone(ctx context.Context, userID string, known *time.L
 func (s *Service) zoneOf(ctx context.Context, userID string, rs []store.Reminder) *time.Location {
 	for _, r := range rs {
 		if r.AtTime != nil {
-			if name, err := s.store.UserTimeZone(ctx, userID); err == nil {
-				return dates.Zone(name)
+			if loc, err := s.userZone(ctx, userID); err == nil {
+				return loc
 			}
 			break
 		}
