@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -64,6 +65,18 @@ type Server struct {
 	// drain is closed when shutdown begins: long-lived streams end then,
 	// so that shutdown does not wait out its grace on them.
 	drain chan struct{}
+	// held counts the connections handlers took over (Hold): the server
+	// no longer tracks them, so shutdown waits for these by hand.
+	held sync.WaitGroup
+}
+
+// Hold keeps Serve from returning, within ShutdownGrace, until release is
+// called: for a handler that takes a connection over from the server
+// (hijack) and must still say goodbye on it when the server drains.
+func (s *Server) Hold() (release func()) {
+	s.held.Add(1)
+	var once sync.Once
+	return func() { once.Do(s.held.Done) }
 }
 
 // Draining is closed when the server begins to shut down; handlers that
@@ -123,6 +136,10 @@ func New(opts Options) *Server {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(opts.Name)
 	}
+	// A connection a handler takes over (the reminder streams) stays
+	// open after the handler returns: its owner closes it, and the
+	// server keeps no goroutine for it.
+	app.Server().KeepHijackedConns = true
 	s := &Server{App: app, opts: opts, metrics: opts.Metrics, drain: make(chan struct{})}
 	app.Use(requestid.New())
 	app.Use(s.logRequests)
@@ -293,10 +310,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.draining.Store(true)
 	close(s.drain)
 	s.opts.Logger.Info("shutting down", slog.Duration("grace", s.opts.ShutdownGrace))
+	deadline := time.Now().Add(s.opts.ShutdownGrace)
 	if err := s.App.ShutdownWithTimeout(s.opts.ShutdownGrace); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("shutting down %s: %w", s.opts.Name, err)
 	}
 	<-errc
+	held := make(chan struct{})
+	go func() { s.held.Wait(); close(held) }()
+	select {
+	case <-held:
+	case <-time.After(time.Until(deadline)):
+		s.opts.Logger.Warn("connections taken over by handlers were not released within the grace period")
+	}
 	s.opts.Logger.Info("stopped")
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -164,4 +165,50 @@ func TestReadyReportsDependencyAndDraining(t *testing.T) {
 func httptestRequest(path string) *http.Request {
 	r, _ := http.NewRequest(http.MethodGet, path, nil)
 	return r
+}
+
+// A connection a handler took over is no longer the server's to wait
+// for: Hold keeps shutdown waiting until its owner has said goodbye, and
+// the connection stays open after the handler returns.
+func TestShutdownWaitsForHeldConnections(t *testing.T) {
+	s := New(Options{Name: "test", ShutdownGrace: 10 * time.Second, Logger: slog.New(slog.DiscardHandler)})
+	release := s.Hold()
+	taken := make(chan net.Conn, 1)
+	s.App.Get("/take", func(c *fiber.Ctx) error {
+		c.Context().HijackSetNoResponse(true)
+		c.Context().Hijack(func(conn net.Conn) { taken <- conn })
+		return nil
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, ln) }()
+
+	c, err := net.Dial("tcp", ln.Addr().String())
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = io.WriteString(c, "GET /take HTTP/1.1\r\nHost: x\r\n\r\n")
+	require.NoError(t, err)
+	conn := <-taken
+	time.Sleep(100 * time.Millisecond) // the handler has returned
+	_, err = io.WriteString(conn, "still open")
+	require.NoError(t, err)
+	buf := make([]byte, 10)
+	_, err = io.ReadFull(c, buf)
+	require.NoError(t, err, "the connection outlived its handler")
+
+	cancel()
+	select {
+	case <-served:
+		t.Fatal("Serve returned while a held connection had not said goodbye")
+	case <-time.After(300 * time.Millisecond):
+	}
+	release()
+	select {
+	case err := <-served:
+		require.NoError(t, err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return after the release")
+	}
 }

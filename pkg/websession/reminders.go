@@ -1,16 +1,13 @@
 package websession
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,9 +29,20 @@ type Reminders struct {
 	// Heartbeat how often an idle stream writes a comment, so a closed
 	// tab is noticed and its connection released.
 	Poll, Heartbeat time.Duration
-	// Draining ends every stream when the server shuts down.
-	Draining <-chan struct{}
-	Log      *slog.Logger
+	// Server ends every stream when it begins to shut down, and waits
+	// for the streams to be told.
+	Server Lifecycle
+	Log    *slog.Logger
+
+	hub *hub
+}
+
+// Lifecycle is what the streams need of the HTTP server: to know when it
+// drains, and to hold its shutdown until they have said goodbye (a
+// connection taken over from the server is no longer its to wait for).
+type Lifecycle interface {
+	Draining() <-chan struct{}
+	Hold() (release func())
 }
 
 // Register mounts GET /events and the actions on app, behind require.
@@ -48,6 +56,8 @@ func (r *Reminders) Register(app fiber.Router, require fiber.Handler) {
 	if r.Log == nil {
 		r.Log = slog.New(slog.DiscardHandler)
 	}
+	r.hub = newHub(r.Poll, r.Heartbeat, r.Log)
+	go r.hub.run(r.Server.Draining(), r.Server.Hold())
 	app.Get("/events", require, r.events)
 	app.Post("/notifications/seen", require, r.seen)
 	app.Post("/tasks/:id/done", require, r.done)
@@ -60,113 +70,59 @@ func (r *Reminders) asUser(c *fiber.Ctx) *client.Client {
 }
 
 // events streams "reminder" events: first what fired while no page was
-// open and has not been seen, then what fires from now on.
+// open and has not been seen, then what fires from now on. The handler
+// writes the head and the first events on the connection, which it takes
+// over from the server (hijack), and hands it to the hub.
 func (r *Reminders) events(c *fiber.Ctx) error {
 	be := r.asUser(c)
+	// A page whose stream is refused is not asked again by the browser
+	// (EventSource gives up on an error status), so only a signed-out
+	// session is refused. When the backend cannot answer now (busy: 503,
+	// or away), the stream opens anyway and its first poll asks for what
+	// the page has not seen.
 	first, err := be.Notifications(c.UserContext(), -1)
-	if err != nil {
+	var e *apierror.Error
+	switch {
+	case errors.As(err, &e) && e.Status == http.StatusUnauthorized:
 		return err
+	case err != nil:
+		r.Log.Warn("reminder stream opened without what fired before; its first poll asks", slog.String("error", err.Error()))
+		first = api.NotificationList{LastID: unknown}
 	}
 	c.Set(fiber.HeaderContentType, "text/event-stream")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("X-Accel-Buffering", "no")
-	// The server's write timeout is for one answer; a stream lives long:
-	// each write gets its own deadline instead.
-	conn := c.Context().Conn()
-	c.Context().SetBodyStreamWriter(func(bw *bufio.Writer) {
-		// Unbuffered on our side: each event is one write, flushed.
-		w := deadlineWriter{conn: conn, w: bw}
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		last := first.LastID
-		send := func(event string, v any) error {
-			b, err := json.Marshal(v)
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b)
-			return err
+	c.Response().Header.SetContentLength(-1) // chunked
+	head := append([]byte(nil), c.Response().Header.Header()...)
+	// Fiber's strings alias the request's buffer, which the next request
+	// reuses.
+	token := strings.Clone(Token(c))
+	c.Context().HijackSetNoResponse(true)
+	c.Context().Hijack(func(conn net.Conn) {
+		st := &stream{conn: conn, last: first.LastID}
+		_ = conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+		if _, err := conn.Write(head); err != nil {
+			_ = conn.Close()
+			return
 		}
 		// Reconnect after 5 s when the stream breaks (another replica
 		// answers during a rolling update).
-		if _, err := io.WriteString(w, "retry: 5000\n\n"); err != nil {
+		if st.write([]byte("retry: 5000\n\n")) != nil {
+			_ = conn.Close()
 			return
 		}
 		for _, n := range first.Notifications {
-			if send("reminder", n) != nil {
+			if st.write(event("reminder", n)) != nil {
+				_ = conn.Close()
 				return
 			}
 		}
-		poll, beat := time.NewTicker(r.Poll), time.NewTicker(r.Heartbeat)
-		defer poll.Stop()
-		defer beat.Stop()
-		for {
-			select {
-			case <-r.Draining:
-				_ = send("bye", struct{}{})
-				return
-			case <-beat.C:
-				// A comment: a closed tab fails this write and frees the
-				// connection.
-				if _, err := io.WriteString(w, ": ping\n\n"); err != nil {
-					return
-				}
-			case <-poll.C:
-				// Asked from a goroutine of its own: its stack (HTTP, JSON)
-				// goes when it ends, and a thousand idle streams keep small
-				// ones (make bench -events).
-				type answer struct {
-					list api.NotificationList
-					err  error
-				}
-				got := make(chan answer, 1)
-				go func() {
-					l, err := be.Notifications(ctx, last)
-					got <- answer{l, err}
-				}()
-				a := <-got
-				list, err := a.list, a.err
-				var e *apierror.Error
-				switch {
-				case errors.As(err, &e) && e.Status == http.StatusUnauthorized:
-					_ = send("signedout", struct{}{})
-					return
-				case err != nil:
-					// The backend is away for a moment: ask again next time.
-					r.Log.Debug("reminder stream could not ask the backend", slog.String("error", err.Error()))
-					continue
-				}
-				for _, n := range list.Notifications {
-					if send("reminder", n) != nil {
-						return
-					}
-					last = max(last, n.ID)
-				}
-				if len(list.Notifications) == 0 {
-					// Nothing to show after last (what there is belongs to
-					// deleted tasks): start after the newest. With some
-					// shown, the rest of a long burst comes next time.
-					last = max(last, list.LastID)
-				}
-			}
+		if !r.hub.add(token, be, st) {
+			_ = st.write(event("bye", struct{}{}))
+			st.end()
 		}
 	})
 	return nil
-}
-
-// deadlineWriter gives each write to the stream half a minute.
-type deadlineWriter struct {
-	conn net.Conn
-	w    *bufio.Writer
-}
-
-func (d deadlineWriter) Write(p []byte) (int, error) {
-	_ = d.conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
-	n, err := d.w.Write(p)
-	if err == nil {
-		err = d.w.Flush()
-	}
-	return n, err
 }
 
 func (r *Reminders) seen(c *fiber.Ctx) error {

@@ -87,6 +87,7 @@
     act("Dismiss", function () { return null; });
     act("Not in this browser", function () {
       try { localStorage.setItem(off, "1"); } catch (e) { /* keep */ }
+      stopped = true;
       stream.close();
     });
     if (system && Notification.permission === "default") {
@@ -94,8 +95,7 @@
     }
     area.appendChild(box);
   }
-  var stream = new EventSource(body.getAttribute("data-events"));
-  stream.addEventListener("reminder", function (ev) {
+  function onReminder(ev) {
     var n;
     try { n = JSON.parse(ev.data); } catch (e) { return; }
     if (n.completed) { seen(n); return; }
@@ -111,6 +111,22 @@
     } else {
       banner(n);
     }
-  });
-  stream.addEventListener("signedout", function () { stream.close(); });
+  }
+  // The browser reconnects a broken stream by itself, but gives up on one
+  // answered with an error (a deploy in progress, a busy moment): ask
+  // again a little later (15 s, doubling to 5 min while it keeps failing),
+  // unless the stream was closed on purpose.
+  var stream = null, stopped = false, wait = 15000;
+  function listen() {
+    stream = new EventSource(body.getAttribute("data-events"));
+    stream.addEventListener("open", function () { wait = 15000; });
+    stream.addEventListener("reminder", onReminder);
+    stream.addEventListener("signedout", function () { stopped = true; stream.close(); });
+    stream.addEventListener("error", function () {
+      if (stopped || stream.readyState !== EventSource.CLOSED) return;
+      setTimeout(listen, wait);
+      wait = Math.min(wait * 2, 300000);
+    });
+  }
+  listen();
 })();

@@ -59,7 +59,7 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 	h.Register(srv.App)
 	// Fired reminders reach the chat too, as a banner: the web app is the
 	// one that shows system notifications, so nobody is told twice.
-	rem := &websession.Reminders{Backend: backend, Poll: cfg.EventsPoll, Heartbeat: 20 * time.Second, Draining: srv.Draining(), Log: log}
+	rem := &websession.Reminders{Backend: backend, Poll: cfg.EventsPoll, Heartbeat: 20 * time.Second, Server: srv, Log: log}
 	rem.Register(srv.App, sess.Require)
 	log.Info("assistant engine", slog.String("engine", engine.Name()))
 	return srv, nil

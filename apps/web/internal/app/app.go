@@ -50,7 +50,7 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 	})
 	h.Register(srv.App)
 	// Fired reminders reach the open pages (system notifications here).
-	rem := &websession.Reminders{Backend: backend, Poll: cfg.EventsPoll, Heartbeat: 20 * time.Second, Draining: srv.Draining(), Log: log}
+	rem := &websession.Reminders{Backend: backend, Poll: cfg.EventsPoll, Heartbeat: 20 * time.Second, Server: srv, Log: log}
 	rem.Register(srv.App, sess.Require)
 	return srv, nil
 }
