@@ -35,6 +35,9 @@ type User struct {
 	Name  string `json:"name"`
 	// TimeZone is the IANA zone date-only inputs are read in (pkg/dates).
 	TimeZone string `json:"time_zone"`
+	// TimeZoneAutomatic: the zone follows the browser the person signs in
+	// from; false when they chose one (Settings), which sign-in keeps.
+	TimeZoneAutomatic bool `json:"time_zone_automatic"`
 	// DefaultReminderMinutes is the reminder a new task with a due time
 	// gets when it is created without reminders: minutes before the due
 	// time; null for none.
@@ -43,9 +46,12 @@ type User struct {
 }
 
 // Preferences are the person's settings (PATCH /api/auth/me): a field
-// left out stays as it is; default_reminder_minutes null removes it.
+// left out stays as it is; default_reminder_minutes null removes it. A
+// time_zone given alone is a choice that sign-in keeps (automatic off);
+// time_zone_automatic true lets the browser signed in from set it again.
 type Preferences struct {
 	TimeZone               *string       `json:"time_zone,omitempty"`
+	TimeZoneAutomatic      *bool         `json:"time_zone_automatic,omitempty"`
 	DefaultReminderMinutes Nullable[int] `json:"default_reminder_minutes,omitzero"`
 }
 

@@ -106,6 +106,7 @@ func (p *AuthPages) signUp(c *fiber.Ctx) error {
 func (p *AuthPages) start(c *fiber.Ctx, res api.AuthResponse) {
 	p.Session.SetSession(c, res.Token, res.ExpiresAt)
 	p.Session.RotateCSRF(c)
+	KeepZone(c, res.User)
 	// The name is the user's own text: encoded, never raw in a header.
 	c.Cookie(&fiber.Cookie{Name: NameCookie, Value: url.QueryEscape(res.User.Name), Path: "/", Expires: res.ExpiresAt,
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/auth"
 )
@@ -26,6 +27,9 @@ const (
 	SessionCookie = "todo_session"
 	CSRFCookie    = "todo_csrf"
 	TZCookie      = "tz"
+	// TZFixedCookie marks a zone the person chose in Settings: the page
+	// script then leaves TZCookie as it is.
+	TZFixedCookie = "tzfixed"
 	CSRFField     = "_csrf"
 	CSRFHeader    = "X-CSRF-Token"
 )
@@ -189,6 +193,19 @@ func Location(c *fiber.Ctx) *time.Location {
 		}
 	}
 	return time.UTC
+}
+
+// KeepZone shows dates in the person's chosen zone when they chose one
+// (Settings), and lets the page script follow the browser's otherwise.
+func KeepZone(c *fiber.Ctx, u api.User) {
+	if u.TimeZoneAutomatic {
+		c.Cookie(&fiber.Cookie{Name: TZFixedCookie, Path: "/", MaxAge: -1, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
+		return
+	}
+	// Not HttpOnly: the page script reads them.
+	year := int((365 * 24 * time.Hour).Seconds())
+	c.Cookie(&fiber.Cookie{Name: TZCookie, Value: url.QueryEscape(u.TimeZone), Path: "/", MaxAge: year, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
+	c.Cookie(&fiber.Cookie{Name: TZFixedCookie, Value: "1", Path: "/", MaxAge: year, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
 }
 
 // WantsJSON reports whether the client asked for JSON (the page scripts do).

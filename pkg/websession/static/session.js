@@ -4,6 +4,8 @@
 (function () {
   "use strict";
   try {
+    // A zone chosen in Settings stays (the server set both cookies).
+    if (document.cookie.split("; ").indexOf("tzfixed=1") !== -1) return;
     var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (tz && document.cookie.indexOf("tz=" + encodeURIComponent(tz)) === -1) {
       document.cookie = "tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; samesite=lax";

@@ -138,7 +138,7 @@ func (s *Service) SignUp(ctx context.Context, in api.SignUpRequest) (api.AuthRes
 	if err != nil {
 		return api.AuthResponse{}, fmt.Errorf("hashing password: %w", err)
 	}
-	u := store.User{Email: email, Name: name, PasswordHash: string(hash), TimeZone: zone}
+	u := store.User{Email: email, Name: name, PasswordHash: string(hash), TimeZone: zone, TimeZoneAuto: true}
 	if err := s.store.CreateUser(ctx, &u); err != nil {
 		if store.IsUniqueViolation(err, store.EmailConstraint) {
 			return api.AuthResponse{}, &domain.Conflict{Reason: "an account with this email already exists; sign in instead"}
@@ -193,7 +193,7 @@ func (s *Service) SignIn(ctx context.Context, in api.SignInRequest) (api.AuthRes
 	if err := s.store.ClearSignInFailures(ctx, email); err != nil {
 		return api.AuthResponse{}, err
 	}
-	if in.TimeZone != "" && zone != u.TimeZone {
+	if in.TimeZone != "" && zone != u.TimeZone && u.TimeZoneAuto {
 		if err := s.store.SetUserTimeZone(ctx, u.ID, zone); err != nil {
 			return api.AuthResponse{}, err
 		}
@@ -231,6 +231,10 @@ func (s *Service) SetPreferences(ctx context.Context, userID string, in api.Pref
 			fields["time_zone"] = zoneProblem
 		}
 		u.TimeZone = zone
+		u.TimeZoneAuto = false
+	}
+	if in.TimeZoneAutomatic != nil {
+		u.TimeZoneAuto = *in.TimeZoneAutomatic
 	}
 	if in.DefaultReminderMinutes.Set {
 		u.DefaultReminderMinutes = nil
@@ -245,7 +249,7 @@ func (s *Service) SetPreferences(ctx context.Context, userID string, in api.Pref
 	if len(fields) > 0 {
 		return api.User{}, &domain.Invalid{Fields: fields}
 	}
-	if err := s.store.SetPreferences(ctx, userID, u.TimeZone, u.DefaultReminderMinutes); err != nil {
+	if err := s.store.SetPreferences(ctx, userID, u.TimeZone, u.TimeZoneAuto, u.DefaultReminderMinutes); err != nil {
 		return api.User{}, err
 	}
 	return ToAPI(u), nil
@@ -253,7 +257,7 @@ func (s *Service) SetPreferences(ctx context.Context, userID string, in api.Pref
 
 // ToAPI converts a stored user to its JSON shape.
 func ToAPI(u store.User) api.User {
-	return api.User{ID: u.ID, Email: u.Email, Name: u.Name, TimeZone: u.TimeZone, DefaultReminderMinutes: u.DefaultReminderMinutes, CreatedAt: u.CreatedAt.UTC()}
+	return api.User{ID: u.ID, Email: u.Email, Name: u.Name, TimeZone: u.TimeZone, TimeZoneAutomatic: u.TimeZoneAuto, DefaultReminderMinutes: u.DefaultReminderMinutes, CreatedAt: u.CreatedAt.UTC()}
 }
 
 const zoneProblem = "must be an IANA time zone such as Europe/Berlin or America/New_York"

@@ -221,6 +221,43 @@ func TestDefaultReminder(t *testing.T) {
 	assert.Contains(t, e.Fields["default_reminder_minutes"], "between 0 and 43200")
 }
 
+// The zone follows the browser signed in from until the person chooses
+// one; sign-in then keeps it (a trip does not move the date rule), and
+// "automatic" gives the browser the say again.
+func TestTimeZoneChoiceSurvivesSignIn(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, res := b.SignUp(t, "zone@example.com")
+	assert.True(t, res.User.TimeZoneAutomatic, "automatic from the start")
+	signIn := func(zone string) api.User {
+		t.Helper()
+		r, err := b.Client.SignIn(ctx, api.SignInRequest{Email: "zone@example.com", Password: "correct horse battery", TimeZone: zone})
+		require.NoError(t, err)
+		return r.User
+	}
+	assert.Equal(t, "Asia/Tokyo", signIn("Asia/Tokyo").TimeZone, "automatic: the browser's zone")
+
+	berlin := "Europe/Berlin"
+	me, err := ada.SetPreferences(ctx, api.Preferences{TimeZone: &berlin})
+	require.NoError(t, err)
+	assert.Equal(t, "Europe/Berlin", me.TimeZone)
+	assert.False(t, me.TimeZoneAutomatic, "chosen")
+	u := signIn("America/Chicago")
+	assert.Equal(t, "Europe/Berlin", u.TimeZone, "sign-in keeps a chosen zone")
+	assert.False(t, u.TimeZoneAutomatic)
+	got, err := ada.Me(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "Europe/Berlin", got.TimeZone)
+
+	yes := true
+	me, err = ada.SetPreferences(ctx, api.Preferences{TimeZoneAutomatic: &yes})
+	require.NoError(t, err)
+	assert.True(t, me.TimeZoneAutomatic)
+	assert.Equal(t, "Europe/Berlin", me.TimeZone, "until the next sign-in")
+	assert.Equal(t, "America/Chicago", signIn("America/Chicago").TimeZone)
+}
+
 // What fired is listed for the pages (after an id, or what is unseen),
 // marked seen once shown, and snoozed into a new reminder; nobody sees
 // anyone else's.

@@ -16,6 +16,9 @@ type User struct {
 	Name         string `bun:"name,notnull"`
 	PasswordHash string `bun:"password_hash,notnull"`
 	TimeZone     string `bun:"time_zone,notnull,default:'UTC'"`
+	// TimeZoneAuto: the zone follows the browser signed in from; false
+	// when the person chose it in Settings.
+	TimeZoneAuto bool `bun:"time_zone_auto,notnull,default:true"`
 	// DefaultReminderMinutes is the reminder new tasks with a due time
 	// get (minutes before it), nil for none.
 	DefaultReminderMinutes *int      `bun:"default_reminder_minutes"`

@@ -44,9 +44,10 @@ func (s *Store) SetUserTimeZone(ctx context.Context, id, zone string) error {
 	return nil
 }
 
-// SetPreferences stores the user's time zone and default reminder.
-func (s *Store) SetPreferences(ctx context.Context, id, zone string, defaultReminder *int) error {
-	res, err := s.DB.NewUpdate().Model((*User)(nil)).Set("time_zone = ?", zone).
+// SetPreferences stores the user's time zone (and whether it follows the
+// browser) and default reminder.
+func (s *Store) SetPreferences(ctx context.Context, id, zone string, zoneAuto bool, defaultReminder *int) error {
+	res, err := s.DB.NewUpdate().Model((*User)(nil)).Set("time_zone = ?", zone).Set("time_zone_auto = ?", zoneAuto).
 		Set("default_reminder_minutes = ?", defaultReminder).Where("id = ?", id).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("saving the preferences of user %s: %w", id, err)

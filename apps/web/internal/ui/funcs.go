@@ -69,6 +69,7 @@ func funcs() template.FuncMap {
 		// reminderValue is the task's reminder as the form's choice.
 		"reminderValue":    func(t api.Task) string { return formFromTask(t, time.UTC).Reminder },
 		"defaultReminders": func() []reminderChoice { return defaultReminders },
+		"zoneOptions":      zoneOptions,
 		// minutesValue is a *int as a form value ("" for nil).
 		"minutesValue": func(n *int) string {
 			if n == nil {

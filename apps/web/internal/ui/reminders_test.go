@@ -90,7 +90,7 @@ func TestDefaultReminderFromSettings(t *testing.T) {
 	p = b.post("/settings", "/settings/preferences", url.Values{"default_reminder": {"30"}})
 	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
 	p = b.get("/settings")
-	assert.Contains(t, text(p.Body), "Your default reminder is saved")
+	assert.Contains(t, text(p.Body), "new tasks due at a time get your default reminder")
 	assert.Contains(t, p.Body, `<option value="30" selected>30 minutes before</option>`)
 	p = b.get("/tasks/new")
 	assert.Contains(t, p.Body, `<option value="30" selected>30 minutes before</option>`, "the form starts with it")
@@ -101,4 +101,61 @@ func TestDefaultReminderFromSettings(t *testing.T) {
 	assert.Contains(t, p.Body, `<option value="" selected>None</option>`)
 	p = b.post("/settings", "/settings/preferences", url.Values{"default_reminder": {"soon"}})
 	assert.Equal(t, http.StatusUnprocessableEntity, p.Status)
+}
+
+// A zone chosen in Settings is the one dates are read and shown in, and
+// signing in from a browser in another zone keeps it; "Automatic" gives
+// the browser the say again.
+func TestTimeZoneFromSettings(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	u, err := url.Parse(s.WebURL)
+	require.NoError(t, err)
+	cookie := func(b *browserless, name string) string {
+		for _, c := range b.c.Jar.Cookies(u) {
+			if c.Name == name {
+				return c.Value
+			}
+		}
+		return ""
+	}
+	b := newClient(t, s.WebURL)
+	b.c.Jar.SetCookies(u, []*http.Cookie{{Name: "tz", Value: url.QueryEscape("Asia/Tokyo")}})
+	b.signUp("tz@example.com")
+	p := b.get("/settings")
+	assert.Contains(t, p.Body, `<option value="" selected>Automatic — the browser you sign in from</option>`)
+	assert.Contains(t, text(p.Body), "Now: Asia/Tokyo (from your browser)")
+
+	p = b.post("/settings", "/settings/preferences", url.Values{"time_zone": {"Europe/Berlin"}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	assert.Equal(t, "Europe/Berlin", must(url.QueryUnescape(cookie(b, "tz"))), "pages show dates in the chosen zone")
+	assert.Equal(t, "1", cookie(b, "tzfixed"), "and the page script leaves it")
+	p = b.get("/settings")
+	assert.Contains(t, p.Body, `<option value="Europe/Berlin" selected>Europe/Berlin</option>`)
+	assert.Contains(t, text(p.Body), "chosen: signing in elsewhere keeps it")
+
+	// Another browser, in Chicago.
+	other := newClient(t, s.WebURL)
+	other.c.Jar.SetCookies(u, []*http.Cookie{{Name: "tz", Value: url.QueryEscape("America/Chicago")}})
+	p = other.post("/signin", "/signin", url.Values{"email": {"tz@example.com"}, "password": {"correct horse"}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	assert.Equal(t, "Europe/Berlin", must(url.QueryUnescape(cookie(other, "tz"))), "the chosen zone follows the person")
+	assert.Contains(t, text(other.get("/settings").Body), "Now: Europe/Berlin (chosen")
+
+	p = other.post("/settings", "/settings/preferences", url.Values{"time_zone": {"Mars/Olympus"}})
+	assert.Equal(t, http.StatusUnprocessableEntity, p.Status)
+	assert.Contains(t, text(p.Body), "Time zone must be an IANA time zone")
+
+	other.c.Jar.SetCookies(u, []*http.Cookie{{Name: "tz", Value: url.QueryEscape("America/Chicago")}})
+	p = other.post("/settings", "/settings/preferences", url.Values{"time_zone": {""}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	assert.Empty(t, cookie(other, "tzfixed"), "automatic again")
+	assert.Contains(t, text(other.get("/settings").Body), "Now: America/Chicago (from your browser)")
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

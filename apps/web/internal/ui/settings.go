@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -101,9 +102,48 @@ var defaultReminders = []reminderChoice{
 	{Value: "60", Label: "1 hour before"}, {Value: "1440", Label: "1 day before"},
 }
 
-// savePreferences stores the default reminder.
+// zoneChoices are the zones the settings list offers (any IANA zone can
+// be set over the API): one or two per region, by name.
+var zoneChoices = []string{
+	"Africa/Cairo", "Africa/Johannesburg", "Africa/Lagos", "Africa/Nairobi",
+	"America/Anchorage", "America/Argentina/Buenos_Aires", "America/Bogota", "America/Chicago",
+	"America/Denver", "America/Halifax", "America/Los_Angeles", "America/Mexico_City",
+	"America/New_York", "America/Phoenix", "America/Santiago", "America/Sao_Paulo",
+	"America/St_Johns", "America/Toronto", "America/Vancouver",
+	"Asia/Bangkok", "Asia/Dhaka", "Asia/Dubai", "Asia/Hong_Kong", "Asia/Jakarta",
+	"Asia/Jerusalem", "Asia/Karachi", "Asia/Kathmandu", "Asia/Kolkata", "Asia/Manila",
+	"Asia/Seoul", "Asia/Shanghai", "Asia/Singapore", "Asia/Taipei", "Asia/Tehran", "Asia/Tokyo",
+	"Atlantic/Azores", "Atlantic/Reykjavik",
+	"Australia/Adelaide", "Australia/Brisbane", "Australia/Perth", "Australia/Sydney",
+	"Europe/Amsterdam", "Europe/Athens", "Europe/Berlin", "Europe/Dublin", "Europe/Helsinki",
+	"Europe/Istanbul", "Europe/Lisbon", "Europe/London", "Europe/Madrid", "Europe/Moscow",
+	"Europe/Paris", "Europe/Rome", "Europe/Stockholm", "Europe/Warsaw", "Europe/Zurich",
+	"Pacific/Auckland", "Pacific/Honolulu", "UTC",
+}
+
+// zoneOptions are the zone list with the person's own zone in it.
+func zoneOptions(current string) []string {
+	if current == "" || slices.Contains(zoneChoices, current) {
+		return zoneChoices
+	}
+	out := append([]string{current}, zoneChoices...)
+	slices.Sort(out)
+	return out
+}
+
+// savePreferences stores the time zone and the default reminder.
 func (h *Handler) savePreferences(c *fiber.Ctx) error {
 	in := api.Preferences{DefaultReminderMinutes: api.Null[int]()}
+	if zone := c.FormValue("time_zone"); zone != "" {
+		in.TimeZone = &zone
+	} else {
+		// Automatic: this browser's zone now, the next sign-in's later.
+		yes := true
+		in.TimeZoneAutomatic = &yes
+		if z := websession.Location(c).String(); c.Cookies(websession.TZCookie) != "" {
+			in.TimeZone = &z
+		}
+	}
 	if v := c.FormValue("default_reminder"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -112,14 +152,16 @@ func (h *Handler) savePreferences(c *fiber.Ctx) error {
 		}
 		in.DefaultReminderMinutes = api.Value(n)
 	}
-	if _, err := h.asUser(c).SetPreferences(c.UserContext(), in); err != nil {
+	me, err := h.asUser(c).SetPreferences(c.UserContext(), in)
+	if err != nil {
 		fields, ok := settingsFormErrors(err)
 		if !ok {
 			return err
 		}
 		return h.renderSettings(c, fiber.StatusUnprocessableEntity, settingsData{TokenScope: api.ScopeRead, Errors: fields})
 	}
-	setFlash(c, "Your default reminder is saved: new tasks due at a time get it, and the task form starts with it.")
+	websession.KeepZone(c, me)
+	setFlash(c, "Saved. Dates are read and shown in "+me.TimeZone+"; new tasks due at a time get your default reminder.")
 	return c.Redirect("/settings#prefs-h", fiber.StatusSeeOther)
 }
 

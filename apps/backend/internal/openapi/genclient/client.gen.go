@@ -724,6 +724,7 @@ type Preferences struct {
 	// DefaultReminderMinutes absent: unchanged; null: cleared
 	DefaultReminderMinutes *int    `json:"default_reminder_minutes,omitempty"`
 	TimeZone               *string `json:"time_zone,omitempty"`
+	TimeZoneAutomatic      *bool   `json:"time_zone_automatic,omitempty"`
 }
 
 // Reminder defines model for Reminder.
@@ -867,6 +868,7 @@ type User struct {
 	Id                     string    `json:"id"`
 	Name                   string    `json:"name"`
 	TimeZone               string    `json:"time_zone"`
+	TimeZoneAutomatic      bool      `json:"time_zone_automatic"`
 }
 
 // N400 defines model for 400.
