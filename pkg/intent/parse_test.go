@@ -23,6 +23,10 @@ var phrases = []struct{ in, want string }{
 	{"add task tomorrow: buy groceries", "add title=“Buy groceries” due=Thu 2026-11-26 23:59"},
 	{"Add task tomorrow: Buy groceries", "add title=“Buy groceries” due=Thu 2026-11-26 23:59"},
 	{"remind me to call mom on Friday at 5pm, high priority #family", "add title=“Call mom” due=Fri 2026-11-27 17:00 prio=high tags=family"},
+	{"remind me to stretch in 10 minutes", "add title=“Stretch” due=Wed 2026-11-25 10:10"},
+	{"call the plumber in an hour", "add title=“Call the plumber” due=Wed 2026-11-25 11:00"},
+	{"take the tea out in half an hour", "add title=“Take the tea out” due=Wed 2026-11-25 10:30"},
+	{"remind me to leave in 2 hours", "add title=“Leave” due=Wed 2026-11-25 12:00"},
 	{"every Monday: team sync", "add title=“Team sync” due=Mon 2026-11-30 23:59 every=1/weekly"},
 	{"add buy milk", "add title=“Buy milk”"},
 	{"add a task to renew passport next month", "add title=“Renew passport” due=Tue 2026-12-01 23:59"},
@@ -278,4 +282,16 @@ func BenchmarkParse(b *testing.B) {
 		Parse(phrases[i%len(phrases)].in, now, loc)
 		i++
 	}
+}
+
+// "in 10 minutes" is a moment: the next whole minute from then (never in
+// the past), and with "remind me" a reminder at it.
+func TestInMinutesIsAMoment(t *testing.T) {
+	now, loc := fixedNow(t)
+	in := Parse("remind me to stretch in 2 minutes", now.Add(30*time.Second), loc)
+	require.NotNil(t, in.When)
+	assert.Equal(t, now.Add(3*time.Minute), in.When.Time(), "10:02:30 rounds up to 10:03")
+	assert.Equal(t, []int{0}, in.RemindBefore, "remind me: at that moment")
+	in = Parse("water the plants in 3 days", now, loc)
+	assert.False(t, in.When.HasTime, "days stay days")
 }

@@ -62,6 +62,8 @@ var (
 	reDayMonth   = regexp.MustCompile(`\b(?:on\s+|by\s+|due\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthRe + `\.?(?:,?\s+(\d{4}))?\b`)
 	reSlash      = regexp.MustCompile(`\b(?:on\s+|by\s+|due\s+)?(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b`)
 	reRelDay     = regexp.MustCompile(`\b(?:(?:due|by|for)\s+)?(day after tomorrow|today|tonight|tomorrow|tmrw|tmr)\b`)
+	// "in 10 minutes", "in an hour", "in half an hour": a moment, not a day.
+	reInClock    = regexp.MustCompile(`\b(?:in|within)\s+(?:(half an?\s+hour)|` + numRe + `\s+(minute|min|hour|hr)s?)\b`)
 	reIn         = regexp.MustCompile(`\b(?:in|within)\s+` + numRe + `\s+(day|week|month|year)s?\b`)
 	reNextPeriod = regexp.MustCompile(`\b(?:by\s+|due\s+)?(next|this)\s+(week|month|weekend|year)\b`)
 	reEndOf      = regexp.MustCompile(`\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(week|month|day)\b`)
@@ -85,6 +87,26 @@ func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	var w *When
 	set := func(d time.Time) { w = &When{Date: d, HasDate: true} }
+
+	if m := reInClock.FindStringSubmatchIndex(s); m != nil {
+		var d time.Duration
+		switch {
+		case m[2] >= 0:
+			d = 30 * time.Minute
+		case s[m[6]:m[7]] == "hour" || s[m[6]:m[7]] == "hr":
+			d = time.Duration(parseNum(s[m[4]:m[5]])) * time.Hour
+		default:
+			d = time.Duration(parseNum(s[m[4]:m[5]])) * time.Minute
+		}
+		// The next whole minute from then: times are kept to the minute,
+		// and rounding down could land in the past.
+		at := now.Add(d)
+		if at.Truncate(time.Minute) != at {
+			at = at.Truncate(time.Minute).Add(time.Minute)
+		}
+		p.cut(m[0], m[1])
+		return &When{Date: time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, loc), HasDate: true, HasTime: true, Hour: at.Hour(), Minute: at.Minute()}
+	}
 
 	if m := reISO.FindStringSubmatchIndex(s); m != nil {
 		y, _ := strconv.Atoi(s[m[2]:m[3]])

@@ -232,6 +232,7 @@ func TestClusterEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("reminder banner at the node address", func(t *testing.T) { reminderBanner(t) })
 	t.Run("faults", func(t *testing.T) { faults(t, ctx, cp, node, dbVolume) })
 
 	t.Run("backup and restore", func(t *testing.T) { backupAndRestore(t, ctx, s, cp.Kubeconfig, cp.Client) })
@@ -291,6 +292,13 @@ func browserJourney(t *testing.T) {
 	chat := browsertest.BodyText(t, ctx)
 	assert.Contains(t, chat, "Water the plants", "the chatbot sees the web app's task")
 	assert.Contains(t, chat, "Buy groceries")
+	// It fires in a minute or two, while the later steps run: reminderBanner
+	// looks for it.
+	run("ask for a reminder by chatting",
+		chromedp.SendKeys("#message", "Remind me to stretch in 1 minute\n", chromedp.ByQuery),
+		chromedp.Poll(`document.querySelectorAll(".msg.assistant").length === 3 && !document.querySelector(".typing")`, nil),
+	)
+	assert.Contains(t, browsertest.BodyText(t, ctx), "Stretch")
 	browsertest.Screenshot(t, ctx, "cluster-chatbot")
 
 	run("see both in the web app",
@@ -301,4 +309,44 @@ func browserJourney(t *testing.T) {
 	assert.Contains(t, web, "Water the plants")
 	assert.Contains(t, web, "Buy groceries", "the web app sees the chatbot's task")
 	browsertest.Screenshot(t, ctx, "cluster-web")
+}
+
+// reminderBanner: the reminder asked for in browserJourney fired while no
+// page was open (through a rolling update of every app); the web app at
+// the node's plain-http address — not a secure origin, so no system
+// notifications — shows it as a banner when a page opens, and Done works.
+func reminderBanner(t *testing.T) {
+	ctx := browsertest.New(t)
+	run := func(what string, timeout time.Duration, actions ...chromedp.Action) {
+		t.Helper()
+		tctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		require.NoError(t, chromedp.Run(tctx, actions...), what)
+	}
+	var secure bool
+	var text string
+	run("sign in to the web app", 60*time.Second,
+		chromedp.Navigate(webURL+"/signin"),
+		chromedp.WaitVisible("#email", chromedp.ByQuery),
+		chromedp.SendKeys("#email", "kim@example.com", chromedp.ByQuery),
+		chromedp.SendKeys("#password", "correct horse", chromedp.ByQuery),
+		chromedp.Submit("#password", chromedp.ByQuery),
+		chromedp.WaitVisible(".stats", chromedp.ByQuery),
+		chromedp.Evaluate(`window.isSecureContext`, &secure),
+	)
+	assert.False(t, secure, "%s is not a secure origin", webURL)
+	// "In 1 minute" is at most two minutes after it was said.
+	run("the banner shows the reminder", 3*time.Minute,
+		chromedp.Navigate(webURL+"/tasks"),
+		chromedp.WaitVisible(".reminder-banner", chromedp.ByQuery),
+		chromedp.Text(".reminder-banner", &text, chromedp.ByQuery),
+	)
+	assert.Contains(t, text, "Stretch")
+	run("Done completes the task", 60*time.Second,
+		chromedp.Click(`//div[contains(@class,"reminder-banner")]//button[text()="Done"]`, chromedp.BySearch),
+		chromedp.WaitNotPresent(".reminder-banner", chromedp.ByQuery),
+		chromedp.Navigate(webURL+"/tasks?status=completed"),
+		chromedp.WaitVisible(".tasks", chromedp.ByQuery),
+	)
+	assert.Contains(t, browsertest.BodyText(t, ctx), "Stretch", "completed")
 }
