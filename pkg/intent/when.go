@@ -57,11 +57,11 @@ const (
 // Each rule finds one kind of date phrase. Rules run in order over the
 // text; the first that matches wins and its words are removed.
 var (
-	reISO        = regexp.MustCompile(`\b(?:on\s+|by\s+|due\s+)?(\d{4})-(\d{1,2})-(\d{1,2})\b`)
-	reMonthDay   = regexp.MustCompile(`\b(?:on\s+|by\s+|due\s+)?` + monthRe + `\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b`)
-	reDayMonth   = regexp.MustCompile(`\b(?:on\s+|by\s+|due\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthRe + `\.?(?:,?\s+(\d{4}))?\b`)
-	reSlash      = regexp.MustCompile(`\b(?:on\s+|by\s+|due\s+)?(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b`)
-	reRelDay     = regexp.MustCompile(`\b(?:(?:due|by|for)\s+)?(day after tomorrow|today|tonight|tomorrow|tmrw|tmr)\b`)
+	reISO      = regexp.MustCompile(`\b(?:on\s+|by\s+|due\s+)?(\d{4})-(\d{1,2})-(\d{1,2})\b`)
+	reMonthDay = regexp.MustCompile(`\b(?:on\s+|by\s+|due\s+)?` + monthRe + `\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b`)
+	reDayMonth = regexp.MustCompile(`\b(?:on\s+|by\s+|due\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthRe + `\.?(?:,?\s+(\d{4}))?\b`)
+	reSlash    = regexp.MustCompile(`\b(?:on\s+|by\s+|due\s+)?(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b`)
+	reRelDay   = regexp.MustCompile(`\b(?:(?:due|by|for)\s+)?(day after tomorrow|today|tonight|tomorrow|tmrw|tmr)\b`)
 	// "in 10 minutes", "in an hour", "in half an hour": a moment, not a day.
 	reInClock    = regexp.MustCompile(`\b(?:in|within)\s+(?:(half an?\s+hour)|` + numRe + `\s+(minute|min|hour|hr)s?)\b`)
 	reIn         = regexp.MustCompile(`\b(?:in|within)\s+` + numRe + `\s+(day|week|month|year)s?\b`)
