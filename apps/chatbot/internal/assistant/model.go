@@ -9,10 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
-	"github.com/openai/openai-go/v3/shared"
-
+	"github.com/todo-app/todo-app/apps/chatbot/internal/completions"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/todomcp"
 )
@@ -20,7 +17,7 @@ import (
 // Model is the language-model engine: any OpenAI-compatible
 // chat-completions API, with the MCP tools offered as functions.
 type Model struct {
-	client   openai.Client
+	client   *completions.Client
 	model    string
 	webURL   string
 	maxSteps int
@@ -41,17 +38,13 @@ type ModelOptions struct {
 
 // NewModel returns the model engine.
 func NewModel(o ModelOptions) *Model {
-	opts := []option.RequestOption{option.WithAPIKey(o.APIKey), option.WithMaxRetries(1), option.WithRequestTimeout(o.Timeout)}
-	if o.BaseURL != "" {
-		opts = append(opts, option.WithBaseURL(o.BaseURL))
-	}
 	if o.MaxSteps <= 0 {
 		o.MaxSteps = 6
 	}
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	return &Model{client: openai.NewClient(opts...), model: o.Model, webURL: o.WebURL, maxSteps: o.MaxSteps, timeout: o.Timeout, log: o.Log}
+	return &Model{client: completions.New(o.BaseURL, o.APIKey, o.Timeout), model: o.Model, webURL: o.WebURL, maxSteps: o.MaxSteps, timeout: o.Timeout, log: o.Log}
 }
 
 // Name identifies the engine in stored messages.
@@ -65,9 +58,9 @@ func (m *Model) Respond(ctx context.Context, t Turn, emit func(Event)) (Reply, e
 	if err != nil {
 		return Reply{}, err
 	}
-	var fns []openai.ChatCompletionToolUnionParam
+	var fns []completions.Tool
 	for _, tool := range tools {
-		var params shared.FunctionParameters
+		var params map[string]any
 		if b, err := json.Marshal(tool.InputSchema); err == nil {
 			_ = json.Unmarshal(b, &params)
 		}
@@ -75,9 +68,13 @@ func (m *Model) Respond(ctx context.Context, t Turn, emit func(Event)) (Reply, e
 		if props, ok := params["properties"].(map[string]any); ok {
 			delete(props, "user_id")
 		}
-		fns = append(fns, openai.ChatCompletionFunctionTool(shared.FunctionDefinitionParam{
-			Name: tool.Name, Description: openai.String(tool.Description), Parameters: params,
-		}))
+		schema, err := json.Marshal(params)
+		if err != nil {
+			return Reply{}, fmt.Errorf("encoding the schema of %s: %w", tool.Name, err)
+		}
+		fns = append(fns, completions.Tool{Type: "function", Function: completions.Function{
+			Name: tool.Name, Description: tool.Description, Parameters: schema,
+		}})
 	}
 	now := t.Now.In(t.Loc)
 	system := fmt.Sprintf("You are the assistant of a to-do app. You manage the user's tasks only through the tools. "+
@@ -85,23 +82,27 @@ func (m *Model) Respond(ctx context.Context, t Turn, emit func(Event)) (Reply, e
 		"Before completing, updating or deleting, find the task id with list_tasks; if several tasks match, ask which one. "+
 		"Never delete or complete more than one task in one answer without asking first: list the tasks it would change and ask the user to confirm; only after they say yes, do it. "+
 		"Answer in one to three short, friendly sentences.", now.Format(time.RFC3339), now.Format("Monday"), t.Loc.String())
-	msgs := []openai.ChatCompletionMessageParamUnion{openai.SystemMessage(system)}
+	msgs := []completions.Message{completions.Text(completions.RoleSystem, system)}
 	for _, h := range t.History {
 		switch h.Role {
 		case api.RoleUser:
-			msgs = append(msgs, openai.UserMessage(h.Content))
+			msgs = append(msgs, completions.Text(completions.RoleUser, h.Content))
 		case api.RoleAssistant:
 			if h.Content != "" {
-				msgs = append(msgs, openai.AssistantMessage(h.Content))
+				msgs = append(msgs, completions.Text(completions.RoleAssistant, h.Content))
 			}
 		}
 	}
-	msgs = append(msgs, openai.UserMessage(t.Message))
+	msgs = append(msgs, completions.Text(completions.RoleUser, t.Message))
 
 	var reply Reply
 	guard := bulkGuard{confirmed: confirmsQuestion(t)}
 	for step := 0; step < m.maxSteps; step++ {
-		msg, err := m.complete(ctx, openai.ChatCompletionNewParams{Model: shared.ChatModel(m.model), Messages: msgs, Tools: fns}, &reply, emit)
+		msg, err := m.client.Stream(ctx, completions.Request{Model: m.model, Messages: msgs, Tools: fns}, func(s string) {
+			// The person reads the answer while it is being written.
+			reply.Text += s
+			emit(Event{Type: "text", Text: s})
+		})
 		if err != nil {
 			return m.fallback(reply, emit, err), nil
 		}
@@ -113,45 +114,17 @@ func (m *Model) Respond(ctx context.Context, t Turn, emit func(Event)) (Reply, e
 			reply.Text = strings.TrimSpace(reply.Text)
 			return reply, nil
 		}
-		msgs = append(msgs, msg.ToParam())
+		msgs = append(msgs, msg)
 		refuse := guard.check(msg.ToolCalls)
 		for _, call := range msg.ToolCalls {
 			out := refuse
 			if out == "" {
 				out = m.runTool(ctx, t, call.Function.Name, call.Function.Arguments, &reply, emit)
 			}
-			msgs = append(msgs, openai.ToolMessage(out, call.ID))
+			msgs = append(msgs, completions.ToolResult(call.ID, out))
 		}
 	}
 	return m.fallback(reply, emit, errors.New("step budget used up")), nil
-}
-
-// complete asks the model for its next message as a stream: words are
-// emitted as they arrive (the person reads the answer while it is being
-// written), tool calls are gathered whole.
-func (m *Model) complete(ctx context.Context, params openai.ChatCompletionNewParams, reply *Reply, emit func(Event)) (openai.ChatCompletionMessage, error) {
-	stream := m.client.Chat.Completions.NewStreaming(ctx, params)
-	defer stream.Close()
-	var acc openai.ChatCompletionAccumulator
-	for stream.Next() {
-		chunk := stream.Current()
-		if !acc.AddChunk(chunk) {
-			return openai.ChatCompletionMessage{}, errors.New("the model's stream was inconsistent")
-		}
-		for _, c := range chunk.Choices {
-			if c.Index == 0 && c.Delta.Content != "" {
-				reply.Text += c.Delta.Content
-				emit(Event{Type: "text", Text: c.Delta.Content})
-			}
-		}
-	}
-	if err := stream.Err(); err != nil {
-		return openai.ChatCompletionMessage{}, err
-	}
-	if len(acc.Choices) == 0 {
-		return openai.ChatCompletionMessage{}, errors.New("no choices")
-	}
-	return acc.Choices[0].Message, nil
 }
 
 // bulkGuard refuses what the system prompt forbids, in code: a second
@@ -166,7 +139,7 @@ const bulkRefusal = "error: refused — changing more than one task by delete_ta
 	"Nothing was changed by this call. List the tasks you would change and ask the user to confirm; do it after they say yes."
 
 // check returns the refusal for this round's calls, or "" to run them.
-func (g *bulkGuard) check(calls []openai.ChatCompletionMessageToolCallUnion) string {
+func (g *bulkGuard) check(calls []completions.ToolCall) string {
 	n := 0
 	for _, c := range calls {
 		if c.Function.Name == todomcp.DeleteTask.Name || c.Function.Name == todomcp.CompleteTask.Name {
