@@ -289,6 +289,22 @@ type MessageList struct {
 	Messages []Message `json:"messages"`
 }
 
+// Summary is the dashboard in one answer: the counts of the person's
+// tasks, the first overdue ones and what comes next.
+type Summary struct {
+	// TimeZone is the zone "today" and "this week" are read in.
+	TimeZone string `json:"time_zone"`
+	Open     int    `json:"open"`
+	DueToday int    `json:"due_today"` // open, due today
+	Overdue  int    `json:"overdue"`   // open, due before now
+	// DoneThisWeek counts tasks completed since Monday 00:00.
+	DoneThisWeek int `json:"done_this_week"`
+	// OverdueTasks are the five most overdue, longest overdue first.
+	OverdueTasks []Task `json:"overdue_tasks"`
+	// Upcoming are the next seven open tasks due from now, soonest first.
+	Upcoming []Task `json:"upcoming"`
+}
+
 // Agenda is what is due: overdue tasks, then each day from today (in the
 // person's time zone) with the tasks due that day and the future
 // occurrences recurring tasks will have.

@@ -58,6 +58,17 @@ func (c *Client) Agenda(ctx context.Context, days int, zone string) (api.Agenda,
 	return out, c.do(ctx, http.MethodGet, c.userPath("/agenda"), q, nil, &out)
 }
 
+// Summary is the dashboard in one call, "today" read in zone (empty: the
+// person's).
+func (c *Client) Summary(ctx context.Context, zone string) (api.Summary, error) {
+	q := url.Values{}
+	if zone != "" {
+		q.Set("time_zone", zone)
+	}
+	var out api.Summary
+	return out, c.do(ctx, http.MethodGet, c.userPath("/summary"), q, nil, &out)
+}
+
 // RestoreTask brings back a deleted task (undo).
 func (c *Client) RestoreTask(ctx context.Context, id int64) (api.Task, error) {
 	var out api.Task

@@ -2,6 +2,7 @@ package rest_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/todo-app/todo-app/apps/backend/internal/testenv"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 func TestAgenda(t *testing.T) {
@@ -80,4 +83,67 @@ func TestAgenda(t *testing.T) {
 	assert.Equal(t, http.StatusUnprocessableEntity, status(err))
 	_, err = ada.Agenda(ctx, 3, "Mars/Olympus")
 	assert.Equal(t, http.StatusUnprocessableEntity, status(err))
+}
+
+// The summary is the dashboard in one call: its counts and lists are
+// what the five list queries it replaced give, for this person only.
+func TestSummary(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, _ := b.SignUp(t, "sum@example.com")
+	eve, _ := b.SignUp(t, "eve-sum@example.com")
+	now := time.Now().UTC()
+	at := func(d time.Duration) *string { s := now.Add(d).Format(time.RFC3339); return &s }
+	today := now.Format(time.DateOnly)
+	for i, in := range []api.TaskInput{
+		{Title: "Late 1", DueAt: at(-50 * time.Hour)}, {Title: "Late 2", DueAt: at(-3 * time.Hour)},
+		{Title: "Today", DueAt: &today}, {Title: "Soon", DueAt: at(2 * time.Hour)},
+		{Title: "Later", DueAt: at(30 * time.Hour)}, {Title: "Someday"}, {Title: "Done", DueAt: &today},
+	} {
+		task, err := ada.CreateTask(ctx, in)
+		require.NoError(t, err)
+		if in.Title == "Done" {
+			_, err = ada.CompleteTask(ctx, task.ID, nil)
+			require.NoError(t, err)
+		}
+		_, err = eve.CreateTask(ctx, api.TaskInput{Title: fmt.Sprintf("Eve's %d", i), DueAt: at(-time.Hour)})
+		require.NoError(t, err)
+	}
+	for range 6 {
+		_, err := ada.CreateTask(ctx, api.TaskInput{Title: "Late again", DueAt: at(-time.Hour)})
+		require.NoError(t, err)
+	}
+
+	s, err := ada.Summary(ctx, "")
+	require.NoError(t, err)
+	assert.Equal(t, "UTC", s.TimeZone)
+	list := func(q api.TaskQuery) api.TaskList {
+		l, err := ada.ListTasks(ctx, q)
+		require.NoError(t, err)
+		return l
+	}
+	loc := time.UTC
+	start, end, week := dates.StartOfDay(now, loc), dates.EndOfDay(now, loc), dates.StartOfWeek(now)
+	assert.Equal(t, list(api.TaskQuery{Status: "pending", Limit: 1}).Total, s.Open)
+	assert.Equal(t, 12, s.Open)
+	assert.Equal(t, list(api.TaskQuery{Status: "pending", DueFrom: &start, DueTo: &end, Limit: 1}).Total, s.DueToday)
+	overdue := list(api.TaskQuery{Overdue: true, Sort: "due", Limit: 5})
+	assert.Equal(t, overdue.Total, s.Overdue)
+	assert.Equal(t, 8, s.Overdue, "eve's are not counted")
+	assert.Equal(t, overdue.Tasks, s.OverdueTasks)
+	assert.Equal(t, "Late 1", s.OverdueTasks[0].Title, "longest overdue first")
+	assert.Equal(t, list(api.TaskQuery{Status: "completed", CompletedFrom: &week, Limit: 1}).Total, s.DoneThisWeek)
+	assert.Equal(t, 1, s.DoneThisWeek)
+	assert.Equal(t, list(api.TaskQuery{Status: "pending", DueFrom: &now, Sort: "due", Limit: 7}).Tasks, s.Upcoming)
+	assert.Len(t, s.Upcoming, 3, "today's, soon and later")
+
+	tokyo, err := ada.Summary(ctx, "Asia/Tokyo")
+	require.NoError(t, err)
+	assert.Equal(t, "Asia/Tokyo", tokyo.TimeZone)
+	_, err = ada.Summary(ctx, "Mars/Olympus")
+	e, ok := apierror.As(err)
+	require.True(t, ok, "%v", err)
+	assert.Equal(t, 422, e.Status)
+	assert.Contains(t, e.Fields["time_zone"], "IANA")
 }

@@ -118,6 +118,7 @@ func Register(app *fiber.App, d Deps) {
 	own(fiber.MethodGet, "/notifications", h.notifications)
 	own(fiber.MethodPost, "/notifications/seen", h.markSeen)
 	own(fiber.MethodGet, "/agenda", h.agenda)
+	own(fiber.MethodGet, "/summary", h.summary)
 	own(fiber.MethodGet, "/tags", h.listTags)
 	own(fiber.MethodDelete, "/tags/:id", h.deleteTag)
 	own(fiber.MethodGet, "/export", h.export)

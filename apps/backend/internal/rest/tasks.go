@@ -116,6 +116,15 @@ func (h handlers) agenda(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
+// summary is the dashboard in one answer.
+func (h handlers) summary(c *fiber.Ctx) error {
+	out, err := h.Tasks.Summary(c.UserContext(), auth.UserID(c), c.Query("time_zone"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
 // restoreTask brings back a deleted task (undo).
 func (h handlers) restoreTask(c *fiber.Ctx) error {
 	id, err := pathID(c, "id")

@@ -43,25 +43,18 @@ func (s *Service) Agenda(ctx context.Context, userID string, in AgendaInput) (ap
 		}
 		days = n
 	}
-	zone := strings.TrimSpace(in.TimeZone)
-	if zone == "" {
-		name, err := s.store.UserTimeZone(ctx, userID)
-		if err != nil {
-			return api.Agenda{}, err
-		}
-		zone = name
-	} else if _, err := time.LoadLocation(zone); err != nil || strings.EqualFold(zone, "local") {
-		fields["time_zone"] = "must be an IANA time zone such as Europe/Berlin"
+	loc, err := s.viewZone(ctx, userID, in.TimeZone, fields)
+	if err != nil {
+		return api.Agenda{}, err
 	}
 	if len(fields) > 0 {
 		return api.Agenda{}, &domain.Invalid{Fields: fields}
 	}
-	loc := dates.Zone(zone)
 	now := s.now()
 	today := dates.StartOfDay(now, loc)
 	end := today.AddDate(0, 0, days)
 	last := end.Add(-time.Nanosecond)
-	rows, _, err := s.store.ListTasks(ctx, userID, store.TaskFilter{Status: "pending", DueTo: &last, Now: now, Sort: "due", Limit: maxAgendaTasks})
+	rows, _, err := s.store.ListTasks(ctx, userID, store.TaskFilter{Status: "pending", DueTo: &last, Now: now, Sort: "due", Limit: maxAgendaTasks, NoTotal: true})
 	if err != nil {
 		return api.Agenda{}, err
 	}
@@ -101,6 +94,64 @@ func (s *Service) Agenda(ctx context.Context, userID string, in AgendaInput) (ap
 	}
 	for _, d := range out.Days {
 		slices.SortStableFunc(d.Items, func(a, b api.AgendaItem) int { return a.Due.Compare(b.Due) })
+	}
+	return out, nil
+}
+
+// viewZone is the zone a view is read in: the one asked for (a problem
+// goes in fields) or the person's.
+func (s *Service) viewZone(ctx context.Context, userID, asked string, fields map[string]string) (*time.Location, error) {
+	zone := strings.TrimSpace(asked)
+	if zone == "" {
+		name, err := s.store.UserTimeZone(ctx, userID)
+		if err != nil {
+			return nil, err
+		}
+		return dates.Zone(name), nil
+	}
+	if _, err := time.LoadLocation(zone); err != nil || strings.EqualFold(zone, "local") {
+		fields["time_zone"] = "must be an IANA time zone such as Europe/Berlin"
+		return time.UTC, nil
+	}
+	return dates.Zone(zone), nil
+}
+
+// Summary is the dashboard: four counts in one statement, and the two
+// short lists, in one call instead of five.
+func (s *Service) Summary(ctx context.Context, userID, zone string) (api.Summary, error) {
+	fields := map[string]string{}
+	loc, err := s.viewZone(ctx, userID, zone, fields)
+	if err != nil {
+		return api.Summary{}, err
+	}
+	if len(fields) > 0 {
+		return api.Summary{}, &domain.Invalid{Fields: fields}
+	}
+	now := s.now()
+	local := now.In(loc)
+	counts, err := s.store.CountSummary(ctx, userID, store.SummaryBounds{
+		Now: now, DayStart: dates.StartOfDay(local, loc), DayEnd: dates.EndOfDay(local, loc), WeekStart: dates.StartOfWeek(local),
+	})
+	if err != nil {
+		return api.Summary{}, err
+	}
+	out := api.Summary{TimeZone: loc.String(), Open: counts.Open, DueToday: counts.DueToday, Overdue: counts.Overdue, DoneThisWeek: counts.DoneThisWeek}
+	lists := []struct {
+		f   store.TaskFilter
+		out *[]api.Task
+	}{
+		{store.TaskFilter{Overdue: true, Now: now, Sort: "due", Limit: 5, NoTotal: true}, &out.OverdueTasks},
+		{store.TaskFilter{Status: "pending", DueFrom: &now, Now: now, Sort: "due", Limit: 7, NoTotal: true}, &out.Upcoming},
+	}
+	for _, l := range lists {
+		rows, _, err := s.store.ListTasks(ctx, userID, l.f)
+		if err != nil {
+			return api.Summary{}, err
+		}
+		*l.out = make([]api.Task, len(rows))
+		for i := range rows {
+			(*l.out)[i] = ToAPI(&rows[i])
+		}
 	}
 	return out, nil
 }

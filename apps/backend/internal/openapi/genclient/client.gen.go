@@ -775,6 +775,17 @@ type SnoozeRequest struct {
 	Minutes *int `json:"minutes,omitempty"`
 }
 
+// Summary defines model for Summary.
+type Summary struct {
+	DoneThisWeek int    `json:"done_this_week"`
+	DueToday     int    `json:"due_today"`
+	Open         int    `json:"open"`
+	Overdue      int    `json:"overdue"`
+	OverdueTasks []Task `json:"overdue_tasks"`
+	TimeZone     string `json:"time_zone"`
+	Upcoming     []Task `json:"upcoming"`
+}
+
 // Tag defines model for Tag.
 type Tag struct {
 	Id        int64  `json:"id"`
@@ -938,6 +949,12 @@ type ImportDataParamsFormat string
 type ListNotificationsParams struct {
 	// After a notification id: the ones after it
 	After *int64 `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// SummaryParams defines parameters for Summary.
+type SummaryParams struct {
+	// TimeZone IANA zone “today” and “this week” are read in; default the user's
+	TimeZone *string `form:"time_zone,omitempty" json:"time_zone,omitempty"`
 }
 
 // ListTasksParams defines parameters for ListTasks.
@@ -1293,6 +1310,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
 	MarkNotificationsSeen(ctx context.Context, userId openapi_types.UUID, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// Summary The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due
+	//
+	// Corresponds with GET /api/{user_id}/summary (the `Summary` operationId).
+	Summary(ctx context.Context, userId openapi_types.UUID, params *SummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTags Tags with how many tasks carry each
 	//
@@ -1921,6 +1943,21 @@ func (c *Client) MarkNotificationsSeenWithBody(ctx context.Context, userId opena
 // Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
 func (c *Client) MarkNotificationsSeen(ctx context.Context, userId openapi_types.UUID, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMarkNotificationsSeenRequest(c.Server, userId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// Summary The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due
+//
+// Corresponds with GET /api/{user_id}/summary (the `Summary` operationId).
+func (c *Client) Summary(ctx context.Context, userId openapi_types.UUID, params *SummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSummaryRequest(c.Server, userId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3272,6 +3309,67 @@ func NewMarkNotificationsSeenRequestWithBody(server string, userId openapi_types
 	return req, nil
 }
 
+// NewSummaryRequest constructs an http.Request for the Summary method
+func NewSummaryRequest(server string, userId openapi_types.UUID, params *SummaryParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/summary", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.TimeZone != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "time_zone", *params.TimeZone, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListTagsRequest constructs an http.Request for the ListTags method
 func NewListTagsRequest(server string, userId openapi_types.UUID) (*http.Request, error) {
 	var err error
@@ -4327,6 +4425,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
 	MarkNotificationsSeenWithResponse(ctx context.Context, userId openapi_types.UUID, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*MarkNotificationsSeenResponse, error)
+
+	// SummaryWithResponse The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/{user_id}/summary (the `Summary` operationId).
+	SummaryWithResponse(ctx context.Context, userId openapi_types.UUID, params *SummaryParams, reqEditors ...RequestEditorFn) (*SummaryResponse, error)
 
 	// ListTagsWithResponse Tags with how many tasks carry each
 	//
@@ -6475,6 +6580,89 @@ func (r MarkNotificationsSeenResponse) ContentType() string {
 	return ""
 }
 
+type SummaryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Summary
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SummaryResponse) GetJSON200() *Summary {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SummaryResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SummaryResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r SummaryResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SummaryResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SummaryResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r SummaryResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SummaryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SummaryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SummaryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SummaryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListTagsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8205,6 +8393,19 @@ func (c *ClientWithResponses) MarkNotificationsSeenWithResponse(ctx context.Cont
 		return nil, err
 	}
 	return ParseMarkNotificationsSeenResponse(rsp)
+}
+
+// SummaryWithResponse The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/{user_id}/summary (the `Summary` operationId).
+func (c *ClientWithResponses) SummaryWithResponse(ctx context.Context, userId openapi_types.UUID, params *SummaryParams, reqEditors ...RequestEditorFn) (*SummaryResponse, error) {
+	rsp, err := c.Summary(ctx, userId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSummaryResponse(rsp)
 }
 
 // ListTagsWithResponse Tags with how many tasks carry each
@@ -10094,6 +10295,74 @@ func ParseMarkNotificationsSeenResponse(rsp *http.Response) (*MarkNotificationsS
 			return nil, err
 		}
 		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSummaryResponse parses an HTTP response from a SummaryWithResponse call
+func ParseSummaryResponse(rsp *http.Response) (*SummaryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SummaryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Summary
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest N422
