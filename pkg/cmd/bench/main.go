@@ -34,6 +34,7 @@ func run() error {
 	only := flag.String("only", "", "run only this scenario (an investigation: nothing is written)")
 	eventsMode := flag.Bool("events", false, "measure the web app with 1 000 open reminder streams instead (writes bench/events.json and its part of docs/benchmarks.md)")
 	remindersMode := flag.Bool("reminders", false, "measure the firing of 100 000 reminders due in one minute by two backends instead (writes bench/reminders.json and its part of docs/benchmarks.md)")
+	scaleMode := flag.String("scale", "", "measure the scale curve instead, at these sizes (comma-separated of 100k,1m,10m, or all; writes bench/scale.json and its part of docs/benchmarks.md)")
 	transfer := flag.Bool("transfer", false, "measure the export and import of a 100 000-task account instead (writes bench/transfer.json and its part of docs/benchmarks.md)")
 	flag.Parse()
 	ctx := context.Background()
@@ -68,6 +69,22 @@ func run() error {
 			return err
 		}
 		return runReminders(ctx, root, bins["backend"], logf)
+	}
+	if *scaleMode != "" {
+		var sizes []scaleSize
+		for _, s := range scaleSizes {
+			if *scaleMode == "all" || strings.Contains(","+*scaleMode+",", ","+s.Name+",") {
+				sizes = append(sizes, s)
+			}
+		}
+		if len(sizes) == 0 {
+			return fmt.Errorf("-scale %q: name sizes among 100k, 1m, 10m, or all", *scaleMode)
+		}
+		logf("building backend")
+		if bins["backend"], err = builder.Build("backend"); err != nil {
+			return err
+		}
+		return runScale(ctx, root, bins["backend"], max(*dur, 5*time.Second), sizes, logf)
 	}
 	if *transfer {
 		for _, app := range []string{"backend", "web"} {

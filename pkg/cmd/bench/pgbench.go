@@ -66,16 +66,23 @@ var tpsRe = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection tim
 // runPgbench runs a scenario's script at the concurrency for d and
 // returns transactions per second.
 func runPgbench(ctx context.Context, bin, dsn, dir, name string, conc int, d time.Duration) (float64, error) {
+	return runPgbenchWith(ctx, bin, dsn, dir, name, pgbenchScript(name), conc, d)
+}
+
+// runPgbenchWith runs the script text at the concurrency for d, with more
+// pgbench arguments (-D variables).
+func runPgbenchWith(ctx context.Context, bin, dsn, dir, name, text string, conc int, d time.Duration, more ...string) (float64, error) {
 	script := filepath.Join(dir, name+".sql")
-	if err := os.WriteFile(script, []byte(pgbenchScript(name)), 0o644); err != nil {
+	if err := os.WriteFile(script, []byte(text), 0o644); err != nil {
 		return 0, err
 	}
 	threads := 2
 	if conc < threads {
 		threads = conc
 	}
-	cmd := exec.CommandContext(ctx, bin, "-n", "-M", "extended", "-c", strconv.Itoa(conc), "-j", strconv.Itoa(threads),
-		"-T", strconv.Itoa(int(d.Seconds())), "-f", script, dsn)
+	args := append([]string{"-n", "-M", "extended", "-c", strconv.Itoa(conc), "-j", strconv.Itoa(threads),
+		"-T", strconv.Itoa(int(d.Seconds())), "-f", script}, more...)
+	cmd := exec.CommandContext(ctx, bin, append(args, dsn)...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return 0, fmt.Errorf("pgbench %s: %w\n%s", name, err, out)

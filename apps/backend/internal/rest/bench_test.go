@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
@@ -45,6 +46,48 @@ func BenchmarkListTasks(b *testing.B) {
 			r.Body.Close()
 			if r.StatusCode != http.StatusOK {
 				b.Errorf("status %d", r.StatusCode)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkMCPListTasks is the mcp_list_tasks scenario of `make bench` in
+// one process: a stateless tools/call of list_tasks (50 pending tasks),
+// for profiles of the MCP path next to BenchmarkListTasks:
+//
+//	go test -run '^$' -bench MCPListTasks -cpuprofile cpu.prof ./apps/backend/internal/rest/
+func BenchmarkMCPListTasks(b *testing.B) {
+	be := testenv.Start(b, pg)
+	c, res := be.SignUp(b, "bench@example.com")
+	ctx := context.Background()
+	for i := range 100 {
+		due := fmt.Sprintf("2030-01-%02dT15:00:00Z", i%28+1)
+		if _, err := c.CreateTask(ctx, api.TaskInput{Title: fmt.Sprintf("Task %d", i), DueAt: &due, Priority: "high", Tags: []string{"work", "bench"}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tasks","arguments":{"status":"pending","limit":50}}}`
+	auth := "Bearer " + res.Token
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(p *testing.PB) {
+		for p.Next() {
+			req, _ := http.NewRequest(http.MethodPost, be.URL+"/mcp", strings.NewReader(body))
+			req.Header.Set("Authorization", auth)
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", "application/json, text/event-stream")
+			req.Header.Set("Mcp-Protocol-Version", "2025-06-18")
+			r, err := hc.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			out, _ := io.ReadAll(r.Body)
+			r.Body.Close()
+			if r.StatusCode != http.StatusOK || !strings.Contains(string(out), `"Task `) {
+				b.Errorf("status %d: %.200s", r.StatusCode, out)
 				return
 			}
 		}
