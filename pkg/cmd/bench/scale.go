@@ -71,17 +71,24 @@ type scaleQuery struct {
 
 var scaleQueries = []scaleQuery{
 	{"list", func(uid string) string { return "/api/" + uid + "/tasks?status=pending&sort=due&limit=50" },
-		`SELECT count(*) FROM tasks AS t WHERE t.user_id = :uid AND t.deleted_at IS NULL AND NOT t.completed;
-SELECT t.* FROM tasks AS t WHERE t.user_id = :uid AND t.deleted_at IS NULL AND NOT t.completed ORDER BY t.due_at ASC NULLS LAST, t.id ASC LIMIT 50;`},
+		listSQL(`t.user_id = :uid AND t.deleted_at IS NULL AND NOT t.completed`, `t.due_at ASC NULLS LAST, t.id ASC LIMIT 50`)},
 	{"search", func(uid string) string { return "/api/" + uid + "/tasks?q=report&limit=50" },
-		`SELECT count(*) FROM tasks AS t WHERE t.user_id = :uid AND t.deleted_at IS NULL AND (t.title ILIKE '%report%' OR t.description ILIKE '%report%');
-SELECT t.* FROM tasks AS t WHERE t.user_id = :uid AND t.deleted_at IS NULL AND (t.title ILIKE '%report%' OR t.description ILIKE '%report%') ORDER BY t.created_at DESC, t.id DESC LIMIT 50;`},
+		listSQL(`t.user_id = :uid AND t.deleted_at IS NULL AND (t.title ILIKE '%report%' OR t.description ILIKE '%report%')`, `t.created_at DESC, t.id DESC LIMIT 50`)},
 	{"tag", func(uid string) string { return "/api/" + uid + "/tasks?tags=work&status=pending&limit=50" },
-		`SELECT count(*) FROM tasks AS t WHERE t.user_id = :uid AND t.deleted_at IS NULL AND NOT t.completed AND t.id IN (SELECT tt.task_id FROM task_tags tt JOIN tags g2 ON g2.id = tt.tag_id WHERE g2.user_id = :uid AND lower(g2.name) = ANY(ARRAY['work']) GROUP BY tt.task_id HAVING count(DISTINCT g2.id) = 1);
-SELECT t.* FROM tasks AS t WHERE t.user_id = :uid AND t.deleted_at IS NULL AND NOT t.completed AND t.id IN (SELECT tt.task_id FROM task_tags tt JOIN tags g2 ON g2.id = tt.tag_id WHERE g2.user_id = :uid AND lower(g2.name) = ANY(ARRAY['work']) GROUP BY tt.task_id HAVING count(DISTINCT g2.id) = 1) ORDER BY t.created_at DESC, t.id DESC LIMIT 50;`},
+		listSQL(`t.user_id = :uid AND t.deleted_at IS NULL AND NOT t.completed AND t.id IN (SELECT tt.task_id FROM task_tags tt JOIN tags g2 ON g2.id = tt.tag_id WHERE g2.user_id = :uid AND lower(g2.name) = ANY(ARRAY['work']) GROUP BY tt.task_id HAVING count(DISTINCT g2.id) = 1)`, `t.created_at DESC, t.id DESC LIMIT 50`)},
 	{"deep_page", func(uid string) string { return "/api/" + uid + "/tasks?sort=created&limit=50&offset=5000" },
-		`SELECT count(*) FROM tasks AS t WHERE t.user_id = :uid AND t.deleted_at IS NULL;
-SELECT t.* FROM tasks AS t WHERE t.user_id = :uid AND t.deleted_at IS NULL ORDER BY t.created_at DESC, t.id DESC LIMIT 50 OFFSET 5000;`},
+		listSQL(`t.user_id = :uid AND t.deleted_at IS NULL`, `t.created_at DESC, t.id DESC LIMIT 50 OFFSET 5000`)},
+}
+
+// listSQL is what the API runs for a page of tasks: the page, the count
+// of every match, the page's tag names and its reminders (the API sends
+// the page's ids; pgbench selects them again).
+func listSQL(where, order string) string {
+	page := `SELECT t.id FROM tasks AS t WHERE ` + where + ` ORDER BY ` + order
+	return `SELECT t.* FROM tasks AS t WHERE ` + where + ` ORDER BY ` + order + `;
+SELECT count(*) FROM tasks AS t WHERE ` + where + `;
+SELECT tt.task_id, tt.tag_id, g.name FROM task_tags AS tt JOIN tags AS g ON g.id = tt.tag_id WHERE tt.task_id IN (` + page + `) AND g.user_id = :uid ORDER BY lower(g.name);
+SELECT r.* FROM reminders AS r WHERE r.task_id IN (` + page + `) ORDER BY r.fire_at NULLS LAST, r.id;`
 }
 
 // runScale measures the scale curve (make bench-scale): for each size, a
@@ -93,11 +100,12 @@ func runScale(ctx context.Context, root, backendBin string, dur time.Duration, s
 	if err != nil {
 		return err
 	}
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		return err
+	// In the repository (ignored by git), like make dev's database: the
+	// postgres user, which PostgreSQL runs as, cannot enter root's home.
+	dataDir := os.Getenv("BENCH_SCALE_DIR")
+	if dataDir == "" {
+		dataDir = filepath.Join(root, ".bench-scale", "postgres")
 	}
-	dataDir := filepath.Join(cache, "todo-app", "bench-scale", "postgres")
 	if err := os.MkdirAll(filepath.Dir(dataDir), 0o755); err != nil {
 		return err
 	}
@@ -166,7 +174,7 @@ func scalePoint(ctx context.Context, pg *pgtest.Server, pgbench, pgDir, backendB
 	var version int
 	_ = db.QueryRowContext(ctx, `SELECT version FROM bench_scale_seed`).Scan(&version)
 	if version != scaleSeedVersion {
-		logf("%s: seeding %d typical users with 100 tasks and %d with 50 000 (once; kept under the cache)", size.Name, size.Typical, size.Heavy)
+		logf("%s: seeding %d typical users with 100 tasks and %d with 50 000 (once; kept in .bench-scale/)", size.Name, size.Typical, size.Heavy)
 		start := time.Now()
 		if err := seedScale(ctx, db, size); err != nil {
 			return nil, err
@@ -408,7 +416,7 @@ func writeScale(root string, f *ScaleFigures) error {
 	}
 	m := f.Machine
 	var md strings.Builder
-	fmt.Fprintf(&md, "%s\n\nMeasured on %s: %d cores (%s), %.0f GiB, %s, %s. One backend (`DB_MAX_CONNS` 20) and PostgreSQL on the machine; each size is a kept database (`make bench-scale` seeds it once under the cache): typical users with 100 tasks, heavy users with 50 000. Typical users' requests at 32 connections next to pgbench running the same SQL; a heavy user's at one connection.\n\n", scaleBegin, m.Date, m.Cores, m.CPU, m.MemoryGiB, m.OS, m.GoVersion)
+	fmt.Fprintf(&md, "%s\n\nMeasured on %s: %d cores (%s), %.0f GiB, %s, %s. One backend (`DB_MAX_CONNS` 20) and PostgreSQL on the machine; each size is a kept database (`make bench-scale` seeds it once and keeps it in `.bench-scale/`): typical users with 100 tasks, heavy users with 50 000. Typical users' requests at 32 connections next to pgbench running the same SQL; a heavy user's at one connection.\n\n", scaleBegin, m.Date, m.Cores, m.CPU, m.MemoryGiB, m.OS, m.GoVersion)
 	md.WriteString("| size | users (heavy) | database MiB | tasks table / indexes MiB | migrate s |\n|---|---:|---:|---:|---:|\n")
 	for _, p := range f.Points {
 		fmt.Fprintf(&md, "| %s | %d (%d) | %.0f | %.0f / %.0f | %.1f |\n", p.Size.Name, p.Size.Typical+p.Size.Heavy, p.Size.Heavy, p.DatabaseMiB, p.TasksTableMiB, p.TasksIndexMiB, p.MigrateSeconds)
