@@ -35,6 +35,11 @@ type AppArgs struct {
 	// app (Kubernetes does not restart pods when a referenced object
 	// changes).
 	ConfigChecksum pulumi.StringInput
+	// InitArgs, when set, run the app's image with these arguments as an
+	// init container before it starts (the backend's `migrate`): a long
+	// step there is not killed by the liveness probe, and a failed one
+	// stops the rollout with the old pods still serving.
+	InitArgs []string
 }
 
 // ConfigChecksumAnnotation holds AppArgs.ConfigChecksum on pod templates.
@@ -77,6 +82,48 @@ func containerPorts(args *AppArgs) corev1.ContainerPortArray {
 		ports = append(ports, &corev1.ContainerPortArgs{Name: pulumi.String("metrics"), ContainerPort: pulumi.Int(args.MetricsPort)})
 	}
 	return ports
+}
+
+func containerEnv(args *AppArgs) corev1.EnvVarArray {
+	return append(corev1.EnvVarArray{&corev1.EnvVarArgs{Name: pulumi.String("GOMEMLIMIT"),
+		Value: pulumi.String(goMemLimit(args.Settings.Resources.Limits.Memory))}}, args.Env...)
+}
+
+// containerResources: ephemeral storage is the container's logs (the
+// kubelet keeps at most 5 × 10 MiB) and the /tmp emptyDir.
+func containerResources(args *AppArgs) *corev1.ResourceRequirementsArgs {
+	return &corev1.ResourceRequirementsArgs{
+		Requests: pulumi.StringMap{"cpu": pulumi.String(args.Settings.Resources.Requests.CPU), "memory": pulumi.String(args.Settings.Resources.Requests.Memory),
+			"ephemeral-storage": pulumi.String("64Mi")},
+		Limits: pulumi.StringMap{"cpu": pulumi.String(args.Settings.Resources.Limits.CPU), "memory": pulumi.String(args.Settings.Resources.Limits.Memory),
+			"ephemeral-storage": pulumi.String("256Mi")},
+	}
+}
+
+func containerSecurity() *corev1.SecurityContextArgs {
+	return &corev1.SecurityContextArgs{
+		AllowPrivilegeEscalation: pulumi.Bool(false),
+		ReadOnlyRootFilesystem:   pulumi.Bool(true),
+		Privileged:               pulumi.Bool(false),
+		Capabilities:             &corev1.CapabilitiesArgs{Drop: pulumi.StringArray{pulumi.String("ALL")}},
+	}
+}
+
+// initContainers is the InitArgs step, with the app's image, environment,
+// limits and restrictions.
+func initContainers(args *AppArgs) corev1.ContainerArray {
+	if len(args.InitArgs) == 0 {
+		return nil
+	}
+	return corev1.ContainerArray{&corev1.ContainerArgs{
+		Name:            pulumi.String(args.InitArgs[0]),
+		Image:           args.Image,
+		ImagePullPolicy: pulumi.String("IfNotPresent"),
+		Args:            pulumi.ToStringArray(args.InitArgs),
+		Env:             containerEnv(args),
+		Resources:       containerResources(args),
+		SecurityContext: containerSecurity(),
+	}}
 }
 
 // NewApp declares the component and its children.
@@ -127,21 +174,14 @@ func NewApp(ctx *pulumi.Context, args *AppArgs, opts ...pulumi.ResourceOption) (
 						}},
 					},
 				}},
+				InitContainers: initContainers(args),
 				Containers: corev1.ContainerArray{&corev1.ContainerArgs{
 					Name:            pulumi.String(args.Label),
 					Image:           args.Image,
 					ImagePullPolicy: pulumi.String("IfNotPresent"),
 					Ports:           containerPorts(args),
-					Env: append(corev1.EnvVarArray{&corev1.EnvVarArgs{Name: pulumi.String("GOMEMLIMIT"),
-						Value: pulumi.String(goMemLimit(args.Settings.Resources.Limits.Memory))}}, args.Env...),
-					// Ephemeral storage is the container's logs (the kubelet
-					// keeps at most 5 × 10 MiB) and the /tmp emptyDir.
-					Resources: &corev1.ResourceRequirementsArgs{
-						Requests: pulumi.StringMap{"cpu": pulumi.String(args.Settings.Resources.Requests.CPU), "memory": pulumi.String(args.Settings.Resources.Requests.Memory),
-							"ephemeral-storage": pulumi.String("64Mi")},
-						Limits: pulumi.StringMap{"cpu": pulumi.String(args.Settings.Resources.Limits.CPU), "memory": pulumi.String(args.Settings.Resources.Limits.Memory),
-							"ephemeral-storage": pulumi.String("256Mi")},
-					},
+					Env:             containerEnv(args),
+					Resources:       containerResources(args),
 					// Our binaries are ready in well under a second; the
 					// seed's 15 s/30 s delays only slowed rollouts.
 					ReadinessProbe: probe("/ready", 2, 5, 3),
@@ -150,12 +190,7 @@ func NewApp(ctx *pulumi.Context, args *AppArgs, opts ...pulumi.ResourceOption) (
 					Lifecycle: &corev1.LifecycleArgs{PreStop: &corev1.LifecycleHandlerArgs{
 						Sleep: &corev1.SleepActionArgs{Seconds: pulumi.Int(5)},
 					}},
-					SecurityContext: &corev1.SecurityContextArgs{
-						AllowPrivilegeEscalation: pulumi.Bool(false),
-						ReadOnlyRootFilesystem:   pulumi.Bool(true),
-						Privileged:               pulumi.Bool(false),
-						Capabilities:             &corev1.CapabilitiesArgs{Drop: pulumi.StringArray{pulumi.String("ALL")}},
-					},
+					SecurityContext: containerSecurity(),
 				}},
 			},
 		},

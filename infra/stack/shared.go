@@ -123,6 +123,9 @@ func (s *shared) appArgs(cfg *Config, svc Service, image pulumi.StringInput) *Ap
 		e.fromSecret(s, "BETTER_AUTH_SECRET", false)
 		e.fromConfig(s, "FRONTEND_URL", "LOG_LEVEL")
 		e.literal("DB_MAX_CONNS", strconv.Itoa(cfg.DBPoolPerBackend()))
+		// The migrate init container applies migrations before the
+		// server starts (a long one would fail the liveness probe there).
+		e.literal("MIGRATE_ON_START", "false")
 		hpa = &cfg.HPA
 	case "web":
 		e.fromConfig(s, "BACKEND_URL")
@@ -142,5 +145,16 @@ func (s *shared) appArgs(cfg *Config, svc Service, image pulumi.StringInput) *Ap
 		Namespace: cfg.Namespace, Name: svc.Name, Label: svc.Label, Image: image, Port: svc.Port,
 		Settings: cfg.settings(svc), MetricsPort: cfg.Metrics.Port, ServiceAccount: s.account,
 		NodePort: cfg.nodePort(svc), HPA: hpa, Env: e.vars, ConfigChecksum: configChecksum(s.values, e.keys),
+		InitArgs: initArgs(svc),
 	}
+}
+
+// initArgs: the backend migrates in an init container of each new pod,
+// under the migrations' advisory lock (the first pod applies them, the
+// others find nothing to do).
+func initArgs(svc Service) []string {
+	if svc.App == "backend" {
+		return []string{"migrate"}
+	}
+	return nil
 }

@@ -1175,3 +1175,32 @@ func TestMetricsPodMonitorAndSettings(t *testing.T) {
 		assert.Contains(t, err.Error(), want, bad)
 	}
 }
+
+// The backend migrates in an init container, with its own image, env,
+// limits and restrictions, and does not migrate again as it starts: a
+// long migration is not cut short by the liveness probe.
+func TestBackendMigratesInAnInitContainer(t *testing.T) {
+	r, err := run(t, defaults(), "authSecret")
+	require.NoError(t, err)
+	backend := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", stack.BackendName)).Spec.Template.Spec
+	require.Len(t, backend.InitContainers, 1)
+	init, app := backend.InitContainers[0], backend.Containers[0]
+	assert.Equal(t, "migrate", init.Name)
+	assert.Equal(t, []string{"migrate"}, init.Args)
+	assert.Equal(t, app.Image, init.Image)
+	assert.Equal(t, app.Env, init.Env, "the same settings (DATABASE_URL, DB_WAIT…)")
+	assert.Equal(t, app.Resources, init.Resources)
+	assert.Equal(t, app.SecurityContext, init.SecurityContext)
+	assert.Nil(t, init.LivenessProbe)
+	migrateOnStart := ""
+	for _, e := range app.Env {
+		if e.Name == "MIGRATE_ON_START" {
+			migrateOnStart = e.Value
+		}
+	}
+	assert.Equal(t, "false", migrateOnStart)
+	for _, name := range []string{stack.WebName, stack.ChatbotName} {
+		d := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", name))
+		assert.Empty(t, d.Spec.Template.Spec.InitContainers, name)
+	}
+}
