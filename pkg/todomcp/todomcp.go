@@ -8,8 +8,11 @@ package todomcp
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
+	"github.com/google/jsonschema-go/jsonschema"
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -187,10 +190,92 @@ var (
 )
 
 // Register adds a handler for t to the server; the handler's types must be
-// the tool's.
+// the tool's. It does what the SDK's typed mcp.AddTool does — schemas
+// derived from In and Out, arguments validated against the input schema
+// with its defaults applied, the result's structured content and its JSON
+// text when the handler gives no content, a handler's error as a tool
+// error — except validating the tool's own output against its schema on
+// every call: that decoded each answer back into maps and walked it (half
+// the allocations of a list_tasks call, make bench), to check what the
+// types the schema is derived from guarantee. The tests check it instead
+// (CheckOutputs).
 func Register[In, Out any](s *mcp.Server, t Tool[In, Out], h mcp.ToolHandlerFor[In, Out]) {
-	mcp.AddTool(s, t.Definition(), h)
+	in, err := schemaOf[In]()
+	if err != nil {
+		panic(fmt.Sprintf("todomcp: the input schema of %s: %v", t.Name, err))
+	}
+	out, err := schemaOf[Out]()
+	if err != nil {
+		panic(fmt.Sprintf("todomcp: the output schema of %s: %v", t.Name, err))
+	}
+	def := t.Definition()
+	def.InputSchema, def.OutputSchema = in.Schema(), out.Schema()
+	s.AddTool(def, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		args, err := applyInput(req.Params.Arguments, in)
+		if err != nil {
+			return toolError(fmt.Errorf("validating \"arguments\": %w", err)), nil
+		}
+		var v In
+		if err := json.Unmarshal(args, &v); err != nil {
+			return toolError(err), nil
+		}
+		res, o, err := h(ctx, req, v)
+		if err != nil {
+			var wire *jsonrpc.Error
+			if errors.As(err, &wire) {
+				return nil, wire
+			}
+			return toolError(err), nil
+		}
+		if res == nil {
+			res = &mcp.CallToolResult{}
+		}
+		b, err := json.Marshal(o)
+		if err != nil {
+			return nil, fmt.Errorf("encoding the %s result: %w", t.Name, err)
+		}
+		res.StructuredContent = json.RawMessage(b)
+		if res.Content == nil {
+			res.Content = []mcp.Content{&mcp.TextContent{Text: string(b)}}
+		}
+		return res, nil
+	})
 }
+
+func toolError(err error) *mcp.CallToolResult {
+	var res mcp.CallToolResult
+	res.SetError(err)
+	return &res
+}
+
+// schemaOf is T's schema, as the SDK derives it, resolved.
+func schemaOf[T any]() (*jsonschema.Resolved, error) {
+	sc, err := jsonschema.For[T](&jsonschema.ForOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return sc.Resolve(&jsonschema.ResolveOptions{ValidateDefaults: true})
+}
+
+// applyInput validates the arguments (none: {}) against the input schema
+// after applying its defaults, and returns them as JSON.
+func applyInput(raw json.RawMessage, r *jsonschema.Resolved) (json.RawMessage, error) {
+	v := map[string]any{}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, fmt.Errorf("unmarshaling arguments: %w", err)
+		}
+	}
+	var a any = v
+	if err := r.ApplyDefaults(&a); err != nil {
+		return nil, fmt.Errorf("applying schema defaults: %w", err)
+	}
+	if err := r.Validate(&a); err != nil {
+		return nil, err
+	}
+	return json.Marshal(a)
+}
+
 
 // Result is a tool call's outcome as a client sees it.
 type Result struct {

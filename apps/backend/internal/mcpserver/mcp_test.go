@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -58,12 +59,41 @@ func callTool(t *testing.T, cs *mcp.ClientSession, name string, args map[string]
 	t.Helper()
 	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: name, Arguments: args})
 	require.NoError(t, err, "tool errors are results, not transport failures")
+	if !res.IsError {
+		checkOutput(t, cs, name, res.StructuredContent)
+	}
 	if !res.IsError && out != nil {
 		b, err := json.Marshal(res.StructuredContent)
 		require.NoError(t, err)
 		require.NoError(t, json.Unmarshal(b, out))
 	}
 	return res
+}
+
+// checkOutput validates a tool's structured result against the output
+// schema the server advertises for it (the server does not on each call).
+func checkOutput(t *testing.T, cs *mcp.ClientSession, name string, structured any) {
+	t.Helper()
+	tools, err := cs.ListTools(context.Background(), nil)
+	require.NoError(t, err)
+	for _, tool := range tools.Tools {
+		if tool.Name != name {
+			continue
+		}
+		b, err := json.Marshal(tool.OutputSchema)
+		require.NoError(t, err)
+		var sc jsonschema.Schema
+		require.NoError(t, json.Unmarshal(b, &sc))
+		resolved, err := sc.Resolve(nil)
+		require.NoError(t, err)
+		b, err = json.Marshal(structured)
+		require.NoError(t, err)
+		var v any
+		require.NoError(t, json.Unmarshal(b, &v))
+		require.NoError(t, resolved.Validate(&v), "the %s result matches its output schema: %s", name, b)
+		return
+	}
+	t.Fatalf("no tool %s", name)
 }
 
 func resultText(r *mcp.CallToolResult) string {
@@ -248,6 +278,10 @@ func TestToolErrorsAreResultsAModelCanActOn(t *testing.T) {
 		{"list_tasks", map[string]any{"status": "finished"}, "status must be one of"},
 		{"update_task", map[string]any{"task_id": 1, "due": "2030-01-01", "clear_due": true}, "either due or clear_due"},
 		{"add_task", map[string]any{}, "title"},
+		// The input schema (no other properties) is checked before the
+		// handler runs: a misspelt argument is not silently dropped.
+		{"add_task", map[string]any{"title": "x", "colour": "red"}, `validating "arguments"`},
+		{"list_tasks", map[string]any{"limit": "ten"}, `validating "arguments"`},
 	}
 	for _, tc := range cases {
 		res := callTool(t, cs, tc.tool, tc.args, nil)
