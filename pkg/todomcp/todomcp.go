@@ -199,7 +199,11 @@ var (
 // the allocations of a list_tasks call, make bench), to check what the
 // types the schema is derived from guarantee. The tests check it instead
 // (CheckOutputs).
-func Register[In, Out any](s *mcp.Server, t Tool[In, Out], h mcp.ToolHandlerFor[In, Out]) {
+//
+// It returns the handler it registered, for a server that answers some
+// calls without the SDK's session machinery (the backend's plain
+// tools/call path).
+func Register[In, Out any](s *mcp.Server, t Tool[In, Out], h mcp.ToolHandlerFor[In, Out]) mcp.ToolHandler {
 	in, err := schemaOf[In]()
 	if err != nil {
 		panic(fmt.Sprintf("todomcp: the input schema of %s: %v", t.Name, err))
@@ -210,7 +214,7 @@ func Register[In, Out any](s *mcp.Server, t Tool[In, Out], h mcp.ToolHandlerFor[
 	}
 	def := t.Definition()
 	def.InputSchema, def.OutputSchema = in.Schema(), out.Schema()
-	s.AddTool(def, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	handler := func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		args, err := applyInput(req.Params.Arguments, in)
 		if err != nil {
 			return toolError(fmt.Errorf("validating \"arguments\": %w", err)), nil
@@ -239,7 +243,9 @@ func Register[In, Out any](s *mcp.Server, t Tool[In, Out], h mcp.ToolHandlerFor[
 			res.Content = []mcp.Content{&mcp.TextContent{Text: string(b)}}
 		}
 		return res, nil
-	})
+	}
+	s.AddTool(def, handler)
+	return handler
 }
 
 func toolError(err error) *mcp.CallToolResult {
@@ -275,7 +281,6 @@ func applyInput(raw json.RawMessage, r *jsonschema.Resolved) (json.RawMessage, e
 	}
 	return json.Marshal(a)
 }
-
 
 // Result is a tool call's outcome as a client sees it.
 type Result struct {

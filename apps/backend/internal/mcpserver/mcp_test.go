@@ -478,3 +478,46 @@ func TestRemindersThroughTheTools(t *testing.T) {
 	assert.True(t, res.IsError)
 	assert.Contains(t, resultText(res), "needs a due time")
 }
+
+// A plain tools/call (one request, a client past initialize: the
+// Mcp-Protocol-Version header) is answered without the SDK's session
+// machinery; the answer is the one the SDK gives the same call (sent
+// without the header, it takes the SDK's path), success and error alike.
+func TestPlainToolCallsAnswerAsTheSDKDoes(t *testing.T) {
+	t.Parallel()
+	b := testenv.Start(t, pg)
+	ada, auth := b.SignUp(t, "plain@example.com")
+	due := "2030-05-01"
+	_, err := ada.CreateTask(context.Background(), api.TaskInput{Title: "Plan trip", DueAt: &due, Tags: []string{"travel"}, Priority: "high"})
+	require.NoError(t, err)
+	post := func(body string, plain bool) (int, map[string]any) {
+		req, err := http.NewRequest(http.MethodPost, b.URL+"/mcp", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+auth.Token)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		if plain {
+			req.Header.Set("Mcp-Protocol-Version", "2025-06-18")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		assert.Equal(t, "application/json", strings.Split(resp.Header.Get("Content-Type"), ";")[0])
+		var out map[string]any
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+		return resp.StatusCode, out
+	}
+	for _, call := range []string{
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tasks","arguments":{"status":"pending"}}}`,
+		`{"jsonrpc":"2.0","id":"two","method":"tools/call","params":{"name":"list_tags","arguments":{}}}`,
+		`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"complete_task","arguments":{"task_id":999}}}`,
+		`{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"add_task","arguments":{"title":"x","colour":"red"}}}`,
+		`{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"add_task","arguments":{"title":"  "}}}`,
+		`{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"list_tasks"}}`,
+	} {
+		plainStatus, plain := post(call, true)
+		sdkStatus, sdk := post(call, false)
+		assert.Equal(t, sdkStatus, plainStatus, call)
+		assert.Equal(t, sdk, plain, call)
+	}
+}

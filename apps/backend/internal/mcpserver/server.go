@@ -39,7 +39,7 @@ const ServerName = "todo-app"
 // Each holds its whole response in memory (Fiber's net/http adaptor
 // buffers it), so an unbounded burst mostly buys memory, not throughput.
 func Register(app *fiber.App, ts *tasks.Service, authn auth.Authenticator, opts Options) {
-	server := NewServer(ts, opts.Version, opts.Metrics)
+	server, tools := newServer(ts, opts.Version, opts.Metrics)
 	handler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, &mcp.StreamableHTTPOptions{
 		// Stateless with plain JSON: Fiber's adaptor does not flush
 		// streamed responses, and any replica can answer any request.
@@ -62,7 +62,7 @@ func Register(app *fiber.App, ts *tasks.Service, authn auth.Authenticator, opts 
 	withToken := mcpauth.RequireBearerToken(verify, nil)(handler)
 	adm := opts.Admission
 	adm.Key = auth.UserID
-	app.All("/mcp", OriginCheck(opts.AllowedOrigins), auth.Middleware(authn), httpserver.Admission(adm), adaptor.HTTPHandler(withToken))
+	app.All("/mcp", OriginCheck(opts.AllowedOrigins), auth.Middleware(authn), httpserver.Admission(adm), plainCalls(tools), adaptor.HTTPHandler(withToken))
 }
 
 // Options configure the MCP endpoint.
@@ -130,6 +130,12 @@ func normalOrigin(o string) string {
 
 // NewServer builds the MCP server with every tool registered.
 func NewServer(ts *tasks.Service, version string, reg prometheus.Registerer) *mcp.Server {
+	s, _ := newServer(ts, version, reg)
+	return s
+}
+
+// newServer is NewServer, and the tools' handlers by name.
+func newServer(ts *tasks.Service, version string, reg prometheus.Registerer) (*mcp.Server, map[string]mcp.ToolHandler) {
 	s := mcp.NewServer(&mcp.Implementation{Name: ServerName, Title: "Todo app", Version: version}, &mcp.ServerOptions{
 		Instructions: "Manage the signed-in user's to-do list. Use list_tasks to find task ids before completing, updating or deleting. " +
 			"Dates: RFC 3339 timestamps (2026-12-24T17:00:00Z) or plain dates (2026-12-24).",
@@ -140,8 +146,7 @@ func NewServer(ts *tasks.Service, version string, reg prometheus.Registerer) *mc
 		reg.MustRegister(calls)
 	}
 	t := &toolset{tasks: ts, calls: calls}
-	t.register(s)
-	return s
+	return s, t.register(s)
 }
 
 type toolset struct {

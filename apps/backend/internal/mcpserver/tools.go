@@ -20,22 +20,25 @@ import (
 
 func yes() *bool { b := true; return &b }
 
-func (t *toolset) register(s *mcp.Server) {
-	addTool(s, t.calls, todomcp.AddTask, t.addTask)
-	addTool(s, t.calls, todomcp.ListTasks, t.listTasks)
-	addTool(s, t.calls, todomcp.CompleteTask, t.completeTask)
-	addTool(s, t.calls, todomcp.DeleteTask, t.deleteTask)
-	addTool(s, t.calls, todomcp.RestoreTask, t.restoreTask)
-	addTool(s, t.calls, todomcp.UpdateTask, t.updateTask)
-	addTool(s, t.calls, todomcp.ListTags, t.listTags)
+// register adds every tool to s and returns their handlers by name.
+func (t *toolset) register(s *mcp.Server) map[string]mcp.ToolHandler {
+	return map[string]mcp.ToolHandler{
+		todomcp.AddTask.Name:      addTool(s, t.calls, todomcp.AddTask, t.addTask),
+		todomcp.ListTasks.Name:    addTool(s, t.calls, todomcp.ListTasks, t.listTasks),
+		todomcp.CompleteTask.Name: addTool(s, t.calls, todomcp.CompleteTask, t.completeTask),
+		todomcp.DeleteTask.Name:   addTool(s, t.calls, todomcp.DeleteTask, t.deleteTask),
+		todomcp.RestoreTask.Name:  addTool(s, t.calls, todomcp.RestoreTask, t.restoreTask),
+		todomcp.UpdateTask.Name:   addTool(s, t.calls, todomcp.UpdateTask, t.updateTask),
+		todomcp.ListTags.Name:     addTool(s, t.calls, todomcp.ListTags, t.listTags),
+	}
 }
 
 // addTool adds a tool whose handler runs only when the caller may use
 // it: a read-only API token gets a tool error (not a protocol error, so a
 // model can say why) from every tool that is not read-only.
 // Each call is counted by tool and outcome (ok, error, read_only).
-func addTool[In, Out any](s *mcp.Server, calls *prometheus.CounterVec, t todomcp.Tool[In, Out], h mcp.ToolHandlerFor[In, Out]) {
-	todomcp.Register(s, t, func(ctx context.Context, req *mcp.CallToolRequest, in In) (*mcp.CallToolResult, Out, error) {
+func addTool[In, Out any](s *mcp.Server, calls *prometheus.CounterVec, t todomcp.Tool[In, Out], h mcp.ToolHandlerFor[In, Out]) mcp.ToolHandler {
+	return todomcp.Register(s, t, func(ctx context.Context, req *mcp.CallToolRequest, in In) (*mcp.CallToolResult, Out, error) {
 		if !t.ReadOnly && !canWrite(req) {
 			calls.WithLabelValues(t.Name, "read_only").Inc()
 			var none Out
