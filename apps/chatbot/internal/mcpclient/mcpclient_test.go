@@ -30,9 +30,9 @@ func TestMain(m *testing.M) { stacktest.Main(m, &pg, &builder) }
 
 // counting counts the requests that open a session.
 type counting struct {
-	next        http.RoundTripper
-	initialize  atomic.Int32
-	seen        atomic.Int32
+	next       http.RoundTripper
+	initialize atomic.Int32
+	seen       atomic.Int32
 }
 
 func (c *counting) RoundTrip(r *http.Request) (*http.Response, error) {
