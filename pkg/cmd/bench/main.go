@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -138,19 +139,40 @@ func run() error {
 	res := &Results{Machine: machine(), Apps: map[string]*AppFigures{}}
 	procs := map[string]*stacktest.Process{}
 	// Against a migrated database, as in a rolling update.
+	// Each app's metrics port: the bytes its heap allocates per request.
+	metricsURL := map[string]string{}
+	metricsPort := func(app string) (string, error) {
+		port, err := stacktest.FreePort()
+		if err != nil {
+			return "", err
+		}
+		metricsURL[app] = fmt.Sprintf("http://127.0.0.1:%d/metrics", port)
+		return strconv.Itoa(port), nil
+	}
+	if backendEnv["METRICS_PORT"], err = metricsPort("backend"); err != nil {
+		return err
+	}
 	be, err := stacktest.Launch(bins["backend"], backendEnv)
 	if err != nil {
 		return err
 	}
 	defer be.Stop()
 	procs["backend"] = be
-	web, err := stacktest.Launch(bins["web"], map[string]string{"BACKEND_URL": be.URL, "BETTER_AUTH_SECRET": stacktest.Secret})
+	webPort, err := metricsPort("web")
+	if err != nil {
+		return err
+	}
+	web, err := stacktest.Launch(bins["web"], map[string]string{"BACKEND_URL": be.URL, "BETTER_AUTH_SECRET": stacktest.Secret, "METRICS_PORT": webPort})
 	if err != nil {
 		return err
 	}
 	defer web.Stop()
 	procs["web"] = web
-	chat, err := stacktest.Launch(bins["chatbot"], map[string]string{"BACKEND_URL": be.URL, "BETTER_AUTH_SECRET": stacktest.Secret, "WEB_URL": web.URL})
+	chatPort, err := metricsPort("chatbot")
+	if err != nil {
+		return err
+	}
+	chat, err := stacktest.Launch(bins["chatbot"], map[string]string{"BACKEND_URL": be.URL, "BETTER_AUTH_SECRET": stacktest.Secret, "WEB_URL": web.URL, "METRICS_PORT": chatPort})
 	if err != nil {
 		return err
 	}
@@ -189,12 +211,21 @@ func run() error {
 			concs = concs[len(concs)-1:]
 		}
 		for _, c := range concs {
-			cpu0 := cpuSeconds(procs[sc.app].PID())
+			cpu0, be0, db0, alloc0 := cpuSeconds(procs[sc.app].PID()), cpuSeconds(be.PID()), postgresCPUSeconds(), allocatedBytes(metricsURL[sc.app])
 			r, err := attack(sc, c, *dur)
 			if err != nil {
 				return err
 			}
-			cpuUsed[sc.app] += cpuSeconds(procs[sc.app].PID()) - cpu0
+			appCPU := cpuSeconds(procs[sc.app].PID()) - cpu0
+			cpuUsed[sc.app] += appCPU
+			if ok := r.Requests - r.Errors; ok > 0 {
+				per := func(v float64) float64 { return round(v * 1000 / float64(ok)) }
+				r.AppCPUMs, r.DBCPUMs = per(appCPU), per(postgresCPUSeconds()-db0)
+				if sc.app != "backend" {
+					r.BackendCPUMs = per(cpuSeconds(be.PID()) - be0)
+				}
+				r.AllocKiB = round((allocatedBytes(metricsURL[sc.app]) - alloc0) / 1024 / float64(ok))
+			}
 			reqs[sc.app] += r.Requests
 			if pgbenchScript(sc.name) != "" {
 				tps, err := runPgbench(ctx, pgbench, dsn, pgDir, sc.name, c, *dur)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -79,4 +81,54 @@ func (s *sampler) Stop() map[string]float64 {
 	close(s.stop)
 	<-s.done
 	return s.peak
+}
+
+// postgresCPUSeconds is the CPU time of every PostgreSQL process on the
+// machine: the live ones, plus what the postmaster has reaped from
+// backends that ended. The bench's server is the only one running.
+func postgresCPUSeconds() float64 {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	total := 0.0
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		open, end := strings.Index(s, "("), strings.LastIndex(s, ")")
+		if open < 0 || end < open || s[open+1:end] != "postgres" {
+			continue
+		}
+		f := strings.Fields(s[end+2:])
+		for _, i := range []int{11, 12, 13, 14} { // utime stime cutime cstime
+			v, _ := strconv.ParseFloat(f[i], 64)
+			total += v / clockTicks
+		}
+	}
+	return total
+}
+
+// allocatedBytes reads go_memstats_alloc_bytes_total (bytes allocated
+// since the process started) from an app's metrics port.
+func allocatedBytes(metricsURL string) float64 {
+	resp, err := http.Get(metricsURL)
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "go_memstats_alloc_bytes_total "); ok {
+			f, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return f
+		}
+	}
+	return 0
 }

@@ -42,6 +42,13 @@ type ScenarioResult struct {
 	PgbenchTPS  float64 `json:"pgbench_tps,omitempty"`
 	Ratio       float64 `json:"ratio,omitempty"`
 	FirstError  string  `json:"first_error,omitempty"`
+	// Cost per request answered, in CPU milliseconds of the app, of the
+	// backend behind a frontend, and of PostgreSQL, and in bytes the
+	// app's Go heap allocated (the cost model of docs/benchmarks.md).
+	AppCPUMs     float64 `json:"app_cpu_ms,omitempty"`
+	BackendCPUMs float64 `json:"backend_cpu_ms,omitempty"`
+	DBCPUMs      float64 `json:"db_cpu_ms,omitempty"`
+	AllocKiB     float64 `json:"alloc_kib,omitempty"`
 }
 
 // AppFigures are one app's resource figures.
@@ -115,6 +122,7 @@ func writeResults(root string, r *Results) error {
 		}
 		fmt.Fprintf(&md, "| %s | %.1f | %.1f | %.2f | %.0f | %.1f | %s |\n", name, a.RSSIdleMiB, a.RSSPeakMiB, a.CPUSecondsPer1000, a.StartupMS, a.BinaryMiB, img)
 	}
+	writeCostModel(&md, r)
 	md.WriteString(endMarker)
 	path := filepath.Join(root, "docs", "benchmarks.md")
 	doc, err := os.ReadFile(path)
@@ -129,4 +137,47 @@ func writeResults(root string, r *Results) error {
 	}
 	s = s[:i] + md.String() + s[j+len(endMarker):]
 	return os.WriteFile(path, []byte(s), 0o644)
+}
+
+// The backend's default sizing in infra/stack (sizing.go, config.go): a
+// CPU request of 250m, and the autoscaler adds a replica when the average
+// use passes 70 % of the request, up to 5 replicas.
+const (
+	backendCPURequestMs = 250
+	hpaCPUPercent       = 70
+	hpaMaxReplicas      = 5
+	// requestEverySeconds is how often an active person's browser or
+	// client asks the backend, for the capacity figure.
+	requestEverySeconds = 10
+)
+
+// writeCostModel is the cost of one request of each scenario at 32
+// connections, and what one backend replica serves at its default size.
+func writeCostModel(md *strings.Builder, r *Results) {
+	md.WriteString("\n**Cost model** (per request answered, at 32 connections; CPU milliseconds of each process involved, and the app's Go heap allocation):\n\n")
+	md.WriteString("| scenario | app CPU ms | backend CPU ms | PostgreSQL CPU ms | total CPU ms | app KiB allocated |\n|---|---:|---:|---:|---:|---:|\n")
+	var restMs float64
+	var rest int
+	for _, s := range r.Scenarios {
+		if s.Concurrency != 32 || s.AppCPUMs == 0 {
+			continue
+		}
+		be := "—"
+		if s.App != "backend" {
+			be = fmt.Sprintf("%.2f", s.BackendCPUMs)
+		}
+		fmt.Fprintf(md, "| %s | %.2f | %s | %.2f | %.2f | %.0f |\n", s.Name, s.AppCPUMs, be, s.DBCPUMs, s.AppCPUMs+s.BackendCPUMs+s.DBCPUMs, s.AllocKiB)
+		if s.App == "backend" && s.Name != "sign_in" {
+			restMs += s.AppCPUMs
+			rest++
+		}
+	}
+	if rest == 0 {
+		return
+	}
+	mean := restMs / float64(rest)
+	perReplica := float64(backendCPURequestMs*hpaCPUPercent/100) / mean
+	users := perReplica * requestEverySeconds
+	fmt.Fprintf(md, "\nOne backend replica, sized as infra's defaults (CPU request %dm; the autoscaler adds one at %d %% of it, up to %d), spends %.2f ms of CPU on the mean API request above (sign-in aside: bcrypt is meant to cost): it answers about %.0f requests/s before the autoscaler adds a replica — about %.0f people active at once if each one's client asks every %d s — and %d replicas about %.0f. PostgreSQL's share comes on top, on its own pod.\n",
+		backendCPURequestMs, hpaCPUPercent, hpaMaxReplicas, mean, perReplica, users, requestEverySeconds, hpaMaxReplicas, users*hpaMaxReplicas)
 }
