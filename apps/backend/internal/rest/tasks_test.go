@@ -182,6 +182,15 @@ func TestListFiltersSortAndPaging(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, last.Tasks, 1)
 	assert.Nil(t, last.NextOffset)
+	assert.Equal(t, 5, last.Total, "a last page's total (not counted again: offset + rows)")
+	past, err := c.ListTasks(ctx, api.TaskQuery{Limit: 2, Offset: 9, Sort: "title"})
+	require.NoError(t, err)
+	assert.Empty(t, past.Tasks)
+	assert.Equal(t, 5, past.Total, "past the end: counted")
+	few, err := c.ListTasks(ctx, api.TaskQuery{Limit: 50, Status: "pending"})
+	require.NoError(t, err)
+	assert.Equal(t, len(few.Tasks), few.Total)
+	assert.Equal(t, 4, few.Total)
 }
 
 func TestListRejectsBadQueries(t *testing.T) {
