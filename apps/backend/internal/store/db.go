@@ -95,8 +95,24 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("migrate: getting a connection: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", migrationLockKey); err != nil {
-		return nil, fmt.Errorf("migrate: taking the lock: %w", err)
+	// Asked again each half second rather than waited for in one
+	// statement: a waiting statement holds a snapshot, and CREATE INDEX
+	// CONCURRENTLY (in the holder's migrations) waits for every older
+	// snapshot — the waiters would wait on the holder and the holder on
+	// them.
+	for {
+		var got bool
+		if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock(?)", migrationLockKey).Scan(&got); err != nil {
+			return nil, fmt.Errorf("migrate: taking the lock: %w", err)
+		}
+		if got {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("migrate: waiting for another migrator: %w", ctx.Err())
+		case <-time.After(500 * time.Millisecond):
+		}
 	}
 	defer func() {
 		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", migrationLockKey)

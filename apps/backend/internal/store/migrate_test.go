@@ -40,10 +40,17 @@ func TestMigrateFromEmptyThenNoOp(t *testing.T) {
 
 	var indexes []string
 	require.NoError(t, st.DB.NewRaw(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`).Scan(ctx, &indexes))
-	for _, want := range []string{"tasks_user_created_idx", "tasks_user_due_idx", "tasks_user_completed_idx", "users_email_lower_key", "tags_user_name_lower_key"} {
+	for _, want := range []string{"tasks_user_created_idx", "tasks_user_due_idx", "tasks_user_completed_idx", "users_email_lower_key", "tags_user_name_lower_key", "tasks_user_open_due_idx", "tasks_user_live_created_idx"} {
 		assert.Contains(t, indexes, want)
 	}
 
+	var invalid int
+	require.NoError(t, st.DB.NewRaw(`SELECT count(*) FROM pg_index WHERE NOT indisvalid`).Scan(ctx, &invalid))
+	assert.Zero(t, invalid, "every index built concurrently is valid")
+	var settings string
+	require.NoError(t, st.DB.NewRaw(`SELECT coalesce(array_to_string(setconfig, ','), '') FROM pg_db_role_setting
+		WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database()) AND setrole = 0`).Scan(ctx, &settings))
+	assert.Contains(t, settings, "jit=off", "new connections do not compile queries")
 	again, err := st.Migrate(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, again, "re-running applies nothing")
