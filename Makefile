@@ -16,7 +16,7 @@ NPM_DIRS := apps/backend/internal/mcpserver/testdata/inspector pkg/testkit/brows
 # (outside the clone, so every clone on a machine shares them).
 TOOLS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/todo-app/tools
 
-.PHONY: assistant-score openapi help urls tunnel backup restore rotate-db-password dev check setup staticcheck fuzz vulncheck test deps vet fmt-check tidy-check build screenshots bench up destroy clean tools verify e2e
+.PHONY: assistant-score openapi help urls tunnel backup restore rotate-db-password dev check setup staticcheck fuzz vulncheck test deps vet fmt-check tidy-check build screenshots bench bench-scale up destroy clean tools verify e2e
 
 help:
 	@echo "make up      deploy to minikube with Pulumi (starts minikube if needed)"
@@ -34,6 +34,7 @@ help:
 	@echo "make test    setup, npm test tools, vet, format check and every test of every module"
 	@echo "make build   build the app binaries into bin/"
 	@echo "make bench   load-test the apps against PostgreSQL's own limit (writes docs/benchmarks.md)"
+	@echo "make bench-scale  the scale curve at 100k, 1m and 10m tasks (writes bench/scale.json, docs/benchmarks.md)"
 	@echo "make screenshots  refresh docs/screenshots from the browser tests"
 	@echo "make openapi      rewrite the OpenAPI document, reference page and generated client"
 	@echo "make verify  pulumi up/destroy with the real engine against a real kube-apiserver; kube-score, kube-linter"
@@ -151,6 +152,11 @@ bench:
 	$(GO) run ./pkg/cmd/bench -transfer
 	$(GO) run ./pkg/cmd/bench -reminders
 	$(GO) run ./pkg/cmd/bench -events
+
+# The scale curve: 100 000, 1 000 000 and 10 000 000 tasks (seeded once
+# into .bench-scale/, about 15 minutes the first time; then about 5).
+bench-scale:
+	$(GO) run ./pkg/cmd/bench -scale all
 
 # The browser tests save screenshots in test-output/screenshots; this
 # refreshes the ones the README shows.
