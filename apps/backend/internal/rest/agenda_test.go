@@ -96,9 +96,10 @@ func TestSummary(t *testing.T) {
 	now := time.Now().UTC()
 	at := func(d time.Duration) *string { s := now.Add(d).Format(time.RFC3339); return &s }
 	today := now.Format(time.DateOnly)
+	ten := 10
 	for i, in := range []api.TaskInput{
-		{Title: "Late 1", DueAt: at(-50 * time.Hour)}, {Title: "Late 2", DueAt: at(-3 * time.Hour)},
-		{Title: "Today", DueAt: &today}, {Title: "Soon", DueAt: at(2 * time.Hour)},
+		{Title: "Late 1", DueAt: at(-50 * time.Hour), Tags: []string{"work", "urgent"}}, {Title: "Late 2", DueAt: at(-3 * time.Hour)},
+		{Title: "Today", DueAt: &today}, {Title: "Soon", DueAt: at(2 * time.Hour), Tags: []string{"home"}, Reminders: &[]api.ReminderInput{{BeforeMinutes: &ten}}},
 		{Title: "Later", DueAt: at(30 * time.Hour)}, {Title: "Someday"}, {Title: "Done", DueAt: &today},
 	} {
 		task, err := ada.CreateTask(ctx, in)
@@ -137,6 +138,13 @@ func TestSummary(t *testing.T) {
 	assert.Equal(t, 1, s.DoneThisWeek)
 	assert.Equal(t, list(api.TaskQuery{Status: "pending", DueFrom: &now, Sort: "due", Limit: 7}).Tasks, s.Upcoming)
 	assert.Len(t, s.Upcoming, 3, "today's, soon and later")
+	assert.Equal(t, []string{"urgent", "work"}, s.OverdueTasks[0].Tags, "with their tags")
+	for _, task := range s.Upcoming {
+		if task.Title == "Soon" {
+			assert.Equal(t, []string{"home"}, task.Tags)
+			assert.Len(t, task.Reminders, 1, "and reminders")
+		}
+	}
 
 	tokyo, err := ada.Summary(ctx, "Asia/Tokyo")
 	require.NoError(t, err)

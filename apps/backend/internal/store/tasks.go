@@ -32,6 +32,9 @@ type TaskFilter struct {
 	// NoTotal skips counting every match (a short list that shows no
 	// total): one statement less.
 	NoTotal bool
+	// NoDetails leaves the tags and reminders out, for a caller that
+	// loads them for several lists at once (LoadDetails).
+	NoDetails bool
 }
 
 // SummaryBounds are the moments the dashboard's counts are cut at.
@@ -148,13 +151,21 @@ func (s *Store) ListTasks(ctx context.Context, userID string, f TaskFilter) ([]T
 		}
 		total = int(n)
 	}
-	if err := loadTagNames(ctx, s.DB, userID, tasks); err != nil {
-		return nil, 0, err
-	}
-	if err := loadReminders(ctx, s.DB, tasks); err != nil {
-		return nil, 0, err
+	if !f.NoDetails {
+		if err := s.LoadDetails(ctx, userID, tasks); err != nil {
+			return nil, 0, err
+		}
 	}
 	return tasks, total, nil
+}
+
+// LoadDetails fills in the tags and reminders of the user's tasks: two
+// statements however many lists the tasks come from.
+func (s *Store) LoadDetails(ctx context.Context, userID string, tasks []Task) error {
+	if err := loadTagNames(ctx, s.DB, userID, tasks); err != nil {
+		return err
+	}
+	return loadReminders(ctx, s.DB, tasks)
 }
 
 // loadTagNames fills in the tags of a page of the user's tasks with one

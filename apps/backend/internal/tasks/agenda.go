@@ -136,21 +136,25 @@ func (s *Service) Summary(ctx context.Context, userID, zone string) (api.Summary
 		return api.Summary{}, err
 	}
 	out := api.Summary{TimeZone: loc.String(), Open: counts.Open, DueToday: counts.DueToday, Overdue: counts.Overdue, DoneThisWeek: counts.DoneThisWeek}
-	lists := []struct {
-		f   store.TaskFilter
-		out *[]api.Task
-	}{
-		{store.TaskFilter{Overdue: true, Now: now, Sort: "due", Limit: 5, NoTotal: true}, &out.OverdueTasks},
-		{store.TaskFilter{Status: "pending", DueFrom: &now, Now: now, Sort: "due", Limit: 7, NoTotal: true}, &out.Upcoming},
+	// The two lists' tags and reminders are loaded together.
+	overdue, _, err := s.store.ListTasks(ctx, userID, store.TaskFilter{Overdue: true, Now: now, Sort: "due", Limit: 5, NoTotal: true, NoDetails: true})
+	if err != nil {
+		return api.Summary{}, err
 	}
-	for _, l := range lists {
-		rows, _, err := s.store.ListTasks(ctx, userID, l.f)
-		if err != nil {
-			return api.Summary{}, err
-		}
-		*l.out = make([]api.Task, len(rows))
-		for i := range rows {
-			(*l.out)[i] = ToAPI(&rows[i])
+	upcoming, _, err := s.store.ListTasks(ctx, userID, store.TaskFilter{Status: "pending", DueFrom: &now, Now: now, Sort: "due", Limit: 7, NoTotal: true, NoDetails: true})
+	if err != nil {
+		return api.Summary{}, err
+	}
+	both := append(overdue, upcoming...)
+	if err := s.store.LoadDetails(ctx, userID, both); err != nil {
+		return api.Summary{}, err
+	}
+	out.OverdueTasks, out.Upcoming = make([]api.Task, len(overdue)), make([]api.Task, len(upcoming))
+	for i := range both {
+		if i < len(overdue) {
+			out.OverdueTasks[i] = ToAPI(&both[i])
+		} else {
+			out.Upcoming[i-len(overdue)] = ToAPI(&both[i])
 		}
 	}
 	return out, nil
