@@ -55,28 +55,21 @@ func plainCalls(tools map[string]mcp.ToolHandler) fiber.Handler {
 			Extra: &mcp.RequestExtra{TokenInfo: &mcpauth.TokenInfo{UserID: p.UserID, Scopes: []string{string(p.Scope)},
 				Expiration: time.Now().Add(time.Minute)}},
 		}
-		type response struct {
-			JSONRPC string              `json:"jsonrpc"`
-			ID      json.RawMessage     `json:"id"`
-			Result  *mcp.CallToolResult `json:"result,omitempty"`
-			Error   *jsonrpc.Error      `json:"error,omitempty"`
-		}
-		out := response{JSONRPC: "2.0", ID: msg.ID}
 		res, err := handler(c.UserContext(), req)
+		var body []byte
 		switch e, wire := err.(*jsonrpc.Error); {
 		case wire:
-			out.Error = e
+			body, err = envelope(msg.ID, "error", e)
 		case err != nil:
-			out.Error = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: err.Error()}
+			body, err = envelope(msg.ID, "error", &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: err.Error()})
 		default:
-			out.Result = res
+			body, err = resultEnvelope(msg.ID, res)
 		}
-		b, err := json.Marshal(out)
 		if err != nil {
 			return err
 		}
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-		return c.Send(b)
+		return c.Send(body)
 	}
 }
 
@@ -116,4 +109,50 @@ func acceptsJSONAndStream(accept string) bool {
 func plainID(id json.RawMessage) bool {
 	s := strings.TrimSpace(string(id))
 	return s != "" && s != "null" && (s[0] == '"' || s[0] == '-' || (s[0] >= '0' && s[0] <= '9'))
+}
+
+// envelope is the JSON-RPC response with id and v as its result or error.
+func envelope(id json.RawMessage, key string, v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return envelopeRaw(id, key, b), nil
+}
+
+func envelopeRaw(id json.RawMessage, key string, v []byte) []byte {
+	out := make([]byte, 0, len(v)+len(id)+40)
+	out = append(out, `{"jsonrpc":"2.0","id":`...)
+	out = append(out, id...)
+	out = append(out, `,"`...)
+	out = append(out, key...)
+	out = append(out, `":`...)
+	out = append(out, v...)
+	return append(out, '}')
+}
+
+// resultEnvelope writes a tool result as the SDK does, with the
+// structured content — our own encoding of the output, most of the
+// bytes — copied as it is instead of parsed and compacted again by
+// encoding/json. Results in any other shape are encoded whole.
+func resultEnvelope(id json.RawMessage, res *mcp.CallToolResult) ([]byte, error) {
+	raw, ok := res.StructuredContent.(json.RawMessage)
+	if !ok || res.Meta != nil {
+		return envelope(id, "result", res)
+	}
+	content, err := json.Marshal(res.Content)
+	if err != nil {
+		return nil, err
+	}
+	r := make([]byte, 0, len(content)+len(raw)+48)
+	r = append(r, `{"content":`...)
+	r = append(r, content...)
+	if raw != nil {
+		r = append(r, `,"structuredContent":`...)
+		r = append(r, raw...)
+	}
+	if res.IsError {
+		r = append(r, `,"isError":true`...)
+	}
+	return envelopeRaw(id, "result", append(r, '}')), nil
 }
