@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/todo-app/todo-app/pkg/api"
@@ -122,17 +121,5 @@ func writeEvents(root string, r *EventFigures) error {
 		"| %.1f MiB | %.1f MiB | %.1f MiB | %.2f | %.2f |\n%s",
 		eventsBegin, m.Date, m.Cores, m.CPU, m.MemoryGiB, m.OS, m.GoVersion, r.Streams,
 		r.WebRSSIdleMiB, r.WebRSSOpenMiB, r.WebRSSClosedMiB, r.WebCPUPerSecond, r.BackendCPUPerSecond, eventsEnd)
-	path := filepath.Join(root, "docs", "benchmarks.md")
-	doc, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	s := string(doc)
-	i, j := strings.Index(s, eventsBegin), strings.Index(s, eventsEnd)
-	if i < 0 || j < i {
-		s += "\n## Reminder streams: 1 000 open pages\n\n" + eventsBegin + "\n" + eventsEnd + "\n"
-		i, j = strings.Index(s, eventsBegin), strings.Index(s, eventsEnd)
-	}
-	s = s[:i] + md + s[j+len(eventsEnd):]
-	return os.WriteFile(path, []byte(s), 0o644)
+	return replaceSection(root, eventsBegin, eventsEnd, "## Reminder streams: 1 000 open pages", md)
 }

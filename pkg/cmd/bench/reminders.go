@@ -162,17 +162,5 @@ func writeReminders(root string, r *ReminderFigures) error {
 		"| %.1f | %.2f s | %.2f s | %d | %d | %s |\n%s",
 		remindersBegin, m.Date, m.Cores, m.CPU, m.MemoryGiB, m.OS, m.GoVersion, r.Reminders, r.Backends,
 		r.AllFiredAfterSeconds, r.DelayP50Seconds, r.DelayP99Seconds, r.Duplicates, r.Missed, strings.Trim(fmt.Sprint(r.FiredBy), "[]"), remindersEnd)
-	path := filepath.Join(root, "docs", "benchmarks.md")
-	doc, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	s := string(doc)
-	i, j := strings.Index(s, remindersBegin), strings.Index(s, remindersEnd)
-	if i < 0 || j < i {
-		s += "\n## Reminders: 100 000 due in one minute, two backends\n\n" + remindersBegin + "\n" + remindersEnd + "\n"
-		i, j = strings.Index(s, remindersBegin), strings.Index(s, remindersEnd)
-	}
-	s = s[:i] + md + s[j+len(remindersEnd):]
-	return os.WriteFile(path, []byte(s), 0o644)
+	return replaceSection(root, remindersBegin, remindersEnd, "## Reminders: 100 000 due in one minute, two backends", md)
 }

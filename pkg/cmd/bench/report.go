@@ -181,3 +181,22 @@ func writeCostModel(md *strings.Builder, r *Results) {
 	fmt.Fprintf(md, "\nOne backend replica, sized as infra's defaults (CPU request %dm; the autoscaler adds one at %d %% of it, up to %d), spends %.2f ms of CPU on the mean API request above (sign-in aside: bcrypt is meant to cost): it answers about %.0f requests/s before the autoscaler adds a replica — about %.0f people active at once if each one's client asks every %d s — and %d replicas about %.0f. PostgreSQL's share comes on top, on its own pod.\n",
 		backendCPURequestMs, hpaCPUPercent, hpaMaxReplicas, mean, perReplica, users, requestEverySeconds, hpaMaxReplicas, users*hpaMaxReplicas)
 }
+
+// replaceSection puts md (which starts with begin and ends with end) in
+// place of the part of docs/benchmarks.md between the markers, or adds it
+// under heading at the end.
+func replaceSection(root, begin, end, heading, md string) error {
+	path := filepath.Join(root, "docs", "benchmarks.md")
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	s := string(doc)
+	i, j := strings.Index(s, begin), strings.Index(s, end)
+	if i < 0 || j < i {
+		s += "\n" + heading + "\n\n" + begin + "\n" + end + "\n"
+		i, j = strings.Index(s, begin), strings.Index(s, end)
+	}
+	s = s[:i] + md + s[j+len(end):]
+	return os.WriteFile(path, []byte(s), 0o644)
+}

@@ -435,17 +435,5 @@ func writeScale(root string, f *ScaleFigures) error {
 	}
 	md.WriteString("\nThe plans at the largest size are in `bench/scale.json` (`explain`).\n")
 	md.WriteString(scaleEnd)
-	path := filepath.Join(root, "docs", "benchmarks.md")
-	doc, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	s := string(doc)
-	i, j := strings.Index(s, scaleBegin), strings.Index(s, scaleEnd)
-	if i < 0 || j < i {
-		s += "\n## Scale: 100 000 to 10 000 000 tasks\n\n" + scaleBegin + "\n" + scaleEnd + "\n"
-		i, j = strings.Index(s, scaleBegin), strings.Index(s, scaleEnd)
-	}
-	s = s[:i] + md.String() + s[j+len(scaleEnd):]
-	return os.WriteFile(path, []byte(s), 0o644)
+	return replaceSection(root, scaleBegin, scaleEnd, "## Scale: 100 000 to 10 000 000 tasks", md.String())
 }

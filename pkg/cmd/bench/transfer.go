@@ -231,19 +231,7 @@ func writeTransfer(root string, r *TransferFigures) error {
 		fmt.Fprintf(&md, "| %s | %.1f | %.1f | %.1f | %s |\n", s.Name, s.Seconds, s.FileMiB, s.RSSPeakMiB, web)
 	}
 	md.WriteString(transferEnd)
-	path := filepath.Join(root, "docs", "benchmarks.md")
-	doc, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	s := string(doc)
-	i, j := strings.Index(s, transferBegin), strings.Index(s, transferEnd)
-	if i < 0 || j < i {
-		s += "\n## Import and export of a 100 000-task account\n\n" + transferBegin + "\n" + transferEnd + "\n"
-		i, j = strings.Index(s, transferBegin), strings.Index(s, transferEnd)
-	}
-	s = s[:i] + md.String() + s[j+len(transferEnd):]
-	return os.WriteFile(path, []byte(s), 0o644)
+	return replaceSection(root, transferBegin, transferEnd, "## Import and export of a 100 000-task account", md.String())
 }
 
 func mustHash(password string) string {

@@ -13,12 +13,9 @@ import (
 	"github.com/todo-app/todo-app/pkg/api"
 )
 
-// BenchmarkListTasks is the list_tasks scenario of `make bench` in one
-// process (a page of 50 pending tasks with tags, sorted by due date), for
-// CPU and allocation profiles of the whole request path:
-//
-//	go test -run '^$' -bench ListTasks -cpuprofile cpu.prof ./apps/backend/internal/rest/
-func BenchmarkListTasks(b *testing.B) {
+// benchUser is a backend with one person who has 100 open tasks with two
+// tags each, as the load test's users.
+func benchUser(b *testing.B) (*testenv.Backend, api.AuthResponse) {
 	be := testenv.Start(b, pg)
 	c, res := be.SignUp(b, "bench@example.com")
 	ctx := context.Background()
@@ -28,6 +25,16 @@ func BenchmarkListTasks(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	return be, res
+}
+
+// BenchmarkListTasks is the list_tasks scenario of `make bench` in one
+// process (a page of 50 pending tasks with tags, sorted by due date), for
+// CPU and allocation profiles of the whole request path:
+//
+//	go test -run '^$' -bench ListTasks -cpuprofile cpu.prof ./apps/backend/internal/rest/
+func BenchmarkListTasks(b *testing.B) {
+	be, res := benchUser(b)
 	url := be.URL + "/api/" + res.User.ID + "/tasks?status=pending&sort=due&limit=50"
 	auth := "Bearer " + res.Token
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
@@ -58,15 +65,7 @@ func BenchmarkListTasks(b *testing.B) {
 //
 //	go test -run '^$' -bench MCPListTasks -cpuprofile cpu.prof ./apps/backend/internal/rest/
 func BenchmarkMCPListTasks(b *testing.B) {
-	be := testenv.Start(b, pg)
-	c, res := be.SignUp(b, "bench@example.com")
-	ctx := context.Background()
-	for i := range 100 {
-		due := fmt.Sprintf("2030-01-%02dT15:00:00Z", i%28+1)
-		if _, err := c.CreateTask(ctx, api.TaskInput{Title: fmt.Sprintf("Task %d", i), DueAt: &due, Priority: "high", Tags: []string{"work", "bench"}}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	be, res := benchUser(b)
 	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tasks","arguments":{"status":"pending","limit":50}}}`
 	auth := "Bearer " + res.Token
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
