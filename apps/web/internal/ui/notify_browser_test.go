@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -158,4 +159,41 @@ func TestBrowserReminderBanner(t *testing.T) {
 	l, err = be.Notifications(context.Background(), -1)
 	require.NoError(t, err)
 	assert.Len(t, l.Notifications, 1, "still unseen, for another browser")
+}
+
+// A zone chosen in Settings stays the page's zone in a browser set to
+// another: the page script, which tells the server the browser's zone on
+// every page, leaves a chosen one alone; "Automatic" gives it back.
+func TestBrowserChosenZoneStays(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	ctx := browsertest.New(t)
+	require.NoError(t, chromedp.Run(ctx, emulation.SetTimezoneOverride("Asia/Tokyo")))
+	signedInPage(t, ctx, s, "zone@example.com")
+	tzCookie := func() string {
+		var c string
+		require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`decodeURIComponent((document.cookie.split("; ").find(c => c.startsWith("tz=")) || "").slice(3))`, &c)))
+		return c
+	}
+	assert.Equal(t, "Asia/Tokyo", tzCookie(), "the browser's zone")
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(s.WebURL+"/settings"),
+		chromedp.WaitVisible("#time_zone", chromedp.ByQuery),
+		chromedp.SetValue("#time_zone", "Europe/Berlin", chromedp.ByQuery),
+		chromedp.Submit("#time_zone", chromedp.ByQuery),
+		chromedp.WaitVisible(".flash", chromedp.ByQuery),
+		chromedp.Navigate(s.WebURL+"/tasks"),
+		chromedp.WaitVisible("#quick", chromedp.ByQuery),
+	))
+	assert.Equal(t, "Europe/Berlin", tzCookie(), "pages after the choice keep it")
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(s.WebURL+"/settings"),
+		chromedp.WaitVisible("#time_zone", chromedp.ByQuery),
+		chromedp.SetValue("#time_zone", "", chromedp.ByQuery),
+		chromedp.Submit("#time_zone", chromedp.ByQuery),
+		chromedp.WaitVisible(".flash", chromedp.ByQuery),
+		chromedp.Navigate(s.WebURL+"/tasks"),
+		chromedp.WaitVisible("#quick", chromedp.ByQuery),
+	))
+	assert.Equal(t, "Asia/Tokyo", tzCookie(), "automatic: the browser's again")
 }
