@@ -160,8 +160,20 @@ func New(opts Options) *Server {
 // body is read up to the limit and kept, or refused.
 func (s *Server) limitBody(c *fiber.Ctx) error {
 	req := c.Request()
-	if !req.IsBodyStream() || s.opts.StreamBodies(c) {
+	if !req.IsBodyStream() {
 		return c.Next()
+	}
+	if s.opts.StreamBodies(c) {
+		// The handler reads the body as it arrives and may answer before
+		// its end (a refused upload: bad CSRF token, wrong format). Unless
+		// it read the body to its end (BodyStream.Finish), the connection
+		// closes after the answer, so that what is left of the body is
+		// never read as the client's next request.
+		err := c.Next()
+		if b, _ := c.Locals(bodyStreamKey{}).(*BodyStream); b == nil || !b.ended {
+			c.Response().SetConnectionClose()
+		}
+		return err
 	}
 	tooLarge := func() error {
 		// Read on a little, so that a client still sending sees the
@@ -201,11 +213,17 @@ type BodyStream struct {
 // RequestBody returns the request's body as a stream: never c.Body(),
 // which reads the whole of it into memory.
 func RequestBody(c *fiber.Ctx) *BodyStream {
+	b := &BodyStream{r: bytes.NewReader(c.Body())}
 	if r := c.Context().RequestBodyStream(); r != nil {
-		return &BodyStream{r: r}
+		b = &BodyStream{r: r}
 	}
-	return &BodyStream{r: bytes.NewReader(c.Body())}
+	c.Locals(bodyStreamKey{}, b)
+	return b
 }
+
+// bodyStreamKey holds a request's BodyStream, for limitBody to see
+// whether it was read to its end.
+type bodyStreamKey struct{}
 
 func (b *BodyStream) Read(p []byte) (int, error) {
 	if b.ended {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -211,4 +212,35 @@ func TestShutdownWaitsForHeldConnections(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Serve did not return after the release")
 	}
+}
+
+// A handler that reads its body as a stream may answer before the end of
+// it (a refused upload): the connection then closes, and the rest of the
+// body is never read as the client's next request (which would get a
+// second, unasked-for answer).
+func TestAnUploadAnsweredEarlyClosesTheConnection(t *testing.T) {
+	s := New(Options{Name: "test", Logger: slog.New(slog.DiscardHandler), BodyLimit: 1 << 10,
+		StreamBodies: func(c *fiber.Ctx) bool { return c.Path() == "/upload" }})
+	s.App.Post("/upload", func(c *fiber.Ctx) error {
+		return c.Status(fiber.StatusUnprocessableEntity).SendString("refused unread")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = s.Serve(ctx, ln) }()
+
+	c, err := net.Dial("tcp", ln.Addr().String())
+	require.NoError(t, err)
+	defer c.Close()
+	body := strings.Repeat("GET /health HTTP/1.1\r\nHost: x\r\n\r\n", 6000) // 200 kB that parse as requests
+	go func() {
+		_, _ = io.WriteString(c, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: "+
+			strconv.Itoa(len(body))+"\r\n\r\n"+body)
+	}()
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	got, _ := io.ReadAll(c)
+	assert.Equal(t, 1, strings.Count(string(got), "HTTP/1.1 "), "one answer, to the one request:\n%.500s", got)
+	assert.Contains(t, string(got), "422")
+	assert.Contains(t, strings.ToLower(string(got)), "connection: close")
 }
