@@ -68,7 +68,7 @@ func (p *AuthPages) signUpPage(c *fiber.Ctx) error {
 
 func (p *AuthPages) signIn(c *fiber.Ctx) error {
 	f := AuthForm{Email: strings.TrimSpace(c.FormValue("email")), Next: SafeNext(c.FormValue("next"))}
-	res, err := p.Backend.SignIn(client.ForwardedFor(c.UserContext(), c.IP()), api.SignInRequest{Email: f.Email, Password: c.FormValue("password"), TimeZone: browserZone(c)})
+	res, err := p.Backend.SignIn(client.ForwardedFor(c.UserContext(), c.IP()), api.SignInRequest{Email: f.Email, Password: c.FormValue("password"), TimeZone: BrowserZone(c)})
 	if err != nil {
 		fields, ok := FormErrors(err)
 		if !ok {
@@ -87,7 +87,7 @@ func (p *AuthPages) signIn(c *fiber.Ctx) error {
 
 func (p *AuthPages) signUp(c *fiber.Ctx) error {
 	f := AuthForm{Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name")), Next: SafeNext(c.FormValue("next"))}
-	res, err := p.Backend.SignUp(client.ForwardedFor(c.UserContext(), c.IP()), api.SignUpRequest{Email: f.Email, Name: f.Name, Password: c.FormValue("password"), TimeZone: browserZone(c)})
+	res, err := p.Backend.SignUp(client.ForwardedFor(c.UserContext(), c.IP()), api.SignUpRequest{Email: f.Email, Name: f.Name, Password: c.FormValue("password"), TimeZone: BrowserZone(c)})
 	if err != nil {
 		fields, ok := FormErrors(err)
 		if !ok {
@@ -112,10 +112,10 @@ func (p *AuthPages) start(c *fiber.Ctx, res api.AuthResponse) {
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
 }
 
-// browserZone is the browser's time zone name when the page script has
+// BrowserZone is the browser's time zone name when the page script has
 // told us (the tz cookie), "" otherwise: the backend reads date-only
 // inputs from its REST and MCP clients in the zone it keeps per person.
-func browserZone(c *fiber.Ctx) string {
+func BrowserZone(c *fiber.Ctx) string {
 	if loc := Location(c); loc != time.UTC || c.Cookies(TZCookie) != "" {
 		return loc.String()
 	}

@@ -140,7 +140,7 @@ func (h *Handler) savePreferences(c *fiber.Ctx) error {
 		// Automatic: this browser's zone now, the next sign-in's later.
 		yes := true
 		in.TimeZoneAutomatic = &yes
-		if z := websession.Location(c).String(); c.Cookies(websession.TZCookie) != "" {
+		if z := websession.BrowserZone(c); z != "" {
 			in.TimeZone = &z
 		}
 	}
