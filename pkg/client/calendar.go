@@ -35,7 +35,7 @@ const MaxCalendarBytes = 8 << 20
 // the token is the credential).
 func (c *Client) CalendarICS(ctx context.Context, token string) ([]byte, error) {
 	path := "/api/calendar/" + url.PathEscape(token) + ".ics"
-	resp, err := c.send(ctx, http.MethodGet, c.base+path, nil)
+	resp, err := c.send(ctx, http.MethodGet, c.base+path, nil, "")
 	if err != nil {
 		return nil, fmt.Errorf("calling backend GET calendar feed: %w: %w", ErrUnreachable, err)
 	}

@@ -6,6 +6,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/todo-app/todo-app/pkg/api"
@@ -99,7 +101,16 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		}
 		payload = b
 	}
-	resp, err := c.send(ctx, method, u, payload)
+	var key string
+	if method != http.MethodGet && c.userID != "" && strings.HasPrefix(path, c.userPath("/")) {
+		// A change to the user's data carries a key of its own, so that
+		// the backend makes it once however often it is sent: with it,
+		// http.Transport sends the request again on a fresh connection
+		// when a reused one was closed under it (a backend pod shutting
+		// down), which it never does for a POST without one.
+		key = rand.Text()
+	}
+	resp, err := c.send(ctx, method, u, payload, key)
 	if err != nil {
 		return fmt.Errorf("calling backend %s %s: %w: %w", method, path, ErrUnreachable, err)
 	}
@@ -119,12 +130,16 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 
 // send makes the request, again after a short wait when the connection
 // could not be opened (see dialRetries).
-func (c *Client) send(ctx context.Context, method, u string, payload []byte) (*http.Response, error) {
+// idempotencyKey, when not empty, is sent as the Idempotency-Key header.
+func (c *Client) send(ctx context.Context, method, u string, payload []byte, idempotencyKey string) (*http.Response, error) {
 	wait := dialRetryWait
 	for attempt := 0; ; attempt++ {
 		req, err := c.request(ctx, method, u, payload)
 		if err != nil {
 			return nil, err
+		}
+		if idempotencyKey != "" {
+			req.Header.Set(api.IdempotencyKeyHeader, idempotencyKey)
 		}
 		resp, err := c.http.Do(req)
 		var op *net.OpError

@@ -39,14 +39,22 @@ func (r response) errFields() map[string]any {
 // call sends a raw request, for the cases the typed client cannot express.
 func call(t *testing.T, method, url, token, contentType, body string) response {
 	t.Helper()
+	return callWith(t, method, url, token, http.Header{"Content-Type": {contentType}}, body)
+}
+
+// callWith sends a raw request with headers.
+func callWith(t *testing.T, method, url, token string, header http.Header, body string) response {
+	t.Helper()
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
 	req, err := http.NewRequest(method, url, rd)
 	require.NoError(t, err)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+	for k, v := range header {
+		if len(v) > 0 && v[0] != "" {
+			req.Header[k] = v
+		}
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)

@@ -15,6 +15,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/apps/backend/internal/transfer"
+	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/auth"
 	"github.com/todo-app/todo-app/pkg/httpserver"
@@ -53,10 +54,11 @@ func Register(app *fiber.App, d Deps) {
 	}
 	h := handlers{d}
 	app.Use("/api", cors.New(cors.Config{
-		AllowOrigins: strings.Join(d.FrontendURLs, ","),
-		AllowMethods: "GET,POST,PUT,PATCH,DELETE,OPTIONS",
-		AllowHeaders: "Authorization,Content-Type",
-		MaxAge:       600,
+		AllowOrigins:  strings.Join(d.FrontendURLs, ","),
+		AllowMethods:  "GET,POST,PUT,PATCH,DELETE,OPTIONS",
+		AllowHeaders:  "Authorization,Content-Type," + api.IdempotencyKeyHeader,
+		ExposeHeaders: api.IdempotentReplayedHeader,
+		MaxAge:        600,
 	}))
 	clients := auth.NewClientAddresses(d.AuthSecret)
 	authLimit := limiter.New(limiter.Config{
@@ -97,7 +99,11 @@ func Register(app *fiber.App, d Deps) {
 	adm.Key = auth.UserID
 	queue := httpserver.Admission(adm)
 	own := func(method, path string, handlers ...fiber.Handler) {
-		chain := append([]fiber.Handler{requireToken, auth.SameUser("user_id"), auth.RequireWrite, noNULInQuery, queue}, handlers...)
+		chain := []fiber.Handler{requireToken, auth.SameUser("user_id"), auth.RequireWrite, noNULInQuery, queue}
+		if keepsIdempotencyKeys(method, path) {
+			chain = append(chain, h.idempotent)
+		}
+		chain = append(chain, handlers...)
 		app.Add(method, "/api/:user_id"+path, chain...)
 	}
 	own(fiber.MethodGet, "/tokens", auth.RequireSession, h.listAPITokens)

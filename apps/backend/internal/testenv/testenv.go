@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,6 +43,18 @@ type Backend struct {
 	DSN    string
 	App    *app.App
 	Client *client.Client
+	// stop shuts the backend down gracefully, once.
+	stop func() error
+}
+
+// Stop shuts the backend down as SIGTERM would (in-flight requests
+// finish) and returns once it has stopped; the test's end stops it
+// otherwise.
+func (b *Backend) Stop(t testing.TB) {
+	t.Helper()
+	if err := b.stop(); err != nil {
+		t.Errorf("backend stopped with error: %v", err)
+	}
 }
 
 // Config returns a valid configuration for dsn; tweak it before Start.
@@ -91,14 +104,17 @@ func StartWith(t testing.TB, cfg config.Config) *Backend {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx, ln) }()
-	t.Cleanup(func() {
+	stop := sync.OnceValue(func() error {
 		cancel()
-		if err := <-done; err != nil {
+		return <-done
+	})
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
 			t.Errorf("backend stopped with error: %v", err)
 		}
 	})
 	url := "http://" + ln.Addr().String()
-	return &Backend{URL: url, DSN: cfg.DatabaseURL, App: a, Client: client.New(url, &http.Client{Timeout: 10 * time.Second})}
+	return &Backend{URL: url, DSN: cfg.DatabaseURL, App: a, Client: client.New(url, &http.Client{Timeout: 10 * time.Second}), stop: stop}
 }
 
 // SignUp creates a user and returns a client acting as them.
