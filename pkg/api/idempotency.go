@@ -10,3 +10,11 @@ const (
 	IdempotencyKeyHeader     = "Idempotency-Key"
 	IdempotentReplayedHeader = "Idempotent-Replayed"
 )
+
+// TakesIdempotencyKey says whether a per-user route (its path under
+// /api/{user_id}, e.g. "/tasks/:id") honours IdempotencyKeyHeader: every
+// change but the import, whose body is a stream and whose rows carry
+// their own dedupe keys.
+func TakesIdempotencyKey(method, userPath string) bool {
+	return method != "GET" && method != "HEAD" && userPath != "/import"
+}

@@ -140,6 +140,10 @@ func New(opts Options) *Server {
 	// open after the handler returns: its owner closes it, and the
 	// server keeps no goroutine for it.
 	app.Server().KeepHijackedConns = true
+	// Answers given while shutting down say Connection: close, so a
+	// client does not send its next request on a connection about to
+	// close (it could not know whether a POST sent there was made).
+	app.Server().CloseOnShutdown = true
 	s := &Server{App: app, opts: opts, metrics: opts.Metrics, drain: make(chan struct{})}
 	app.Use(requestid.New())
 	app.Use(s.logRequests)

@@ -100,11 +100,18 @@ func TestClusterEndToEnd(t *testing.T) {
 		cp.Stop()
 		require.NoError(t, err)
 	}
+	why := &failureNotes{}
 	t.Cleanup(func() {
 		if t.Failed() {
+			// The components' logs go to files, so that what failed and
+			// why is the end of the output (CI shows its last lines).
+			logs := filepath.Join(root, "test-output", "e2e-logs")
+			_ = os.MkdirAll(logs, 0o755)
 			for _, p := range append(cp.Processes(), node.Processes()...) {
-				t.Logf("--- %s log (end):\n%s", p.Name, p.Tail(25))
+				_ = os.WriteFile(filepath.Join(logs, p.Name+".log"), []byte(p.Tail(400)), 0o644)
 			}
+			t.Logf("the cluster components' logs (their last 400 lines) are in %s", logs)
+			why.print(t)
 		}
 		node.Stop()
 		cp.Stop()
@@ -233,7 +240,7 @@ func TestClusterEndToEnd(t *testing.T) {
 	})
 
 	t.Run("reminder banner at the node address", func(t *testing.T) { reminderBanner(t) })
-	t.Run("faults", func(t *testing.T) { faults(t, ctx, cp, node, dbVolume) })
+	t.Run("faults", func(t *testing.T) { faults(t, ctx, cp, node, dbVolume, why) })
 
 	t.Run("backup and restore", func(t *testing.T) { backupAndRestore(t, ctx, s, cp.Kubeconfig, cp.Client) })
 	t.Run("data survives ups", func(t *testing.T) { dataSurvivesUps(t, ctx, s, cp.Client) })
@@ -349,4 +356,30 @@ func reminderBanner(t *testing.T) {
 		chromedp.WaitVisible(".tasks", chromedp.ByQuery),
 	)
 	assert.Contains(t, browsertest.BodyText(t, ctx), "Stretch", "completed")
+}
+
+// failureNotes keeps, for the end of a failed run, what the subtests
+// that failed saw: their own lines are far above by then.
+type failureNotes struct {
+	mu    sync.Mutex
+	notes []string
+}
+
+// onFailure records note() under t's name if t fails.
+func (f *failureNotes) onFailure(t *testing.T, note func() string) {
+	t.Cleanup(func() {
+		if t.Failed() {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.notes = append(f.notes, t.Name()+": "+note())
+		}
+	})
+}
+
+func (f *failureNotes) print(t *testing.T) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, n := range f.notes {
+		t.Logf("FAILED %s", n)
+	}
 }

@@ -158,7 +158,7 @@ func (r *reliability) write(t *testing.T) {
 // default stack: a database pod deleted under writes loses no
 // acknowledged write and answers 503 while down; a backend pod and a web
 // pod deleted under load fail no request.
-func faults(t *testing.T, ctx context.Context, cp *kube.ControlPlane, node *kube.Node, dbVolume string) {
+func faults(t *testing.T, ctx context.Context, cp *kube.ControlPlane, node *kube.Node, dbVolume string, why *failureNotes) {
 	client := cp.Client
 	rep := &reliability{}
 	defer rep.write(t)
@@ -203,8 +203,10 @@ func faults(t *testing.T, ctx context.Context, cp *kube.ControlPlane, node *kube
 				lost = append(lost, title)
 			}
 		}
-		t.Logf("database fault: %d acknowledged, %d answered 503, %d failed; back %.1fs after delete, first write %.1fs after Ready",
+		figures := fmt.Sprintf("database fault: %d acknowledged, %d answered 503, %d failed; back %.1fs after delete, first write %.1fs after Ready",
 			res.ok, res.unavailable, res.failed, ready.Sub(deleted).Seconds(), firstOK.Sub(ready).Seconds())
+		t.Log(figures)
+		why.onFailure(t, func() string { return figures + "\n" + strings.Join(res.failures, "\n") })
 		assert.Greater(t, res.ok, int64(20), "the loop wrote before and after")
 		assert.Empty(t, lost, "acknowledged writes lost")
 		assert.Zero(t, res.failed, "requests that neither succeeded nor got the 503 page:\n%s", strings.Join(res.failures, "\n"))
@@ -276,8 +278,10 @@ func faults(t *testing.T, ctx context.Context, cp *kube.ControlPlane, node *kube
 					lost++
 				}
 			}
-			t.Logf("%s fault: %d writes (%d failed, %d 503), %d reads (%d failed); replacement available %.1fs after delete",
-				target.name, res.ok+res.failed+res.unavailable, res.failed, res.unavailable, reads.Load(), readFails.Load(), back.Seconds())
+			figures := fmt.Sprintf("%s fault: %d writes (%d failed, %d 503), %d reads (%d failed), %d acknowledged writes lost; replacement available %.1fs after delete",
+				target.name, res.ok+res.failed+res.unavailable, res.failed, res.unavailable, reads.Load(), readFails.Load(), lost, back.Seconds())
+			t.Log(figures)
+			why.onFailure(t, func() string { return figures + "\n" + strings.Join(res.failures, "\n") })
 			assert.Zero(t, res.failed+res.unavailable, "failed writes:\n%s", strings.Join(res.failures, "\n"))
 			assert.Zero(t, readFails.Load(), "failed reads")
 			assert.Zero(t, lost, "acknowledged writes lost")
@@ -352,8 +356,10 @@ func faults(t *testing.T, ctx context.Context, cp *kube.ControlPlane, node *kube
 					lost++
 				}
 			}
-			t.Logf("%s fault: %d writes (%d failed, %d 503), %d reads (%d failed); healthy again %.1fs after the signal",
+			figures := fmt.Sprintf("%s fault: %d writes (%d failed, %d 503), %d reads (%d failed); healthy again %.1fs after the signal",
 				c.name, res.ok+res.failed+res.unavailable, res.failed, res.unavailable, reads.Load(), readFails.Load(), back.Seconds())
+			t.Log(figures)
+			why.onFailure(t, func() string { return figures + "\n" + strings.Join(res.failures, "\n") })
 			assert.Greater(t, res.ok, int64(20), "the loop wrote throughout")
 			assert.Zero(t, res.failed+res.unavailable, "failed writes:\n%s", strings.Join(res.failures, "\n"))
 			assert.Zero(t, readFails.Load(), "failed reads")
@@ -422,8 +428,10 @@ func faults(t *testing.T, ctx context.Context, cp *kube.ControlPlane, node *kube
 				lost++
 			}
 		}
-		t.Logf("disk full (%d MiB filled): %d writes acknowledged, %d answered 503, %d failed; %d reads (%d 503, %d failed); first write %.1fs after the space was freed",
+		figures := fmt.Sprintf("disk full (%d MiB filled): %d writes acknowledged, %d answered 503, %d failed; %d reads (%d 503, %d failed); first write %.1fs after the space was freed",
 			full>>20, res.ok, res.unavailable, res.failed, reads.Load(), readsUnavailable.Load(), readFails.Load(), firstOK.Sub(freed).Seconds())
+		t.Log(figures)
+		why.onFailure(t, func() string { return figures + "\n" + strings.Join(res.failures, "\n") })
 		assert.Positive(t, res.unavailable, "writes hit the full disk (answered 503) while it was full")
 		assert.Zero(t, res.failed, "writes neither acknowledged nor answered 503:\n%s", strings.Join(res.failures, "\n"))
 		assert.Zero(t, readFails.Load(), "reads that failed other than with the 503 page")

@@ -115,9 +115,10 @@ func webURL(frontends []string) string {
 	return frontends[0]
 }
 
-// purgeDeleted removes deleted tasks past their retention, a minute after
-// start and then hourly. Every replica runs it; the deletes are
-// idempotent, so they do not need to agree on who does.
+// purgeDeleted removes deleted tasks past their retention and idempotency
+// keys past theirs, a minute after start and then hourly. Every replica
+// runs it; the deletes are idempotent, so they do not need to agree on
+// who does.
 func (a *App) purgeDeleted(ctx context.Context) {
 	wait := time.Minute
 	for {
@@ -133,6 +134,13 @@ func (a *App) purgeDeleted(ctx context.Context) {
 			a.log.Warn("purging deleted tasks failed; trying again in an hour", slog.String("error", err.Error()))
 		case n > 0:
 			a.log.Info("purged deleted tasks", slog.Int("tasks", n))
+		}
+		keys, err := a.Store.PurgeIdempotencyKeys(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Warn("purging idempotency keys failed; trying again in an hour", slog.String("error", err.Error()))
+		case keys > 0:
+			a.log.Info("purged idempotency keys", slog.Int("keys", keys))
 		}
 	}
 }

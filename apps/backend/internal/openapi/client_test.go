@@ -58,10 +58,18 @@ func TestGeneratedClientWorks(t *testing.T) {
 	}))
 	require.NoError(t, err)
 	priority, tags := genclient.TaskInputPriority("high"), []string{"gen"}
-	created, err := c.CreateTaskWithResponse(ctx, user, genclient.TaskInput{Title: "Generated task", Priority: &priority, Tags: &tags})
+	key := "gen-create-1"
+	input := genclient.TaskInput{Title: "Generated task", Priority: &priority, Tags: &tags}
+	created, err := c.CreateTaskWithResponse(ctx, user, &genclient.CreateTaskParams{IdempotencyKey: &key}, input)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, created.StatusCode(), string(created.Body))
 	task := created.JSON201
+	// Sent again with its key: the same task, made once.
+	again, err := c.CreateTaskWithResponse(ctx, user, &genclient.CreateTaskParams{IdempotencyKey: &key}, input)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusCreated, again.StatusCode(), string(again.Body))
+	assert.Equal(t, task.Id, again.JSON201.Id)
+	assert.Equal(t, "true", again.HTTPResponse.Header.Get("Idempotent-Replayed"))
 	assert.Equal(t, "Generated task", task.Title)
 	assert.Equal(t, []string{"gen"}, task.Tags)
 
@@ -72,12 +80,12 @@ func TestGeneratedClientWorks(t *testing.T) {
 	require.Len(t, listed.JSON200.Tasks, 1)
 	assert.Equal(t, task.Id, listed.JSON200.Tasks[0].Id)
 
-	done, err := c.CompleteTaskWithResponse(ctx, user, task.Id, genclient.CompleteRequest{})
+	done, err := c.CompleteTaskWithResponse(ctx, user, task.Id, nil, genclient.CompleteRequest{})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, done.StatusCode(), string(done.Body))
 	assert.True(t, done.JSON200.Task.Completed)
 
-	gone, err := c.DeleteTaskWithResponse(ctx, user, task.Id)
+	gone, err := c.DeleteTaskWithResponse(ctx, user, task.Id, nil)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusNoContent, gone.StatusCode())
 	missing, err := c.GetTaskWithResponse(ctx, user, task.Id)

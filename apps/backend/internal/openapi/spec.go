@@ -20,7 +20,7 @@ import (
 
 // Version is the API's version in the document: bumped when the contract
 // changes in a way clients notice.
-const Version = "1.3.0"
+const Version = "1.4.0"
 
 // enums are the closed sets of values, by JSON field name.
 var enums = map[string][]string{
@@ -88,6 +88,14 @@ func Build() (*openapi3.T, error) {
 			} else {
 				p.Schema = openapi3.NewStringSchema().WithFormat("uuid").NewRef()
 			}
+			op.AddParameter(p)
+		}
+		if under, ok := strings.CutPrefix(r.Path, "/api/{user_id}"); ok && api.TakesIdempotencyKey(r.Method, under) {
+			p := openapi3.NewHeaderParameter(api.IdempotencyKeyHeader).WithDescription(
+				"Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, " +
+					"the first answer is returned (with `" + api.IdempotentReplayedHeader + ": true`) and the change is not made twice; " +
+					"the same key with a different request is refused (422).")
+			p.Schema = openapi3.NewStringSchema().WithMinLength(1).WithMaxLength(255).NewRef()
 			op.AddParameter(p)
 		}
 		for _, q := range r.Query {

@@ -82,10 +82,3 @@ func validIdempotencyKey(k string) bool {
 	}
 	return true
 }
-
-// keepsIdempotencyKeys says which per-user routes honour the header:
-// every change but the import, whose body is a stream and which has
-// its own dedupe key per row.
-func keepsIdempotencyKeys(method, path string) bool {
-	return method != fiber.MethodGet && path != "/import"
-}

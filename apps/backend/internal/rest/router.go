@@ -100,7 +100,7 @@ func Register(app *fiber.App, d Deps) {
 	queue := httpserver.Admission(adm)
 	own := func(method, path string, handlers ...fiber.Handler) {
 		chain := []fiber.Handler{requireToken, auth.SameUser("user_id"), auth.RequireWrite, noNULInQuery, queue}
-		if keepsIdempotencyKeys(method, path) {
+		if api.TakesIdempotencyKey(method, path) {
 			chain = append(chain, h.idempotent)
 		}
 		chain = append(chain, handlers...)

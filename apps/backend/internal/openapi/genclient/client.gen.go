@@ -924,6 +924,36 @@ type AgendaParams struct {
 	TimeZone *string `form:"time_zone,omitempty" json:"time_zone,omitempty"`
 }
 
+// DisableCalendarFeedParams defines parameters for DisableCalendarFeed.
+type DisableCalendarFeedParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// EnableCalendarFeedParams defines parameters for EnableCalendarFeed.
+type EnableCalendarFeedParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// CreateConversationParams defines parameters for CreateConversation.
+type CreateConversationParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteConversationParams defines parameters for DeleteConversation.
+type DeleteConversationParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// AddMessageParams defines parameters for AddMessage.
+type AddMessageParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
 // ExportDataParams defines parameters for ExportData.
 type ExportDataParams struct {
 	// Format default json
@@ -951,10 +981,22 @@ type ListNotificationsParams struct {
 	After *int64 `form:"after,omitempty" json:"after,omitempty"`
 }
 
+// MarkNotificationsSeenParams defines parameters for MarkNotificationsSeen.
+type MarkNotificationsSeenParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
 // SummaryParams defines parameters for Summary.
 type SummaryParams struct {
 	// TimeZone IANA zone “today” and “this week” are read in; default the user's
 	TimeZone *string `form:"time_zone,omitempty" json:"time_zone,omitempty"`
+}
+
+// DeleteTagParams defines parameters for DeleteTag.
+type DeleteTagParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
 
 // ListTasksParams defines parameters for ListTasks.
@@ -1002,6 +1044,60 @@ type ListTasksParamsSort string
 
 // ListTasksParamsOrder defines parameters for ListTasks.
 type ListTasksParamsOrder string
+
+// CreateTaskParams defines parameters for CreateTask.
+type CreateTaskParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteTaskParams defines parameters for DeleteTask.
+type DeleteTaskParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// PatchTaskParams defines parameters for PatchTask.
+type PatchTaskParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// ReplaceTaskParams defines parameters for ReplaceTask.
+type ReplaceTaskParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// CompleteTaskParams defines parameters for CompleteTask.
+type CompleteTaskParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// RestoreTaskParams defines parameters for RestoreTask.
+type RestoreTaskParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// SnoozeTaskParams defines parameters for SnoozeTask.
+type SnoozeTaskParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// CreateAPITokenParams defines parameters for CreateAPIToken.
+type CreateAPITokenParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// RevokeAPITokenParams defines parameters for RevokeAPIToken.
+type RevokeAPITokenParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
 
 // SetPreferencesJSONRequestBody defines body for SetPreferences for application/json ContentType.
 type SetPreferencesJSONRequestBody = Preferences
@@ -1213,7 +1309,7 @@ type ClientInterface interface {
 	// DisableCalendarFeed Turn the calendar feed off
 	//
 	// Corresponds with DELETE /api/{user_id}/calendar-feed (the `DisableCalendarFeed` operationId).
-	DisableCalendarFeed(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DisableCalendarFeed(ctx context.Context, userId openapi_types.UUID, params *DisableCalendarFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetCalendarFeed Whether the private calendar feed is on, and its token
 	//
@@ -1223,7 +1319,7 @@ type ClientInterface interface {
 	// EnableCalendarFeed Turn the calendar feed on, or give it a new token (the old one stops working)
 	//
 	// Corresponds with POST /api/{user_id}/calendar-feed (the `EnableCalendarFeed` operationId).
-	EnableCalendarFeed(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	EnableCalendarFeed(ctx context.Context, userId openapi_types.UUID, params *EnableCalendarFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListConversations Conversations, latest activity first
 	//
@@ -1235,19 +1331,19 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/{user_id}/conversations (the `CreateConversation` operationId).
-	CreateConversationWithBody(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateConversationWithBody(ctx context.Context, userId openapi_types.UUID, params *CreateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateConversation Start a conversation
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/{user_id}/conversations (the `CreateConversation` operationId).
-	CreateConversation(ctx context.Context, userId openapi_types.UUID, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateConversation(ctx context.Context, userId openapi_types.UUID, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteConversation Delete a conversation and its messages
 	//
 	// Corresponds with DELETE /api/{user_id}/conversations/{id} (the `DeleteConversation` operationId).
-	DeleteConversation(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteConversation(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteConversationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetConversation A conversation with its messages, oldest first
 	//
@@ -1264,14 +1360,14 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/{user_id}/conversations/{id}/messages (the `AddMessage` operationId).
-	AddMessageWithBody(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AddMessageWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *AddMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddMessage Append a message
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/{user_id}/conversations/{id}/messages (the `AddMessage` operationId).
-	AddMessage(ctx context.Context, userId openapi_types.UUID, id int64, body AddMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AddMessage(ctx context.Context, userId openapi_types.UUID, id int64, params *AddMessageParams, body AddMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ExportData Download everything the user owns (format=json: tasks, tags, conversations) or the tasks as a spreadsheet (format=csv); streamed
 	//
@@ -1302,14 +1398,14 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
-	MarkNotificationsSeenWithBody(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MarkNotificationsSeenWithBody(ctx context.Context, userId openapi_types.UUID, params *MarkNotificationsSeenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MarkNotificationsSeen Mark notifications seen: they are not shown again
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
-	MarkNotificationsSeen(ctx context.Context, userId openapi_types.UUID, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MarkNotificationsSeen(ctx context.Context, userId openapi_types.UUID, params *MarkNotificationsSeenParams, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// Summary The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due
 	//
@@ -1324,7 +1420,7 @@ type ClientInterface interface {
 	// DeleteTag Delete a tag (removed from every task)
 	//
 	// Corresponds with DELETE /api/{user_id}/tags/{id} (the `DeleteTag` operationId).
-	DeleteTag(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteTag(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteTagParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTasks List tasks: filter, sort, page
 	//
@@ -1336,19 +1432,19 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/{user_id}/tasks (the `CreateTask` operationId).
-	CreateTaskWithBody(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTaskWithBody(ctx context.Context, userId openapi_types.UUID, params *CreateTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTask Create a task
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/{user_id}/tasks (the `CreateTask` operationId).
-	CreateTask(ctx context.Context, userId openapi_types.UUID, body CreateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTask(ctx context.Context, userId openapi_types.UUID, params *CreateTaskParams, body CreateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteTask Delete a task (restorable for 30 days)
 	//
 	// Corresponds with DELETE /api/{user_id}/tasks/{id} (the `DeleteTask` operationId).
-	DeleteTask(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteTask(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteTaskParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetTask One task
 	//
@@ -1360,61 +1456,61 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id} (the `PatchTask` operationId).
-	PatchTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchTask Change the fields given (due_at: null clears the due date)
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id} (the `PatchTask` operationId).
-	PatchTask(ctx context.Context, userId openapi_types.UUID, id int64, body PatchTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchTask(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchTaskParams, body PatchTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceTaskWithBody Replace every editable field of a task
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /api/{user_id}/tasks/{id} (the `ReplaceTask` operationId).
-	ReplaceTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *ReplaceTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceTask Replace every editable field of a task
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /api/{user_id}/tasks/{id} (the `ReplaceTask` operationId).
-	ReplaceTask(ctx context.Context, userId openapi_types.UUID, id int64, body ReplaceTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceTask(ctx context.Context, userId openapi_types.UUID, id int64, params *ReplaceTaskParams, body ReplaceTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CompleteTaskWithBody Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
-	CompleteTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CompleteTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *CompleteTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CompleteTask Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
-	CompleteTask(ctx context.Context, userId openapi_types.UUID, id int64, body CompleteTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CompleteTask(ctx context.Context, userId openapi_types.UUID, id int64, params *CompleteTaskParams, body CompleteTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RestoreTask Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete
 	//
 	// Corresponds with POST /api/{user_id}/tasks/{id}/restore (the `RestoreTask` operationId).
-	RestoreTask(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreTask(ctx context.Context, userId openapi_types.UUID, id int64, params *RestoreTaskParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SnoozeTaskWithBody Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
-	SnoozeTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SnoozeTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *SnoozeTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SnoozeTask Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
-	SnoozeTask(ctx context.Context, userId openapi_types.UUID, id int64, body SnoozeTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SnoozeTask(ctx context.Context, userId openapi_types.UUID, id int64, params *SnoozeTaskParams, body SnoozeTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAPITokens List personal API tokens, newest first (never their text)
 	//
@@ -1426,19 +1522,19 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/{user_id}/tokens (the `CreateAPIToken` operationId).
-	CreateAPITokenWithBody(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateAPITokenWithBody(ctx context.Context, userId openapi_types.UUID, params *CreateAPITokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateAPIToken Create a personal API token; its text is in this answer only
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/{user_id}/tokens (the `CreateAPIToken` operationId).
-	CreateAPIToken(ctx context.Context, userId openapi_types.UUID, body CreateAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateAPIToken(ctx context.Context, userId openapi_types.UUID, params *CreateAPITokenParams, body CreateAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RevokeAPIToken Revoke a personal API token
 	//
 	// Corresponds with DELETE /api/{user_id}/tokens/{id} (the `RevokeAPIToken` operationId).
-	RevokeAPIToken(ctx context.Context, userId openapi_types.UUID, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RevokeAPIToken(ctx context.Context, userId openapi_types.UUID, id openapi_types.UUID, params *RevokeAPITokenParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // Me The signed-in user
@@ -1685,8 +1781,8 @@ func (c *Client) Agenda(ctx context.Context, userId openapi_types.UUID, params *
 // DisableCalendarFeed Turn the calendar feed off
 //
 // Corresponds with DELETE /api/{user_id}/calendar-feed (the `DisableCalendarFeed` operationId).
-func (c *Client) DisableCalendarFeed(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDisableCalendarFeedRequest(c.Server, userId)
+func (c *Client) DisableCalendarFeed(ctx context.Context, userId openapi_types.UUID, params *DisableCalendarFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDisableCalendarFeedRequest(c.Server, userId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1715,8 +1811,8 @@ func (c *Client) GetCalendarFeed(ctx context.Context, userId openapi_types.UUID,
 // EnableCalendarFeed Turn the calendar feed on, or give it a new token (the old one stops working)
 //
 // Corresponds with POST /api/{user_id}/calendar-feed (the `EnableCalendarFeed` operationId).
-func (c *Client) EnableCalendarFeed(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewEnableCalendarFeedRequest(c.Server, userId)
+func (c *Client) EnableCalendarFeed(ctx context.Context, userId openapi_types.UUID, params *EnableCalendarFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEnableCalendarFeedRequest(c.Server, userId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1747,8 +1843,8 @@ func (c *Client) ListConversations(ctx context.Context, userId openapi_types.UUI
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/{user_id}/conversations (the `CreateConversation` operationId).
-func (c *Client) CreateConversationWithBody(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConversationRequestWithBody(c.Server, userId, contentType, body)
+func (c *Client) CreateConversationWithBody(ctx context.Context, userId openapi_types.UUID, params *CreateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateConversationRequestWithBody(c.Server, userId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1764,8 +1860,8 @@ func (c *Client) CreateConversationWithBody(ctx context.Context, userId openapi_
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/{user_id}/conversations (the `CreateConversation` operationId).
-func (c *Client) CreateConversation(ctx context.Context, userId openapi_types.UUID, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConversationRequest(c.Server, userId, body)
+func (c *Client) CreateConversation(ctx context.Context, userId openapi_types.UUID, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateConversationRequest(c.Server, userId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1779,8 +1875,8 @@ func (c *Client) CreateConversation(ctx context.Context, userId openapi_types.UU
 // DeleteConversation Delete a conversation and its messages
 //
 // Corresponds with DELETE /api/{user_id}/conversations/{id} (the `DeleteConversation` operationId).
-func (c *Client) DeleteConversation(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteConversationRequest(c.Server, userId, id)
+func (c *Client) DeleteConversation(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteConversationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteConversationRequest(c.Server, userId, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1826,8 +1922,8 @@ func (c *Client) ListMessages(ctx context.Context, userId openapi_types.UUID, id
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/{user_id}/conversations/{id}/messages (the `AddMessage` operationId).
-func (c *Client) AddMessageWithBody(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddMessageRequestWithBody(c.Server, userId, id, contentType, body)
+func (c *Client) AddMessageWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *AddMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddMessageRequestWithBody(c.Server, userId, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1843,8 +1939,8 @@ func (c *Client) AddMessageWithBody(ctx context.Context, userId openapi_types.UU
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/{user_id}/conversations/{id}/messages (the `AddMessage` operationId).
-func (c *Client) AddMessage(ctx context.Context, userId openapi_types.UUID, id int64, body AddMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddMessageRequest(c.Server, userId, id, body)
+func (c *Client) AddMessage(ctx context.Context, userId openapi_types.UUID, id int64, params *AddMessageParams, body AddMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddMessageRequest(c.Server, userId, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1924,8 +2020,8 @@ func (c *Client) ListNotifications(ctx context.Context, userId openapi_types.UUI
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
-func (c *Client) MarkNotificationsSeenWithBody(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMarkNotificationsSeenRequestWithBody(c.Server, userId, contentType, body)
+func (c *Client) MarkNotificationsSeenWithBody(ctx context.Context, userId openapi_types.UUID, params *MarkNotificationsSeenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMarkNotificationsSeenRequestWithBody(c.Server, userId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1941,8 +2037,8 @@ func (c *Client) MarkNotificationsSeenWithBody(ctx context.Context, userId opena
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
-func (c *Client) MarkNotificationsSeen(ctx context.Context, userId openapi_types.UUID, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMarkNotificationsSeenRequest(c.Server, userId, body)
+func (c *Client) MarkNotificationsSeen(ctx context.Context, userId openapi_types.UUID, params *MarkNotificationsSeenParams, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMarkNotificationsSeenRequest(c.Server, userId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1986,8 +2082,8 @@ func (c *Client) ListTags(ctx context.Context, userId openapi_types.UUID, reqEdi
 // DeleteTag Delete a tag (removed from every task)
 //
 // Corresponds with DELETE /api/{user_id}/tags/{id} (the `DeleteTag` operationId).
-func (c *Client) DeleteTag(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteTagRequest(c.Server, userId, id)
+func (c *Client) DeleteTag(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteTagParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteTagRequest(c.Server, userId, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2018,8 +2114,8 @@ func (c *Client) ListTasks(ctx context.Context, userId openapi_types.UUID, param
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/{user_id}/tasks (the `CreateTask` operationId).
-func (c *Client) CreateTaskWithBody(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTaskRequestWithBody(c.Server, userId, contentType, body)
+func (c *Client) CreateTaskWithBody(ctx context.Context, userId openapi_types.UUID, params *CreateTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTaskRequestWithBody(c.Server, userId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2035,8 +2131,8 @@ func (c *Client) CreateTaskWithBody(ctx context.Context, userId openapi_types.UU
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/{user_id}/tasks (the `CreateTask` operationId).
-func (c *Client) CreateTask(ctx context.Context, userId openapi_types.UUID, body CreateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTaskRequest(c.Server, userId, body)
+func (c *Client) CreateTask(ctx context.Context, userId openapi_types.UUID, params *CreateTaskParams, body CreateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTaskRequest(c.Server, userId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2050,8 +2146,8 @@ func (c *Client) CreateTask(ctx context.Context, userId openapi_types.UUID, body
 // DeleteTask Delete a task (restorable for 30 days)
 //
 // Corresponds with DELETE /api/{user_id}/tasks/{id} (the `DeleteTask` operationId).
-func (c *Client) DeleteTask(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteTaskRequest(c.Server, userId, id)
+func (c *Client) DeleteTask(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteTaskParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteTaskRequest(c.Server, userId, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2082,8 +2178,8 @@ func (c *Client) GetTask(ctx context.Context, userId openapi_types.UUID, id int6
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /api/{user_id}/tasks/{id} (the `PatchTask` operationId).
-func (c *Client) PatchTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPatchTaskRequestWithBody(c.Server, userId, id, contentType, body)
+func (c *Client) PatchTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchTaskRequestWithBody(c.Server, userId, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2099,8 +2195,8 @@ func (c *Client) PatchTaskWithBody(ctx context.Context, userId openapi_types.UUI
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /api/{user_id}/tasks/{id} (the `PatchTask` operationId).
-func (c *Client) PatchTask(ctx context.Context, userId openapi_types.UUID, id int64, body PatchTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPatchTaskRequest(c.Server, userId, id, body)
+func (c *Client) PatchTask(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchTaskParams, body PatchTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchTaskRequest(c.Server, userId, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2116,8 +2212,8 @@ func (c *Client) PatchTask(ctx context.Context, userId openapi_types.UUID, id in
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /api/{user_id}/tasks/{id} (the `ReplaceTask` operationId).
-func (c *Client) ReplaceTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReplaceTaskRequestWithBody(c.Server, userId, id, contentType, body)
+func (c *Client) ReplaceTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *ReplaceTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceTaskRequestWithBody(c.Server, userId, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2133,8 +2229,8 @@ func (c *Client) ReplaceTaskWithBody(ctx context.Context, userId openapi_types.U
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /api/{user_id}/tasks/{id} (the `ReplaceTask` operationId).
-func (c *Client) ReplaceTask(ctx context.Context, userId openapi_types.UUID, id int64, body ReplaceTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReplaceTaskRequest(c.Server, userId, id, body)
+func (c *Client) ReplaceTask(ctx context.Context, userId openapi_types.UUID, id int64, params *ReplaceTaskParams, body ReplaceTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceTaskRequest(c.Server, userId, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2150,8 +2246,8 @@ func (c *Client) ReplaceTask(ctx context.Context, userId openapi_types.UUID, id 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
-func (c *Client) CompleteTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCompleteTaskRequestWithBody(c.Server, userId, id, contentType, body)
+func (c *Client) CompleteTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *CompleteTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCompleteTaskRequestWithBody(c.Server, userId, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2167,8 +2263,8 @@ func (c *Client) CompleteTaskWithBody(ctx context.Context, userId openapi_types.
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
-func (c *Client) CompleteTask(ctx context.Context, userId openapi_types.UUID, id int64, body CompleteTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCompleteTaskRequest(c.Server, userId, id, body)
+func (c *Client) CompleteTask(ctx context.Context, userId openapi_types.UUID, id int64, params *CompleteTaskParams, body CompleteTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCompleteTaskRequest(c.Server, userId, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2182,8 +2278,8 @@ func (c *Client) CompleteTask(ctx context.Context, userId openapi_types.UUID, id
 // RestoreTask Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete
 //
 // Corresponds with POST /api/{user_id}/tasks/{id}/restore (the `RestoreTask` operationId).
-func (c *Client) RestoreTask(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRestoreTaskRequest(c.Server, userId, id)
+func (c *Client) RestoreTask(ctx context.Context, userId openapi_types.UUID, id int64, params *RestoreTaskParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRestoreTaskRequest(c.Server, userId, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2199,8 +2295,8 @@ func (c *Client) RestoreTask(ctx context.Context, userId openapi_types.UUID, id 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
-func (c *Client) SnoozeTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSnoozeTaskRequestWithBody(c.Server, userId, id, contentType, body)
+func (c *Client) SnoozeTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *SnoozeTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSnoozeTaskRequestWithBody(c.Server, userId, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2216,8 +2312,8 @@ func (c *Client) SnoozeTaskWithBody(ctx context.Context, userId openapi_types.UU
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
-func (c *Client) SnoozeTask(ctx context.Context, userId openapi_types.UUID, id int64, body SnoozeTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSnoozeTaskRequest(c.Server, userId, id, body)
+func (c *Client) SnoozeTask(ctx context.Context, userId openapi_types.UUID, id int64, params *SnoozeTaskParams, body SnoozeTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSnoozeTaskRequest(c.Server, userId, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2248,8 +2344,8 @@ func (c *Client) ListAPITokens(ctx context.Context, userId openapi_types.UUID, r
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/{user_id}/tokens (the `CreateAPIToken` operationId).
-func (c *Client) CreateAPITokenWithBody(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAPITokenRequestWithBody(c.Server, userId, contentType, body)
+func (c *Client) CreateAPITokenWithBody(ctx context.Context, userId openapi_types.UUID, params *CreateAPITokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateAPITokenRequestWithBody(c.Server, userId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2265,8 +2361,8 @@ func (c *Client) CreateAPITokenWithBody(ctx context.Context, userId openapi_type
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/{user_id}/tokens (the `CreateAPIToken` operationId).
-func (c *Client) CreateAPIToken(ctx context.Context, userId openapi_types.UUID, body CreateAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAPITokenRequest(c.Server, userId, body)
+func (c *Client) CreateAPIToken(ctx context.Context, userId openapi_types.UUID, params *CreateAPITokenParams, body CreateAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateAPITokenRequest(c.Server, userId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2280,8 +2376,8 @@ func (c *Client) CreateAPIToken(ctx context.Context, userId openapi_types.UUID, 
 // RevokeAPIToken Revoke a personal API token
 //
 // Corresponds with DELETE /api/{user_id}/tokens/{id} (the `RevokeAPIToken` operationId).
-func (c *Client) RevokeAPIToken(ctx context.Context, userId openapi_types.UUID, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRevokeAPITokenRequest(c.Server, userId, id)
+func (c *Client) RevokeAPIToken(ctx context.Context, userId openapi_types.UUID, id openapi_types.UUID, params *RevokeAPITokenParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRevokeAPITokenRequest(c.Server, userId, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2695,7 +2791,7 @@ func NewAgendaRequest(server string, userId openapi_types.UUID, params *AgendaPa
 }
 
 // NewDisableCalendarFeedRequest constructs an http.Request for the DisableCalendarFeed method
-func NewDisableCalendarFeedRequest(server string, userId openapi_types.UUID) (*http.Request, error) {
+func NewDisableCalendarFeedRequest(server string, userId openapi_types.UUID, params *DisableCalendarFeedParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2723,6 +2819,21 @@ func NewDisableCalendarFeedRequest(server string, userId openapi_types.UUID) (*h
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -2763,7 +2874,7 @@ func NewGetCalendarFeedRequest(server string, userId openapi_types.UUID) (*http.
 }
 
 // NewEnableCalendarFeedRequest constructs an http.Request for the EnableCalendarFeed method
-func NewEnableCalendarFeedRequest(server string, userId openapi_types.UUID) (*http.Request, error) {
+func NewEnableCalendarFeedRequest(server string, userId openapi_types.UUID, params *EnableCalendarFeedParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2791,6 +2902,21 @@ func NewEnableCalendarFeedRequest(server string, userId openapi_types.UUID) (*ht
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -2831,18 +2957,18 @@ func NewListConversationsRequest(server string, userId openapi_types.UUID) (*htt
 }
 
 // NewCreateConversationRequest calls the generic CreateConversation builder with application/json body
-func NewCreateConversationRequest(server string, userId openapi_types.UUID, body CreateConversationJSONRequestBody) (*http.Request, error) {
+func NewCreateConversationRequest(server string, userId openapi_types.UUID, params *CreateConversationParams, body CreateConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateConversationRequestWithBody(server, userId, "application/json", bodyReader)
+	return NewCreateConversationRequestWithBody(server, userId, params, "application/json", bodyReader)
 }
 
 // NewCreateConversationRequestWithBody constructs an http.Request for the CreateConversation method, with any body, and a specified content type
-func NewCreateConversationRequestWithBody(server string, userId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateConversationRequestWithBody(server string, userId openapi_types.UUID, params *CreateConversationParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2874,11 +3000,26 @@ func NewCreateConversationRequestWithBody(server string, userId openapi_types.UU
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewDeleteConversationRequest constructs an http.Request for the DeleteConversation method
-func NewDeleteConversationRequest(server string, userId openapi_types.UUID, id int64) (*http.Request, error) {
+func NewDeleteConversationRequest(server string, userId openapi_types.UUID, id int64, params *DeleteConversationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2913,6 +3054,21 @@ func NewDeleteConversationRequest(server string, userId openapi_types.UUID, id i
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -3001,18 +3157,18 @@ func NewListMessagesRequest(server string, userId openapi_types.UUID, id int64) 
 }
 
 // NewAddMessageRequest calls the generic AddMessage builder with application/json body
-func NewAddMessageRequest(server string, userId openapi_types.UUID, id int64, body AddMessageJSONRequestBody) (*http.Request, error) {
+func NewAddMessageRequest(server string, userId openapi_types.UUID, id int64, params *AddMessageParams, body AddMessageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAddMessageRequestWithBody(server, userId, id, "application/json", bodyReader)
+	return NewAddMessageRequestWithBody(server, userId, id, params, "application/json", bodyReader)
 }
 
 // NewAddMessageRequestWithBody constructs an http.Request for the AddMessage method, with any body, and a specified content type
-func NewAddMessageRequestWithBody(server string, userId openapi_types.UUID, id int64, contentType string, body io.Reader) (*http.Request, error) {
+func NewAddMessageRequestWithBody(server string, userId openapi_types.UUID, id int64, params *AddMessageParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3050,6 +3206,21 @@ func NewAddMessageRequestWithBody(server string, userId openapi_types.UUID, id i
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -3263,18 +3434,18 @@ func NewListNotificationsRequest(server string, userId openapi_types.UUID, param
 }
 
 // NewMarkNotificationsSeenRequest calls the generic MarkNotificationsSeen builder with application/json body
-func NewMarkNotificationsSeenRequest(server string, userId openapi_types.UUID, body MarkNotificationsSeenJSONRequestBody) (*http.Request, error) {
+func NewMarkNotificationsSeenRequest(server string, userId openapi_types.UUID, params *MarkNotificationsSeenParams, body MarkNotificationsSeenJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewMarkNotificationsSeenRequestWithBody(server, userId, "application/json", bodyReader)
+	return NewMarkNotificationsSeenRequestWithBody(server, userId, params, "application/json", bodyReader)
 }
 
 // NewMarkNotificationsSeenRequestWithBody constructs an http.Request for the MarkNotificationsSeen method, with any body, and a specified content type
-func NewMarkNotificationsSeenRequestWithBody(server string, userId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewMarkNotificationsSeenRequestWithBody(server string, userId openapi_types.UUID, params *MarkNotificationsSeenParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3305,6 +3476,21 @@ func NewMarkNotificationsSeenRequestWithBody(server string, userId openapi_types
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -3405,7 +3591,7 @@ func NewListTagsRequest(server string, userId openapi_types.UUID) (*http.Request
 }
 
 // NewDeleteTagRequest constructs an http.Request for the DeleteTag method
-func NewDeleteTagRequest(server string, userId openapi_types.UUID, id int64) (*http.Request, error) {
+func NewDeleteTagRequest(server string, userId openapi_types.UUID, id int64, params *DeleteTagParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3440,6 +3626,21 @@ func NewDeleteTagRequest(server string, userId openapi_types.UUID, id int64) (*h
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -3651,18 +3852,18 @@ func NewListTasksRequest(server string, userId openapi_types.UUID, params *ListT
 }
 
 // NewCreateTaskRequest calls the generic CreateTask builder with application/json body
-func NewCreateTaskRequest(server string, userId openapi_types.UUID, body CreateTaskJSONRequestBody) (*http.Request, error) {
+func NewCreateTaskRequest(server string, userId openapi_types.UUID, params *CreateTaskParams, body CreateTaskJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateTaskRequestWithBody(server, userId, "application/json", bodyReader)
+	return NewCreateTaskRequestWithBody(server, userId, params, "application/json", bodyReader)
 }
 
 // NewCreateTaskRequestWithBody constructs an http.Request for the CreateTask method, with any body, and a specified content type
-func NewCreateTaskRequestWithBody(server string, userId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateTaskRequestWithBody(server string, userId openapi_types.UUID, params *CreateTaskParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3694,11 +3895,26 @@ func NewCreateTaskRequestWithBody(server string, userId openapi_types.UUID, cont
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewDeleteTaskRequest constructs an http.Request for the DeleteTask method
-func NewDeleteTaskRequest(server string, userId openapi_types.UUID, id int64) (*http.Request, error) {
+func NewDeleteTaskRequest(server string, userId openapi_types.UUID, id int64, params *DeleteTaskParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3733,6 +3949,21 @@ func NewDeleteTaskRequest(server string, userId openapi_types.UUID, id int64) (*
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -3780,18 +4011,18 @@ func NewGetTaskRequest(server string, userId openapi_types.UUID, id int64) (*htt
 }
 
 // NewPatchTaskRequest calls the generic PatchTask builder with application/json body
-func NewPatchTaskRequest(server string, userId openapi_types.UUID, id int64, body PatchTaskJSONRequestBody) (*http.Request, error) {
+func NewPatchTaskRequest(server string, userId openapi_types.UUID, id int64, params *PatchTaskParams, body PatchTaskJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPatchTaskRequestWithBody(server, userId, id, "application/json", bodyReader)
+	return NewPatchTaskRequestWithBody(server, userId, id, params, "application/json", bodyReader)
 }
 
 // NewPatchTaskRequestWithBody constructs an http.Request for the PatchTask method, with any body, and a specified content type
-func NewPatchTaskRequestWithBody(server string, userId openapi_types.UUID, id int64, contentType string, body io.Reader) (*http.Request, error) {
+func NewPatchTaskRequestWithBody(server string, userId openapi_types.UUID, id int64, params *PatchTaskParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3830,22 +4061,37 @@ func NewPatchTaskRequestWithBody(server string, userId openapi_types.UUID, id in
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewReplaceTaskRequest calls the generic ReplaceTask builder with application/json body
-func NewReplaceTaskRequest(server string, userId openapi_types.UUID, id int64, body ReplaceTaskJSONRequestBody) (*http.Request, error) {
+func NewReplaceTaskRequest(server string, userId openapi_types.UUID, id int64, params *ReplaceTaskParams, body ReplaceTaskJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewReplaceTaskRequestWithBody(server, userId, id, "application/json", bodyReader)
+	return NewReplaceTaskRequestWithBody(server, userId, id, params, "application/json", bodyReader)
 }
 
 // NewReplaceTaskRequestWithBody constructs an http.Request for the ReplaceTask method, with any body, and a specified content type
-func NewReplaceTaskRequestWithBody(server string, userId openapi_types.UUID, id int64, contentType string, body io.Reader) (*http.Request, error) {
+func NewReplaceTaskRequestWithBody(server string, userId openapi_types.UUID, id int64, params *ReplaceTaskParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3884,22 +4130,37 @@ func NewReplaceTaskRequestWithBody(server string, userId openapi_types.UUID, id 
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewCompleteTaskRequest calls the generic CompleteTask builder with application/json body
-func NewCompleteTaskRequest(server string, userId openapi_types.UUID, id int64, body CompleteTaskJSONRequestBody) (*http.Request, error) {
+func NewCompleteTaskRequest(server string, userId openapi_types.UUID, id int64, params *CompleteTaskParams, body CompleteTaskJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCompleteTaskRequestWithBody(server, userId, id, "application/json", bodyReader)
+	return NewCompleteTaskRequestWithBody(server, userId, id, params, "application/json", bodyReader)
 }
 
 // NewCompleteTaskRequestWithBody constructs an http.Request for the CompleteTask method, with any body, and a specified content type
-func NewCompleteTaskRequestWithBody(server string, userId openapi_types.UUID, id int64, contentType string, body io.Reader) (*http.Request, error) {
+func NewCompleteTaskRequestWithBody(server string, userId openapi_types.UUID, id int64, params *CompleteTaskParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3938,11 +4199,26 @@ func NewCompleteTaskRequestWithBody(server string, userId openapi_types.UUID, id
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewRestoreTaskRequest constructs an http.Request for the RestoreTask method
-func NewRestoreTaskRequest(server string, userId openapi_types.UUID, id int64) (*http.Request, error) {
+func NewRestoreTaskRequest(server string, userId openapi_types.UUID, id int64, params *RestoreTaskParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3979,22 +4255,37 @@ func NewRestoreTaskRequest(server string, userId openapi_types.UUID, id int64) (
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewSnoozeTaskRequest calls the generic SnoozeTask builder with application/json body
-func NewSnoozeTaskRequest(server string, userId openapi_types.UUID, id int64, body SnoozeTaskJSONRequestBody) (*http.Request, error) {
+func NewSnoozeTaskRequest(server string, userId openapi_types.UUID, id int64, params *SnoozeTaskParams, body SnoozeTaskJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSnoozeTaskRequestWithBody(server, userId, id, "application/json", bodyReader)
+	return NewSnoozeTaskRequestWithBody(server, userId, id, params, "application/json", bodyReader)
 }
 
 // NewSnoozeTaskRequestWithBody constructs an http.Request for the SnoozeTask method, with any body, and a specified content type
-func NewSnoozeTaskRequestWithBody(server string, userId openapi_types.UUID, id int64, contentType string, body io.Reader) (*http.Request, error) {
+func NewSnoozeTaskRequestWithBody(server string, userId openapi_types.UUID, id int64, params *SnoozeTaskParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4032,6 +4323,21 @@ func NewSnoozeTaskRequestWithBody(server string, userId openapi_types.UUID, id i
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -4071,18 +4377,18 @@ func NewListAPITokensRequest(server string, userId openapi_types.UUID) (*http.Re
 }
 
 // NewCreateAPITokenRequest calls the generic CreateAPIToken builder with application/json body
-func NewCreateAPITokenRequest(server string, userId openapi_types.UUID, body CreateAPITokenJSONRequestBody) (*http.Request, error) {
+func NewCreateAPITokenRequest(server string, userId openapi_types.UUID, params *CreateAPITokenParams, body CreateAPITokenJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateAPITokenRequestWithBody(server, userId, "application/json", bodyReader)
+	return NewCreateAPITokenRequestWithBody(server, userId, params, "application/json", bodyReader)
 }
 
 // NewCreateAPITokenRequestWithBody constructs an http.Request for the CreateAPIToken method, with any body, and a specified content type
-func NewCreateAPITokenRequestWithBody(server string, userId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateAPITokenRequestWithBody(server string, userId openapi_types.UUID, params *CreateAPITokenParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4114,11 +4420,26 @@ func NewCreateAPITokenRequestWithBody(server string, userId openapi_types.UUID, 
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewRevokeAPITokenRequest constructs an http.Request for the RevokeAPIToken method
-func NewRevokeAPITokenRequest(server string, userId openapi_types.UUID, id openapi_types.UUID) (*http.Request, error) {
+func NewRevokeAPITokenRequest(server string, userId openapi_types.UUID, id openapi_types.UUID, params *RevokeAPITokenParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4153,6 +4474,21 @@ func NewRevokeAPITokenRequest(server string, userId openapi_types.UUID, id opena
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -4312,7 +4648,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /api/{user_id}/calendar-feed (the `DisableCalendarFeed` operationId).
-	DisableCalendarFeedWithResponse(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*DisableCalendarFeedResponse, error)
+	DisableCalendarFeedWithResponse(ctx context.Context, userId openapi_types.UUID, params *DisableCalendarFeedParams, reqEditors ...RequestEditorFn) (*DisableCalendarFeedResponse, error)
 
 	// GetCalendarFeedWithResponse Whether the private calendar feed is on, and its token
 	//
@@ -4326,7 +4662,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/calendar-feed (the `EnableCalendarFeed` operationId).
-	EnableCalendarFeedWithResponse(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*EnableCalendarFeedResponse, error)
+	EnableCalendarFeedWithResponse(ctx context.Context, userId openapi_types.UUID, params *EnableCalendarFeedParams, reqEditors ...RequestEditorFn) (*EnableCalendarFeedResponse, error)
 
 	// ListConversationsWithResponse Conversations, latest activity first
 	//
@@ -4340,21 +4676,21 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/conversations (the `CreateConversation` operationId).
-	CreateConversationWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
+	CreateConversationWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
 
 	// CreateConversationWithResponse Start a conversation
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/conversations (the `CreateConversation` operationId).
-	CreateConversationWithResponse(ctx context.Context, userId openapi_types.UUID, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
+	CreateConversationWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
 
 	// DeleteConversationWithResponse Delete a conversation and its messages
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /api/{user_id}/conversations/{id} (the `DeleteConversation` operationId).
-	DeleteConversationWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*DeleteConversationResponse, error)
+	DeleteConversationWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteConversationParams, reqEditors ...RequestEditorFn) (*DeleteConversationResponse, error)
 
 	// GetConversationWithResponse A conversation with its messages, oldest first
 	//
@@ -4375,14 +4711,14 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/conversations/{id}/messages (the `AddMessage` operationId).
-	AddMessageWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMessageResponse, error)
+	AddMessageWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *AddMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMessageResponse, error)
 
 	// AddMessageWithResponse Append a message
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/conversations/{id}/messages (the `AddMessage` operationId).
-	AddMessageWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, body AddMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMessageResponse, error)
+	AddMessageWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *AddMessageParams, body AddMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMessageResponse, error)
 
 	// ExportDataWithResponse Download everything the user owns (format=json: tasks, tags, conversations) or the tasks as a spreadsheet (format=csv); streamed
 	//
@@ -4417,14 +4753,14 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
-	MarkNotificationsSeenWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MarkNotificationsSeenResponse, error)
+	MarkNotificationsSeenWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *MarkNotificationsSeenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MarkNotificationsSeenResponse, error)
 
 	// MarkNotificationsSeenWithResponse Mark notifications seen: they are not shown again
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
-	MarkNotificationsSeenWithResponse(ctx context.Context, userId openapi_types.UUID, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*MarkNotificationsSeenResponse, error)
+	MarkNotificationsSeenWithResponse(ctx context.Context, userId openapi_types.UUID, params *MarkNotificationsSeenParams, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*MarkNotificationsSeenResponse, error)
 
 	// SummaryWithResponse The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due
 	//
@@ -4445,7 +4781,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /api/{user_id}/tags/{id} (the `DeleteTag` operationId).
-	DeleteTagWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error)
+	DeleteTagWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteTagParams, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error)
 
 	// ListTasksWithResponse List tasks: filter, sort, page
 	//
@@ -4459,21 +4795,21 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/tasks (the `CreateTask` operationId).
-	CreateTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTaskResponse, error)
+	CreateTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTaskResponse, error)
 
 	// CreateTaskWithResponse Create a task
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/tasks (the `CreateTask` operationId).
-	CreateTaskWithResponse(ctx context.Context, userId openapi_types.UUID, body CreateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTaskResponse, error)
+	CreateTaskWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateTaskParams, body CreateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTaskResponse, error)
 
 	// DeleteTaskWithResponse Delete a task (restorable for 30 days)
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /api/{user_id}/tasks/{id} (the `DeleteTask` operationId).
-	DeleteTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*DeleteTaskResponse, error)
+	DeleteTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteTaskParams, reqEditors ...RequestEditorFn) (*DeleteTaskResponse, error)
 
 	// GetTaskWithResponse One task
 	//
@@ -4487,63 +4823,63 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id} (the `PatchTask` operationId).
-	PatchTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchTaskResponse, error)
+	PatchTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchTaskResponse, error)
 
 	// PatchTaskWithResponse Change the fields given (due_at: null clears the due date)
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id} (the `PatchTask` operationId).
-	PatchTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, body PatchTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchTaskResponse, error)
+	PatchTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchTaskParams, body PatchTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchTaskResponse, error)
 
 	// ReplaceTaskWithBodyWithResponse Replace every editable field of a task
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /api/{user_id}/tasks/{id} (the `ReplaceTask` operationId).
-	ReplaceTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceTaskResponse, error)
+	ReplaceTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *ReplaceTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceTaskResponse, error)
 
 	// ReplaceTaskWithResponse Replace every editable field of a task
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /api/{user_id}/tasks/{id} (the `ReplaceTask` operationId).
-	ReplaceTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, body ReplaceTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceTaskResponse, error)
+	ReplaceTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *ReplaceTaskParams, body ReplaceTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceTaskResponse, error)
 
 	// CompleteTaskWithBodyWithResponse Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
-	CompleteTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompleteTaskResponse, error)
+	CompleteTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *CompleteTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompleteTaskResponse, error)
 
 	// CompleteTaskWithResponse Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
-	CompleteTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, body CompleteTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*CompleteTaskResponse, error)
+	CompleteTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *CompleteTaskParams, body CompleteTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*CompleteTaskResponse, error)
 
 	// RestoreTaskWithResponse Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/tasks/{id}/restore (the `RestoreTask` operationId).
-	RestoreTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*RestoreTaskResponse, error)
+	RestoreTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *RestoreTaskParams, reqEditors ...RequestEditorFn) (*RestoreTaskResponse, error)
 
 	// SnoozeTaskWithBodyWithResponse Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
-	SnoozeTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SnoozeTaskResponse, error)
+	SnoozeTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *SnoozeTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SnoozeTaskResponse, error)
 
 	// SnoozeTaskWithResponse Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
-	SnoozeTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, body SnoozeTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*SnoozeTaskResponse, error)
+	SnoozeTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *SnoozeTaskParams, body SnoozeTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*SnoozeTaskResponse, error)
 
 	// ListAPITokensWithResponse List personal API tokens, newest first (never their text)
 	//
@@ -4557,21 +4893,21 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/tokens (the `CreateAPIToken` operationId).
-	CreateAPITokenWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateAPITokenResponse, error)
+	CreateAPITokenWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateAPITokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateAPITokenResponse, error)
 
 	// CreateAPITokenWithResponse Create a personal API token; its text is in this answer only
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/tokens (the `CreateAPIToken` operationId).
-	CreateAPITokenWithResponse(ctx context.Context, userId openapi_types.UUID, body CreateAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAPITokenResponse, error)
+	CreateAPITokenWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateAPITokenParams, body CreateAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAPITokenResponse, error)
 
 	// RevokeAPITokenWithResponse Revoke a personal API token
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /api/{user_id}/tokens/{id} (the `RevokeAPIToken` operationId).
-	RevokeAPITokenWithResponse(ctx context.Context, userId openapi_types.UUID, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*RevokeAPITokenResponse, error)
+	RevokeAPITokenWithResponse(ctx context.Context, userId openapi_types.UUID, id openapi_types.UUID, params *RevokeAPITokenParams, reqEditors ...RequestEditorFn) (*RevokeAPITokenResponse, error)
 }
 
 type MeResponse struct {
@@ -8179,8 +8515,8 @@ func (c *ClientWithResponses) AgendaWithResponse(ctx context.Context, userId ope
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /api/{user_id}/calendar-feed (the `DisableCalendarFeed` operationId).
-func (c *ClientWithResponses) DisableCalendarFeedWithResponse(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*DisableCalendarFeedResponse, error) {
-	rsp, err := c.DisableCalendarFeed(ctx, userId, reqEditors...)
+func (c *ClientWithResponses) DisableCalendarFeedWithResponse(ctx context.Context, userId openapi_types.UUID, params *DisableCalendarFeedParams, reqEditors ...RequestEditorFn) (*DisableCalendarFeedResponse, error) {
+	rsp, err := c.DisableCalendarFeed(ctx, userId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8205,8 +8541,8 @@ func (c *ClientWithResponses) GetCalendarFeedWithResponse(ctx context.Context, u
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/calendar-feed (the `EnableCalendarFeed` operationId).
-func (c *ClientWithResponses) EnableCalendarFeedWithResponse(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*EnableCalendarFeedResponse, error) {
-	rsp, err := c.EnableCalendarFeed(ctx, userId, reqEditors...)
+func (c *ClientWithResponses) EnableCalendarFeedWithResponse(ctx context.Context, userId openapi_types.UUID, params *EnableCalendarFeedParams, reqEditors ...RequestEditorFn) (*EnableCalendarFeedResponse, error) {
+	rsp, err := c.EnableCalendarFeed(ctx, userId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8231,8 +8567,8 @@ func (c *ClientWithResponses) ListConversationsWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/conversations (the `CreateConversation` operationId).
-func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
-	rsp, err := c.CreateConversationWithBody(ctx, userId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
+	rsp, err := c.CreateConversationWithBody(ctx, userId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8244,8 +8580,8 @@ func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/conversations (the `CreateConversation` operationId).
-func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context, userId openapi_types.UUID, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
-	rsp, err := c.CreateConversation(ctx, userId, body, reqEditors...)
+func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
+	rsp, err := c.CreateConversation(ctx, userId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8257,8 +8593,8 @@ func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /api/{user_id}/conversations/{id} (the `DeleteConversation` operationId).
-func (c *ClientWithResponses) DeleteConversationWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*DeleteConversationResponse, error) {
-	rsp, err := c.DeleteConversation(ctx, userId, id, reqEditors...)
+func (c *ClientWithResponses) DeleteConversationWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteConversationParams, reqEditors ...RequestEditorFn) (*DeleteConversationResponse, error) {
+	rsp, err := c.DeleteConversation(ctx, userId, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8296,8 +8632,8 @@ func (c *ClientWithResponses) ListMessagesWithResponse(ctx context.Context, user
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/conversations/{id}/messages (the `AddMessage` operationId).
-func (c *ClientWithResponses) AddMessageWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMessageResponse, error) {
-	rsp, err := c.AddMessageWithBody(ctx, userId, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AddMessageWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *AddMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMessageResponse, error) {
+	rsp, err := c.AddMessageWithBody(ctx, userId, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8309,8 +8645,8 @@ func (c *ClientWithResponses) AddMessageWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/conversations/{id}/messages (the `AddMessage` operationId).
-func (c *ClientWithResponses) AddMessageWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, body AddMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMessageResponse, error) {
-	rsp, err := c.AddMessage(ctx, userId, id, body, reqEditors...)
+func (c *ClientWithResponses) AddMessageWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *AddMessageParams, body AddMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMessageResponse, error) {
+	rsp, err := c.AddMessage(ctx, userId, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8374,8 +8710,8 @@ func (c *ClientWithResponses) ListNotificationsWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
-func (c *ClientWithResponses) MarkNotificationsSeenWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MarkNotificationsSeenResponse, error) {
-	rsp, err := c.MarkNotificationsSeenWithBody(ctx, userId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) MarkNotificationsSeenWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *MarkNotificationsSeenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MarkNotificationsSeenResponse, error) {
+	rsp, err := c.MarkNotificationsSeenWithBody(ctx, userId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8387,8 +8723,8 @@ func (c *ClientWithResponses) MarkNotificationsSeenWithBodyWithResponse(ctx cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
-func (c *ClientWithResponses) MarkNotificationsSeenWithResponse(ctx context.Context, userId openapi_types.UUID, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*MarkNotificationsSeenResponse, error) {
-	rsp, err := c.MarkNotificationsSeen(ctx, userId, body, reqEditors...)
+func (c *ClientWithResponses) MarkNotificationsSeenWithResponse(ctx context.Context, userId openapi_types.UUID, params *MarkNotificationsSeenParams, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*MarkNotificationsSeenResponse, error) {
+	rsp, err := c.MarkNotificationsSeen(ctx, userId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8426,8 +8762,8 @@ func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, userId o
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /api/{user_id}/tags/{id} (the `DeleteTag` operationId).
-func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error) {
-	rsp, err := c.DeleteTag(ctx, userId, id, reqEditors...)
+func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteTagParams, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error) {
+	rsp, err := c.DeleteTag(ctx, userId, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8452,8 +8788,8 @@ func (c *ClientWithResponses) ListTasksWithResponse(ctx context.Context, userId 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/tasks (the `CreateTask` operationId).
-func (c *ClientWithResponses) CreateTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTaskResponse, error) {
-	rsp, err := c.CreateTaskWithBody(ctx, userId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTaskResponse, error) {
+	rsp, err := c.CreateTaskWithBody(ctx, userId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8465,8 +8801,8 @@ func (c *ClientWithResponses) CreateTaskWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/tasks (the `CreateTask` operationId).
-func (c *ClientWithResponses) CreateTaskWithResponse(ctx context.Context, userId openapi_types.UUID, body CreateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTaskResponse, error) {
-	rsp, err := c.CreateTask(ctx, userId, body, reqEditors...)
+func (c *ClientWithResponses) CreateTaskWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateTaskParams, body CreateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTaskResponse, error) {
+	rsp, err := c.CreateTask(ctx, userId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8478,8 +8814,8 @@ func (c *ClientWithResponses) CreateTaskWithResponse(ctx context.Context, userId
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /api/{user_id}/tasks/{id} (the `DeleteTask` operationId).
-func (c *ClientWithResponses) DeleteTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*DeleteTaskResponse, error) {
-	rsp, err := c.DeleteTask(ctx, userId, id, reqEditors...)
+func (c *ClientWithResponses) DeleteTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteTaskParams, reqEditors ...RequestEditorFn) (*DeleteTaskResponse, error) {
+	rsp, err := c.DeleteTask(ctx, userId, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8504,8 +8840,8 @@ func (c *ClientWithResponses) GetTaskWithResponse(ctx context.Context, userId op
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/{user_id}/tasks/{id} (the `PatchTask` operationId).
-func (c *ClientWithResponses) PatchTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchTaskResponse, error) {
-	rsp, err := c.PatchTaskWithBody(ctx, userId, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PatchTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchTaskResponse, error) {
+	rsp, err := c.PatchTaskWithBody(ctx, userId, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8517,8 +8853,8 @@ func (c *ClientWithResponses) PatchTaskWithBodyWithResponse(ctx context.Context,
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/{user_id}/tasks/{id} (the `PatchTask` operationId).
-func (c *ClientWithResponses) PatchTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, body PatchTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchTaskResponse, error) {
-	rsp, err := c.PatchTask(ctx, userId, id, body, reqEditors...)
+func (c *ClientWithResponses) PatchTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchTaskParams, body PatchTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchTaskResponse, error) {
+	rsp, err := c.PatchTask(ctx, userId, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8530,8 +8866,8 @@ func (c *ClientWithResponses) PatchTaskWithResponse(ctx context.Context, userId 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /api/{user_id}/tasks/{id} (the `ReplaceTask` operationId).
-func (c *ClientWithResponses) ReplaceTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceTaskResponse, error) {
-	rsp, err := c.ReplaceTaskWithBody(ctx, userId, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ReplaceTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *ReplaceTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceTaskResponse, error) {
+	rsp, err := c.ReplaceTaskWithBody(ctx, userId, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8543,8 +8879,8 @@ func (c *ClientWithResponses) ReplaceTaskWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /api/{user_id}/tasks/{id} (the `ReplaceTask` operationId).
-func (c *ClientWithResponses) ReplaceTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, body ReplaceTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceTaskResponse, error) {
-	rsp, err := c.ReplaceTask(ctx, userId, id, body, reqEditors...)
+func (c *ClientWithResponses) ReplaceTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *ReplaceTaskParams, body ReplaceTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceTaskResponse, error) {
+	rsp, err := c.ReplaceTask(ctx, userId, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8556,8 +8892,8 @@ func (c *ClientWithResponses) ReplaceTaskWithResponse(ctx context.Context, userI
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
-func (c *ClientWithResponses) CompleteTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompleteTaskResponse, error) {
-	rsp, err := c.CompleteTaskWithBody(ctx, userId, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CompleteTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *CompleteTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompleteTaskResponse, error) {
+	rsp, err := c.CompleteTaskWithBody(ctx, userId, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8569,8 +8905,8 @@ func (c *ClientWithResponses) CompleteTaskWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
-func (c *ClientWithResponses) CompleteTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, body CompleteTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*CompleteTaskResponse, error) {
-	rsp, err := c.CompleteTask(ctx, userId, id, body, reqEditors...)
+func (c *ClientWithResponses) CompleteTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *CompleteTaskParams, body CompleteTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*CompleteTaskResponse, error) {
+	rsp, err := c.CompleteTask(ctx, userId, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8582,8 +8918,8 @@ func (c *ClientWithResponses) CompleteTaskWithResponse(ctx context.Context, user
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/tasks/{id}/restore (the `RestoreTask` operationId).
-func (c *ClientWithResponses) RestoreTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*RestoreTaskResponse, error) {
-	rsp, err := c.RestoreTask(ctx, userId, id, reqEditors...)
+func (c *ClientWithResponses) RestoreTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *RestoreTaskParams, reqEditors ...RequestEditorFn) (*RestoreTaskResponse, error) {
+	rsp, err := c.RestoreTask(ctx, userId, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8595,8 +8931,8 @@ func (c *ClientWithResponses) RestoreTaskWithResponse(ctx context.Context, userI
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
-func (c *ClientWithResponses) SnoozeTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SnoozeTaskResponse, error) {
-	rsp, err := c.SnoozeTaskWithBody(ctx, userId, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) SnoozeTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *SnoozeTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SnoozeTaskResponse, error) {
+	rsp, err := c.SnoozeTaskWithBody(ctx, userId, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8608,8 +8944,8 @@ func (c *ClientWithResponses) SnoozeTaskWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
-func (c *ClientWithResponses) SnoozeTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, body SnoozeTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*SnoozeTaskResponse, error) {
-	rsp, err := c.SnoozeTask(ctx, userId, id, body, reqEditors...)
+func (c *ClientWithResponses) SnoozeTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *SnoozeTaskParams, body SnoozeTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*SnoozeTaskResponse, error) {
+	rsp, err := c.SnoozeTask(ctx, userId, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8634,8 +8970,8 @@ func (c *ClientWithResponses) ListAPITokensWithResponse(ctx context.Context, use
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/tokens (the `CreateAPIToken` operationId).
-func (c *ClientWithResponses) CreateAPITokenWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateAPITokenResponse, error) {
-	rsp, err := c.CreateAPITokenWithBody(ctx, userId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateAPITokenWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateAPITokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateAPITokenResponse, error) {
+	rsp, err := c.CreateAPITokenWithBody(ctx, userId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8647,8 +8983,8 @@ func (c *ClientWithResponses) CreateAPITokenWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/tokens (the `CreateAPIToken` operationId).
-func (c *ClientWithResponses) CreateAPITokenWithResponse(ctx context.Context, userId openapi_types.UUID, body CreateAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAPITokenResponse, error) {
-	rsp, err := c.CreateAPIToken(ctx, userId, body, reqEditors...)
+func (c *ClientWithResponses) CreateAPITokenWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateAPITokenParams, body CreateAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAPITokenResponse, error) {
+	rsp, err := c.CreateAPIToken(ctx, userId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8660,8 +8996,8 @@ func (c *ClientWithResponses) CreateAPITokenWithResponse(ctx context.Context, us
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /api/{user_id}/tokens/{id} (the `RevokeAPIToken` operationId).
-func (c *ClientWithResponses) RevokeAPITokenWithResponse(ctx context.Context, userId openapi_types.UUID, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*RevokeAPITokenResponse, error) {
-	rsp, err := c.RevokeAPIToken(ctx, userId, id, reqEditors...)
+func (c *ClientWithResponses) RevokeAPITokenWithResponse(ctx context.Context, userId openapi_types.UUID, id openapi_types.UUID, params *RevokeAPITokenParams, reqEditors ...RequestEditorFn) (*RevokeAPITokenResponse, error) {
+	rsp, err := c.RevokeAPIToken(ctx, userId, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
