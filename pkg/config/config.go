@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -230,6 +231,27 @@ func (e *Env) CIDRList(name, def string) []string {
 	return out
 }
 
+// Domain parses an optional DNS domain such as example.com (a leading
+// dot is dropped; empty means unset).
+func (e *Env) Domain(name string) string {
+	v := strings.TrimPrefix(strings.ToLower(e.String(name, "")), ".")
+	if v == "" {
+		return ""
+	}
+	labels := strings.Split(v, ".")
+	ok := len(labels) >= 2 && len(v) <= 253
+	for _, l := range labels {
+		ok = ok && reDomainLabel.MatchString(l)
+	}
+	if !ok {
+		e.fail(name, "must be a domain such as example.com that the apps' host names end with (got %q)", v)
+		return ""
+	}
+	return v
+}
+
+var reDomainLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+
 // LogLevel parses debug, info, warn or error.
 func (e *Env) LogLevel(name, def string) string {
 	v := strings.ToLower(e.String(name, def))
@@ -275,6 +297,9 @@ type Frontend struct {
 	// EventsPoll is how often an open page's reminder stream asks the
 	// backend what fired.
 	EventsPoll time.Duration
+	// CookieDomain, when set, makes the sign-in cookies the domain's and
+	// its subdomains' (web and assistant on two host names of it).
+	CookieDomain string
 }
 
 // Frontend reads the settings every frontend has; port is its default
@@ -289,5 +314,6 @@ func (e *Env) Frontend(port, minSecret int) Frontend {
 		LogLevel:       e.LogLevel("LOG_LEVEL", "info"),
 		TrustedProxies: e.CIDRList("TRUSTED_PROXIES", "none"),
 		EventsPoll:     e.DurationBetween("EVENTS_POLL", 5*time.Second, 100*time.Millisecond, time.Minute),
+		CookieDomain:   e.Domain("COOKIE_DOMAIN"),
 	}
 }

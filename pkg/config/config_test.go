@@ -25,6 +25,8 @@ func TestValuesParsed(t *testing.T) {
 	assert.Equal(t, []string{"http://a:1", "https://b"}, e.URLList("LIST", ""))
 	assert.False(t, e.Bool("B", true))
 	require.NoError(t, e.Err())
+	assert.Equal(t, "example.com", FromMap(map[string]string{"D": ".Example.com"}).Domain("D"))
+	assert.Empty(t, FromMap(nil).Domain("D"))
 }
 
 func TestErrorsNameTheVariable(t *testing.T) {
@@ -45,6 +47,8 @@ func TestErrorsNameTheVariable(t *testing.T) {
 		{"bad list", map[string]string{"L": "http://ok,ftp://no"}, func(e *Env) { e.URLList("L", "") }, "L must be comma-separated http(s) origins"},
 		{"bad bool", map[string]string{"B": "yes please"}, func(e *Env) { e.Bool("B", false) }, "B must be true or false"},
 		{"bad db url", map[string]string{"DB": "mysql://x"}, func(e *Env) { e.RequiredURL("DB", "postgres", "postgresql") }, "DB must be a postgres or postgresql URL"},
+		{"bad domain", map[string]string{"D": "https://example.com"}, func(e *Env) { e.Domain("D") }, "D must be a domain such as example.com"},
+		{"top-level domain", map[string]string{"D": "com"}, func(e *Env) { e.Domain("D") }, "D must be a domain"},
 		{"bad level", map[string]string{"LOG_LEVEL": "loud"}, func(e *Env) { e.LogLevel("LOG_LEVEL", "info") }, "LOG_LEVEL must be one of"},
 	}
 	for _, tc := range cases {

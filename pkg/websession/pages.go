@@ -108,7 +108,7 @@ func (p *AuthPages) start(c *fiber.Ctx, res api.AuthResponse) {
 	p.Session.RotateCSRF(c)
 	KeepZone(c, res.User)
 	// The name is the user's own text: encoded, never raw in a header.
-	c.Cookie(&fiber.Cookie{Name: NameCookie, Value: url.QueryEscape(res.User.Name), Path: "/", Expires: res.ExpiresAt,
+	SetCookie(c, &fiber.Cookie{Name: NameCookie, Value: url.QueryEscape(res.User.Name), Path: "/", Expires: res.ExpiresAt,
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
 }
 
@@ -143,7 +143,7 @@ func (p *AuthPages) signOut(c *fiber.Ctx) error {
 		}
 	}
 	p.Session.ClearSession(c)
-	c.Cookie(&fiber.Cookie{Name: NameCookie, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1, HTTPOnly: true,
+	SetCookie(c, &fiber.Cookie{Name: NameCookie, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1, HTTPOnly: true,
 		SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
 	if p.SignedOut != nil {
 		p.SignedOut(c, closed)

@@ -85,15 +85,38 @@ func IsHTTPS(c *fiber.Ctx) bool {
 	return c.Protocol() == "https"
 }
 
+// cookieDomainKey holds the CookieDomain of a request.
+type cookieDomainKey struct{}
+
+// CookieDomain makes the session's cookies (session, name, CSRF seed,
+// time zone) cookies of domain and its subdomains, so that the web app and
+// the assistant on two host names of it share one sign-in (COOKIE_DOMAIN).
+// Without it a cookie is its host's, which is enough when both apps are
+// one host on two ports (cookies do not look at ports).
+func CookieDomain(domain string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		c.Locals(cookieDomainKey{}, domain)
+		return c.Next()
+	}
+}
+
+// SetCookie sets ck with the request's CookieDomain, if any.
+func SetCookie(c *fiber.Ctx, ck *fiber.Cookie) {
+	if d, _ := c.Locals(cookieDomainKey{}).(string); d != "" {
+		ck.Domain = d
+	}
+	c.Cookie(ck)
+}
+
 // SetSession stores the token from sign-in in an httpOnly cookie.
 func (m *Manager) SetSession(c *fiber.Ctx, token string, expires time.Time) {
-	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires,
+	SetCookie(c, &fiber.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires,
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
 }
 
 // ClearSession signs the browser out.
 func (m *Manager) ClearSession(c *fiber.Ctx) {
-	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1,
+	SetCookie(c, &fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1,
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
 }
 
@@ -168,7 +191,7 @@ func (m *Manager) RotateCSRF(c *fiber.Ctx) string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
 	seed := hex.EncodeToString(b)
-	c.Cookie(&fiber.Cookie{Name: CSRFCookie, Value: seed, Path: "/", HTTPOnly: true,
+	SetCookie(c, &fiber.Cookie{Name: CSRFCookie, Value: seed, Path: "/", HTTPOnly: true,
 		SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c), Expires: time.Now().Add(365 * 24 * time.Hour)})
 	return seed
 }
@@ -199,13 +222,13 @@ func Location(c *fiber.Ctx) *time.Location {
 // (Settings), and lets the page script follow the browser's otherwise.
 func KeepZone(c *fiber.Ctx, u api.User) {
 	if u.TimeZoneAutomatic {
-		c.Cookie(&fiber.Cookie{Name: TZFixedCookie, Path: "/", MaxAge: -1, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
+		SetCookie(c, &fiber.Cookie{Name: TZFixedCookie, Path: "/", MaxAge: -1, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
 		return
 	}
 	// Not HttpOnly: the page script reads them.
 	year := int((365 * 24 * time.Hour).Seconds())
-	c.Cookie(&fiber.Cookie{Name: TZCookie, Value: url.QueryEscape(u.TimeZone), Path: "/", MaxAge: year, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
-	c.Cookie(&fiber.Cookie{Name: TZFixedCookie, Value: "1", Path: "/", MaxAge: year, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
+	SetCookie(c, &fiber.Cookie{Name: TZCookie, Value: url.QueryEscape(u.TimeZone), Path: "/", MaxAge: year, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
+	SetCookie(c, &fiber.Cookie{Name: TZFixedCookie, Value: "1", Path: "/", MaxAge: year, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
 }
 
 // WantsJSON reports whether the client asked for JSON (the page scripts do).

@@ -220,3 +220,32 @@ func TestCSRFTokenIsBoundToTheSession(t *testing.T) {
 	assert.Equal(t, 200, post(anonToken, ""))
 	assert.Equal(t, 403, post(anonToken, tok), "a token from before sign-in is not the session's")
 }
+
+// With CookieDomain the sign-in cookies are the domain's (web app and
+// assistant on two host names share them); without it, the host's.
+func TestCookieDomain(t *testing.T) {
+	tokens, err := auth.NewTokens(secret, time.Hour)
+	require.NoError(t, err)
+	m := New(tokens, secret)
+	for _, domain := range []string{"example.com", ""} {
+		app := fiber.New()
+		if domain != "" {
+			app.Use(CookieDomain(domain))
+		}
+		app.Use(m.Load, m.CSRF)
+		app.Get("/", func(c *fiber.Ctx) error {
+			m.SetSession(c, "tok", time.Now().Add(time.Hour))
+			return nil
+		})
+		resp, err := app.Test(httptest.NewRequest(http.MethodGet, "/", nil))
+		require.NoError(t, err)
+		names := map[string]string{}
+		for _, c := range resp.Cookies() {
+			names[c.Name] = c.Domain
+		}
+		require.Contains(t, names, SessionCookie)
+		require.Contains(t, names, CSRFCookie)
+		assert.Equal(t, domain, names[SessionCookie], "session cookie")
+		assert.Equal(t, domain, names[CSRFCookie], "CSRF cookie")
+	}
+}

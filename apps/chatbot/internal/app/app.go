@@ -56,6 +56,11 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 		// Ready when this process serves (see the web app): the chat page
 		// says when the task service cannot be reached.
 	})
+	if cfg.CookieDomain != "" {
+		// Web app and assistant on two host names share one sign-in
+		// (before the routes: fiber runs what was added first).
+		srv.App.Use(websession.CookieDomain(cfg.CookieDomain))
+	}
 	h.Register(srv.App)
 	// Fired reminders reach the chat too, as a banner: the web app is the
 	// one that shows system notifications, so nobody is told twice.

@@ -48,6 +48,11 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 		// 503 page, which beats the browser's connection error a Service
 		// with no ready endpoints gives.
 	})
+	if cfg.CookieDomain != "" {
+		// Web app and assistant on two host names share one sign-in
+		// (before the routes: fiber runs what was added first).
+		srv.App.Use(websession.CookieDomain(cfg.CookieDomain))
+	}
 	h.Register(srv.App)
 	// Fired reminders reach the open pages (system notifications here).
 	rem := &websession.Reminders{Backend: backend, Poll: cfg.EventsPoll, Heartbeat: 20 * time.Second, Server: srv, Log: log}
