@@ -109,7 +109,11 @@ func (a *admission) handle(c *fiber.Ctx) error {
 	}
 	timer := time.NewTimer(a.opts.MaxWait)
 	defer timer.Stop()
-	// Queued until both slots are held, or the request gives up.
+	// Queued until both slots are held, or the request gives up. A
+	// shutdown does not end the wait: the request was accepted, the ones
+	// ahead of it finish within the grace, and it is answered like any
+	// other (a 503 here would fail a write that a replica's restart
+	// should not fail).
 	admitted := func() {}
 	if q := a.opts.Queued; q != nil {
 		q.Inc()
@@ -143,8 +147,6 @@ func (a *admission) handle(c *fiber.Ctx) error {
 			defer func() { <-k.slots }()
 		case <-timer.C:
 			return busy()
-		case <-c.Context().Done():
-			return apierror.Unavailable("shutting down")
 		}
 	}
 	if a.global != nil {
@@ -153,8 +155,6 @@ func (a *admission) handle(c *fiber.Ctx) error {
 			defer func() { <-a.global }()
 		case <-timer.C:
 			return busy()
-		case <-c.Context().Done():
-			return apierror.Unavailable("shutting down")
 		}
 	}
 	admitted()

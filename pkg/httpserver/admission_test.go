@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -145,4 +146,37 @@ func TestKeysOwnTheirBytes(t *testing.T) {
 		require.Equal(t, http.StatusOK, getAs(t, app, "/", user).StatusCode, "%s has a budget of their own", user)
 	}
 	assert.Equal(t, http.StatusTooManyRequests, getAs(t, app, "/", "u0000").StatusCode, "u0000's budget of one is spent")
+}
+
+// A request waiting for a slot when the server begins to shut down is
+// still answered, once the one ahead of it finishes.
+func TestAQueuedRequestIsAnsweredThroughAShutdown(t *testing.T) {
+	entered, release := make(chan struct{}, 2), make(chan struct{})
+	url, cancel, done := start(t, Options{Name: "t", Logger: NewLogger(io.Discard, "error", "t"), ShutdownGrace: 5 * time.Second}, func(app *fiber.App) {
+		app.Get("/slow", Admission(AdmissionOptions{MaxInFlight: 1, MaxWait: 5 * time.Second}), func(c *fiber.Ctx) error {
+			entered <- struct{}{}
+			<-release
+			return c.SendString("done")
+		})
+	})
+	codes := make(chan int, 2)
+	send := func() {
+		resp, err := http.Get(url + "/slow")
+		if err != nil {
+			codes <- 0
+			return
+		}
+		resp.Body.Close()
+		codes <- resp.StatusCode
+	}
+	go send()
+	<-entered
+	go send()
+	time.Sleep(100 * time.Millisecond) // the second one is queued
+	cancel()
+	time.Sleep(100 * time.Millisecond)
+	close(release)
+	assert.Equal(t, 200, <-codes)
+	assert.Equal(t, 200, <-codes, "the queued request too")
+	require.NoError(t, <-done)
 }
