@@ -40,6 +40,17 @@ type AppArgs struct {
 	// step there is not killed by the liveness probe, and a failed one
 	// stops the rollout with the old pods still serving.
 	InitArgs []string
+	// Placement spreads the pods of a production stack (nil: one node).
+	Placement *Placement
+}
+
+// Placement is how pods are spread over a real cluster's nodes and zones.
+type Placement struct {
+	// TolerationSeconds bounds how long pods stay on a node that is not
+	// ready or unreachable (Kubernetes' default: 300 s).
+	TolerationSeconds int
+	// PriorityClassName, when set, is the pods' priority class.
+	PriorityClassName string
 }
 
 // ConfigChecksumAnnotation holds AppArgs.ConfigChecksum on pod templates.
@@ -198,6 +209,25 @@ func NewApp(ctx *pulumi.Context, args *AppArgs, opts ...pulumi.ResourceOption) (
 	if args.HPA == nil {
 		spec.Replicas = pulumi.Int(args.Settings.Replicas)
 	}
+	if pl := args.Placement; pl != nil {
+		pod := spec.Template.(*corev1.PodTemplateSpecArgs).Spec.(*corev1.PodSpecArgs)
+		// Across zones, then nodes. ScheduleAnyway: a zone or node that
+		// is down must not keep a replacement from starting elsewhere.
+		spread := func(key string) *corev1.TopologySpreadConstraintArgs {
+			return &corev1.TopologySpreadConstraintArgs{MaxSkew: pulumi.Int(1), TopologyKey: pulumi.String(key),
+				WhenUnsatisfiable: pulumi.String("ScheduleAnyway"), LabelSelector: &metav1.LabelSelectorArgs{MatchLabels: selector},
+				MatchLabelKeys: pulumi.StringArray{pulumi.String("pod-template-hash")}}
+		}
+		pod.TopologySpreadConstraints = corev1.TopologySpreadConstraintArray{spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")}
+		toleration := func(key string) *corev1.TolerationArgs {
+			return &corev1.TolerationArgs{Key: pulumi.String(key), Operator: pulumi.String("Exists"), Effect: pulumi.String("NoExecute"),
+				TolerationSeconds: pulumi.Int(pl.TolerationSeconds)}
+		}
+		pod.Tolerations = corev1.TolerationArray{toleration("node.kubernetes.io/not-ready"), toleration("node.kubernetes.io/unreachable")}
+		if pl.PriorityClassName != "" {
+			pod.PriorityClassName = pulumi.String(pl.PriorityClassName)
+		}
+	}
 	var err error
 	a.Deployment, err = appsv1.NewDeployment(ctx, args.Name, &appsv1.DeploymentArgs{Metadata: meta, Spec: spec}, parent)
 	if err != nil {
@@ -243,10 +273,7 @@ func NewApp(ctx *pulumi.Context, args *AppArgs, opts ...pulumi.ResourceOption) (
 	}
 	a.PDB, err = policyv1.NewPodDisruptionBudget(ctx, args.Name+"-pdb", &policyv1.PodDisruptionBudgetArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(args.Name + "-pdb"), Namespace: pulumi.String(args.Namespace), Labels: labels},
-		// A pod that is not ready protects nothing: let a drain evict it
-		// rather than block on it.
-		Spec: &policyv1.PodDisruptionBudgetSpecArgs{MinAvailable: pulumi.Int(1), Selector: &metav1.LabelSelectorArgs{MatchLabels: selector},
-			UnhealthyPodEvictionPolicy: pulumi.String("AlwaysAllow")},
+		Spec: pdbSpec(args, selector),
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("declaring disruption budget for %s: %w", args.Name, err)
@@ -257,4 +284,16 @@ func NewApp(ctx *pulumi.Context, args *AppArgs, opts ...pulumi.ResourceOption) (
 		return nil, err
 	}
 	return a, nil
+}
+
+// pdbSpec keeps one pod of the minikube stack's two; a production stack's
+// three or more lose at most one at a time to a drain. A pod that is not
+// ready protects nothing: a drain may evict it rather than block on it.
+func pdbSpec(args *AppArgs, selector pulumi.StringMap) *policyv1.PodDisruptionBudgetSpecArgs {
+	spec := &policyv1.PodDisruptionBudgetSpecArgs{MinAvailable: pulumi.Int(1), Selector: &metav1.LabelSelectorArgs{MatchLabels: selector},
+		UnhealthyPodEvictionPolicy: pulumi.String("AlwaysAllow")}
+	if args.Placement != nil {
+		spec.MinAvailable, spec.MaxUnavailable = nil, pulumi.Int(1)
+	}
+	return spec
 }

@@ -108,6 +108,12 @@ type Config struct {
 	OpenAIModel  string
 	OpenAIBase   string
 	RepoRoot     string
+	// Production, when set, is a stack on a real multi-node cluster
+	// (production.go); nil is the minikube stack.
+	Production *Production
+	// Kubeconfig is the cluster's kubeconfig (todo-app:kubeconfig, a
+	// secret); unset, the ambient one.
+	Kubeconfig pulumi.StringOutput
 }
 
 // Metrics says where the apps serve Prometheus metrics and who may
@@ -326,6 +332,13 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 	cfg.OpenAIKey = pulumi.ToSecret(pulumi.String(openaiKey)).(pulumi.StringOutput)
 	if cfg.OpenAIBase != "" && !strings.HasPrefix(cfg.OpenAIBase, "http://") && !strings.HasPrefix(cfg.OpenAIBase, "https://") {
 		bad("openaiBaseUrl", "must be an http(s) URL such as http://ollama:11434/v1")
+	}
+	cfg.Production = readProduction(ctx, c, cfg, bad)
+	if kc, err := c.TrySecret("kubeconfig"); err == nil {
+		cfg.Kubeconfig = kc
+		if cfg.Production == nil || cfg.Production.ClusterIdentifier == "" {
+			bad("kubeconfig", "needs production.clusterIdentifier (a name for the cluster, like prod-eu-1): without it a new kubeconfig, e.g. rotated credentials, would replace every resource")
+		}
 	}
 	if cfg.Images.Build {
 		root, err := gowork.Root()

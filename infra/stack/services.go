@@ -52,8 +52,12 @@ func (c *Config) settings(s Service) AppSettings {
 	return c.Backend
 }
 
-// nodePort is the public service's node port (0 for the others).
+// nodePort is the public service's node port (0 for the others, and for
+// every service of a production stack: traffic comes through its gateway).
 func (c *Config) nodePort(s Service) int {
+	if c.Production != nil {
+		return 0
+	}
 	switch s.App {
 	case "web":
 		return c.WebNodePort

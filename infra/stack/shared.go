@@ -3,6 +3,7 @@ package stack
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -48,6 +49,10 @@ func newShared(ctx *pulumi.Context, cfg *Config, databaseURL pulumi.StringInput,
 	}
 	if cfg.OpenAIBase != "" {
 		settings["OPENAI_BASE_URL"] = pulumi.String(cfg.OpenAIBase)
+	}
+	if p := cfg.Production; p != nil {
+		settings["COOKIE_DOMAIN"] = pulumi.String(p.CookieDomain)
+		settings["TRUSTED_PROXIES"] = pulumi.String(strings.Join(p.TrustedProxies, ","))
 	}
 	configMap, err := corev1.NewConfigMap(ctx, ConfigMapName, &corev1.ConfigMapArgs{Metadata: meta(ConfigMapName), Data: settings}, opts...)
 	if err != nil {
@@ -131,6 +136,7 @@ func (s *shared) appArgs(cfg *Config, svc Service, image pulumi.StringInput) *Ap
 		e.fromConfig(s, "BACKEND_URL")
 		e.fromSecret(s, "BETTER_AUTH_SECRET", false)
 		e.fromConfig(s, "CHATBOT_URL", "LOG_LEVEL")
+		e.production(cfg, s)
 	case "chatbot":
 		e.fromConfig(s, "BACKEND_URL")
 		e.fromSecret(s, "BETTER_AUTH_SECRET", false)
@@ -140,13 +146,35 @@ func (s *shared) appArgs(cfg *Config, svc Service, image pulumi.StringInput) *Ap
 		if cfg.OpenAIBase != "" {
 			e.fromConfig(s, "OPENAI_BASE_URL")
 		}
+		e.production(cfg, s)
 	}
 	return &AppArgs{
 		Namespace: cfg.Namespace, Name: svc.Name, Label: svc.Label, Image: image, Port: svc.Port,
 		Settings: cfg.settings(svc), MetricsPort: cfg.Metrics.Port, ServiceAccount: s.account,
 		NodePort: cfg.nodePort(svc), HPA: hpa, Env: e.vars, ConfigChecksum: configChecksum(s.values, e.keys),
-		InitArgs: initArgs(svc),
+		InitArgs: initArgs(svc), Placement: placement(cfg, svc),
 	}
+}
+
+// production: the frontends of a production stack share one sign-in
+// across their two hosts and believe the gateway's forwarded headers.
+func (e *env) production(cfg *Config, s *shared) {
+	if cfg.Production != nil {
+		e.fromConfig(s, "COOKIE_DOMAIN", "TRUSTED_PROXIES")
+	}
+}
+
+// placement is how a production stack places an app's pods (nil: the
+// minikube stack's one node).
+func placement(cfg *Config, svc Service) *Placement {
+	if cfg.Production == nil {
+		return nil
+	}
+	p := &Placement{TolerationSeconds: cfg.Production.TolerationSeconds}
+	if svc.App == "backend" {
+		p.PriorityClassName = BackendPriorityClass(cfg.Namespace)
+	}
+	return p
 }
 
 // initArgs: the backend migrates in an init container of each new pod,

@@ -77,16 +77,34 @@ func Deploy(ctx *pulumi.Context) (*Outputs, error) {
 // cluster with its backups or outside it; what the apps share; the three
 // apps of the services table; who may talk to whom; who may scrape.
 func deploy(ctx *pulumi.Context, cfg *Config, deployed Deployed) (*Outputs, error) {
-	inNamespace, err := newNamespace(ctx, cfg.Namespace)
+	provider, err := clusterProvider(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
+	var onCluster []pulumi.ResourceOption
+	if provider != nil {
+		onCluster = append(onCluster, pulumi.Providers(provider))
+	}
+	inNamespace, err := newNamespace(ctx, cfg, onCluster)
+	if err != nil {
+		return nil, err
+	}
+	inNamespace = append(append([]pulumi.ResourceOption{}, onCluster...), inNamespace...)
 	meta := func(name string) *metav1.ObjectMetaArgs {
 		return &metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: pulumi.String(cfg.Namespace),
 			Labels: pulumi.StringMap{"app.kubernetes.io/part-of": pulumi.String("todo-app")}}
 	}
 	webURL := fmt.Sprintf("http://%s:%d", cfg.NodeAddress, cfg.WebNodePort)
 	chatURL := fmt.Sprintf("http://%s:%d", cfg.NodeAddress, cfg.ChatNodePort)
+	var appDeps []pulumi.Resource
+	if p := cfg.Production; p != nil {
+		webURL, chatURL = "https://"+p.Hosts.Web, "https://"+p.Hosts.Chatbot
+		pc, err := priorityClass(ctx, cfg, onCluster)
+		if err != nil {
+			return nil, err
+		}
+		appDeps = append(appDeps, pc)
+	}
 
 	databaseURL, database := cfg.DatabaseURL, []pulumi.Resource(nil)
 	if !cfg.ExternalDB {
@@ -107,7 +125,7 @@ func deploy(ctx *pulumi.Context, cfg *Config, deployed Deployed) (*Outputs, erro
 			return nil, err
 		}
 		images[svc.Repo] = image
-		opts := append(append([]pulumi.ResourceOption{}, inNamespace...), pulumi.DependsOn(append(sh.resources(), database...)))
+		opts := append(append([]pulumi.ResourceOption{}, inNamespace...), pulumi.DependsOn(append(append(sh.resources(), database...), appDeps...)))
 		if _, err := NewApp(ctx, sh.appArgs(cfg, svc, image), opts...); err != nil {
 			return nil, err
 		}
@@ -120,6 +138,16 @@ func deploy(ctx *pulumi.Context, cfg *Config, deployed Deployed) (*Outputs, erro
 			return nil, err
 		}
 	}
+	if cfg.Production != nil {
+		if err := traffic(ctx, cfg, meta, inNamespace); err != nil {
+			return nil, err
+		}
+		if cfg.Production.ServiceMonitor {
+			if err := serviceMonitors(ctx, cfg, meta, inNamespace); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return &Outputs{
 		WebURL: pulumi.String(webURL).ToStringOutput(), ChatbotURL: pulumi.String(chatURL).ToStringOutput(),
 		Namespace: pulumi.String(cfg.Namespace).ToStringOutput(), Images: images.ToStringMapOutput(),
@@ -127,12 +155,22 @@ func deploy(ctx *pulumi.Context, cfg *Config, deployed Deployed) (*Outputs, erro
 }
 
 // newNamespace declares the namespace unless it is "default", and returns
-// the option that makes a resource wait for it.
-func newNamespace(ctx *pulumi.Context, name string) ([]pulumi.ResourceOption, error) {
+// the option that makes a resource wait for it. A production stack's
+// namespace enforces the restricted Pod Security Standard, which every
+// pod of ours meets.
+func newNamespace(ctx *pulumi.Context, cfg *Config, opts []pulumi.ResourceOption) ([]pulumi.ResourceOption, error) {
+	name := cfg.Namespace
 	if name == "default" {
 		return nil, nil
 	}
-	n, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(name)}})
+	meta := &metav1.ObjectMetaArgs{Name: pulumi.String(name)}
+	if cfg.Production != nil {
+		meta.Labels = pulumi.StringMap{}
+		for _, mode := range []string{"enforce", "audit", "warn"} {
+			meta.Labels.(pulumi.StringMap)["pod-security.kubernetes.io/"+mode] = pulumi.String("restricted")
+		}
+	}
+	n, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{Metadata: meta}, opts...)
 	if err != nil {
 		return nil, err
 	}

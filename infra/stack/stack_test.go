@@ -38,6 +38,8 @@ type registered struct {
 	// RetainOnDelete: the object stays in the cluster when the stack
 	// stops declaring it.
 	RetainOnDelete bool
+	// Provider is the explicit provider's reference ("" : the default).
+	Provider string
 }
 
 // mocks records every resource and returns its inputs as its state.
@@ -53,7 +55,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	retain := args.RegisterRPC != nil && args.RegisterRPC.GetRetainOnDelete()
-	m.resources = append(m.resources, registered{Type: args.TypeToken, Name: args.Name, Inputs: args.Inputs, RetainOnDelete: retain})
+	m.resources = append(m.resources, registered{Type: args.TypeToken, Name: args.Name, Inputs: args.Inputs, RetainOnDelete: retain, Provider: args.Provider})
 	state := args.Inputs.Copy()
 	if args.TypeToken == "pulumi:pulumi:StackReference" {
 		state["outputs"] = resource.NewObjectProperty(resource.NewPropertyMapFromMap(m.previous))

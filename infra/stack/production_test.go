@@ -1,0 +1,197 @@
+package stack_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+
+	"github.com/todo-app/todo-app/infra/stack"
+)
+
+// prodConfig is a production stack's configuration, as docs/production.md
+// sets it.
+func prodConfig() map[string]string {
+	cfg := withExternalDB()
+	d := func(c string) string { return "sha256:" + strings.Repeat(c, 64) }
+	cfg["namespace"] = "todo"
+	cfg["images"] = fmt.Sprintf(`{"build": false, "registry": "ghcr.io/acme", "digests": {"backend": %q, "web": %q, "chatbot": %q}}`, d("a"), d("b"), d("c"))
+	cfg["production"] = `{"hosts": {"web": "todo.example.com", "chatbot": "chat.example.com"}, "gatewayClass": "eg",
+		"tls": {"issuer": "letsencrypt"}, "serviceMonitor": true, "clusterIdentifier": "prod-eu-1"}`
+	cfg["kubeconfig"] = "apiVersion: v1\nkind: Config\n# the cluster's credentials\n"
+	return cfg
+}
+
+func TestProductionStack(t *testing.T) {
+	r, err := run(t, prodConfig(), "authSecret", "databaseUrl", "kubeconfig")
+	require.NoError(t, err)
+	assert.Equal(t, "https://todo.example.com", r.outputs["webUrl"])
+	assert.Equal(t, "https://chat.example.com", r.outputs["chatbotUrl"])
+
+	// One explicit provider, named by its cluster, used by every object.
+	providers := r.find("pulumi:providers:kubernetes")
+	require.Len(t, providers, 1)
+	assert.Equal(t, "prod-eu-1", providers[0].Inputs["clusterIdentifier"].StringValue())
+	assert.True(t, providers[0].Inputs["kubeconfig"].IsSecret(), "the kubeconfig stays a secret")
+	for _, x := range r.m.resources {
+		if strings.HasPrefix(x.Type, "kubernetes:") {
+			assert.Contains(t, x.Provider, "pulumi:providers:kubernetes::cluster", "%s %s", x.Type, x.Name)
+		}
+	}
+
+	ns := decode[corev1.Namespace](t, r.one(t, "kubernetes:core/v1:Namespace", "todo"))
+	for _, mode := range []string{"enforce", "audit", "warn"} {
+		assert.Equal(t, "restricted", ns.Labels["pod-security.kubernetes.io/"+mode])
+	}
+	for _, x := range r.find("kubernetes:core/v1:Service") {
+		svc := decode[corev1.Service](t, x)
+		assert.NotEqual(t, corev1.ServiceTypeNodePort, svc.Spec.Type, "no NodePorts in production: %s", x.Name)
+	}
+
+	// HTTPS in through a Gateway, a route per app, plain HTTP redirected.
+	gw := plainInputs(r.one(t, "kubernetes:gateway.networking.k8s.io/v1:Gateway", stack.GatewayName))
+	assert.Equal(t, "eg", gw["spec"].(map[string]any)["gatewayClassName"])
+	listeners := gw["spec"].(map[string]any)["listeners"].([]any)
+	require.Len(t, listeners, 3)
+	hosts := map[string]string{}
+	for _, l := range listeners {
+		l := l.(map[string]any)
+		if l["protocol"] == "HTTPS" {
+			hosts[l["name"].(string)] = l["hostname"].(string)
+			assert.Contains(t, fmt.Sprint(l["tls"]), "todo-app-tls")
+		}
+	}
+	assert.Equal(t, map[string]string{"web-https": "todo.example.com", "chatbot-https": "chat.example.com"}, hosts)
+	route := plainInputs(r.one(t, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", stack.WebName))
+	assert.Contains(t, fmt.Sprint(route["spec"]), "backendRefs:[map[name:"+stack.WebName+" port:3000]]")
+	redirect := plainInputs(r.one(t, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "todo-app-https-redirect"))
+	assert.Contains(t, fmt.Sprint(redirect["spec"]), "scheme:https")
+	cert := plainInputs(r.one(t, "kubernetes:cert-manager.io/v1:Certificate", "todo-app-tls"))
+	assert.Equal(t, []any{"todo.example.com", "chat.example.com"}, cert["spec"].(map[string]any)["dnsNames"])
+	assert.Equal(t, map[string]any{"name": "letsencrypt", "kind": "ClusterIssuer", "group": "cert-manager.io"}, cert["spec"].(map[string]any)["issuerRef"])
+
+	// One sign-in for both hosts, Secure cookies behind the gateway.
+	cm := decode[corev1.ConfigMap](t, r.one(t, "kubernetes:core/v1:ConfigMap", stack.ConfigMapName))
+	assert.Equal(t, "example.com", cm.Data["COOKIE_DOMAIN"])
+	assert.Equal(t, "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16", cm.Data["TRUSTED_PROXIES"])
+	assert.Equal(t, "https://todo.example.com,https://chat.example.com", cm.Data["FRONTEND_URL"])
+
+	// Three of each, spread over zones and nodes, one down at a time.
+	for _, name := range []string{stack.BackendName, stack.WebName, stack.ChatbotName} {
+		d := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", name))
+		pod := d.Spec.Template.Spec
+		if name == stack.BackendName {
+			hpa := decode[autoscalingv2.HorizontalPodAutoscaler](t, r.one(t, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", name+"-hpa"))
+			assert.EqualValues(t, 3, *hpa.Spec.MinReplicas)
+			assert.Equal(t, stack.BackendPriorityClass("todo"), pod.PriorityClassName)
+		} else {
+			assert.EqualValues(t, 3, *d.Spec.Replicas, name)
+			assert.Empty(t, pod.PriorityClassName)
+			names := map[string]bool{}
+			for _, e := range pod.Containers[0].Env {
+				names[e.Name] = true
+			}
+			assert.True(t, names["COOKIE_DOMAIN"] && names["TRUSTED_PROXIES"], "%s reads the cookie domain and the proxies", name)
+		}
+		var keys []string
+		for _, c := range pod.TopologySpreadConstraints {
+			keys = append(keys, c.TopologyKey)
+		}
+		assert.Equal(t, []string{"topology.kubernetes.io/zone", "kubernetes.io/hostname"}, keys, name)
+		require.Len(t, pod.Tolerations, 2)
+		for _, tol := range pod.Tolerations {
+			assert.EqualValues(t, 30, *tol.TolerationSeconds, name)
+		}
+		pdb := decode[policyv1.PodDisruptionBudget](t, r.one(t, "kubernetes:policy/v1:PodDisruptionBudget", name+"-pdb"))
+		assert.Equal(t, 1, pdb.Spec.MaxUnavailable.IntValue(), name)
+		assert.Nil(t, pdb.Spec.MinAvailable)
+	}
+	r.one(t, "kubernetes:scheduling.k8s.io/v1:PriorityClass", stack.BackendPriorityClass("todo"))
+	assert.Len(t, r.find("kubernetes:monitoring.coreos.com/v1:ServiceMonitor"), 3)
+	assert.Empty(t, r.find("kubernetes:apps/v1:StatefulSet"), "the database is outside the cluster")
+}
+
+// The Ingress form, with a given certificate Secret.
+func TestProductionIngress(t *testing.T) {
+	cfg := prodConfig()
+	cfg["production"] = `{"hosts": {"web": "todo.example.com", "chatbot": "chat.example.com"}, "traffic": "ingress",
+		"ingressClass": "nginx", "tls": {"secretName": "wildcard"}, "clusterIdentifier": "prod-eu-1"}`
+	r, err := run(t, cfg, "authSecret", "databaseUrl", "kubeconfig")
+	require.NoError(t, err)
+	assert.Empty(t, r.find("kubernetes:gateway.networking.k8s.io/v1:Gateway"))
+	assert.Empty(t, r.find("kubernetes:cert-manager.io/v1:Certificate"), "the given Secret, no Certificate")
+	ing := decode[networkingv1.Ingress](t, r.one(t, "kubernetes:networking.k8s.io/v1:Ingress", stack.GatewayName))
+	assert.Equal(t, "nginx", *ing.Spec.IngressClassName)
+	assert.Equal(t, "wildcard", ing.Spec.TLS[0].SecretName)
+	require.Len(t, ing.Spec.Rules, 2)
+	assert.Equal(t, "chat.example.com", ing.Spec.Rules[1].Host)
+	assert.Equal(t, stack.ChatbotName, ing.Spec.Rules[1].HTTP.Paths[0].Backend.Service.Name)
+}
+
+// The minikube stack has none of it and no new setting.
+func TestDevStackHasNoProductionObjects(t *testing.T) {
+	r, err := run(t, defaults(), "authSecret")
+	require.NoError(t, err)
+	assert.Empty(t, r.find("pulumi:providers:kubernetes"), "the ambient provider, as before")
+	for _, x := range r.m.resources {
+		assert.Empty(t, x.Provider, "%s %s", x.Type, x.Name)
+		assert.NotContains(t, x.Type, "gateway.networking.k8s.io")
+		assert.NotContains(t, x.Type, "PriorityClass")
+	}
+	web := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", stack.WebName))
+	assert.Empty(t, web.Spec.Template.Spec.TopologySpreadConstraints)
+	assert.Empty(t, web.Spec.Template.Spec.Tolerations)
+	pdb := decode[policyv1.PodDisruptionBudget](t, r.one(t, "kubernetes:policy/v1:PodDisruptionBudget", stack.WebName+"-pdb"))
+	assert.Equal(t, 1, pdb.Spec.MinAvailable.IntValue())
+}
+
+func TestProductionConfigErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		edit func(map[string]string)
+		want string
+	}{
+		{"no hosts", func(c map[string]string) { c["production"] = `{"gatewayClass": "eg", "tls": {"issuer": "x"}}` }, "hosts.web must be the app's public host name"},
+		{"same host", func(c map[string]string) {
+			c["production"] = `{"hosts": {"web": "a.example.com", "chatbot": "a.example.com"}, "gatewayClass": "eg", "tls": {"issuer": "x"}}`
+		}, "hosts.web and hosts.chatbot must differ"},
+		{"no shared domain", func(c map[string]string) {
+			c["production"] = `{"hosts": {"web": "todo.example.com", "chatbot": "chat.example.org"}, "gatewayClass": "eg", "tls": {"issuer": "x"}}`
+		}, "cookieDomain \"\" must be a domain both hosts are under"},
+		{"no gateway class", func(c map[string]string) {
+			c["production"] = `{"hosts": {"web": "todo.example.com", "chatbot": "chat.example.com"}, "tls": {"issuer": "x"}}`
+		}, "gatewayClass is required"},
+		{"two certificates", func(c map[string]string) {
+			c["production"] = `{"hosts": {"web": "todo.example.com", "chatbot": "chat.example.com"}, "gatewayClass": "eg", "tls": {"issuer": "x", "secretName": "y"}}`
+		}, "tls takes issuer (cert-manager) or secretName"},
+		{"in-cluster database", func(c map[string]string) { delete(c, "databaseUrl") }, "todo-app:databaseUrl is required for a production stack"},
+		{"two web pods", func(c map[string]string) { c["web"] = `{"replicas": 2}` }, "todo-app:web replicas must be at least 3"},
+		{"node ports", func(c map[string]string) { c["nodePorts"] = `{"web": 30000}` }, "todo-app:nodePorts has no use in a production stack"},
+		{"default namespace", func(c map[string]string) { delete(c, "namespace") }, "todo-app:namespace must be set for a production stack"},
+		{"kubeconfig without identity", func(c map[string]string) {
+			c["production"] = `{"hosts": {"web": "todo.example.com", "chatbot": "chat.example.com"}, "gatewayClass": "eg", "tls": {"issuer": "x"}}`
+		}, "todo-app:kubeconfig needs production.clusterIdentifier"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := prodConfig()
+			tc.edit(cfg)
+			_, err := run(t, cfg, "authSecret", "databaseUrl", "kubeconfig")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+// plainInputs are a resource's inputs as plain values.
+func plainInputs(r registered) map[string]any {
+	return plain(resource.NewObjectProperty(r.Inputs)).(map[string]any)
+}
