@@ -273,7 +273,7 @@ func NewApp(ctx *pulumi.Context, args *AppArgs, opts ...pulumi.ResourceOption) (
 	}
 	a.PDB, err = policyv1.NewPodDisruptionBudget(ctx, args.Name+"-pdb", &policyv1.PodDisruptionBudgetArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(args.Name + "-pdb"), Namespace: pulumi.String(args.Namespace), Labels: labels},
-		Spec: pdbSpec(args, selector),
+		Spec:     pdbSpec(args, selector),
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("declaring disruption budget for %s: %w", args.Name, err)

@@ -9,8 +9,8 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"strconv"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
