@@ -102,6 +102,9 @@ type Config struct {
 	databasePasswordPlain string
 	DatabaseURL           pulumi.StringOutput // external database; empty string means in-cluster
 	ExternalDB            bool
+	// CNPG is the CloudNativePG cluster of a production stack (nil: the
+	// in-cluster StatefulSet, or databaseUrl).
+	CNPG *CNPG
 	// DatabasePort is the external database's port (for the egress policy).
 	DatabasePort int
 	OpenAIKey    pulumi.StringOutput
@@ -172,11 +175,12 @@ func goMemLimit(q string) string {
 }
 
 var (
-	reDNSLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	reCPU      = regexp.MustCompile(`^(\d+m|\d+(\.\d+)?)$`)
-	reMemory   = regexp.MustCompile(`^\d+(Ki|Mi|Gi|Ti|k|M|G|T)?$`)
-	reTag      = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	reDigest   = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+	reDNSLabel  = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	reCPU       = regexp.MustCompile(`^(\d+m|\d+(\.\d+)?)$`)
+	reMemory    = regexp.MustCompile(`^\d+(Ki|Mi|Gi|Ti|k|M|G|T)?$`)
+	reTag       = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	reDigest    = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+	reRetention = regexp.MustCompile(`^[1-9][0-9]*[dwm]$`)
 )
 
 // LoadConfig reads the "todo-app" config namespace and checks every value;

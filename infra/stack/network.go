@@ -62,8 +62,13 @@ func networkPolicies(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1
 		return err
 	}
 	database := to(pods("postgres"), 5432)
-	if cfg.ExternalDB {
+	switch {
+	case cfg.ExternalDB:
 		database = to(nil, cfg.DatabasePort)
+	case cfg.CNPG != nil:
+		// The operator's instances carry the cluster's name.
+		database = to(networkingv1.NetworkPolicyPeerArray{&networkingv1.NetworkPolicyPeerArgs{PodSelector: &metav1.LabelSelectorArgs{
+			MatchLabels: pulumi.StringMap{"cnpg.io/cluster": pulumi.String(CNPGClusterName)}}}}, 5432)
 	}
 	// The services table says who is public and who calls whom.
 	services := Services()
@@ -100,7 +105,7 @@ func networkPolicies(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1
 			return err
 		}
 	}
-	if !cfg.ExternalDB {
+	if !cfg.ExternalDB && cfg.CNPG == nil {
 		if err := policy("postgres-policy", "postgres", ingress(pods("backend", "backup"), 5432)); err != nil {
 			return err
 		}

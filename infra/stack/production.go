@@ -53,6 +53,9 @@ type Production struct {
 	// new kubeconfig (rotated credentials) with the same identifier
 	// updates the provider instead of replacing every resource.
 	ClusterIdentifier string `json:"clusterIdentifier"`
+	// Database, when set, is a CloudNativePG cluster the program declares
+	// (cnpg.go); unset, databaseUrl names a managed PostgreSQL.
+	Database *CNPG `json:"database"`
 }
 
 // TLS says where the HTTPS certificate comes from: a cert-manager issuer
@@ -156,8 +159,14 @@ func readProduction(ctx *pulumi.Context, c *config.Config, cfg *Config, bad func
 	if cfg.Namespace == "default" {
 		bad("namespace", "must be set for a production stack (its Pod Security labels are the namespace's): pulumi config set namespace todo")
 	}
-	if !cfg.ExternalDB {
-		bad("databaseUrl", "is required for a production stack: the in-cluster PostgreSQL is one pod on one node's volume, which does not survive that node; use a managed PostgreSQL (pulumi config set --secret databaseUrl postgres://…)")
+	switch {
+	case p.Database != nil && cfg.ExternalDB:
+		bad("production", "database (a CloudNativePG cluster) and databaseUrl are two databases: keep one (pulumi config rm databaseUrl, or pulumi config rm --path production.database)")
+	case p.Database != nil:
+		checkCNPG(p.Database, bad)
+		cfg.CNPG = p.Database
+	case !cfg.ExternalDB:
+		bad("databaseUrl", "is required for a production stack without production.database: the in-cluster PostgreSQL is one pod on one node's volume, which does not survive that node; use a managed PostgreSQL (pulumi config set --secret databaseUrl postgres://…) or a CloudNativePG cluster (docs/production.md)")
 	}
 	if cfg.Images.Registry == "" {
 		bad("images", "registry is required for a production stack: the cluster's nodes pull the images from it (pulumi config set --path images.registry ghcr.io/acme)")

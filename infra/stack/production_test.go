@@ -195,3 +195,92 @@ func TestProductionConfigErrors(t *testing.T) {
 func plainInputs(r registered) map[string]any {
 	return plain(resource.NewObjectProperty(r.Inputs)).(map[string]any)
 }
+
+// prodCNPG is a production stack whose database is a CloudNativePG
+// cluster the program declares.
+func prodCNPG() map[string]string {
+	cfg := prodConfig()
+	delete(cfg, "databaseUrl")
+	cfg["production"] = `{"hosts": {"web": "todo.example.com", "chatbot": "chat.example.com"}, "gatewayClass": "eg",
+		"tls": {"issuer": "letsencrypt"}, "clusterIdentifier": "prod-eu-1",
+		"database": {"operator": "cloudnative-pg", "storage": "20Gi",
+			"backup": {"destinationPath": "s3://acme-backups/todo", "credentialsSecret": "todo-backup-s3", "retention": "14d"}}}`
+	return cfg
+}
+
+func TestProductionCloudNativePG(t *testing.T) {
+	r, err := run(t, prodCNPG(), "authSecret", "kubeconfig")
+	require.NoError(t, err)
+	cluster := r.one(t, "kubernetes:postgresql.cnpg.io/v1:Cluster", stack.CNPGClusterName)
+	assert.True(t, cluster.RetainOnDelete, "destroy keeps the database cluster")
+	spec := plainInputs(cluster)["spec"].(map[string]any)
+	assert.EqualValues(t, 3, spec["instances"])
+	assert.Equal(t, map[string]any{"enablePodAntiAffinity": true, "podAntiAffinityType": "required", "topologyKey": "kubernetes.io/hostname"}, spec["affinity"])
+	assert.Equal(t, map[string]any{"size": "20Gi"}, spec["storage"])
+	backup := spec["backup"].(map[string]any)
+	assert.Equal(t, "14d", backup["retentionPolicy"])
+	assert.Equal(t, "s3://acme-backups/todo", backup["barmanObjectStore"].(map[string]any)["destinationPath"])
+	assert.Contains(t, fmt.Sprint(backup), "todo-backup-s3")
+	daily := r.one(t, "kubernetes:postgresql.cnpg.io/v1:ScheduledBackup", stack.CNPGClusterName+"-daily")
+	assert.True(t, daily.RetainOnDelete)
+	assert.True(t, r.one(t, "kubernetes:core/v1:Namespace", "todo").RetainOnDelete, "deleting the namespace would delete the cluster in it")
+	assert.Empty(t, r.find("kubernetes:apps/v1:StatefulSet"))
+
+	// The backend reads the operator's Secret; no password passes through
+	// the program or its state.
+	backend := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", stack.BackendName))
+	var dbURL *corev1.EnvVar
+	for i, e := range backend.Spec.Template.Spec.Containers[0].Env {
+		if e.Name == "DATABASE_URL" {
+			dbURL = &backend.Spec.Template.Spec.Containers[0].Env[i]
+		}
+	}
+	require.NotNil(t, dbURL)
+	assert.Equal(t, &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: stack.CNPGAppSecret}, Key: "uri"}, dbURL.ValueFrom.SecretKeyRef)
+	secret := decode[corev1.Secret](t, r.one(t, "kubernetes:core/v1:Secret", stack.SecretName))
+	assert.Empty(t, secret.StringData["DATABASE_URL"])
+	policy := decode[networkingv1.NetworkPolicy](t, r.one(t, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "backend-policy"))
+	assert.Contains(t, fmt.Sprint(policy.Spec.Egress), "cnpg.io/cluster: "+stack.CNPGClusterName)
+
+	assert.Equal(t, "cloudnative-pg", r.outputs["deployed"].(map[string]string)["database"])
+	assert.NotEmpty(t, r.outputs["keptOnDestroy"])
+}
+
+func TestProductionCloudNativePGErrors(t *testing.T) {
+	for _, tc := range []struct{ name, database, want string }{
+		{"two instances", `{"operator": "cloudnative-pg", "instances": 2, "backup": {"destinationPath": "s3://b/t", "credentialsSecret": "s"}}`, "database.instances must be at least 3"},
+		{"no backups", `{"operator": "cloudnative-pg"}`, "database.backup.destinationPath is required"},
+		{"no credentials", `{"operator": "cloudnative-pg", "backup": {"destinationPath": "s3://b/t"}}`, "database.backup needs credentialsSecret"},
+		{"five-field cron", `{"operator": "cloudnative-pg", "backup": {"destinationPath": "s3://b/t", "credentialsSecret": "s", "schedule": "0 3 * * *"}}`, "six cron fields"},
+		{"other operator", `{"operator": "zalando", "backup": {"destinationPath": "s3://b/t", "credentialsSecret": "s"}}`, `database.operator must be "cloudnative-pg"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := prodCNPG()
+			cfg["production"] = `{"hosts": {"web": "todo.example.com", "chatbot": "chat.example.com"}, "gatewayClass": "eg",
+				"tls": {"issuer": "letsencrypt"}, "clusterIdentifier": "prod-eu-1", "database": ` + tc.database + `}`
+			_, err := run(t, cfg, "authSecret", "kubeconfig")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+	cfg := prodCNPG()
+	cfg["databaseUrl"] = "postgresql://neon:pw@ep-example.neon.tech/todo"
+	_, err := run(t, cfg, "authSecret", "kubeconfig", "databaseUrl")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "are two databases")
+}
+
+// Leaving the CloudNativePG cluster for another database is refused with
+// the procedure, until confirmed.
+func TestLeavingTheCloudNativePGClusterIsRefused(t *testing.T) {
+	prev := map[string]any{"deployed": map[string]any{"namespace": "todo", "database": "cloudnative-pg"}}
+	_, err := runFrom(t, prev, prodConfig(), "authSecret", "databaseUrl", "kubeconfig")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "leaving the CloudNativePG cluster")
+	cfg := prodConfig()
+	cfg["confirm"] = `{"leaveDatabase": "todo"}`
+	_, err = runFrom(t, prev, cfg, "authSecret", "databaseUrl", "kubeconfig")
+	require.NoError(t, err)
+	_, err = runFrom(t, prev, prodCNPG(), "authSecret", "kubeconfig")
+	require.NoError(t, err, "staying is no change")
+}

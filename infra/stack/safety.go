@@ -49,6 +49,7 @@ func (d Deployed) volume() string {
 const (
 	inCluster = "in-cluster"
 	external  = "external"
+	cnpg      = "cloudnative-pg"
 )
 
 // Confirm holds the operator's confirmations of changes that leave data
@@ -136,9 +137,12 @@ func postgresMajor(image string) string {
 // deploys. A first deployment (prev nil) is always safe.
 func checkDataSafety(cfg *Config, prev *Deployed, passwordHash string) (Deployed, error) {
 	next := Deployed{Namespace: cfg.Namespace, Database: inCluster}
-	if cfg.ExternalDB {
+	switch {
+	case cfg.ExternalDB:
 		next.Database = external
-	} else {
+	case cfg.CNPG != nil:
+		next.Database = cnpg
+	default:
 		next.DatabaseImage = cfg.Database.Image
 		next.DatabaseStorage = cfg.Database.Storage
 		next.DatabasePasswordHash = passwordHash
@@ -159,13 +163,18 @@ func checkDataSafety(cfg *Config, prev *Deployed, passwordHash string) (Deployed
 			"To move: make backup; pulumi config set --path confirm.leaveNamespace %s; make up; make restore FILE=<that backup> "+
 			"(or set namespace back to %s)", prev.Namespace, cfg.Namespace, prev.Namespace, prev.Namespace)
 	}
-	if prev.Database == inCluster && cfg.ExternalDB && cfg.Confirm.LeaveDatabase != prev.Namespace {
+	if prev.Database == cnpg && next.Database != cnpg && cfg.Confirm.LeaveDatabase != prev.Namespace {
+		refuse("production", "leaving the CloudNativePG cluster %s (namespace %q) starts the backend on another, empty database; the cluster and its volumes are kept. "+
+			"To switch: back up (kubectl cnpg backup %s), restore into the new database, pulumi config set --path confirm.leaveDatabase %s; pulumi up "+
+			"(or set production.database back)", CNPGClusterName, prev.Namespace, CNPGClusterName, prev.Namespace)
+	}
+	if prev.Database == inCluster && next.Database != inCluster && cfg.Confirm.LeaveDatabase != prev.Namespace {
 		refuse("databaseUrl", "switching to an external database leaves the in-cluster one (namespace %q) and its data behind, and the backend starts on the new, empty database. "+
 			"To switch: make backup; restore it into the new database (pg_restore --no-owner -d <databaseUrl> <that backup>); "+
 			"pulumi config set --path confirm.leaveDatabase %s; make up. The old database is kept until you delete it "+
 			"(or unset databaseUrl to stay)", prev.Namespace, prev.Namespace)
 	}
-	if prev.Database == inCluster && !cfg.ExternalDB && prev.Namespace == cfg.Namespace {
+	if prev.Database == inCluster && next.Database == inCluster && prev.Namespace == cfg.Namespace {
 		next.DatabaseVolume = prev.volume()
 		newVolume := false
 		if a, b := postgresMajor(prev.DatabaseImage), postgresMajor(cfg.Database.Image); a != "" && b != "" && a != b {

@@ -107,6 +107,13 @@ func (e *env) fromSecret(s *shared, name string, optional bool) {
 	e.vars = append(e.vars, &corev1.EnvVarArgs{Name: pulumi.String(name), ValueFrom: &corev1.EnvVarSourceArgs{SecretKeyRef: ref}})
 }
 
+// fromOperatorSecret reads a key of a Secret an operator generates (not
+// in the checksum: its value never passes through Pulumi).
+func (e *env) fromOperatorSecret(name, secret, key string) {
+	e.vars = append(e.vars, &corev1.EnvVarArgs{Name: pulumi.String(name), ValueFrom: &corev1.EnvVarSourceArgs{
+		SecretKeyRef: &corev1.SecretKeySelectorArgs{Name: pulumi.String(secret), Key: pulumi.String(key)}}})
+}
+
 func (e *env) fromConfig(s *shared, names ...string) {
 	for _, name := range names {
 		e.keys = append(e.keys, name)
@@ -124,7 +131,11 @@ func (s *shared) appArgs(cfg *Config, svc Service, image pulumi.StringInput) *Ap
 	var hpa *HPASettings
 	switch svc.App {
 	case "backend":
-		e.fromSecret(s, "DATABASE_URL", false)
+		if cfg.CNPG != nil {
+			e.fromOperatorSecret("DATABASE_URL", CNPGAppSecret, "uri")
+		} else {
+			e.fromSecret(s, "DATABASE_URL", false)
+		}
 		e.fromSecret(s, "BETTER_AUTH_SECRET", false)
 		e.fromConfig(s, "FRONTEND_URL", "LOG_LEVEL")
 		e.literal("DB_MAX_CONNS", strconv.Itoa(cfg.DBPoolPerBackend()))

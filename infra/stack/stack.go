@@ -33,6 +33,9 @@ type Outputs struct {
 	Images     pulumi.StringMapOutput
 	// Deployed records what holds data, for the next run's safety check.
 	Deployed pulumi.StringMapOutput
+	// KeptOnDestroy lists what `pulumi destroy` leaves in the cluster on
+	// purpose (the data), for the operator to see before and after.
+	KeptOnDestroy pulumi.StringArrayOutput
 }
 
 // Program declares the whole product and exports its outputs.
@@ -46,6 +49,7 @@ func Program(ctx *pulumi.Context) error {
 	ctx.Export("namespace", out.Namespace)
 	ctx.Export("images", out.Images)
 	ctx.Export("deployed", out.Deployed)
+	ctx.Export("keptOnDestroy", out.KeptOnDestroy)
 	return nil
 }
 
@@ -107,7 +111,14 @@ func deploy(ctx *pulumi.Context, cfg *Config, deployed Deployed) (*Outputs, erro
 	}
 
 	databaseURL, database := cfg.DatabaseURL, []pulumi.Resource(nil)
-	if !cfg.ExternalDB {
+	switch {
+	case cfg.CNPG != nil:
+		// The backend reads the operator's own Secret (shared.go); the
+		// app Secret's DATABASE_URL stays empty.
+		if database, err = cnpgCluster(ctx, cfg, meta, inNamespace); err != nil {
+			return nil, err
+		}
+	case !cfg.ExternalDB:
 		db, err := NewDatabase(ctx, cfg, deployed, meta, inNamespace...)
 		if err != nil {
 			return nil, err
@@ -148,8 +159,13 @@ func deploy(ctx *pulumi.Context, cfg *Config, deployed Deployed) (*Outputs, erro
 			}
 		}
 	}
+	var kept []string
+	if cfg.CNPG != nil {
+		kept = []string{"namespace " + cfg.Namespace, "CloudNativePG Cluster " + CNPGClusterName + " (its volumes and backups)", "ScheduledBackup " + CNPGClusterName + "-daily"}
+	}
 	return &Outputs{
-		WebURL: pulumi.String(webURL).ToStringOutput(), ChatbotURL: pulumi.String(chatURL).ToStringOutput(),
+		KeptOnDestroy: pulumi.ToStringArray(kept).ToStringArrayOutput(),
+		WebURL:        pulumi.String(webURL).ToStringOutput(), ChatbotURL: pulumi.String(chatURL).ToStringOutput(),
 		Namespace: pulumi.String(cfg.Namespace).ToStringOutput(), Images: images.ToStringMapOutput(),
 	}, nil
 }
@@ -169,6 +185,11 @@ func newNamespace(ctx *pulumi.Context, cfg *Config, opts []pulumi.ResourceOption
 		for _, mode := range []string{"enforce", "audit", "warn"} {
 			meta.Labels.(pulumi.StringMap)["pod-security.kubernetes.io/"+mode] = pulumi.String("restricted")
 		}
+	}
+	if cfg.CNPG != nil {
+		// Deleting the namespace would delete the database cluster in it,
+		// which destroy keeps.
+		opts = append(append([]pulumi.ResourceOption{}, opts...), pulumi.RetainOnDelete(true))
 	}
 	n, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{Metadata: meta}, opts...)
 	if err != nil {

@@ -126,6 +126,7 @@ func runFrom(t *testing.T, previous map[string]any, config map[string]string, se
 		collect("namespace", out.Namespace)
 		collect("images", out.Images)
 		collect("deployed", out.Deployed)
+		collect("keptOnDestroy", out.KeptOnDestroy)
 		return nil
 	}, pulumi.WithMocks("todo-app", "dev", m))
 	if err == nil {
