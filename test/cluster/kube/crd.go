@@ -21,6 +21,14 @@ import (
 // install (the latest version the Go module proxy serves here).
 const PrometheusOperator = "github.com/prometheus-operator/prometheus-operator@v0.85.0"
 
+// The other projects whose CRDs the production stack's objects use, at
+// versions the Go module proxy serves here.
+const (
+	GatewayAPI    = "sigs.k8s.io/gateway-api@v1.6.3"
+	CertManager   = "github.com/cert-manager/cert-manager@v1.21.2"
+	CloudNativePG = "github.com/cloudnative-pg/cloudnative-pg@v1.28.0"
+)
+
 // ModuleFile is a file of a Go module version, from the module cache
 // (downloaded through the module proxy when missing): upstream projects
 // publish their CRDs inside their modules, so tests use them from there
