@@ -51,6 +51,13 @@ type Images struct {
 	// Digests of prebuilt images by app (backend, web, chatbot), e.g.
 	// "sha256:…": with build: false, the pods run registry/repo@digest.
 	Digests map[string]string `json:"digests"`
+	// Username, with the registryPassword secret, signs in to Registry:
+	// to push what is built, and for the nodes to pull (a
+	// dockerconfigjson Secret on the pods' service account).
+	Username string `json:"username"`
+	// Platform builds for another machine than this one, e.g.
+	// linux/arm64 for a cluster of arm64 nodes (one platform per image).
+	Platform string `json:"platform"`
 }
 
 // DatabaseSettings configure the in-cluster PostgreSQL (unused with databaseUrl).
@@ -117,6 +124,8 @@ type Config struct {
 	// Kubeconfig is the cluster's kubeconfig (todo-app:kubeconfig, a
 	// secret); unset, the ambient one.
 	Kubeconfig pulumi.StringOutput
+	// RegistryPassword goes with Images.Username (todo-app:registryPassword).
+	RegistryPassword pulumi.StringOutput
 }
 
 // Metrics says where the apps serve Prometheus metrics and who may
@@ -181,6 +190,7 @@ var (
 	reTag       = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 	reDigest    = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 	reRetention = regexp.MustCompile(`^[1-9][0-9]*[dwm]$`)
+	rePlatform  = regexp.MustCompile(`^linux/[a-z0-9]+(/v[0-9])?$`)
 )
 
 // LoadConfig reads the "todo-app" config namespace and checks every value;
@@ -258,6 +268,20 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 	}
 	if strings.Contains(cfg.Images.Registry, "://") || strings.ContainsAny(cfg.Images.Registry, " @") {
 		bad("images", "registry must be a host and optional path like ghcr.io/acme or localhost:5000, got %q", cfg.Images.Registry)
+	}
+	pw, pwErr := c.TrySecret("registryPassword")
+	switch {
+	case cfg.Images.Username != "" && pwErr != nil:
+		bad("registryPassword", "is not set: images.username signs in to the registry with it (pulumi config set --secret registryPassword <token>)")
+	case cfg.Images.Username == "" && pwErr == nil:
+		bad("images", "username is not set: registryPassword is the password of images.username (pulumi config set --path images.username <user>)")
+	case cfg.Images.Username != "" && cfg.Images.Registry == "":
+		bad("images", "username signs in to images.registry, which is not set")
+	case pwErr == nil:
+		cfg.RegistryPassword = pw
+	}
+	if cfg.Images.Platform != "" && !rePlatform.MatchString(cfg.Images.Platform) {
+		bad("images", "platform must look like linux/amd64 or linux/arm64, got %q", cfg.Images.Platform)
 	}
 	if err := c.TryObject("database", &cfg.Database); err != nil && !errors.Is(err, config.ErrMissingVar) {
 		bad("database", "must be an object like {\"storage\": \"1Gi\"}: %v", err)

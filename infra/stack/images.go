@@ -142,14 +142,19 @@ func appImage(ctx *pulumi.Context, cfg *Config, app, repo string) (pulumi.String
 		}
 	}
 	push := cfg.Images.Registry != ""
-	img, err := docker.NewImage(ctx, repo, &docker.ImageArgs{
-		ImageName: pulumi.Sprintf("%s:%s", name, tag),
-		Build: &docker.DockerBuildArgs{
-			Context:    pulumi.String(cfg.RepoRoot),
-			Dockerfile: pulumi.String(filepath.Join(cfg.RepoRoot, "apps", app, "Dockerfile")),
-		},
-		SkipPush: pulumi.Bool(!push),
-	})
+	build := &docker.DockerBuildArgs{
+		Context:    pulumi.String(cfg.RepoRoot),
+		Dockerfile: pulumi.String(filepath.Join(cfg.RepoRoot, "apps", app, "Dockerfile")),
+	}
+	if cfg.Images.Platform != "" {
+		build.Platform = pulumi.String(cfg.Images.Platform)
+	}
+	args := &docker.ImageArgs{ImageName: pulumi.Sprintf("%s:%s", name, tag), Build: build, SkipPush: pulumi.Bool(!push)}
+	if cfg.Images.Username != "" {
+		args.Registry = &docker.RegistryArgs{Server: pulumi.String(RegistryHost(cfg.Images.Registry)),
+			Username: pulumi.String(cfg.Images.Username), Password: cfg.RegistryPassword}
+	}
+	img, err := docker.NewImage(ctx, repo, args)
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("declaring the %s image: %w", app, err)
 	}
@@ -159,4 +164,11 @@ func appImage(ctx *pulumi.Context, cfg *Config, app, repo string) (pulumi.String
 	// The name carries the content tag; depending on the image makes the
 	// Deployment wait for the build.
 	return pulumi.Sprintf("%s", img.ImageName), nil
+}
+
+// RegistryHost is the server part of a registry prefix: ghcr.io for
+// ghcr.io/acme.
+func RegistryHost(registry string) string {
+	host, _, _ := strings.Cut(strings.TrimSuffix(registry, "/"), "/")
+	return host
 }

@@ -284,3 +284,44 @@ func TestLeavingTheCloudNativePGClusterIsRefused(t *testing.T) {
 	_, err = runFrom(t, prev, prodCNPG(), "authSecret", "kubeconfig")
 	require.NoError(t, err, "staying is no change")
 }
+
+// A registry that needs signing in: the images are pushed with the
+// credentials, the nodes pull with them, and the password stays secret.
+func TestRegistryCredentialsAndPlatform(t *testing.T) {
+	cfg := defaults()
+	cfg["images"] = `{"registry": "ghcr.io/acme", "username": "bot", "platform": "linux/arm64"}`
+	cfg["registryPassword"] = "ghp_token-token"
+	r, err := run(t, cfg, "authSecret", "registryPassword")
+	require.NoError(t, err)
+	imgs := r.find("docker:index/image:Image")
+	require.Len(t, imgs, 3)
+	for _, img := range imgs {
+		reg := img.Inputs["registry"].ObjectValue()
+		assert.Equal(t, "ghcr.io", reg["server"].StringValue())
+		assert.Equal(t, "bot", reg["username"].StringValue())
+		assert.True(t, reg["password"].ContainsSecrets(), "the password stays a secret")
+		assert.Equal(t, "linux/arm64", img.Inputs["build"].ObjectValue()["platform"].StringValue())
+	}
+	pull := r.one(t, "kubernetes:core/v1:Secret", stack.PullSecretName)
+	assert.True(t, pull.Inputs["stringData"].ContainsSecrets())
+	secret := decode[corev1.Secret](t, pull)
+	assert.Equal(t, corev1.SecretTypeDockerConfigJson, secret.Type)
+	assert.JSONEq(t, `{"auths": {"ghcr.io": {"username": "bot", "password": "ghp_token-token", "auth": "Ym90OmdocF90b2tlbi10b2tlbg=="}}}`, secret.StringData[".dockerconfigjson"])
+	sa := decode[corev1.ServiceAccount](t, r.one(t, "kubernetes:core/v1:ServiceAccount", stack.SAName))
+	assert.Equal(t, []corev1.LocalObjectReference{{Name: stack.PullSecretName}}, sa.ImagePullSecrets)
+
+	for _, tc := range []struct{ images, want string }{
+		{`{"registry": "ghcr.io/acme", "username": "bot", "platform": "arm64"}`, "platform must look like linux/amd64"},
+		{`{"username": "bot"}`, "username signs in to images.registry, which is not set"},
+	} {
+		cfg["images"] = tc.images
+		_, err := run(t, cfg, "authSecret", "registryPassword")
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), tc.want)
+	}
+	delete(cfg, "registryPassword")
+	cfg["images"] = `{"registry": "ghcr.io/acme", "username": "bot"}`
+	_, err = run(t, cfg, "authSecret")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "todo-app:registryPassword is not set")
+}

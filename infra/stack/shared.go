@@ -1,6 +1,8 @@
 package stack
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -62,7 +64,15 @@ func newShared(ctx *pulumi.Context, cfg *Config, databaseURL pulumi.StringInput,
 	// The pods need no Kubernetes API access at all (their token is not
 	// even mounted); the Role grants at most reading app-secrets by name,
 	// instead of the seed's "list every secret".
-	sa, err := corev1.NewServiceAccount(ctx, SAName, &corev1.ServiceAccountArgs{Metadata: meta(SAName), AutomountServiceAccountToken: pulumi.Bool(false)}, opts...)
+	saArgs := &corev1.ServiceAccountArgs{Metadata: meta(SAName), AutomountServiceAccountToken: pulumi.Bool(false)}
+	if cfg.Images.Username != "" {
+		pull, err := pullSecret(ctx, cfg, meta, opts)
+		if err != nil {
+			return nil, err
+		}
+		saArgs.ImagePullSecrets = corev1.LocalObjectReferenceArray{&corev1.LocalObjectReferenceArgs{Name: pull.Metadata.Name()}}
+	}
+	sa, err := corev1.NewServiceAccount(ctx, SAName, saArgs, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -196,4 +206,26 @@ func initArgs(svc Service) []string {
 		return []string{"migrate"}
 	}
 	return nil
+}
+
+// PullSecretName is the registry credentials' Secret (images.username).
+const PullSecretName = "todo-app-registry"
+
+// pullSecret lets the kubelet pull from a registry that needs signing in.
+func pullSecret(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1.ObjectMetaArgs, opts []pulumi.ResourceOption) (*corev1.Secret, error) {
+	server, user := RegistryHost(cfg.Images.Registry), cfg.Images.Username
+	dockerConfig := cfg.RegistryPassword.ApplyT(func(pw string) (string, error) {
+		b, err := json.Marshal(map[string]any{"auths": map[string]any{server: map[string]string{
+			"username": user, "password": pw, "auth": base64.StdEncoding.EncodeToString([]byte(user + ":" + pw))}}})
+		return string(b), err
+	}).(pulumi.StringOutput)
+	s, err := corev1.NewSecret(ctx, PullSecretName, &corev1.SecretArgs{
+		Metadata:   meta(PullSecretName),
+		Type:       pulumi.String("kubernetes.io/dockerconfigjson"),
+		StringData: pulumi.StringMap{".dockerconfigjson": pulumi.ToSecret(dockerConfig).(pulumi.StringOutput)},
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("declaring the registry credentials: %w", err)
+	}
+	return s, nil
 }
