@@ -38,6 +38,11 @@ type Options struct {
 	Port int
 	// Log receives progress lines; nil discards them.
 	Log func(format string, args ...any)
+	// Listen is the address to listen on (default 127.0.0.1); AllowFrom
+	// are CIDRs whose connections are trusted too (a cluster's pods
+	// reaching a server outside it).
+	Listen    string
+	AllowFrom []string
 
 	// pickPort finds a free port when Port is 0 (freePort; a test forces a
 	// taken one).
@@ -264,7 +269,24 @@ func startLocal(ctx context.Context, opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	const listen = "127.0.0.1"
+	listen := opts.Listen
+	if listen == "" {
+		listen = "127.0.0.1"
+	}
+	if len(opts.AllowFrom) > 0 {
+		hba, err := os.OpenFile(filepath.Join(data, "pg_hba.conf"), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			_ = cleanup()
+			return nil, fmt.Errorf("opening pg_hba.conf: %w", err)
+		}
+		for _, cidr := range opts.AllowFrom {
+			fmt.Fprintf(hba, "host all all %s trust\n", cidr)
+		}
+		if err := hba.Close(); err != nil {
+			_ = cleanup()
+			return nil, fmt.Errorf("writing pg_hba.conf: %w", err)
+		}
+	}
 	logFile := filepath.Join(root, "postgres.log")
 	// A port found free can be taken by another test binary (go test runs
 	// packages in parallel) before PostgreSQL binds it: pick again then.

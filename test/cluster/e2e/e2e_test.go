@@ -42,7 +42,7 @@ var (
 // sandboxes need it before anything can be pulled) and the three app
 // images, each in two versions with different digests (the second adds a
 // label), which reach the node only through the registry.
-func images(t *testing.T, ctx context.Context, node *kube.Node, root string, tags ...string) {
+func images(t *testing.T, ctx context.Context, nodes []*kube.Node, root string, tags ...string) {
 	t.Helper()
 	require.NoError(t, localimages.RequireEngine(ctx))
 	require.NoError(t, localimages.EnsureBase(ctx))
@@ -61,7 +61,9 @@ func images(t *testing.T, ctx context.Context, node *kube.Node, root string, tag
 	save := exec.CommandContext(ctx, "docker", "save", kube.PauseImage)
 	save.Stdout = &saved
 	require.NoError(t, save.Run(), "docker save")
-	require.NoError(t, node.Import(ctx, &saved))
+	for _, node := range nodes {
+		require.NoError(t, node.Import(ctx, bytes.NewReader(saved.Bytes())))
+	}
 
 	for _, svc := range stack.Services() {
 		app, repo := svc.App, svc.Repo
@@ -73,15 +75,17 @@ func images(t *testing.T, ctx context.Context, node *kube.Node, root string, tag
 			require.NoError(t, err)
 		}
 	}
-	have, err := node.Images(ctx)
-	require.NoError(t, err)
-	for _, svc := range stack.Services() {
-		repo := svc.Repo
-		assert.NotContains(t, strings.Join(have, " "), repo, "no app image is imported: the kubelet pulls them")
+	for _, node := range nodes {
+		have, err := node.Images(ctx)
+		require.NoError(t, err)
+		for _, svc := range stack.Services() {
+			assert.NotContains(t, strings.Join(have, " "), svc.Repo, "no app image is imported: the kubelet pulls them")
+		}
 	}
 }
 
 func TestClusterEndToEnd(t *testing.T) {
+	require.NotEqual(t, "3", os.Getenv(nodesEnv), "the single-node cluster runs without %s (make e2e)", nodesEnv)
 	tools, err := kube.ToolsDir()
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
@@ -116,7 +120,7 @@ func TestClusterEndToEnd(t *testing.T) {
 		node.Stop()
 		cp.Stop()
 	})
-	images(t, ctx, node, root, "e2e-1", "e2e-2")
+	images(t, ctx, []*kube.Node{node}, root, "e2e-1", "e2e-2")
 	startRegistry(t, ctx, dir)
 	v1, v2 := pushApps(t, ctx, "e2e-1"), pushApps(t, ctx, "e2e-2")
 

@@ -31,17 +31,22 @@ import (
 type webUser struct {
 	c    *http.Client
 	csrf string
+	base string // the web app's address
 }
 
 var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
-func newWebUser(t *testing.T, email string) *webUser {
+func newWebUser(t *testing.T, email string) *webUser { return newWebUserAt(t, webURL, nil, email) }
+
+// newWebUserAt is newWebUser with the web app at base, reached through
+// transport (nil: the default one).
+func newWebUserAt(t *testing.T, base string, transport http.RoundTripper, email string) *webUser {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	u := &webUser{c: &http.Client{Jar: jar, Timeout: 10 * time.Second,
+	u := &webUser{base: base, c: &http.Client{Jar: jar, Timeout: 10 * time.Second, Transport: transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	token := func(path string) string {
-		resp, err := u.c.Get(webURL + path)
+		resp, err := u.c.Get(u.base + path)
 		require.NoError(t, err)
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
@@ -49,7 +54,7 @@ func newWebUser(t *testing.T, email string) *webUser {
 		require.NotNil(t, m, "no CSRF token on %s (%d)", path, resp.StatusCode)
 		return m[1]
 	}
-	resp, err := u.c.PostForm(webURL+"/signup", url.Values{"email": {email}, "password": {"correct horse"}, "name": {"Faults"}, "_csrf": {token("/signup")}})
+	resp, err := u.c.PostForm(u.base+"/signup", url.Values{"email": {email}, "password": {"correct horse"}, "name": {"Faults"}, "_csrf": {token("/signup")}})
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
@@ -60,7 +65,7 @@ func newWebUser(t *testing.T, email string) *webUser {
 // create adds a task through the web app's form: 303 means the backend
 // stored it (acknowledged); anything else is returned as the status.
 func (u *webUser) create(title string) (int, error) {
-	resp, err := u.c.PostForm(webURL+"/tasks", url.Values{"title": {title}, "priority": {"medium"}, "recurrence": {"none"}, "_csrf": {u.csrf}})
+	resp, err := u.c.PostForm(u.base+"/tasks", url.Values{"title": {title}, "priority": {"medium"}, "recurrence": {"none"}, "_csrf": {u.csrf}})
 	if err != nil {
 		return 0, err
 	}
@@ -77,7 +82,7 @@ func (u *webUser) count(t *testing.T, prefix string) map[string]bool {
 	for page := 1; page < 200; page++ {
 		var body []byte
 		require.Eventually(t, func() bool {
-			resp, err := u.c.Get(fmt.Sprintf("%s/tasks?status=all&q=%s&page=%d", webURL, url.QueryEscape(prefix), page))
+			resp, err := u.c.Get(fmt.Sprintf("%s/tasks?status=all&q=%s&page=%d", u.base, url.QueryEscape(prefix), page))
 			if err != nil {
 				return false
 			}

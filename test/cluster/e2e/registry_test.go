@@ -28,7 +28,10 @@ const registryAddr = "127.0.0.1:5000"
 // and in the node's, where containerd pulls (containerd speaks plain HTTP
 // to localhost, as it does on minikube). The filesystem storage driver
 // keeps no state in memory, so what one receives the other serves.
-func startRegistry(t *testing.T, ctx context.Context, dir string) {
+//
+// Each of nodeNetns (the three-node cluster's nodes' namespaces) gets one
+// more over the same storage, so every node pulls from its own localhost.
+func startRegistry(t *testing.T, ctx context.Context, dir string, nodeNetns ...string) {
 	t.Helper()
 	bin, err := kube.Tool("registry")
 	require.NoError(t, err)
@@ -49,12 +52,20 @@ http:
 	require.NoError(t, err)
 	node, err := kube.Start(dir, "registry-node", bin, []string{"serve", config})
 	require.NoError(t, err)
+	others := make([]*kube.Process, len(nodeNetns))
+	for i, ns := range nodeNetns {
+		others[i], err = kube.Start(dir, fmt.Sprintf("registry-node%d", i+1), "nsenter", []string{"--net=/var/run/netns/" + ns, "--", bin, "serve", config})
+		require.NoError(t, err)
+	}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("--- registry (host side):\n%s\n--- registry (node side):\n%s", host.Tail(20), node.Tail(20))
 		}
 		host.Stop(5 * time.Second)
 		node.Stop(5 * time.Second)
+		for _, p := range others {
+			p.Stop(5 * time.Second)
+		}
 	})
 	require.NoError(t, node.WaitFor(ctx, "the registry", func(ctx context.Context) error {
 		_, err := registryGet(ctx, http.MethodGet, "/v2/")

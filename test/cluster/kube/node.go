@@ -33,13 +33,52 @@ type Node struct {
 	Dir     string
 	Address string
 	Socket  string // containerd's CRI endpoint
+	Name    string
+	opts    NodeOptions
 	procs   []*Process
+}
+
+// NodeOptions make one node of several: each in its own network namespace
+// with its own pod network, cgroup root and labels.
+type NodeOptions struct {
+	// Name is the node's name (default NodeName).
+	Name string
+	// Address is the node's IP (default: the control plane's).
+	Address string
+	// PodCIDR is the node's pod network (default PodCIDR).
+	PodCIDR string
+	// Netns is the network namespace (a path such as /var/run/netns/x)
+	// the node's processes run in; empty: the caller's.
+	Netns string
+	// CgroupRoot is the kubelet's cgroup root (default: the machine's
+	// root): kubelets on one machine each need their own, or each removes
+	// the others' pods. It must exist in every cgroup hierarchy.
+	CgroupRoot string
+	// Labels are the node's labels (e.g. topology.kubernetes.io/zone).
+	Labels map[string]string
+	// NoPolicyController leaves NetworkPolicies unenforced (kube-router
+	// is not started).
+	NoPolicyController bool
 }
 
 // StartNode starts the node's components against cp and waits until the
 // node is Ready. It expects to run inside the cluster's network namespace.
-func StartNode(ctx context.Context, cp *ControlPlane, dir string) (n *Node, err error) {
-	n = &Node{Dir: dir, Address: cp.Address, Socket: filepath.Join(dir, "containerd", "containerd.sock")}
+func StartNode(ctx context.Context, cp *ControlPlane, dir string) (*Node, error) {
+	return StartNodeWith(ctx, cp, dir, NodeOptions{})
+}
+
+// StartNodeWith is StartNode with options.
+func StartNodeWith(ctx context.Context, cp *ControlPlane, dir string, o NodeOptions) (n *Node, err error) {
+	if o.Name == "" {
+		o.Name = NodeName
+	}
+	if o.Address == "" {
+		o.Address = cp.Address
+	}
+	if o.PodCIDR == "" {
+		o.PodCIDR = PodCIDR
+	}
+	n = &Node{Dir: dir, Address: o.Address, Name: o.Name, opts: o, Socket: filepath.Join(dir, "containerd", "containerd.sock")}
 	// The error returns set n to nil: stop what was started through a
 	// copy of the pointer.
 	started := n
@@ -57,9 +96,12 @@ func StartNode(ctx context.Context, cp *ControlPlane, dir string) (n *Node, err 
 	// Packets between pods on the bridge must pass iptables for Service
 	// addresses to work, and the node routes pod traffic. Both settings
 	// belong to this network namespace.
-	for file, v := range map[string]string{"/proc/sys/net/ipv4/ip_forward": "1", "/proc/sys/net/bridge/bridge-nf-call-iptables": "1"} {
-		if err := os.WriteFile(file, []byte(v), 0o644); err != nil {
-			return nil, fmt.Errorf("setting %s: %w", file, err)
+	for _, setting := range []string{"net/ipv4/ip_forward", "net/bridge/bridge-nf-call-iptables"} {
+		// The files under /proc/sys/net are the namespace's of whoever
+		// opens them: a node in another namespace sets its own.
+		cmd := n.command(ctx, "sh", "-c", "echo 1 > /proc/sys/"+setting)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("setting %s: %w: %s", setting, err, out)
 		}
 	}
 
@@ -80,10 +122,13 @@ func StartNode(ctx context.Context, cp *ControlPlane, dir string) (n *Node, err 
 	if _, err := n.start("coredns", bins["coredns"], "-conf", filepath.Join(dir, "Corefile")); err != nil {
 		return nil, err
 	}
-	kubelet, err := n.start("kubelet", bins["kubelet"],
-		"--config="+filepath.Join(dir, "kubelet.yaml"), "--kubeconfig="+cp.Kubeconfig,
-		"--hostname-override="+NodeName, "--node-ip="+n.Address,
-		"--root-dir="+filepath.Join(dir, "kubelet"), "--cert-dir="+filepath.Join(dir, "kubelet-pki"))
+	kubeletArgs := []string{"--config=" + filepath.Join(dir, "kubelet.yaml"), "--kubeconfig=" + cp.Kubeconfig,
+		"--hostname-override=" + n.Name, "--node-ip=" + n.Address,
+		"--root-dir=" + filepath.Join(dir, "kubelet"), "--cert-dir=" + filepath.Join(dir, "kubelet-pki")}
+	if len(o.Labels) > 0 {
+		kubeletArgs = append(kubeletArgs, "--node-labels="+labelList(o.Labels))
+	}
+	kubelet, err := n.start("kubelet", bins["kubelet"], kubeletArgs...)
 	if err != nil {
 		return nil, err
 	}
@@ -95,6 +140,12 @@ func StartNode(ctx context.Context, cp *ControlPlane, dir string) (n *Node, err 
 	if err := kubelet.WaitFor(readyCtx, "the node becoming Ready", func(ctx context.Context) error { return n.ready(ctx, cp) }); err != nil {
 		return nil, err
 	}
+	if o.NoPolicyController {
+		if err := Healthy(n.procs); err != nil {
+			return nil, err
+		}
+		return n, nil
+	}
 	// NetworkPolicies are enforced, as on a cluster whose CNI does: kube-
 	// router's policy controller alone (iptables and ipset; no routing, no
 	// service proxy, no CNI), once the node is registered. A test-only
@@ -104,7 +155,7 @@ func StartNode(ctx context.Context, cp *ControlPlane, dir string) (n *Node, err 
 	}
 	router, err := n.start("kube-router", bins["kube-router"],
 		"--run-firewall=true", "--run-router=false", "--run-service-proxy=false", "--enable-cni=false",
-		"--kubeconfig="+cp.Kubeconfig, "--hostname-override="+NodeName,
+		"--kubeconfig="+cp.Kubeconfig, "--hostname-override="+n.Name,
 		"--service-cluster-ip-range="+ServiceCIDR, "--health-port=20244", "--metrics-port=0")
 	if err != nil {
 		return nil, err
@@ -153,7 +204,7 @@ state = "%[1]s/containerd/state"
     {"type": "portmap", "capabilities": {"portMappings": true}}
   ]
 }
-`, PodCIDR, d),
+`, n.opts.PodCIDR, d),
 		"Corefile": fmt.Sprintf(`.:53 {
     bind %s
     errors
@@ -187,7 +238,7 @@ serializeImagePulls: false
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 evictionHard: {memory.available: "100Mi", nodefs.available: "1%%", imagefs.available: "1%%", nodefs.inodesFree: "1%%"}
-`, n.Address, n.Socket, cp.PKI.CACert, d, PodCIDR),
+`, n.Address, n.Socket, cp.PKI.CACert, d, n.opts.PodCIDR),
 		"kube-proxy.yaml": fmt.Sprintf(`apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 clientConnection: {kubeconfig: %s}
@@ -200,7 +251,10 @@ metricsBindAddress: 127.0.0.1:10249
 nodePortAddresses: [%s/32]
 conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
 iptables: {masqueradeAll: true}
-`, cp.Kubeconfig, NodeName, "10.244.0.0/16", n.Address, n.Address),
+`, cp.Kubeconfig, n.Name, "10.244.0.0/16", n.Address, n.Address),
+	}
+	if n.opts.CgroupRoot != "" {
+		files["kubelet.yaml"] += "cgroupRoot: " + n.opts.CgroupRoot + "\n"
 	}
 	for name, body := range files {
 		if err := writeFile(filepath.Join(d, name), body); err != nil {
@@ -316,7 +370,7 @@ func (n *Node) Restart(ctx context.Context, cp *ControlPlane, name string, sig s
 
 // ready is nil when the node reports Ready with a heartbeat from now on.
 func (n *Node) ready(ctx context.Context, cp *ControlPlane) error {
-	node, err := cp.Client.CoreV1().Nodes().Get(ctx, NodeName, metav1.GetOptions{})
+	node, err := cp.Client.CoreV1().Nodes().Get(ctx, n.Name, metav1.GetOptions{})
 	if err != nil {
 		return err
 	}
@@ -380,13 +434,64 @@ func (n *Node) removeContainers() {
 	}
 }
 
+// sbinPath: the node's tools (iptables, conntrack, runc, CNI plugins,
+// sysctl) come from Debian's sbin folders, which a non-login PATH may lack.
+func sbinPath() string { return "PATH=/usr/local/sbin:/usr/sbin:/sbin:" + os.Getenv("PATH") }
+
+// command is a command run in the node's network namespace.
+func (n *Node) command(ctx context.Context, name string, args ...string) *exec.Cmd {
+	if n.opts.Netns != "" {
+		args = append([]string{"--net=" + n.opts.Netns, "--", name}, args...)
+		name = "nsenter"
+	}
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = append(os.Environ(), sbinPath())
+	return cmd
+}
+
+// labelList is labels as the kubelet's --node-labels takes them.
+func labelList(labels map[string]string) string {
+	var out []string
+	for k, v := range labels {
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return strings.Join(out, ",")
+}
+
 func (n *Node) start(name, bin string, args ...string) (*Process, error) {
-	// The node's tools (iptables, conntrack, runc, CNI plugins) come from
-	// Debian's sbin folders, which a non-login PATH may lack.
-	p, err := Start(n.Dir, name, bin, args, "PATH=/usr/local/sbin:/usr/sbin:/sbin:"+os.Getenv("PATH"))
+	if n.opts.Netns != "" {
+		args = append([]string{"--net=" + n.opts.Netns, "--", bin}, args...)
+		bin = "nsenter"
+	}
+	p, err := Start(n.Dir, name, bin, args, sbinPath())
 	if err != nil {
 		return nil, err
 	}
 	n.procs = append(n.procs, p)
 	return p, nil
+}
+
+// Command is a command run in the node's network namespace (ip, iptables).
+func (n *Node) Command(ctx context.Context, name string, args ...string) *exec.Cmd {
+	return n.command(ctx, name, args...)
+}
+
+// PowerOff ends the node as a power cut would: the kubelet first (so it
+// restarts nothing), then every container, then the node's other
+// components, each with SIGKILL and no goodbye to the API server. Stop
+// still cleans up after it.
+func (n *Node) PowerOff() {
+	kill := func(name string) {
+		for _, p := range n.procs {
+			if p.Name == name {
+				p.Kill()
+			}
+		}
+	}
+	kill("kubelet")
+	n.removeContainers()
+	for _, p := range n.procs {
+		p.Kill()
+	}
 }

@@ -156,3 +156,13 @@ func Tool(name string) (string, error) {
 	}
 	return "", errors.New(name + " not found: run `make tools` (test/cluster/tools/build.sh) for the built tools, or install the Debian package that ships it (README: make verify and make e2e)")
 }
+
+// Kill ends the process group with SIGKILL and waits for it.
+func (p *Process) Kill() {
+	if exited, _ := p.Exited(); exited {
+		return
+	}
+	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	err := <-p.done
+	p.done <- err
+}
