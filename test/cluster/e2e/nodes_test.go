@@ -52,6 +52,12 @@ func TestThreeNodes(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 
+	// The kubelets' cgroup roots, removed after the nodes have stopped
+	// (cleanups run last first).
+	cgroups := map[string]string{}
+	for _, m := range threeNodes() {
+		cgroups[m.name] = cgroupRoot(t, m.netns)
+	}
 	cp, err := kube.StartControlPlane(ctx, filepath.Join(dir, "cp"), clusterAddr)
 	require.NoError(t, err)
 	why := &failureNotes{}
@@ -80,10 +86,9 @@ func TestThreeNodes(t *testing.T) {
 	zoneOf := map[string]string{}
 	var netnsNames []string
 	for _, m := range threeNodes() {
-		cgroup := cgroupRoot(t, m.netns)
 		n, err := kube.StartNodeWith(ctx, cp, filepath.Join(dir, m.name), kube.NodeOptions{
 			Name: m.name, Address: m.addr, PodCIDR: m.podCIDR, Netns: "/var/run/netns/" + m.netns,
-			CgroupRoot: cgroup, Labels: map[string]string{"topology.kubernetes.io/zone": m.zone}, NoPolicyController: true,
+			CgroupRoot: cgroups[m.name], Labels: map[string]string{"topology.kubernetes.io/zone": m.zone}, NoPolicyController: true,
 		})
 		require.NoError(t, err, "starting %s", m.name)
 		nodes = append(nodes, n)

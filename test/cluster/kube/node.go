@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"syscall"
@@ -424,6 +425,21 @@ func unmountUnder(dir string) {
 func (n *Node) removeContainers() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	// The pods' network namespaces (/var/run/netns/cni-…), which the
+	// kubelet would remove with each pod: removed here after them.
+	netnsOf := map[string]bool{}
+	ids, _ := exec.CommandContext(ctx, "ctr", "--address", n.Socket, "-n", "k8s.io", "containers", "ls", "-q").Output()
+	for _, id := range strings.Fields(string(ids)) {
+		info, _ := exec.CommandContext(ctx, "ctr", "--address", n.Socket, "-n", "k8s.io", "containers", "info", id).Output()
+		for _, m := range reNetnsPath.FindAllString(string(info), -1) {
+			netnsOf[filepath.Base(m)] = true
+		}
+	}
+	defer func() {
+		for name := range netnsOf {
+			_ = exec.Command("ip", "netns", "delete", name).Run()
+		}
+	}()
 	out, _ := exec.CommandContext(ctx, "ctr", "--address", n.Socket, "-n", "k8s.io", "tasks", "ls", "-q").Output()
 	for _, id := range strings.Fields(string(out)) {
 		_ = exec.CommandContext(ctx, "ctr", "--address", n.Socket, "-n", "k8s.io", "tasks", "kill", "-s", "SIGKILL", id).Run()
@@ -458,6 +474,9 @@ func labelList(labels map[string]string) string {
 	sort.Strings(out)
 	return strings.Join(out, ",")
 }
+
+// reNetnsPath finds a pod's network namespace in a container's spec.
+var reNetnsPath = regexp.MustCompile(`/var/run/netns/cni-[0-9a-f-]+`)
 
 func (n *Node) start(name, bin string, args ...string) (*Process, error) {
 	if n.opts.Netns != "" {
