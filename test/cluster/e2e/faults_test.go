@@ -103,6 +103,38 @@ func (u *webUser) count(t *testing.T, prefix string) map[string]bool {
 	return seen
 }
 
+// readCounts counts the GETs of a readLoop.
+type readCounts struct {
+	total, failed atomic.Int64
+	done          chan struct{} // closed when the loop has ended
+}
+
+// readLoop GETs url every 25 ms until stop closes; an answer other than
+// 200 is a failure.
+func readLoop(url string, stop <-chan struct{}) *readCounts {
+	r := &readCounts{done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		c := &http.Client{Timeout: 10 * time.Second}
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(25 * time.Millisecond):
+			}
+			resp, err := c.Get(url)
+			r.total.Add(1)
+			if err != nil || resp.StatusCode != http.StatusOK {
+				r.failed.Add(1)
+			}
+			if err == nil {
+				resp.Body.Close()
+			}
+		}
+	}()
+	return r
+}
+
 // loadResult is what a bounded request loop saw.
 type loadResult struct {
 	acked                   []string
@@ -228,27 +260,7 @@ func faults(t *testing.T, ctx context.Context, cp *kube.ControlPlane, node *kube
 			stop := make(chan struct{})
 			done := make(chan *loadResult)
 			go func() { done <- createLoop(u, target.name+"-fault-", stop) }()
-			var reads, readFails atomic.Int64
-			readsDone := make(chan struct{})
-			go func() {
-				defer close(readsDone)
-				c := &http.Client{Timeout: 10 * time.Second}
-				for {
-					select {
-					case <-stop:
-						return
-					case <-time.After(25 * time.Millisecond):
-					}
-					resp, err := c.Get(webURL + "/signin")
-					reads.Add(1)
-					if err != nil || resp.StatusCode != http.StatusOK {
-						readFails.Add(1)
-					}
-					if err == nil {
-						resp.Body.Close()
-					}
-				}
-			}()
+			reads := readLoop(webURL+"/signin", stop)
 			time.Sleep(2 * time.Second)
 			victim := pods.Items[0].Name
 			require.NoError(t, client.CoreV1().Pods(namespace).Delete(ctx, victim, metav1.DeleteOptions{}))
@@ -275,7 +287,7 @@ func faults(t *testing.T, ctx context.Context, cp *kube.ControlPlane, node *kube
 			time.Sleep(2 * time.Second)
 			close(stop)
 			res := <-done
-			<-readsDone
+			<-reads.done
 			seen := u.count(t, target.name+"-fault-")
 			var lost int64
 			for _, title := range res.acked {
@@ -284,14 +296,14 @@ func faults(t *testing.T, ctx context.Context, cp *kube.ControlPlane, node *kube
 				}
 			}
 			figures := fmt.Sprintf("%s fault: %d writes (%d failed, %d 503), %d reads (%d failed), %d acknowledged writes lost; replacement available %.1fs after delete",
-				target.name, res.ok+res.failed+res.unavailable, res.failed, res.unavailable, reads.Load(), readFails.Load(), lost, back.Seconds())
+				target.name, res.ok+res.failed+res.unavailable, res.failed, res.unavailable, reads.total.Load(), reads.failed.Load(), lost, back.Seconds())
 			t.Log(figures)
 			why.onFailure(t, func() string { return figures + "\n" + strings.Join(res.failures, "\n") })
 			assert.Zero(t, res.failed+res.unavailable, "failed writes:\n%s", strings.Join(res.failures, "\n"))
-			assert.Zero(t, readFails.Load(), "failed reads")
+			assert.Zero(t, reads.failed.Load(), "failed reads")
 			assert.Zero(t, lost, "acknowledged writes lost")
-			rep.add("delete one "+target.name+" pod (writes and reads)", res.ok+res.failed+res.unavailable+reads.Load(),
-				res.failed+res.unavailable+readFails.Load(), lost, fmt.Sprintf("replacement available %.0f s after delete", back.Seconds()))
+			rep.add("delete one "+target.name+" pod (writes and reads)", res.ok+res.failed+res.unavailable+reads.total.Load(),
+				res.failed+res.unavailable+reads.failed.Load(), lost, fmt.Sprintf("replacement available %.0f s after delete", back.Seconds()))
 		})
 	}
 
@@ -305,27 +317,7 @@ func faults(t *testing.T, ctx context.Context, cp *kube.ControlPlane, node *kube
 			stop := make(chan struct{})
 			done := make(chan *loadResult)
 			go func() { done <- createLoop(u, c.name+"-fault-", stop) }()
-			var reads, readFails atomic.Int64
-			readsDone := make(chan struct{})
-			go func() {
-				defer close(readsDone)
-				hc := &http.Client{Timeout: 10 * time.Second}
-				for {
-					select {
-					case <-stop:
-						return
-					case <-time.After(25 * time.Millisecond):
-					}
-					resp, err := hc.Get(chatURL + "/signin")
-					reads.Add(1)
-					if err != nil || resp.StatusCode != http.StatusOK {
-						readFails.Add(1)
-					}
-					if err == nil {
-						resp.Body.Close()
-					}
-				}
-			}()
+			reads := readLoop(chatURL+"/signin", stop)
 			time.Sleep(2 * time.Second)
 			began := time.Now()
 			require.NoError(t, node.Restart(ctx, cp, c.name, c.sig))
@@ -353,7 +345,7 @@ func faults(t *testing.T, ctx context.Context, cp *kube.ControlPlane, node *kube
 			time.Sleep(3 * time.Second)
 			close(stop)
 			res := <-done
-			<-readsDone
+			<-reads.done
 			seen := u.count(t, c.name+"-fault-")
 			var lost int64
 			for _, title := range res.acked {
@@ -362,15 +354,15 @@ func faults(t *testing.T, ctx context.Context, cp *kube.ControlPlane, node *kube
 				}
 			}
 			figures := fmt.Sprintf("%s fault: %d writes (%d failed, %d 503), %d reads (%d failed); healthy again %.1fs after the signal",
-				c.name, res.ok+res.failed+res.unavailable, res.failed, res.unavailable, reads.Load(), readFails.Load(), back.Seconds())
+				c.name, res.ok+res.failed+res.unavailable, res.failed, res.unavailable, reads.total.Load(), reads.failed.Load(), back.Seconds())
 			t.Log(figures)
 			why.onFailure(t, func() string { return figures + "\n" + strings.Join(res.failures, "\n") })
 			assert.Greater(t, res.ok, int64(20), "the loop wrote throughout")
 			assert.Zero(t, res.failed+res.unavailable, "failed writes:\n%s", strings.Join(res.failures, "\n"))
-			assert.Zero(t, readFails.Load(), "failed reads")
+			assert.Zero(t, reads.failed.Load(), "failed reads")
 			assert.Zero(t, lost, "acknowledged writes lost")
 			rep.add(fmt.Sprintf("%s %s, start it again (writes and reads)", map[syscall.Signal]string{syscall.SIGKILL: "SIGKILL", syscall.SIGTERM: "stop (SIGTERM)"}[c.sig], c.name),
-				res.ok+res.failed+res.unavailable+reads.Load(), res.failed+res.unavailable+readFails.Load(), lost,
+				res.ok+res.failed+res.unavailable+reads.total.Load(), res.failed+res.unavailable+reads.failed.Load(), lost,
 				fmt.Sprintf("%s healthy again %.1f s after the signal; every pod Ready after", c.name, back.Seconds()))
 		})
 	}

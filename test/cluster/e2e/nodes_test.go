@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -177,32 +176,12 @@ func TestThreeNodes(t *testing.T) {
 	load := func(prefix string) (stop func() (*loadResult, int64, int64)) {
 		done, stopc := make(chan *loadResult), make(chan struct{})
 		go func() { done <- createLoop(u, prefix, stopc) }()
-		var reads, readFails atomic.Int64
-		readsDone := make(chan struct{})
-		go func() {
-			defer close(readsDone)
-			c := &http.Client{Timeout: 10 * time.Second}
-			for {
-				select {
-				case <-stopc:
-					return
-				case <-time.After(25 * time.Millisecond):
-				}
-				resp, err := c.Get(base + "/signin")
-				reads.Add(1)
-				if err != nil || resp.StatusCode != http.StatusOK {
-					readFails.Add(1)
-				}
-				if err == nil {
-					resp.Body.Close()
-				}
-			}
-		}()
+		reads := readLoop(base+"/signin", stopc)
 		return func() (*loadResult, int64, int64) {
 			close(stopc)
 			res := <-done
-			<-readsDone
-			return res, reads.Load(), readFails.Load()
+			<-reads.done
+			return res, reads.total.Load(), reads.failed.Load()
 		}
 	}
 	lostOf := func(t *testing.T, res *loadResult, prefix string) int {

@@ -16,8 +16,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/todo-app/todo-app/infra/stack"
 	"github.com/todo-app/todo-app/test/cluster/deploy"
@@ -45,20 +43,7 @@ func TestProductionStackAgainstARealAPIServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
-	cp, err := kube.StartControlPlane(ctx, filepath.Join(dir, "cluster"), "127.0.0.1")
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		if t.Failed() {
-			for _, p := range cp.Processes() {
-				t.Logf("--- %s log (end):\n%s", p.Name, p.Tail(20))
-			}
-		}
-		cp.Stop()
-	})
-	restCfg, err := clientcmd.BuildConfigFromFlags("", cp.Kubeconfig)
-	require.NoError(t, err)
-	dyn, err := dynamic.NewForConfig(restCfg)
-	require.NoError(t, err)
+	cp, restCfg, dyn := startAPIServer(t, ctx, dir)
 	for _, c := range productionCRDs {
 		file, err := kube.ModuleFile(ctx, c.module, c.file)
 		require.NoError(t, err)

@@ -25,6 +25,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/todo-app/todo-app/infra/stack"
@@ -119,20 +120,7 @@ func TestPulumiUpAgainstARealAPIServer(t *testing.T) {
 	defer cancel()
 	dir := t.TempDir()
 
-	cp, err := kube.StartControlPlane(ctx, filepath.Join(dir, "cluster"), "127.0.0.1")
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		if t.Failed() {
-			for _, p := range cp.Processes() {
-				t.Logf("--- %s log (end):\n%s", p.Name, p.Tail(20))
-			}
-		}
-		cp.Stop()
-	})
-	restCfg, err := clientcmd.BuildConfigFromFlags("", cp.Kubeconfig)
-	require.NoError(t, err)
-	dyn, err := dynamic.NewForConfig(restCfg)
-	require.NoError(t, err)
+	cp, restCfg, dyn := startAPIServer(t, ctx, dir)
 
 	// The Prometheus Operator's PodMonitor CRD, from its Go module, so the
 	// API server validates the PodMonitor the plan matrix asks for.
@@ -206,6 +194,27 @@ func TestPulumiUpAgainstARealAPIServer(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, pods.Items, "pods left after destroy")
 	require.NoError(t, kube.Healthy(cp.Processes()))
+}
+
+// startAPIServer starts etcd, kube-apiserver and the controller manager
+// on loopback until the test ends, and returns clients of it.
+func startAPIServer(t *testing.T, ctx context.Context, dir string) (*kube.ControlPlane, *rest.Config, dynamic.Interface) {
+	t.Helper()
+	cp, err := kube.StartControlPlane(ctx, filepath.Join(dir, "cluster"), "127.0.0.1")
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, p := range cp.Processes() {
+				t.Logf("--- %s log (end):\n%s", p.Name, p.Tail(20))
+			}
+		}
+		cp.Stop()
+	})
+	restCfg, err := clientcmd.BuildConfigFromFlags("", cp.Kubeconfig)
+	require.NoError(t, err)
+	dyn, err := dynamic.NewForConfig(restCfg)
+	require.NoError(t, err)
+	return cp, restCfg, dyn
 }
 
 func keys(m map[string]int) []string {
