@@ -14,6 +14,8 @@ import (
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	todoapi "github.com/todo-app/todo-app/pkg/api"
 )
 
 // scenario is one kind of request, sent at several concurrencies.
@@ -88,6 +90,16 @@ func allScenarios(backend, web, chat string, users []benchUser, sessions []chatS
 			u := user(i)
 			n := created.Add(1)
 			t.Method, t.URL, t.Header = http.MethodPost, backend+"/api/"+u.ID+"/tasks", bearer(u)
+			t.Body = []byte(fmt.Sprintf(`{"title":"Bench task %d","due_at":"2030-01-02T15:00:00Z","priority":"high","tags":["work","bench"]}`, n))
+		}},
+		// The same create with an Idempotency-Key, as the Go client (and
+		// so the web app and the assistant) sends every change: what the
+		// claim and the kept answer cost.
+		{"create_task_keyed", "backend", api, func(i uint64, t *vegeta.Target) {
+			u := user(i)
+			n := created.Add(1)
+			t.Method, t.URL, t.Header = http.MethodPost, backend+"/api/"+u.ID+"/tasks", bearer(u)
+			t.Header.Set(todoapi.IdempotencyKeyHeader, fmt.Sprintf("bench-%d", n))
 			t.Body = []byte(fmt.Sprintf(`{"title":"Bench task %d","due_at":"2030-01-02T15:00:00Z","priority":"high","tags":["work","bench"]}`, n))
 		}},
 		{"list_tasks", "backend", api, func(i uint64, t *vegeta.Target) {
