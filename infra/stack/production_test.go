@@ -1,7 +1,10 @@
 package stack_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,6 +16,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	"sigs.k8s.io/yaml"
 
 	"github.com/todo-app/todo-app/infra/stack"
 )
@@ -324,4 +328,36 @@ func TestRegistryCredentialsAndPlatform(t *testing.T) {
 	_, err = run(t, cfg, "authSecret")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "todo-app:registryPassword is not set")
+}
+
+// The example production stack in the repository is a valid one, with
+// the secrets its comments tell the operator to set.
+func TestTheExampleProductionStackIsValid(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "Pulumi.prod.yaml"))
+	require.NoError(t, err)
+	var file struct {
+		Config map[string]any `json:"config"`
+	}
+	require.NoError(t, yaml.Unmarshal(b, &file))
+	cfg := map[string]string{}
+	for k, v := range file.Config {
+		key, ok := strings.CutPrefix(k, "todo-app:")
+		if !ok {
+			continue
+		}
+		if s, isString := v.(string); isString {
+			cfg[key] = s
+			continue
+		}
+		j, err := json.Marshal(v)
+		require.NoError(t, err)
+		cfg[key] = string(j)
+	}
+	cfg["authSecret"] = authSecret
+	cfg["kubeconfig"] = "apiVersion: v1\nkind: Config\n"
+	r, err := run(t, cfg, "authSecret", "kubeconfig")
+	require.NoError(t, err)
+	assert.Equal(t, "https://todo.example.com", r.outputs["webUrl"])
+	r.one(t, "kubernetes:postgresql.cnpg.io/v1:Cluster", stack.CNPGClusterName)
+	r.one(t, "kubernetes:gateway.networking.k8s.io/v1:Gateway", stack.GatewayName)
 }
