@@ -193,6 +193,9 @@ func readProduction(ctx *pulumi.Context, c *config.Config, cfg *Config, bad func
 	}
 	cfg.Backend.Replicas = cfg.HPA.Min
 	if cfg.HPA.Max < cfg.HPA.Min {
+		if hasKey(c.Get("hpa"), "max") {
+			bad("hpa", "max %d is below the production minimum of %d backends: raise hpa.max", cfg.HPA.Max, cfg.HPA.Min)
+		}
 		cfg.HPA.Max = cfg.HPA.Min
 	}
 	return &p

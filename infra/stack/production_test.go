@@ -178,6 +178,7 @@ func TestProductionConfigErrors(t *testing.T) {
 		}, "tls takes issuer (cert-manager) or secretName"},
 		{"in-cluster database", func(c map[string]string) { delete(c, "databaseUrl") }, "todo-app:databaseUrl is required for a production stack"},
 		{"two web pods", func(c map[string]string) { c["web"] = `{"replicas": 2}` }, "todo-app:web replicas must be at least 3"},
+		{"autoscaler below three", func(c map[string]string) { c["hpa"] = `{"max": 2}` }, "todo-app:hpa max 2 is below the production minimum"},
 		{"node ports", func(c map[string]string) { c["nodePorts"] = `{"web": 30000}` }, "todo-app:nodePorts has no use in a production stack"},
 		{"default namespace", func(c map[string]string) { delete(c, "namespace") }, "todo-app:namespace must be set for a production stack"},
 		{"kubeconfig without identity", func(c map[string]string) {

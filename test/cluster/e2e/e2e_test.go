@@ -84,18 +84,26 @@ func images(t *testing.T, ctx context.Context, nodes []*kube.Node, root string, 
 	}
 }
 
-func TestClusterEndToEnd(t *testing.T) {
-	require.NotEqual(t, "3", os.Getenv(nodesEnv), "the single-node cluster runs without %s (make e2e)", nodesEnv)
+// begin is what both clusters' tests start with: a context for the whole
+// run, the tools folder, the repository and a working folder (short:
+// containerd's socket path must fit in 108 bytes), removed at the end.
+func begin(t *testing.T, prefix string) (ctx context.Context, tools, root, dir string) {
+	t.Helper()
 	tools, err := kube.ToolsDir()
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
-	defer cancel()
-	root, err := gowork.Root()
+	t.Cleanup(cancel)
+	root, err = gowork.Root()
 	require.NoError(t, err)
-	// Short paths: containerd's socket path must fit in 108 bytes.
-	dir, err := os.MkdirTemp("", "e2e-")
+	dir, err = os.MkdirTemp("", prefix)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	return ctx, tools, root, dir
+}
+
+func TestClusterEndToEnd(t *testing.T) {
+	require.NotEqual(t, "3", os.Getenv(nodesEnv), "the single-node cluster runs without %s (make e2e)", nodesEnv)
+	ctx, tools, root, dir := begin(t, "e2e-")
 
 	cp, err := kube.StartControlPlane(ctx, filepath.Join(dir, "cp"), nodeIP)
 	require.NoError(t, err)

@@ -24,7 +24,6 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/todo-app/todo-app/infra/stack"
-	"github.com/todo-app/todo-app/pkg/gowork"
 	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
 	"github.com/todo-app/todo-app/test/cluster/deploy"
 	"github.com/todo-app/todo-app/test/cluster/kube"
@@ -41,15 +40,7 @@ import (
 // kube-proxy), as the Gateway would.
 func TestThreeNodes(t *testing.T) {
 	require.Equal(t, "3", os.Getenv(nodesEnv), "the three-node cluster needs %s=3: run make e2e-nodes", nodesEnv)
-	tools, err := kube.ToolsDir()
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
-	defer cancel()
-	root, err := gowork.Root()
-	require.NoError(t, err)
-	dir, err := os.MkdirTemp("", "e2e3-")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	ctx, tools, root, dir := begin(t, "e2e3-")
 
 	// The kubelets' cgroup roots, removed after the nodes have stopped
 	// (cleanups run last first).

@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/require"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/todo-app/todo-app/infra/stack"
 	"github.com/todo-app/todo-app/test/cluster/deploy"
@@ -76,20 +75,7 @@ func TestProductionStackAgainstARealAPIServer(t *testing.T) {
 	require.NoError(t, err)
 	log := deploy.ProgressLog(t)
 
-	res, err := s.Up(ctx, optup.ProgressStreams(log), optup.ErrorProgressStreams(log))
-	require.NoError(t, err, "pulumi up of the production stack")
-	require.NoError(t, kube.Healthy(cp.Processes()))
-	objs := managedObjects(t, ctx, s)
-	kinds := map[string]int{}
-	gvrs := map[object]schema.GroupVersionResource{}
-	for _, o := range objs {
-		kinds[o.Kind]++
-		gvr := resourceFor(t, cp, o)
-		gvrs[o] = gvr
-		_, err := dyn.Resource(gvr).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
-		require.NoError(t, err, "%s %s/%s is in the state but not in the cluster", o.Kind, o.Namespace, o.Name)
-	}
-	t.Logf("created %d objects: %v", len(objs), kinds)
+	res, objs, kinds, gvrs := upAndFind(t, ctx, cp, dyn, s, log)
 	for kind, n := range map[string]int{"Gateway": 1, "HTTPRoute": 3, "Certificate": 1, "Cluster": 1, "ScheduledBackup": 1,
 		"ServiceMonitor": 3, "PriorityClass": 1, "Deployment": 3, "PodDisruptionBudget": 3} {
 		assert.Equal(t, n, kinds[kind], "%s objects", kind)

@@ -11,6 +11,7 @@ package verify
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -135,24 +136,12 @@ func TestPulumiUpAgainstARealAPIServer(t *testing.T) {
 
 	log := deploy.ProgressLog(t)
 	// 1. up creates every object and the API server accepts each one.
-	res, err := s.Up(ctx, optup.ProgressStreams(log), optup.ErrorProgressStreams(log))
-	require.NoError(t, err, "pulumi up")
-	require.NoError(t, kube.Healthy(cp.Processes()))
-	objs := managedObjects(t, ctx, s)
-	kinds := map[string]int{}
-	gvrs := make([]schema.GroupVersionResource, len(objs))
-	for i, o := range objs {
-		kinds[o.Kind]++
-		gvr := resourceFor(t, cp, o)
-		gvrs[i] = gvr
-		got, err := dyn.Resource(gvr).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
-		require.NoError(t, err, "%s %s/%s is in the state but not in the cluster", o.Kind, o.Namespace, o.Name)
-		assert.Equal(t, o.Kind, got.GetKind())
+	res, objs, kinds, gvrs := upAndFind(t, ctx, cp, dyn, s, log)
+	for _, o := range objs {
 		if o.Kind != "Namespace" {
-			assert.Equal(t, namespace, got.GetNamespace(), "%s %s", o.Kind, o.Name)
+			assert.Equal(t, namespace, o.Namespace, "%s %s", o.Kind, o.Name)
 		}
 	}
-	t.Logf("created %d objects: %v", len(objs), kinds)
 	for kind, n := range map[string]int{"Namespace": 1, "Deployment": 3, "Service": 4, "StatefulSet": 1, "Secret": 1, "ConfigMap": 1,
 		"ServiceAccount": 1, "Role": 1, "RoleBinding": 1, "HorizontalPodAutoscaler": 1, "PodDisruptionBudget": 3, "NetworkPolicy": 2} {
 		assert.GreaterOrEqual(t, kinds[kind], n, "expected at least %d %s", n, kind)
@@ -183,8 +172,8 @@ func TestPulumiUpAgainstARealAPIServer(t *testing.T) {
 	// finishes the namespace's deletion, so give it a minute.
 	_, err = s.Destroy(ctx)
 	require.NoError(t, err, "pulumi destroy")
-	for i, o := range objs {
-		gvr := gvrs[i]
+	for _, o := range objs {
+		gvr := gvrs[o]
 		assert.Eventually(t, func() bool {
 			_, err := dyn.Resource(gvr).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
 			return apierrors.IsNotFound(err)
@@ -194,6 +183,28 @@ func TestPulumiUpAgainstARealAPIServer(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, pods.Items, "pods left after destroy")
 	require.NoError(t, kube.Healthy(cp.Processes()))
+}
+
+// upAndFind runs the first up and finds each object of the stack's state
+// in the cluster, of the kind the state says; it returns the up's result,
+// the objects, their count by kind and their API resources.
+func upAndFind(t *testing.T, ctx context.Context, cp *kube.ControlPlane, dyn dynamic.Interface, s auto.Stack, log io.Writer) (auto.UpResult, []object, map[string]int, map[object]schema.GroupVersionResource) {
+	t.Helper()
+	res, err := s.Up(ctx, optup.ProgressStreams(log), optup.ErrorProgressStreams(log))
+	require.NoError(t, err, "pulumi up")
+	require.NoError(t, kube.Healthy(cp.Processes()))
+	objs := managedObjects(t, ctx, s)
+	kinds := map[string]int{}
+	gvrs := map[object]schema.GroupVersionResource{}
+	for _, o := range objs {
+		kinds[o.Kind]++
+		gvrs[o] = resourceFor(t, cp, o)
+		got, err := dyn.Resource(gvrs[o]).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
+		require.NoError(t, err, "%s %s/%s is in the state but not in the cluster", o.Kind, o.Namespace, o.Name)
+		assert.Equal(t, o.Kind, got.GetKind())
+	}
+	t.Logf("created %d objects: %v", len(objs), kinds)
+	return res, objs, kinds, gvrs
 }
 
 // startAPIServer starts etcd, kube-apiserver and the controller manager
