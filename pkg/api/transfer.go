@@ -40,17 +40,12 @@ type Export struct {
 // and instances: importing a task whose key the account already has
 // creates nothing (the dedupe key).
 type ExportTask struct {
-	Key                string     `json:"key"`
-	ID                 int64      `json:"id"`
-	Title              string     `json:"title"`
-	Description        string     `json:"description"`
-	Completed          bool       `json:"completed"`
-	CompletedAt        *time.Time `json:"completed_at"`
-	DueAt              *time.Time `json:"due_at"`
-	Priority           string     `json:"priority"`
-	Tags               []string   `json:"tags"`
-	Recurrence         string     `json:"recurrence"`
-	RecurrenceInterval int        `json:"recurrence_interval"`
+	Key string `json:"key"`
+	ID  int64  `json:"id"`
+	TaskFields
+	Completed   bool       `json:"completed"`
+	CompletedAt *time.Time `json:"completed_at"`
+	Tags        []string   `json:"tags"`
 	// Reminders, in firing order (absent when there are none).
 	Reminders []ExportReminder `json:"reminders,omitempty"`
 	CreatedAt time.Time        `json:"created_at"`

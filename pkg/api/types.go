@@ -80,19 +80,47 @@ type AuthResponse struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-// Task is one to-do item as the API returns it.
-type Task struct {
-	ID                 int64      `json:"id"`
-	UserID             string     `json:"user_id"`
-	Title              string     `json:"title"`
-	Description        string     `json:"description"`
-	Completed          bool       `json:"completed"`
-	CompletedAt        *time.Time `json:"completed_at"`
+// TaskFields are a task's own fields, declared once: the values a person
+// sets (create, replace, patch, import) that the store keeps in a column
+// each and every surface carries. The task in answers (Task), in exports
+// (ExportTask) and the store's row embed it, so the store's columns, its
+// update list, the OpenAPI schemas and the copy to a recurring task's
+// next occurrence follow from this struct alone. The inputs, which take
+// strings and pointers, are TaskInput and TaskPatch below; the MCP tools'
+// shapes are in pkg/todomcp. The conformance test
+// (apps/backend/internal/taskfields) fails when any surface lacks a field
+// declared here. Tags and reminders are rows of their own, not fields.
+type TaskFields struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	// DueAt is when the task is due; a date-only due is the end of that
+	// day in the person's zone (pkg/dates).
 	DueAt              *time.Time `json:"due_at"`
 	Priority           string     `json:"priority"`
-	Tags               []string   `json:"tags"`
 	Recurrence         string     `json:"recurrence"`
 	RecurrenceInterval int        `json:"recurrence_interval"`
+}
+
+// Input is the TaskInput that sets these fields (times as RFC 3339): an
+// import turns an exported task back into a create with it.
+func (f TaskFields) Input() TaskInput {
+	in := TaskInput{Title: f.Title, Description: f.Description, Priority: f.Priority,
+		Recurrence: f.Recurrence, RecurrenceInterval: f.RecurrenceInterval}
+	if f.DueAt != nil {
+		s := f.DueAt.Format(time.RFC3339Nano)
+		in.DueAt = &s
+	}
+	return in
+}
+
+// Task is one to-do item as the API returns it.
+type Task struct {
+	ID     int64  `json:"id"`
+	UserID string `json:"user_id"`
+	TaskFields
+	Completed   bool       `json:"completed"`
+	CompletedAt *time.Time `json:"completed_at"`
+	Tags        []string   `json:"tags"`
 	// Reminders, in firing order.
 	Reminders []Reminder `json:"reminders"`
 	CreatedAt time.Time  `json:"created_at"`

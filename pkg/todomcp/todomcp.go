@@ -17,52 +17,6 @@ import (
 	segjson "github.com/segmentio/encoding/json"
 )
 
-// Task is a task as the tools return it.
-type Task struct {
-	ID                 int64      `json:"id" jsonschema:"the task id, used by complete_task, update_task and delete_task"`
-	Title              string     `json:"title"`
-	Description        string     `json:"description,omitempty"`
-	Completed          bool       `json:"completed"`
-	CompletedAt        string     `json:"completed_at,omitempty" jsonschema:"RFC 3339 time the task was completed"`
-	Due                string     `json:"due,omitempty" jsonschema:"RFC 3339 due time in UTC"`
-	Priority           string     `json:"priority" jsonschema:"low, medium or high"`
-	Tags               []string   `json:"tags"`
-	Recurrence         string     `json:"recurrence" jsonschema:"none, daily, weekly, monthly or yearly"`
-	RecurrenceInterval int        `json:"recurrence_interval"`
-	Reminders          []Reminder `json:"reminders,omitempty" jsonschema:"when the user is reminded, in firing order"`
-	CreatedAt          string     `json:"created_at"`
-}
-
-// Reminder is one reminder of a task as the tools show it.
-type Reminder struct {
-	At            string `json:"at,omitempty" jsonschema:"RFC 3339 time of an absolute reminder"`
-	BeforeMinutes *int   `json:"before_minutes,omitempty" jsonschema:"minutes before the due time"`
-	AtTime        string `json:"at_time,omitempty" jsonschema:"HH:MM on the day before_minutes leads to (the day before at 09:00)"`
-	FireAt        string `json:"fire_at,omitempty" jsonschema:"RFC 3339 time it fires; absent when the task has no due time"`
-	Fired         bool   `json:"fired"`
-}
-
-// ReminderInput sets one reminder: at, or before_minutes (with at_time
-// for "the day before at 9:00").
-type ReminderInput struct {
-	At            string `json:"at,omitempty" jsonschema:"RFC 3339 time in the future, with offset"`
-	BeforeMinutes *int   `json:"before_minutes,omitempty" jsonschema:"minutes before the due time, 0-43200; needs a due time"`
-	AtTime        string `json:"at_time,omitempty" jsonschema:"HH:MM in the user's zone, when before_minutes is whole days (1440 = the day before)"`
-}
-
-// AddTaskInput are add_task's arguments.
-type AddTaskInput struct {
-	UserID      string          `json:"user_id,omitempty" jsonschema:"optional; must be the signed-in user's id when given"`
-	Title       string          `json:"title" jsonschema:"short title of the task, 1-200 characters"`
-	Description string          `json:"description,omitempty" jsonschema:"longer notes, up to 10000 characters"`
-	Due         string          `json:"due,omitempty" jsonschema:"due time: RFC 3339 timestamp with offset (2026-12-24T17:00:00+01:00) or a date (2026-12-24)"`
-	Priority    string          `json:"priority,omitempty" jsonschema:"low, medium (default) or high"`
-	Tags        []string        `json:"tags,omitempty" jsonschema:"tag names such as work or family; created if new"`
-	Recurrence  string          `json:"recurrence,omitempty" jsonschema:"none (default), daily, weekly, monthly or yearly"`
-	Interval    int             `json:"recurrence_interval,omitempty" jsonschema:"repeat every N days/weeks/months/years (default 1)"`
-	Reminders   []ReminderInput `json:"reminders,omitempty" jsonschema:"up to 5 reminders"`
-}
-
 // TaskOutput wraps one task.
 type TaskOutput struct {
 	Task Task `json:"task"`
@@ -116,21 +70,6 @@ type DeleteTaskOutput struct {
 type RestoreTaskInput struct {
 	UserID string `json:"user_id,omitempty" jsonschema:"optional; must be the signed-in user's id when given"`
 	TaskID int64  `json:"task_id" jsonschema:"id of the deleted task (from delete_task's deleted_id)"`
-}
-
-// UpdateTaskInput are update_task's arguments; only given fields change.
-type UpdateTaskInput struct {
-	UserID      string           `json:"user_id,omitempty" jsonschema:"optional; must be the signed-in user's id when given"`
-	TaskID      int64            `json:"task_id" jsonschema:"id of the task to change (from list_tasks)"`
-	Title       *string          `json:"title,omitempty" jsonschema:"new title"`
-	Description *string          `json:"description,omitempty" jsonschema:"new description"`
-	Due         *string          `json:"due,omitempty" jsonschema:"new due time (RFC 3339) or date (YYYY-MM-DD)"`
-	ClearDue    bool             `json:"clear_due,omitempty" jsonschema:"true removes the due date"`
-	Priority    *string          `json:"priority,omitempty" jsonschema:"low, medium or high"`
-	Tags        *[]string        `json:"tags,omitempty" jsonschema:"replaces all tags; an empty list removes them"`
-	Recurrence  *string          `json:"recurrence,omitempty" jsonschema:"none, daily, weekly, monthly or yearly"`
-	Interval    *int             `json:"recurrence_interval,omitempty" jsonschema:"repeat every N periods"`
-	Reminders   *[]ReminderInput `json:"reminders,omitempty" jsonschema:"replaces all reminders; an empty list removes them"`
 }
 
 // ListTagsInput are list_tags' arguments.

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/prometheus/client_golang/prometheus"
@@ -65,18 +64,11 @@ func (t *toolset) addTask(ctx context.Context, req *mcp.CallToolRequest, in todo
 	if err != nil {
 		return nil, todomcp.TaskOutput{}, err
 	}
-	ti := api.TaskInput{Title: in.Title, Description: in.Description, Priority: in.Priority, Tags: in.Tags, Recurrence: in.Recurrence, RecurrenceInterval: in.Interval}
-	if rs := reminderInputs(in.Reminders); rs != nil {
-		ti.Reminders = &rs
-	}
-	if in.Due != "" {
-		ti.DueAt = &in.Due
-	}
-	task, err := t.tasks.Create(ctx, uid, ti)
+	task, err := t.tasks.Create(ctx, uid, in.TaskInput())
 	if err != nil {
 		return nil, todomcp.TaskOutput{}, toolError(err, 0)
 	}
-	out := todomcp.TaskOutput{Task: toTool(task)}
+	out := todomcp.TaskOutput{Task: todomcp.FromAPI(task)}
 	return text("Added " + describe(out.Task)), out, nil
 }
 
@@ -102,7 +94,7 @@ func (t *toolset) listTasks(ctx context.Context, req *mcp.CallToolRequest, in to
 		fmt.Fprintf(&b, "%d task(s):", list.Total)
 	}
 	for i, x := range list.Tasks {
-		out.Tasks[i] = toTool(x)
+		out.Tasks[i] = todomcp.FromAPI(x)
 		b.WriteString("\n- " + describe(out.Tasks[i]))
 	}
 	if len(list.Tasks) < list.Total {
@@ -124,13 +116,13 @@ func (t *toolset) completeTask(ctx context.Context, req *mcp.CallToolRequest, in
 	if err != nil {
 		return nil, todomcp.CompleteTaskOutput{}, toolError(err, in.TaskID)
 	}
-	out := todomcp.CompleteTaskOutput{Task: toTool(res.Task)}
+	out := todomcp.CompleteTaskOutput{Task: todomcp.FromAPI(res.Task)}
 	msg := "Completed " + describe(out.Task)
 	if !res.Task.Completed {
 		msg = "Reopened " + describe(out.Task)
 	}
 	if res.Next != nil {
-		n := toTool(*res.Next)
+		n := todomcp.FromAPI(*res.Next)
 		out.Next = &n
 		msg += "\nNext occurrence: " + describe(n)
 	}
@@ -162,7 +154,7 @@ func (t *toolset) restoreTask(ctx context.Context, req *mcp.CallToolRequest, in 
 	if err != nil {
 		return nil, todomcp.TaskOutput{}, toolError(err, in.TaskID)
 	}
-	out := todomcp.TaskOutput{Task: toTool(task)}
+	out := todomcp.TaskOutput{Task: todomcp.FromAPI(task)}
 	return text("Restored " + describe(out.Task)), out, nil
 }
 
@@ -171,29 +163,15 @@ func (t *toolset) updateTask(ctx context.Context, req *mcp.CallToolRequest, in t
 	if err != nil {
 		return nil, todomcp.TaskOutput{}, err
 	}
-	if in.ClearDue && in.Due != nil {
-		return nil, todomcp.TaskOutput{}, fmt.Errorf("invalid input: give either due or clear_due, not both")
-	}
-	p := api.TaskPatch{Title: in.Title, Description: in.Description, Priority: in.Priority, Tags: in.Tags,
-		Recurrence: in.Recurrence, RecurrenceInterval: in.Interval}
-	if in.Reminders != nil {
-		rs := reminderInputs(*in.Reminders)
-		if rs == nil {
-			rs = []api.ReminderInput{}
-		}
-		p.Reminders = &rs
-	}
-	switch {
-	case in.ClearDue:
-		p.DueAt = api.Null[string]()
-	case in.Due != nil:
-		p.DueAt = api.Value(*in.Due)
+	p, err := in.TaskPatch()
+	if err != nil {
+		return nil, todomcp.TaskOutput{}, err
 	}
 	task, err := t.tasks.Patch(ctx, uid, in.TaskID, p)
 	if err != nil {
 		return nil, todomcp.TaskOutput{}, toolError(err, in.TaskID)
 	}
-	out := todomcp.TaskOutput{Task: toTool(task)}
+	out := todomcp.TaskOutput{Task: todomcp.FromAPI(task)}
 	return text("Updated " + describe(out.Task)), out, nil
 }
 
@@ -216,47 +194,6 @@ func (t *toolset) listTags(ctx context.Context, req *mcp.CallToolRequest, in tod
 		return text("No tags yet."), out, nil
 	}
 	return text("Tags: " + strings.Join(names, ", ")), out, nil
-}
-
-func toTool(t api.Task) todomcp.Task {
-	out := todomcp.Task{ID: t.ID, Title: t.Title, Description: t.Description, Completed: t.Completed, Priority: t.Priority,
-		Tags: t.Tags, Recurrence: t.Recurrence, RecurrenceInterval: t.RecurrenceInterval, CreatedAt: t.CreatedAt.Format(time.RFC3339)}
-	if out.Tags == nil {
-		out.Tags = []string{}
-	}
-	if t.DueAt != nil {
-		out.Due = t.DueAt.Format(time.RFC3339)
-	}
-	if t.CompletedAt != nil {
-		out.CompletedAt = t.CompletedAt.Format(time.RFC3339)
-	}
-	for _, r := range t.Reminders {
-		tr := todomcp.Reminder{BeforeMinutes: r.BeforeMinutes, AtTime: r.AtTime, Fired: r.FiredAt != nil}
-		if r.At != nil {
-			tr.At = r.At.Format(time.RFC3339)
-		}
-		if r.FireAt != nil {
-			tr.FireAt = r.FireAt.Format(time.RFC3339)
-		}
-		out.Reminders = append(out.Reminders, tr)
-	}
-	return out
-}
-
-// reminderInputs are the tool's reminders in the API's shape.
-func reminderInputs(in []todomcp.ReminderInput) []api.ReminderInput {
-	if in == nil {
-		return nil
-	}
-	out := make([]api.ReminderInput, len(in))
-	for i, r := range in {
-		out[i] = api.ReminderInput{BeforeMinutes: r.BeforeMinutes, AtTime: r.AtTime}
-		if r.At != "" {
-			at := r.At
-			out[i].At = &at
-		}
-	}
-	return out
 }
 
 // describe is the one-line human summary used in text results.

@@ -61,8 +61,7 @@ func Open(ctx context.Context, dsn string, pool PoolOptions) (*Store, error) {
 		sqldb.SetMaxIdleConns(pool.MaxIdle)
 	}
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	db := bun.NewDB(sqldb, pgdialect.New())
-	db.RegisterModel((*TaskTag)(nil))
+	db := bun.NewDB(sqldb, Dialect())
 	// In a cluster the database may start after us: keep trying for a
 	// while instead of crash-looping.
 	pingCtx, cancel := context.WithTimeout(ctx, pool.ConnectTimeout)
@@ -155,4 +154,12 @@ func notFound(err error) error {
 		return ErrNotFound
 	}
 	return err
+}
+
+// Dialect is PostgreSQL's with the store's join model registered: the
+// store's tables as bun sees them, with or without a connection.
+func Dialect() *pgdialect.Dialect {
+	d := pgdialect.New()
+	d.Tables().Register((*TaskTag)(nil))
+	return d
 }

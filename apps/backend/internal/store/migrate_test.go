@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -54,6 +55,26 @@ func TestMigrateFromEmptyThenNoOp(t *testing.T) {
 	again, err := st.Migrate(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, again, "re-running applies nothing")
+}
+
+// TestMigrationsCreateEveryColumn: every column the store's models read
+// and write (a task's fields come from api.TaskFields) exists after the
+// migrations, so a field declared without its migration fails here rather
+// than on the first request.
+func TestMigrationsCreateEveryColumn(t *testing.T) {
+	st := open(t, pg.NewDatabase(t, "", nil))
+	ctx := context.Background()
+	_, err := st.Migrate(ctx)
+	require.NoError(t, err)
+	for _, model := range []any{store.User{}, store.Task{}, store.Tag{}, store.TaskTag{}} {
+		table := store.Dialect().Tables().Get(reflect.TypeOf(model))
+		var columns []string
+		require.NoError(t, st.DB.NewRaw(`SELECT column_name FROM information_schema.columns
+			WHERE table_schema = 'public' AND table_name = ?`, table.Name).Scan(ctx, &columns))
+		for _, f := range table.Fields {
+			assert.Contains(t, columns, f.Name, "table %s has no column %s (the model %s has it): add a migration", table.Name, f.Name, table.TypeName)
+		}
+	}
 }
 
 func TestConcurrentMigratorsDoNotCollide(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/todo-app/todo-app/pkg/api"
 )
 
 // User is a row of users.
@@ -29,18 +31,16 @@ type User struct {
 type Task struct {
 	bun.BaseModel `bun:"table:tasks,alias:t"`
 
-	ID                 int64      `bun:"id,pk,autoincrement"`
-	UserID             string     `bun:"user_id,type:uuid,notnull"`
-	Title              string     `bun:"title,notnull"`
-	Description        string     `bun:"description,notnull"`
-	Completed          bool       `bun:"completed,notnull"`
-	CompletedAt        *time.Time `bun:"completed_at"`
-	DueAt              *time.Time `bun:"due_at"`
-	Priority           string     `bun:"priority,notnull"`
-	Recurrence         string     `bun:"recurrence,notnull"`
-	RecurrenceInterval int        `bun:"recurrence_interval,notnull"`
-	CreatedAt          time.Time  `bun:"created_at,notnull,default:now()"`
-	UpdatedAt          time.Time  `bun:"updated_at,notnull,default:now()"`
+	ID     int64  `bun:"id,pk,autoincrement"`
+	UserID string `bun:"user_id,type:uuid,notnull"`
+	// TaskFields are the fields a person sets, one column each, named as
+	// bun names them (title, due_at, recurrence_interval): declared once
+	// in pkg/api, so a new field is a new column here without an edit.
+	api.TaskFields
+	Completed   bool       `bun:"completed,notnull"`
+	CompletedAt *time.Time `bun:"completed_at"`
+	CreatedAt   time.Time  `bun:"created_at,notnull,default:now()"`
+	UpdatedAt   time.Time  `bun:"updated_at,notnull,default:now()"`
 	// DeletedAt is set while the task is deleted but restorable.
 	DeletedAt *time.Time `bun:"deleted_at"`
 	// RecurredFrom is the task this occurrence was generated from.

@@ -3,12 +3,14 @@ package store
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/schema"
 )
 
 // TaskFilter selects, orders and pages a user's tasks. Values are
@@ -246,7 +248,7 @@ func (tx Tx) InsertTask(ctx context.Context, t *Task, tags []string) error {
 func (tx Tx) UpdateTask(ctx context.Context, t *Task, tags *[]string) error {
 	db := tx.db
 	res, err := db.NewUpdate().Model(t).
-		Column("title", "description", "completed", "completed_at", "due_at", "priority", "recurrence", "recurrence_interval").
+		Column(TaskUpdateColumns(db.Dialect())...).
 		Set("updated_at = now()").
 		Where("id = ? AND user_id = ? AND deleted_at IS NULL", t.ID, t.UserID).Returning("updated_at").Exec(ctx)
 	if err != nil {
@@ -259,6 +261,21 @@ func (tx Tx) UpdateTask(ctx context.Context, t *Task, tags *[]string) error {
 		return tx.SetTaskTags(ctx, t, *tags)
 	}
 	return nil
+}
+
+// TaskUpdateColumns are the columns UpdateTask writes: the completion and
+// every field of api.TaskFields, named as bun names the embedded fields.
+// Derived, not listed, so that a new field cannot be left out of updates
+// and silently never change (a miss that compiled and passed before).
+func TaskUpdateColumns(d schema.Dialect) []string {
+	embedded, _ := reflect.TypeFor[Task]().FieldByName("TaskFields")
+	cols := []string{"completed", "completed_at"}
+	for _, f := range d.Tables().Get(reflect.TypeFor[Task]()).Fields {
+		if len(f.Index) > 1 && f.Index[0] == embedded.Index[0] {
+			cols = append(cols, f.Name)
+		}
+	}
+	return cols
 }
 
 // SetTaskTags replaces the task's tags with names (created on the fly)

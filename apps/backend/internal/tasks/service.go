@@ -182,36 +182,53 @@ func (s *Service) Replace(ctx context.Context, userID string, id int64, in api.T
 		return api.Task{}, err
 	}
 	return s.modify(ctx, userID, id, in.Reminders, func(t *store.Task) (*[]string, *bool, error) {
-		t.Title, t.Description, t.DueAt, t.Priority = repl.Title, repl.Description, repl.DueAt, repl.Priority
-		t.Recurrence, t.RecurrenceInterval = repl.Recurrence, repl.RecurrenceInterval
+		t.TaskFields = repl.TaskFields
 		return &tags, nil, nil
 	})
 }
 
 // Patch changes only the fields present in p.
 func (s *Service) Patch(ctx context.Context, userID string, id int64, p api.TaskPatch) (api.Task, error) {
+	loc := time.UTC
+	if p.DueAt.Set && !p.DueAt.Null {
+		var err error
+		if loc, err = s.zone(ctx, userID, p.DueAt.Value); err != nil {
+			return api.Task{}, err
+		}
+	}
+	v, tags, fe := checkPatch(p, loc)
+	if len(fe) > 0 {
+		return api.Task{}, &domain.Invalid{Fields: fe}
+	}
+	return s.modify(ctx, userID, id, p.Reminders, func(t *store.Task) (*[]string, *bool, error) {
+		if err := applyPatch(t, p, v); err != nil {
+			return nil, nil, err
+		}
+		return tags, p.Completed, nil
+	})
+}
+
+// checkPatch validates the fields p sets: their cleaned values (the
+// others zero), the tags when p sets them, and what is wrong by field.
+// The due date is read in loc.
+func checkPatch(p api.TaskPatch, loc *time.Location) (api.TaskFields, *[]string, fieldErrors) {
 	fe := fieldErrors{}
-	var title, desc, prio string
+	var v api.TaskFields
 	if p.Title != nil {
-		title = cleanTitle(*p.Title, fe)
+		v.Title = cleanTitle(*p.Title, fe)
 	}
 	if p.Description != nil {
-		desc = cleanDescription(*p.Description, fe)
+		v.Description = cleanDescription(*p.Description, fe)
 	}
 	if p.Priority != nil {
 		if strings.TrimSpace(*p.Priority) == "" {
 			fe.add("priority", "must be one of low, medium, high")
 		}
-		prio = cleanPriority(*p.Priority, fe)
+		v.Priority = cleanPriority(*p.Priority, fe)
 	}
-	var due *time.Time
 	if p.DueAt.Set && !p.DueAt.Null {
-		loc, err := s.zone(ctx, userID, p.DueAt.Value)
-		if err != nil {
-			return api.Task{}, err
-		}
-		due = cleanDue(&p.DueAt.Value, "due_at", fe, loc, dates.End)
-		if due == nil {
+		v.DueAt = cleanDue(&p.DueAt.Value, "due_at", fe, loc, dates.End)
+		if v.DueAt == nil {
 			fe.add("due_at", "must be a timestamp, or null to clear the due date")
 		}
 	}
@@ -220,42 +237,50 @@ func (s *Service) Patch(ctx context.Context, userID string, id int64, p api.Task
 		t := cleanTags(*p.Tags, fe)
 		tags = &t
 	}
-	if p.Recurrence != nil && strings.TrimSpace(*p.Recurrence) == "" {
-		fe.add("recurrence", "must be one of none, daily, weekly, monthly, yearly")
+	if p.Recurrence != nil {
+		if strings.TrimSpace(*p.Recurrence) == "" {
+			fe.add("recurrence", "must be one of none, daily, weekly, monthly, yearly")
+		}
+		v.Recurrence = *p.Recurrence
 	}
-	if p.RecurrenceInterval != nil && *p.RecurrenceInterval == 0 {
-		fe.add("recurrence_interval", fmt.Sprintf("must be between 1 and %d", MaxInterval))
+	if p.RecurrenceInterval != nil {
+		if *p.RecurrenceInterval == 0 {
+			fe.add("recurrence_interval", fmt.Sprintf("must be between 1 and %d", MaxInterval))
+		}
+		v.RecurrenceInterval = *p.RecurrenceInterval
 	}
+	return v, tags, fe
+}
+
+// applyPatch sets on t the fields p gives, to their values checked by
+// checkPatch. The repeat rule is checked here, against the task: a new
+// interval alone is checked with the task's rule.
+func applyPatch(t *store.Task, p api.TaskPatch, v api.TaskFields) error {
+	if p.Title != nil {
+		t.Title = v.Title
+	}
+	if p.Description != nil {
+		t.Description = v.Description
+	}
+	if p.Priority != nil {
+		t.Priority = v.Priority
+	}
+	if p.DueAt.Set {
+		t.DueAt = v.DueAt
+	}
+	rule, interval := t.Recurrence, t.RecurrenceInterval
+	if p.Recurrence != nil {
+		rule = v.Recurrence
+	}
+	if p.RecurrenceInterval != nil {
+		interval = v.RecurrenceInterval
+	}
+	fe := fieldErrors{}
+	t.Recurrence, t.RecurrenceInterval = cleanRecurrence(rule, interval, fe)
 	if len(fe) > 0 {
-		return api.Task{}, &domain.Invalid{Fields: fe}
+		return &domain.Invalid{Fields: fe}
 	}
-	return s.modify(ctx, userID, id, p.Reminders, func(t *store.Task) (*[]string, *bool, error) {
-		if p.Title != nil {
-			t.Title = title
-		}
-		if p.Description != nil {
-			t.Description = desc
-		}
-		if p.Priority != nil {
-			t.Priority = prio
-		}
-		if p.DueAt.Set {
-			t.DueAt = due
-		}
-		rule, interval := t.Recurrence, t.RecurrenceInterval
-		if p.Recurrence != nil {
-			rule = *p.Recurrence
-		}
-		if p.RecurrenceInterval != nil {
-			interval = *p.RecurrenceInterval
-		}
-		fe := fieldErrors{}
-		t.Recurrence, t.RecurrenceInterval = cleanRecurrence(rule, interval, fe)
-		if len(fe) > 0 {
-			return nil, nil, &domain.Invalid{Fields: fe}
-		}
-		return tags, p.Completed, nil
-	})
+	return nil
 }
 
 // Complete sets completion (nil toggles). Completing a recurring task
@@ -339,11 +364,9 @@ func (s *Service) setCompleted(ctx context.Context, tx store.Tx, t *store.Task, 
 		names[i] = g.Name
 	}
 	from := t.ID
-	next := &store.Task{
-		UserID: t.UserID, Title: t.Title, Description: t.Description, DueAt: &due,
-		Priority: t.Priority, Recurrence: t.Recurrence, RecurrenceInterval: t.RecurrenceInterval,
-		RecurredFrom: &from,
-	}
+	// The next occurrence has every field of this one but its due time.
+	next := &store.Task{UserID: t.UserID, TaskFields: t.TaskFields, RecurredFrom: &from}
+	next.DueAt = &due
 	if err := tx.InsertTask(ctx, next, names); err != nil {
 		return nil, fmt.Errorf("creating next occurrence of task %d: %w", t.ID, err)
 	}
@@ -557,12 +580,12 @@ func fromInput(in api.TaskInput, loc *time.Location) (store.Task, []string, erro
 // nothing is). Imports check every row with it.
 func Check(in api.TaskInput, loc *time.Location) (store.Task, []string, map[string]string) {
 	fe := fieldErrors{}
-	t := store.Task{
+	t := store.Task{TaskFields: api.TaskFields{
 		Title:       cleanTitle(in.Title, fe),
 		Description: cleanDescription(in.Description, fe),
 		DueAt:       cleanDue(in.DueAt, "due_at", fe, loc, dates.End),
 		Priority:    cleanPriority(in.Priority, fe),
-	}
+	}}
 	t.Recurrence, t.RecurrenceInterval = cleanRecurrence(in.Recurrence, in.RecurrenceInterval, fe)
 	return t, cleanTags(in.Tags, fe), fe
 }
@@ -580,12 +603,13 @@ func ToAPI(t *store.Task) api.Task {
 	for i, g := range t.Tags {
 		tags[i] = g.Name
 	}
-	return api.Task{
-		ID: t.ID, UserID: t.UserID, Title: t.Title, Description: t.Description,
-		Completed: t.Completed, CompletedAt: utc(t.CompletedAt), DueAt: utc(t.DueAt),
-		Priority: t.Priority, Tags: tags, Recurrence: t.Recurrence, RecurrenceInterval: t.RecurrenceInterval,
+	out := api.Task{
+		ID: t.ID, UserID: t.UserID, TaskFields: t.TaskFields,
+		Completed: t.Completed, CompletedAt: utc(t.CompletedAt), Tags: tags,
 		Reminders: remindersToAPI(t.Reminders), CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
 	}
+	out.DueAt = utc(t.DueAt)
+	return out
 }
 
 func utc(t *time.Time) *time.Time {

@@ -200,12 +200,13 @@ func exportTask(userID string, t *store.Task) api.ExportTask {
 	for i, g := range t.Tags {
 		tags[i] = g.Name
 	}
-	return api.ExportTask{
-		Key: taskKey(userID, t), ID: t.ID, Title: t.Title, Description: t.Description,
-		Completed: t.Completed, CompletedAt: utc(t.CompletedAt), DueAt: utc(t.DueAt), Priority: t.Priority, Tags: tags,
-		Recurrence: t.Recurrence, RecurrenceInterval: t.RecurrenceInterval, Reminders: exportReminders(t.Reminders),
+	out := api.ExportTask{
+		Key: taskKey(userID, t), ID: t.ID, TaskFields: t.TaskFields,
+		Completed: t.Completed, CompletedAt: utc(t.CompletedAt), Tags: tags, Reminders: exportReminders(t.Reminders),
 		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
 	}
+	out.DueAt = utc(t.DueAt)
+	return out
 }
 
 func exportReminders(rs []store.Reminder) []api.ExportReminder {

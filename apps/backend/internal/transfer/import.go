@@ -368,8 +368,8 @@ func (w *writer) readTask(ctx context.Context, dec *json.Decoder, row int, fileZ
 	if ok, err := w.decodeRow(dec, "tasks", row, &x); !ok {
 		return err
 	}
-	in := api.TaskInput{Title: x.Title, Description: x.Description, Priority: x.Priority, Tags: x.Tags,
-		Recurrence: x.Recurrence, RecurrenceInterval: x.RecurrenceInterval}
+	in := x.TaskFields.Input()
+	in.Tags = x.Tags
 	if x.DueAt != nil {
 		due := *x.DueAt
 		// A date without a time stays a date: the end of the same day

@@ -50,22 +50,22 @@ func seedTasks(loc *time.Location) []api.ExportTask {
 	endOf := func(day int) *time.Time { return at(day, 23, 59) }
 	done := at(4, 18, 0)
 	return []api.ExportTask{
-		{Title: "Buy groceries", DueAt: endOf(6), Tags: []string{"home"}},
-		{Title: "Call mom", DueAt: at(7, 17, 0), Priority: "high", Tags: []string{"family"}},
-		{Title: "Call the bank"},
-		{Title: "Dentist appointment", DueAt: at(11, 9, 0), Tags: []string{"health"}},
-		{Title: "Pay electricity bill", DueAt: endOf(5)},
-		{Title: "Team sync", DueAt: at(10, 10, 0), Recurrence: "weekly", RecurrenceInterval: 1, Tags: []string{"work"}},
-		{Title: "Write quarterly report", DueAt: endOf(14), Priority: "high", Tags: []string{"work"}},
-		{Title: "Water the plants", DueAt: at(6, 8, 0), Recurrence: "daily", RecurrenceInterval: 3},
-		{Title: "Renew passport", Priority: "low"},
-		{Title: "Read a book", Priority: "low"},
-		{Title: "Book flights to Lisbon", Tags: []string{"travel"}},
-		{Title: "Email Alex about the offsite", Tags: []string{"work"}},
-		{Title: "Clean the garage", DueAt: endOf(8), Tags: []string{"home"}},
-		{Title: "Gym session", DueAt: at(6, 18, 0), Recurrence: "daily", RecurrenceInterval: 2},
-		{Title: "Pay rent", Completed: true, CompletedAt: done},
-		{Title: "Send invoice to ACME", Completed: true, CompletedAt: done, Tags: []string{"work"}},
+		{TaskFields: api.TaskFields{Title: "Buy groceries", DueAt: endOf(6)}, Tags: []string{"home"}},
+		{TaskFields: api.TaskFields{Title: "Call mom", DueAt: at(7, 17, 0), Priority: "high"}, Tags: []string{"family"}},
+		{TaskFields: api.TaskFields{Title: "Call the bank"}},
+		{TaskFields: api.TaskFields{Title: "Dentist appointment", DueAt: at(11, 9, 0)}, Tags: []string{"health"}},
+		{TaskFields: api.TaskFields{Title: "Pay electricity bill", DueAt: endOf(5)}},
+		{TaskFields: api.TaskFields{Title: "Team sync", DueAt: at(10, 10, 0), Recurrence: "weekly", RecurrenceInterval: 1}, Tags: []string{"work"}},
+		{TaskFields: api.TaskFields{Title: "Write quarterly report", DueAt: endOf(14), Priority: "high"}, Tags: []string{"work"}},
+		{TaskFields: api.TaskFields{Title: "Water the plants", DueAt: at(6, 8, 0), Recurrence: "daily", RecurrenceInterval: 3}},
+		{TaskFields: api.TaskFields{Title: "Renew passport", Priority: "low"}},
+		{TaskFields: api.TaskFields{Title: "Read a book", Priority: "low"}},
+		{TaskFields: api.TaskFields{Title: "Book flights to Lisbon"}, Tags: []string{"travel"}},
+		{TaskFields: api.TaskFields{Title: "Email Alex about the offsite"}, Tags: []string{"work"}},
+		{TaskFields: api.TaskFields{Title: "Clean the garage", DueAt: endOf(8)}, Tags: []string{"home"}},
+		{TaskFields: api.TaskFields{Title: "Gym session", DueAt: at(6, 18, 0), Recurrence: "daily", RecurrenceInterval: 2}},
+		{TaskFields: api.TaskFields{Title: "Pay rent"}, Completed: true, CompletedAt: done},
+		{TaskFields: api.TaskFields{Title: "Send invoice to ACME"}, Completed: true, CompletedAt: done, Tags: []string{"work"}},
 	}
 }
 
