@@ -48,6 +48,9 @@ func Reference() ([]byte, error) {
 	}
 	var groups []refGroup
 	for _, r := range Routes {
+		if r.Unpublished {
+			continue
+		}
 		op := doc.Paths.Find(r.Path).GetOperation(r.Method)
 		o := refOp{Route: r}
 		for _, p := range op.Parameters {

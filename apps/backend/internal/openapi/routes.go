@@ -24,6 +24,12 @@ type Route struct {
 	Summary string
 	// Public routes need no token; Session routes refuse API tokens.
 	Public, Session bool
+	// Unpublished rows are served but left out of the document, its
+	// reference page and the generated client: WebDAV's methods, a
+	// frontend's own routes. They stay in the table so that the
+	// authorization matrix (rest/authz_test.go) and the check that every
+	// served route is in the table still cover them.
+	Unpublished bool
 	// Query names the listing parameters (tasks only).
 	Query []Param
 	// Body is the request type (nil: none); BodyOptional when it may be

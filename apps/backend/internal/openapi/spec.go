@@ -76,6 +76,9 @@ func Build() (*openapi3.T, error) {
 		return nil, err
 	}
 	for _, r := range Routes {
+		if r.Unpublished {
+			continue
+		}
 		op := &openapi3.Operation{OperationID: r.ID, Summary: r.Summary, Tags: []string{r.Tag}, Responses: openapi3.NewResponses()}
 		op.Responses.Delete("default")
 		if !r.Public {
@@ -321,7 +324,7 @@ func requireResponseFields(doc *openapi3.T) {
 		ref.Value.Required = required
 	}
 	for _, r := range Routes {
-		if r.Resp != nil {
+		if r.Resp != nil && !r.Unpublished {
 			visit(reflect.TypeOf(r.Resp))
 		}
 	}
