@@ -70,7 +70,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		_ = st.Close()
 		return nil, err
 	}
-	ts := tasks.NewService(st, time.Now)
+	ts := tasks.NewService(tasks.PostgresStorage(st), time.Now)
 	srv := httpserver.New(httpserver.Options{
 		Name:          "backend",
 		MetricsPort:   cfg.MetricsPort,

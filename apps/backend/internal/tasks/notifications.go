@@ -51,7 +51,7 @@ func (s *Service) Snooze(ctx context.Context, userID string, id int64, minutes i
 		return api.Task{}, domain.Field("minutes", "must be between 1 and 1440 (a day)")
 	}
 	var out api.Task
-	err := s.store.WithTx(ctx, func(ctx context.Context, tx store.Tx) error {
+	err := s.store.WithTx(ctx, func(ctx context.Context, tx Tx) error {
 		t, err := tx.GetTaskForUpdate(ctx, userID, id)
 		if err != nil {
 			return taskErr(id, err)

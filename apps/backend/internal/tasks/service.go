@@ -13,15 +13,16 @@ import (
 	"github.com/todo-app/todo-app/pkg/dates"
 )
 
-// Service applies the task rules on top of the store.
+// Service applies the task rules on top of a Storage.
 type Service struct {
-	store *store.Store
+	store Storage
 	now   func() time.Time
 }
 
-// NewService returns a Service; now is the clock (time.Now in production).
-func NewService(s *store.Store, now func() time.Time) *Service {
-	return &Service{store: s, now: now}
+// NewService returns a Service on st (PostgresStorage in production); now
+// is the clock (time.Now in production).
+func NewService(st Storage, now func() time.Time) *Service {
+	return &Service{store: st, now: now}
 }
 
 // ListInput is a task listing request before validation.
@@ -121,7 +122,7 @@ func (s *Service) List(ctx context.Context, userID string, in ListInput) (api.Ta
 
 // Get returns one of the user's tasks.
 func (s *Service) Get(ctx context.Context, userID string, id int64) (api.Task, error) {
-	t, err := s.store.Tasks().GetTask(ctx, userID, id)
+	t, err := s.store.GetTask(ctx, userID, id)
 	if err != nil {
 		return api.Task{}, taskErr(id, err)
 	}
@@ -156,7 +157,7 @@ func (s *Service) Create(ctx context.Context, userID string, in api.TaskInput) (
 		return api.Task{}, &domain.Invalid{Fields: fe}
 	}
 	t.UserID = userID
-	err = s.store.WithTx(ctx, func(ctx context.Context, tx store.Tx) error {
+	err = s.store.WithTx(ctx, func(ctx context.Context, tx Tx) error {
 		if err := tx.InsertTask(ctx, &t, tags); err != nil {
 			return err
 		}
@@ -287,7 +288,7 @@ func applyPatch(t *store.Task, p api.TaskPatch, v api.TaskFields) error {
 // creates its next occurrence in the same transaction.
 func (s *Service) Complete(ctx context.Context, userID string, id int64, completed *bool) (api.CompleteResult, error) {
 	var res api.CompleteResult
-	err := s.store.WithTx(ctx, func(ctx context.Context, tx store.Tx) error {
+	err := s.store.WithTx(ctx, func(ctx context.Context, tx Tx) error {
 		t, err := tx.GetTaskForUpdate(ctx, userID, id)
 		if err != nil {
 			return taskErr(id, err)
@@ -327,7 +328,7 @@ func (s *Service) Complete(ctx context.Context, userID string, id int64, complet
 
 // setCompleted changes t's completion and, when a recurring task becomes
 // completed, inserts and returns the next occurrence.
-func (s *Service) setCompleted(ctx context.Context, tx store.Tx, t *store.Task, completed bool) (*store.Task, error) {
+func (s *Service) setCompleted(ctx context.Context, tx Tx, t *store.Task, completed bool) (*store.Task, error) {
 	if t.Completed == completed {
 		return nil, nil
 	}
@@ -385,7 +386,7 @@ func (s *Service) modify(ctx context.Context, userID string, id int64, reminders
 	if err != nil {
 		return api.Task{}, err
 	}
-	err = s.store.WithTx(ctx, func(ctx context.Context, tx store.Tx) error {
+	err = s.store.WithTx(ctx, func(ctx context.Context, tx Tx) error {
 		t, err := tx.GetTaskForUpdate(ctx, userID, id)
 		if err != nil {
 			return taskErr(id, err)
@@ -511,7 +512,7 @@ func inputs(p *[]api.ReminderInput) []api.ReminderInput {
 // updateReminders replaces the task's reminders when the request set them
 // (checked against the task's new due time), and otherwise moves its
 // relative ones with the due time.
-func (s *Service) updateReminders(ctx context.Context, tx store.Tx, t *store.Task, oldDue *time.Time, set *[]api.ReminderInput, loc *time.Location) error {
+func (s *Service) updateReminders(ctx context.Context, tx Tx, t *store.Task, oldDue *time.Time, set *[]api.ReminderInput, loc *time.Location) error {
 	if set != nil {
 		fe := fieldErrors{}
 		rs := checkReminders(*set, t.DueAt, loc, s.now(), fe)
