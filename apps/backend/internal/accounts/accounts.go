@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/netip"
 	"strings"
 	"time"
 	"unicode"
@@ -95,6 +96,8 @@ type Service struct {
 	// dummyHash lets an unknown email cost the same time as a wrong
 	// password, so timing does not reveal which emails have accounts.
 	dummyHash []byte
+	// now is the sign-in back-off's clock (UseClock).
+	now func() time.Time
 }
 
 // NewService returns a Service hashing passwords with bcrypt at cost.
@@ -103,17 +106,43 @@ func NewService(s *store.Store, tokens *auth.Tokens, cost int) (*Service, error)
 	if err != nil {
 		return nil, fmt.Errorf("preparing password hashing: %w", err)
 	}
-	return &Service{store: s, tokens: tokens, cost: cost, dummyHash: dummy}, nil
+	return &Service{store: s, tokens: tokens, cost: cost, dummyHash: dummy, now: time.Now}, nil
 }
+
+// UseClock makes the sign-in back-off read now instead of time.Now, so a
+// test can let minutes pass without sleeping through them. Call it before
+// the service is used.
+func (s *Service) UseClock(now func() time.Time) { s.now = now }
 
 var errBadCredentials = &domain.Unauthenticated{Reason: "wrong email or password"}
 
-// Locked means the account has failed to sign in too often in a row: the
-// next attempt must wait (the same for accounts that do not exist).
+// Locked means sign-ins to the account from this client address have
+// failed too often in a row: its next attempt must wait (the same for
+// accounts that do not exist).
 type Locked struct{ Wait time.Duration }
 
 func (l *Locked) Error() string {
-	return fmt.Sprintf("too many failed sign-ins for this account; try again in %d s", l.Seconds())
+	return fmt.Sprintf("too many failed sign-ins to this account from your network; try again in %d s", l.Seconds())
+}
+
+// backoffClient is the address a sign-in's back-off is counted for: the
+// address itself, or for IPv6 its /64, which one home or one server
+// usually has whole (counting single IPv6 addresses would give such a
+// guesser 2^64 fresh starts).
+func backoffClient(addr string) string {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	ip = ip.Unmap()
+	if ip.Is4() {
+		return ip.String()
+	}
+	p, err := ip.Prefix(64)
+	if err != nil {
+		return ip.String()
+	}
+	return p.String()
 }
 
 // Seconds is the wait rounded up, at least 1.
@@ -164,9 +193,12 @@ func (s *Service) SignUp(ctx context.Context, in api.SignUpRequest) (api.AuthRes
 	return s.session(ctx, u)
 }
 
-// SignIn checks credentials. A wrong password and an unknown email give
-// the same answer.
-func (s *Service) SignIn(ctx context.Context, in api.SignInRequest) (api.AuthResponse, error) {
+// SignIn checks credentials sent from the client address. A wrong
+// password and an unknown email give the same answer. Failures are
+// counted per account and address (store.RecordSignInFailure): an address
+// that keeps failing waits, and the right password from any other address
+// is never refused, so nobody can lock an owner out by failing on purpose.
+func (s *Service) SignIn(ctx context.Context, in api.SignInRequest, client string) (api.AuthResponse, error) {
 	email := strings.TrimSpace(in.Email)
 	zone, zoneOK := cleanZone(in.TimeZone)
 	if email == "" || in.Password == "" || !zoneOK {
@@ -182,15 +214,16 @@ func (s *Service) SignIn(ctx context.Context, in api.SignInRequest) (api.AuthRes
 		}
 		return api.AuthResponse{}, &domain.Invalid{Fields: fields}
 	}
-	until, err := s.store.SignInLockedUntil(ctx, email)
+	client = backoffClient(client)
+	until, err := s.store.SignInLockedUntil(ctx, email, client, s.now())
 	if err != nil {
 		return api.AuthResponse{}, err
 	}
 	if !until.IsZero() {
-		return api.AuthResponse{}, &Locked{Wait: time.Until(until)}
+		return api.AuthResponse{}, &Locked{Wait: until.Sub(s.now())}
 	}
 	fail := func() (api.AuthResponse, error) {
-		if err := s.store.RecordSignInFailure(ctx, email); err != nil {
+		if err := s.store.RecordSignInFailure(ctx, email, client, s.now()); err != nil {
 			return api.AuthResponse{}, err
 		}
 		return api.AuthResponse{}, errBadCredentials
@@ -206,7 +239,7 @@ func (s *Service) SignIn(ctx context.Context, in api.SignInRequest) (api.AuthRes
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), passwordKey(in.Password)) != nil {
 		return fail()
 	}
-	if err := s.store.ClearSignInFailures(ctx, email); err != nil {
+	if err := s.store.ClearSignInFailures(ctx, email, client); err != nil {
 		return api.AuthResponse{}, err
 	}
 	if in.TimeZone != "" && zone != u.TimeZone && u.TimeZoneAuto {

@@ -43,9 +43,22 @@ type App struct {
 	reminders *reminders.Runner
 }
 
+// Option changes how New builds the app; tests use them.
+type Option func(*options)
+
+type options struct{ now func() time.Time }
+
+// WithClock makes the sign-in back-off read now instead of time.Now (a
+// test lets minutes pass without sleeping).
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
 // New connects to the database, migrates it when configured to, and
 // builds the HTTP server.
-func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	st, err := store.Open(ctx, cfg.DatabaseURL, store.PoolOptions{MaxOpen: cfg.DBMaxConns, MaxIdle: cfg.DBMaxConns, ConnectTimeout: cfg.DBWait})
 	if err != nil {
 		return nil, err
@@ -69,6 +82,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if err != nil {
 		_ = st.Close()
 		return nil, err
+	}
+	if o.now != nil {
+		acc.UseClock(o.now)
 	}
 	ts := tasks.NewService(tasks.PostgresStorage(st), time.Now)
 	srv := httpserver.New(httpserver.Options{

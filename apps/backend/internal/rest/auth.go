@@ -24,7 +24,7 @@ func (h handlers) signIn(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	out, err := h.Accounts.SignIn(c.UserContext(), in)
+	out, err := h.Accounts.SignIn(c.UserContext(), in, h.clientAddress(c))
 	if err != nil {
 		return err
 	}

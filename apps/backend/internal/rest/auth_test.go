@@ -203,9 +203,11 @@ func TestLongPassphrasesCountInFull(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, r.Status, "the part past 72 bytes matters")
 }
 
-// Per-account back-off, kept in PostgreSQL: after five failures in a row
-// an account's sign-ins wait (even with the right password), on every
-// replica, and for unknown emails alike; a success starts afresh.
+// Back-off per account and address, kept in PostgreSQL: after five
+// failures in a row from one address, its sign-ins to the account wait
+// (even with the right password), on every replica, and for unknown
+// emails alike; a success starts afresh. (Other addresses are not held
+// back: TestWrongSignInsCannotLockTheOwnerOut.)
 func TestFailedSignInsBackOffPerAccountAcrossReplicas(t *testing.T) {
 	t.Parallel()
 	one := testenv.Start(t, pg)
@@ -223,7 +225,7 @@ func TestFailedSignInsBackOffPerAccountAcrossReplicas(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, r.Status, "the sixth failure is still answered: the wait starts after it")
 	for _, b := range []*testenv.Backend{one, two} {
 		r := signIn(b, "ada@example.com", "correct horse battery")
-		assert.Equal(t, http.StatusTooManyRequests, r.Status, "locked on every replica, even with the right password: %s", r.Raw)
+		assert.Equal(t, http.StatusTooManyRequests, r.Status, "locked on every replica for this address, even with the right password: %s", r.Raw)
 		assert.Equal(t, "rate_limited", r.errCode())
 		assert.NotEmpty(t, r.Header.Get("Retry-After"))
 	}
@@ -236,7 +238,7 @@ func TestFailedSignInsBackOffPerAccountAcrossReplicas(t *testing.T) {
 	_, err := one.App.Store.DB.ExecContext(context.Background(), `UPDATE sign_in_failures SET locked_until = now() - interval '1 second'`)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, signIn(two, "ada@example.com", "correct horse battery").Status)
-	until, err := one.App.Store.SignInLockedUntil(context.Background(), "ada@example.com")
+	until, err := one.App.Store.SignInLockedUntil(context.Background(), "ada@example.com", "127.0.0.1", time.Now())
 	require.NoError(t, err)
 	assert.True(t, until.IsZero(), "a success starts afresh")
 }

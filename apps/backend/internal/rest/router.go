@@ -45,14 +45,28 @@ type Deps struct {
 	Admission httpserver.AdmissionOptions
 }
 
-type handlers struct{ Deps }
+type handlers struct {
+	Deps
+	// clients checks the browser addresses the frontends sign.
+	clients *auth.ClientAddresses
+}
+
+// clientAddress is the address sign-in limits count: the browser's as a
+// frontend signed it, else the peer's. An unsigned X-Forwarded-For is
+// never believed.
+func (h handlers) clientAddress(c *fiber.Ctx) string {
+	if ip, ok := h.clients.Verify(c.Get(auth.ClientHeader), time.Now()); ok {
+		return ip
+	}
+	return c.Context().RemoteIP().String()
+}
 
 // Register mounts the REST API on app.
 func Register(app *fiber.App, d Deps) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	h := handlers{d}
+	h := handlers{Deps: d, clients: auth.NewClientAddresses(d.AuthSecret)}
 	app.Use("/api", cors.New(cors.Config{
 		AllowOrigins:  strings.Join(d.FrontendURLs, ","),
 		AllowMethods:  "GET,POST,PUT,PATCH,DELETE,OPTIONS",
@@ -60,18 +74,12 @@ func Register(app *fiber.App, d Deps) {
 		ExposeHeaders: api.IdempotentReplayedHeader,
 		MaxAge:        600,
 	}))
-	clients := auth.NewClientAddresses(d.AuthSecret)
 	authLimit := limiter.New(limiter.Config{
 		Max:        d.AuthRateLimit,
 		Expiration: time.Minute,
 		// The browser's address as a frontend signed it, else the peer's:
 		// an unsigned X-Forwarded-For is never believed.
-		KeyGenerator: func(c *fiber.Ctx) string {
-			if ip, ok := clients.Verify(c.Get(auth.ClientHeader), time.Now()); ok {
-				return ip
-			}
-			return c.Context().RemoteIP().String()
-		},
+		KeyGenerator: h.clientAddress,
 		LimitReached: func(*fiber.Ctx) error {
 			return apierror.New(fiber.StatusTooManyRequests, apierror.CodeRateLimited, "too many sign-in attempts; wait a minute and try again")
 		},

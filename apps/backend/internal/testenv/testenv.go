@@ -88,11 +88,11 @@ func Start(t testing.TB, pg *pgtest.Server, tweak ...func(*config.Config)) *Back
 	return StartWith(t, cfg)
 }
 
-// StartWith runs a backend with cfg until the test ends.
-func StartWith(t testing.TB, cfg config.Config) *Backend {
+// StartWith runs a backend with cfg (and opts) until the test ends.
+func StartWith(t testing.TB, cfg config.Config, opts ...app.Option) *Backend {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, httpserver.NewLogger(io.Discard, "error", "backend"))
+	a, err := app.New(ctx, cfg, httpserver.NewLogger(io.Discard, "error", "backend"), opts...)
 	if err != nil {
 		cancel()
 		t.Fatalf("starting backend: %v", err)
