@@ -233,7 +233,19 @@ func clusterProvider(ctx *pulumi.Context, cfg *Config) (*kubernetes.Provider, er
 	if cfg.Kubeconfig == (pulumi.StringOutput{}) && (cfg.Production == nil || cfg.Production.ClusterIdentifier == "") {
 		return nil, nil
 	}
-	args := &kubernetes.ProviderArgs{}
+	// Update the fixed-name Secret and ConfigMap in place, as the default
+	// provider does from Pulumi.yaml's kubernetes:enable*Mutable (an
+	// explicit provider reads no stack or project configuration). Without
+	// them a new authSecret, model key or trustedProxies deletes the named
+	// object before its replacement exists and replaces the Deployments
+	// that read it: an outage on a routine rotation. The pod templates'
+	// checksum annotation (ConfigChecksumAnnotation) then rolls exactly
+	// the apps that read the changed value. Adding them to an existing
+	// provider is an update of the provider, not a replacement.
+	args := &kubernetes.ProviderArgs{
+		EnableSecretMutable:    pulumi.Bool(true),
+		EnableConfigMapMutable: pulumi.Bool(true),
+	}
 	if cfg.Kubeconfig != (pulumi.StringOutput{}) {
 		args.Kubeconfig = cfg.Kubeconfig
 	}

@@ -123,6 +123,69 @@ func TestProductionStack(t *testing.T) {
 	assert.Empty(t, r.find("kubernetes:apps/v1:StatefulSet"), "the database is outside the cluster")
 }
 
+// The explicit provider reads no kubernetes:* configuration, so the
+// program must give it what Pulumi.yaml gives the minikube stack's default
+// provider: without the mutable flags a new authSecret, model key or
+// trustedProxies deletes the fixed-name Secret or ConfigMap before its
+// replacement exists and replaces the Deployments that read it (make
+// verify previews these changes on the real engine). The pods still roll,
+// through the checksum of exactly the values each app reads.
+func TestProductionUpdatesTheSecretAndConfigMapInPlace(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "Pulumi.yaml"))
+	require.NoError(t, err)
+	var project struct {
+		Config map[string]any `json:"config"`
+	}
+	require.NoError(t, yaml.Unmarshal(b, &project))
+	defaults := map[string]any{}
+	for k, v := range project.Config {
+		if name, ok := strings.CutPrefix(k, "kubernetes:"); ok {
+			defaults[name] = v
+		}
+	}
+	assert.Equal(t, map[string]any{"enableSecretMutable": true, "enableConfigMapMutable": true}, defaults,
+		"Pulumi.yaml's settings of the default provider")
+
+	secrets := []string{"authSecret", "databaseUrl", "kubeconfig", "openaiApiKey"}
+	r, err := run(t, prodConfig(), secrets...)
+	require.NoError(t, err)
+	providers := r.find("pulumi:providers:kubernetes")
+	require.Len(t, providers, 1)
+	for name, v := range defaults {
+		assert.Equal(t, v, providers[0].Inputs[resource.PropertyKey(name)].V, "the explicit provider's %s", name)
+	}
+
+	rolled := func(edit func(map[string]string)) []string {
+		t.Helper()
+		cfg := prodConfig()
+		cfg["openaiApiKey"] = "sk-one"
+		cfg["production"] = `{"hosts": {"web": "todo.example.com", "chatbot": "chat.example.com"}, "gatewayClass": "eg",
+			"tls": {"issuer": "letsencrypt"}, "clusterIdentifier": "prod-eu-1", "trustedProxies": ["10.0.0.0/8"]}`
+		before, err := run(t, cfg, secrets...)
+		require.NoError(t, err)
+		edit(cfg)
+		after, err := run(t, cfg, secrets...)
+		require.NoError(t, err)
+		var names []string
+		for _, name := range []string{stack.BackendName, stack.WebName, stack.ChatbotName} {
+			checksum := func(r *result) string {
+				return decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", name)).Spec.Template.Annotations[stack.ConfigChecksumAnnotation]
+			}
+			if checksum(before) != checksum(after) {
+				names = append(names, name)
+			}
+		}
+		return names
+	}
+	assert.Equal(t, []string{stack.BackendName, stack.WebName, stack.ChatbotName},
+		rolled(func(c map[string]string) { c["authSecret"] = strings.Repeat("z", 40) }), "a new authSecret rolls every app")
+	assert.Equal(t, []string{stack.ChatbotName},
+		rolled(func(c map[string]string) { c["openaiApiKey"] = "sk-two" }), "a new model key rolls the chatbot")
+	assert.Equal(t, []string{stack.WebName, stack.ChatbotName}, rolled(func(c map[string]string) {
+		c["production"] = strings.Replace(c["production"], `["10.0.0.0/8"]`, `["10.0.0.0/8", "100.64.0.0/10"]`, 1)
+	}), "new trustedProxies roll the frontends")
+}
+
 // The Ingress form, with a given certificate Secret.
 func TestProductionIngress(t *testing.T) {
 	cfg := prodConfig()
