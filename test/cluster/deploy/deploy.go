@@ -35,6 +35,9 @@ type Options struct {
 	// SkipAwait marks every object with pulumi.com/skipAwait, for an API
 	// server with no node where nothing can become ready.
 	SkipAwait bool
+	// Transforms change what the program declares, after SkipAwait's: a
+	// test stands in for an earlier program with them.
+	Transforms []pulumi.ResourceTransform
 }
 
 // NewStack creates (or selects) the stack and sets its configuration.
@@ -52,6 +55,11 @@ func NewStack(ctx context.Context, o Options) (auto.Stack, error) {
 		if o.SkipAwait {
 			if err := ctx.RegisterResourceTransform(skipAwait); err != nil {
 				return fmt.Errorf("registering the skipAwait transform: %w", err)
+			}
+		}
+		for _, tr := range o.Transforms {
+			if err := ctx.RegisterResourceTransform(tr); err != nil {
+				return fmt.Errorf("registering a transform: %w", err)
 			}
 		}
 		return stack.Program(ctx)

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/dynamic"
 
 	"github.com/todo-app/todo-app/infra/stack"
 	"github.com/todo-app/todo-app/test/cluster/deploy"
@@ -42,35 +43,9 @@ func TestProductionStackAgainstARealAPIServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
-	cp, restCfg, dyn := startAPIServer(t, ctx, dir)
-	for _, c := range productionCRDs {
-		file, err := kube.ModuleFile(ctx, c.module, c.file)
-		require.NoError(t, err)
-		require.NoError(t, kube.InstallCRD(ctx, restCfg, file), "%s %s", c.module, c.file)
-	}
-
-	const ns = "todo-prod"
-	digest := func(c string) string { return "sha256:" + strings.Repeat(c, 64) }
-	cfg := auto.ConfigMap{
-		"todo-app:namespace":  {Value: ns},
-		"todo-app:authSecret": {Value: strings.Repeat("ab", 32), Secret: true},
-		// The provider the program declares reads it; nothing else does.
-		"todo-app:kubeconfig":                                   {Value: cp.Kubeconfig, Secret: true},
-		"todo-app:images.build":                                 {Value: "false"},
-		"todo-app:images.registry":                              {Value: "registry.example.com/acme"},
-		"todo-app:images.digests.backend":                       {Value: digest("a")},
-		"todo-app:images.digests.web":                           {Value: digest("b")},
-		"todo-app:images.digests.chatbot":                       {Value: digest("c")},
-		"todo-app:production.hosts.web":                         {Value: "todo.example.com"},
-		"todo-app:production.hosts.chatbot":                     {Value: "chat.example.com"},
-		"todo-app:production.gatewayClass":                      {Value: "eg"},
-		"todo-app:production.tls.issuer":                        {Value: "letsencrypt"},
-		"todo-app:production.serviceMonitor":                    {Value: "true"},
-		"todo-app:production.clusterIdentifier":                 {Value: "verify-cluster"},
-		"todo-app:production.database.operator":                 {Value: stack.CNPGOperator},
-		"todo-app:production.database.backup.destinationPath":   {Value: "s3://acme-backups/todo"},
-		"todo-app:production.database.backup.credentialsSecret": {Value: "todo-backup-s3"},
-	}
+	cp, dyn := startProductionAPIServer(t, ctx, dir)
+	const ns = productionNamespace
+	cfg := productionConfig(cp.Kubeconfig)
 	s, err := deploy.NewStack(ctx, deploy.Options{Dir: filepath.Join(dir, "pulumi"), ToolsDir: tools, Stack: "prod", Config: cfg, SkipAwait: true})
 	require.NoError(t, err)
 	log := deploy.ProgressLog(t)
@@ -121,4 +96,47 @@ func TestProductionStackAgainstARealAPIServer(t *testing.T) {
 		}, time.Minute, 250*time.Millisecond, "%s is still there a minute after destroy", key)
 	}
 	require.NoError(t, kube.Healthy(cp.Processes()))
+}
+
+// productionNamespace is the namespace of the production-shape stacks.
+const productionNamespace = "todo-prod"
+
+// startProductionAPIServer starts the API server with the CRDs of the
+// production shape installed.
+func startProductionAPIServer(t *testing.T, ctx context.Context, dir string) (*kube.ControlPlane, dynamic.Interface) {
+	t.Helper()
+	cp, restCfg, dyn := startAPIServer(t, ctx, dir)
+	for _, c := range productionCRDs {
+		file, err := kube.ModuleFile(ctx, c.module, c.file)
+		require.NoError(t, err)
+		require.NoError(t, kube.InstallCRD(ctx, restCfg, file), "%s %s", c.module, c.file)
+	}
+	return cp, dyn
+}
+
+// productionConfig is a production stack on the cluster of kubeconfig:
+// the CloudNativePG database, the Gateway with a cert-manager
+// certificate, ServiceMonitors and the explicit provider.
+func productionConfig(kubeconfig string) auto.ConfigMap {
+	digest := func(c string) string { return "sha256:" + strings.Repeat(c, 64) }
+	return auto.ConfigMap{
+		"todo-app:namespace":  {Value: productionNamespace},
+		"todo-app:authSecret": {Value: strings.Repeat("ab", 32), Secret: true},
+		// The provider the program declares reads it; nothing else does.
+		"todo-app:kubeconfig":                                   {Value: kubeconfig, Secret: true},
+		"todo-app:images.build":                                 {Value: "false"},
+		"todo-app:images.registry":                              {Value: "registry.example.com/acme"},
+		"todo-app:images.digests.backend":                       {Value: digest("a")},
+		"todo-app:images.digests.web":                           {Value: digest("b")},
+		"todo-app:images.digests.chatbot":                       {Value: digest("c")},
+		"todo-app:production.hosts.web":                         {Value: "todo.example.com"},
+		"todo-app:production.hosts.chatbot":                     {Value: "chat.example.com"},
+		"todo-app:production.gatewayClass":                      {Value: "eg"},
+		"todo-app:production.tls.issuer":                        {Value: "letsencrypt"},
+		"todo-app:production.serviceMonitor":                    {Value: "true"},
+		"todo-app:production.clusterIdentifier":                 {Value: "verify-cluster"},
+		"todo-app:production.database.operator":                 {Value: stack.CNPGOperator},
+		"todo-app:production.database.backup.destinationPath":   {Value: "s3://acme-backups/todo"},
+		"todo-app:production.database.backup.credentialsSecret": {Value: "todo-backup-s3"},
+	}
 }
