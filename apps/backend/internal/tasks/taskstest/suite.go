@@ -699,10 +699,10 @@ func listOrder(t *testing.T, e *env) {
 
 // agendaNow is a Saturday morning in Auckland (UTC+12) while it is still
 // Friday in UTC, so that a day read in the wrong zone lands elsewhere.
-var agendaNow = time.Date(2030, 6, 14, 23, 30, 0, 0, time.UTC)
+func agendaNow() time.Time { return time.Date(2030, 6, 14, 23, 30, 0, 0, time.UTC) }
 
 func agendaInZone(t *testing.T, e *env) {
-	e.clock.Set(agendaNow)
+	e.clock.Set(agendaNow())
 	u := e.person(t, "Pacific/Auckland", nil)
 	add := func(title string, due time.Time, rule string) api.Task {
 		return e.create(t, u, api.TaskInput{Title: title, DueAt: at(due), Recurrence: rule})
@@ -769,7 +769,7 @@ func summaryInZone(t *testing.T, e *env) {
 	// The week begins on Monday 10 June in Auckland, 12:00 on the 9th in UTC.
 	finish("done last week", time.Date(2030, 6, 9, 11, 0, 0, 0, time.UTC)) // Sunday 23:00 there
 	finish("done on Monday", time.Date(2030, 6, 9, 13, 0, 0, 0, time.UTC)) // Monday 01:00 there, Sunday in UTC
-	finish("done today", agendaNow)
+	finish("done today", agendaNow())
 	add := func(title string, due string, tags ...string) {
 		e.create(t, u, api.TaskInput{Title: title, DueAt: &due, Tags: tags})
 	}
@@ -830,9 +830,8 @@ func snooze(t *testing.T, e *env) {
 	require.NoError(t, err, "one minute is the least")
 }
 
-var errBoom = errors.New("boom")
-
 func failedTransaction(t *testing.T, e *env) {
+	errBoom := errors.New("boom")
 	u := e.person(t, "", nil)
 	future := e.clock.Now().Add(time.Hour)
 	write := func(title string, fail error) error {
