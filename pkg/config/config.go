@@ -300,6 +300,12 @@ type Frontend struct {
 	// CookieDomain, when set, makes the sign-in cookies the domain's and
 	// its subdomains' (web and assistant on two host names of it).
 	CookieDomain string
+	// EventsPerPerson is the most reminder streams one person may hold
+	// open in this process.
+	EventsPerPerson int
+	// MaxConns caps the process's open connections (below its file
+	// limit whatever is asked).
+	MaxConns int
 }
 
 // Frontend reads the settings every frontend has; port is its default
@@ -315,5 +321,9 @@ func (e *Env) Frontend(port, minSecret int) Frontend {
 		TrustedProxies: e.CIDRList("TRUSTED_PROXIES", "none"),
 		EventsPoll:     e.DurationBetween("EVENTS_POLL", 5*time.Second, 100*time.Millisecond, time.Minute),
 		CookieDomain:   e.Domain("COOKIE_DOMAIN"),
+		// 20 tabs of one person, per replica; one person held 20 000 and
+		// the process ran out of files.
+		EventsPerPerson: e.Int("EVENTS_PER_PERSON", 20, 1, 1000),
+		MaxConns:        e.Int("MAX_CONNS", 10000, 16, 1000000),
 	}
 }

@@ -72,3 +72,22 @@ func TestAllProblemsReportedTogether(t *testing.T) {
 	assert.Contains(t, err.Error(), "PORT")
 	assert.Contains(t, err.Error(), "SECRET")
 }
+
+// The stream and connection limits both frontends read: defaults, a
+// value, and a bad one named.
+func TestFrontendLimits(t *testing.T) {
+	secret := "0123456789abcdef0123456789abcdef"
+	f := FromMap(map[string]string{"BETTER_AUTH_SECRET": secret}).Frontend(3000, 32)
+	assert.Equal(t, 20, f.EventsPerPerson)
+	assert.Equal(t, 10000, f.MaxConns)
+	e := FromMap(map[string]string{"BETTER_AUTH_SECRET": secret, "EVENTS_PER_PERSON": "5", "MAX_CONNS": "2000"})
+	f = e.Frontend(3000, 32)
+	require.NoError(t, e.Err())
+	assert.Equal(t, 5, f.EventsPerPerson)
+	assert.Equal(t, 2000, f.MaxConns)
+	e = FromMap(map[string]string{"BETTER_AUTH_SECRET": secret, "EVENTS_PER_PERSON": "0", "MAX_CONNS": "lots"})
+	e.Frontend(3000, 32)
+	require.Error(t, e.Err())
+	assert.Contains(t, e.Err().Error(), "EVENTS_PER_PERSON")
+	assert.Contains(t, e.Err().Error(), "MAX_CONNS")
+}

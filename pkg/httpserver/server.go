@@ -54,6 +54,11 @@ type Options struct {
 	// Metrics to record into; nil: a new NewMetrics(Name). Set it when
 	// the app's handlers need the registry before the server exists.
 	Metrics *Metrics
+	// MaxConns caps the connections open at once, those handlers took
+	// over included (0: DefaultMaxConns); it is lowered to stay an eighth
+	// below the process's open-file limit. Past it a new connection is
+	// answered 503 and closed.
+	MaxConns int
 }
 
 // Server wraps a Fiber app with the shared lifecycle.
@@ -321,9 +326,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		// are counted where a scraper can see them.
 		defer func() { stop(); <-metricsDone }()
 	}
+	maxConns := maxConnsFor(s.opts.MaxConns, openFileLimit())
+	ln = newGuardedListener(ln, maxConns, s.opts.Logger)
 	errc := make(chan error, 1)
 	go func() { errc <- s.App.Listener(ln) }()
-	s.opts.Logger.Info("listening", slog.String("addr", ln.Addr().String()))
+	s.opts.Logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.Int("max_conns", maxConns))
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serving %s: %w", s.opts.Name, err)

@@ -3,6 +3,7 @@ package websession
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -33,9 +34,18 @@ type Reminders struct {
 	// for the streams to be told.
 	Server Lifecycle
 	Log    *slog.Logger
+	// PerPerson is the most streams one person may hold open in this
+	// process (0: DefaultStreamsPerPerson); past it GET /events is
+	// answered 429. Each replica counts its own.
+	PerPerson int
 
 	hub *hub
 }
+
+// DefaultStreamsPerPerson is Reminders.PerPerson's default: a page per
+// tab, and more tabs than people keep open (make bench -events holds 10
+// per person).
+const DefaultStreamsPerPerson = 20
 
 // Lifecycle is what the streams need of the HTTP server: to know when it
 // drains, and to hold its shutdown until they have said goodbye (a
@@ -56,7 +66,10 @@ func (r *Reminders) Register(app fiber.Router, require fiber.Handler) {
 	if r.Log == nil {
 		r.Log = slog.New(slog.DiscardHandler)
 	}
-	r.hub = newHub(r.Poll, r.Heartbeat, r.Log)
+	if r.PerPerson <= 0 {
+		r.PerPerson = DefaultStreamsPerPerson
+	}
+	r.hub = newHub(r.Poll, r.Heartbeat, r.PerPerson, r.Log)
 	go r.hub.run(r.Server.Draining(), r.Server.Hold())
 	app.Get("/events", require, r.events)
 	app.Post("/notifications/seen", require, r.seen)
@@ -74,6 +87,23 @@ func (r *Reminders) asUser(c *fiber.Ctx) *client.Client {
 // writes the head and the first events on the connection, which it takes
 // over from the server (hijack), and hands it to the hub.
 func (r *Reminders) events(c *fiber.Ctx) error {
+	// Fiber's strings alias the request's buffer, which the next request
+	// reuses.
+	user := strings.Clone(UserID(c))
+	seat := r.hub.reserve(user, time.Now())
+	if seat == nil {
+		// In the envelope whatever the Accept: EventSource reads only the
+		// status, and the page script tries again later (15 s, doubling).
+		c.Set(fiber.HeaderRetryAfter, "60")
+		return c.Status(fiber.StatusTooManyRequests).JSON(apierror.Envelope{Error: apierror.New(fiber.StatusTooManyRequests, apierror.CodeRateLimited,
+			fmt.Sprintf("you have %d reminder streams open here, the most one person may; close a tab or two", r.PerPerson))})
+	}
+	handedOver := false
+	defer func() {
+		if !handedOver {
+			r.hub.release(user, seat)
+		}
+	}()
 	be := r.asUser(c)
 	// A page whose stream is refused is not asked again by the browser
 	// (EventSource gives up on an error status), so only a signed-out
@@ -94,32 +124,36 @@ func (r *Reminders) events(c *fiber.Ctx) error {
 	c.Set("X-Accel-Buffering", "no")
 	c.Response().Header.SetContentLength(-1) // chunked
 	head := append([]byte(nil), c.Response().Header.Header()...)
-	// Fiber's strings alias the request's buffer, which the next request
-	// reuses.
 	token := strings.Clone(Token(c))
 	c.Context().HijackSetNoResponse(true)
+	handedOver = true
 	c.Context().Hijack(func(conn net.Conn) {
-		st := &stream{conn: conn, last: first.LastID}
+		st := &stream{conn: conn, last: first.LastID, user: user, place: seat}
+		fail := func() {
+			_ = conn.Close()
+			r.hub.release(user, seat)
+		}
 		_ = conn.SetWriteDeadline(time.Now().Add(writeTimeout))
 		if _, err := conn.Write(head); err != nil {
-			_ = conn.Close()
+			fail()
 			return
 		}
 		// Reconnect after 5 s when the stream breaks (another replica
 		// answers during a rolling update).
 		if st.write([]byte("retry: 5000\n\n")) != nil {
-			_ = conn.Close()
+			fail()
 			return
 		}
 		for _, n := range first.Notifications {
 			if st.write(event("reminder", n)) != nil {
-				_ = conn.Close()
+				fail()
 				return
 			}
 		}
 		if !r.hub.add(token, be, st) {
 			_ = st.write(event("bye", struct{}{}))
 			st.end()
+			r.hub.release(user, seat)
 		}
 	})
 	return nil

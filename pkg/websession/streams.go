@@ -27,11 +27,31 @@ type hub struct {
 	log             *slog.Logger
 	// polls bounds how many sessions ask the backend at once.
 	polls chan struct{}
+	// perPerson bounds one person's streams in this process, whatever
+	// sessions they hold (Reminders.PerPerson).
+	perPerson int
 
 	mu       sync.Mutex
 	sessions map[string]*streamSession // by session token
-	closed   bool
+	// people holds each person's places (by user id): a place is taken
+	// before the stream opens, so that the one past the limit can still
+	// be answered with a status.
+	people map[string]map[*place]struct{}
+	closed bool
 }
+
+// place is one of a person's streams, from its request to its end. One
+// whose connection never reached the hub (fasthttp drops a connection
+// that fails just before it is handed over, without calling us) is
+// given back after pendingPlace.
+type place struct {
+	since time.Time
+	open  bool
+}
+
+// pendingPlace is how long a place may wait for its stream: the opening
+// question to the backend has a 10 s client timeout.
+const pendingPlace = 30 * time.Second
 
 type streamSession struct {
 	be      *client.Client
@@ -45,6 +65,9 @@ type stream struct {
 	conn net.Conn
 	mu   sync.Mutex
 	last int64 // the newest notification the page has, or unknown
+	// user and place: whose stream this is, given back when it ends.
+	user  string
+	place *place
 }
 
 // unknown is the last id of a page that has not been told what fired
@@ -55,8 +78,48 @@ const unknown = -1
 // does not read for that long is let go (it reconnects by itself).
 const writeTimeout = 10 * time.Second
 
-func newHub(poll, heartbeat time.Duration, log *slog.Logger) *hub {
-	return &hub{poll: poll, heartbeat: heartbeat, log: log, polls: make(chan struct{}, 16), sessions: map[string]*streamSession{}}
+func newHub(poll, heartbeat time.Duration, perPerson int, log *slog.Logger) *hub {
+	return &hub{poll: poll, heartbeat: heartbeat, perPerson: perPerson, log: log, polls: make(chan struct{}, 16),
+		sessions: map[string]*streamSession{}, people: map[string]map[*place]struct{}{}}
+}
+
+// reserve takes one of user's places, or nil when they have perPerson
+// streams open or opening already.
+func (h *hub) reserve(user string, now time.Time) *place {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	places := h.people[user]
+	for p := range places {
+		if !p.open && now.Sub(p.since) > pendingPlace {
+			delete(places, p)
+		}
+	}
+	if len(places) >= h.perPerson {
+		return nil
+	}
+	if places == nil {
+		places = map[*place]struct{}{}
+		h.people[user] = places
+	}
+	p := &place{since: now}
+	places[p] = struct{}{}
+	return p
+}
+
+// release gives a place back.
+func (h *hub) release(user string, p *place) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.releaseLocked(user, p)
+}
+
+func (h *hub) releaseLocked(user string, p *place) {
+	if places := h.people[user]; places != nil {
+		delete(places, p)
+		if len(places) == 0 {
+			delete(h.people, user)
+		}
+	}
 }
 
 // write sends p as one HTTP/1.1 chunk.
@@ -96,6 +159,13 @@ func (h *hub) add(token string, be *client.Client, st *stream) bool {
 	if h.closed {
 		return false
 	}
+	// Past pendingPlace the place may have been given back: take it
+	// again (a person may be one over the limit for a moment).
+	st.place.open = true
+	if h.people[st.user] == nil {
+		h.people[st.user] = map[*place]struct{}{}
+	}
+	h.people[st.user][st.place] = struct{}{}
 	ss := h.sessions[token]
 	if ss == nil {
 		ss = &streamSession{be: be, streams: map[*stream]struct{}{}}
@@ -114,6 +184,7 @@ func (h *hub) drop(token string, st *stream) {
 			delete(h.sessions, token)
 		}
 	}
+	h.releaseLocked(st.user, st.place)
 	h.mu.Unlock()
 	st.end()
 }

@@ -78,13 +78,17 @@ func (n *notifications) fire(id int64, title string) {
 }
 
 // streamServer serves GET /events for the session named by the ?as=
-// query, and returns its address and the reminders' hub.
-func streamServer(t *testing.T, backend string, heartbeat time.Duration) (string, *Reminders, func()) {
+// query (and the person named by ?who=, u1 by default), and returns its
+// address and the reminders' hub; tweak changes the Reminders first.
+func streamServer(t *testing.T, backend string, heartbeat time.Duration, tweak ...func(*Reminders)) (string, *Reminders, func()) {
 	t.Helper()
 	srv := httpserver.New(httpserver.Options{Name: "web", Logger: slog.New(slog.DiscardHandler), ShutdownGrace: 5 * time.Second})
 	r := &Reminders{Backend: client.New(backend, nil), Poll: 50 * time.Millisecond, Heartbeat: heartbeat, Server: srv}
+	for _, f := range tweak {
+		f(r)
+	}
 	r.Register(srv.App, func(c *fiber.Ctx) error {
-		c.Locals(localsUser, "u1")
+		c.Locals(localsUser, c.Query("who", "u1"))
 		c.Locals(localsToken, c.Query("as"))
 		return c.Next()
 	})
@@ -252,4 +256,58 @@ func TestStreamOpensWhenTheBackendIsBusy(t *testing.T) {
 	be.busy = false // polls (after=) were never refused; the next open is fine too
 	be.mu.Unlock()
 	assert.Contains(t, p.next(t, "data: "), `"Fired while away"`)
+}
+
+// One person's streams are bounded in each process (one person opened
+// 20 000 and the web app ran out of files): the one past the limit is
+// refused 429 in the envelope, whichever of their sessions asks, while
+// another person's still opens; a closed page gives its place back.
+func TestStreamsPerPersonAreBounded(t *testing.T) {
+	t.Parallel()
+	be := &notifications{}
+	backend := httptest.NewServer(be)
+	defer backend.Close()
+	base, r, _ := streamServer(t, backend.URL, 50*time.Millisecond, func(r *Reminders) { r.PerPerson = 3 })
+	var ada []*page
+	for _, session := range []string{"laptop", "laptop", "phone"} {
+		p := openPage(t, base, session+"&who=ada")
+		p.next(t, "retry: 5000")
+		ada = append(ada, p)
+	}
+	resp, err := http.Get(base + "/events?as=tablet&who=ada")
+	require.NoError(t, err)
+	if resp.StatusCode != http.StatusTooManyRequests {
+		resp.Body.Close() // a stream: reading it would not end
+		t.Fatalf("the fourth stream of one person: %d, want 429", resp.StatusCode)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, "60", resp.Header.Get("Retry-After"))
+	var e struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	require.NoError(t, json.Unmarshal(body, &e), "%s", body)
+	assert.Equal(t, "rate_limited", e.Error.Code)
+	assert.Contains(t, e.Error.Message, "3 reminder streams")
+
+	bob := openPage(t, base, "bob&who=bob")
+	bob.next(t, "retry: 5000")
+	require.Eventually(t, func() bool { return r.openStreams() == 4 }, 5*time.Second, 10*time.Millisecond)
+
+	ada[0].resp.Body.Close()
+	require.Eventually(t, func() bool { return r.openStreams() == 3 }, 5*time.Second, 10*time.Millisecond)
+	again := openPage(t, base, "tablet&who=ada")
+	again.next(t, "retry: 5000")
+}
+
+// A place taken for a stream that never reached the hub (its connection
+// failed before fasthttp handed it over) is given back after a while.
+func TestAPlaceThatNeverOpenedIsGivenBack(t *testing.T) {
+	t.Parallel()
+	h := newHub(time.Second, time.Second, 1, slog.New(slog.DiscardHandler))
+	now := time.Now()
+	require.NotNil(t, h.reserve("ada", now))
+	assert.Nil(t, h.reserve("ada", now.Add(time.Second)), "one place, taken")
+	assert.NotNil(t, h.reserve("bob", now.Add(time.Second)), "another person's")
+	assert.NotNil(t, h.reserve("ada", now.Add(pendingPlace+time.Second)), "the stale one given back")
 }

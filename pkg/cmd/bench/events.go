@@ -56,8 +56,12 @@ func runEvents(ctx context.Context, root, backendBin, webBin string, logf func(s
 	defer web.Stop()
 
 	// 100 people with 10 pages each: one person's request budget
-	// (USER_RATE) is for one person's pages, not a thousand.
+	// (USER_RATE) is for one person's pages, not a thousand, and the web
+	// app refuses a person's streams past EVENTS_PER_PERSON.
 	const people = 100
+	if per := benchStreams / people; per > websession.DefaultStreamsPerPerson {
+		return fmt.Errorf("%d streams per person: the web app allows %d (EVENTS_PER_PERSON)", per, websession.DefaultStreamsPerPerson)
+	}
 	tokens := make([]string, people)
 	for i := range people {
 		res, err := client.New(be.URL, nil).SignUp(ctx, api.SignUpRequest{Email: fmt.Sprintf("streams%d@bench.test", i), Password: BenchPassword})

@@ -53,6 +53,7 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 		ProxyHeader: "X-Forwarded-For", TrustedProxies: cfg.TrustedProxies, // see the web app
 		// Streamed answers can take a while with a model.
 		WriteTimeout: 3 * time.Minute,
+		MaxConns:     cfg.MaxConns,
 		// Ready when this process serves (see the web app): the chat page
 		// says when the task service cannot be reached.
 	})
@@ -64,7 +65,7 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 	h.Register(srv.App)
 	// Fired reminders reach the chat too, as a banner: the web app is the
 	// one that shows system notifications, so nobody is told twice.
-	rem := &websession.Reminders{Backend: backend, Poll: cfg.EventsPoll, Heartbeat: 20 * time.Second, Server: srv, Log: log}
+	rem := &websession.Reminders{Backend: backend, Poll: cfg.EventsPoll, Heartbeat: 20 * time.Second, Server: srv, Log: log, PerPerson: cfg.EventsPerPerson}
 	rem.Register(srv.App, sess.Require)
 	log.Info("assistant engine", slog.String("engine", engine.Name()))
 	return srv, nil

@@ -39,6 +39,7 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 		ProxyHeader:    "X-Forwarded-For",
 		TrustedProxies: cfg.TrustedProxies,
 		ShutdownGrace:  cfg.ShutdownGrace,
+		MaxConns:       cfg.MaxConns,
 		Logger:         log,
 		ErrorHandler:   h.ErrorHandler,
 		// An import file goes on to the backend as it arrives.
@@ -55,7 +56,7 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 	}
 	h.Register(srv.App)
 	// Fired reminders reach the open pages (system notifications here).
-	rem := &websession.Reminders{Backend: backend, Poll: cfg.EventsPoll, Heartbeat: 20 * time.Second, Server: srv, Log: log}
+	rem := &websession.Reminders{Backend: backend, Poll: cfg.EventsPoll, Heartbeat: 20 * time.Second, Server: srv, Log: log, PerPerson: cfg.EventsPerPerson}
 	rem.Register(srv.App, sess.Require)
 	return srv, nil
 }
