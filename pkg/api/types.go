@@ -28,6 +28,23 @@ func Recurrences() []string {
 	return []string{RecurNone, RecurDaily, RecurWeekly, RecurMonthly, RecurYearly}
 }
 
+// Enum is the closed set of values of the field with this JSON name, nil
+// for a field that has none: the OpenAPI document declares each as an
+// enum, and a new field of that kind adds its case here.
+func Enum(field string) []string {
+	switch field {
+	case "priority":
+		return Priorities()
+	case "recurrence":
+		return Recurrences()
+	case "role":
+		return []string{RoleUser, RoleAssistant, RoleTool}
+	case "scope":
+		return []string{ScopeRead, ScopeWrite}
+	}
+	return nil
+}
+
 // User is a person with an account. The password hash never leaves the backend.
 type User struct {
 	ID    string `json:"id"`
@@ -87,9 +104,9 @@ type AuthResponse struct {
 // update list, the OpenAPI schemas and the copy to a recurring task's
 // next occurrence follow from this struct alone. The inputs, which take
 // strings and pointers, are TaskInput and TaskPatch below; the MCP tools'
-// shapes are in pkg/todomcp. The conformance test
-// (apps/backend/internal/taskfields) fails when any surface lacks a field
-// declared here. Tags and reminders are rows of their own, not fields.
+// shapes are in pkg/todomcp. The conformance tests
+// (apps/backend/internal/tasks/fields_test.go) fail when any surface lacks
+// a field declared here. Tags and reminders are rows of their own, not fields.
 type TaskFields struct {
 	Title       string `json:"title"`
 	Description string `json:"description"`

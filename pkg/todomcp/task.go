@@ -8,8 +8,18 @@ import (
 )
 
 // The task's shapes in the tools and their mapping to the API's: a new
-// field of api.TaskFields is added here (the conformance test in
-// apps/backend/internal/taskfields fails until it is).
+// field of api.TaskFields is added here (the conformance tests in
+// apps/backend/internal/tasks/fields_test.go fail until it is).
+
+// ArgName is the name the tools give a field of api.TaskFields: its JSON
+// name in the API, but for due_at, which the tools call due (the models
+// that call them read it better).
+func ArgName(field string) string {
+	if field == "due_at" {
+		return "due"
+	}
+	return field
+}
 
 // Task is a task as the tools return it.
 type Task struct {

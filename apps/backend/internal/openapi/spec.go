@@ -22,14 +22,6 @@ import (
 // changes in a way clients notice.
 const Version = "1.4.0"
 
-// enums are the closed sets of values, by JSON field name.
-var enums = map[string][]string{
-	"priority":   api.Priorities(),
-	"recurrence": api.Recurrences(),
-	"role":       {api.RoleUser, api.RoleAssistant, api.RoleTool},
-	"scope":      {api.ScopeRead, api.ScopeWrite},
-}
-
 var (
 	rawMessage   = reflect.TypeFor[json.RawMessage]()
 	nullableName = regexp.MustCompile(`^Nullable\[`)
@@ -253,10 +245,8 @@ func errorText(status int) string {
 // fields, and PATCH's absent-or-null fields.
 func customize(name string, t reflect.Type, tag reflect.StructTag, s *openapi3.Schema) error {
 	jsonName, _, _ := strings.Cut(tag.Get("json"), ",")
-	if values, ok := enums[jsonName]; ok {
-		for _, v := range values {
-			s.Enum = append(s.Enum, v)
-		}
+	for _, v := range api.Enum(jsonName) {
+		s.Enum = append(s.Enum, v)
 	}
 	switch {
 	case t == rawMessage:

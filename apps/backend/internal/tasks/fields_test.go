@@ -28,26 +28,29 @@ import (
 // store's migrations are checked against the same columns in the store's
 // tests (TestMigrationsCreateEveryColumn).
 
-// fieldSamples is a valid, non-zero value of each field, as a person
-// would send it: a new field needs its line here.
-var fieldSamples = map[string]any{
-	"title":               "Pay the rent",
-	"description":         "by bank transfer",
-	"due_at":              time.Date(2030, 5, 6, 17, 30, 0, 0, time.UTC),
-	"priority":            api.PriorityHigh,
-	"recurrence":          api.RecurWeekly,
-	"recurrence_interval": 2,
-}
-
-// mcpNames are the fields the MCP tools name otherwise (for the models
-// that call them, "due" reads better).
-var mcpNames = map[string]string{"due_at": "due"}
-
-func mcpName(field string) string {
-	if n, ok := mcpNames[field]; ok {
-		return n
+// sampleOf is a valid, non-zero value of the field name of type typ,
+// made from its type so that a new field needs no line here: the last
+// value of its closed set when it has one (api.Enum, as the OpenAPI
+// document declares it), else a string naming the field, the number 2
+// (within every range the task's rules set), a fixed instant in the future.
+func sampleOf(t *testing.T, name string, typ reflect.Type) reflect.Value {
+	if typ.Kind() == reflect.Pointer {
+		typ = typ.Elem()
 	}
-	return field
+	switch values := api.Enum(name); {
+	case len(values) > 0 && typ.Kind() == reflect.String:
+		return reflect.ValueOf(values[len(values)-1]).Convert(typ)
+	case typ == reflect.TypeFor[time.Time]():
+		return reflect.ValueOf(time.Date(2030, 5, 6, 17, 30, 0, 0, time.UTC))
+	case typ.Kind() == reflect.String:
+		return reflect.ValueOf("the " + strings.ReplaceAll(name, "_", " ")).Convert(typ)
+	case typ.Kind() == reflect.Bool:
+		return reflect.ValueOf(true).Convert(typ)
+	case reflect.Zero(typ).CanInt():
+		return reflect.ValueOf(2).Convert(typ)
+	}
+	t.Fatalf("api.TaskFields has %q of type %s, for which sampleOf (fields_test.go) makes no sample: teach it one", name, typ)
+	return reflect.Value{}
 }
 
 // declaredFields are the JSON names of api.TaskFields.
@@ -68,9 +71,7 @@ func sampleFields(t *testing.T) api.TaskFields {
 	v := reflect.ValueOf(&f).Elem()
 	for i, sf := range reflect.VisibleFields(v.Type()) {
 		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-		sample, ok := fieldSamples[name]
-		require.True(t, ok, "api.TaskFields has %q but fieldSamples (fields_test.go) has no sample value for it: add one", name)
-		x := reflect.ValueOf(sample)
+		x := sampleOf(t, name, sf.Type)
 		if sf.Type.Kind() == reflect.Pointer {
 			p := reflect.New(x.Type())
 			p.Elem().Set(x)
@@ -93,8 +94,8 @@ func jsonKeys(t *testing.T, v any) map[string]json.RawMessage {
 // renamed re-encodes v's JSON object with the MCP names into out.
 func renamed(t *testing.T, v, out any) {
 	m := jsonKeys(t, v)
-	for from, to := range mcpNames {
-		if x, ok := m[from]; ok {
+	for from, x := range m {
+		if to := todomcp.ArgName(from); to != from {
 			delete(m, from)
 			m[to] = x
 		}
@@ -155,7 +156,7 @@ func TestEveryTaskFieldIsInTheMCPTools(t *testing.T) {
 		"the tools' task":         must(jsonschema.For[todomcp.Task](nil)),
 	} {
 		for _, name := range declaredFields(t) {
-			assert.Contains(t, s.Properties, mcpName(name), "the MCP schema of %s has no %q", what, mcpName(name))
+			assert.Contains(t, s.Properties, todomcp.ArgName(name), "the MCP schema of %s has no %q", what, todomcp.ArgName(name))
 		}
 	}
 }
@@ -198,7 +199,7 @@ func TestEveryTaskFieldSurvivesEveryConversion(t *testing.T) {
 	toolKeys := jsonKeys(t, tool)
 	answerKeys := jsonKeys(t, answer)
 	for _, name := range declaredFields(t) {
-		assert.JSONEq(t, string(answerKeys[name]), string(toolKeys[mcpName(name)]), "the tools' task: %q", name)
+		assert.JSONEq(t, string(answerKeys[name]), string(toolKeys[todomcp.ArgName(name)]), "the tools' task: %q", name)
 	}
 	var add todomcp.AddTaskInput
 	renamed(t, in, &add)
