@@ -102,7 +102,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	})
 	rest.Register(srv.App, rest.Deps{
 		Store: st, Tasks: ts, Accounts: acc, Transfer: transfer.New(st, time.Now), Conversations: conversations.NewService(st), Logger: log,
-		Calendar: calendar.New(st, webURL(cfg.FrontendURLs)), ImportMaxMB: cfg.ImportMaxMB,
+		Calendar: calendar.New(st, webURL(cfg.FrontendURLs), time.Now), ImportMaxMB: cfg.ImportMaxMB,
 		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit, AuthSecret: cfg.AuthSecret,
 		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.APIMaxInFlight, PerKey: cfg.UserInFlight, MaxWait: cfg.MaxWait,
 			Rate: cfg.UserRate, Burst: cfg.UserBurst, Queued: srv.Metrics().Queued("api")},

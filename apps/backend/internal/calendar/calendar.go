@@ -31,11 +31,13 @@ const MaxEvents = 2000
 type Service struct {
 	store  *store.Store
 	webURL string
+	now    func() time.Time
 }
 
-// New returns a Service; webURL (may be empty) is where each event links.
-func New(st *store.Store, webURL string) *Service {
-	return &Service{store: st, webURL: strings.TrimRight(webURL, "/")}
+// New returns a Service; webURL (may be empty) is where each event links,
+// now the clock a feed's DTSTAMP is read from.
+func New(st *store.Store, webURL string, now func() time.Time) *Service {
+	return &Service{store: st, webURL: strings.TrimRight(webURL, "/"), now: now}
 }
 
 // Feed says whether the user's feed is on, and its token.
@@ -86,7 +88,12 @@ func (s *Service) Write(ctx context.Context, token string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return s.calendar(u, tasks).SerializeTo(w)
+	// RFC 5545 ends every line with CRLF; the library's default is the
+	// platform's (LF here), which strict clients refuse.
+	if err := s.calendar(u, tasks, s.now()).SerializeTo(w, ics.WithNewLine("\r\n")); err != nil {
+		return fmt.Errorf("writing the calendar feed: %w", err)
+	}
+	return nil
 }
 
 // calendar builds the feed. Each open task with a due time is one event:
@@ -95,21 +102,29 @@ func (s *Service) Write(ctx context.Context, token string, w io.Writer) error {
 // exists when this one is completed, and the app's month-end rule (Jan 31
 // → Feb 28 → Mar 28) has no RRULE. Each reminder still to come is an
 // alarm at its exact time.
-func (s *Service) calendar(u store.User, tasks []store.Task) *ics.Calendar {
+//
+// Each event's UID is the task's stored UID (unique across deployments,
+// kept through edits), its DTSTAMP the time the feed was made (with
+// METHOD:PUBLISH that is what DTSTAMP means), LAST-MODIFIED the task's
+// last change. Text goes through text() first: the library escapes
+// backslash, semicolon, comma and LF, but passes CR and other control
+// characters, which iCalendar text cannot hold.
+func (s *Service) calendar(u store.User, tasks []store.Task, now time.Time) *ics.Calendar {
+	stamp := now.UTC().Truncate(time.Second)
 	loc := dates.Zone(u.TimeZone)
 	cal := ics.NewCalendarFor("todo-app")
 	cal.SetProductId("-//todo-app//Tasks//EN")
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetCalscale("GREGORIAN")
-	cal.SetXWRCalName("To-do: " + u.Name)
+	cal.SetXWRCalName(text("To-do: " + u.Name))
 	cal.SetXWRTimezone(loc.String())
 	cal.SetRefreshInterval("PT15M")
 	cal.SetXPublishedTTL("PT15M")
 	for _, t := range tasks {
-		ev := cal.AddEvent(fmt.Sprintf("task-%d@todo-app", t.ID))
-		ev.SetDtStampTime(t.UpdatedAt.UTC())
+		ev := cal.AddEvent(t.UID)
+		ev.SetDtStampTime(stamp)
 		ev.SetLastModifiedAt(t.UpdatedAt.UTC())
-		ev.SetSummary(t.Title)
+		ev.SetSummary(text(t.Title))
 		due := t.DueAt.In(loc)
 		if dates.IsDateOnly(due, loc) {
 			day := time.Date(due.Year(), due.Month(), due.Day(), 0, 0, 0, 0, time.UTC)
@@ -132,13 +147,13 @@ func (s *Service) calendar(u store.User, tasks []store.Task) *ics.Calendar {
 			notes = append(notes, "Repeats "+every+": the next one appears when this one is done.")
 		}
 		if len(notes) > 0 {
-			ev.SetDescription(strings.Join(notes, "\n\n"))
+			ev.SetDescription(text(strings.Join(notes, "\n\n")))
 		}
 		if s.webURL != "" {
 			ev.SetURL(s.webURL + "/tasks/" + url.PathEscape(strconv.FormatInt(t.ID, 10)))
 		}
 		for _, g := range t.Tags {
-			ev.AddCategory(g.Name)
+			ev.AddCategory(text(g.Name))
 		}
 		for _, r := range t.Reminders {
 			if r.FiredAt != nil || r.FireAt == nil {
@@ -147,8 +162,29 @@ func (s *Service) calendar(u store.User, tasks []store.Task) *ics.Calendar {
 			a := ev.AddAlarm()
 			a.SetAction(ics.ActionDisplay)
 			a.SetTrigger(r.FireAt.UTC().Format("20060102T150405Z"), ics.WithValue(string(ics.ValueDataTypeDateTime)))
-			a.SetProperty(ics.ComponentPropertyDescription, t.Title)
+			a.SetProperty(ics.ComponentPropertyDescription, text(t.Title))
 		}
 	}
 	return cal
+}
+
+// text makes s fit for an iCalendar TEXT value before the library escapes
+// it: CRLF and CR become LF (escaped as \n), and every other control
+// character but tab is left out (RFC 5545, 3.3.11: TSAFE-CHAR excludes
+// CONTROL). Titles may hold CR and LF and descriptions any control
+// character but NUL, so without this a title typed on Windows would end
+// a content line in the middle.
+func text(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\r':
+			return '\n'
+		case r == '\n' || r == '\t':
+			return r
+		case r < 0x20 || r == 0x7f:
+			return -1
+		}
+		return r
+	}, s)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/todo-app/todo-app/apps/backend/internal/testenv"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/testkit/icalcheck"
 )
 
 // The calendar feed, read back with an iCalendar parser of its own
@@ -146,4 +147,151 @@ func TestCalendarFeed(t *testing.T) {
 	require.NoError(t, err)
 	_, err = b.Client.WithSession(tok.Token, res.User.ID).EnableCalendarFeed(ctx)
 	assert.Equal(t, http.StatusForbidden, status(err), "an API token cannot hand out the feed")
+}
+
+// The real feed, with the text that trips writers up (a name with a comma,
+// Windows line ends and control characters in a description, backslashes,
+// semicolons, a title of three- and four-octet characters long enough to
+// fold), passes our strict RFC 5545 check (CRLF, folding at 75 octets on
+// character boundaries, escaping, required properties) and still reads
+// back, to the character, through an outside parser (emersion/go-ical).
+// DTSTAMP is when the feed was made, not when the task last changed
+// (LAST-MODIFIED says that).
+func TestCalendarFeedIsStrictRFC5545(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	res, err := b.Client.SignUp(ctx, api.SignUpRequest{Email: "strict@example.com", Password: "correct horse battery",
+		Name: "Doe, Jane; Ph.D \\ admin", TimeZone: "Asia/Kathmandu"})
+	require.NoError(t, err)
+	c := b.Client.WithAuth(res)
+	year := time.Now().Year() + 1
+	day := ptr(time.Date(year, 5, 4, 0, 0, 0, 0, time.UTC).Format(time.DateOnly))
+	at := stamp(time.Date(year, 5, 4, 9, 15, 0, 0, time.UTC))
+	long := strings.Repeat("Überweisung für die Miete ✓ 🏠 ", 6)
+	titles := map[string]string{
+		"long":    strings.TrimSpace(long),
+		"escapes": `Back\slash; semi, comma \n not a newline`,
+		"lines":   "Title on\r\ntwo lines",
+	}
+	descriptions := map[string]string{
+		"long":    strings.Repeat("a", 74) + "é" + strings.Repeat("b", 73) + "😀" + strings.Repeat("c", 200),
+		"escapes": "Windows\r\nline ends\rand a bell\a, an escape \x1b[0m and a\ttab",
+		"lines":   "",
+	}
+	for key, title := range titles {
+		due := day
+		if key == "escapes" {
+			due = at
+		}
+		_, err := c.CreateTask(ctx, api.TaskInput{Title: title, Description: descriptions[key], DueAt: due,
+			Tags: []string{"semi;colon", `back\slash`, "plain"}, Reminders: &[]api.ReminderInput{{BeforeMinutes: minutes(10)}}})
+		require.NoError(t, err, key)
+	}
+	// The tasks last changed a day ago.
+	_, err = b.App.Store.DB.ExecContext(ctx, "UPDATE tasks SET updated_at = now() - interval '1 day'")
+	require.NoError(t, err)
+	feed, err := c.EnableCalendarFeed(ctx)
+	require.NoError(t, err)
+
+	before := time.Now().Truncate(time.Second)
+	raw, err := b.Client.CalendarICS(ctx, feed.Token)
+	require.NoError(t, err)
+	after := time.Now()
+	cals, err := icalcheck.Check(raw)
+	require.NoError(t, err, "%s", raw)
+	require.Len(t, cals, 1)
+	assert.Equal(t, 0, bytes.Count(bytes.ReplaceAll(raw, []byte("\r\n"), nil), []byte("\n")), "every line ends with CRLF")
+	folded := false
+	for _, line := range strings.Split(string(raw), "\r\n") {
+		folded = folded || strings.HasPrefix(line, " ")
+	}
+	assert.True(t, folded, "the long title and description were folded:\n%s", raw)
+	for _, ev := range cals[0].Components {
+		stampAt, err := time.Parse("20060102T150405Z", ev.Get("DTSTAMP").Value)
+		require.NoError(t, err)
+		assert.False(t, stampAt.Before(before) || stampAt.After(after), "DTSTAMP %s is when the feed was made (%s to %s)", stampAt, before, after)
+		modified, err := time.Parse("20060102T150405Z", ev.Get("LAST-MODIFIED").Value)
+		require.NoError(t, err)
+		assert.WithinDuration(t, before.Add(-24*time.Hour), modified, time.Minute, "LAST-MODIFIED is when the task changed")
+	}
+
+	parsed, err := ical.NewDecoder(bytes.NewReader(raw)).Decode()
+	require.NoError(t, err)
+	name, err := parsed.Props.Text("X-WR-CALNAME")
+	require.NoError(t, err)
+	assert.Equal(t, "To-do: Doe, Jane; Ph.D \\ admin", name)
+	want := map[string]string{}
+	for key, title := range titles {
+		// Line ends become one newline; other control characters but
+		// tab have no place in iCalendar text and are left out.
+		want[strings.ReplaceAll(title, "\r\n", "\n")] = map[string]string{
+			"long":    descriptions["long"],
+			"escapes": "Windows\nline ends\nand a bell, an escape [0m and a\ttab",
+			"lines":   "",
+		}[key]
+	}
+	got := map[string]string{}
+	for _, ev := range parsed.Events() {
+		s, err := ev.Props.Text(ical.PropSummary)
+		require.NoError(t, err)
+		d, err := ev.Props.Text(ical.PropDescription)
+		require.NoError(t, err)
+		got[s] = d
+		var cats []string
+		for _, p := range ev.Props.Values(ical.PropCategories) {
+			list, err := p.TextList()
+			require.NoError(t, err)
+			cats = append(cats, list...)
+		}
+		assert.ElementsMatch(t, []string{"semi;colon", `back\slash`, "plain"}, cats, s)
+	}
+	assert.Equal(t, want, got, "titles and descriptions read back")
+}
+
+// Each task has one UID, kept across edits and fetches, and two
+// deployments (two databases whose task ids both start at 1) never give
+// the same UID: calendar apps that read both feeds would merge the
+// events.
+func TestCalendarFeedUIDs(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	uids := func(b *testenv.Backend) (map[string]string, func() map[string]string) {
+		c, _ := b.SignUp(t, "uid@example.com")
+		day := ptr(time.Date(time.Now().Year()+1, 1, 2, 0, 0, 0, 0, time.UTC).Format(time.DateOnly))
+		first, err := c.CreateTask(ctx, api.TaskInput{Title: "First", DueAt: day, Recurrence: "weekly"})
+		require.NoError(t, err)
+		_, err = c.CreateTask(ctx, api.TaskInput{Title: "Second", DueAt: day})
+		require.NoError(t, err)
+		feed, err := c.EnableCalendarFeed(ctx)
+		require.NoError(t, err)
+		read := func() map[string]string {
+			raw, err := b.Client.CalendarICS(ctx, feed.Token)
+			require.NoError(t, err)
+			cals, err := icalcheck.Check(raw)
+			require.NoError(t, err, "%s", raw)
+			out := map[string]string{}
+			for _, ev := range cals[0].Components {
+				out[ev.Get("SUMMARY").Value] = ev.Get("UID").Value
+			}
+			return out
+		}
+		before := read()
+		renamed := "First, renamed"
+		_, err = c.PatchTask(ctx, first.ID, api.TaskPatch{Title: &renamed})
+		require.NoError(t, err)
+		after := read()
+		assert.Equal(t, before["First"], after["First\\, renamed"], "an edit keeps the UID")
+		assert.Equal(t, before["Second"], after["Second"], "a second fetch gives the same UIDs")
+		done, err := c.CompleteTask(ctx, first.ID, nil)
+		require.NoError(t, err)
+		require.NotNil(t, done.Next)
+		next := read()
+		assert.NotEqual(t, before["First"], next["First\\, renamed"], "the next occurrence is an event of its own")
+		return before, read
+	}
+	one, _ := uids(testenv.Start(t, pg))
+	two, _ := uids(testenv.Start(t, pg))
+	assert.NotEqual(t, one["First"], two["First"], "task 1 of one deployment is not task 1 of another")
+	assert.NotEqual(t, one["Second"], two["Second"])
 }

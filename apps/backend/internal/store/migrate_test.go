@@ -152,3 +152,68 @@ func TestDateRuleMigrationMovesOnlyMidnightUTC(t *testing.T) {
 	require.NoError(t, st.DB.NewRaw(`SELECT time_zone FROM users WHERE id = ?`, uid).Scan(ctx, &zone))
 	assert.Equal(t, "UTC", zone, "existing people are in UTC until their browser says otherwise")
 }
+
+// The task UID migration on a table that already has tasks (more than two
+// of its batches): every row gets a UID of its own, the column ends NOT
+// NULL with a default, and run again over a half-done state (the column
+// there, some rows still without) it finishes the job.
+func TestTaskUIDMigrationFillsEveryRow(t *testing.T) {
+	st := open(t, pg.NewDatabase(t, "", nil))
+	ctx := context.Background()
+	_, err := st.Migrate(ctx)
+	require.NoError(t, err)
+	var user string
+	require.NoError(t, st.DB.NewRaw(`INSERT INTO users (email, name, password_hash) VALUES ('u@example.com', 'U', 'x') RETURNING id`).Scan(ctx, &user))
+	// Back to before the migration: no column, and not recorded as applied.
+	_, err = st.DB.ExecContext(ctx, `ALTER TABLE tasks DROP COLUMN uid`)
+	require.NoError(t, err)
+	forget := func() {
+		res, err := st.DB.ExecContext(ctx, `DELETE FROM bun_migrations WHERE name = '20261207002904'`)
+		require.NoError(t, err)
+		n, _ := res.RowsAffected()
+		require.EqualValues(t, 1, n, "the migration was recorded as applied")
+	}
+	forget()
+	_, err = st.DB.ExecContext(ctx, `INSERT INTO tasks (user_id, title, description, priority, recurrence, recurrence_interval)
+		SELECT ?, 'task ' || n, '', 'medium', 'none', 1 FROM generate_series(1, 25003) AS n`, user)
+	require.NoError(t, err)
+
+	check := func() {
+		t.Helper()
+		var rows, distinct, missing int
+		require.NoError(t, st.DB.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT uid), count(*) FILTER (WHERE uid IS NULL) FROM tasks`).
+			Scan(&rows, &distinct, &missing))
+		assert.Equal(t, 0, missing, "every task has a UID")
+		assert.Equal(t, rows, distinct, "no two tasks share one")
+		var nullable string
+		var def *string
+		require.NoError(t, st.DB.QueryRowContext(ctx, `SELECT is_nullable, column_default FROM information_schema.columns
+			WHERE table_name = 'tasks' AND column_name = 'uid'`).Scan(&nullable, &def))
+		assert.Equal(t, "NO", nullable)
+		require.NotNil(t, def)
+		assert.Contains(t, *def, "gen_random_uuid()")
+		var checks int
+		require.NoError(t, st.DB.QueryRowContext(ctx, `SELECT count(*) FROM pg_constraint WHERE conname = 'tasks_uid_not_null'`).Scan(&checks))
+		assert.Zero(t, checks, "the CHECK that proved NOT NULL is gone")
+	}
+	applied, err := st.Migrate(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"20261207002904"}, applied)
+	check()
+
+	// Interrupted after the batches: the default and NOT NULL not yet
+	// there, rows still without a UID.
+	_, err = st.DB.ExecContext(ctx, `ALTER TABLE tasks ALTER COLUMN uid DROP NOT NULL, ALTER COLUMN uid DROP DEFAULT`)
+	require.NoError(t, err)
+	_, err = st.DB.ExecContext(ctx, `UPDATE tasks SET uid = NULL WHERE id % 7 = 0`)
+	require.NoError(t, err)
+	forget()
+	_, err = st.Migrate(ctx)
+	require.NoError(t, err)
+	check()
+
+	var fresh string
+	require.NoError(t, st.DB.NewRaw(`INSERT INTO tasks (user_id, title, description, priority, recurrence, recurrence_interval)
+		VALUES (?, 'new', '', 'medium', 'none', 1) RETURNING uid`, user).Scan(ctx, &fresh))
+	assert.Len(t, fresh, 36, "a new row gets a UUID from the default")
+}

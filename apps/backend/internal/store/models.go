@@ -47,6 +47,11 @@ type Task struct {
 	RecurredFrom *int64 `bun:"recurred_from"`
 	// ImportKey is the key the task was imported with (internal/transfer).
 	ImportKey *string `bun:"import_key"`
+	// UID is the task's iCalendar UID, a random UUID the database gives
+	// every row (never a person): read by the calendar feed alone
+	// (FeedTasks selects it), never written, so that no path that copies
+	// a task (the next occurrence of a recurring one) can copy it too.
+	UID string `bun:"uid,scanonly"`
 
 	Tags []Tag `bun:"m2m:task_tags,join:Task=Tag"`
 	// Reminders are loaded with the task (loadReminders).

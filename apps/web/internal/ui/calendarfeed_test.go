@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/todo-app/todo-app/apps/web/internal/webtest"
+	"github.com/todo-app/todo-app/pkg/testkit/icalcheck"
 )
 
 var feedRe = regexp.MustCompile(`id="feed-url" readonly value="([^"]+)"`)
@@ -44,6 +45,10 @@ func TestCalendarFeedFromSettings(t *testing.T) {
 	require.Equal(t, http.StatusOK, feed.Status)
 	assert.Contains(t, feed.Body, "BEGIN:VCALENDAR")
 	assert.Contains(t, feed.Body, "SUMMARY:Dentist")
+	// The web app passes the feed through byte for byte: still strict
+	// RFC 5545 (CRLF, folding, escaping) at the address people subscribe to.
+	_, err := icalcheck.Check([]byte(feed.Body))
+	assert.NoError(t, err, "%s", feed.Body)
 
 	p = b.post("/settings", "/settings/calendar", url.Values{})
 	require.Equal(t, http.StatusSeeOther, p.Status)
