@@ -75,7 +75,7 @@ dev:
 # browser, Docker or npm), for make check.
 UNIT_PKGS := ./pkg/auth ./pkg/client ./pkg/config ./pkg/dates ./pkg/httpserver ./pkg/todomcp ./pkg/websession \
 	./apps/backend/internal/config ./apps/backend/internal/tasks ./apps/web/internal/config \
-	./apps/chatbot/internal/config ./pkg/intent ./infra/minikube ./infra/stack
+	./apps/chatbot/internal/config ./apps/chatbot/internal/assistant ./pkg/intent ./infra/minikube ./infra/stack
 # Packages with concurrency of their own (in-flight limits, the MCP
 # server): make test runs them again under the race detector, and the
 # chatbot's streaming (SSE) tests.
@@ -158,9 +158,11 @@ build:
 	for a in backend web chatbot; do CGO_ENABLED=0 $(GO) build -o bin/$$a ./apps/$$a || exit 1; done
 
 # The built-in assistant's score: every phrase of the phrase table and of
-# the hold-out set said to the real engine against a real backend; prints
-# accuracy per intent, the confusion and each miss (make test enforces
-# 97 % on the table and no wrong destructive change).
+# the hold-out set said to the real engine against the backend's tools in
+# memory (seconds); prints accuracy per intent, the confusion and each
+# miss. make check enforces 97 % on the table and no wrong destructive
+# change; make test scores the real backend too and requires the same
+# answer to every phrase (assistanttest).
 assistant-score:
 	$(GO) test -count=1 -v -run 'TestAssistantScore' ./apps/chatbot/internal/assistant/ | sed -n '/phrase table:/,/^--- /p'
 

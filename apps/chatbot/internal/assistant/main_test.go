@@ -1,75 +1,69 @@
 package assistant_test
 
 import (
-	"context"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/todo-app/todo-app/apps/chatbot/internal/assistant"
-	"github.com/todo-app/todo-app/apps/chatbot/internal/mcpclient"
-	"github.com/todo-app/todo-app/pkg/api"
-	"github.com/todo-app/todo-app/pkg/client"
-	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
-	"github.com/todo-app/todo-app/pkg/testkit/stacktest"
+	"github.com/todo-app/todo-app/apps/chatbot/internal/assistant/assistanttest"
 )
 
-var (
-	pg      *pgtest.Server
-	builder *stacktest.Builder
-)
+// The assistant's decisions on the backend's tools in memory: make check
+// runs them in seconds. assistanttest's own test runs the same cases on
+// the real backend and compares the phrase-table scores (make test).
 
-func TestMain(m *testing.M) { stacktest.Main(m, &pg, &builder) }
-
-// env is a real backend with one signed-in user and an MCP session as them.
-type env struct {
-	rest  *client.Client
-	tools *mcpclient.Session
-	now   time.Time
-	loc   *time.Location
+func memory(t *testing.T) *assistanttest.Memory {
+	t.Helper()
+	m, err := assistanttest.NewMemory(nil)
+	require.NoError(t, err)
+	return m
 }
 
-func newEnv(t *testing.T) *env {
-	t.Helper()
-	be := stacktest.StartBackend(t, builder, pg, nil)
-	c := client.New(be.URL, nil)
-	res, err := c.SignUp(context.Background(), api.SignUpRequest{Email: "chat@example.com", Password: "correct horse"})
-	require.NoError(t, err)
-	tools, err := mcpclient.NewDialer(be.URL, 10*time.Second).Dial(context.Background(), res.Token)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = tools.Close() })
-	loc, err := time.LoadLocation("Europe/Paris")
-	require.NoError(t, err)
-	// A Wednesday in the future, so nothing the tests add is overdue.
-	return &env{rest: c.WithAuth(res), tools: tools, now: time.Date(2030, 6, 5, 10, 0, 0, 0, loc), loc: loc}
+func TestDecisionsOnMemory(t *testing.T) {
+	assistanttest.RunDecisions(t, memory(t))
 }
 
-// say sends one message through engine with the given history.
-func (e *env) say(t *testing.T, engine assistant.Engine, text string, history []api.Message) (assistant.Reply, []assistant.Event) {
-	t.Helper()
-	var events []assistant.Event
-	reply, err := engine.Respond(context.Background(), assistant.Turn{Message: text, History: history, Now: e.now, Loc: e.loc, Tools: e.tools},
-		func(ev assistant.Event) { events = append(events, ev) })
-	require.NoError(t, err)
-	return reply, events
+// TestAssistantScore is make assistant-score: the phrase tables on Memory.
+func TestAssistantScore(t *testing.T) {
+	assistanttest.RunScore(t, memory(t), "testdata")
 }
 
-func (e *env) tasks(t *testing.T, q api.TaskQuery) []api.Task {
-	t.Helper()
-	q.Limit = 100
-	l, err := e.rest.ListTasks(context.Background(), q)
-	require.NoError(t, err)
-	return l.Tasks
-}
+func TestScoringRules(t *testing.T) { assistanttest.ScoringRules(t) }
 
-func (e *env) only(t *testing.T, title string) api.Task {
-	t.Helper()
-	for _, x := range e.tasks(t, api.TaskQuery{Status: "all"}) {
-		if x.Title == title {
-			return x
+// TestNothingInTheChatbotImportsAssistanttest keeps the fake tools out of
+// the running chatbot: only test files may import it. Being internal to
+// apps/chatbot, it can be imported from nowhere else.
+func TestNothingInTheChatbotImportsAssistanttest(t *testing.T) {
+	const fake = "github.com/todo-app/todo-app/apps/chatbot/internal/assistant/assistanttest"
+	root := filepath.Join("..", "..")
+	checked := 0
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && d.Name() == "assistanttest":
+			return filepath.SkipDir
+		case d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go"):
+			return nil
 		}
-	}
-	t.Fatalf("no task titled %q", title)
-	return api.Task{}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		checked++
+		for _, imp := range f.Imports {
+			if p, _ := strconv.Unquote(imp.Path.Value); p == fake {
+				t.Errorf("%s imports %s, which is for tests only", path, fake)
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, checked, 10, "read too few files of the chatbot from %s: is the walk in the wrong place?", root)
 }

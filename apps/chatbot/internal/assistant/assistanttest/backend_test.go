@@ -1,0 +1,83 @@
+package assistanttest_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/apps/chatbot/internal/assistant/assistanttest"
+	"github.com/todo-app/todo-app/apps/chatbot/internal/mcpclient"
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/client"
+	"github.com/todo-app/todo-app/pkg/testkit/pgtest"
+	"github.com/todo-app/todo-app/pkg/testkit/stacktest"
+)
+
+var (
+	pg      *pgtest.Server
+	builder *stacktest.Builder
+)
+
+// The suite needs a compiled backend and PostgreSQL here, so this package
+// is not one of make check's unit packages; make test runs it.
+func TestMain(m *testing.M) { stacktest.Main(m, &pg, &builder) }
+
+// backend is a real backend: people sign up and import over REST, and
+// the tools are its MCP endpoint, as the chatbot reaches them.
+type backend struct {
+	rest   *client.Client
+	dialer *mcpclient.Dialer
+	people atomic.Int64
+}
+
+func startBackend(t *testing.T) *backend {
+	be := stacktest.StartBackend(t, builder, pg, nil)
+	d := mcpclient.NewDialer(be.URL, 10*time.Second)
+	t.Cleanup(func() { _ = d.Close() })
+	return &backend{rest: client.New(be.URL, nil), dialer: d}
+}
+
+func (b *backend) Account(ctx context.Context, zone string, seed []api.ExportTask) (mcpclient.Tools, error) {
+	res, err := b.rest.SignUp(ctx, api.SignUpRequest{Email: fmt.Sprintf("chat%d@example.com", b.people.Add(1)),
+		Password: "correct horse battery", TimeZone: zone})
+	if err != nil {
+		return nil, err
+	}
+	if len(seed) > 0 {
+		body, err := json.Marshal(api.Export{Kind: api.ExportKind, Version: api.ExportVersion, Tags: []string{}, Tasks: seed,
+			Conversations: []api.ExportConversation{}})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := b.rest.WithAuth(res).Import(ctx, api.FormatJSON, false, bytes.NewReader(body)); err != nil {
+			return nil, fmt.Errorf("seeding: %w", err)
+		}
+	}
+	return b.dialer.Dial(ctx, res.Token)
+}
+
+// TestDecisionsOnBackend runs the decision cases the assistant package
+// runs on Memory against the real backend.
+func TestDecisionsOnBackend(t *testing.T) {
+	assistanttest.RunDecisions(t, startBackend(t))
+}
+
+// TestScoreOnBackendMatchesMemory scores the phrase tables on the real
+// backend, holds the phrase table to its bar there too, and requires
+// every phrase to get the same answer on Memory: the check that keeps the
+// fast tier's fake true to the backend.
+func TestScoreOnBackendMatchesMemory(t *testing.T) {
+	table, holdout := assistanttest.RunScore(t, startBackend(t), "../testdata")
+	m, err := assistanttest.NewMemory(nil)
+	require.NoError(t, err)
+	memTable := assistanttest.Score(t, m, "phrase table", "../testdata/phrases.txt")
+	memHoldout := assistanttest.Score(t, m, "hold-out set", "../testdata/holdout.txt")
+	assistanttest.SameAnswers(t, table, memTable)
+	assistanttest.SameAnswers(t, holdout, memHoldout)
+}

@@ -1,0 +1,411 @@
+package assistanttest
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/apps/chatbot/internal/assistant"
+	"github.com/todo-app/todo-app/apps/chatbot/internal/mcpclient"
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/todomcp"
+)
+
+// Backend is where the assistant's decisions are tested: Memory, or the
+// real backend reached over MCP.
+type Backend interface {
+	// Account signs a new person up in time zone zone ("" is the
+	// backend's default) holding seed, and returns the tools acting as
+	// them.
+	Account(ctx context.Context, zone string, seed []api.ExportTask) (mcpclient.Tools, error)
+}
+
+// RunDecisions runs every decision case of the two engines on b, each in
+// parallel in an account of its own. A case passes on Memory and on the
+// backend alike, or the two have drifted.
+func RunDecisions(t *testing.T, b Backend) {
+	t.Helper()
+	for _, c := range append(builtinCases(), modelCases()...) {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			c.run(t, newEnv(t, b))
+		})
+	}
+}
+
+type decisionCase struct {
+	name string
+	run  func(t *testing.T, e *env)
+}
+
+// env is one case's account and clock: a Wednesday in Paris, in the
+// future, so that nothing the cases add is overdue.
+type env struct {
+	tools mcpclient.Tools
+	now   time.Time
+	loc   *time.Location
+}
+
+func newEnv(t *testing.T, b Backend) *env {
+	t.Helper()
+	tools, err := b.Account(context.Background(), "", nil)
+	require.NoError(t, err)
+	loc, err := time.LoadLocation("Europe/Paris")
+	require.NoError(t, err)
+	return &env{tools: tools, now: time.Date(2030, 6, 5, 10, 0, 0, 0, loc), loc: loc}
+}
+
+// say sends one message through engine with the given history.
+func (e *env) say(t *testing.T, engine assistant.Engine, text string, history []api.Message) (assistant.Reply, []assistant.Event) {
+	t.Helper()
+	var events []assistant.Event
+	reply, err := engine.Respond(context.Background(), assistant.Turn{Message: text, History: history, Now: e.now, Loc: e.loc, Tools: e.tools},
+		func(ev assistant.Event) { events = append(events, ev) })
+	require.NoError(t, err)
+	return reply, events
+}
+
+// tasks are the account's tasks of a status ("" is the open ones), as
+// list_tasks gives them.
+func (e *env) tasks(t *testing.T, status string) []todomcp.Task {
+	t.Helper()
+	if status == "" {
+		status = "pending"
+	}
+	out, res, err := todomcp.Call(context.Background(), e.tools, todomcp.ListTasks, todomcp.ListTasksInput{Status: status, Limit: 100})
+	require.NoError(t, err)
+	require.False(t, res.IsError, res.Text)
+	return out.Tasks
+}
+
+func (e *env) only(t *testing.T, title string) todomcp.Task {
+	t.Helper()
+	for _, x := range e.tasks(t, "all") {
+		if x.Title == title {
+			return x
+		}
+	}
+	t.Fatalf("no task titled %q", title)
+	return todomcp.Task{}
+}
+
+// due is x's due time in the case's zone.
+func (e *env) due(t *testing.T, x todomcp.Task) time.Time {
+	t.Helper()
+	d, err := time.Parse(time.RFC3339, x.Due)
+	require.NoError(t, err, "task %q has no due time", x.Title)
+	return d.In(e.loc)
+}
+
+// conversation keeps the history the chat handler stores, turn by turn.
+type conversation struct {
+	e       *env
+	b       assistant.Engine
+	history []api.Message
+}
+
+func (c *conversation) say(t *testing.T, text string) assistant.Reply {
+	t.Helper()
+	reply, _ := c.e.say(t, c.b, text, c.history)
+	stored, err := json.Marshal(assistant.Stored{Engine: c.b.Name(), Cards: reply.Cards, Pending: reply.Pending})
+	require.NoError(t, err)
+	c.history = append(c.history, api.Message{Role: api.RoleUser, Content: text},
+		api.Message{Role: api.RoleAssistant, Content: reply.Text, ToolCalls: stored})
+	return reply
+}
+
+func builtinCases() []decisionCase {
+	return []decisionCase{
+		{"BuiltinManagesTasks", builtinManagesTasks},
+		{"BuiltinAsksWhichOneAndRemembersTheQuestion", builtinAsksWhichOne},
+		{"BuiltinHelpAndNonsense", builtinHelpAndNonsense},
+		{"BulkDeleteAsksFirstAndUndoRestores", bulkDeleteAsksFirst},
+		{"DeleteByPartialMatchAsksFirst", deleteByPartialMatchAsksFirst},
+		{"CompleteAllAsksFirst", completeAllAsksFirst},
+		{"RecurringCompletionAndUndo", recurringCompletionAndUndo},
+		{"ToolErrors", toolErrors},
+	}
+}
+
+func builtinManagesTasks(t *testing.T, e *env) {
+	b := &assistant.Builtin{WebURL: "http://web.example"}
+
+	reply, events := e.say(t, b, "Add task tomorrow: Buy groceries", nil)
+	require.Len(t, reply.Cards, 1)
+	assert.Equal(t, "Added", reply.Cards[0].Action)
+	assert.Equal(t, "Buy groceries", reply.Cards[0].Title)
+	assert.Equal(t, "due tomorrow", reply.Cards[0].Detail)
+	assert.Contains(t, reply.Cards[0].URL, "http://web.example/tasks/")
+	assert.Contains(t, reply.Text, "Added “Buy groceries”")
+	assert.Equal(t, "card", events[0].Type, "the card streams before the words")
+	assert.Equal(t, "2030-06-06", e.due(t, e.only(t, "Buy groceries")).Format(time.DateOnly))
+
+	e.say(t, b, "remind me to call mom on Friday at 5pm, high priority #family", nil)
+	m := e.only(t, "Call mom")
+	assert.Equal(t, time.Date(2030, 6, 7, 17, 0, 0, 0, e.loc), e.due(t, m))
+	assert.Equal(t, "high", m.Priority)
+	assert.Equal(t, []string{"family"}, m.Tags)
+
+	e.say(t, b, "every Monday: team sync", nil)
+	s := e.only(t, "Team sync")
+	assert.Equal(t, "weekly", s.Recurrence)
+	assert.Equal(t, time.Monday, e.due(t, s).Weekday())
+
+	reply, _ = e.say(t, b, "what's due this week?", nil)
+	assert.Contains(t, reply.Text, "You have 2 open tasks")
+	assert.Contains(t, reply.Text, "Buy groceries — due tomorrow")
+	assert.Contains(t, reply.Text, "Call mom — due Friday at 17:00, high priority, #family")
+	assert.NotContains(t, reply.Text, "Team sync", "next Monday is next week")
+
+	reply, _ = e.say(t, b, "what's due on Sunday?", nil)
+	assert.Contains(t, reply.Text, "due on Sun 9 Jun", "one day is one day")
+	assert.NotContains(t, reply.Text, "between")
+
+	reply, _ = e.say(t, b, "tasks tagged family", nil)
+	assert.Contains(t, reply.Text, "Call mom")
+	assert.NotContains(t, reply.Text, "groceries")
+
+	reply, _ = e.say(t, b, "mark buy groceries done", nil)
+	assert.Equal(t, "Completed", reply.Cards[0].Action)
+	assert.True(t, e.only(t, "Buy groceries").Completed)
+
+	reply, _ = e.say(t, b, "I finished the team sync", nil)
+	require.Len(t, reply.Cards, 2, "completing a weekly task shows its next occurrence")
+	assert.Equal(t, "Next", reply.Cards[1].Action)
+	assert.Contains(t, reply.Text, "The next one is due")
+
+	e.say(t, b, "move call mom to next Tuesday", nil)
+	assert.Equal(t, "2030-06-11", e.due(t, e.only(t, "Call mom")).Format(time.DateOnly))
+	e.say(t, b, "set priority of call mom to low", nil)
+	assert.Equal(t, "low", e.only(t, "Call mom").Priority)
+	e.say(t, b, "rename call mom to call mom and dad", nil)
+	e.only(t, "Call mom and dad")
+
+	reply, _ = e.say(t, b, "delete call mom and dad", nil)
+	assert.Equal(t, "Deleted", reply.Cards[0].Action)
+	assert.Empty(t, reply.Cards[0].URL, "no link to a deleted task")
+	for _, x := range e.tasks(t, "all") {
+		assert.NotEqual(t, "Call mom and dad", x.Title)
+	}
+
+	reply, _ = e.say(t, b, "what's overdue?", nil)
+	assert.Contains(t, reply.Text, "You have no overdue tasks")
+	reply, _ = e.say(t, b, "complete the unicorn", nil)
+	assert.Contains(t, reply.Text, "I couldn't find a task matching “unicorn”")
+	assert.Empty(t, reply.Cards)
+}
+
+func builtinAsksWhichOne(t *testing.T, e *env) {
+	b := &assistant.Builtin{}
+	e.say(t, b, "add buy milk", nil)
+	e.say(t, b, "add buy bread", nil)
+
+	reply, _ := e.say(t, b, "delete buy", nil)
+	assert.Contains(t, reply.Text, "Several tasks match “buy”. Which one do you mean?")
+	assert.Contains(t, reply.Text, "1. Buy")
+	assert.Empty(t, reply.Cards, "nothing done yet")
+	require.NotEmpty(t, reply.Pending)
+	assert.Len(t, e.tasks(t, ""), 2)
+
+	// The question lives in the stored conversation, not in the server.
+	stored, _ := json.Marshal(assistant.Stored{Engine: b.Name(), Pending: reply.Pending})
+	history := []api.Message{
+		{Role: api.RoleUser, Content: "delete buy"},
+		{Role: api.RoleAssistant, Content: reply.Text, ToolCalls: stored},
+	}
+	reply2, _ := e.say(t, b, "9", history)
+	assert.Contains(t, reply2.Text, "Please answer with a number from 1 to 2")
+	reply2, _ = e.say(t, b, "the second one", history)
+	require.Len(t, reply2.Cards, 1)
+	assert.Equal(t, "Deleted", reply2.Cards[0].Action)
+	left := e.tasks(t, "")
+	require.Len(t, left, 1)
+	assert.NotEqual(t, reply2.Cards[0].Title, left[0].Title)
+}
+
+func builtinHelpAndNonsense(t *testing.T, e *env) {
+	b := &assistant.Builtin{}
+	reply, _ := e.say(t, b, "what can you do?", nil)
+	assert.Contains(t, reply.Text, "Add task tomorrow: buy groceries")
+	reply, _ = e.say(t, b, "purple elephants", nil)
+	assert.Contains(t, reply.Text, "Should I add “Purple elephants” as a task?")
+	reply, _ = e.say(t, b, "is it raining today?", nil)
+	assert.Contains(t, reply.Text, "I didn't understand")
+	assert.Empty(t, e.tasks(t, "all"), "nothing was added by accident")
+}
+
+// The security probe's case: "remove all" with a task titled "Call mom"
+// deleted the task whose title contains "all". A bulk request lists what
+// it would delete and waits for a yes; "no" keeps everything; "undo"
+// brings everything back.
+func bulkDeleteAsksFirst(t *testing.T, e *env) {
+	c := &conversation{e: e, b: &assistant.Builtin{}}
+	c.say(t, "add call mom tomorrow #family")
+	c.say(t, "add pay the bills on Friday")
+
+	for _, phrase := range []string{"remove all", "delete everything", "delete all my tasks"} {
+		reply := c.say(t, phrase)
+		assert.Empty(t, reply.Cards, "%s: nothing done before a yes", phrase)
+		assert.Contains(t, reply.Text, "Delete these 2 tasks?", phrase)
+		assert.Contains(t, reply.Text, "Call mom", phrase)
+		assert.Len(t, e.tasks(t, ""), 2, phrase)
+	}
+	reply := c.say(t, "no")
+	assert.Contains(t, reply.Text, "left everything as it was")
+	assert.Len(t, e.tasks(t, ""), 2)
+
+	c.say(t, "remove all")
+	reply = c.say(t, "yes")
+	require.Len(t, reply.Cards, 2)
+	assert.Equal(t, "Deleted", reply.Cards[0].Action)
+	assert.Contains(t, reply.Text, "Say “undo” to bring them back.")
+	assert.Empty(t, e.tasks(t, "all"))
+
+	reply = c.say(t, "undo")
+	require.Len(t, reply.Cards, 2)
+	assert.Equal(t, "Restored", reply.Cards[0].Action)
+	mom := e.only(t, "Call mom")
+	assert.Equal(t, []string{"family"}, mom.Tags, "the same task, tags and all")
+	assert.NotEmpty(t, mom.Due)
+
+	// A yes with no question open is not a command.
+	reply = c.say(t, "yes")
+	assert.Empty(t, reply.Cards)
+	assert.Len(t, e.tasks(t, ""), 2)
+}
+
+// A delete found by part of a title asks first; an exact title does not.
+func deleteByPartialMatchAsksFirst(t *testing.T, e *env) {
+	c := &conversation{e: e, b: &assistant.Builtin{}}
+	c.say(t, "add book dentist appointment next tuesday at 9am #health")
+
+	reply := c.say(t, "delete dentist")
+	assert.Empty(t, reply.Cards)
+	assert.Contains(t, reply.Text, "Delete “Book dentist appointment”")
+	assert.Contains(t, reply.Text, "#health")
+	e.only(t, "Book dentist appointment")
+
+	reply = c.say(t, "yes")
+	require.Len(t, reply.Cards, 1)
+	assert.Equal(t, "Deleted", reply.Cards[0].Action)
+	assert.Contains(t, reply.Text, "Say “undo” to bring it back.")
+	assert.Empty(t, e.tasks(t, "all"))
+
+	reply = c.say(t, "undo")
+	require.Len(t, reply.Cards, 1)
+	back := e.only(t, "Book dentist appointment")
+	assert.Equal(t, reply.Cards[0].TaskID, back.ID, "restored with its id")
+	assert.Equal(t, []string{"health"}, back.Tags)
+	assert.Equal(t, 9, e.due(t, back).Hour())
+
+	reply = c.say(t, "delete book dentist appointment")
+	require.Len(t, reply.Cards, 1, "named exactly: no question")
+	assert.Equal(t, "Deleted", reply.Cards[0].Action)
+}
+
+// Completing everything is a bulk change too; undo reopens.
+func completeAllAsksFirst(t *testing.T, e *env) {
+	c := &conversation{e: e, b: &assistant.Builtin{}}
+	c.say(t, "add water plants tomorrow")
+	c.say(t, "add call the bank tomorrow")
+	reply := c.say(t, "complete all")
+	assert.Contains(t, reply.Text, "Mark these 2 tasks as done?")
+	assert.Len(t, e.tasks(t, ""), 2)
+	reply = c.say(t, "yes")
+	assert.Len(t, reply.Cards, 2)
+	assert.Empty(t, e.tasks(t, ""))
+	c.say(t, "undo")
+	assert.Len(t, e.tasks(t, ""), 2)
+}
+
+// Completing a recurring task creates the next occurrence with its tags
+// and reminders, timed from the next due time; undo reopens the task and
+// takes the untouched occurrence away.
+func recurringCompletionAndUndo(t *testing.T, e *env) {
+	c := &conversation{e: e, b: &assistant.Builtin{}}
+	c.say(t, "add timesheet every friday at 4pm")
+	reply := c.say(t, "tag timesheet with work")
+	require.Len(t, reply.Cards, 1, reply.Text)
+	reply = c.say(t, "remind me about the timesheet 1 hour before")
+	require.Len(t, reply.Cards, 1, reply.Text)
+	reply = c.say(t, "I finished the timesheet")
+	require.Len(t, reply.Cards, 2, reply.Text)
+	assert.Equal(t, "Next", reply.Cards[1].Action)
+	open := e.tasks(t, "")
+	require.Len(t, open, 1)
+	next := open[0]
+	assert.Equal(t, time.Date(2030, 6, 14, 16, 0, 0, 0, e.loc), e.due(t, next), "a week after the due time")
+	assert.Equal(t, []string{"work"}, next.Tags)
+	require.Len(t, next.Reminders, 1)
+	assert.Equal(t, time.Date(2030, 6, 14, 15, 0, 0, 0, e.loc).UTC().Format(time.RFC3339), next.Reminders[0].FireAt)
+
+	c.say(t, "undo")
+	all := e.tasks(t, "all")
+	require.Len(t, all, 1, "the untouched next occurrence went with the reopening")
+	assert.False(t, all[0].Completed)
+	assert.Equal(t, reply.Cards[0].TaskID, all[0].ID)
+}
+
+// The tools' failures as the engines see them: a tool error with its
+// text, the same on both backends.
+func toolErrors(t *testing.T, e *env) {
+	ctx := context.Background()
+	call := func(name string, args map[string]any) todomcp.Result {
+		t.Helper()
+		res, err := e.tools.Call(ctx, name, args)
+		require.NoError(t, err, name)
+		return res
+	}
+	const missing = "task 424242 not found; call list_tasks to see ids"
+	for _, name := range []string{"complete_task", "delete_task", "restore_task", "update_task"} {
+		res := call(name, map[string]any{"task_id": 424242})
+		assert.True(t, res.IsError, name)
+		assert.Equal(t, missing, res.Text, name)
+	}
+	added, res, err := todomcp.Call(ctx, e.tools, todomcp.AddTask, todomcp.AddTaskInput{Title: "Pay rent"})
+	require.NoError(t, err)
+	require.False(t, res.IsError, res.Text)
+	res = call("restore_task", map[string]any{"task_id": added.Task.ID})
+	assert.Equal(t, "task "+strconv.FormatInt(added.Task.ID, 10)+" not found; call list_tasks to see ids", res.Text, "a task that is not deleted")
+
+	for _, c := range []struct {
+		tool string
+		args map[string]any
+		want string
+	}{
+		{"add_task", map[string]any{"title": "  "}, "invalid input: title is required"},
+		{"add_task", map[string]any{"title": "x", "priority": "urgent", "recurrence": "hourly"},
+			"invalid input: priority must be one of low, medium, high; recurrence must be one of none, daily, weekly, monthly, yearly"},
+		{"add_task", map[string]any{"title": "x", "due": "next week"},
+			"invalid input: due must be an RFC 3339 timestamp such as 2026-12-24T17:00:00Z or a date such as 2026-12-24"},
+		{"add_task", map[string]any{"title": "x", "reminders": []any{map[string]any{"before_minutes": 60}}},
+			"invalid input: reminders[0] a reminder before the due time needs a due time: set due_at, or give at"},
+		{"list_tasks", map[string]any{"status": "done"}, "invalid input: status must be one of all, pending, completed"},
+		{"list_tasks", map[string]any{"limit": 500}, "invalid input: limit must be between 1 and 100"},
+		{"update_task", map[string]any{"task_id": added.Task.ID, "due": "2030-06-07", "clear_due": true}, todomcp.ErrDueAndClearDue.Error()},
+		{"update_task", map[string]any{"task_id": added.Task.ID, "priority": ""}, "invalid input: priority must be one of low, medium, high"},
+		{"complete_task", map[string]any{"task_id": "seven"}, ""},
+	} {
+		res := call(c.tool, c.args)
+		assert.True(t, res.IsError, "%s %v", c.tool, c.args)
+		if c.want != "" {
+			assert.Equal(t, c.want, res.Text, "%s %v", c.tool, c.args)
+		} else {
+			assert.Contains(t, res.Text, "validating \"arguments\"", "the schema refuses it: %s %v", c.tool, c.args)
+		}
+	}
+	assert.Equal(t, []string{"Pay rent"}, titles(e.tasks(t, "all")), "nothing was written by a refused call")
+}
+
+func titles(ts []todomcp.Task) []string {
+	out := make([]string, len(ts))
+	for i, x := range ts {
+		out[i] = x.Title
+	}
+	return out
+}
