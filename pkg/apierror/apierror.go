@@ -23,6 +23,7 @@ const (
 	CodeInternal      = "internal_error"
 	CodeUnavailable   = "unavailable"
 	CodeMethod        = "method_not_allowed"
+	CodeTimeout       = "timeout"
 )
 
 // Error is both a Go error and the body of an error response.

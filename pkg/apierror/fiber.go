@@ -64,7 +64,7 @@ func fromStatus(status int, message string) *Error {
 	case http.StatusServiceUnavailable:
 		code = CodeUnavailable
 	case http.StatusRequestTimeout:
-		code = "timeout"
+		code = CodeTimeout
 	}
 	if status >= 500 && status != http.StatusServiceUnavailable {
 		return Internal()

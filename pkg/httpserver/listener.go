@@ -3,6 +3,7 @@ package httpserver
 import (
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"sync"
@@ -132,9 +133,27 @@ type countedConn struct {
 	net.Conn
 	l    *guardedListener
 	once sync.Once
+	// linger: the connection closes with a body unread (closeAfter).
+	linger atomic.Bool
 }
 
+// Lingering close: a connection closed with unread input answers the
+// client with a reset, which can destroy the answer it has not read yet
+// (a 413 to a body still being sent). So the sending side closes first
+// and what still arrives is read and dropped, for at most lingerTime and
+// lingerBytes, as web servers do.
+const (
+	lingerTime  = 2 * time.Second
+	lingerBytes = 8 << 20
+)
+
 func (c *countedConn) Close() error {
+	if c.linger.CompareAndSwap(true, false) {
+		if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok && cw.CloseWrite() == nil {
+			_ = c.Conn.SetReadDeadline(time.Now().Add(lingerTime))
+			_, _ = io.CopyN(io.Discard, c.Conn, lingerBytes)
+		}
+	}
 	err := c.Conn.Close()
 	c.once.Do(func() { c.l.open.Add(-1) })
 	return err

@@ -4,11 +4,9 @@
 package httpserver
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"strconv"
@@ -32,12 +30,23 @@ type Options struct {
 	IdleTimeout   time.Duration
 	ShutdownGrace time.Duration // how long in-flight requests may take to finish
 	BodyLimit     int           // bytes
-	// StreamBodies, when set, picks the requests whose handlers read the
-	// body as a stream (c.Context().RequestBodyStream()) with a limit of
-	// their own: an import file. Every other request is held to
-	// BodyLimit, and answered 413 past it.
-	StreamBodies func(c *fiber.Ctx) bool
-	Logger       *slog.Logger
+	// StreamBodies, when set, picks by method and path the requests whose
+	// handlers read the body as a stream (RequestBody), an import file,
+	// under StreamBodyLimit (0: the handler's own limit only). Every other
+	// request is held to BodyLimit. A declared length past the limit is
+	// answered 413 before any of the body is read.
+	StreamBodies    func(method, path string) bool
+	StreamBodyLimit int
+	// StreamTooLarge answers a streamed body over StreamBodyLimit (nil:
+	// the generic 413).
+	StreamTooLarge error
+	// UploadIdle is the longest a streamed body may go without a byte
+	// arriving, UploadTime the longest the whole of it may take (after
+	// either the request is answered 408 and its connection closed).
+	// Defaults: DefaultUploadIdle, DefaultUploadTime.
+	UploadIdle time.Duration
+	UploadTime time.Duration
+	Logger     *slog.Logger
 	// ReadyCheck reports whether dependencies answer; nil means always ready.
 	ReadyCheck func(context.Context) error
 	// ProxyHeader, when set, names the header holding the client address
@@ -109,6 +118,12 @@ func New(opts Options) *Server {
 	if opts.BodyLimit == 0 {
 		opts.BodyLimit = 1 << 20
 	}
+	if opts.UploadIdle == 0 {
+		opts.UploadIdle = DefaultUploadIdle
+	}
+	if opts.UploadTime == 0 {
+		opts.UploadTime = DefaultUploadTime
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -154,6 +169,7 @@ func New(opts Options) *Server {
 	app.Use(s.logRequests)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	if opts.StreamBodies != nil {
+		app.Server().HeaderReceived = s.checkLength
 		app.Use(s.limitBody)
 	}
 	app.Get("/health", func(c *fiber.Ctx) error {
@@ -161,99 +177,6 @@ func New(opts Options) *Server {
 	})
 	app.Get("/ready", s.ready)
 	return s
-}
-
-// limitBody holds every request but the streaming ones to BodyLimit.
-// With streamed bodies fasthttp no longer refuses a large body itself:
-// a declared length over the limit is refused here unread, and a chunked
-// body is read up to the limit and kept, or refused.
-func (s *Server) limitBody(c *fiber.Ctx) error {
-	req := c.Request()
-	if !req.IsBodyStream() {
-		return c.Next()
-	}
-	if s.opts.StreamBodies(c) {
-		// The handler reads the body as it arrives and may answer before
-		// its end (a refused upload: bad CSRF token, wrong format). Unless
-		// it read the body to its end (BodyStream.Finish), the connection
-		// closes after the answer, so that what is left of the body is
-		// never read as the client's next request.
-		err := c.Next()
-		if b, _ := c.Locals(bodyStreamKey{}).(*BodyStream); b == nil || !b.ended {
-			c.Response().SetConnectionClose()
-		}
-		return err
-	}
-	tooLarge := func() error {
-		// Read on a little, so that a client still sending sees the
-		// answer rather than a reset; then close the connection, which
-		// cannot carry another request with the rest unread.
-		_, _ = io.CopyN(io.Discard, req.BodyStream(), 8<<20)
-		c.Response().SetConnectionClose()
-		return apierror.New(fiber.StatusRequestEntityTooLarge, apierror.CodeTooLarge,
-			fmt.Sprintf("request body is too large (limit %d KiB)", s.opts.BodyLimit>>10))
-	}
-	n := req.Header.ContentLength()
-	switch {
-	case n > s.opts.BodyLimit:
-		return tooLarge()
-	case n >= 0:
-		return c.Next()
-	}
-	b, err := io.ReadAll(io.LimitReader(req.BodyStream(), int64(s.opts.BodyLimit)+1))
-	if err != nil {
-		return apierror.BadRequest("the request body could not be read")
-	}
-	if len(b) > s.opts.BodyLimit {
-		return tooLarge()
-	}
-	req.SetBody(b)
-	return c.Next()
-}
-
-// BodyStream is a request body read as it arrives (Options.StreamBodies).
-// It remembers its end: once the body has ended, fasthttp's stream would
-// wait on the connection for the next request's bytes.
-type BodyStream struct {
-	r     io.Reader
-	ended bool
-}
-
-// RequestBody returns the request's body as a stream: never c.Body(),
-// which reads the whole of it into memory.
-func RequestBody(c *fiber.Ctx) *BodyStream {
-	b := &BodyStream{r: bytes.NewReader(c.Body())}
-	if r := c.Context().RequestBodyStream(); r != nil {
-		b = &BodyStream{r: r}
-	}
-	c.Locals(bodyStreamKey{}, b)
-	return b
-}
-
-// bodyStreamKey holds a request's BodyStream, for limitBody to see
-// whether it was read to its end.
-type bodyStreamKey struct{}
-
-func (b *BodyStream) Read(p []byte) (int, error) {
-	if b.ended {
-		return 0, io.EOF
-	}
-	n, err := b.r.Read(p)
-	if err != nil {
-		b.ended = true
-	}
-	return n, err
-}
-
-// Finish reads what the handler left of the body (a JSON decoder stops
-// at the end of its value, before the chunked encoding's last bytes), so
-// that the connection can carry the next request; past a little, the
-// connection is closed instead.
-func (b *BodyStream) Finish(c *fiber.Ctx) {
-	const most = 64 << 10
-	if n, _ := io.CopyN(io.Discard, b, most); n == most {
-		c.Response().SetConnectionClose()
-	}
 }
 
 func (s *Server) ready(c *fiber.Ctx) error {

@@ -222,7 +222,7 @@ func TestShutdownWaitsForHeldConnections(t *testing.T) {
 // second, unasked-for answer).
 func TestAnUploadAnsweredEarlyClosesTheConnection(t *testing.T) {
 	s := New(Options{Name: "test", Logger: slog.New(slog.DiscardHandler), BodyLimit: 1 << 10,
-		StreamBodies: func(c *fiber.Ctx) bool { return c.Path() == "/upload" }})
+		StreamBodies: func(_, path string) bool { return path == "/upload" }})
 	s.App.Post("/upload", func(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusUnprocessableEntity).SendString("refused unread")
 	})

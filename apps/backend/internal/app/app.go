@@ -97,8 +97,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		// was a tenth of a task list's CPU (BenchmarkListTasks).
 		JSONEncoder:  json.Marshal,
 		ErrorHandler: rest.ErrorHandler(log, st.Ping),
-		// Imports stream their file under a limit of their own.
-		StreamBodies: rest.IsImport,
+		// Imports stream their file under limits of their own.
+		StreamBodies:    rest.IsImport,
+		StreamBodyLimit: cfg.ImportMaxMB << 20,
+		StreamTooLarge:  rest.ImportTooLarge(cfg.ImportMaxMB),
+		UploadIdle:      cfg.UploadIdle,
+		UploadTime:      cfg.UploadTime,
 	})
 	rest.Register(srv.App, rest.Deps{
 		Store: st, Tasks: ts, Accounts: acc, Transfer: transfer.New(st, time.Now), Conversations: conversations.NewService(st), Logger: log,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/todo-app/todo-app/pkg/auth"
 	"github.com/todo-app/todo-app/pkg/config"
+	"github.com/todo-app/todo-app/pkg/httpserver"
 )
 
 // Config is everything the backend needs to run.
@@ -40,6 +41,11 @@ type Config struct {
 	// ImportMaxMB bounds an import file (POST /api/{user}/import), which
 	// is streamed; every other request body stays within 1 MiB.
 	ImportMaxMB int
+	// UploadIdle is the longest an import file may go without a byte
+	// arriving, UploadTime the longest it may take in all; past either
+	// the import is refused (408) and its connection closed.
+	UploadIdle time.Duration
+	UploadTime time.Duration
 	// ReminderPoll is how often each replica looks for due reminders;
 	// ReminderBatch how many one claim takes at most.
 	ReminderPoll  time.Duration
@@ -77,6 +83,8 @@ func Load(env *config.Env) (Config, error) {
 		UserBurst:         env.Int("USER_BURST", 100, 1, 1_000_000),
 		MCPAllowedOrigins: env.OriginList("MCP_ALLOWED_ORIGINS"),
 		ImportMaxMB:       env.Int("IMPORT_MAX_MB", 256, 1, 4096),
+		UploadIdle:        env.DurationBetween("UPLOAD_IDLE_TIMEOUT", httpserver.DefaultUploadIdle, time.Second, 10*time.Minute),
+		UploadTime:        env.DurationBetween("UPLOAD_TIMEOUT", httpserver.DefaultUploadTime, time.Minute, 24*time.Hour),
 		ReminderPoll:      env.DurationBetween("REMINDER_POLL", 5*time.Second, 100*time.Millisecond, time.Minute),
 		ReminderBatch:     env.Int("REMINDER_BATCH", 1000, 1, 100000),
 	}

@@ -27,8 +27,8 @@ const transferTimeout = 10 * time.Minute
 
 // IsImport says whether a request is an import, whose body the server
 // streams (httpserver.Options.StreamBodies).
-func IsImport(c *fiber.Ctx) bool {
-	return c.Method() == fiber.MethodPost && strings.HasSuffix(c.Path(), "/import")
+func IsImport(method, path string) bool {
+	return method == fiber.MethodPost && strings.HasSuffix(path, "/import")
 }
 
 func (h handlers) export(c *fiber.Ctx) error {
@@ -78,27 +78,26 @@ func (h handlers) importData(c *fiber.Ctx) error {
 	if len(fields) > 0 {
 		return apierror.Validation(fields)
 	}
-	limit := int64(h.ImportMaxMB) << 20
-	if n := c.Request().Header.ContentLength(); int64(n) > limit {
-		c.Response().SetConnectionClose()
-		return h.importTooLarge()
-	}
+	// A declared length over the limit was refused before this
+	// (httpserver.Options.StreamBodyLimit); a chunked one is counted.
+	// The file is read as it arrives, within the server's upload limits
+	// (UPLOAD_IDLE_TIMEOUT, UPLOAD_TIMEOUT); the import may take
+	// transferTimeout past the end of them.
 	body := httpserver.RequestBody(c)
-	// Reading a large file takes longer than the server's read timeout.
-	_ = c.Context().Conn().SetReadDeadline(time.Now().Add(transferTimeout))
-	limited := &limitReader{r: body, left: limit}
-	ctx, cancel := context.WithTimeout(c.UserContext(), transferTimeout)
+	limited := &limitReader{r: body, left: int64(h.ImportMaxMB) << 20}
+	ctx, cancel := context.WithDeadline(c.UserContext(), latest(body.Deadline(), time.Now()).Add(transferTimeout))
 	defer cancel()
 	rep, err := h.Transfer.Import(ctx, auth.UserID(c), format, limited, dryRun)
 	body.Finish(c)
 	var fe *transfer.FileError
 	switch {
+	case body.Err() != nil:
+		// Cut by a timeout or the client: the connection closes
+		// (httpserver), and nothing was imported.
+		return httpserver.BodyError(body.Err())
 	case limited.over:
-		// As for any body over its limit: read on a little so that the
-		// client sees this answer, then close.
-		_, _ = io.CopyN(io.Discard, body, 8<<20)
-		c.Response().SetConnectionClose()
-		return h.importTooLarge()
+		// The connection closes after the answer (httpserver).
+		return ImportTooLarge(h.ImportMaxMB)
 	case errors.As(err, &fe):
 		return apierror.New(fiber.StatusUnprocessableEntity, apierror.CodeValidation, fe.Problem+"; nothing was imported")
 	case errors.Is(err, transfer.ErrRowsInvalid) && !dryRun:
@@ -114,9 +113,17 @@ func (h handlers) importData(c *fiber.Ctx) error {
 	return c.JSON(rep)
 }
 
-func (h handlers) importTooLarge() error {
+// ImportTooLarge answers an import file over maxMB MiB.
+func ImportTooLarge(maxMB int) error {
 	return apierror.New(http.StatusRequestEntityTooLarge, apierror.CodeTooLarge,
-		fmt.Sprintf("an import file is at most %d MiB (IMPORT_MAX_MB); split it and import the parts", h.ImportMaxMB))
+		fmt.Sprintf("an import file is at most %d MiB (IMPORT_MAX_MB); split it and import the parts", maxMB))
+}
+
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // limitReader reads at most left bytes and remembers whether there was more.

@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -409,4 +411,109 @@ func TestImportedRemindersDoNotFireThePast(t *testing.T) {
 	require.True(t, ok, "%v", err)
 	assert.Equal(t, http.StatusUnprocessableEntity, e.Status)
 	assert.Contains(t, fmt.Sprint(e.Details), "needs a due time")
+}
+
+// rawExchange sends head and then the parts, waiting pause before each
+// part after the first, on one TCP connection, and returns all the server
+// sent until it closed the connection (closed false: it was still open
+// after 20 s).
+func rawExchange(t *testing.T, baseURL, head string, pause time.Duration, parts ...string) (got string, closed bool) {
+	t.Helper()
+	c, err := net.Dial("tcp", strings.TrimPrefix(baseURL, "http://"))
+	require.NoError(t, err)
+	defer c.Close()
+	go func() {
+		_, _ = io.WriteString(c, head)
+		for i, p := range parts {
+			if i > 0 {
+				time.Sleep(pause)
+			}
+			if _, err := io.WriteString(c, p); err != nil {
+				return
+			}
+		}
+	}()
+	_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	b, err := io.ReadAll(c)
+	return string(b), err == nil
+}
+
+// The probe's smuggling, on the wire: an import whose declared body
+// holds, past the point where the read stops (a pause longer than the
+// server's 15 s read timeout), a complete DELETE with a valid token. The
+// task stays and the connection is closed with a 408. (Before, the import
+// was cut at 15 s, answered, and the DELETE ran: 204.)
+func TestAnImportCutShortNeverRunsTheRestOfItsBody(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg, func(c *config.Config) { c.UploadIdle = time.Second })
+	ada, auth := b.SignUp(t, "ada@example.com")
+	task, err := ada.CreateTask(ctx, api.TaskInput{Title: "keep me"})
+	require.NoError(t, err)
+	del := fmt.Sprintf("DELETE /api/%s/tasks/%d HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n", auth.User.ID, task.ID, auth.Token)
+	first := `{"kind":"todo-app-export","padding":"` + strings.Repeat("x", 20000)
+	head := "POST /api/" + auth.User.ID + "/import?format=json HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + auth.Token +
+		"\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(first)+len(del)) + "\r\n\r\n"
+	got, closed := rawExchange(t, b.URL, head, 16*time.Second, first, del)
+	assert.NotContains(t, got, "204 No Content")
+	assert.Contains(t, got, "408 Request Timeout")
+	assert.Contains(t, got, `"code":"timeout"`)
+	assert.True(t, closed, "the connection is closed:\n%s", got)
+	// The DELETE, had it been read, was there to run by now.
+	time.Sleep(16 * time.Second)
+	_, err = ada.GetTask(ctx, task.ID)
+	assert.NoError(t, err, "the task is still there")
+}
+
+// An import file declared over IMPORT_MAX_MB is refused at once, unread
+// (the probe waited 15 s for a 408).
+func TestAnOversizedImportIsRefusedAtOnce(t *testing.T) {
+	t.Parallel()
+	b := testenv.Start(t, pg, func(c *config.Config) { c.ImportMaxMB = 2 })
+	_, auth := b.SignUp(t, "ada@example.com")
+	for path, want := range map[string]string{
+		"/api/" + auth.User.ID + "/import?format=json": "an import file is at most 2 MiB (IMPORT_MAX_MB)",
+		"/api/" + auth.User.ID + "/tasks":              "request body is too large (limit 1 MiB)",
+	} {
+		start := time.Now()
+		got, closed := rawExchange(t, b.URL, "POST "+path+" HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "+auth.Token+
+			"\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n", 0)
+		assert.Less(t, time.Since(start), 2*time.Second, path)
+		assert.Contains(t, got, "413 Request Entity Too Large", path)
+		assert.Contains(t, got, want, path)
+		assert.True(t, closed, path)
+	}
+}
+
+// An upload slower than the server's 15 s read timeout is imported as
+// long as it keeps coming: 2 MiB in 32 KiB parts every quarter second, about
+// 16 s (4 Mbit/s would take 100 MB through in under 4 minutes; the limits
+// are 30 s without a byte and 30 minutes in all).
+func TestASlowImportIsTaken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, _ := b.SignUp(t, "ada@example.com")
+	start := time.Now()
+	rep, err := ada.Import(ctx, api.FormatJSON, false, &slowReader{r: io.MultiReader(strings.NewReader(`{"kind":"todo-app-export","padding":"`),
+		strings.NewReader(strings.Repeat("x", 2<<20)), strings.NewReader(`","tasks":[{"key":"k1","title":"Slowly"}]}`)), every: 250 * time.Millisecond})
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.TasksCreated)
+	assert.Greater(t, time.Since(start), 15*time.Second, "the upload took longer than the read timeout")
+}
+
+// slowReader gives at most 64 KiB a read (the client asks for 32), the
+// first at once and then one every so often.
+type slowReader struct {
+	r     io.Reader
+	every time.Duration
+	begun bool
+}
+
+func (s *slowReader) Read(p []byte) (int, error) {
+	if s.begun {
+		time.Sleep(s.every)
+	}
+	s.begun = true
+	return s.r.Read(p[:min(len(p), 64<<10)])
 }

@@ -42,8 +42,11 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 		MaxConns:       cfg.MaxConns,
 		Logger:         log,
 		ErrorHandler:   h.ErrorHandler,
-		// An import file goes on to the backend as it arrives.
+		// An import file goes on to the backend as it arrives (which
+		// holds it to IMPORT_MAX_MB).
 		StreamBodies: ui.IsImport,
+		UploadIdle:   cfg.UploadIdle,
+		UploadTime:   cfg.UploadTime,
 		// Ready when this process serves, whatever the backend does: with
 		// the backend or the database down the pages answer the friendly
 		// 503 page, which beats the browser's connection error a Service

@@ -28,8 +28,8 @@ const transferTimeout = 10 * time.Minute
 // the backend as it arrives (httpserver.Options.StreamBodies), and its
 // CSRF token is read from the form's first part
 // (websession.Manager.StreamForms).
-func IsImport(c *fiber.Ctx) bool {
-	return c.Method() == fiber.MethodPost && c.Path() == "/settings/import"
+func IsImport(method, path string) bool {
+	return method == fiber.MethodPost && path == "/settings/import"
 }
 
 // importView is the import part of the settings page after an upload.
@@ -72,8 +72,10 @@ func (h *Handler) importFile(c *fiber.Ctx) error {
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return apierror.BadRequest("send the import form as multipart/form-data")
 	}
+	// Read as it arrives, within the server's upload limits
+	// (UPLOAD_IDLE_TIMEOUT, UPLOAD_TIMEOUT); a body not read to its end
+	// closes the connection after the answer (httpserver).
 	body := httpserver.RequestBody(c)
-	_ = c.Context().Conn().SetReadDeadline(time.Now().Add(transferTimeout))
 	mr := multipart.NewReader(body, params["boundary"])
 	view := importView{Format: api.FormatJSON, Preview: c.Query("mode") == "preview"}
 	csrfChecked := false
@@ -83,6 +85,9 @@ func (h *Handler) importFile(c *fiber.Ctx) error {
 			break
 		}
 		if err != nil {
+			if body.Err() != nil {
+				return httpserver.BodyError(body.Err())
+			}
 			return apierror.BadRequest("the upload was cut off; try again")
 		}
 		name := part.FormName()
@@ -109,10 +114,18 @@ func (h *Handler) importFile(c *fiber.Ctx) error {
 			view.Problem = "Choose a file to import."
 			return h.renderSettings(c, fiber.StatusUnprocessableEntity, settingsData{TokenScope: api.ScopeRead, Import: &view})
 		}
-		ctx, cancel := context.WithTimeout(c.UserContext(), transferTimeout)
+		deadline := body.Deadline()
+		if deadline.IsZero() {
+			deadline = time.Now()
+		}
+		ctx, cancel := context.WithDeadline(c.UserContext(), deadline.Add(transferTimeout))
 		defer cancel()
 		rep, err := h.asUser(c).Import(ctx, view.Format, view.Preview, part)
 		body.Finish(c)
+		if body.Err() != nil {
+			// The backend saw a file cut short and imported nothing.
+			return httpserver.BodyError(body.Err())
+		}
 		return h.imported(c, view, rep, err)
 	}
 	if !csrfChecked {

@@ -6,16 +6,23 @@ import (
 	"encoding/json"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/todo-app/todo-app/apps/web/internal/config"
 	"github.com/todo-app/todo-app/apps/web/internal/webtest"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/testkit/stacktest"
 )
 
 // upload posts the import form as a browser does (multipart: the CSRF
@@ -132,4 +139,55 @@ func TestSettingsImportAndExport(t *testing.T) {
 	p = b.upload("/settings/import", token, api.FormatJSON, "export.json", string(raw))
 	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
 	assert.Contains(t, text(b.get("/settings").Body), "Imported 0 tasks. 2 items already here were left as they were.")
+}
+
+// The probe's smuggling through the web app: an upload to
+// /settings/import whose declared body holds, past a pause longer than
+// the server's 15 s read timeout, a complete task delete with the
+// session's cookie and CSRF token. The task stays and the connection is
+// closed with a 408. (Before, the upload was cut at 15 s, answered, and
+// the delete ran.)
+func TestAnUploadCutShortNeverRunsTheRestOfItsBody(t *testing.T) {
+	t.Parallel()
+	be := stacktest.StartBackend(t, builder, pg, nil)
+	web := webtest.StartWeb(t, be.URL, func(c *config.Config) { c.UploadIdle = time.Second })
+	b := newClient(t, web)
+	b.signUp("tess@example.com")
+	p := b.post("/tasks/new", "/tasks", url.Values{"title": {"keep me"}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	m := regexp.MustCompile(`/tasks/(\d+)/edit`).FindStringSubmatch(b.get("/tasks").Body)
+	require.NotNil(t, m)
+	token := b.csrf("/settings")
+	u, _ := url.Parse(web)
+	var cookies []string
+	for _, c := range b.c.Jar.Cookies(u) {
+		cookies = append(cookies, c.Name+"="+c.Value)
+	}
+	form := "_csrf=" + url.QueryEscape(token)
+	del := "POST /tasks/" + m[1] + "/delete HTTP/1.1\r\nHost: x\r\nCookie: " + strings.Join(cookies, "; ") +
+		"\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + strconv.Itoa(len(form)) + "\r\n\r\n" + form
+	const boundary = "b0undary"
+	first := "--" + boundary + "\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + token + "\r\n--" + boundary +
+		"\r\nContent-Disposition: form-data; name=\"format\"\r\n\r\njson\r\n--" + boundary +
+		"\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.json\"\r\nContent-Type: application/json\r\n\r\n" +
+		`{"kind":"todo-app-export","padding":"` + strings.Repeat("x", 20000)
+	head := "POST /settings/import HTTP/1.1\r\nHost: x\r\nCookie: " + strings.Join(cookies, "; ") +
+		"\r\nContent-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: " + strconv.Itoa(len(first)+len(del)) + "\r\n\r\n"
+
+	c, err := net.Dial("tcp", u.Host)
+	require.NoError(t, err)
+	defer c.Close()
+	go func() {
+		_, _ = io.WriteString(c, head+first)
+		time.Sleep(16 * time.Second)
+		_, _ = io.WriteString(c, del)
+	}()
+	_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	got, err := io.ReadAll(c)
+	assert.NoError(t, err, "the connection is closed:\n%s", got)
+	assert.Equal(t, 1, strings.Count(string(got), "HTTP/1.1 "), "one answer:\n%s", got)
+	assert.Contains(t, string(got), "HTTP/1.1 408 Request Timeout")
+	// The delete, had it been read, was there to run by now.
+	time.Sleep(16 * time.Second)
+	assert.Contains(t, text(b.get("/tasks").Body), "keep me", "the task is still there")
 }
