@@ -54,7 +54,7 @@ func (s *Service) Feed(ctx context.Context, userID string) (api.CalendarFeed, er
 
 // Enable turns the feed on with a new token; an older one stops working.
 func (s *Service) Enable(ctx context.Context, userID string) (api.CalendarFeed, error) {
-	b := make([]byte, 32)
+	b := make([]byte, api.CalendarTokenBytes)
 	if _, err := rand.Read(b); err != nil {
 		return api.CalendarFeed{}, fmt.Errorf("making a feed token: %w", err)
 	}

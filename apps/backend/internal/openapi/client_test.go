@@ -15,6 +15,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/openapi"
 	"github.com/todo-app/todo-app/apps/backend/internal/openapi/genclient"
 	"github.com/todo-app/todo-app/apps/backend/internal/testenv"
+	"github.com/todo-app/todo-app/pkg/testkit/icalcheck"
 )
 
 const generatedClient = "genclient/client.gen.go"
@@ -88,6 +89,20 @@ func TestGeneratedClientWorks(t *testing.T) {
 	gone, err := c.DeleteTaskWithResponse(ctx, user, task.Id, nil)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusNoContent, gone.StatusCode())
+	// The calendar feed by its token: a UUID-typed parameter before, so
+	// the generated client could not send a real token at all.
+	feed, err := c.EnableCalendarFeedWithResponse(ctx, user, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, feed.StatusCode(), string(feed.Body))
+	require.NotNil(t, feed.JSON200.Token)
+	for _, token := range []string{*feed.JSON200.Token, *feed.JSON200.Token + ".ics"} {
+		ics, err := anon.CalendarICSWithResponse(ctx, token)
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, ics.StatusCode(), string(ics.Body))
+		_, err = icalcheck.Check(ics.Body)
+		require.NoError(t, err, "%s", ics.Body)
+	}
+
 	missing, err := c.GetTaskWithResponse(ctx, user, task.Id)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusNotFound, missing.StatusCode())

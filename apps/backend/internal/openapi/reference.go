@@ -54,7 +54,11 @@ func Reference() ([]byte, error) {
 		op := doc.Paths.Find(r.Path).GetOperation(r.Method)
 		o := refOp{Route: r}
 		for _, p := range op.Parameters {
-			o.Params = append(o.Params, refParam{Name: p.Value.Name, In: p.Value.In, Type: typeOf(p.Value.Schema), Description: p.Value.Description})
+			notes := bounds(p.Value.Schema)
+			if p.Value.Description != "" {
+				notes = append(notes, p.Value.Description)
+			}
+			o.Params = append(o.Params, refParam{Name: p.Value.Name, In: p.Value.In, Type: typeOf(p.Value.Schema), Description: strings.Join(notes, "; ")})
 		}
 		if op.RequestBody != nil {
 			o.Body = typeOf(op.RequestBody.Value.Content.Get("application/json").Schema)
@@ -95,6 +99,7 @@ func Reference() ([]byte, error) {
 				}
 				notes = append(notes, "one of "+strings.Join(vals, ", "))
 			}
+			notes = append(notes, bounds(p)...)
 			if p.Value.Description != "" {
 				notes = append(notes, p.Value.Description)
 			}
@@ -145,6 +150,31 @@ func typeOf(ref *openapi3.SchemaRef) string {
 		}
 		return t
 	}
+}
+
+// bounds says a schema's range, default and pattern as a reader writes
+// them: "1 to 100", "at least 0", "default 50", "matches ^…$".
+func bounds(ref *openapi3.SchemaRef) []string {
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	s := ref.Value
+	var out []string
+	switch {
+	case s.Min != nil && s.Max != nil:
+		out = append(out, fmt.Sprintf("%v to %v", *s.Min, *s.Max))
+	case s.Min != nil:
+		out = append(out, fmt.Sprintf("at least %v", *s.Min))
+	case s.Max != nil:
+		out = append(out, fmt.Sprintf("at most %v", *s.Max))
+	}
+	if s.Default != nil {
+		out = append(out, fmt.Sprintf("default %v", s.Default))
+	}
+	if s.Pattern != "" {
+		out = append(out, "matches "+s.Pattern)
+	}
+	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {

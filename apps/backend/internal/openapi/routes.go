@@ -11,6 +11,7 @@ package openapi
 import (
 	"net/http"
 
+	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/pkg/api"
 )
 
@@ -57,7 +58,13 @@ type Param struct {
 	Name, Type, Format, Description string
 	Enum                            []string
 	Repeat                          bool
+	// Min and Max bound a number (nil: unbounded); Default is the value
+	// taken when the parameter is absent.
+	Min, Max *float64
+	Default  any
 }
+
+func bound(n float64) *float64 { return &n }
 
 var taskQuery = []Param{
 	{Name: "status", Type: "string", Enum: []string{"all", "pending", "completed"}, Description: "default all"},
@@ -71,8 +78,8 @@ var taskQuery = []Param{
 	{Name: "completed_to", Type: "string", Description: "RFC 3339 or YYYY-MM-DD"},
 	{Name: "sort", Type: "string", Enum: []string{"created", "due", "priority", "title"}},
 	{Name: "order", Type: "string", Enum: []string{"asc", "desc"}},
-	{Name: "limit", Type: "integer", Description: "1–100, default 50"},
-	{Name: "offset", Type: "integer"},
+	{Name: "limit", Type: "integer", Min: bound(1), Max: bound(tasks.MaxLimit), Default: tasks.DefaultLimit},
+	{Name: "offset", Type: "integer", Min: bound(0), Default: 0},
 }
 
 const (
@@ -139,7 +146,7 @@ var Routes = []Route{
 	{Method: http.MethodPost, Path: "/api/{user_id}/tasks/{id}/snooze", ID: "snoozeTask", Tag: "Reminders",
 		Summary: "Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)", Body: api.SnoozeRequest{}, Status: http.StatusOK, Resp: api.Task{}, Errors: with(bodyErrors, forbidden, notFound)},
 	{Method: http.MethodGet, Path: "/api/{user_id}/notifications", ID: "listNotifications", Tag: "Reminders",
-		Summary: "Reminders that fired: after=<id> for those after it; without it, those not seen yet (the last 7 days)", Query: []Param{{Name: "after", Type: "integer", Format: "int64", Description: "a notification id: the ones after it"}},
+		Summary: "Reminders that fired: after=<id> for those after it; without it, those not seen yet (the last 7 days)", Query: []Param{{Name: "after", Type: "integer", Format: "int64", Min: bound(0), Description: "a notification id: the ones after it"}},
 		Status: http.StatusOK, Resp: api.NotificationList{}, Errors: []int{badRequest, forbidden, unprocessable}},
 	{Method: http.MethodPost, Path: "/api/{user_id}/notifications/seen", ID: "markNotificationsSeen", Tag: "Reminders",
 		Summary: "Mark notifications seen: they are not shown again", Body: api.SeenRequest{}, Status: http.StatusNoContent, Errors: with(bodyErrors, forbidden)},
@@ -148,7 +155,7 @@ var Routes = []Route{
 
 	{Method: http.MethodGet, Path: "/api/{user_id}/agenda", ID: "agenda", Tag: "Tasks",
 		Summary: "What is due: overdue tasks, then each day from today with its tasks and the future occurrences of recurring tasks",
-		Query:   []Param{{Name: "days", Type: "integer", Description: "1–31, default 7"}, {Name: "time_zone", Type: "string", Description: "IANA zone the days are read in; default the user's"}},
+		Query:   []Param{{Name: "days", Type: "integer", Min: bound(1), Max: bound(tasks.MaxAgendaDays), Default: tasks.DefaultAgendaDays}, {Name: "time_zone", Type: "string", Description: "IANA zone the days are read in; default the user's"}},
 		Status:  http.StatusOK, Resp: api.Agenda{}, Errors: []int{forbidden, unprocessable}},
 	{Method: http.MethodGet, Path: "/api/{user_id}/summary", ID: "summary", Tag: "Tasks",
 		Summary: "The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due",

@@ -14,13 +14,14 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3gen"
 
+	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
 )
 
 // Version is the API's version in the document: bumped when the contract
 // changes in a way clients notice.
-const Version = "1.4.0"
+const Version = "1.5.0"
 
 var (
 	rawMessage   = reflect.TypeFor[json.RawMessage]()
@@ -39,6 +40,10 @@ func Build() (*openapi3.T, error) {
 				"Errors are `{\"error\": {\"code\", \"message\", \"fields\"?}}`. " +
 				"A date alone (`YYYY-MM-DD`) is the end of that day in the user's time zone.",
 		},
+		// Relative: the backend that serves this document at
+		// /api/openapi.json is the server (OpenAPI 3.0.3, 4.6).
+		Servers: openapi3.Servers{{URL: "/", Description: "the backend serving this document; the web app also passes " +
+			"the calendar feed through at /calendar/{token}.ics"}},
 		Paths: openapi3.NewPaths(),
 		Components: &openapi3.Components{
 			Schemas: openapi3.Schemas{},
@@ -78,11 +83,12 @@ func Build() (*openapi3.T, error) {
 		}
 		for _, name := range pathParams(r.Path) {
 			p := openapi3.NewPathParameter(name)
-			if name == "id" && !strings.Contains(r.Path, "/tokens/") {
-				p.Schema = openapi3.NewInt64Schema().NewRef()
-			} else {
-				p.Schema = openapi3.NewStringSchema().WithFormat("uuid").NewRef()
+			s, err := pathParamSchema(r.Path, name)
+			if err != nil {
+				return nil, err
 			}
+			p.Description, s.Description = s.Description, ""
+			p.Schema = s.NewRef()
 			op.AddParameter(p)
 		}
 		if under, ok := strings.CutPrefix(r.Path, "/api/{user_id}"); ok && api.TakesIdempotencyKey(r.Method, under) {
@@ -95,7 +101,7 @@ func Build() (*openapi3.T, error) {
 		}
 		for _, q := range r.Query {
 			p := openapi3.NewQueryParameter(q.Name).WithDescription(q.Description)
-			s := &openapi3.Schema{Type: &openapi3.Types{q.Type}, Format: q.Format}
+			s := &openapi3.Schema{Type: &openapi3.Types{q.Type}, Format: q.Format, Min: q.Min, Max: q.Max, Default: q.Default}
 			for _, e := range q.Enum {
 				s.Enum = append(s.Enum, e)
 			}
@@ -207,6 +213,33 @@ func JSON() ([]byte, error) {
 
 var paramRe = regexp.MustCompile(`\{([a-z_]+)\}`)
 
+// pathParamSchema is a path parameter's schema, as its handler reads it:
+// the user's id a UUID, a task's, tag's or conversation's id a positive
+// integer (rest.pathID), an API token's id a UUID, and a calendar feed's
+// token its own format (rest.calendarICS). A new name fails the build of
+// the document until it is described here.
+func pathParamSchema(path, name string) (*openapi3.Schema, error) {
+	switch {
+	case name == "user_id", name == "id" && strings.Contains(path, "/tokens/"):
+		return openapi3.NewUUIDSchema(), nil
+	case name == "id":
+		return openapi3.NewInt64Schema().WithMin(1), nil
+	case name == "token" && strings.HasPrefix(path, "/api/calendar/"):
+		s := openapi3.NewStringSchema().WithPattern("^" + api.CalendarTokenPattern + `(\.ics)?$`)
+		s.Description = "the feed's token: " + fmt.Sprint(api.CalendarTokenLength) + " base64url characters (256 random bits), with or without `.ics`"
+		return s, nil
+	}
+	return nil, fmt.Errorf("%s: path parameter {%s} has no schema: describe it in pathParamSchema", path, name)
+}
+
+// ranges are the bounds of numeric request fields, by JSON name, as the
+// rules check them (a value outside is refused with 422).
+var ranges = map[string][2]float64{
+	"minutes":                  {1, 24 * 60}, // tasks.Service.Snooze
+	"before_minutes":           {0, tasks.MaxBeforeMinutes},
+	"default_reminder_minutes": {0, tasks.MaxBeforeMinutes}, // accounts.SetPreferences
+}
+
 func pathParams(path string) []string {
 	var out []string
 	for _, m := range paramRe.FindAllStringSubmatch(path, -1) {
@@ -263,6 +296,9 @@ func customize(name string, t reflect.Type, tag reflect.StructTag, s *openapi3.S
 		*s = *inner.Value
 		s.Nullable = true
 		s.Description = "absent: unchanged; null: cleared"
+	}
+	if r, ok := ranges[jsonName]; ok {
+		s.Min, s.Max = &r[0], &r[1]
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/auth"
 )
@@ -35,7 +36,7 @@ func (h handlers) disableCalendarFeed(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-var reFeedToken = regexp.MustCompile(`^[A-Za-z0-9_-]{32,100}$`)
+var reFeedToken = regexp.MustCompile("^" + api.CalendarTokenPattern + "$")
 
 // calendarICS serves a feed by its token, the feed's only credential:
 // no session, and the same 404 for a token that is malformed, unknown or

@@ -917,7 +917,6 @@ type N503 = Envelope
 
 // AgendaParams defines parameters for Agenda.
 type AgendaParams struct {
-	// Days 1–31, default 7
 	Days *int `form:"days,omitempty" json:"days,omitempty"`
 
 	// TimeZone IANA zone the days are read in; default the user's
@@ -1027,10 +1026,8 @@ type ListTasksParams struct {
 	CompletedTo *string               `form:"completed_to,omitempty" json:"completed_to,omitempty"`
 	Sort        *ListTasksParamsSort  `form:"sort,omitempty" json:"sort,omitempty"`
 	Order       *ListTasksParamsOrder `form:"order,omitempty" json:"order,omitempty"`
-
-	// Limit 1–100, default 50
-	Limit  *int `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+	Limit       *int                  `form:"limit,omitempty" json:"limit,omitempty"`
+	Offset      *int                  `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
 // ListTasksParamsStatus defines parameters for ListTasks.
@@ -1289,7 +1286,7 @@ type ClientInterface interface {
 	// CalendarICS The calendar feed (iCalendar, RFC 5545) whose token is {token}.ics: open tasks with due dates, reminders as alarms; the token is the credential
 	//
 	// Corresponds with GET /api/calendar/{token} (the `CalendarICS` operationId).
-	CalendarICS(ctx context.Context, token openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CalendarICS(ctx context.Context, token string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// Reference This document as a page
 	//
@@ -1721,7 +1718,7 @@ func (c *Client) SignUp(ctx context.Context, body SignUpJSONRequestBody, reqEdit
 // CalendarICS The calendar feed (iCalendar, RFC 5545) whose token is {token}.ics: open tasks with due dates, reminders as alarms; the token is the credential
 //
 // Corresponds with GET /api/calendar/{token} (the `CalendarICS` operationId).
-func (c *Client) CalendarICS(ctx context.Context, token openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CalendarICS(ctx context.Context, token string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCalendarICSRequest(c.Server, token)
 	if err != nil {
 		return nil, err
@@ -2630,12 +2627,12 @@ func NewSignUpRequestWithBody(server string, contentType string, body io.Reader)
 }
 
 // NewCalendarICSRequest constructs an http.Request for the CalendarICS method
-func NewCalendarICSRequest(server string, token openapi_types.UUID) (*http.Request, error) {
+func NewCalendarICSRequest(server string, token string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "token", token, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "token", token, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -4620,7 +4617,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/calendar/{token} (the `CalendarICS` operationId).
-	CalendarICSWithResponse(ctx context.Context, token openapi_types.UUID, reqEditors ...RequestEditorFn) (*CalendarICSResponse, error)
+	CalendarICSWithResponse(ctx context.Context, token string, reqEditors ...RequestEditorFn) (*CalendarICSResponse, error)
 
 	// ReferenceWithResponse This document as a page
 	//
@@ -8463,7 +8460,7 @@ func (c *ClientWithResponses) SignUpWithResponse(ctx context.Context, body SignU
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/calendar/{token} (the `CalendarICS` operationId).
-func (c *ClientWithResponses) CalendarICSWithResponse(ctx context.Context, token openapi_types.UUID, reqEditors ...RequestEditorFn) (*CalendarICSResponse, error) {
+func (c *ClientWithResponses) CalendarICSWithResponse(ctx context.Context, token string, reqEditors ...RequestEditorFn) (*CalendarICSResponse, error) {
 	rsp, err := c.CalendarICS(ctx, token, reqEditors...)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,14 @@
+package api
+
+// CalendarTokenBytes is the randomness of a calendar feed's token (256
+// bits); the token is those bytes in base64url without padding.
+const CalendarTokenBytes = 32
+
+// CalendarTokenLength is a token's length in characters:
+// base64.RawURLEncoding.EncodedLen(CalendarTokenBytes).
+const CalendarTokenLength = 43
+
+// CalendarTokenPattern matches a calendar feed's token (unanchored): the
+// backend refuses anything else before a database lookup, and the OpenAPI
+// document declares the path parameter with it.
+const CalendarTokenPattern = `[A-Za-z0-9_-]{43}`
