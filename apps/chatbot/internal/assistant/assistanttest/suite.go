@@ -323,13 +323,14 @@ func completeAllAsksFirst(t *testing.T, e *env) {
 	assert.Len(t, e.tasks(t, ""), 2)
 }
 
-// Completing a recurring task creates the next occurrence with its tags
-// and reminders, timed from the next due time; undo reopens the task and
-// takes the untouched occurrence away.
+// A tag and a reminder added to a recurring task join what it had;
+// completing it creates the next occurrence with its tags and reminders,
+// timed from the next due time; undo reopens the task and takes the
+// untouched occurrence away.
 func recurringCompletionAndUndo(t *testing.T, e *env) {
 	c := &conversation{e: e, b: &assistant.Builtin{}}
-	c.say(t, "add timesheet every friday at 4pm")
-	reply := c.say(t, "tag timesheet with work")
+	c.say(t, "add timesheet every friday at 4pm #work")
+	reply := c.say(t, "tag timesheet with admin")
 	require.Len(t, reply.Cards, 1, reply.Text)
 	reply = c.say(t, "remind me about the timesheet 1 hour before")
 	require.Len(t, reply.Cards, 1, reply.Text)
@@ -340,7 +341,7 @@ func recurringCompletionAndUndo(t *testing.T, e *env) {
 	require.Len(t, open, 1)
 	next := open[0]
 	assert.Equal(t, time.Date(2030, 6, 14, 16, 0, 0, 0, e.loc), e.due(t, next), "a week after the due time")
-	assert.Equal(t, []string{"work"}, next.Tags)
+	assert.Equal(t, []string{"admin", "work"}, next.Tags, "a tag added to the ones it had, and carried")
 	require.Len(t, next.Reminders, 1)
 	assert.Equal(t, time.Date(2030, 6, 14, 15, 0, 0, 0, e.loc).UTC().Format(time.RFC3339), next.Reminders[0].FireAt)
 
