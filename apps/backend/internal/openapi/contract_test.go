@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/todo-app/todo-app/apps/backend/internal/openapi"
+	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/apps/backend/internal/testenv"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
@@ -371,4 +372,36 @@ func requireStatus(t *testing.T, err error, status int) {
 	e, ok := apierror.As(err)
 	require.True(t, ok, "want %d, got %v", status, err)
 	require.Equal(t, status, e.Status, "%v", err)
+}
+
+// The document's bounds are the rules' constants, written out in the
+// route table and spec.go because the tasks package's tests import this
+// package.
+func TestRangesAreTheRules(t *testing.T) {
+	doc, err := openapi.Build()
+	require.NoError(t, err)
+	param := func(path, method, name string) *openapi3.Schema {
+		p := doc.Paths.Find(path).GetOperation(method).Parameters.GetByInAndName("query", name)
+		require.NotNil(t, p, "%s %s", path, name)
+		return p.Schema.Value
+	}
+	field := func(schema, name string) *openapi3.Schema {
+		return doc.Components.Schemas[schema].Value.Properties[name].Value
+	}
+	check := func(what string, s *openapi3.Schema, lo, hi float64) {
+		t.Helper()
+		require.NotNil(t, s.Min, what)
+		require.NotNil(t, s.Max, what)
+		assert.Equal(t, lo, *s.Min, what)
+		assert.Equal(t, hi, *s.Max, what)
+	}
+	limit := param("/api/{user_id}/tasks", http.MethodGet, "limit")
+	check("limit", limit, 1, tasks.MaxLimit)
+	assert.EqualValues(t, tasks.DefaultLimit, limit.Default)
+	days := param("/api/{user_id}/agenda", http.MethodGet, "days")
+	check("days", days, 1, tasks.MaxAgendaDays)
+	assert.EqualValues(t, tasks.DefaultAgendaDays, days.Default)
+	check("before_minutes", field("ReminderInput", "before_minutes"), 0, tasks.MaxBeforeMinutes)
+	check("default_reminder_minutes", field("Preferences", "default_reminder_minutes"), 0, tasks.MaxBeforeMinutes)
+	check("minutes", field("SnoozeRequest", "minutes"), 1, 24*60)
 }

@@ -11,7 +11,6 @@ package openapi
 import (
 	"net/http"
 
-	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/pkg/api"
 )
 
@@ -78,7 +77,10 @@ var taskQuery = []Param{
 	{Name: "completed_to", Type: "string", Description: "RFC 3339 or YYYY-MM-DD"},
 	{Name: "sort", Type: "string", Enum: []string{"created", "due", "priority", "title"}},
 	{Name: "order", Type: "string", Enum: []string{"asc", "desc"}},
-	{Name: "limit", Type: "integer", Min: bound(1), Max: bound(tasks.MaxLimit), Default: tasks.DefaultLimit},
+	// The bounds are the rules' (tasks.MaxLimit, tasks.DefaultLimit,
+	// tasks.MaxAgendaDays …), written out because the tasks package's own
+	// tests import this one; TestRangesAreTheRules holds them together.
+	{Name: "limit", Type: "integer", Min: bound(1), Max: bound(100), Default: 50},
 	{Name: "offset", Type: "integer", Min: bound(0), Default: 0},
 }
 
@@ -155,7 +157,7 @@ var Routes = []Route{
 
 	{Method: http.MethodGet, Path: "/api/{user_id}/agenda", ID: "agenda", Tag: "Tasks",
 		Summary: "What is due: overdue tasks, then each day from today with its tasks and the future occurrences of recurring tasks",
-		Query:   []Param{{Name: "days", Type: "integer", Min: bound(1), Max: bound(tasks.MaxAgendaDays), Default: tasks.DefaultAgendaDays}, {Name: "time_zone", Type: "string", Description: "IANA zone the days are read in; default the user's"}},
+		Query:   []Param{{Name: "days", Type: "integer", Min: bound(1), Max: bound(31), Default: 7}, {Name: "time_zone", Type: "string", Description: "IANA zone the days are read in; default the user's"}},
 		Status:  http.StatusOK, Resp: api.Agenda{}, Errors: []int{forbidden, unprocessable}},
 	{Method: http.MethodGet, Path: "/api/{user_id}/summary", ID: "summary", Tag: "Tasks",
 		Summary: "The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due",

@@ -14,7 +14,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3gen"
 
-	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
 )
@@ -233,11 +232,15 @@ func pathParamSchema(path, name string) (*openapi3.Schema, error) {
 }
 
 // ranges are the bounds of numeric request fields, by JSON name, as the
-// rules check them (a value outside is refused with 422).
+// rules check them (a value outside is refused with 422): snooze minutes
+// (tasks.Service.Snooze), a reminder's before_minutes
+// (tasks.MaxBeforeMinutes) and the default reminder
+// (accounts.SetPreferences). Written out because the tasks package's own
+// tests import this one; TestRangesAreTheRules holds them to the rules.
 var ranges = map[string][2]float64{
-	"minutes":                  {1, 24 * 60}, // tasks.Service.Snooze
-	"before_minutes":           {0, tasks.MaxBeforeMinutes},
-	"default_reminder_minutes": {0, tasks.MaxBeforeMinutes}, // accounts.SetPreferences
+	"minutes":                  {1, 24 * 60},
+	"before_minutes":           {0, 30 * 24 * 60},
+	"default_reminder_minutes": {0, 30 * 24 * 60},
 }
 
 func pathParams(path string) []string {
