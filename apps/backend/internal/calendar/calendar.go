@@ -88,6 +88,11 @@ func (s *Service) Write(ctx context.Context, token string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	return s.write(w, u, tasks)
+}
+
+// write writes the feed of u's tasks as of now.
+func (s *Service) write(w io.Writer, u store.User, tasks []store.Task) error {
 	// RFC 5545 ends every line with CRLF; the library's default is the
 	// platform's (LF here), which strict clients refuse.
 	if err := s.calendar(u, tasks, s.now()).SerializeTo(w, ics.WithNewLine("\r\n")); err != nil {
