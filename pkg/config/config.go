@@ -6,7 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
-	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
@@ -210,7 +210,9 @@ func (e *Env) OriginList(name string) []string {
 	return out
 }
 
-// CIDRList parses a comma-separated list of CIDR ranges; "none" means empty.
+// CIDRList parses a comma-separated list of CIDR ranges of proxies to
+// trust; "none" means empty. A range of every address (/0) is refused:
+// whoever it trusts can write their own X-Forwarded-For.
 func (e *Env) CIDRList(name, def string) []string {
 	v := e.String(name, def)
 	if strings.EqualFold(v, "none") {
@@ -222,8 +224,13 @@ func (e *Env) CIDRList(name, def string) []string {
 		if part == "" {
 			continue
 		}
-		if _, _, err := net.ParseCIDR(part); err != nil {
+		pre, err := netip.ParsePrefix(part)
+		if err != nil {
 			e.fail(name, "must be comma-separated CIDR ranges such as 10.0.0.0/8, or none (%q is not one)", part)
+			continue
+		}
+		if pre.Bits() == 0 {
+			e.fail(name, "must not trust every address (%s): anyone could then write their own X-Forwarded-For; list only your proxies' ranges, such as 10.0.0.0/8, or none", part)
 			continue
 		}
 		out = append(out, part)
@@ -239,6 +246,10 @@ func (e *Env) Domain(name string) string {
 		return ""
 	}
 	labels := strings.Split(v, ".")
+	if _, err := netip.ParseAddr(v); err == nil || strings.Trim(labels[len(labels)-1], "0123456789") == "" {
+		e.fail(name, "must be a domain name, not an IP address (got %q): browsers do not share cookies across an address's subdomains; set it to the domain both apps' host names end with, or leave it unset", v)
+		return ""
+	}
 	ok := len(labels) >= 2 && len(v) <= 253
 	for _, l := range labels {
 		ok = ok && reDomainLabel.MatchString(l)

@@ -91,3 +91,30 @@ func TestFrontendLimits(t *testing.T) {
 	assert.Contains(t, e.Err().Error(), "EVENTS_PER_PERSON")
 	assert.Contains(t, e.Err().Error(), "MAX_CONNS")
 }
+
+// TRUSTED_PROXIES that trust every address would let anyone write their
+// own X-Forwarded-For, and a COOKIE_DOMAIN that is an IP address is no
+// domain a browser keeps a cookie for: each is refused in one line that
+// names the setting and the fix.
+func TestProxiesAndCookieDomainRefused(t *testing.T) {
+	secret := "0123456789abcdef0123456789abcdef"
+	for env, want := range map[[2]string]string{
+		{"TRUSTED_PROXIES", "0.0.0.0/0"}:        "TRUSTED_PROXIES must not trust every address (0.0.0.0/0): anyone could then write their own X-Forwarded-For; list only your proxies' ranges, such as 10.0.0.0/8, or none",
+		{"TRUSTED_PROXIES", "10.0.0.0/8, ::/0"}: "TRUSTED_PROXIES must not trust every address (::/0)",
+		{"TRUSTED_PROXIES", "0.0.0.1/0"}:        "TRUSTED_PROXIES must not trust every address (0.0.0.1/0)",
+		{"COOKIE_DOMAIN", "10.0.0.1"}:           `COOKIE_DOMAIN must be a domain name, not an IP address (got "10.0.0.1"): browsers do not share cookies across an address's subdomains; set it to the domain both apps' host names end with, or leave it unset`,
+		{"COOKIE_DOMAIN", "203.0.113.7"}:        `COOKIE_DOMAIN must be a domain name, not an IP address`,
+	} {
+		e := FromMap(map[string]string{"BETTER_AUTH_SECRET": secret, env[0]: env[1]})
+		e.Frontend(3000, 32)
+		err := e.Err()
+		require.Error(t, err, env)
+		assert.Contains(t, err.Error(), want, env)
+		assert.NotContains(t, err.Error(), "\n", "one line")
+	}
+	e := FromMap(map[string]string{"BETTER_AUTH_SECRET": secret, "TRUSTED_PROXIES": "10.0.0.0/8,fd00::/8", "COOKIE_DOMAIN": "example.com"})
+	f := e.Frontend(3000, 32)
+	require.NoError(t, e.Err())
+	assert.Equal(t, []string{"10.0.0.0/8", "fd00::/8"}, f.TrustedProxies)
+	assert.Equal(t, "example.com", f.CookieDomain)
+}

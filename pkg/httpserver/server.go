@@ -20,6 +20,7 @@ import (
 
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/auth"
+	"github.com/todo-app/todo-app/pkg/clientip"
 )
 
 // Options tune the server. Zero values get sensible defaults.
@@ -49,9 +50,10 @@ type Options struct {
 	Logger     *slog.Logger
 	// ReadyCheck reports whether dependencies answer; nil means always ready.
 	ReadyCheck func(context.Context) error
-	// ProxyHeader, when set, names the header holding the client address
-	// (e.g. X-Forwarded-For); it is believed only from TrustedProxies.
-	ProxyHeader    string
+	// TrustedProxies are the CIDR ranges of the proxies in front
+	// (TRUSTED_PROXIES): their X-Forwarded-For gives the client address
+	// (clientip.Of: the right-most entry that is not one of them) and
+	// their X-Forwarded-Proto the scheme. None: the peer is the client.
 	TrustedProxies []string
 	// ErrorHandler replaces the JSON envelope handler (pages render HTML).
 	ErrorHandler fiber.ErrorHandler
@@ -130,19 +132,25 @@ func New(opts Options) *Server {
 	if opts.ErrorHandler == nil {
 		opts.ErrorHandler = apierror.FiberHandler(opts.Logger)
 	}
-	if len(opts.TrustedProxies) == 0 {
-		// Fiber believes the header from anyone unless the check is on.
-		opts.ProxyHeader = ""
+	proxies, err := clientip.Parse(opts.TrustedProxies)
+	if err != nil {
+		// config.Env checked the ranges; should one still fail, trust
+		// no one rather than everyone.
+		opts.Logger.Error("ignoring TRUSTED_PROXIES", slog.String("error", err.Error()))
+		proxies, opts.TrustedProxies = &clientip.Proxies{}, nil
 	}
 	app := fiber.New(fiber.Config{
-		AppName:                 opts.Name,
-		ReadTimeout:             opts.ReadTimeout,
-		WriteTimeout:            opts.WriteTimeout,
-		IdleTimeout:             opts.IdleTimeout,
-		BodyLimit:               opts.BodyLimit,
-		ErrorHandler:            opts.ErrorHandler,
-		DisableStartupMessage:   true,
-		ProxyHeader:             opts.ProxyHeader,
+		AppName:               opts.Name,
+		ReadTimeout:           opts.ReadTimeout,
+		WriteTimeout:          opts.WriteTimeout,
+		IdleTimeout:           opts.IdleTimeout,
+		BodyLimit:             opts.BodyLimit,
+		ErrorHandler:          opts.ErrorHandler,
+		DisableStartupMessage: true,
+		// No ProxyHeader: c.IP() is the peer, and the client address is
+		// clientip.Of's. The trusted proxies still vouch for the scheme
+		// (c.Protocol(): fiber believes X-Forwarded-Proto from anyone
+		// unless the check is on).
 		EnableTrustedProxyCheck: len(opts.TrustedProxies) > 0,
 		TrustedProxies:          opts.TrustedProxies,
 		JSONEncoder:             opts.JSONEncoder,
@@ -165,6 +173,7 @@ func New(opts Options) *Server {
 	// close (it could not know whether a POST sent there was made).
 	app.Server().CloseOnShutdown = true
 	s := &Server{App: app, opts: opts, metrics: opts.Metrics, drain: make(chan struct{})}
+	app.Use(proxies.Handler())
 	app.Use(requestid.New())
 	app.Use(s.logRequests)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))

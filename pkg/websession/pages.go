@@ -15,6 +15,7 @@ import (
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/client"
+	"github.com/todo-app/todo-app/pkg/clientip"
 )
 
 // NameCookie holds the signed-in person's display name (not trusted for
@@ -68,7 +69,7 @@ func (p *AuthPages) signUpPage(c *fiber.Ctx) error {
 
 func (p *AuthPages) signIn(c *fiber.Ctx) error {
 	f := AuthForm{Email: strings.TrimSpace(c.FormValue("email")), Next: SafeNext(c.FormValue("next"))}
-	res, err := p.Backend.SignIn(client.ForwardedFor(c.UserContext(), c.IP()), api.SignInRequest{Email: f.Email, Password: c.FormValue("password"), TimeZone: BrowserZone(c)})
+	res, err := p.Backend.SignIn(client.ForwardedFor(c.UserContext(), clientip.Of(c)), api.SignInRequest{Email: f.Email, Password: c.FormValue("password"), TimeZone: BrowserZone(c)})
 	if err != nil {
 		fields, ok := FormErrors(err)
 		if !ok {
@@ -87,7 +88,7 @@ func (p *AuthPages) signIn(c *fiber.Ctx) error {
 
 func (p *AuthPages) signUp(c *fiber.Ctx) error {
 	f := AuthForm{Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name")), Next: SafeNext(c.FormValue("next"))}
-	res, err := p.Backend.SignUp(client.ForwardedFor(c.UserContext(), c.IP()), api.SignUpRequest{Email: f.Email, Name: f.Name, Password: c.FormValue("password"), TimeZone: BrowserZone(c)})
+	res, err := p.Backend.SignUp(client.ForwardedFor(c.UserContext(), clientip.Of(c)), api.SignUpRequest{Email: f.Email, Name: f.Name, Password: c.FormValue("password"), TimeZone: BrowserZone(c)})
 	if err != nil {
 		fields, ok := FormErrors(err)
 		if !ok {

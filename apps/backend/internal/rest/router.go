@@ -18,6 +18,7 @@ import (
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/auth"
+	"github.com/todo-app/todo-app/pkg/clientip"
 	"github.com/todo-app/todo-app/pkg/httpserver"
 )
 
@@ -52,13 +53,14 @@ type handlers struct {
 }
 
 // clientAddress is the address sign-in limits count: the browser's as a
-// frontend signed it, else the peer's. An unsigned X-Forwarded-For is
-// never believed.
+// frontend signed it (found by pkg/clientip's rule there), else the
+// client's by the same rule here, where no proxy is trusted: the peer's.
+// An unsigned X-Forwarded-For is never believed.
 func (h handlers) clientAddress(c *fiber.Ctx) string {
 	if ip, ok := h.clients.Verify(c.Get(auth.ClientHeader), time.Now()); ok {
 		return ip
 	}
-	return c.Context().RemoteIP().String()
+	return clientip.Of(c)
 }
 
 // Register mounts the REST API on app.

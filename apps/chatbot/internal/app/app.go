@@ -50,7 +50,7 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 	}
 	srv := httpserver.New(httpserver.Options{
 		Name: "chatbot", Metrics: metrics, MetricsPort: cfg.MetricsPort, ShutdownGrace: cfg.ShutdownGrace, Logger: log, ErrorHandler: h.ErrorHandler,
-		ProxyHeader: "X-Forwarded-For", TrustedProxies: cfg.TrustedProxies, // see the web app
+		TrustedProxies: cfg.TrustedProxies, // see the web app
 		// Streamed answers can take a while with a model.
 		WriteTimeout: 3 * time.Minute,
 		MaxConns:     cfg.MaxConns,

@@ -34,9 +34,9 @@ func New(cfg config.Config, log *slog.Logger) (*httpserver.Server, error) {
 	srv := httpserver.New(httpserver.Options{
 		Name:        "web",
 		MetricsPort: cfg.MetricsPort,
-		// Behind a TLS-terminating proxy: its word on the client and the
-		// scheme, and only its.
-		ProxyHeader:    "X-Forwarded-For",
+		// Behind a TLS-terminating proxy: its word on the client (the
+		// right-most X-Forwarded-For entry that is not a trusted proxy,
+		// pkg/clientip) and the scheme, and only its.
 		TrustedProxies: cfg.TrustedProxies,
 		ShutdownGrace:  cfg.ShutdownGrace,
 		MaxConns:       cfg.MaxConns,
