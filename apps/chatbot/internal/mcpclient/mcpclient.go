@@ -160,6 +160,12 @@ func (s *Session) Call(ctx context.Context, name string, args map[string]any) (R
 		}
 		return Result{}, fmt.Errorf("calling %s: %w", name, err)
 	}
+	return ResultOf(res), nil
+}
+
+// ResultOf is a tool's result as the engines read it: the failure flag,
+// the text content joined by lines, the structured content as JSON.
+func ResultOf(res *mcp.CallToolResult) Result {
 	out := Result{IsError: res.IsError}
 	var texts []string
 	for _, c := range res.Content {
@@ -173,5 +179,5 @@ func (s *Session) Call(ctx context.Context, name string, args map[string]any) (R
 			out.Structured = b
 		}
 	}
-	return out, nil
+	return out
 }

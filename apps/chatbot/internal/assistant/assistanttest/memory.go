@@ -81,13 +81,13 @@ func NewMemory(now func() time.Time) (*Memory, error) {
 	m := &Memory{now: now, people: map[string]*person{}}
 	s := mcp.NewServer(&mcp.Implementation{Name: "todo-app-memory", Version: "test"}, nil)
 	m.handlers = map[string]mcp.ToolHandler{
-		todomcp.AddTask.Name:      todomcp.Register(s, todomcp.AddTask, m.addTask),
-		todomcp.ListTasks.Name:    todomcp.Register(s, todomcp.ListTasks, m.listTasks),
-		todomcp.CompleteTask.Name: todomcp.Register(s, todomcp.CompleteTask, m.completeTask),
-		todomcp.DeleteTask.Name:   todomcp.Register(s, todomcp.DeleteTask, m.deleteTask),
-		todomcp.RestoreTask.Name:  todomcp.Register(s, todomcp.RestoreTask, m.restoreTask),
-		todomcp.UpdateTask.Name:   todomcp.Register(s, todomcp.UpdateTask, m.updateTask),
-		todomcp.ListTags.Name:     todomcp.Register(s, todomcp.ListTags, m.listTags),
+		todomcp.AddTask.Name:      register(m, s, todomcp.AddTask, m.addTask),
+		todomcp.ListTasks.Name:    register(m, s, todomcp.ListTasks, m.listTasks),
+		todomcp.CompleteTask.Name: register(m, s, todomcp.CompleteTask, m.completeTask),
+		todomcp.DeleteTask.Name:   register(m, s, todomcp.DeleteTask, m.deleteTask),
+		todomcp.RestoreTask.Name:  register(m, s, todomcp.RestoreTask, m.restoreTask),
+		todomcp.UpdateTask.Name:   register(m, s, todomcp.UpdateTask, m.updateTask),
+		todomcp.ListTags.Name:     register(m, s, todomcp.ListTags, m.listTags),
 	}
 	// The tool list, with the schemas the SDK derives, as a client
 	// lists it: once, through an in-memory session.
@@ -162,34 +162,32 @@ func (s *tools) Call(ctx context.Context, name string, args map[string]any) (mcp
 	if err != nil {
 		return mcpclient.Result{}, fmt.Errorf("calling %s: %w", name, err)
 	}
-	out := mcpclient.Result{IsError: res.IsError}
-	var texts []string
-	for _, c := range res.Content {
-		if t, ok := c.(*mcp.TextContent); ok {
-			texts = append(texts, t.Text)
-		}
-	}
-	out.Text = strings.Join(texts, "\n")
-	if res.StructuredContent != nil {
-		if out.Structured, err = json.Marshal(res.StructuredContent); err != nil {
-			return mcpclient.Result{}, fmt.Errorf("reading the %s result: %w", name, err)
-		}
-	}
-	return out, nil
+	return mcpclient.ResultOf(res), nil
 }
 
-// person is the caller, checked as the backend's userOf does; the caller
-// holds m.mu.
-func (m *Memory) person(req *mcp.CallToolRequest, given string) (*person, error) {
-	uid := req.Extra.TokenInfo.UserID
-	if given != "" && given != uid {
-		return nil, errors.New("user_id does not match the signed-in user; omit user_id to act for the signed-in user")
-	}
-	p, ok := m.people[uid]
-	if !ok {
-		return nil, errors.New("this account no longer exists; sign in again")
-	}
-	return p, nil
+// register adds h as t's handler: it runs under m's lock for the caller,
+// checked as the backend's userOf does (the optional user_id argument
+// must be the token's user).
+func register[In, Out any](m *Memory, s *mcp.Server, t todomcp.Tool[In, Out], h func(p *person, in In) (Out, error)) mcp.ToolHandler {
+	return todomcp.Register(s, t, func(_ context.Context, req *mcp.CallToolRequest, in In) (*mcp.CallToolResult, Out, error) {
+		var none Out
+		var given struct {
+			UserID string `json:"user_id"`
+		}
+		_ = json.Unmarshal(req.Params.Arguments, &given)
+		uid := req.Extra.TokenInfo.UserID
+		if given.UserID != "" && given.UserID != uid {
+			return nil, none, errors.New("user_id does not match the signed-in user; omit user_id to act for the signed-in user")
+		}
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		p, ok := m.people[uid]
+		if !ok {
+			return nil, none, errors.New("this account no longer exists; sign in again")
+		}
+		out, err := h(p, in)
+		return nil, out, err
+	})
 }
 
 // find is one of p's tasks, deleted or not as asked, or the backend's
@@ -264,17 +262,11 @@ func compareTimes(a, b *time.Time) int {
 	return a.Compare(*b)
 }
 
-func (m *Memory) addTask(_ context.Context, req *mcp.CallToolRequest, in todomcp.AddTaskInput) (*mcp.CallToolResult, todomcp.TaskOutput, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p, err := m.person(req, in.UserID)
-	if err != nil {
-		return nil, todomcp.TaskOutput{}, err
-	}
+func (m *Memory) addTask(p *person, in todomcp.AddTaskInput) (todomcp.TaskOutput, error) {
 	ti := in.TaskInput()
 	t, tags, fe := check(ti, p.zone)
 	if len(fe) > 0 {
-		return nil, todomcp.TaskOutput{}, fe.err()
+		return todomcp.TaskOutput{}, fe.err()
 	}
 	t.Tags = tags
 	var raw []api.ReminderInput
@@ -283,19 +275,13 @@ func (m *Memory) addTask(_ context.Context, req *mcp.CallToolRequest, in todomcp
 	}
 	rs := checkReminders(raw, t.DueAt, p.zone, m.now(), fe)
 	if len(fe) > 0 {
-		return nil, todomcp.TaskOutput{}, fe.err()
+		return todomcp.TaskOutput{}, fe.err()
 	}
 	x := m.insert(p, t, rs)
-	return nil, todomcp.TaskOutput{Task: todomcp.FromAPI(x.Task)}, nil
+	return todomcp.TaskOutput{Task: todomcp.FromAPI(x.Task)}, nil
 }
 
-func (m *Memory) listTasks(_ context.Context, req *mcp.CallToolRequest, in todomcp.ListTasksInput) (*mcp.CallToolResult, todomcp.ListTasksOutput, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p, err := m.person(req, in.UserID)
-	if err != nil {
-		return nil, todomcp.ListTasksOutput{}, err
-	}
+func (m *Memory) listTasks(p *person, in todomcp.ListTasksInput) (todomcp.ListTasksOutput, error) {
 	fe := fieldErrors{}
 	status := strings.ToLower(in.Status)
 	switch status {
@@ -327,7 +313,7 @@ func (m *Memory) listTasks(_ context.Context, req *mcp.CallToolRequest, in todom
 		fe.add("limit", "must be between 1 and 100")
 	}
 	if len(fe) > 0 {
-		return nil, todomcp.ListTasksOutput{}, fe.err()
+		return todomcp.ListTasksOutput{}, fe.err()
 	}
 	now := m.now()
 	var all []*task
@@ -359,23 +345,17 @@ func (m *Memory) listTasks(_ context.Context, req *mcp.CallToolRequest, in todom
 	for _, t := range all[:min(limit, len(all))] {
 		out.Tasks = append(out.Tasks, todomcp.FromAPI(t.Task))
 	}
-	return nil, out, nil
+	return out, nil
 }
 
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
 }
 
-func (m *Memory) completeTask(_ context.Context, req *mcp.CallToolRequest, in todomcp.CompleteTaskInput) (*mcp.CallToolResult, todomcp.CompleteTaskOutput, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p, err := m.person(req, in.UserID)
-	if err != nil {
-		return nil, todomcp.CompleteTaskOutput{}, err
-	}
+func (m *Memory) completeTask(p *person, in todomcp.CompleteTaskInput) (todomcp.CompleteTaskOutput, error) {
 	t, err := p.find(in.TaskID, false)
 	if err != nil {
-		return nil, todomcp.CompleteTaskOutput{}, err
+		return todomcp.CompleteTaskOutput{}, err
 	}
 	done := in.Completed == nil || *in.Completed
 	var out todomcp.CompleteTaskOutput
@@ -400,7 +380,7 @@ func (m *Memory) completeTask(_ context.Context, req *mcp.CallToolRequest, in to
 		}
 	}
 	out.Task = todomcp.FromAPI(t.Task)
-	return nil, out, nil
+	return out, nil
 }
 
 // next inserts the next occurrence of a recurring task completed at now:
@@ -456,46 +436,28 @@ func nextDue(due time.Time, rule string, interval int) time.Time {
 	return first.AddDate(0, 0, min(d, first.AddDate(0, 1, -1).Day())-1)
 }
 
-func (m *Memory) deleteTask(_ context.Context, req *mcp.CallToolRequest, in todomcp.DeleteTaskInput) (*mcp.CallToolResult, todomcp.DeleteTaskOutput, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p, err := m.person(req, in.UserID)
-	if err != nil {
-		return nil, todomcp.DeleteTaskOutput{}, err
-	}
+func (m *Memory) deleteTask(p *person, in todomcp.DeleteTaskInput) (todomcp.DeleteTaskOutput, error) {
 	t, err := p.find(in.TaskID, false)
 	if err != nil {
-		return nil, todomcp.DeleteTaskOutput{}, err
+		return todomcp.DeleteTaskOutput{}, err
 	}
 	t.deleted = true
-	return nil, todomcp.DeleteTaskOutput{DeletedID: t.ID, Title: t.Title}, nil
+	return todomcp.DeleteTaskOutput{DeletedID: t.ID, Title: t.Title}, nil
 }
 
-func (m *Memory) restoreTask(_ context.Context, req *mcp.CallToolRequest, in todomcp.RestoreTaskInput) (*mcp.CallToolResult, todomcp.TaskOutput, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p, err := m.person(req, in.UserID)
-	if err != nil {
-		return nil, todomcp.TaskOutput{}, err
-	}
+func (m *Memory) restoreTask(p *person, in todomcp.RestoreTaskInput) (todomcp.TaskOutput, error) {
 	t, err := p.find(in.TaskID, true)
 	if err != nil {
-		return nil, todomcp.TaskOutput{}, err
+		return todomcp.TaskOutput{}, err
 	}
 	t.deleted = false
-	return nil, todomcp.TaskOutput{Task: todomcp.FromAPI(t.Task)}, nil
+	return todomcp.TaskOutput{Task: todomcp.FromAPI(t.Task)}, nil
 }
 
-func (m *Memory) updateTask(_ context.Context, req *mcp.CallToolRequest, in todomcp.UpdateTaskInput) (*mcp.CallToolResult, todomcp.TaskOutput, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p, err := m.person(req, in.UserID)
-	if err != nil {
-		return nil, todomcp.TaskOutput{}, err
-	}
+func (m *Memory) updateTask(p *person, in todomcp.UpdateTaskInput) (todomcp.TaskOutput, error) {
 	patch, err := in.TaskPatch()
 	if err != nil {
-		return nil, todomcp.TaskOutput{}, err
+		return todomcp.TaskOutput{}, err
 	}
 	// The patch's fields are checked before the task is looked up, as
 	// the backend's Patch does.
@@ -527,11 +489,11 @@ func (m *Memory) updateTask(_ context.Context, req *mcp.CallToolRequest, in todo
 		fe.add("recurrence_interval", "must be between 1 and 1000")
 	}
 	if len(fe) > 0 {
-		return nil, todomcp.TaskOutput{}, fe.err()
+		return todomcp.TaskOutput{}, fe.err()
 	}
 	t, err := p.find(in.TaskID, false)
 	if err != nil {
-		return nil, todomcp.TaskOutput{}, err
+		return todomcp.TaskOutput{}, err
 	}
 	c := t.Task // changed on a copy: a refused change leaves t as it was
 	if patch.Title != nil {
@@ -559,7 +521,7 @@ func (m *Memory) updateTask(_ context.Context, req *mcp.CallToolRequest, in todo
 		rs = checkReminders(*patch.Reminders, c.DueAt, p.zone, m.now(), fe)
 	}
 	if len(fe) > 0 {
-		return nil, todomcp.TaskOutput{}, fe.err()
+		return todomcp.TaskOutput{}, fe.err()
 	}
 	if patch.Tags != nil {
 		c.Tags = p.spell(tags)
@@ -584,20 +546,14 @@ func (m *Memory) updateTask(_ context.Context, req *mcp.CallToolRequest, in todo
 		}
 		sortReminders(t.Reminders)
 	}
-	return nil, todomcp.TaskOutput{Task: todomcp.FromAPI(t.Task)}, nil
+	return todomcp.TaskOutput{Task: todomcp.FromAPI(t.Task)}, nil
 }
 
 func sameTime(a, b *time.Time) bool {
 	return a == nil && b == nil || a != nil && b != nil && a.Equal(*b)
 }
 
-func (m *Memory) listTags(_ context.Context, req *mcp.CallToolRequest, in todomcp.ListTagsInput) (*mcp.CallToolResult, todomcp.ListTagsOutput, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p, err := m.person(req, in.UserID)
-	if err != nil {
-		return nil, todomcp.ListTagsOutput{}, err
-	}
+func (m *Memory) listTags(p *person, _ todomcp.ListTagsInput) (todomcp.ListTagsOutput, error) {
 	out := todomcp.ListTagsOutput{Tags: []todomcp.Tag{}}
 	for _, name := range p.tags {
 		g := todomcp.Tag{Name: name}
@@ -612,7 +568,7 @@ func (m *Memory) listTags(_ context.Context, req *mcp.CallToolRequest, in todomc
 		out.Tags = append(out.Tags, g)
 	}
 	slices.SortFunc(out.Tags, func(a, b todomcp.Tag) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
-	return nil, out, nil
+	return out, nil
 }
 
 // The rules below are the backend's (apps/backend/internal/tasks), as far

@@ -129,6 +129,7 @@ func builtinCases() []decisionCase {
 		{"CompleteAllAsksFirst", completeAllAsksFirst},
 		{"RecurringCompletionAndUndo", recurringCompletionAndUndo},
 		{"ToolErrors", toolErrors},
+		{"TagsKeepTheirFirstSpelling", tagsKeepTheirFirstSpelling},
 	}
 }
 
@@ -409,4 +410,34 @@ func titles(ts []todomcp.Task) []string {
 		out[i] = x.Title
 	}
 	return out
+}
+
+// A tag keeps the spelling it was first given; list_tags counts the tasks
+// that carry it, open or not, but not deleted ones.
+func tagsKeepTheirFirstSpelling(t *testing.T, e *env) {
+	ctx := context.Background()
+	add := func(title string, tags ...string) todomcp.Task {
+		out, res, err := todomcp.Call(ctx, e.tools, todomcp.AddTask, todomcp.AddTaskInput{Title: title, Tags: tags})
+		require.NoError(t, err)
+		require.False(t, res.IsError, res.Text)
+		return out.Task
+	}
+	add("Plan the offsite", "Work")
+	report := add("Write the report", "work", "#home", "HOME")
+	assert.Equal(t, []string{"home", "Work"}, report.Tags, "by name ignoring case, the first spelling, once")
+	gone := add("Old task", "work")
+	_, res, err := todomcp.Call(ctx, e.tools, todomcp.CompleteTask, todomcp.CompleteTaskInput{TaskID: report.ID})
+	require.NoError(t, err)
+	require.False(t, res.IsError, res.Text)
+	_, res, err = todomcp.Call(ctx, e.tools, todomcp.DeleteTask, todomcp.DeleteTaskInput{TaskID: gone.ID})
+	require.NoError(t, err)
+	require.False(t, res.IsError, res.Text)
+
+	tags, res, err := todomcp.Call(ctx, e.tools, todomcp.ListTags, todomcp.ListTagsInput{})
+	require.NoError(t, err)
+	require.False(t, res.IsError, res.Text)
+	assert.Equal(t, []todomcp.Tag{{Name: "home", TaskCount: 1, OpenCount: 0}, {Name: "Work", TaskCount: 2, OpenCount: 1}}, tags.Tags)
+	list, _, err := todomcp.Call(ctx, e.tools, todomcp.ListTasks, todomcp.ListTasksInput{Tag: "WORK", Status: "all"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Plan the offsite", "Write the report"}, titles(list.Tasks), "the tag filter ignores case")
 }
