@@ -7,9 +7,11 @@ package stack
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -48,7 +50,7 @@ type Images struct {
 	// images live in the node's Docker). When building, the images are
 	// pushed there and deployed by digest.
 	Registry string `json:"registry"`
-	// Digests of prebuilt images by app (backend, web, chatbot), e.g.
+	// Digests of prebuilt images by app (the services table's), e.g.
 	// "sha256:…": with build: false, the pods run registry/repo@digest.
 	Digests map[string]string `json:"digests"`
 	// Username, with the registryPassword secret, signs in to Registry:
@@ -78,21 +80,26 @@ const ReservedConnections = 10
 // after the reserve, shared by the autoscaler's maximum of backends, at
 // most 20 (more does not help a backend, docs/benchmarks.md).
 func (c *Config) DBPoolPerBackend() int {
-	return min(20, (c.Database.MaxConnections-ReservedConnections)/c.HPA.Max)
+	return dbPoolPerBackend(c.Database.MaxConnections, c.HPA.Max)
+}
+
+func dbPoolPerBackend(maxConnections, backends int) int {
+	return min(20, (maxConnections-ReservedConnections)/backends)
 }
 
 // Config is the whole stack configuration, validated.
 type Config struct {
-	Namespace    string
-	NodeAddress  string
-	WebNodePort  int
-	ChatNodePort int
-	Backend      AppSettings
-	Web          AppSettings
-	Chatbot      AppSettings
-	HPA          HPASettings
-	Images       Images
-	Database     DatabaseSettings
+	Namespace   string
+	NodeAddress string
+	// NodePorts are the public services' node ports by app (web,
+	// chatbot), defaults from the services table.
+	NodePorts map[string]int
+	Backend   AppSettings
+	Web       AppSettings
+	Chatbot   AppSettings
+	HPA       HPASettings
+	Images    Images
+	Database  DatabaseSettings
 	// Confirm approves named changes that leave data behind (safety.go).
 	Confirm Confirm
 	Backup  Backup
@@ -194,130 +201,200 @@ var (
 )
 
 // LoadConfig reads the "todo-app" config namespace and checks every value;
-// the error lists each problem with the command that fixes it.
+// the error lists each problem with the command that fixes it. Each part
+// is read by a function of its own, in this order, all reporting through
+// the same bad.
 func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 	c := config.New(ctx, "")
 	var errs []error
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("todo-app:%s %s", key, fmt.Sprintf(format, args...)))
 	}
-	cfg := &Config{
-		Namespace:    orDefault(c.Get("namespace"), "default"),
-		NodeAddress:  orDefault(c.Get("nodeAddress"), "192.168.49.2"),
-		WebNodePort:  30000,
-		ChatNodePort: 30001,
-		Images:       Images{Build: true},
-		Database:     DatabaseSettings{Image: "postgres:16-alpine", Storage: "1Gi", MaxConnections: 100},
-		Backup:       Backup{Schedule: "0 3 * * *", Keep: 7, Storage: "1Gi"},
-		Metrics:      Metrics{Port: 9090, ScrapeNamespace: "monitoring"},
-		OpenAIModel:  orDefault(c.Get("openaiModel"), "gpt-4o-mini"),
-		OpenAIBase:   c.Get("openaiBaseUrl"),
-	}
-	if !reDNSLabel.MatchString(cfg.Namespace) {
-		bad("namespace", "must be a Kubernetes namespace name (lower-case letters, digits, '-'), got %q", cfg.Namespace)
-	}
-	if net.ParseIP(cfg.NodeAddress) == nil && !reHost.MatchString(cfg.NodeAddress) {
-		bad("nodeAddress", "must be the node's IP or host name (see `minikube ip`), got %q", cfg.NodeAddress)
-	}
-	var ports struct {
-		Web     int `json:"web"`
-		Chatbot int `json:"chatbot"`
-	}
-	if err := c.TryObject("nodePorts", &ports); err == nil {
-		if ports.Web != 0 {
-			cfg.WebNodePort = ports.Web
-		}
-		if ports.Chatbot != 0 {
-			cfg.ChatNodePort = ports.Chatbot
-		}
-	} else if !errors.Is(err, config.ErrMissingVar) {
-		bad("nodePorts", "must be an object like {\"web\": 30000, \"chatbot\": 30001}: %v", err)
-	}
-	for name, p := range map[string]int{"web": cfg.WebNodePort, "chatbot": cfg.ChatNodePort} {
-		if p < 30000 || p > 32767 {
-			bad("nodePorts", "%s must be in the NodePort range 30000-32767, got %d", name, p)
-		}
-	}
-	if cfg.WebNodePort == cfg.ChatNodePort {
-		bad("nodePorts", "web and chatbot must differ, both are %d", cfg.WebNodePort)
-	}
+	cfg := &Config{}
+	cfg.Namespace, cfg.NodeAddress = readPlace(c, bad)
+	cfg.NodePorts = readNodePorts(c, bad)
 	sizing := readSizing(c.Get, bad)
 	cfg.Backend, cfg.Web, cfg.Chatbot, cfg.HPA = sizing.Backend, sizing.Web, sizing.Chatbot, sizing.HPA
-	if err := c.TryObject("images", &cfg.Images); err != nil && !errors.Is(err, config.ErrMissingVar) {
-		bad("images", "must be an object like {\"build\": false, \"tag\": \"v1.2.3\"}: %v", err)
+	cfg.Images, cfg.RegistryPassword = readImages(c, bad)
+	cfg.Database, cfg.Backup, cfg.Metrics, cfg.Confirm = readDatabaseAndMetrics(c, cfg.HPA, bad)
+	readSecrets(ctx, c, cfg, bad)
+	cfg.OpenAIModel, cfg.OpenAIBase, cfg.OpenAIKey = readModel(ctx, c, bad)
+	cfg.Production = readProduction(ctx, c, cfg, bad)
+	if kc, err := c.TrySecret("kubeconfig"); err == nil {
+		cfg.Kubeconfig = kc
+		if cfg.Production == nil || cfg.Production.ClusterIdentifier == "" {
+			bad("kubeconfig", "needs production.clusterIdentifier (a name for the cluster, like prod-eu-1): without it a new kubeconfig, e.g. rotated credentials, would replace every resource")
+		}
 	}
-	if cfg.Images.Tag != "" && !reTag.MatchString(cfg.Images.Tag) {
-		bad("images", "tag %q is not a valid image tag", cfg.Images.Tag)
+	if cfg.Images.Build {
+		root, err := gowork.Root()
+		if err != nil {
+			errs = append(errs, err)
+		}
+		cfg.RepoRoot = root
 	}
-	if cfg.Images.Tag == "latest" {
+	if len(errs) > 0 {
+		lines := make([]string, len(errs))
+		for i, e := range errs {
+			lines[i] = "  - " + e.Error()
+		}
+		return nil, fmt.Errorf("invalid stack configuration:\n%s", strings.Join(lines, "\n"))
+	}
+	return cfg, nil
+}
+
+// report is how the readers below report a problem: the setting's key
+// (without "todo-app:") and what is wrong with it, with the fix.
+type report = func(key, format string, args ...any)
+
+// readObject decodes the object setting key into into, which holds its
+// defaults; false when it is unset or not such an object (reported, with
+// example showing its shape).
+func readObject(c *config.Config, key string, into any, example string, bad report) bool {
+	err := c.TryObject(key, into)
+	if err != nil && !errors.Is(err, config.ErrMissingVar) {
+		bad(key, "must be an object like %s: %v", example, err)
+	}
+	return err == nil
+}
+
+// readPlace reads where the stack goes: its namespace and the address of
+// the node its NodePorts answer on.
+func readPlace(c *config.Config, bad report) (namespace, nodeAddress string) {
+	namespace = orDefault(c.Get("namespace"), "default")
+	nodeAddress = orDefault(c.Get("nodeAddress"), "192.168.49.2")
+	if !reDNSLabel.MatchString(namespace) {
+		bad("namespace", "must be a Kubernetes namespace name (lower-case letters, digits, '-'), got %q", namespace)
+	}
+	if net.ParseIP(nodeAddress) == nil && !reHost.MatchString(nodeAddress) {
+		bad("nodeAddress", "must be the node's IP or host name (see `minikube ip`), got %q", nodeAddress)
+	}
+	return namespace, nodeAddress
+}
+
+// readNodePorts reads the public services' node ports by app, each
+// defaulting to its row of the services table.
+func readNodePorts(c *config.Config, bad report) map[string]int {
+	public := publicServices()
+	ports := map[string]int{}
+	example := make([]string, len(public))
+	for i, s := range public {
+		ports[s.App] = s.NodePort
+		example[i] = fmt.Sprintf("%q: %d", s.App, s.NodePort)
+	}
+	var set map[string]int
+	if readObject(c, "nodePorts", &set, "{"+strings.Join(example, ", ")+"}", bad) {
+		for _, s := range public {
+			if p := set[s.App]; p != 0 {
+				ports[s.App] = p
+			}
+		}
+	}
+	for _, s := range public {
+		if p := ports[s.App]; p < 30000 || p > 32767 {
+			bad("nodePorts", "%s must be in the NodePort range 30000-32767, got %d", s.App, p)
+		}
+	}
+	for i, a := range public {
+		for _, b := range public[i+1:] {
+			if ports[a.App] == ports[b.App] {
+				bad("nodePorts", "%s and %s must differ, both are %d", a.App, b.App, ports[a.App])
+			}
+		}
+	}
+	return ports
+}
+
+// readImages reads where the images come from, and the registry's
+// password when there is one.
+func readImages(c *config.Config, bad report) (Images, pulumi.StringOutput) {
+	im := Images{Build: true}
+	readObject(c, "images", &im, `{"build": false, "tag": "v1.2.3"}`, bad)
+	if im.Tag != "" && !reTag.MatchString(im.Tag) {
+		bad("images", "tag %q is not a valid image tag", im.Tag)
+	}
+	if im.Tag == "latest" {
 		bad("images", "tag must not be \"latest\": use a version or leave it empty to tag by content")
 	}
-	for app, d := range cfg.Images.Digests {
-		if app != "backend" && app != "web" && app != "chatbot" {
-			bad("images", "digests has an unknown app %q: the apps are backend, web and chatbot", app)
+	apps := serviceApps()
+	for _, app := range slices.Sorted(maps.Keys(im.Digests)) {
+		d := im.Digests[app]
+		if !slices.Contains(apps, app) {
+			bad("images", "digests has an unknown app %q: the apps are %s", app, andList(apps))
 		}
 		if !reDigest.MatchString(d) {
 			bad("images", "digests.%s must look like sha256:<64 hex digits>, got %q", app, d)
 		}
 	}
-	if len(cfg.Images.Digests) > 0 && cfg.Images.Build {
+	if len(im.Digests) > 0 && im.Build {
 		bad("images", "digests name prebuilt images: set build: false with them (pulumi config set --path images.build false)")
 	}
-	if !cfg.Images.Build && cfg.Images.Tag == "" && len(cfg.Images.Digests) < 3 {
-		bad("images", "with build: false, set the tag of the prebuilt images (pulumi config set --path images.tag v1.2.3) or the digest of each (images.digests.backend, .web, .chatbot)")
+	if !im.Build && im.Tag == "" && len(im.Digests) < len(apps) {
+		bad("images", "with build: false, set the tag of the prebuilt images (pulumi config set --path images.tag v1.2.3) or the digest of each (images.digests.%s)",
+			strings.Join(apps, ", ."))
 	}
-	if strings.Contains(cfg.Images.Registry, "://") || strings.ContainsAny(cfg.Images.Registry, " @") {
-		bad("images", "registry must be a host and optional path like ghcr.io/acme or localhost:5000, got %q", cfg.Images.Registry)
+	if strings.Contains(im.Registry, "://") || strings.ContainsAny(im.Registry, " @") {
+		bad("images", "registry must be a host and optional path like ghcr.io/acme or localhost:5000, got %q", im.Registry)
 	}
+	var password pulumi.StringOutput
 	pw, pwErr := c.TrySecret("registryPassword")
 	switch {
-	case cfg.Images.Username != "" && pwErr != nil:
+	case im.Username != "" && pwErr != nil:
 		bad("registryPassword", "is not set: images.username signs in to the registry with it (pulumi config set --secret registryPassword <token>)")
-	case cfg.Images.Username == "" && pwErr == nil:
+	case im.Username == "" && pwErr == nil:
 		bad("images", "username is not set: registryPassword is the password of images.username (pulumi config set --path images.username <user>)")
-	case cfg.Images.Username != "" && cfg.Images.Registry == "":
+	case im.Username != "" && im.Registry == "":
 		bad("images", "username signs in to images.registry, which is not set")
 	case pwErr == nil:
-		cfg.RegistryPassword = pw
+		password = pw
 	}
-	if cfg.Images.Platform != "" && !rePlatform.MatchString(cfg.Images.Platform) {
-		bad("images", "platform must look like linux/amd64 or linux/arm64, got %q", cfg.Images.Platform)
+	if im.Platform != "" && !rePlatform.MatchString(im.Platform) {
+		bad("images", "platform must look like linux/amd64 or linux/arm64, got %q", im.Platform)
 	}
-	if err := c.TryObject("database", &cfg.Database); err != nil && !errors.Is(err, config.ErrMissingVar) {
-		bad("database", "must be an object like {\"storage\": \"1Gi\"}: %v", err)
-	}
-	if err := c.TryObject("backup", &cfg.Backup); err != nil && !errors.Is(err, config.ErrMissingVar) {
-		bad("backup", "must be an object like {\"schedule\": \"0 3 * * *\", \"keep\": 7}: %v", err)
-	}
-	if len(strings.Fields(cfg.Backup.Schedule)) != 5 {
-		bad("backup", "schedule must be a cron schedule of five fields (minute hour day month weekday, UTC), like \"0 3 * * *\", got %q", cfg.Backup.Schedule)
-	}
-	if cfg.Backup.Keep < 1 {
-		bad("backup", "keep must be at least 1 (how many newest backups to keep), got %d", cfg.Backup.Keep)
-	}
-	if !reMemory.MatchString(cfg.Backup.Storage) {
-		bad("backup", "storage must look like 1Gi, got %q", cfg.Backup.Storage)
-	}
-	if err := c.TryObject("metrics", &cfg.Metrics); err != nil && !errors.Is(err, config.ErrMissingVar) {
-		bad("metrics", "must be an object like {\"port\": 9090, \"scrapeNamespace\": \"monitoring\", \"podMonitor\": false}: %v", err)
-	}
-	if cfg.Metrics.Port < 1024 || cfg.Metrics.Port > 65535 || cfg.Metrics.Port == 3000 || cfg.Metrics.Port == 3001 || cfg.Metrics.Port == 8000 {
-		bad("metrics", "port must be 1024–65535 and not one of the apps' ports (3000, 3001, 8000), got %d", cfg.Metrics.Port)
-	}
-	if !reDNSLabel.MatchString(cfg.Metrics.ScrapeNamespace) {
-		bad("metrics", "scrapeNamespace must be a namespace name like monitoring, got %q", cfg.Metrics.ScrapeNamespace)
-	}
-	if err := c.TryObject("confirm", &cfg.Confirm); err != nil && !errors.Is(err, config.ErrMissingVar) {
-		bad("confirm", "must be an object like {\"leaveNamespace\": \"todo\"}: %v", err)
-	}
-	if !reMemory.MatchString(cfg.Database.Storage) {
-		bad("database", "storage must look like 1Gi, got %q", cfg.Database.Storage)
-	}
-	if cfg.HPA.Max >= 1 && cfg.DBPoolPerBackend() < 2 {
-		bad("hpa", "max %d backends with at least 2 connections each, plus %d reserved for backups, migrations and admin, need %d connections; the database allows %d (database.maxConnections): lower hpa.max or raise database.maxConnections",
-			cfg.HPA.Max, ReservedConnections, 2*cfg.HPA.Max+ReservedConnections, cfg.Database.MaxConnections)
-	}
+	return im, password
+}
 
+// readDatabaseAndMetrics reads the in-cluster database's settings, its
+// backups, the metrics and the confirmations (in the order they were
+// always reported); the database's connections must give each of hpa.max
+// backends a pool.
+func readDatabaseAndMetrics(c *config.Config, hpa HPASettings, bad report) (db DatabaseSettings, backup Backup, metrics Metrics, confirm Confirm) {
+	db = DatabaseSettings{Image: "postgres:16-alpine", Storage: "1Gi", MaxConnections: 100}
+	backup = Backup{Schedule: "0 3 * * *", Keep: 7, Storage: "1Gi"}
+	metrics = Metrics{Port: 9090, ScrapeNamespace: "monitoring"}
+	readObject(c, "database", &db, `{"storage": "1Gi"}`, bad)
+	readObject(c, "backup", &backup, `{"schedule": "0 3 * * *", "keep": 7}`, bad)
+	if len(strings.Fields(backup.Schedule)) != 5 {
+		bad("backup", "schedule must be a cron schedule of five fields (minute hour day month weekday, UTC), like \"0 3 * * *\", got %q", backup.Schedule)
+	}
+	if backup.Keep < 1 {
+		bad("backup", "keep must be at least 1 (how many newest backups to keep), got %d", backup.Keep)
+	}
+	if !reMemory.MatchString(backup.Storage) {
+		bad("backup", "storage must look like 1Gi, got %q", backup.Storage)
+	}
+	readObject(c, "metrics", &metrics, `{"port": 9090, "scrapeNamespace": "monitoring", "podMonitor": false}`, bad)
+	appPorts := servicePorts()
+	if metrics.Port < 1024 || metrics.Port > 65535 || slices.Contains(appPorts, metrics.Port) {
+		bad("metrics", "port must be 1024–65535 and not one of the apps' ports (%s), got %d", joinInts(appPorts), metrics.Port)
+	}
+	if !reDNSLabel.MatchString(metrics.ScrapeNamespace) {
+		bad("metrics", "scrapeNamespace must be a namespace name like monitoring, got %q", metrics.ScrapeNamespace)
+	}
+	readObject(c, "confirm", &confirm, `{"leaveNamespace": "todo"}`, bad)
+	if !reMemory.MatchString(db.Storage) {
+		bad("database", "storage must look like 1Gi, got %q", db.Storage)
+	}
+	if hpa.Max >= 1 && dbPoolPerBackend(db.MaxConnections, hpa.Max) < 2 {
+		bad("hpa", "max %d backends with at least 2 connections each, plus %d reserved for backups, migrations and admin, need %d connections; the database allows %d (database.maxConnections): lower hpa.max or raise database.maxConnections",
+			hpa.Max, ReservedConnections, 2*hpa.Max+ReservedConnections, db.MaxConnections)
+	}
+	return db, backup, metrics, confirm
+}
+
+// readSecrets reads authSecret, the in-cluster database's password (its
+// own, or the one derived from authSecret) and an external databaseUrl.
+func readSecrets(ctx *pulumi.Context, c *config.Config, cfg *Config, bad report) {
 	secret, err := c.TrySecret("authSecret")
 	if err != nil {
 		bad("authSecret", "is not set: run `pulumi config set --secret authSecret $(openssl rand -hex 32)` (make up does this for you)")
@@ -356,33 +433,17 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 		}
 	}
 	cfg.DatabaseURL = pulumi.ToSecret(pulumi.String(dbURL)).(pulumi.StringOutput)
-	openaiKey, _ := ctx.GetConfig("todo-app:openaiApiKey")
-	cfg.OpenAIKey = pulumi.ToSecret(pulumi.String(openaiKey)).(pulumi.StringOutput)
-	if cfg.OpenAIBase != "" && !strings.HasPrefix(cfg.OpenAIBase, "http://") && !strings.HasPrefix(cfg.OpenAIBase, "https://") {
+}
+
+// readModel reads the chatbot's model settings: its name, the
+// OpenAI-compatible API's address (empty: OpenAI's) and key.
+func readModel(ctx *pulumi.Context, c *config.Config, bad report) (model, base string, key pulumi.StringOutput) {
+	model, base = orDefault(c.Get("openaiModel"), "gpt-4o-mini"), c.Get("openaiBaseUrl")
+	if base != "" && !strings.HasPrefix(base, "http://") && !strings.HasPrefix(base, "https://") {
 		bad("openaiBaseUrl", "must be an http(s) URL such as http://ollama:11434/v1")
 	}
-	cfg.Production = readProduction(ctx, c, cfg, bad)
-	if kc, err := c.TrySecret("kubeconfig"); err == nil {
-		cfg.Kubeconfig = kc
-		if cfg.Production == nil || cfg.Production.ClusterIdentifier == "" {
-			bad("kubeconfig", "needs production.clusterIdentifier (a name for the cluster, like prod-eu-1): without it a new kubeconfig, e.g. rotated credentials, would replace every resource")
-		}
-	}
-	if cfg.Images.Build {
-		root, err := gowork.Root()
-		if err != nil {
-			errs = append(errs, err)
-		}
-		cfg.RepoRoot = root
-	}
-	if len(errs) > 0 {
-		lines := make([]string, len(errs))
-		for i, e := range errs {
-			lines[i] = "  - " + e.Error()
-		}
-		return nil, fmt.Errorf("invalid stack configuration:\n%s", strings.Join(lines, "\n"))
-	}
-	return cfg, nil
+	plain, _ := ctx.GetConfig("todo-app:openaiApiKey")
+	return model, base, pulumi.ToSecret(pulumi.String(plain)).(pulumi.StringOutput)
 }
 
 var reHost = regexp.MustCompile(`^[a-zA-Z0-9]([-a-zA-Z0-9.]{0,251}[a-zA-Z0-9])?$`)

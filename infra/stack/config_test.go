@@ -168,8 +168,7 @@ func TestConfigDefaultsAndDatabasePort(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "default", cfg.Namespace)
 	assert.Equal(t, "192.168.49.2", cfg.NodeAddress)
-	assert.Equal(t, 30000, cfg.WebNodePort)
-	assert.Equal(t, 30001, cfg.ChatNodePort)
+	assert.Equal(t, map[string]int{"web": 30000, "chatbot": 30001}, cfg.NodePorts)
 	assert.Equal(t, 9090, cfg.Metrics.Port)
 	assert.Equal(t, "monitoring", cfg.Metrics.ScrapeNamespace)
 	assert.Equal(t, "gpt-4o-mini", cfg.OpenAIModel)
@@ -181,7 +180,6 @@ func TestConfigDefaultsAndDatabasePort(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, cfg.ExternalDB)
 		assert.Equal(t, port, cfg.DatabasePort, url)
-		assert.Equal(t, 31000, cfg.WebNodePort)
-		assert.Equal(t, 30001, cfg.ChatNodePort)
+		assert.Equal(t, map[string]int{"web": 31000, "chatbot": 30001}, cfg.NodePorts)
 	}
 }

@@ -22,7 +22,7 @@ func podMonitor(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1.Obje
 		OtherFields: kubernetes.UntypedArgs{
 			"spec": map[string]any{
 				"selector": map[string]any{"matchExpressions": []map[string]any{{
-					"key": "app", "operator": "In", "values": []string{"backend", "frontend-web", "frontend-chatbot"},
+					"key": "app", "operator": "In", "values": serviceLabels(),
 				}}},
 				"podMetricsEndpoints": []map[string]any{{"port": "metrics", "path": "/metrics", "interval": "30s"}},
 			},

@@ -92,10 +92,10 @@ func networkPolicies(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1
 		for _, callee := range svc.Calls {
 			egress = append(egress, to(pods(callee), port[callee]))
 		}
-		switch svc.App {
-		case "backend":
+		if svc.CallsDatabase {
 			egress = append(egress, database)
-		case "chatbot":
+		}
+		if svc.CallsModel {
 			// The model API is outside the cluster (or an in-cluster
 			// server such as Ollama): its port, any address.
 			egress = append(egress, to(nil, modelPort(cfg.OpenAIBase)))
@@ -106,7 +106,14 @@ func networkPolicies(ctx *pulumi.Context, cfg *Config, meta func(string) *metav1
 		}
 	}
 	if !cfg.ExternalDB && cfg.CNPG == nil {
-		if err := policy("postgres-policy", "postgres", ingress(pods("backend", "backup"), 5432)); err != nil {
+		var clients []string
+		for _, svc := range services {
+			if svc.CallsDatabase {
+				clients = append(clients, svc.Label)
+			}
+		}
+		clients = append(clients, "backup")
+		if err := policy("postgres-policy", "postgres", ingress(pods(clients...), 5432)); err != nil {
 			return err
 		}
 		return policy("backup-policy", "backup", nil, dns, database)

@@ -41,8 +41,10 @@ func newShared(ctx *pulumi.Context, cfg *Config, databaseURL pulumi.StringInput,
 	if err != nil {
 		return nil, err
 	}
+	// The frontends reach the backend's ClusterIP Service on its port.
+	backend := mustService("backend")
 	settings := pulumi.StringMap{
-		"BACKEND_URL":  pulumi.String(fmt.Sprintf("http://%s:8000", BackendName)),
+		"BACKEND_URL":  pulumi.String(fmt.Sprintf("http://%s:%d", backend.Name, backend.Port)),
 		"FRONTEND_URL": pulumi.String(webURL + "," + chatURL),
 		"WEB_URL":      pulumi.String(webURL),
 		"CHATBOT_URL":  pulumi.String(chatURL),

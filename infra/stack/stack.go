@@ -98,8 +98,8 @@ func deploy(ctx *pulumi.Context, cfg *Config, deployed Deployed) (*Outputs, erro
 		return &metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: pulumi.String(cfg.Namespace),
 			Labels: pulumi.StringMap{"app.kubernetes.io/part-of": pulumi.String("todo-app")}}
 	}
-	webURL := fmt.Sprintf("http://%s:%d", cfg.NodeAddress, cfg.WebNodePort)
-	chatURL := fmt.Sprintf("http://%s:%d", cfg.NodeAddress, cfg.ChatNodePort)
+	webURL := fmt.Sprintf("http://%s:%d", cfg.NodeAddress, cfg.NodePorts["web"])
+	chatURL := fmt.Sprintf("http://%s:%d", cfg.NodeAddress, cfg.NodePorts["chatbot"])
 	var appDeps []pulumi.Resource
 	if p := cfg.Production; p != nil {
 		webURL, chatURL = "https://"+p.Hosts.Web, "https://"+p.Hosts.Chatbot
