@@ -11,6 +11,7 @@
 package dates
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -85,4 +86,45 @@ func Zone(name string) *time.Location {
 		return loc
 	}
 	return time.UTC
+}
+
+// MinYear and MaxYear bound every timestamp a person can send (due times,
+// reminders, an import's times), in UTC: JSON timestamps (RFC 3339) have
+// four-digit years, and an offset carries 9999-12-31T23:59:59-23:59 into
+// the year 10000 in UTC, which no client can read back.
+const (
+	MinYear = 1970
+	MaxYear = 9999
+)
+
+// YearProblem is what is wrong with a time outside MinYear-MaxYear.
+var YearProblem = fmt.Sprintf("must be between the years %d and %d (in UTC)", MinYear, MaxYear)
+
+// InYears says whether t lies within MinYear-MaxYear in UTC.
+func InYears(t time.Time) bool {
+	y := t.UTC().Year()
+	return y >= MinYear && y <= MaxYear
+}
+
+// Shown is t in UTC, held to what a JSON timestamp can hold (the years
+// 0-9999): a time stored before the years were bounded still renders, at
+// the nearest moment that can be shown, instead of failing its page.
+func Shown(t time.Time) time.Time {
+	t = t.UTC()
+	switch first, last := time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC); {
+	case t.Before(first):
+		return first
+	case t.After(last):
+		return last
+	}
+	return t
+}
+
+// ShownPtr is Shown for an optional time.
+func ShownPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	s := Shown(*t)
+	return &s
 }

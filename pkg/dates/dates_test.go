@@ -52,3 +52,38 @@ func TestZoneFallsBackToUTC(t *testing.T) {
 	assert.Equal(t, time.UTC, dates.Zone("Not/AZone"))
 	assert.Equal(t, "Asia/Tokyo", dates.Zone("Asia/Tokyo").String())
 }
+
+// The year bound is checked in UTC: the probe's timestamp is four digits
+// as written and the year 10000 in UTC. Shown holds a stored time to what
+// a JSON timestamp can hold.
+func TestYearsAreBoundInUTC(t *testing.T) {
+	far, err := time.Parse(time.RFC3339, "9999-12-31T23:59:59-23:59")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		t    time.Time
+		want bool
+	}{
+		{far, false},
+		{time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), true},
+		{time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC), true},
+		{time.Date(1970, 1, 1, 0, 30, 0, 0, time.FixedZone("", 3600)), false},
+	} {
+		if got := dates.InYears(c.t); got != c.want {
+			t.Errorf("dates.InYears(%s) = %v", c.t, got)
+		}
+	}
+	if got := dates.Shown(far); got != time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC) {
+		t.Errorf("dates.Shown(year 10000) = %s", got)
+	}
+	if b, err := dates.Shown(far).MarshalJSON(); err != nil {
+		t.Errorf("dates.Shown(year 10000) cannot be written as JSON: %v (%s)", err, b)
+	}
+	if got := dates.Shown(time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC)); got.Year() != 0 {
+		t.Errorf("dates.Shown(year -5) = %s", got)
+	}
+	if mid := time.Date(2026, 12, 7, 12, 0, 0, 0, time.FixedZone("", 3600)); !dates.Shown(mid).Equal(mid) || dates.Shown(mid).Location() != time.UTC {
+		t.Errorf("Shown keeps a time within range, in UTC")
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/domain"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 // Limits on what a conversation holds.
@@ -147,11 +148,11 @@ func notFound(id int64, err error) error {
 }
 
 func toAPI(c store.Conversation) api.Conversation {
-	return api.Conversation{ID: c.ID, Title: c.Title, CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}
+	return api.Conversation{ID: c.ID, Title: c.Title, CreatedAt: dates.Shown(c.CreatedAt), UpdatedAt: dates.Shown(c.UpdatedAt)}
 }
 
 func messageToAPI(m store.Message) api.Message {
-	return api.Message{ID: m.ID, ConversationID: m.ConversationID, Role: m.Role, Content: m.Content, ToolCalls: m.ToolCalls, CreatedAt: m.CreatedAt.UTC()}
+	return api.Message{ID: m.ID, ConversationID: m.ConversationID, Role: m.Role, Content: m.Content, ToolCalls: m.ToolCalls, CreatedAt: dates.Shown(m.CreatedAt)}
 }
 
 func messagesToAPI(ms []store.Message) []api.Message {

@@ -8,6 +8,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/domain"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 // UnseenWindow is how far back "what fired while you were away" goes.
@@ -30,8 +31,8 @@ func (s *Service) Notifications(ctx context.Context, userID string, after int64)
 	}
 	out := api.NotificationList{Notifications: make([]api.Notification, len(rows)), LastID: last}
 	for i, r := range rows {
-		out.Notifications[i] = api.Notification{ID: r.ID, TaskID: r.TaskID, Title: r.Title, DueAt: utc(r.DueAt), Completed: r.Completed,
-			FireAt: r.FireAt.UTC(), FiredAt: r.FiredAt.UTC(), Late: r.Late, Seen: r.Seen}
+		out.Notifications[i] = api.Notification{ID: r.ID, TaskID: r.TaskID, Title: r.Title, DueAt: dates.ShownPtr(r.DueAt), Completed: r.Completed,
+			FireAt: dates.Shown(r.FireAt), FiredAt: dates.Shown(r.FiredAt), Late: r.Late, Seen: r.Seen}
 	}
 	return out, nil
 }

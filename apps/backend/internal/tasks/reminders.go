@@ -8,6 +8,7 @@ import (
 
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 // MaxBeforeMinutes bounds a relative reminder: 30 days before.
@@ -35,6 +36,8 @@ func checkReminders(raw []api.ReminderInput, due *time.Time, loc *time.Location,
 			switch {
 			case err != nil:
 				fe.add(field, "at must be an RFC 3339 timestamp such as 2026-12-01T09:00:00+01:00")
+			case !dates.InYears(at):
+				fe.add(field, "at "+dates.YearProblem)
 			case !at.After(now):
 				fe.add(field, "at must be in the future")
 			case r.AtTime != "":
@@ -114,7 +117,7 @@ func carried(rs []store.Reminder, due *time.Time, loc *time.Location) []store.Re
 func remindersToAPI(rs []store.Reminder) []api.Reminder {
 	out := make([]api.Reminder, len(rs))
 	for i, r := range rs {
-		out[i] = api.Reminder{ID: r.ID, At: utc(r.At), BeforeMinutes: r.BeforeMinutes, FireAt: utc(r.FireAt), FiredAt: utc(r.FiredAt), Late: r.Late}
+		out[i] = api.Reminder{ID: r.ID, At: dates.ShownPtr(r.At), BeforeMinutes: r.BeforeMinutes, FireAt: dates.ShownPtr(r.FireAt), FiredAt: dates.ShownPtr(r.FiredAt), Late: r.Late}
 		if r.AtTime != nil {
 			out[i].AtTime = *r.AtTime
 		}
@@ -133,6 +136,9 @@ func ImportedReminders(raw []api.ExportReminder, due *time.Time, loc *time.Locat
 	}
 	out := make([]store.Reminder, 0, len(raw))
 	for i, r := range raw {
+		if r.At != nil && !dates.InYears(*r.At) {
+			return nil, fmt.Sprintf("reminder %d: at %s", i+1, dates.YearProblem)
+		}
 		in := api.ReminderInput{BeforeMinutes: r.BeforeMinutes, AtTime: r.AtTime}
 		if r.At != nil {
 			// Checked as if in the future; its time is kept as it was.

@@ -606,17 +606,11 @@ func ToAPI(t *store.Task) api.Task {
 	}
 	out := api.Task{
 		ID: t.ID, UserID: t.UserID, TaskFields: t.TaskFields,
-		Completed: t.Completed, CompletedAt: utc(t.CompletedAt), Tags: tags,
-		Reminders: remindersToAPI(t.Reminders), CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
+		Completed: t.Completed, CompletedAt: dates.ShownPtr(t.CompletedAt), Tags: tags,
+		Reminders: remindersToAPI(t.Reminders), CreatedAt: dates.Shown(t.CreatedAt), UpdatedAt: dates.Shown(t.UpdatedAt),
 	}
-	out.DueAt = utc(t.DueAt)
+	// Times in UTC, and within what JSON can hold: a row stored before
+	// the years were bounded still renders.
+	out.DueAt = dates.ShownPtr(t.DueAt)
 	return out
-}
-
-func utc(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }

@@ -4,6 +4,7 @@
 package tasks
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -24,10 +25,10 @@ const (
 	MaxLimit       = 100
 	DefaultLimit   = 50
 	MaxQuery       = 200
-	// MinYear and MaxYear bound due dates in UTC: JSON timestamps (RFC
-	// 3339) have four-digit years.
-	MinYear = 1970
-	MaxYear = 9999
+	// MinYear and MaxYear bound every time a person sends, in UTC
+	// (pkg/dates).
+	MinYear = dates.MinYear
+	MaxYear = dates.MaxYear
 )
 
 type fieldErrors map[string]string
@@ -155,8 +156,8 @@ func ParseDue(raw string, loc *time.Location, b dates.Bound) (time.Time, error) 
 		return time.Time{}, fmt.Errorf("must be an RFC 3339 timestamp such as 2026-12-24T17:00:00Z or a date such as 2026-12-24")
 	}
 	t = t.UTC()
-	if t.Year() < MinYear || t.Year() > MaxYear {
-		return time.Time{}, fmt.Errorf("must be between the years %d and %d (in UTC)", MinYear, MaxYear)
+	if !dates.InYears(t) {
+		return time.Time{}, errors.New(dates.YearProblem)
 	}
 	return t, nil
 }

@@ -134,7 +134,7 @@ func (s *Service) writeJSON(ctx context.Context, ex store.Exporter, u store.User
 		User       api.User  `json:"user"`
 		Tags       []string  `json:"tags"`
 	}{api.ExportKind, api.ExportVersion, s.now().UTC().Truncate(time.Second),
-		api.User{ID: u.ID, Email: u.Email, Name: u.Name, TimeZone: u.TimeZone, CreatedAt: u.CreatedAt.UTC()}, tags})
+		api.User{ID: u.ID, Email: u.Email, Name: u.Name, TimeZone: u.TimeZone, CreatedAt: dates.Shown(u.CreatedAt)}, tags})
 	if err != nil {
 		return fmt.Errorf("encoding the export's header: %w", err)
 	}
@@ -174,9 +174,9 @@ func (s *Service) writeJSON(ctx context.Context, ex store.Exporter, u store.User
 				return err
 			}
 			out := api.ExportConversation{Key: conversationKey(u.ID, c), ID: c.ID, Title: c.Title,
-				CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), Messages: make([]api.ExportMessage, len(msgs))}
+				CreatedAt: dates.Shown(c.CreatedAt), UpdatedAt: dates.Shown(c.UpdatedAt), Messages: make([]api.ExportMessage, len(msgs))}
 			for j, m := range msgs {
-				out.Messages[j] = api.ExportMessage{Role: m.Role, Content: m.Content, ToolCalls: m.ToolCalls, CreatedAt: m.CreatedAt.UTC()}
+				out.Messages[j] = api.ExportMessage{Role: m.Role, Content: m.Content, ToolCalls: m.ToolCalls, CreatedAt: dates.Shown(m.CreatedAt)}
 			}
 			if _, err := io.WriteString(w, sep+"\n"); err != nil {
 				return err
@@ -202,10 +202,12 @@ func exportTask(userID string, t *store.Task) api.ExportTask {
 	}
 	out := api.ExportTask{
 		Key: taskKey(userID, t), ID: t.ID, TaskFields: t.TaskFields,
-		Completed: t.Completed, CompletedAt: utc(t.CompletedAt), Tags: tags, Reminders: exportReminders(t.Reminders),
-		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
+		Completed: t.Completed, CompletedAt: dates.ShownPtr(t.CompletedAt), Tags: tags, Reminders: exportReminders(t.Reminders),
+		CreatedAt: dates.Shown(t.CreatedAt), UpdatedAt: dates.Shown(t.UpdatedAt),
 	}
-	out.DueAt = utc(t.DueAt)
+	// A row stored before the years were bounded is exported at the
+	// nearest time a JSON timestamp holds, not left out.
+	out.DueAt = dates.ShownPtr(t.DueAt)
 	return out
 }
 
@@ -215,20 +217,12 @@ func exportReminders(rs []store.Reminder) []api.ExportReminder {
 	}
 	out := make([]api.ExportReminder, len(rs))
 	for i, r := range rs {
-		out[i] = api.ExportReminder{At: utc(r.At), BeforeMinutes: r.BeforeMinutes, Fired: r.FiredAt != nil}
+		out[i] = api.ExportReminder{At: dates.ShownPtr(r.At), BeforeMinutes: r.BeforeMinutes, Fired: r.FiredAt != nil}
 		if r.AtTime != nil {
 			out[i].AtTime = *r.AtTime
 		}
 	}
 	return out
-}
-
-func utc(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }
 
 // CSVHeader is the CSV export's first row.

@@ -290,6 +290,16 @@ func readJSON(ctx context.Context, r io.Reader, w *writer) error {
 	return nil
 }
 
+// yearProblem is what is wrong with a time of the file (nil or zero: not
+// given, which is fine): one outside the years every time a person sends
+// is held to (pkg/dates).
+func yearProblem(t *time.Time) string {
+	if t == nil || t.IsZero() || dates.InYears(*t) {
+		return ""
+	}
+	return dates.YearProblem
+}
+
 // jsonProblem says where a JSON file went wrong.
 func jsonProblem(err error, dec *json.Decoder) string {
 	if err == nil {
@@ -385,6 +395,11 @@ func (w *writer) readTask(ctx context.Context, dec *json.Decoder, row int, fileZ
 	if p := checkKey(x.Key); p != "" {
 		fe["key"] = p
 	}
+	for field, at := range map[string]*time.Time{"completed_at": x.CompletedAt, "created_at": &x.CreatedAt, "updated_at": &x.UpdatedAt} {
+		if p := yearProblem(at); p != "" {
+			fe[field] = p
+		}
+	}
 	if len(fe) == 0 {
 		rs, problem := tasks.ImportedReminders(x.Reminders, t.DueAt, w.loc, w.now)
 		if problem != "" {
@@ -427,6 +442,11 @@ func (w *writer) readConversation(ctx context.Context, dec *json.Decoder, row in
 	if p := checkKey(x.Key); p != "" {
 		fail("key", "%s", p)
 	}
+	for _, field := range []string{"created_at", "updated_at"} {
+		if p := yearProblem(map[string]*time.Time{"created_at": &x.CreatedAt, "updated_at": &x.UpdatedAt}[field]); p != "" {
+			fail(field, "%s", p)
+		}
+	}
 	x.Title = strings.TrimSpace(x.Title)
 	if utf8.RuneCountInString(x.Title) > conversations.MaxTitle || strings.ContainsRune(x.Title, 0) {
 		fail("title", "must be at most %d characters, without NUL characters", conversations.MaxTitle)
@@ -441,6 +461,9 @@ func (w *writer) readConversation(ctx context.Context, dec *json.Decoder, row in
 		}
 		if strings.ContainsRune(m.Content, 0) {
 			fail(fmt.Sprintf("messages[%d].content", i), "must not contain NUL characters")
+		}
+		if p := yearProblem(&m.CreatedAt); p != "" {
+			fail(fmt.Sprintf("messages[%d].created_at", i), "%s", p)
 		}
 		msgs[i] = store.Message{Role: m.Role, Content: m.Content, ToolCalls: m.ToolCalls, CreatedAt: m.CreatedAt}
 		if string(m.ToolCalls) == "null" {
