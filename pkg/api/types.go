@@ -50,11 +50,17 @@ type User struct {
 	ID    string `json:"id"`
 	Email string `json:"email"`
 	Name  string `json:"name"`
-	// TimeZone is the IANA zone date-only inputs are read in (pkg/dates).
+	// TimeZone is the person's zone, the one everything is read and shown
+	// in: "today", relative dates, date-only inputs (pkg/dates), reminders,
+	// the calendar feed and the exports.
 	TimeZone string `json:"time_zone"`
-	// TimeZoneAutomatic: the zone follows the browser the person signs in
-	// from; false when they chose one (Settings), which sign-in keeps.
+	// TimeZoneAutomatic: the zone is the browser's of the most recent page
+	// load (Preferences.BrowserTimeZone); false when the person chose one
+	// in Settings, which wins over every browser.
 	TimeZoneAutomatic bool `json:"time_zone_automatic"`
+	// TimeZoneSeenAt is when a browser last reported the zone while
+	// automatic; null when none has (the zone is sign-up's, or chosen).
+	TimeZoneSeenAt *time.Time `json:"time_zone_seen_at"`
 	// DefaultReminderMinutes is the reminder a new task with a due time
 	// gets when it is created without reminders: minutes before the due
 	// time; null for none.
@@ -64,11 +70,16 @@ type User struct {
 
 // Preferences are the person's settings (PATCH /api/auth/me): a field
 // left out stays as it is; default_reminder_minutes null removes it. A
-// time_zone given alone is a choice that sign-in keeps (automatic off);
-// time_zone_automatic true lets the browser signed in from set it again.
+// time_zone given alone is a choice, which wins over every browser
+// (automatic off); time_zone_automatic true gives the browser the say
+// again. browser_time_zone is the zone of the browser in use now (the
+// frontends send it on a page load when it differs from the person's, and
+// every few minutes): it becomes the person's zone when automatic, and
+// changes nothing when they chose one.
 type Preferences struct {
 	TimeZone               *string       `json:"time_zone,omitempty"`
 	TimeZoneAutomatic      *bool         `json:"time_zone_automatic,omitempty"`
+	BrowserTimeZone        *string       `json:"browser_time_zone,omitempty"`
 	DefaultReminderMinutes Nullable[int] `json:"default_reminder_minutes,omitzero"`
 }
 

@@ -114,13 +114,46 @@ func (p *AuthPages) start(c *fiber.Ctx, res api.AuthResponse) {
 }
 
 // BrowserZone is the browser's time zone name when the page script has
-// told us (the tz cookie), "" otherwise: the backend reads date-only
-// inputs from its REST and MCP clients in the zone it keeps per person.
+// told us (the tz cookie), "" otherwise. It is reported to the backend
+// (sign-in, sign-up, FollowZone), which decides the person's zone.
 func BrowserZone(c *fiber.Ctx) string {
-	if loc := Location(c); loc != time.UTC || c.Cookies(TZCookie) != "" {
+	if loc := browserLocation(c); loc != time.UTC || c.Cookies(TZCookie) != "" {
 		return loc.String()
 	}
 	return ""
+}
+
+// FollowZone keeps a signed-in browser's pages in the person's zone and
+// tells the backend the browser's zone, on the pages (GET) it opens: when
+// the browser's zone differs from the person's automatic one, or when
+// what this browser heard is older than ZoneRecheck. The backend stores
+// the browser's zone, with the time, only when the person is on
+// Automatic (accounts.SetPreferences), so a zone chosen in Settings wins;
+// a page load that changes nothing costs no request at all. When the
+// backend cannot be reached the page goes on in the zone last heard (or
+// the browser's): a failure here must not fail the page.
+func (p *AuthPages) FollowZone(c *fiber.Ctx) error {
+	if UserID(c) == "" || c.Method() != fiber.MethodGet {
+		return c.Next()
+	}
+	browser := BrowserZone(c)
+	if zone, automatic, ok := personZone(c); ok && (!automatic || browser == "" || browser == zone.String()) {
+		return c.Next()
+	}
+	be := p.Backend.WithSession(Token(c), UserID(c))
+	var (
+		u   api.User
+		err error
+	)
+	if browser != "" {
+		u, err = be.SetPreferences(c.UserContext(), api.Preferences{BrowserTimeZone: &browser})
+	} else {
+		u, err = be.Me(c.UserContext())
+	}
+	if err == nil {
+		KeepZone(c, u)
+	}
+	return c.Next()
 }
 
 // DisplayName is the signed-in person's name from NameCookie.

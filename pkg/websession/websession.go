@@ -26,18 +26,23 @@ import (
 const (
 	SessionCookie = "todo_session"
 	CSRFCookie    = "todo_csrf"
-	TZCookie      = "tz"
-	// TZFixedCookie marks a zone the person chose in Settings: the page
-	// script then leaves TZCookie as it is.
-	TZFixedCookie = "tzfixed"
-	CSRFField     = "_csrf"
-	CSRFHeader    = "X-CSRF-Token"
+	// TZCookie is the browser's own zone: the page script writes it on
+	// every page, the server never does.
+	TZCookie = "tz"
+	// PersonZoneCookie is the person's zone as the backend last said it
+	// (FollowZone): the zone this browser's pages read and show dates
+	// in, and whether it is automatic. It lasts ZoneRecheck, so that a
+	// choice made in another browser reaches this one soon.
+	PersonZoneCookie = "tzperson"
+	CSRFField        = "_csrf"
+	CSRFHeader       = "X-CSRF-Token"
 )
 
 const (
 	localsUser  = "user_id"
 	localsToken = "session_token"
 	localsCSRF  = "csrf_token"
+	localsZone  = "person_zone"
 )
 
 // Manager reads and writes sessions for one app.
@@ -207,9 +212,24 @@ func (m *Manager) csrfFor(seed, session string) string {
 // CSRFToken is the token to put in forms as _csrf.
 func CSRFToken(c *fiber.Ctx) string { s, _ := c.Locals(localsCSRF).(string); return s }
 
-// Location is the browser's time zone (from the tz cookie app.js sets),
-// UTC until it is known.
+// Location is the person's time zone (issue 29's rule): the zone the
+// backend keeps for them, as FollowZone last heard it — the zone they
+// chose in Settings, or on Automatic the browser's of the most recent
+// page load. Every date a page or the assistant reads or shows ("today",
+// "tomorrow", "Friday", a due time) is in it. Before the backend has
+// answered, the browser's zone; UTC until that is known.
 func Location(c *fiber.Ctx) *time.Location {
+	if loc, ok := c.Locals(localsZone).(*time.Location); ok {
+		return loc
+	}
+	if zone, _, ok := personZone(c); ok {
+		return zone
+	}
+	return browserLocation(c)
+}
+
+// browserLocation is the browser's own zone (TZCookie), UTC until known.
+func browserLocation(c *fiber.Ctx) *time.Location {
 	if name, err := url.QueryUnescape(c.Cookies(TZCookie)); err == nil && name != "" {
 		if loc, err := time.LoadLocation(name); err == nil {
 			return loc
@@ -218,17 +238,44 @@ func Location(c *fiber.Ctx) *time.Location {
 	return time.UTC
 }
 
-// KeepZone shows dates in the person's chosen zone when they chose one
-// (Settings), and lets the page script follow the browser's otherwise.
+// ZoneRecheck is how long a browser trusts what it heard of the person's
+// zone before it asks the backend again (and, on Automatic, reports its
+// own zone, which the backend stores with the time). A browser whose
+// zone changes reports it on its next page at once.
+const ZoneRecheck = 10 * time.Minute
+
+// personZone reads PersonZoneCookie: the person's zone and whether it is
+// automatic.
+func personZone(c *fiber.Ctx) (loc *time.Location, automatic, ok bool) {
+	raw, err := url.QueryUnescape(c.Cookies(PersonZoneCookie))
+	if err != nil {
+		return nil, false, false
+	}
+	name, mode, found := strings.Cut(raw, " ")
+	if !found || (mode != "automatic" && mode != "chosen") {
+		return nil, false, false
+	}
+	loc, err = time.LoadLocation(name)
+	if err != nil {
+		return nil, false, false
+	}
+	return loc, mode == "automatic", true
+}
+
+// KeepZone remembers the person's zone as the backend gave it (u), for
+// this request's pages and for ZoneRecheck.
 func KeepZone(c *fiber.Ctx, u api.User) {
+	mode := "chosen"
 	if u.TimeZoneAutomatic {
-		SetCookie(c, &fiber.Cookie{Name: TZFixedCookie, Path: "/", MaxAge: -1, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
+		mode = "automatic"
+	}
+	loc, err := time.LoadLocation(u.TimeZone)
+	if err != nil {
 		return
 	}
-	// Not HttpOnly: the page script reads them.
-	year := int((365 * 24 * time.Hour).Seconds())
-	SetCookie(c, &fiber.Cookie{Name: TZCookie, Value: url.QueryEscape(u.TimeZone), Path: "/", MaxAge: year, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
-	SetCookie(c, &fiber.Cookie{Name: TZFixedCookie, Value: "1", Path: "/", MaxAge: year, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
+	c.Locals(localsZone, loc)
+	SetCookie(c, &fiber.Cookie{Name: PersonZoneCookie, Value: url.QueryEscape(u.TimeZone + " " + mode), Path: "/",
+		MaxAge: int(ZoneRecheck.Seconds()), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
 }
 
 // WantsJSON reports whether the client asked for JSON (the page scripts do).

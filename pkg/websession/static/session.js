@@ -1,11 +1,16 @@
-// Shared by both frontends: tell the server our time zone so dates show in
-// local time from the next page on (the sign-in page, usually the first,
-// shows no dates). Without it everything stays in UTC.
+// Shared by both frontends: tell the server the browser's time zone (the
+// tz cookie, always the browser's own), from the next page on (the sign-in
+// page, usually the first, shows no dates). The server decides the
+// person's zone from it: a zone chosen in Settings wins, "Automatic"
+// follows the browser (websession.FollowZone). Without it, UTC.
 (function () {
   "use strict";
   try {
-    // A zone chosen in Settings stays (the server set both cookies).
-    if (document.cookie.split("; ").indexOf("tzfixed=1") !== -1) return;
+    // Before issue 29 a chosen zone was written over tz and marked with
+    // tzfixed; that cookie means nothing now.
+    if (document.cookie.split("; ").indexOf("tzfixed=1") !== -1) {
+      document.cookie = "tzfixed=; path=/; max-age=0; samesite=lax";
+    }
     var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (tz && document.cookie.indexOf("tz=" + encodeURIComponent(tz)) === -1) {
       document.cookie = "tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; samesite=lax";

@@ -184,6 +184,11 @@ func (s *Service) SignUp(ctx context.Context, in api.SignUpRequest) (api.AuthRes
 		return api.AuthResponse{}, fmt.Errorf("hashing password: %w", err)
 	}
 	u := store.User{Email: email, Name: name, PasswordHash: string(hash), TimeZone: zone, TimeZoneAuto: true}
+	if strings.TrimSpace(in.TimeZone) != "" {
+		// The browser signed up from reported it.
+		at := s.now().UTC().Truncate(time.Microsecond) // as PostgreSQL keeps it
+		u.TimeZoneSeenAt = &at
+	}
 	if err := s.store.CreateUser(ctx, &u); err != nil {
 		if store.IsUniqueViolation(err, store.EmailConstraint) {
 			return api.AuthResponse{}, &domain.Conflict{Reason: "an account with this email already exists; sign in instead"}
@@ -242,11 +247,10 @@ func (s *Service) SignIn(ctx context.Context, in api.SignInRequest, client strin
 	if err := s.store.ClearSignInFailures(ctx, email, client); err != nil {
 		return api.AuthResponse{}, err
 	}
-	if in.TimeZone != "" && zone != u.TimeZone && u.TimeZoneAuto {
-		if err := s.store.SetUserTimeZone(ctx, u.ID, zone); err != nil {
+	if strings.TrimSpace(in.TimeZone) != "" {
+		if err := s.seeBrowserZone(ctx, &u, zone); err != nil {
 			return api.AuthResponse{}, err
 		}
-		u.TimeZone = zone
 	}
 	return s.session(ctx, u)
 }
@@ -264,7 +268,23 @@ func (s *Service) Me(ctx context.Context, userID string) (api.User, error) {
 	return ToAPI(u), nil
 }
 
-// SetPreferences changes the person's time zone and default reminder.
+// seeBrowserZone is the zone rule (issue 29) for a browser in zone in use
+// now: it becomes u's zone, with now as its time, unless u chose one in
+// Settings (a choice wins). store.SeeBrowserZone applies it atomically.
+func (s *Service) seeBrowserZone(ctx context.Context, u *store.User, zone string) error {
+	at := s.now().UTC().Truncate(time.Microsecond) // as PostgreSQL keeps it
+	seen, err := s.store.SeeBrowserZone(ctx, u.ID, zone, at)
+	if err != nil {
+		return err
+	}
+	if seen {
+		u.TimeZone, u.TimeZoneAuto, u.TimeZoneSeenAt = zone, true, &at
+	}
+	return nil
+}
+
+// SetPreferences changes the person's time zone and default reminder, and
+// records the zone of the browser in use (api.Preferences).
 func (s *Service) SetPreferences(ctx context.Context, userID string, in api.Preferences) (api.User, error) {
 	u, err := s.store.UserByID(ctx, userID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -281,6 +301,15 @@ func (s *Service) SetPreferences(ctx context.Context, userID string, in api.Pref
 		}
 		u.TimeZone = zone
 		u.TimeZoneAuto = false
+		u.TimeZoneSeenAt = nil
+	}
+	var browser string
+	if in.BrowserTimeZone != nil {
+		zone, ok := cleanZone(*in.BrowserTimeZone)
+		if !ok || strings.TrimSpace(*in.BrowserTimeZone) == "" {
+			fields["browser_time_zone"] = zoneProblem
+		}
+		browser = zone
 	}
 	if in.TimeZoneAutomatic != nil {
 		u.TimeZoneAuto = *in.TimeZoneAutomatic
@@ -298,15 +327,30 @@ func (s *Service) SetPreferences(ctx context.Context, userID string, in api.Pref
 	if len(fields) > 0 {
 		return api.User{}, &domain.Invalid{Fields: fields}
 	}
-	if err := s.store.SetPreferences(ctx, userID, u.TimeZone, u.TimeZoneAuto, u.DefaultReminderMinutes); err != nil {
-		return api.User{}, err
+	// A browser's report alone writes only the zone, and only when
+	// automatic (seeBrowserZone): it never rewrites settings saved
+	// meanwhile in another browser.
+	if in.TimeZone != nil || in.TimeZoneAutomatic != nil || in.DefaultReminderMinutes.Set {
+		if err := s.store.SetPreferences(ctx, userID, u.TimeZone, u.TimeZoneAuto, u.DefaultReminderMinutes); err != nil {
+			return api.User{}, err
+		}
+	}
+	if browser != "" {
+		if err := s.seeBrowserZone(ctx, &u, browser); err != nil {
+			return api.User{}, err
+		}
 	}
 	return ToAPI(u), nil
 }
 
 // ToAPI converts a stored user to its JSON shape.
 func ToAPI(u store.User) api.User {
-	return api.User{ID: u.ID, Email: u.Email, Name: u.Name, TimeZone: u.TimeZone, TimeZoneAutomatic: u.TimeZoneAuto, DefaultReminderMinutes: u.DefaultReminderMinutes, CreatedAt: u.CreatedAt.UTC()}
+	out := api.User{ID: u.ID, Email: u.Email, Name: u.Name, TimeZone: u.TimeZone, TimeZoneAutomatic: u.TimeZoneAuto, DefaultReminderMinutes: u.DefaultReminderMinutes, CreatedAt: u.CreatedAt.UTC()}
+	if u.TimeZoneSeenAt != nil {
+		at := u.TimeZoneSeenAt.UTC()
+		out.TimeZoneSeenAt = &at
+	}
+	return out
 }
 
 const zoneProblem = "must be an IANA time zone such as Europe/Berlin or America/New_York"

@@ -18,9 +18,12 @@ type User struct {
 	Name         string `bun:"name,notnull"`
 	PasswordHash string `bun:"password_hash,notnull"`
 	TimeZone     string `bun:"time_zone,notnull,default:'UTC'"`
-	// TimeZoneAuto: the zone follows the browser signed in from; false
-	// when the person chose it in Settings.
+	// TimeZoneAuto: the zone is the browser's of the most recent page
+	// load (SeeBrowserZone); false when the person chose it in Settings.
 	TimeZoneAuto bool `bun:"time_zone_auto,notnull,default:true"`
+	// TimeZoneSeenAt is when a browser last reported TimeZone while
+	// automatic; nil when none has.
+	TimeZoneSeenAt *time.Time `bun:"time_zone_seen_at"`
 	// DefaultReminderMinutes is the reminder new tasks with a due time
 	// get (minutes before it), nil for none.
 	DefaultReminderMinutes *int      `bun:"default_reminder_minutes"`

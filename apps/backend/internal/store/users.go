@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // EmailConstraint is the unique index that keeps emails unique regardless of case.
@@ -36,18 +37,26 @@ func (s *Store) UserByID(ctx context.Context, id string) (User, error) {
 	return u, nil
 }
 
-// SetUserTimeZone records the IANA time zone a user's dates are read in.
-func (s *Store) SetUserTimeZone(ctx context.Context, id, zone string) error {
-	if _, err := s.DB.NewUpdate().Model((*User)(nil)).Set("time_zone = ?", zone).Where("id = ?", id).Exec(ctx); err != nil {
-		return fmt.Errorf("setting the time zone of user %s: %w", id, err)
+// SeeBrowserZone records that a browser in zone was in use at at: the
+// user's zone becomes it when automatic, in one statement, so that a
+// choice saved meanwhile in Settings is never overwritten (a chosen zone
+// wins). seen says whether the user is automatic (and so was updated).
+func (s *Store) SeeBrowserZone(ctx context.Context, id, zone string, at time.Time) (seen bool, err error) {
+	res, err := s.DB.NewUpdate().Model((*User)(nil)).Set("time_zone = ?", zone).Set("time_zone_seen_at = ?", at).
+		Where("id = ?", id).Where("time_zone_auto").Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("recording the browser's time zone of user %s: %w", id, err)
 	}
-	return nil
+	n, _ := res.RowsAffected()
+	return n > 0, nil
 }
 
 // SetPreferences stores the user's time zone (and whether it follows the
-// browser) and default reminder.
+// browser) and default reminder. A chosen zone (zoneAuto false) forgets
+// when a browser last reported one.
 func (s *Store) SetPreferences(ctx context.Context, id, zone string, zoneAuto bool, defaultReminder *int) error {
 	res, err := s.DB.NewUpdate().Model((*User)(nil)).Set("time_zone = ?", zone).Set("time_zone_auto = ?", zoneAuto).
+		Set("time_zone_seen_at = CASE WHEN ? THEN time_zone_seen_at END", zoneAuto).
 		Set("default_reminder_minutes = ?", defaultReminder).Where("id = ?", id).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("saving the preferences of user %s: %w", id, err)

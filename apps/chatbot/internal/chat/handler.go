@@ -97,6 +97,8 @@ func (h *Handler) Register(app *fiber.App) {
 			return h.render(c, status, name, h.page(c, title, f))
 		}}
 	auth.Register(app)
+	// Every page after this reads dates in the person's zone.
+	app.Use(auth.FollowZone)
 	app.Get("/", h.sess.Require, h.chatPage)
 	app.Post("/chat", h.sess.Require, h.postMessage)
 	app.Post("/chat/stream", h.sess.Require, h.streamMessage)

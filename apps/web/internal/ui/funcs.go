@@ -16,6 +16,7 @@ func funcs() template.FuncMap {
 	return template.FuncMap{
 		"due":      formatDue,
 		"relative": relativeDue,
+		"ago":      ago,
 		"overdue":  isOverdue,
 		"dueToday": isDueToday,
 		"dateVal": func(t *time.Time, loc *time.Location) string {
@@ -141,6 +142,27 @@ func relativeDue(t *time.Time, now time.Time, loc *time.Location) string {
 		return fmt.Sprintf("in %d days", days)
 	}
 	return ""
+}
+
+// ago says how long before now t was, roughly: "just now", "5 minutes
+// ago", "3 hours ago", "2 days ago".
+func ago(t time.Time, now time.Time) string {
+	d := now.Sub(t)
+	plural := func(n int, unit string) string {
+		if n == 1 {
+			return "1 " + unit + " ago"
+		}
+		return fmt.Sprintf("%d %ss ago", n, unit)
+	}
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute")
+	case d < 48*time.Hour:
+		return plural(int(d/time.Hour), "hour")
+	}
+	return plural(int(d/(24*time.Hour)), "day")
 }
 
 func dayDiff(a, b time.Time) int {

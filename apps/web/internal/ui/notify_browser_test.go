@@ -161,21 +161,31 @@ func TestBrowserReminderBanner(t *testing.T) {
 	assert.Len(t, l.Notifications, 1, "still unseen, for another browser")
 }
 
-// A zone chosen in Settings stays the page's zone in a browser set to
-// another: the page script, which tells the server the browser's zone on
-// every page, leaves a chosen one alone; "Automatic" gives it back.
+// The sticky zone (issue 29) in a real browser set to Europe/Berlin by
+// Chromium's time-zone override: Settings → America/New_York → Save →
+// "Automatic" → Save gives Berlin back, in Settings after reloads; the
+// page script keeps the tz cookie the browser's own all along; and when
+// the browser's zone changes (travel), the next page opened moves the
+// person's zone with it.
 func TestBrowserChosenZoneStays(t *testing.T) {
 	t.Parallel()
 	s := webtest.Start(t, pg, builder)
 	ctx := browsertest.New(t)
-	require.NoError(t, chromedp.Run(ctx, emulation.SetTimezoneOverride("Asia/Tokyo")))
+	require.NoError(t, chromedp.Run(ctx, emulation.SetTimezoneOverride("Europe/Berlin")))
 	signedInPage(t, ctx, s, "zone@example.com")
 	tzCookie := func() string {
 		var c string
 		require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`decodeURIComponent((document.cookie.split("; ").find(c => c.startsWith("tz=")) || "").slice(3))`, &c)))
 		return c
 	}
-	assert.Equal(t, "Asia/Tokyo", tzCookie(), "the browser's zone")
+	settingsSay := func() string {
+		var help string
+		require.NoError(t, chromedp.Run(ctx,
+			chromedp.Navigate(s.WebURL+"/settings"),
+			chromedp.Text("#time_zone-help", &help, chromedp.ByQuery)))
+		return help
+	}
+	assert.Equal(t, "Europe/Berlin", tzCookie(), "the browser's zone")
 	// choose saves a zone in Settings ("": Automatic) and opens a page.
 	choose := func(zone string) {
 		t.Helper()
@@ -189,8 +199,17 @@ func TestBrowserChosenZoneStays(t *testing.T) {
 			chromedp.WaitVisible("#quick", chromedp.ByQuery),
 		))
 	}
-	choose("Europe/Berlin")
-	assert.Equal(t, "Europe/Berlin", tzCookie(), "pages after the choice keep it")
+	choose("America/New_York")
+	assert.Contains(t, settingsSay(), "Now: America/New_York (chosen in Settings")
+	assert.Equal(t, "Europe/Berlin", tzCookie(), "the tz cookie stays the browser's")
 	choose("")
-	assert.Equal(t, "Asia/Tokyo", tzCookie(), "automatic: the browser's again")
+	assert.Contains(t, settingsSay(), "Now: Europe/Berlin (from your browser", "automatic: the browser's again")
+	assert.Contains(t, settingsSay(), "Now: Europe/Berlin (from your browser", "after a reload too")
+
+	// Travel: the browser is in Tokyo now. The first page tells the
+	// script, the next tells the server.
+	require.NoError(t, chromedp.Run(ctx, emulation.SetTimezoneOverride("Asia/Tokyo"),
+		chromedp.Navigate(s.WebURL+"/tasks"), chromedp.WaitVisible("#quick", chromedp.ByQuery)))
+	assert.Equal(t, "Asia/Tokyo", tzCookie())
+	assert.Contains(t, settingsSay(), "Now: Asia/Tokyo (from your browser")
 }

@@ -105,7 +105,8 @@ func TestDefaultReminderFromSettings(t *testing.T) {
 
 // A zone chosen in Settings is the one dates are read and shown in, and
 // signing in from a browser in another zone keeps it; "Automatic" gives
-// the browser the say again.
+// the browser the say again. The tz cookie stays the browser's own; the
+// person's zone is what the backend said (tzperson).
 func TestTimeZoneFromSettings(t *testing.T) {
 	t.Parallel()
 	s := webtest.Start(t, pg, builder)
@@ -123,23 +124,23 @@ func TestTimeZoneFromSettings(t *testing.T) {
 	b.c.Jar.SetCookies(u, []*http.Cookie{{Name: "tz", Value: url.QueryEscape("Asia/Tokyo")}})
 	b.signUp("tz@example.com")
 	p := b.get("/settings")
-	assert.Contains(t, p.Body, `<option value="" selected>Automatic — the browser you sign in from</option>`)
-	assert.Contains(t, text(p.Body), "Now: Asia/Tokyo (from your browser)")
+	assert.Contains(t, p.Body, `<option value="" selected>Automatic — the browser you use</option>`)
+	assert.Contains(t, text(p.Body), "Now: Asia/Tokyo (from your browser, just now")
 
 	p = b.post("/settings", "/settings/preferences", url.Values{"time_zone": {"Europe/Berlin"}})
 	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
-	assert.Equal(t, "Europe/Berlin", must(url.QueryUnescape(cookie(b, "tz"))), "pages show dates in the chosen zone")
-	assert.Equal(t, "1", cookie(b, "tzfixed"), "and the page script leaves it")
+	assert.Equal(t, "Europe/Berlin chosen", must(url.QueryUnescape(cookie(b, "tzperson"))), "pages show dates in the chosen zone")
+	assert.Equal(t, "Asia/Tokyo", must(url.QueryUnescape(cookie(b, "tz"))), "the browser's zone stays the browser's")
 	p = b.get("/settings")
 	assert.Contains(t, p.Body, `<option value="Europe/Berlin" selected>Europe/Berlin</option>`)
-	assert.Contains(t, text(p.Body), "chosen: signing in elsewhere keeps it")
+	assert.Contains(t, text(p.Body), "Now: Europe/Berlin (chosen in Settings")
 
 	// Another browser, in Chicago.
 	other := newClient(t, s.WebURL)
 	other.c.Jar.SetCookies(u, []*http.Cookie{{Name: "tz", Value: url.QueryEscape("America/Chicago")}})
 	p = other.post("/signin", "/signin", url.Values{"email": {"tz@example.com"}, "password": {"correct horse"}})
 	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
-	assert.Equal(t, "Europe/Berlin", must(url.QueryUnescape(cookie(other, "tz"))), "the chosen zone follows the person")
+	assert.Equal(t, "Europe/Berlin chosen", must(url.QueryUnescape(cookie(other, "tzperson"))), "the chosen zone follows the person")
 	assert.Contains(t, text(other.get("/settings").Body), "Now: Europe/Berlin (chosen")
 
 	p = other.post("/settings", "/settings/preferences", url.Values{"time_zone": {"Mars/Olympus"}})
@@ -149,8 +150,8 @@ func TestTimeZoneFromSettings(t *testing.T) {
 	other.c.Jar.SetCookies(u, []*http.Cookie{{Name: "tz", Value: url.QueryEscape("America/Chicago")}})
 	p = other.post("/settings", "/settings/preferences", url.Values{"time_zone": {""}})
 	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
-	assert.Empty(t, cookie(other, "tzfixed"), "automatic again")
-	assert.Contains(t, text(other.get("/settings").Body), "Now: America/Chicago (from your browser)")
+	assert.Equal(t, "America/Chicago automatic", must(url.QueryUnescape(cookie(other, "tzperson"))), "automatic again")
+	assert.Contains(t, text(other.get("/settings").Body), "Now: America/Chicago (from your browser, just now")
 }
 
 func must[T any](v T, err error) T {

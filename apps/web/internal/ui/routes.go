@@ -33,6 +33,8 @@ func (h *Handler) Register(app *fiber.App) {
 		},
 	}
 	auth.Register(app)
+	// Every page after this reads dates in the person's zone.
+	app.Use(auth.FollowZone)
 
 	app.Get("/", h.sess.Require, h.dashboard)
 	app.Get("/today", h.sess.Require, h.today)

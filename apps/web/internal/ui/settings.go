@@ -137,11 +137,12 @@ func (h *Handler) savePreferences(c *fiber.Ctx) error {
 	if zone := c.FormValue("time_zone"); zone != "" {
 		in.TimeZone = &zone
 	} else {
-		// Automatic: this browser's zone now, the next sign-in's later.
+		// Automatic: this browser's zone now, the most recent page
+		// load's later (websession.FollowZone).
 		yes := true
 		in.TimeZoneAutomatic = &yes
 		if z := websession.BrowserZone(c); z != "" {
-			in.TimeZone = &z
+			in.BrowserTimeZone = &z
 		}
 	}
 	if v := c.FormValue("default_reminder"); v != "" {

@@ -721,6 +721,8 @@ type NotificationList struct {
 
 // Preferences defines model for Preferences.
 type Preferences struct {
+	BrowserTimeZone *string `json:"browser_time_zone,omitempty"`
+
 	// DefaultReminderMinutes absent: unchanged; null: cleared
 	DefaultReminderMinutes *int    `json:"default_reminder_minutes,omitempty"`
 	TimeZone               *string `json:"time_zone,omitempty"`
@@ -873,13 +875,14 @@ type TaskPatchRecurrence string
 
 // User defines model for User.
 type User struct {
-	CreatedAt              time.Time `json:"created_at"`
-	DefaultReminderMinutes *int      `json:"default_reminder_minutes"`
-	Email                  string    `json:"email"`
-	Id                     string    `json:"id"`
-	Name                   string    `json:"name"`
-	TimeZone               string    `json:"time_zone"`
-	TimeZoneAutomatic      bool      `json:"time_zone_automatic"`
+	CreatedAt              time.Time  `json:"created_at"`
+	DefaultReminderMinutes *int       `json:"default_reminder_minutes"`
+	Email                  string     `json:"email"`
+	Id                     string     `json:"id"`
+	Name                   string     `json:"name"`
+	TimeZone               string     `json:"time_zone"`
+	TimeZoneAutomatic      bool       `json:"time_zone_automatic"`
+	TimeZoneSeenAt         *time.Time `json:"time_zone_seen_at"`
 }
 
 // N400 defines model for 400.
