@@ -239,10 +239,12 @@ func browserLocation(c *fiber.Ctx) *time.Location {
 }
 
 // ZoneRecheck is how long a browser trusts what it heard of the person's
-// zone before it asks the backend again (and, on Automatic, reports its
-// own zone, which the backend stores with the time). A browser whose
-// zone changes reports it on its next page at once.
-const ZoneRecheck = 10 * time.Minute
+// zone before it asks the backend again, reporting its own zone (one
+// small request a minute at most while pages are opened; the backend
+// writes only a changed zone, or the time every accounts.ZoneSeenEvery).
+// So a zone chosen on another device reaches this one within a minute; a
+// browser whose own zone changes reports it on its next page at once.
+const ZoneRecheck = time.Minute
 
 // personZone reads PersonZoneCookie: the person's zone and whether it is
 // automatic.

@@ -268,12 +268,20 @@ func (s *Service) Me(ctx context.Context, userID string) (api.User, error) {
 	return ToAPI(u), nil
 }
 
+// ZoneSeenEvery is how stale the time a browser last reported the
+// person's zone may get before a report of the same zone writes it again:
+// frontends report every minute or so while pages are opened
+// (websession.ZoneRecheck), and Settings shows the time to the minute
+// only roughly ("5 minutes ago").
+const ZoneSeenEvery = 10 * time.Minute
+
 // seeBrowserZone is the zone rule (issue 29) for a browser in zone in use
 // now: it becomes u's zone, with now as its time, unless u chose one in
 // Settings (a choice wins). store.SeeBrowserZone applies it atomically.
+// u is as loaded before; it changes only when the row did.
 func (s *Service) seeBrowserZone(ctx context.Context, u *store.User, zone string) error {
 	at := s.now().UTC().Truncate(time.Microsecond) // as PostgreSQL keeps it
-	seen, err := s.store.SeeBrowserZone(ctx, u.ID, zone, at)
+	seen, err := s.store.SeeBrowserZone(ctx, u.ID, zone, at, at.Add(-ZoneSeenEvery))
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,10 @@ func TestPersonZoneRule(t *testing.T) {
 	assert.Equal(t, me, zone())
 	require.NotNil(t, me.TimeZoneSeenAt)
 	assert.False(t, me.TimeZoneSeenAt.Before(reported))
+	// The same zone again within accounts.ZoneSeenEvery: no write.
+	again, err := c.SetPreferences(ctx, api.Preferences{BrowserTimeZone: str("Asia/Tokyo")})
+	require.NoError(t, err)
+	assert.Equal(t, me, again, "the time is not written again")
 
 	// A choice wins over every browser, at sign-in too.
 	me, err = c.SetPreferences(ctx, api.Preferences{TimeZone: str("America/New_York")})

@@ -40,10 +40,12 @@ func (s *Store) UserByID(ctx context.Context, id string) (User, error) {
 // SeeBrowserZone records that a browser in zone was in use at at: the
 // user's zone becomes it when automatic, in one statement, so that a
 // choice saved meanwhile in Settings is never overwritten (a chosen zone
-// wins). seen says whether the user is automatic (and so was updated).
-func (s *Store) SeeBrowserZone(ctx context.Context, id, zone string, at time.Time) (seen bool, err error) {
+// wins). The same zone seen since fresh is not written again (a report
+// costs no write then). seen says whether the row was updated.
+func (s *Store) SeeBrowserZone(ctx context.Context, id, zone string, at, fresh time.Time) (seen bool, err error) {
 	res, err := s.DB.NewUpdate().Model((*User)(nil)).Set("time_zone = ?", zone).Set("time_zone_seen_at = ?", at).
-		Where("id = ?", id).Where("time_zone_auto").Exec(ctx)
+		Where("id = ?", id).Where("time_zone_auto").
+		Where("(time_zone <> ? OR time_zone_seen_at IS NULL OR time_zone_seen_at < ?)", zone, fresh).Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("recording the browser's time zone of user %s: %w", id, err)
 	}
