@@ -69,7 +69,7 @@ func New(cfg *rest.Config, namespace string) (*Cluster, error) {
 // Dump writes a backup of the whole database to w, in pg_dump's custom
 // format (compressed; what pg_restore reads).
 func (c *Cluster) Dump(ctx context.Context, w io.Writer) error {
-	if err := c.exec(ctx, []string{"pg_dump", "-U", user, "-d", database, "-Fc"}, nil, w); err != nil {
+	if err := c.exec(ctx, dumpCommand(user, database), nil, w); err != nil {
 		return fmt.Errorf("backing up the database (pg_dump in %s/%s): %w", c.namespace, pod, err)
 	}
 	return nil
@@ -79,11 +79,43 @@ func (c *Cluster) Dump(ctx context.Context, w io.Writer) error {
 // in one transaction (a failed restore changes nothing), then rolls the
 // backend so that no replica keeps state from before.
 func (c *Cluster) Restore(ctx context.Context, r io.Reader) error {
-	cmd := []string{"pg_restore", "-U", user, "-d", database, "--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error"}
-	if err := c.exec(ctx, cmd, r, io.Discard); err != nil {
+	if err := c.exec(ctx, restoreCommand(user, database), r, io.Discard); err != nil {
 		return fmt.Errorf("restoring the database (pg_restore in %s/%s): %w", c.namespace, pod, err)
 	}
 	return c.RollBackend(ctx)
+}
+
+// dumpCommand writes a dump of the database to stdout, in the format the
+// scheduled backups write (stack.DumpFormat).
+func dumpCommand(user, database string) []string {
+	return []string{"pg_dump", "-U", user, "-d", database, stack.DumpFormat}
+}
+
+// restoreScript replaces the database's schema with the dump read on
+// stdin, in one transaction: the schema public is dropped with everything
+// in it and made again, then pg_restore's statements fill it. pg_restore
+// --clean dropped only the objects the dump has, so a dump taken before a
+// later migration (the restore needed after a bad release) failed on the
+// tables and keys that migration added; here nothing from after the dump
+// survives, bun_migrations included, and the backend's migrate (the init
+// container of the pods RollBackend starts) applies the later migrations
+// to the restored rows. COMMIT is sent only when pg_restore read the whole
+// dump; otherwise the statement that fails makes psql roll everything
+// back and exit non-zero. $1 is the user, $2 the database.
+const restoreScript = `{
+  printf 'BEGIN;\nDROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n'
+  if pg_restore --no-owner -f -; then
+    printf 'COMMIT;\n'
+  else
+    printf "DO \$\$ BEGIN RAISE EXCEPTION 'pg_restore could not read the whole backup (its message is above): nothing was changed'; END \$\$;\n"
+  fi
+} | psql -U "$1" -d "$2" -X -q -v ON_ERROR_STOP=1 >/dev/null`
+
+// restoreCommand reads a dump on stdin and replaces the database's
+// contents with it (make restore runs it in the database's pod; the
+// restore test runs it against a local server).
+func restoreCommand(user, database string) []string {
+	return []string{"sh", "-c", restoreScript, "restore", user, database}
 }
 
 // SetPassword changes the application role's password in the database

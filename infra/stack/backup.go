@@ -26,6 +26,11 @@ const (
 	BackupsMountPath = "/backups"
 )
 
+// DumpFormat is pg_dump's flag for the format every backup is written in
+// (the custom format: compressed, what pg_restore reads): the scheduled
+// backups' and make backup's (infra/dbops), one flag for both.
+const DumpFormat = "-Fc"
+
 // backupScript dumps the database in pg_dump's custom format (what
 // pg_restore and make restore read) under a timestamped name, renamed into
 // place only when complete (a failed attempt leaves nothing behind), then
@@ -41,7 +46,7 @@ until pg_isready -q -h "$PGHOST" -U "$PGUSER" -d "$PGDATABASE" -t 2; do
   if [ "$i" -ge 30 ]; then echo "backup: the database at $PGHOST did not answer for a minute" >&2; exit 1; fi
   sleep 2
 done
-pg_dump -h "$PGHOST" -U "$PGUSER" -d "$PGDATABASE" -Fc -f "$f.partial"
+pg_dump -h "$PGHOST" -U "$PGUSER" -d "$PGDATABASE" ` + DumpFormat + ` -f "$f.partial"
 mv "$f.partial" "$f"
 ls -1 ` + BackupsMountPath + `/todo-*.dump | sort -r | tail -n +$((KEEP + 1)) | xargs -r rm -f
 echo "backup: $f"
