@@ -1,7 +1,6 @@
 package stack_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -16,25 +15,13 @@ import (
 // (keys without the project prefix), secretKeys marked secret.
 func loadConfig(t *testing.T, config map[string]string, secretKeys ...string) (*stack.Config, error) {
 	t.Helper()
-	cfg := map[string]string{}
-	for k, v := range config {
-		cfg["todo-app:"+k] = v
-	}
-	b, _ := json.Marshal(cfg)
-	t.Setenv("PULUMI_CONFIG", string(b))
-	var keys []string
-	for _, k := range secretKeys {
-		keys = append(keys, "todo-app:"+k)
-	}
-	kb, _ := json.Marshal(keys)
-	t.Setenv("PULUMI_CONFIG_SECRET_KEYS", string(kb))
 	// LoadConfig's own error, not RunErr's wrapping of it.
 	var loaded *stack.Config
 	var loadErr error
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		loaded, loadErr = stack.LoadConfig(ctx)
 		return nil
-	}, pulumi.WithMocks("todo-app", "dev", &mocks{}))
+	}, pulumi.WithMocks("todo-app", "dev", &mocks{}), withConfig(config, secretKeys...))
 	require.NoError(t, err)
 	return loaded, loadErr
 }
@@ -43,6 +30,7 @@ func loadConfig(t *testing.T, config map[string]string, secretKeys ...string) (*
 // its one line, naming the key and the fix. Lines that end in ": " are
 // followed by the decoder's own words, which are not ours to pin.
 func TestEveryConfigErrorMessage(t *testing.T) {
+	t.Parallel()
 	digest := "sha256:" + strings.Repeat("a", 64)
 	cases := []struct {
 		name string
@@ -133,6 +121,7 @@ func TestEveryConfigErrorMessage(t *testing.T) {
 // Every problem is listed at once, in the order the settings are read,
 // and a secret never appears in the message.
 func TestConfigErrorsListEveryProblemInOrder(t *testing.T) {
+	t.Parallel()
 	_, err := loadConfig(t, map[string]string{
 		"authSecret":    "short",
 		"namespace":     "Todo",
@@ -164,6 +153,7 @@ func TestConfigErrorsListEveryProblemInOrder(t *testing.T) {
 // What a valid configuration reads: the defaults, and an external
 // database's port for the egress policy.
 func TestConfigDefaultsAndDatabasePort(t *testing.T) {
+	t.Parallel()
 	cfg, err := loadConfig(t, map[string]string{"authSecret": authSecret}, "authSecret")
 	require.NoError(t, err)
 	assert.Equal(t, "default", cfg.Namespace)

@@ -15,6 +15,7 @@ import (
 // engine: multi-stage, static binary, distroless non-root runtime, a
 // healthcheck through the binary, no floating tags, nothing but the binary.
 func TestDockerfiles(t *testing.T) {
+	t.Parallel()
 	root, err := filepath.Abs("../..")
 	require.NoError(t, err)
 	for app, port := range map[string]string{"backend": "8000", "web": "3000", "chatbot": "3001"} {

@@ -26,87 +26,133 @@ import (
 // test helper, to the bench command or to another app's code leaves the
 // tag, and the running pods, alone.
 func ImageInputs(root, app string) ([]string, error) {
-	cmd := exec.Command("go", "list", "-deps", "-json=ImportPath,Dir,GoFiles,CgoFiles,EmbedFiles,Module", "./apps/"+app)
+	inputs, err := imageInputs(root, []string{app})
+	return inputs[app], err
+}
+
+// imageInputs are ImageInputs of each app, from one go list: loading the
+// workspace is most of its cost, and a deployment tags every app.
+func imageInputs(root string, apps []string) (map[string][]string, error) {
+	args := []string{"list", "-deps", "-json=ImportPath,Dir,GoFiles,CgoFiles,EmbedFiles,Module,Deps"}
+	for _, app := range apps {
+		args = append(args, "./apps/"+app)
+	}
+	cmd := exec.Command("go", args...)
 	cmd.Dir = root
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("listing what the %s image is built from (go list -deps ./apps/%s): %w\n%s", app, app, err, stderr.String())
+		return nil, fmt.Errorf("listing what the images of %s are built from (go %s): %w\n%s",
+			strings.Join(apps, ", "), strings.Join(args, " "), err, stderr.String())
 	}
-	seen := map[string]bool{}
-	var files []string
-	add := func(abs string) error {
-		rel, err := filepath.Rel(root, abs)
-		if err != nil || strings.HasPrefix(rel, "..") {
-			return fmt.Errorf("%s is outside the repository", abs)
+	type pkg struct {
+		ImportPath                    string
+		Dir                           string
+		GoFiles, CgoFiles, EmbedFiles []string
+		Deps                          []string
+		Module                        *struct {
+			Main  bool
+			GoMod string
 		}
-		if !seen[rel] {
-			seen[rel] = true
-			files = append(files, rel)
-		}
-		return nil
 	}
+	pkgs := map[string]pkg{}
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for dec.More() {
-		var p struct {
-			Dir                           string
-			GoFiles, CgoFiles, EmbedFiles []string
-			Module                        *struct {
-				Main  bool
-				GoMod string
-			}
-		}
+		var p pkg
 		if err := dec.Decode(&p); err != nil {
 			return nil, fmt.Errorf("reading go list's answer: %w", err)
 		}
-		// The workspace's own modules are its main modules; the others
-		// are pinned by go.sum, which is hashed.
-		if p.Module == nil || !p.Module.Main {
-			continue
-		}
-		for _, f := range slices.Concat(p.GoFiles, p.CgoFiles, p.EmbedFiles) {
-			if err := add(filepath.Join(p.Dir, f)); err != nil {
-				return nil, err
+		pkgs[p.ImportPath] = p
+	}
+	inputs := map[string][]string{}
+	for _, app := range apps {
+		dir := filepath.Join(root, "apps", app)
+		var main *pkg
+		for _, p := range pkgs {
+			if p.Dir == dir {
+				main = &p
+				break
 			}
 		}
-		for _, f := range []string{p.Module.GoMod, filepath.Join(filepath.Dir(p.Module.GoMod), "go.sum")} {
-			if _, err := os.Stat(f); err == nil {
-				if err := add(f); err != nil {
+		if main == nil {
+			return nil, fmt.Errorf("go list did not list ./apps/%s", app)
+		}
+		seen := map[string]bool{}
+		var files []string
+		add := func(abs string) error {
+			rel, err := filepath.Rel(root, abs)
+			if err != nil || strings.HasPrefix(rel, "..") {
+				return fmt.Errorf("%s is outside the repository", abs)
+			}
+			if !seen[rel] {
+				seen[rel] = true
+				files = append(files, rel)
+			}
+			return nil
+		}
+		for _, path := range append([]string{main.ImportPath}, main.Deps...) {
+			p := pkgs[path]
+			// The workspace's own modules are its main modules; the
+			// others are pinned by go.sum, which is hashed.
+			if p.Module == nil || !p.Module.Main {
+				continue
+			}
+			for _, f := range slices.Concat(p.GoFiles, p.CgoFiles, p.EmbedFiles) {
+				if err := add(filepath.Join(p.Dir, f)); err != nil {
 					return nil, err
 				}
 			}
+			for _, f := range []string{p.Module.GoMod, filepath.Join(filepath.Dir(p.Module.GoMod), "go.sum")} {
+				if _, err := os.Stat(f); err == nil {
+					if err := add(f); err != nil {
+						return nil, err
+					}
+				}
+			}
 		}
+		if err := add(filepath.Join(dir, "Dockerfile")); err != nil {
+			return nil, err
+		}
+		sort.Strings(files)
+		inputs[app] = files
 	}
-	if err := add(filepath.Join(root, "apps", app, "Dockerfile")); err != nil {
-		return nil, err
-	}
-	sort.Strings(files)
-	return files, nil
+	return inputs, nil
 }
 
 // ContentTag hashes every file the app's image is built from
 // (ImageInputs), so the tag changes exactly when the image would.
 func ContentTag(root, app string) (string, error) {
-	files, err := ImageInputs(root, app)
+	tags, err := ContentTags(root, app)
+	return tags[app], err
+}
+
+// ContentTags are ContentTag of each app, from one go list (a deployment
+// tags every app, and loading the workspace is most of the cost).
+func ContentTags(root string, apps ...string) (map[string]string, error) {
+	inputs, err := imageInputs(root, apps)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	h := sha256.New()
-	for _, rel := range files {
-		f, err := os.Open(filepath.Join(root, rel))
-		if err != nil {
-			return "", fmt.Errorf("hashing %s: %w", rel, err)
+	tags := map[string]string{}
+	for app, files := range inputs {
+		h := sha256.New()
+		for _, rel := range files {
+			f, err := os.Open(filepath.Join(root, rel))
+			if err != nil {
+				return nil, fmt.Errorf("hashing %s: %w", rel, err)
+			}
+			fmt.Fprintf(h, "%s\x00", filepath.ToSlash(rel))
+			_, err = io.Copy(h, f)
+			f.Close()
+			if err != nil {
+				return nil, fmt.Errorf("hashing %s: %w", rel, err)
+			}
+			h.Write([]byte{0})
 		}
-		fmt.Fprintf(h, "%s\x00", filepath.ToSlash(rel))
-		_, err = io.Copy(h, f)
-		f.Close()
-		if err != nil {
-			return "", fmt.Errorf("hashing %s: %w", rel, err)
-		}
-		h.Write([]byte{0})
+		tags[app] = "c-" + hex.EncodeToString(h.Sum(nil))[:16]
 	}
-	return "c-" + hex.EncodeToString(h.Sum(nil))[:16], nil
+	return tags, nil
 }
 
 // ImageRef joins a registry prefix ("localhost:5000", "ghcr.io/acme",
@@ -126,7 +172,10 @@ func ImageRef(registry, repo string) string {
 //     registry gave it, so a pod can never run a stale image;
 //   - built without one: built into the node's Docker (minikube's
 //     docker-env) and named by its content tag.
-func appImage(ctx *pulumi.Context, cfg *Config, app, repo string) (pulumi.StringOutput, error) {
+//
+// contentTag is the app's ContentTag, used when the images are built
+// without a tag of their own.
+func appImage(ctx *pulumi.Context, cfg *Config, app, repo, contentTag string) (pulumi.StringOutput, error) {
 	name := ImageRef(cfg.Images.Registry, repo)
 	if !cfg.Images.Build {
 		if d := cfg.Images.Digests[app]; d != "" {
@@ -136,10 +185,7 @@ func appImage(ctx *pulumi.Context, cfg *Config, app, repo string) (pulumi.String
 	}
 	tag := cfg.Images.Tag
 	if tag == "" {
-		var err error
-		if tag, err = ContentTag(cfg.RepoRoot, app); err != nil {
-			return pulumi.StringOutput{}, err
-		}
+		tag = contentTag
 	}
 	push := cfg.Images.Registry != ""
 	build := &docker.DockerBuildArgs{

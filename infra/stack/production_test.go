@@ -35,6 +35,7 @@ func prodConfig() map[string]string {
 }
 
 func TestProductionStack(t *testing.T) {
+	t.Parallel()
 	r, err := run(t, prodConfig(), "authSecret", "databaseUrl", "kubeconfig")
 	require.NoError(t, err)
 	assert.Equal(t, "https://todo.example.com", r.outputs["webUrl"])
@@ -131,6 +132,7 @@ func TestProductionStack(t *testing.T) {
 // verify previews these changes on the real engine). The pods still roll,
 // through the checksum of exactly the values each app reads.
 func TestProductionUpdatesTheSecretAndConfigMapInPlace(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile(filepath.Join("..", "..", "Pulumi.yaml"))
 	require.NoError(t, err)
 	var project struct {
@@ -188,6 +190,7 @@ func TestProductionUpdatesTheSecretAndConfigMapInPlace(t *testing.T) {
 
 // The Ingress form, with a given certificate Secret.
 func TestProductionIngress(t *testing.T) {
+	t.Parallel()
 	cfg := prodConfig()
 	cfg["production"] = `{"hosts": {"web": "todo.example.com", "chatbot": "chat.example.com"}, "traffic": "ingress",
 		"ingressClass": "nginx", "tls": {"secretName": "wildcard"}, "clusterIdentifier": "prod-eu-1"}`
@@ -205,6 +208,7 @@ func TestProductionIngress(t *testing.T) {
 
 // The minikube stack has none of it and no new setting.
 func TestDevStackHasNoProductionObjects(t *testing.T) {
+	t.Parallel()
 	r, err := run(t, defaults(), "authSecret")
 	require.NoError(t, err)
 	assert.Empty(t, r.find("pulumi:providers:kubernetes"), "the ambient provider, as before")
@@ -221,6 +225,7 @@ func TestDevStackHasNoProductionObjects(t *testing.T) {
 }
 
 func TestProductionConfigErrors(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		edit func(map[string]string)
@@ -277,6 +282,7 @@ func prodCNPG() map[string]string {
 }
 
 func TestProductionCloudNativePG(t *testing.T) {
+	t.Parallel()
 	r, err := run(t, prodCNPG(), "authSecret", "kubeconfig")
 	require.NoError(t, err)
 	cluster := r.one(t, "kubernetes:postgresql.cnpg.io/v1:Cluster", stack.CNPGClusterName)
@@ -315,6 +321,7 @@ func TestProductionCloudNativePG(t *testing.T) {
 }
 
 func TestProductionCloudNativePGErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ name, database, want string }{
 		{"two instances", `{"operator": "cloudnative-pg", "instances": 2, "backup": {"destinationPath": "s3://b/t", "credentialsSecret": "s"}}`, "database.instances must be at least 3"},
 		{"no backups", `{"operator": "cloudnative-pg"}`, "database.backup.destinationPath is required"},
@@ -341,6 +348,7 @@ func TestProductionCloudNativePGErrors(t *testing.T) {
 // Leaving the CloudNativePG cluster for another database is refused with
 // the procedure, until confirmed.
 func TestLeavingTheCloudNativePGClusterIsRefused(t *testing.T) {
+	t.Parallel()
 	prev := map[string]any{"deployed": map[string]any{"namespace": "todo", "database": "cloudnative-pg"}}
 	_, err := runFrom(t, prev, prodConfig(), "authSecret", "databaseUrl", "kubeconfig")
 	require.Error(t, err)
@@ -356,6 +364,7 @@ func TestLeavingTheCloudNativePGClusterIsRefused(t *testing.T) {
 // A registry that needs signing in: the images are pushed with the
 // credentials, the nodes pull with them, and the password stays secret.
 func TestRegistryCredentialsAndPlatform(t *testing.T) {
+	t.Parallel()
 	cfg := defaults()
 	cfg["images"] = `{"registry": "ghcr.io/acme", "username": "bot", "platform": "linux/arm64"}`
 	cfg["registryPassword"] = "ghp_token-token"
@@ -397,6 +406,7 @@ func TestRegistryCredentialsAndPlatform(t *testing.T) {
 // The example production stack in the repository is a valid one, with
 // the secrets its comments tell the operator to set.
 func TestTheExampleProductionStackIsValid(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile(filepath.Join("..", "..", "Pulumi.prod.yaml"))
 	require.NoError(t, err)
 	var file struct {

@@ -22,6 +22,7 @@ import (
 // policies and the configuration checks follow. (TestSeedNamesAndNumbers
 // holds the table itself to the seed architecture's numbers.)
 func TestEverythingFollowsTheServicesTable(t *testing.T) {
+	t.Parallel()
 	cfg := defaults()
 	cfg["metrics"] = `{"podMonitor": true}`
 	r, err := run(t, cfg, "authSecret")

@@ -130,8 +130,18 @@ func deploy(ctx *pulumi.Context, cfg *Config, deployed Deployed) (*Outputs, erro
 		return nil, err
 	}
 	images := pulumi.StringMap{}
+	var tags map[string]string
+	if cfg.Images.Build && cfg.Images.Tag == "" {
+		var apps []string
+		for _, svc := range Services() {
+			apps = append(apps, svc.App)
+		}
+		if tags, err = ContentTags(cfg.RepoRoot, apps...); err != nil {
+			return nil, err
+		}
+	}
 	for _, svc := range Services() {
-		image, err := appImage(ctx, cfg, svc.App, svc.Repo)
+		image, err := appImage(ctx, cfg, svc.App, svc.Repo, tags[svc.App])
 		if err != nil {
 			return nil, err
 		}

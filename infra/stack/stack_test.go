@@ -88,19 +88,6 @@ func run(t *testing.T, config map[string]string, secretKeys ...string) (*result,
 // runFrom is run on a stack whose last deployment exported previous.
 func runFrom(t *testing.T, previous map[string]any, config map[string]string, secretKeys ...string) (*result, error) {
 	t.Helper()
-	cfg := map[string]string{}
-	for k, v := range config {
-		cfg["todo-app:"+k] = v
-	}
-	b, _ := json.Marshal(cfg)
-	t.Setenv("PULUMI_CONFIG", string(b))
-	var keys []string
-	for _, k := range secretKeys {
-		keys = append(keys, "todo-app:"+k)
-	}
-	kb, _ := json.Marshal(keys)
-	t.Setenv("PULUMI_CONFIG_SECRET_KEYS", string(kb))
-
 	m := &mocks{previous: previous}
 	res := &result{m: m, outputs: map[string]any{}}
 	var mu sync.Mutex
@@ -128,7 +115,7 @@ func runFrom(t *testing.T, previous map[string]any, config map[string]string, se
 		collect("deployed", out.Deployed)
 		collect("keptOnDestroy", out.KeptOnDestroy)
 		return nil
-	}, pulumi.WithMocks("todo-app", "dev", m))
+	}, pulumi.WithMocks("todo-app", "dev", m), withConfig(config, secretKeys...))
 	if err == nil {
 		pending.Wait()
 	}
@@ -237,6 +224,7 @@ var kinds = map[string]reflect.Type{
 }
 
 func TestEveryKubernetesObjectDecodesStrictly(t *testing.T) {
+	t.Parallel()
 	for _, cfg := range []map[string]string{defaults(), withExternalDB()} {
 		r, err := run(t, cfg, "authSecret", "databaseUrl")
 		require.NoError(t, err)
@@ -266,6 +254,7 @@ func withExternalDB() map[string]string {
 }
 
 func TestSeedNamesAndNumbers(t *testing.T) {
+	t.Parallel()
 	r, err := run(t, defaults(), "authSecret")
 	require.NoError(t, err)
 
@@ -381,6 +370,7 @@ func TestSeedNamesAndNumbers(t *testing.T) {
 }
 
 func TestCrossObjectConsistency(t *testing.T) {
+	t.Parallel()
 	for _, cfg := range []map[string]string{defaults(), withExternalDB()} {
 		r, err := run(t, cfg, "authSecret", "databaseUrl")
 		require.NoError(t, err)
@@ -457,6 +447,7 @@ func TestCrossObjectConsistency(t *testing.T) {
 }
 
 func TestInClusterDatabaseByDefault(t *testing.T) {
+	t.Parallel()
 	r, err := run(t, defaults(), "authSecret")
 	require.NoError(t, err)
 	sts := decode[appsv1.StatefulSet](t, r.one(t, "kubernetes:apps/v1:StatefulSet", stack.PostgresName))
@@ -481,6 +472,7 @@ func TestInClusterDatabaseByDefault(t *testing.T) {
 }
 
 func TestExternalDatabase(t *testing.T) {
+	t.Parallel()
 	r, err := run(t, withExternalDB(), "authSecret", "databaseUrl")
 	require.NoError(t, err)
 	assert.Empty(t, r.find("kubernetes:apps/v1:StatefulSet"), "no in-cluster database")
@@ -495,6 +487,7 @@ func TestExternalDatabase(t *testing.T) {
 }
 
 func TestSecretsStaySecret(t *testing.T) {
+	t.Parallel()
 	cfg := withExternalDB()
 	cfg["openaiApiKey"] = "sk-test-key-123"
 	r, err := run(t, cfg, "authSecret", "databaseUrl", "openaiApiKey")
@@ -526,6 +519,7 @@ func TestSecretsStaySecret(t *testing.T) {
 }
 
 func TestCustomConfig(t *testing.T) {
+	t.Parallel()
 	cfg := defaults()
 	cfg["namespace"] = "todo"
 	cfg["nodeAddress"] = "10.0.0.7"
@@ -547,6 +541,7 @@ func TestCustomConfig(t *testing.T) {
 }
 
 func TestConfigErrorsAreClear(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		cfg  map[string]string
@@ -581,6 +576,7 @@ func TestConfigErrorsAreClear(t *testing.T) {
 // An app's image tag follows what its binary is built from and nothing
 // else: a workspace of three modules where each app imports some of pkg.
 func TestContentTagChangesOnlyWithTheImagesInputs(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	write := func(rel, content string) {
 		p := root + "/" + rel
@@ -607,6 +603,9 @@ func TestContentTagChangesOnlyWithTheImagesInputs(t *testing.T) {
 	}
 	b, w := tag("backend"), tag("web")
 	assert.Regexp(t, `^c-[0-9a-f]{16}$`, b)
+	both, err := stack.ContentTags(root, "backend", "web")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"backend": b, "web": w}, both, "the apps' tags from one go list, as a deployment takes them")
 	assert.Equal(t, b, tag("backend"), "stable")
 	same := func(why string) {
 		t.Helper()
@@ -641,6 +640,7 @@ func TestContentTagChangesOnlyWithTheImagesInputs(t *testing.T) {
 }
 
 func TestStrictDecodingCatchesAMisspelledField(t *testing.T) {
+	t.Parallel()
 	r, err := run(t, defaults(), "authSecret")
 	require.NoError(t, err)
 	d := r.one(t, "kubernetes:apps/v1:Deployment", stack.WebName)
@@ -662,6 +662,7 @@ func TestStrictDecodingCatchesAMisspelledField(t *testing.T) {
 // selected by a policy of both types, and egress goes only where the app
 // needs to (kube-score checks the first part on the rendered manifests).
 func TestEveryPodHasIngressAndEgressPolicies(t *testing.T) {
+	t.Parallel()
 	for name, cfg := range map[string]map[string]string{"in-cluster database": defaults(), "external database": withExternalDB()} {
 		t.Run(name, func(t *testing.T) {
 			secrets := []string{"authSecret"}
@@ -718,6 +719,7 @@ func TestEveryPodHasIngressAndEgressPolicies(t *testing.T) {
 }
 
 func TestRegistryPushesAndDeploysByDigest(t *testing.T) {
+	t.Parallel()
 	cfg := defaults()
 	cfg["images"] = `{"registry": "localhost:5000"}`
 	r, err := run(t, cfg, "authSecret")
@@ -736,6 +738,7 @@ func TestRegistryPushesAndDeploysByDigest(t *testing.T) {
 }
 
 func TestPrebuiltImagesByDigest(t *testing.T) {
+	t.Parallel()
 	cfg := defaults()
 	d := func(c string) string { return "sha256:" + strings.Repeat(c, 64) }
 	cfg["images"] = fmt.Sprintf(`{"build": false, "registry": "ghcr.io/acme", "digests": {"backend": %q, "web": %q, "chatbot": %q}}`, d("a"), d("b"), d("c"))
@@ -749,6 +752,7 @@ func TestPrebuiltImagesByDigest(t *testing.T) {
 }
 
 func TestImageRef(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, "todo-backend", stack.ImageRef("", "todo-backend"))
 	assert.Equal(t, "ghcr.io/acme/todo-backend", stack.ImageRef("ghcr.io/acme", "todo-backend"))
 	assert.Equal(t, "ghcr.io/acme/todo-backend", stack.ImageRef("ghcr.io/acme/", "todo-backend"))
@@ -756,6 +760,7 @@ func TestImageRef(t *testing.T) {
 }
 
 func TestBackendReplicasAreTheAutoscalersMinimum(t *testing.T) {
+	t.Parallel()
 	cfg := defaults()
 	cfg["backend"] = `{"replicas": 3, "resources": {"requests": {"cpu": "250m", "memory": "128Mi"}, "limits": {"cpu": "1", "memory": "256Mi"}}}`
 	r, err := run(t, cfg, "authSecret")
@@ -770,6 +775,7 @@ func TestBackendReplicasAreTheAutoscalersMinimum(t *testing.T) {
 }
 
 func TestSizingRequests(t *testing.T) {
+	t.Parallel()
 	s, err := stack.SizingFromConfig(map[string]string{})
 	require.NoError(t, err)
 	minCPU, minMem, maxCPU, maxMem := s.Requests(false)
@@ -804,6 +810,7 @@ func checksums(t *testing.T, cfg map[string]string) map[string]string {
 // changes: the pod template must change, for exactly the apps that read
 // the changed value.
 func TestConfigChangesRollExactlyTheAppsThatReadThem(t *testing.T) {
+	t.Parallel()
 	base := withExternalDB()
 	base["openaiApiKey"] = "sk-one"
 	before := checksums(t, base)
@@ -830,6 +837,7 @@ func TestConfigChangesRollExactlyTheAppsThatReadThem(t *testing.T) {
 }
 
 func TestDatabaseConnectionsAreSizedFromTheAutoscaler(t *testing.T) {
+	t.Parallel()
 	env := func(r *result) string {
 		d := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", stack.BackendName))
 		for _, e := range d.Spec.Template.Spec.Containers[0].Env {
@@ -869,6 +877,7 @@ func postgresPassword(t *testing.T, r *result) (secret, url string) {
 // everyone out and touches nothing else. Stacks from before the setting
 // keep the password their PostgreSQL was initialised with.
 func TestDatabasePasswordIsItsOwnSecret(t *testing.T) {
+	t.Parallel()
 	old, err := run(t, defaults(), "authSecret")
 	require.NoError(t, err)
 	pw, url := postgresPassword(t, old)
@@ -902,6 +911,7 @@ func deployedBefore() map[string]any {
 }
 
 func TestChangesThatWouldLoseDataAreRefusedBeforeAnythingIsDeclared(t *testing.T) {
+	t.Parallel()
 	with := func(kv ...string) map[string]string {
 		c := defaults()
 		for i := 0; i < len(kv); i += 2 {
@@ -945,6 +955,7 @@ func TestChangesThatWouldLoseDataAreRefusedBeforeAnythingIsDeclared(t *testing.T
 }
 
 func TestChangesThatKeepTheDataAreApplied(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		previous map[string]any
@@ -978,6 +989,7 @@ func orDefault(v, def string) string {
 }
 
 func TestABiggerVolumeExpandsTheClaimWithoutTouchingTheStatefulSet(t *testing.T) {
+	t.Parallel()
 	cfg := defaults()
 	cfg["database"] = `{"storage": "5Gi"}`
 	r, err := runFrom(t, deployedBefore(), cfg, "authSecret")
@@ -998,6 +1010,7 @@ func TestABiggerVolumeExpandsTheClaimWithoutTouchingTheStatefulSet(t *testing.T)
 }
 
 func TestBackupsByDefaultWithTheirOwnVolume(t *testing.T) {
+	t.Parallel()
 	r, err := run(t, defaults(), "authSecret")
 	require.NoError(t, err)
 	cron := decode[batchv1.CronJob](t, r.one(t, "kubernetes:batch/v1:CronJob", stack.BackupName))
@@ -1044,6 +1057,7 @@ func TestBackupsByDefaultWithTheirOwnVolume(t *testing.T) {
 }
 
 func TestTheVolumesOutliveTheObjectsThatUseThem(t *testing.T) {
+	t.Parallel()
 	r, err := run(t, defaults(), "authSecret")
 	require.NoError(t, err)
 	for _, x := range r.m.resources {
@@ -1061,6 +1075,7 @@ func TestTheVolumesOutliveTheObjectsThatUseThem(t *testing.T) {
 }
 
 func TestANewDatabasePasswordIsRefusedWhereItWouldLockTheBackendOut(t *testing.T) {
+	t.Parallel()
 	// The first deployment records the password's hash.
 	r, err := run(t, defaults(), "authSecret")
 	require.NoError(t, err)
@@ -1114,6 +1129,7 @@ func TestANewDatabasePasswordIsRefusedWhereItWouldLockTheBackendOut(t *testing.T
 }
 
 func TestAConfirmedMajorUpgradeStartsOnANewVolumeAndKeepsTheOld(t *testing.T) {
+	t.Parallel()
 	cfg := defaults()
 	cfg["database"] = `{"image": "postgres:17-alpine"}`
 	// As `pulumi config set --path confirm.databaseMajor 17` stores it.
@@ -1145,6 +1161,7 @@ func TestAConfirmedMajorUpgradeStartsOnANewVolumeAndKeepsTheOld(t *testing.T) {
 // ServiceMonitor: no Service, least of all a NodePort, carries the
 // metrics port); bad metrics settings are refused by name.
 func TestMetricsPodMonitorAndSettings(t *testing.T) {
+	t.Parallel()
 	r, err := run(t, defaults(), "authSecret")
 	require.NoError(t, err)
 	assert.Empty(t, r.find("kubernetes:monitoring.coreos.com/v1:PodMonitor"), "only when asked: the CRD may not be installed")
@@ -1183,6 +1200,7 @@ func TestMetricsPodMonitorAndSettings(t *testing.T) {
 // limits and restrictions, and does not migrate again as it starts: a
 // long migration is not cut short by the liveness probe.
 func TestBackendMigratesInAnInitContainer(t *testing.T) {
+	t.Parallel()
 	r, err := run(t, defaults(), "authSecret")
 	require.NoError(t, err)
 	backend := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", stack.BackendName)).Spec.Template.Spec
