@@ -179,6 +179,9 @@ func (p *AuthPages) signOut(c *fiber.Ctx) error {
 	p.Session.ClearSession(c)
 	SetCookie(c, &fiber.Cookie{Name: NameCookie, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1, HTTPOnly: true,
 		SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
+	// The person's zone is theirs: the next person here hears their own.
+	SetCookie(c, &fiber.Cookie{Name: PersonZoneCookie, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1, HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
 	if p.SignedOut != nil {
 		p.SignedOut(c, closed)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/todo-app/todo-app/apps/web/internal/webtest"
+	"github.com/todo-app/todo-app/pkg/api"
 )
 
 // The sticky zone (issue 29): Settings → America/New_York → Save →
@@ -52,8 +53,7 @@ func TestAutomaticZoneFollowsTheBrowser(t *testing.T) {
 		defer resp.Body.Close()
 		rows, err := csv.NewReader(resp.Body).ReadAll()
 		require.NoError(t, err)
-		require.Len(t, rows, 2)
-		assert.Equal(t, csvDue, rows[1][3], "the CSV's due time is in %s", zone)
+		assert.Equal(t, csvDue, csvDueOf(rows, "Call"), "the CSV's due time is in %s", zone)
 	}
 	zoneEverywhere("Europe/Berlin", "from your browser", "2031-12-10 13:00")
 
@@ -68,6 +68,21 @@ func TestAutomaticZoneFollowsTheBrowser(t *testing.T) {
 	zoneEverywhere("Europe/Berlin", "from your browser", "2031-12-10 13:00")
 	b.get("/tasks")
 	zoneEverywhere("Europe/Berlin", "from your browser", "2031-12-10 13:00")
+	// An import reads a date alone in the same zone: the end of 11
+	// December in Berlin, a date again in the export (read in New York it
+	// was 12 December, 05:59, in Berlin).
+	p = b.upload("/settings/import", b.csrf("/settings"), api.FormatTodoistCSV, "trip.csv",
+		"TYPE,CONTENT,DESCRIPTION,PRIORITY,INDENT,AUTHOR,RESPONSIBLE,DATE,DATE_LANG,TIMEZONE\ntask,Pay rent,,1,1,,,2031-12-11,en,\n")
+	require.Less(t, p.Status, 400, p.Body)
+	resp, err := b.c.Get(s.WebURL + "/settings/export?format=csv")
+	require.NoError(t, err)
+	rows, err := csv.NewReader(resp.Body).ReadAll()
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, "2031-12-11", csvDueOf(rows, "Pay rent"), "imported in Berlin")
+	tasks := text(b.get("/tasks").Body)
+	assert.Contains(t, tasks, "Thu 11 Dec 2031", "the page reads it in the same zone")
+	assert.NotContains(t, tasks, "Fri 12 Dec 2031, 05:59", "read in New York, shown in Berlin")
 
 	// Travelling: the first page opened in Tokyo tells the server.
 	browserIn("Asia/Tokyo")
@@ -80,4 +95,21 @@ func TestAutomaticZoneFollowsTheBrowser(t *testing.T) {
 	browserIn("Asia/Tokyo")
 	b.get("/tasks")
 	zoneEverywhere("America/New_York", "chosen in Settings", "2031-12-10 07:00")
+
+	// Signing out forgets the person's zone in this browser.
+	p = b.post("/tasks", "/signout", url.Values{})
+	require.Equal(t, http.StatusSeeOther, p.Status)
+	for _, c := range b.c.Jar.Cookies(u) {
+		assert.NotEqual(t, "tzperson", c.Name, "signed out")
+	}
+}
+
+// csvDueOf is the due column of the CSV export's row titled title.
+func csvDueOf(rows [][]string, title string) string {
+	for _, r := range rows {
+		if len(r) > 3 && r[0] == title {
+			return r[3]
+		}
+	}
+	return "(no row " + title + ")"
 }
