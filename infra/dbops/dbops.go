@@ -173,6 +173,11 @@ func (c *Cluster) exec(ctx context.Context, cmd []string, stdin io.Reader, stdou
 	if _, err := c.client.CoreV1().Pods(c.namespace).Get(ctx, pod, metav1.GetOptions{}); err != nil {
 		return fmt.Errorf("finding the database pod (is the stack deployed with the in-cluster database?): %w", err)
 	}
+	return c.execIn(ctx, pod, container, cmd, stdin, stdout)
+}
+
+// execIn runs a command in a container of a pod.
+func (c *Cluster) execIn(ctx context.Context, pod, container string, cmd []string, stdin io.Reader, stdout io.Writer) error {
 	req := c.client.CoreV1().RESTClient().Post().Resource("pods").Namespace(c.namespace).Name(pod).SubResource("exec").
 		VersionedParams(&corev1.PodExecOptions{Container: container, Command: cmd, Stdin: stdin != nil, Stdout: true, Stderr: true}, scheme.ParameterCodec)
 	// WebSocket first, as kubectl does, and SPDY for API servers that do

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
@@ -128,6 +129,22 @@ func backupAndRestore(t *testing.T, ctx context.Context, s auto.Stack, kubeconfi
 	t.Logf("backup job:\n%s", logs)
 	assert.Regexp(t, `backup: /backups/todo-\d{8}T\d{6}Z\.dump`, string(logs))
 	assert.NotContains(t, string(logs), ".partial\n", "the finished backup is renamed into place")
+
+	// make restore FROM=cluster: the newest scheduled backup, copied out
+	// of the backups' volume by a pod made from the CronJob's template,
+	// restored over a task written after it.
+	be.do(t, http.MethodPost, tasks, map[string]string{"title": "Written after the scheduled backup"})
+	var scheduled bytes.Buffer
+	name, err := c.NewestScheduled(ctx, &scheduled)
+	require.NoError(t, err, "copying the newest scheduled backup out of the cluster")
+	assert.Contains(t, string(logs), "backup: "+stack.BackupsMountPath+"/"+name, "the one the job wrote")
+	assert.True(t, bytes.HasPrefix(scheduled.Bytes(), []byte("PGDMP")), "pg_dump's custom format")
+	require.NoError(t, c.Restore(ctx, &scheduled), "restoring the scheduled backup")
+	assert.Equal(t, string(before), string(be.do(t, http.MethodGet, list, nil)), "the scheduled backup's tasks, byte for byte")
+	assert.Eventually(t, func() bool {
+		_, err := client.CoreV1().Pods(namespace).Get(ctx, stack.BackupName+"-reader", metav1.GetOptions{})
+		return apierrors.IsNotFound(err)
+	}, time.Minute, time.Second, "the reader pod is deleted")
 
 	// Rotating the database password, as make rotate-db-password does:
 	// ALTER ROLE, the new secret with its confirmation, up; the backend
