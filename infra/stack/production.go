@@ -142,8 +142,12 @@ func readProduction(ctx *pulumi.Context, c *config.Config, cfg *Config, bad func
 		p.TrustedProxies = privateRanges
 	}
 	for _, r := range p.TrustedProxies {
-		if _, _, err := net.ParseCIDR(r); err != nil {
+		// The apps refuse a range of every address (pkg/config): refused
+		// here, the stack fails at preview instead of pods that never start.
+		if _, n, err := net.ParseCIDR(r); err != nil {
 			bad("production", "trustedProxies must be CIDR ranges like 10.0.0.0/8, got %q", r)
+		} else if ones, _ := n.Mask.Size(); ones == 0 {
+			bad("production", "trustedProxies must not trust every address (%s): anyone could then write their own X-Forwarded-For; list your gateway's ranges, such as 10.0.0.0/8", r)
 		}
 	}
 	if p.TolerationSeconds == 0 {

@@ -249,6 +249,10 @@ func TestProductionConfigErrors(t *testing.T) {
 		{"autoscaler below three", func(c map[string]string) { c["hpa"] = `{"max": 2}` }, "todo-app:hpa max 2 is below the production minimum"},
 		{"node ports", func(c map[string]string) { c["nodePorts"] = `{"web": 30000}` }, "todo-app:nodePorts has no use in a production stack"},
 		{"default namespace", func(c map[string]string) { delete(c, "namespace") }, "todo-app:namespace must be set for a production stack"},
+		{"trusting every address", func(c map[string]string) {
+			c["production"] = `{"hosts": {"web": "todo.example.com", "chatbot": "chat.example.com"}, "gatewayClass": "eg",
+				"tls": {"issuer": "x"}, "clusterIdentifier": "prod-eu-1", "trustedProxies": ["10.0.0.0/8", "::/0"]}`
+		}, "todo-app:production trustedProxies must not trust every address (::/0)"},
 		{"kubeconfig without identity", func(c map[string]string) {
 			c["production"] = `{"hosts": {"web": "todo.example.com", "chatbot": "chat.example.com"}, "gatewayClass": "eg", "tls": {"issuer": "x"}}`
 		}, "todo-app:kubeconfig needs production.clusterIdentifier"},
