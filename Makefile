@@ -22,8 +22,9 @@ help:
 	@echo "make up      deploy to minikube with Pulumi (starts minikube if needed)"
 	@echo "make urls    print the two URLs again (checked)"
 	@echo "make tunnel  forward the node ports to 127.0.0.1 where the node is not reachable"
-	@echo "make backup  back up the in-cluster database to backups/ (FILE=path to choose)"
-	@echo "make restore FILE=backups/….dump  restore a backup and restart the backend"
+	@echo "make backup  back up the in-cluster database to ~/.config/todo-app/backups/ (FILE=path to choose)"
+	@echo "make restore FROM=cluster  restore the newest scheduled backup from the cluster and restart the backend"
+	@echo "make restore FILE=<name or path>.dump  restore a backup of yours and restart the backend"
 	@echo "make rotate-db-password  give the in-cluster database a new password, then roll the backend"
 	@echo "make destroy remove the deployment (after a final backup of the database)"
 	@echo "make dev     run PostgreSQL and every app locally (Ctrl-C stops)"
@@ -53,8 +54,10 @@ tunnel:
 	@infra/scripts/up.sh tunnel
 
 # make destroy keeps a final backup of the in-cluster database first and
-# says what it deletes; make backup writes one to backups/ (or FILE=…);
-# make restore FILE=… puts one back and restarts the backend.
+# says what it deletes; make backup writes one to the backups directory
+# (~/.config/todo-app/backups on Linux, outside the clone; or FILE=…);
+# make restore FILE=… or FROM=cluster (the newest scheduled backup) puts
+# one back and restarts the backend, which migrates it to the current schema.
 destroy:
 	@infra/scripts/up.sh destroy
 
@@ -75,7 +78,7 @@ dev:
 # browser, Docker or npm), for make check.
 UNIT_PKGS := ./pkg/auth ./pkg/client ./pkg/config ./pkg/dates ./pkg/httpserver ./pkg/todomcp ./pkg/websession \
 	./apps/backend/internal/config ./apps/backend/internal/tasks ./apps/backend/internal/calendar ./pkg/testkit/icalcheck ./apps/web/internal/config \
-	./apps/chatbot/internal/config ./apps/chatbot/internal/assistant ./pkg/intent ./infra/minikube ./infra/stack
+	./apps/chatbot/internal/config ./apps/chatbot/internal/assistant ./pkg/intent ./infra/minikube ./infra/stack ./infra/cmd/up
 # Packages with concurrency of their own (in-flight limits, the MCP
 # server): make test runs them again under the race detector, and the
 # chatbot's streaming (SSE) tests.

@@ -65,7 +65,7 @@ func (u *upper) backupTo(ctx context.Context, file string) (string, error) {
 		return "", err
 	}
 	if file == "" {
-		file = filepath.Join("backups", fmt.Sprintf("%s-%s.dump", u.stack, time.Now().UTC().Format("20060102T150405Z")))
+		file = filepath.Join(u.places.backups(), fmt.Sprintf("%s-%s.dump", u.stack, time.Now().UTC().Format("20060102T150405Z")))
 	}
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
 		return "", err
@@ -96,25 +96,89 @@ func (u *upper) backup(ctx context.Context, file string) error {
 	return nil
 }
 
-func (u *upper) restore(ctx context.Context, file string) error {
-	if file == "" {
-		return errors.New("name the backup to restore: make restore FILE=backups/<name>.dump")
+// restore puts a backup back: FILE (a path, or a name in the backups'
+// directory), or with FROM=cluster the newest one the scheduled backups
+// wrote on their volume in the cluster, copied to the backups directory
+// first.
+func (u *upper) restore(ctx context.Context, file, from string) error {
+	switch {
+	case from != "" && from != "cluster":
+		return fmt.Errorf("FROM=%s: the only place make restore takes a backup from is the cluster (FROM=cluster, the newest scheduled backup); a file is FILE=<path>", from)
+	case from != "" && file != "":
+		return errors.New("FILE and FROM=cluster name two backups: give one")
+	case from == "" && file == "":
+		return fmt.Errorf("name the backup to restore: make restore FROM=cluster (the newest scheduled backup in the cluster) or make restore FILE=%s", filepath.Join(u.places.backups(), "<name>.dump"))
+	}
+	c, d, err := u.cluster(ctx)
+	if err != nil {
+		return err
+	}
+	if from == "cluster" {
+		if file, err = u.fetchScheduled(ctx, c); err != nil {
+			return err
+		}
+	} else {
+		file = u.findBackup(file)
 	}
 	f, err := os.Open(file)
 	if err != nil {
 		return fmt.Errorf("opening the backup: %w", err)
 	}
 	defer f.Close()
-	c, d, err := u.cluster(ctx)
-	if err != nil {
-		return err
-	}
 	say("restoring %s into the database of stack %s (namespace %s); it replaces what is there now", file, u.stack, d.Namespace)
 	if err := c.Restore(ctx, f); err != nil {
 		return err
 	}
-	say("restored, and the backend has restarted on it")
+	say("restored, and the backend has restarted on it (migrating it to the current schema first)")
 	return nil
+}
+
+// findBackup is file, or where it is now when it named the clone's old
+// backups/ directory (whose files make up moved to the backups directory).
+func (u *upper) findBackup(file string) string {
+	if _, err := os.Stat(file); err == nil || filepath.IsAbs(file) {
+		return file
+	}
+	if filepath.Dir(filepath.Clean(file)) == oldBackups || filepath.Dir(file) == "." {
+		if moved := filepath.Join(u.places.backups(), filepath.Base(file)); fileExists(moved) {
+			return moved
+		}
+	}
+	return file
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// fetchScheduled copies the newest scheduled backup out of the cluster
+// into the backups directory (whole or not at all) and returns its path.
+func (u *upper) fetchScheduled(ctx context.Context, c *dbops.Cluster) (string, error) {
+	say("copying the newest scheduled backup out of the cluster")
+	if err := os.MkdirAll(u.places.backups(), 0o700); err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp(u.places.backups(), "scheduled-*.partial")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(f.Name())
+	name, err := c.NewestScheduled(ctx, f)
+	if err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	file := filepath.Join(u.places.backups(), u.stack+"-scheduled-"+name)
+	if err := os.Rename(f.Name(), file); err != nil {
+		return "", err
+	}
+	info, _ := os.Stat(file)
+	say("copied %s (%d bytes) to %s", name, info.Size(), file)
+	return file, nil
 }
 
 // destroy says what will be deleted, keeps a final backup of an in-cluster
@@ -124,7 +188,7 @@ func (u *upper) destroy(ctx context.Context) error {
 	if err == nil && d.Database == "in-cluster" {
 		if os.Getenv("NO_BACKUP") == "" {
 			say("taking a final backup of the database first")
-			file, err := u.backupTo(ctx, filepath.Join("backups", fmt.Sprintf("%s-final-%s.dump", u.stack, time.Now().UTC().Format("20060102T150405Z"))))
+			file, err := u.backupTo(ctx, filepath.Join(u.places.backups(), fmt.Sprintf("%s-final-%s.dump", u.stack, time.Now().UTC().Format("20060102T150405Z"))))
 			if err != nil {
 				return fmt.Errorf("the final backup failed, nothing was deleted: %v. To destroy without it: make destroy NO_BACKUP=1", err)
 			}

@@ -41,27 +41,35 @@ func main() {
 		stack:   env("STACK", "dev"),
 		profile: env("MINIKUBE_PROFILE", "minikube"),
 	}
-	var err error
+	places, err := userPlaces()
+	if err == nil {
+		u.places = places
+		err = moveFromClone(".", places, say)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "\033[1;31mmake up: %v\033[0m\n", err)
+		os.Exit(1)
+	}
 	switch arg := first(os.Args[1:]); arg {
 	case "", "up":
 		err = u.up(ctx)
 	case "urls":
-		if err = usePassphrase(false); err == nil {
+		if err = usePassphrase(u.places, false); err == nil {
 			err = u.urls(ctx)
 		}
 	case "tunnel":
-		if err = usePassphrase(false); err == nil {
+		if err = usePassphrase(u.places, false); err == nil {
 			err = u.tunnel(ctx)
 		}
 	case "backup", "restore", "destroy", "rotate-db-password":
-		if err = usePassphrase(false); err != nil {
+		if err = usePassphrase(u.places, false); err != nil {
 			break
 		}
 		switch arg {
 		case "backup":
 			err = u.backup(ctx, os.Getenv("FILE"))
 		case "restore":
-			err = u.restore(ctx, os.Getenv("FILE"))
+			err = u.restore(ctx, os.Getenv("FILE"), os.Getenv("FROM"))
 		case "rotate-db-password":
 			err = u.rotatePassword(ctx)
 		default:
@@ -78,6 +86,8 @@ func main() {
 
 type upper struct {
 	stack, profile string
+	// places is where the stack passphrase and the backups are kept.
+	places places
 	// extraEnv is added to pulumi's environment (docker-env's DOCKER_HOST…).
 	extraEnv []string
 }
@@ -231,7 +241,7 @@ func (u *upper) up(ctx context.Context) error {
 		if hadAuthSecret {
 			out, err := u.pulumi(ctx, "config", "get", "authSecret")
 			if err != nil {
-				return fmt.Errorf("step `pulumi config get authSecret` failed (is .pulumi-passphrase the one this stack was made with?): %w", err)
+				return fmt.Errorf("step `pulumi config get authSecret` failed (is %s the passphrase this stack was made with?): %w", u.places.passphrase(), err)
 			}
 			password = stack.DerivedDatabasePassword(strings.TrimSpace(string(out)))
 			say("pinning the database password as its own secret (databasePassword), unchanged")
@@ -360,7 +370,7 @@ func (u *upper) pulumiSetup(ctx context.Context) error {
 			return errors.New("step `pulumi login --local` failed (its message is above)")
 		}
 	}
-	if err := usePassphrase(true); err != nil {
+	if err := usePassphrase(u.places, true); err != nil {
 		return err
 	}
 	if _, err := output(ctx, nil, "pulumi", "stack", "select", u.stack); err != nil {
@@ -371,22 +381,22 @@ func (u *upper) pulumiSetup(ctx context.Context) error {
 	return nil
 }
 
-// usePassphrase points Pulumi at .pulumi-passphrase, the passphrase the
-// local backend encrypts this stack's secrets with (kept beside the project,
-// ignored by git), creating it when create is set and it does not exist.
-func usePassphrase(create bool) error {
+// usePassphrase points Pulumi at the passphrase the local backend
+// encrypts this stack's secrets with (places.passphrase, outside the
+// clone), creating it when create is set and it does not exist.
+func usePassphrase(p places, create bool) error {
 	if os.Getenv("PULUMI_CONFIG_PASSPHRASE") != "" || os.Getenv("PULUMI_CONFIG_PASSPHRASE_FILE") != "" {
 		return nil
 	}
-	path, _ := filepath.Abs(".pulumi-passphrase")
+	path := p.passphrase()
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		if !create {
 			return nil
 		}
-		if err := os.WriteFile(path, []byte(randomHex(24)), 0o600); err != nil {
+		if err := writeFile(path, []byte(randomHex(24))); err != nil {
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
-		say("created .pulumi-passphrase (keep it: it decrypts this stack's secrets)")
+		say("created %s (keep it: it decrypts this stack's secrets)", path)
 	}
 	return os.Setenv("PULUMI_CONFIG_PASSPHRASE_FILE", path)
 }
