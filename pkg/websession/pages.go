@@ -5,217 +5,196 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/client"
-	"github.com/todo-app/todo-app/pkg/clientip"
 )
 
-// NameCookie holds the signed-in person's display name (not trusted for
-// anything but showing it).
-const NameCookie = "todo_name"
+// Pages are a frontend's server-rendered pages, parsed once: each page
+// template in templates/ with the app's layout.html, its partials
+// (_*.html) and the shared sign-in/up forms.
+type Pages struct{ byName map[string]*template.Template }
 
-// AuthForm is what the sign-in and sign-up templates receive.
-type AuthForm struct {
-	Email  string
-	Name   string
-	Next   string
-	Errors map[string]string
-}
-
-// AuthPages are the sign-in, sign-up and sign-out handlers both frontends
-// share; each app renders them with its own templates.
-type AuthPages struct {
-	Backend *client.Client
-	Session *Manager
-	// Render shows the "signin" or "signup" page with the form.
-	Render func(c *fiber.Ctx, status int, page string, f AuthForm) error
-	// Welcome and SignedOut show a message after sign-up and sign-out
-	// (optional). closed is false when the backend could not be told, so
-	// the session stays open until it expires or "sign out everywhere".
-	Welcome   func(c *fiber.Ctx, name string)
-	SignedOut func(c *fiber.Ctx, closed bool)
-}
-
-// Register mounts /signin, /signup and /signout on app.
-func (p *AuthPages) Register(app fiber.Router) {
-	app.Get("/signin", p.signInPage)
-	app.Post("/signin", p.signIn)
-	app.Get("/signup", p.signUpPage)
-	app.Post("/signup", p.signUp)
-	app.Post("/signout", p.signOut)
-}
-
-func (p *AuthPages) signInPage(c *fiber.Ctx) error {
-	if UserID(c) != "" {
-		return c.Redirect(SafeNext(c.Query("next")), fiber.StatusSeeOther)
-	}
-	return p.Render(c, fiber.StatusOK, "signin", AuthForm{Next: SafeNext(c.Query("next"))})
-}
-
-func (p *AuthPages) signUpPage(c *fiber.Ctx) error {
-	if UserID(c) != "" {
-		return c.Redirect("/", fiber.StatusSeeOther)
-	}
-	return p.Render(c, fiber.StatusOK, "signup", AuthForm{Next: SafeNext(c.Query("next"))})
-}
-
-func (p *AuthPages) signIn(c *fiber.Ctx) error {
-	f := AuthForm{Email: strings.TrimSpace(c.FormValue("email")), Next: SafeNext(c.FormValue("next"))}
-	res, err := p.Backend.SignIn(client.ForwardedFor(c.UserContext(), clientip.Of(c)), api.SignInRequest{Email: f.Email, Password: c.FormValue("password"), TimeZone: BrowserZone(c)})
+// ParsePages parses every page under templates/ in fsys.
+func ParsePages(fsys fs.FS, funcs template.FuncMap) (*Pages, error) {
+	names, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
-		fields, ok := FormErrors(err)
-		if !ok {
-			return err
-		}
-		f.Errors = fields
-		status := fiber.StatusUnprocessableEntity
-		if _, generic := fields["_"]; generic {
-			status = fiber.StatusUnauthorized
-		}
-		return p.Render(c, status, "signin", f)
+		return nil, fmt.Errorf("listing templates: %w", err)
 	}
-	p.start(c, res)
-	return c.Redirect(f.Next, fiber.StatusSeeOther)
-}
-
-func (p *AuthPages) signUp(c *fiber.Ctx) error {
-	f := AuthForm{Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name")), Next: SafeNext(c.FormValue("next"))}
-	res, err := p.Backend.SignUp(client.ForwardedFor(c.UserContext(), clientip.Of(c)), api.SignUpRequest{Email: f.Email, Name: f.Name, Password: c.FormValue("password"), TimeZone: BrowserZone(c)})
+	partials, err := fs.Glob(fsys, "templates/_*.html")
 	if err != nil {
-		fields, ok := FormErrors(err)
-		if !ok {
-			return err
+		return nil, fmt.Errorf("listing partial templates: %w", err)
+	}
+	p := &Pages{byName: map[string]*template.Template{}}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" || strings.HasPrefix(base, "_") {
+			continue
 		}
-		f.Errors = fields
-		return p.Render(c, fiber.StatusUnprocessableEntity, "signup", f)
+		files := append([]string{"templates/layout.html"}, partials...)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, append(files, n)...)
+		if err != nil {
+			return nil, fmt.Errorf("parsing template %s: %w", n, err)
+		}
+		if t, err = ParseAuthForms(t); err != nil {
+			return nil, err
+		}
+		p.byName[base] = t
 	}
-	p.start(c, res)
-	if p.Welcome != nil {
-		p.Welcome(c, res.User.Name)
-	}
-	return c.Redirect(f.Next, fiber.StatusSeeOther)
-}
-
-func (p *AuthPages) start(c *fiber.Ctx, res api.AuthResponse) {
-	p.Session.SetSession(c, res.Token, res.ExpiresAt)
-	p.Session.RotateCSRF(c)
-	KeepZone(c, res.User)
-	// The name is the user's own text: encoded, never raw in a header.
-	SetCookie(c, &fiber.Cookie{Name: NameCookie, Value: url.QueryEscape(res.User.Name), Path: "/", Expires: res.ExpiresAt,
-		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
-}
-
-// BrowserZone is the browser's time zone name when the page script has
-// told us (the tz cookie), "" otherwise. It is reported to the backend
-// (sign-in, sign-up, FollowZone), which decides the person's zone.
-func BrowserZone(c *fiber.Ctx) string {
-	if loc := browserLocation(c); loc != time.UTC || c.Cookies(TZCookie) != "" {
-		return loc.String()
-	}
-	return ""
-}
-
-// FollowZone keeps a signed-in browser's pages in the person's zone and
-// tells the backend the browser's zone, on the pages (GET) it opens: when
-// the browser's zone differs from the person's automatic one, or when
-// what this browser heard is older than ZoneRecheck. The backend stores
-// the browser's zone, with the time, only when the person is on
-// Automatic (accounts.SetPreferences), so a zone chosen in Settings wins;
-// a page load that changes nothing costs no request at all. When the
-// backend cannot be reached the page goes on in the zone last heard (or
-// the browser's): a failure here must not fail the page.
-func (p *AuthPages) FollowZone(c *fiber.Ctx) error {
-	if UserID(c) == "" || c.Method() != fiber.MethodGet {
-		return c.Next()
-	}
-	browser := BrowserZone(c)
-	if zone, automatic, ok := personZone(c); ok && (!automatic || browser == "" || browser == zone.String()) {
-		return c.Next()
-	}
-	be := p.Backend.WithSession(Token(c), UserID(c))
-	var (
-		u   api.User
-		err error
-	)
-	if browser != "" {
-		u, err = be.SetPreferences(c.UserContext(), api.Preferences{BrowserTimeZone: &browser})
-	} else {
-		u, err = be.Me(c.UserContext())
-	}
-	if err == nil {
-		KeepZone(c, u)
-	}
-	return c.Next()
-}
-
-// DisplayName is the signed-in person's name from NameCookie.
-func DisplayName(c *fiber.Ctx) string {
-	name, err := url.QueryUnescape(c.Cookies(NameCookie))
-	if err != nil {
-		return ""
-	}
-	return name
-}
-
-func (p *AuthPages) signOut(c *fiber.Ctx) error {
-	// The backend closes the session, so the token is worth nothing even
-	// if it was copied. The browser is signed out whatever the backend
-	// says: on a shared computer that is what matters first.
-	closed := true
-	if tok := Token(c); tok != "" {
-		err := p.Backend.WithSession(tok, UserID(c)).SignOut(c.UserContext())
-		if e, ok := apierror.As(err); err != nil && (!ok || e.Status != http.StatusUnauthorized) {
-			closed = false
+	for _, must := range []string{"signin", "signup", "error"} {
+		if p.byName[must] == nil {
+			return nil, fmt.Errorf("templates/%s.html is missing: every frontend has the sign-in, sign-up and error pages", must)
 		}
 	}
-	p.Session.ClearSession(c)
-	SetCookie(c, &fiber.Cookie{Name: NameCookie, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1, HTTPOnly: true,
-		SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
-	// The person's zone is theirs: the next person here hears their own.
-	SetCookie(c, &fiber.Cookie{Name: PersonZoneCookie, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1, HTTPOnly: true,
-		SameSite: fiber.CookieSameSiteLaxMode, Secure: IsHTTPS(c)})
-	if p.SignedOut != nil {
-		p.SignedOut(c, closed)
-	}
-	return c.Redirect("/signin", fiber.StatusSeeOther)
+	return p, nil
 }
 
-// FormErrors extracts per-field messages from a backend error a person can
-// fix (validation, conflict, wrong credentials); "_" holds a message that
-// belongs to no field. Other errors are not form errors.
-func FormErrors(err error) (map[string]string, bool) {
-	var e *apierror.Error
-	if !errors.As(err, &e) {
-		return nil, false
+// Names lists the pages, sorted.
+func (p *Pages) Names() []string {
+	out := make([]string, 0, len(p.byName))
+	for n := range p.byName {
+		out = append(out, n)
 	}
-	switch e.Status {
-	case http.StatusUnprocessableEntity, http.StatusConflict, http.StatusUnauthorized:
-	default:
-		return nil, false
+	slices.Sort(out)
+	return out
+}
+
+// Render writes page name with data; pages are never cached (they show
+// one person's data).
+func (p *Pages) Render(c *fiber.Ctx, status int, name string, data any) error {
+	t, ok := p.byName[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	c.Status(status)
+	c.Type("html", "utf-8")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return t.Execute(c.Response().BodyWriter(), data)
+}
+
+// Classify maps an error to what the person should see: a backend that
+// cannot be reached is a 503, a backend failure a 502 (its details stay in
+// the log), a validation error says what to fix field by field.
+func Classify(err error) *apierror.Error {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		return apierror.FromError(fe)
+	}
+	e, ok := apierror.As(err)
+	if !ok {
+		if errors.Is(err, client.ErrUnreachable) {
+			return apierror.New(http.StatusServiceUnavailable, apierror.CodeUnavailable,
+				"We can't reach the task service right now. Your tasks are safe — please try again in a moment.")
+		}
+		return apierror.Internal()
+	}
+	if e.Status >= 500 && e.Status != http.StatusServiceUnavailable {
+		return apierror.New(http.StatusBadGateway, "bad_gateway", "The task service had a problem. Please try again in a moment.")
 	}
 	if len(e.Fields) > 0 {
-		return e.Fields, true
+		// Say what to fix rather than "some fields are invalid".
+		msgs := make([]string, 0, len(e.Fields))
+		for f, m := range e.Fields {
+			msgs = append(msgs, strings.ToUpper(f[:1])+f[1:]+": "+m)
+		}
+		slices.Sort(msgs)
+		return &apierror.Error{Status: e.Status, Code: e.Code, Message: strings.Join(msgs, "; "), Fields: e.Fields, Details: e.Details}
 	}
-	return map[string]string{"_": e.Message}, true
+	return e
 }
 
-//go:embed templates/auth.html
-var authTemplates embed.FS
-
-// ParseAuthForms adds the shared "signin-form" and "signup-form"
-// templates to t: each app frames them in its own signin and signup pages.
-func ParseAuthForms(t *template.Template) (*template.Template, error) {
-	t, err := t.ParseFS(authTemplates, "templates/auth.html")
-	if err != nil {
-		return nil, fmt.Errorf("parsing the shared sign-in forms: %w", err)
+// ErrorTitle is the heading of an error page.
+func ErrorTitle(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "Not found"
+	case http.StatusForbidden:
+		return "Not allowed"
+	case http.StatusServiceUnavailable:
+		return "Temporarily unavailable"
+	case http.StatusBadGateway:
+		return "Task service error"
 	}
-	return t, nil
+	return "Something went wrong"
+}
+
+// ErrorPages is the Fiber error handler both frontends use: an expired
+// session goes back to sign-in (and then to where the person was), page
+// scripts get the JSON envelope, people get the app's "error" page.
+type ErrorPages struct {
+	Session *Manager
+	Log     *slog.Logger
+	// JSON says whether this request wants JSON even without asking for
+	// it in Accept (the chat's event stream); optional.
+	JSON func(c *fiber.Ctx) bool
+	// Render shows the "error" page for e under title.
+	Render func(c *fiber.Ctx, status int, title string, e *apierror.Error) error
+}
+
+// Handle is the fiber.ErrorHandler.
+func (p ErrorPages) Handle(c *fiber.Ctx, err error) error {
+	e := Classify(err)
+	wantsJSON := WantsJSON(c) || (p.JSON != nil && p.JSON(c))
+	if e.Status == http.StatusUnauthorized && !wantsJSON && c.Path() != "/signin" {
+		p.Session.ClearSession(c)
+		next := "/"
+		if c.Method() == fiber.MethodGet {
+			next = c.OriginalURL()
+		}
+		return c.Redirect("/signin?next="+url.QueryEscape(next), fiber.StatusSeeOther)
+	}
+	if e.Status >= 500 {
+		p.Log.ErrorContext(c.UserContext(), "request failed", slog.String("path", c.Path()), slog.String("error", err.Error()))
+	}
+	if wantsJSON {
+		return c.Status(e.Status).JSON(apierror.Envelope{Error: e})
+	}
+	return p.Render(c, e.Status, ErrorTitle(e.Status), e)
+}
+
+//go:embed static
+var staticFiles embed.FS
+
+// ScriptPath is where Register serves the shared page script (the time
+// zone cookie); both layouts load it.
+const ScriptPath = "/static/session.js"
+
+// StylePath is where RegisterAssets serves the shared styles (the
+// reminder banner).
+const StylePath = "/static/session.css"
+
+// RegisterAssets serves the shared page script and styles.
+func RegisterAssets(app fiber.Router) {
+	serve := func(path, file, kind string) {
+		app.Get(path, func(c *fiber.Ctx) error {
+			b, err := staticFiles.ReadFile(file)
+			if err != nil {
+				return err
+			}
+			c.Type(kind, "utf-8")
+			c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+			return c.Send(b)
+		})
+	}
+	serve(ScriptPath, "static/session.js", "js")
+	serve(StylePath, "static/session.css", "css")
+}
+
+// RenderPart writes the template part (a {{define}}) of page into w: a
+// fragment the page script swaps in.
+func (p *Pages) RenderPart(w io.Writer, page, part string, data any) error {
+	t, ok := p.byName[page]
+	if !ok {
+		return fmt.Errorf("no template %q", page)
+	}
+	return t.ExecuteTemplate(w, part, data)
 }
