@@ -157,6 +157,7 @@ require (
 )
 
 require (
+	github.com/robfig/cron/v3 v3.0.1
 	github.com/todo-app/todo-app/pkg v0.0.0
 	github.com/uptrace/bun v1.3.0
 	github.com/uptrace/bun/dialect/pgdialect v1.3.0

@@ -1,7 +1,11 @@
 package stack
 
 import (
+	"fmt"
 	"strconv"
+	"time"
+
+	"github.com/robfig/cron/v3"
 
 	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -79,6 +83,10 @@ func newBackups(ctx *pulumi.Context, cfg *Config, db *Database, opts []pulumi.Re
 	if err != nil {
 		return err
 	}
+	catchUp, err := catchUpSeconds(cfg.Backup.Schedule)
+	if err != nil {
+		return err
+	}
 	labels := pulumi.StringMap{"app": pulumi.String("backup"), "app.kubernetes.io/part-of": pulumi.String("todo-app")}
 	env := func(name, value string) *corev1.EnvVarArgs {
 		return &corev1.EnvVarArgs{Name: pulumi.String(name), Value: pulumi.String(value)}
@@ -91,9 +99,9 @@ func newBackups(ctx *pulumi.Context, cfg *Config, db *Database, opts []pulumi.Re
 			Schedule:          pulumi.String(cfg.Backup.Schedule),
 			TimeZone:          pulumi.String("Etc/UTC"),
 			ConcurrencyPolicy: pulumi.String("Forbid"),
-			// A backup missed by more than an hour (the node was off)
-			// waits for the next day instead of running late.
-			StartingDeadlineSeconds:    pulumi.Int(3600),
+			// A backup missed while the machine was off runs when it
+			// is back (catchUpSeconds).
+			StartingDeadlineSeconds:    pulumi.Int(catchUp),
 			SuccessfulJobsHistoryLimit: pulumi.Int(3),
 			FailedJobsHistoryLimit:     pulumi.Int(3),
 			JobTemplate: &batchv1.JobTemplateSpecArgs{
@@ -136,4 +144,47 @@ func newBackups(ctx *pulumi.Context, cfg *Config, db *Database, opts []pulumi.Re
 		},
 	}, append(append([]pulumi.ResourceOption{}, opts...), pulumi.DependsOn([]pulumi.Resource{db.StatefulSet}))...)
 	return err
+}
+
+// catchUpSeconds is the CronJob's startingDeadlineSeconds for a schedule:
+// the longest gap between two of its runs. When the cluster comes back
+// after being off (a laptop shut at night), the CronJob controller starts
+// the most recent run it missed if that run is within the deadline, and
+// the most recent missed run is never further back than one gap: so the
+// backup missed at 03:00 runs at boot, whenever that is (with a deadline
+// of an hour it waited for the next day, and a laptop off every night
+// never had one). The controller also refuses to start anything when it
+// counts more than 100 missed runs within the deadline: one gap holds
+// about one run, so a short schedule never reaches that (the deadline is
+// kept under 100 of its shortest gaps for schedules whose gaps differ).
+// The schedule is read by the parser the controller uses (robfig/cron's
+// standard five fields), over more than a year of runs from a fixed date.
+func catchUpSeconds(schedule string) (int, error) {
+	s, err := cron.ParseStandard(schedule)
+	if err != nil {
+		return 0, fmt.Errorf("backup.schedule %q is not a cron schedule (minute hour day month weekday, UTC, like \"0 3 * * *\"): %w", schedule, err)
+	}
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := start.AddDate(1, 1, 0)
+	var longest, shortest time.Duration
+	prev := s.Next(start)
+	if prev.IsZero() {
+		return 0, fmt.Errorf("backup.schedule %q never runs", schedule)
+	}
+	for i := 0; i < 50000 && prev.Before(end); i++ {
+		next := s.Next(prev)
+		if next.IsZero() {
+			break
+		}
+		gap := next.Sub(prev)
+		longest = max(longest, gap)
+		if shortest == 0 || gap < shortest {
+			shortest = gap
+		}
+		prev = next
+	}
+	if longest == 0 {
+		return 0, fmt.Errorf("backup.schedule %q runs less than once in a year", schedule)
+	}
+	return int(min(longest, 99*shortest) / time.Second), nil
 }

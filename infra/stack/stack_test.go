@@ -1015,6 +1015,7 @@ func TestBackupsByDefaultWithTheirOwnVolume(t *testing.T) {
 	require.NoError(t, err)
 	cron := decode[batchv1.CronJob](t, r.one(t, "kubernetes:batch/v1:CronJob", stack.BackupName))
 	assert.Equal(t, "0 3 * * *", cron.Spec.Schedule)
+	assert.Equal(t, int64(24*3600), *cron.Spec.StartingDeadlineSeconds, "a backup missed while the machine was off runs when it is back")
 	assert.Equal(t, batchv1.ForbidConcurrent, cron.Spec.ConcurrencyPolicy)
 	pod := cron.Spec.JobTemplate.Spec.Template.Spec
 	require.Len(t, pod.Containers, 1)
@@ -1041,6 +1042,7 @@ func TestBackupsByDefaultWithTheirOwnVolume(t *testing.T) {
 	require.NoError(t, err)
 	cron = decode[batchv1.CronJob](t, r.one(t, "kubernetes:batch/v1:CronJob", stack.BackupName))
 	assert.Equal(t, "30 1 * * 0", cron.Spec.Schedule)
+	assert.Equal(t, int64(7*24*3600), *cron.Spec.StartingDeadlineSeconds, "weekly: a week's deadline")
 
 	// An external database has its own backups: nothing is declared.
 	r, err = run(t, withExternalDB(), "authSecret", "databaseUrl")
