@@ -74,9 +74,17 @@ func post(path string, length int) string {
 	return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: " + strconv.Itoa(length) + "\r\n\r\n"
 }
 
+// postLast is post for a request the client ends its connection with
+// (Connection: close): a whole exchange then ends when the server has
+// answered, where a kept-alive one would wait out exchange's 5 s.
+func postLast(path string, length int) string {
+	return strings.Replace(post(path, length), "Host: x\r\n", "Host: x\r\nConnection: close\r\n", 1)
+}
+
 // The probe's smuggling: a body cut by a timeout must not leave its rest
 // to be read as the next request, on a streamed route or any other.
 func TestABodyCutByATimeoutIsNeverReadAsARequest(t *testing.T) {
+	t.Parallel()
 	addr, hits := bodyServer(t, Options{ReadTimeout: 300 * time.Millisecond, UploadIdle: 300 * time.Millisecond})
 	first := strings.Repeat("x", 20000)
 	for _, path := range []string{"/upload", "/echo"} {
@@ -91,13 +99,14 @@ func TestABodyCutByATimeoutIsNeverReadAsARequest(t *testing.T) {
 // An upload slower than the read timeout is taken as long as it keeps
 // coming: here 2 s of 100 ms gaps against a 300 ms read timeout.
 func TestASlowSteadyUploadIsAccepted(t *testing.T) {
+	t.Parallel()
 	addr, hits := bodyServer(t, Options{ReadTimeout: 300 * time.Millisecond, UploadIdle: 300 * time.Millisecond})
 	parts := make([]string, 20)
 	for i := range parts {
 		parts[i] = strings.Repeat("y", 10000)
 	}
 	parts[19] = smuggled + strings.Repeat("y", 10000-len(smuggled))
-	got, _ := exchange(t, addr, post("/upload", 200000), 100*time.Millisecond, parts...)
+	got, _ := exchange(t, addr, postLast("/upload", 200000), 100*time.Millisecond, parts...)
 	assert.Contains(t, got, "200 OK")
 	assert.Contains(t, got, "read 200000")
 	assert.Equal(t, int32(0), hits.Load())
@@ -105,6 +114,7 @@ func TestASlowSteadyUploadIsAccepted(t *testing.T) {
 
 // An upload that goes on past UploadTime is cut there, however steady.
 func TestAnUploadPastItsTimeIsCut(t *testing.T) {
+	t.Parallel()
 	addr, hits := bodyServer(t, Options{UploadIdle: time.Second, UploadTime: 500 * time.Millisecond})
 	// Past the first 8 KiB, which fasthttp reads before the handler.
 	parts := make([]string, 11)
@@ -122,6 +132,7 @@ func TestAnUploadPastItsTimeIsCut(t *testing.T) {
 // A declared length over the limit is refused at once, before any of the
 // body is read (the probe waited 15 s for a 408).
 func TestAnOversizedBodyIsRefusedAtOnce(t *testing.T) {
+	t.Parallel()
 	addr, _ := bodyServer(t, Options{BodyLimit: 1 << 10, StreamBodyLimit: 1 << 20})
 	for _, path := range []string{"/echo", "/upload"} {
 		length := map[string]int{"/echo": 1<<10 + 1, "/upload": 1<<20 + 1}[path]
@@ -133,6 +144,6 @@ func TestAnOversizedBodyIsRefusedAtOnce(t *testing.T) {
 		assert.Contains(t, got, `"code":"payload_too_large"`, path)
 	}
 	// Within the limits, the same requests are read.
-	got, _ := exchange(t, addr, post("/echo", 1<<10), 0, strings.Repeat("e", 1<<10))
+	got, _ := exchange(t, addr, postLast("/echo", 1<<10), 0, strings.Repeat("e", 1<<10))
 	assert.Contains(t, got, "read 1024")
 }
