@@ -25,6 +25,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/todo-app/todo-app/infra/stack"
+	"github.com/todo-app/todo-app/pkg/gowork"
 )
 
 const authSecret = "0123456789abcdef0123456789abcdef-secret"
@@ -88,13 +89,40 @@ func run(t *testing.T, config map[string]string, secretKeys ...string) (*result,
 // runFrom is run on a stack whose last deployment exported previous.
 func runFrom(t *testing.T, previous map[string]any, config map[string]string, secretKeys ...string) (*result, error) {
 	t.Helper()
+	return runWith(t, stack.Options{ContentTags: tags.get}, previous, config, secretKeys...)
+}
+
+// tagMemo computes the images' content tags once for the test binary:
+// the tree does not change while it runs, and a go list per run was 27 of
+// the package's 28 s. TestDeployTagsEachImageByItsContent runs the real
+// path.
+type tagMemo struct {
+	once sync.Once
+	tags map[string]string
+	err  error
+}
+
+var tags tagMemo
+
+func (m *tagMemo) get(root string, apps ...string) (map[string]string, error) {
+	m.once.Do(func() { m.tags, m.err = stack.ContentTags(root, "backend", "web", "chatbot") })
+	out := map[string]string{}
+	for _, app := range apps {
+		out[app] = m.tags[app]
+	}
+	return out, m.err
+}
+
+// runWith is runFrom with the program's options.
+func runWith(t *testing.T, opts stack.Options, previous map[string]any, config map[string]string, secretKeys ...string) (*result, error) {
+	t.Helper()
 	m := &mocks{previous: previous}
 	res := &result{m: m, outputs: map[string]any{}}
 	var mu sync.Mutex
 	// RunErr can return before the applies below have run: wait for them.
 	var pending sync.WaitGroup
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		out, err := stack.Deploy(ctx)
+		out, err := stack.DeployWith(ctx, opts)
 		if err != nil {
 			return err
 		}
@@ -715,6 +743,26 @@ func TestEveryPodHasIngressAndEgressPolicies(t *testing.T) {
 			}
 			assert.Nil(t, policies["frontend-web"].Spec.Ingress[0].From, "the web app is public")
 		})
+	}
+}
+
+// Deploy itself (no options) tags each image it builds by that image's
+// own content.
+func TestDeployTagsEachImageByItsContent(t *testing.T) {
+	t.Parallel()
+	r, err := runWith(t, stack.Options{}, nil, defaults(), "authSecret")
+	require.NoError(t, err)
+	root, err := gowork.Root()
+	require.NoError(t, err)
+	imgs := r.find("docker:index/image:Image")
+	require.Len(t, imgs, 3)
+	for _, img := range imgs {
+		name := img.Inputs["imageName"].StringValue()
+		app := map[string]string{"todo-backend": "backend", "todo-frontend-web": "web", "todo-frontend-chatbot": "chatbot"}[name[:strings.LastIndex(name, ":")]]
+		require.NotEmpty(t, app, name)
+		want, err := stack.ContentTag(root, app)
+		require.NoError(t, err)
+		assert.Equal(t, want, name[strings.LastIndex(name, ":")+1:], app)
 	}
 }
 
