@@ -89,7 +89,7 @@ func migrate(ctx context.Context) error {
 		return err
 	}
 	defer st.Close()
-	applied, err := st.Migrate(ctx)
+	applied, err := st.Migrate(ctx, log)
 	if err != nil {
 		return err
 	}

@@ -15,8 +15,10 @@ const (
 	FormatTodoistCSV = "todoist-csv"
 
 	// ExportKind names the JSON export document; ExportVersion its shape.
-	ExportKind    = "todo-app-export"
-	ExportVersion = 1
+	ExportKind = "todo-app-export"
+	// Version 2 (API 1.7.0) carries all-day dates in due_date; version-1
+	// files still import, their dates inferred (internal/transfer).
+	ExportVersion = 2
 )
 
 // Export is the JSON export document. It is written and read as a stream:

@@ -5,6 +5,8 @@ package api
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 // Priorities and recurrence rules the backend accepts.
@@ -121,8 +123,13 @@ type AuthResponse struct {
 type TaskFields struct {
 	Title       string `json:"title"`
 	Description string `json:"description"`
-	// DueAt is when the task is due; a date-only due is the end of that
-	// day in the person's zone (pkg/dates).
+	// DueDate is the day an all-day task is due: floating, the same day in
+	// every zone (pkg/dates); null for a task with a time or none.
+	DueDate *dates.Date `json:"due_date"`
+	// DueAt is when a task with a time is due. For an all-day task it is
+	// the end of its day in the person's zone (where it sorts and when it
+	// becomes overdue), recomputed when their zone changes: deprecated for
+	// clients to read, which should read due_date (null from API 2.0.0).
 	DueAt              *time.Time `json:"due_at"`
 	Priority           string     `json:"priority"`
 	Recurrence         string     `json:"recurrence"`
@@ -134,7 +141,10 @@ type TaskFields struct {
 func (f TaskFields) Input() TaskInput {
 	in := TaskInput{Title: f.Title, Description: f.Description, Priority: f.Priority,
 		Recurrence: f.Recurrence, RecurrenceInterval: f.RecurrenceInterval}
-	if f.DueAt != nil {
+	if f.DueDate != nil {
+		s := f.DueDate.String()
+		in.DueDate = &s
+	} else if f.DueAt != nil {
 		s := f.DueAt.Format(time.RFC3339Nano)
 		in.DueAt = &s
 	}
@@ -191,15 +201,17 @@ type CalendarFeed struct {
 
 // Notification is a reminder that fired, with its task as it is now.
 type Notification struct {
-	ID        int64      `json:"id"`
-	TaskID    int64      `json:"task_id"`
-	Title     string     `json:"title"`
-	DueAt     *time.Time `json:"due_at"`
-	Completed bool       `json:"completed"`
-	FireAt    time.Time  `json:"fire_at"`
-	FiredAt   time.Time  `json:"fired_at"`
-	Late      bool       `json:"late"`
-	Seen      bool       `json:"seen"`
+	ID     int64  `json:"id"`
+	TaskID int64  `json:"task_id"`
+	Title  string `json:"title"`
+	// DueDate and DueAt are the task's due, as in Task.
+	DueDate   *dates.Date `json:"due_date"`
+	DueAt     *time.Time  `json:"due_at"`
+	Completed bool        `json:"completed"`
+	FireAt    time.Time   `json:"fire_at"`
+	FiredAt   time.Time   `json:"fired_at"`
+	Late      bool        `json:"late"`
+	Seen      bool        `json:"seen"`
 }
 
 // NotificationList is what fired: after the id asked for, or (without
@@ -224,11 +236,14 @@ type SnoozeRequest struct {
 const MaxReminders = 5
 
 // TaskInput creates (POST) or replaces (PUT) a task. Dates are strings so
-// that a malformed one is reported against its field: RFC 3339, or a
-// plain YYYY-MM-DD meaning midnight UTC of that day.
+// that a malformed one is reported against its field. A task is due on a
+// day (due_date, YYYY-MM-DD: all day) or at a time (due_at, RFC 3339), not
+// both. A YYYY-MM-DD due_at is read as due_date: deprecated, accepted
+// until API 2.0.0.
 type TaskInput struct {
 	Title              string   `json:"title"`
 	Description        string   `json:"description,omitempty"`
+	DueDate            *string  `json:"due_date,omitempty"`
 	DueAt              *string  `json:"due_at,omitempty"`
 	Priority           string   `json:"priority,omitempty"`
 	Tags               []string `json:"tags,omitempty"`
@@ -239,11 +254,13 @@ type TaskInput struct {
 	Reminders *[]ReminderInput `json:"reminders,omitempty"`
 }
 
-// TaskPatch changes only the fields that are present. due_at: null clears
-// the due date.
+// TaskPatch changes only the fields that are present. A due_date makes
+// the task all-day on that day, a due_at gives it that time; null for
+// either clears the due.
 type TaskPatch struct {
 	Title              *string          `json:"title,omitempty"`
 	Description        *string          `json:"description,omitempty"`
+	DueDate            Nullable[string] `json:"due_date,omitzero"`
 	DueAt              Nullable[string] `json:"due_at,omitzero"`
 	Priority           *string          `json:"priority,omitempty"`
 	Tags               *[]string        `json:"tags,omitempty"`

@@ -1,13 +1,28 @@
 // Package dates is the product's one date rule and the helpers every door
-// uses with it (backend REST and MCP, the web app, the assistant):
+// uses with it (backend REST and MCP, the web app, the assistant, the
+// calendar feed, import and export):
 //
-//   - A due time given as a date only ("2026-12-01", "Friday") means the
-//     end of that day — 23:59:59 — in the user's time zone: any time that
-//     day. Its stored instant is that moment in UTC; shown in the user's
-//     zone, a due time of exactly 23:59:59 reads as "that day", no time.
-//   - A range given as dates covers whole days in the user's zone: a
+//   - A task is due on a date (all day) or at a date and time. A date is
+//     floating, a Date: "Tue 8 Dec" is Tuesday 8 December for everyone,
+//     wherever they travel. A date and time is an instant, shown in the
+//     person's zone.
+//   - Questions about instants read an all-day date in the person's zone
+//     (one per person, users.time_zone): it is due until 23:59:59 of that
+//     day there (EndIn), which is when it becomes overdue, where it sorts,
+//     and what a range of dates compares. The store keeps that instant
+//     beside the date and recomputes it whenever the person's zone
+//     changes, so the date itself never moves.
+//   - A reminder on an all-day task is a local time (HH:MM) on that day or
+//     whole days before, in the person's zone when it fires; a reminder
+//     "minutes before" needs a task with a time.
+//   - A range given as dates covers whole days in the person's zone: a
 //     "from" date starts at 00:00:00, a "to" date ends at 23:59:59.
 //   - Weeks start on Monday.
+//
+// Before the all-day model (API 1.7.0) a date-only due was stored as the
+// instant 23:59:59 in the person's zone and "was it date-only?" was
+// guessed again from the clock at every door: docs/decisions.md, "A due is
+// a date or a date and time".
 package dates
 
 import (
@@ -16,7 +31,8 @@ import (
 	"time"
 )
 
-// EndOfDayClock is the wall-clock time that marks a date-only due time.
+// EndOfDayClock is the wall-clock time an all-day date stands for when an
+// instant is asked of it (Date.EndIn).
 const EndOfDayClock = "23:59:59"
 
 // EndOfDay is 23:59:59 on t's calendar day in loc.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 // The task's shapes in the tools and their mapping to the API's: a new
@@ -12,10 +13,12 @@ import (
 // apps/backend/internal/tasks/fields_test.go fail until it is).
 
 // ArgName is the name the tools give a field of api.TaskFields: its JSON
-// name in the API, but for due_at, which the tools call due (the models
-// that call them read it better).
+// name in the API, but for the due (due_date, due_at), which the tools
+// carry in one argument, due: a date alone for an all-day task, an RFC
+// 3339 time for one with a time (the models that call them read one field
+// better than two that exclude each other).
 func ArgName(field string) string {
-	if field == "due_at" {
+	if field == "due_at" || field == "due_date" {
 		return "due"
 	}
 	return field
@@ -28,7 +31,7 @@ type Task struct {
 	Description        string     `json:"description,omitempty"`
 	Completed          bool       `json:"completed"`
 	CompletedAt        string     `json:"completed_at,omitempty" jsonschema:"RFC 3339 time the task was completed"`
-	Due                string     `json:"due,omitempty" jsonschema:"RFC 3339 due time in UTC"`
+	Due                string     `json:"due,omitempty" jsonschema:"when the task is due: a date (2026-12-24) for an all-day task, the same day wherever the user is; an RFC 3339 time in UTC for a task with a time"`
 	Priority           string     `json:"priority" jsonschema:"low, medium or high"`
 	Tags               []string   `json:"tags"`
 	Recurrence         string     `json:"recurrence" jsonschema:"none, daily, weekly, monthly or yearly"`
@@ -50,7 +53,7 @@ type Reminder struct {
 // for "the day before at 9:00").
 type ReminderInput struct {
 	At            string `json:"at,omitempty" jsonschema:"RFC 3339 time in the future, with offset"`
-	BeforeMinutes *int   `json:"before_minutes,omitempty" jsonschema:"minutes before the due time, 0-43200; needs a due time"`
+	BeforeMinutes *int   `json:"before_minutes,omitempty" jsonschema:"minutes before the due time, 0-43200; needs a due time, or at_time on an all-day task"`
 	AtTime        string `json:"at_time,omitempty" jsonschema:"HH:MM in the user's zone, when before_minutes is whole days (1440 = the day before)"`
 }
 
@@ -59,7 +62,7 @@ type AddTaskInput struct {
 	UserID      string          `json:"user_id,omitempty" jsonschema:"optional; must be the signed-in user's id when given"`
 	Title       string          `json:"title" jsonschema:"short title of the task, 1-200 characters"`
 	Description string          `json:"description,omitempty" jsonschema:"longer notes, up to 10000 characters"`
-	Due         string          `json:"due,omitempty" jsonschema:"due time: RFC 3339 timestamp with offset (2026-12-24T17:00:00+01:00) or a date (2026-12-24)"`
+	Due         string          `json:"due,omitempty" jsonschema:"a date alone (2026-12-24) for an all-day task, or an RFC 3339 timestamp with offset (2026-12-24T17:00:00+01:00) for a time"`
 	Priority    string          `json:"priority,omitempty" jsonschema:"low, medium (default) or high"`
 	Tags        []string        `json:"tags,omitempty" jsonschema:"tag names such as work or family; created if new"`
 	Recurrence  string          `json:"recurrence,omitempty" jsonschema:"none (default), daily, weekly, monthly or yearly"`
@@ -73,7 +76,7 @@ type UpdateTaskInput struct {
 	TaskID      int64            `json:"task_id" jsonschema:"id of the task to change (from list_tasks)"`
 	Title       *string          `json:"title,omitempty" jsonschema:"new title"`
 	Description *string          `json:"description,omitempty" jsonschema:"new description"`
-	Due         *string          `json:"due,omitempty" jsonschema:"new due time (RFC 3339) or date (YYYY-MM-DD)"`
+	Due         *string          `json:"due,omitempty" jsonschema:"new due: a date alone (YYYY-MM-DD) for all day, or an RFC 3339 time"`
 	ClearDue    bool             `json:"clear_due,omitempty" jsonschema:"true removes the due date"`
 	Priority    *string          `json:"priority,omitempty" jsonschema:"low, medium or high"`
 	Tags        *[]string        `json:"tags,omitempty" jsonschema:"replaces all tags; an empty list removes them"`
@@ -90,7 +93,10 @@ func FromAPI(t api.Task) Task {
 	if out.Tags == nil {
 		out.Tags = []string{}
 	}
-	if t.DueAt != nil {
+	switch {
+	case t.DueDate != nil:
+		out.Due = t.DueDate.String()
+	case t.DueAt != nil:
 		out.Due = t.DueAt.Format(time.RFC3339)
 	}
 	if t.CompletedAt != nil {
@@ -117,7 +123,12 @@ func (in AddTaskInput) TaskInput() api.TaskInput {
 		ti.Reminders = &rs
 	}
 	if in.Due != "" {
-		ti.DueAt = &in.Due
+		due := in.Due
+		if dates.LooksDateOnly(due) {
+			ti.DueDate = &due
+		} else {
+			ti.DueAt = &due
+		}
 	}
 	return ti
 }
@@ -143,6 +154,8 @@ func (in UpdateTaskInput) TaskPatch() (api.TaskPatch, error) {
 	switch {
 	case in.ClearDue:
 		p.DueAt = api.Null[string]()
+	case in.Due != nil && dates.LooksDateOnly(*in.Due):
+		p.DueDate = api.Value(*in.Due)
 	case in.Due != nil:
 		p.DueAt = api.Value(*in.Due)
 	}

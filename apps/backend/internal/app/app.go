@@ -64,7 +64,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		return nil, err
 	}
 	if cfg.MigrateOnStart {
-		applied, err := st.Migrate(ctx)
+		applied, err := st.Migrate(ctx, log)
 		if err != nil {
 			_ = st.Close()
 			return nil, err

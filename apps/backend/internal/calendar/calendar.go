@@ -101,9 +101,9 @@ func (s *Service) write(w io.Writer, u store.User, tasks []store.Task) error {
 	return nil
 }
 
-// calendar builds the feed. Each open task with a due time is one event:
-// a date alone is an all-day event on that day, a time a 15-minute event
-// at it. A recurring task shows its current occurrence only: the next one
+// calendar builds the feed. Each open task with a due is one event: an
+// all-day date an all-day event on that day (DTSTART;VALUE=DATE), a time
+// a 15-minute event at it in UTC. A recurring task shows its current occurrence only: the next one
 // exists when this one is completed, and the app's month-end rule (Jan 31
 // → Feb 28 → Mar 28) has no RRULE. Each reminder still to come is an
 // alarm at its exact time.
@@ -130,9 +130,9 @@ func (s *Service) calendar(u store.User, tasks []store.Task, now time.Time) *ics
 		ev.SetDtStampTime(stamp)
 		ev.SetLastModifiedAt(t.UpdatedAt.UTC())
 		ev.SetSummary(text(t.Title))
-		due := t.DueAt.In(loc)
-		if dates.IsDateOnly(due, loc) {
-			day := time.Date(due.Year(), due.Month(), due.Day(), 0, 0, 0, 0, time.UTC)
+		if t.DueDate != nil {
+			// All day: VALUE=DATE, floating, the same day in every zone.
+			day := t.DueDate.StartIn(time.UTC)
 			ev.SetAllDayStartAt(day)
 			ev.SetAllDayEndAt(day.AddDate(0, 0, 1))
 		} else {

@@ -199,7 +199,7 @@ func toolError(err error, taskID int64) error {
 // fieldName maps REST field names to the tool argument names.
 func fieldName(f string) string {
 	switch f {
-	case "due_at":
+	case "due_at", "due_date":
 		return "due"
 	case "q":
 		return "query"

@@ -140,7 +140,7 @@ var Routes = []Route{
 	{Method: http.MethodPut, Path: "/api/{user_id}/tasks/{id}", ID: "replaceTask", Tag: "Tasks",
 		Summary: "Replace every editable field of a task", Body: api.TaskInput{}, Status: http.StatusOK, Resp: api.Task{}, Errors: with(bodyErrors, forbidden, notFound)},
 	{Method: http.MethodPatch, Path: "/api/{user_id}/tasks/{id}", ID: "patchTask", Tag: "Tasks",
-		Summary: "Change the fields given (due_at: null clears the due date)", Body: api.TaskPatch{}, Status: http.StatusOK, Resp: api.Task{}, Errors: with(bodyErrors, forbidden, notFound)},
+		Summary: "Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)", Body: api.TaskPatch{}, Status: http.StatusOK, Resp: api.Task{}, Errors: with(bodyErrors, forbidden, notFound)},
 	{Method: http.MethodDelete, Path: "/api/{user_id}/tasks/{id}", ID: "deleteTask", Tag: "Tasks",
 		Summary: "Delete a task (restorable for 30 days)", Status: http.StatusNoContent, Errors: []int{badRequest, forbidden, notFound}},
 	{Method: http.MethodPost, Path: "/api/{user_id}/tasks/{id}/restore", ID: "restoreTask", Tag: "Tasks",

@@ -20,7 +20,7 @@ import (
 
 // Version is the API's version in the document: bumped when the contract
 // changes in a way clients notice.
-const Version = "1.6.0"
+const Version = "1.7.0"
 
 var (
 	rawMessage   = reflect.TypeFor[json.RawMessage]()
@@ -177,6 +177,11 @@ func Build() (*openapi3.T, error) {
 		}
 		doc.AddOperation(r.Path, r.Method, op)
 	}
+	// The generator refers to dates.Date by name but exports only
+	// schemas with properties: declare the day here.
+	doc.Components.Schemas["Date"] = &openapi3.SchemaRef{Value: &openapi3.Schema{
+		Type: &openapi3.Types{openapi3.TypeString}, Format: "date", Example: "2026-12-08",
+		Description: "a calendar day without a time zone (YYYY-MM-DD): an all-day date is the same day wherever the person is"}}
 	requireResponseFields(doc)
 	if err := requireInputFields(doc); err != nil {
 		return nil, err
@@ -299,6 +304,9 @@ func customize(name string, t reflect.Type, tag reflect.StructTag, s *openapi3.S
 		*s = *inner.Value
 		s.Nullable = true
 		s.Description = "absent: unchanged; null: cleared"
+	}
+	if jsonName == "due_date" && s.Type.Is(openapi3.TypeString) {
+		s.Format = "date" // the inputs' text, as the answers' Date
 	}
 	if r, ok := ranges[jsonName]; ok {
 		s.Min, s.Max = &r[0], &r[1]

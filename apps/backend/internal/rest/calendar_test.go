@@ -180,12 +180,12 @@ func TestCalendarFeedIsStrictRFC5545(t *testing.T) {
 		"lines":   "",
 	}
 	for key, title := range titles {
-		due := day
+		due, reminder := day, api.ReminderInput{BeforeMinutes: minutes(1440), AtTime: "09:00"}
 		if key == "escapes" {
-			due = at
+			due, reminder = at, api.ReminderInput{BeforeMinutes: minutes(10)}
 		}
 		_, err := c.CreateTask(ctx, api.TaskInput{Title: title, Description: descriptions[key], DueAt: due,
-			Tags: []string{"semi;colon", `back\slash`, "plain"}, Reminders: &[]api.ReminderInput{{BeforeMinutes: minutes(10)}}})
+			Tags: []string{"semi;colon", `back\slash`, "plain"}, Reminders: &[]api.ReminderInput{reminder}})
 		require.NoError(t, err, key)
 	}
 	// The tasks last changed a day ago.

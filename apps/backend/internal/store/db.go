@@ -8,6 +8,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -87,8 +88,9 @@ func (s *Store) Close() error { return s.DB.Close() }
 func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
 
 // Migrate applies pending migrations under an advisory lock and returns
-// the names of those it applied (none when up to date).
-func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+// the names of those it applied (none when up to date). A migration that
+// changes rows by inference reports what it changed to log.
+func (s *Store) Migrate(ctx context.Context, log *slog.Logger) ([]string, error) {
 	conn, err := s.DB.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("migrate: getting a connection: %w", err)
@@ -121,6 +123,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	if err := migrations.Discover(migrationFiles); err != nil {
 		return nil, fmt.Errorf("migrate: reading embedded migrations: %w", err)
 	}
+	migrations.Add(allDayMigration(log))
 	m := migrate.NewMigrator(s.DB, migrations, migrate.WithMarkAppliedOnSuccess(true))
 	if err := m.Init(ctx); err != nil {
 		return nil, fmt.Errorf("migrate: creating bookkeeping tables: %w", err)

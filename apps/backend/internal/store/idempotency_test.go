@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,7 +15,7 @@ import (
 func TestIdempotencyKeyClaims(t *testing.T) {
 	st := open(t, pg.NewDatabase(t, "", nil))
 	ctx := context.Background()
-	_, err := st.Migrate(ctx)
+	_, err := st.Migrate(ctx, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	var user string
 	require.NoError(t, st.DB.NewRaw(`INSERT INTO users (email, password_hash) VALUES ('a@example.com', 'x') RETURNING id`).Scan(ctx, &user))

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"reflect"
 	"strings"
@@ -30,7 +31,7 @@ func open(t *testing.T, dsn string) *store.Store {
 func TestMigrateFromEmptyThenNoOp(t *testing.T) {
 	st := open(t, pg.NewDatabase(t, "", nil))
 	ctx := context.Background()
-	applied, err := st.Migrate(ctx)
+	applied, err := st.Migrate(ctx, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	assert.NotEmpty(t, applied)
 
@@ -52,7 +53,7 @@ func TestMigrateFromEmptyThenNoOp(t *testing.T) {
 	require.NoError(t, st.DB.NewRaw(`SELECT coalesce(array_to_string(setconfig, ','), '') FROM pg_db_role_setting
 		WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database()) AND setrole = 0`).Scan(ctx, &settings))
 	assert.Contains(t, settings, "jit=off", "new connections do not compile queries")
-	again, err := st.Migrate(ctx)
+	again, err := st.Migrate(ctx, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	assert.Empty(t, again, "re-running applies nothing")
 }
@@ -64,7 +65,7 @@ func TestMigrateFromEmptyThenNoOp(t *testing.T) {
 func TestMigrationsCreateEveryColumn(t *testing.T) {
 	st := open(t, pg.NewDatabase(t, "", nil))
 	ctx := context.Background()
-	_, err := st.Migrate(ctx)
+	_, err := st.Migrate(ctx, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	for _, model := range []any{store.User{}, store.Task{}, store.Tag{}, store.TaskTag{}} {
 		table := store.Dialect().Tables().Get(reflect.TypeOf(model))
@@ -91,7 +92,7 @@ func TestConcurrentMigratorsDoNotCollide(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = stores[i].Migrate(context.Background())
+			results[i], errs[i] = stores[i].Migrate(context.Background(), slog.New(slog.DiscardHandler))
 		}()
 	}
 	wg.Wait()
@@ -109,7 +110,7 @@ func TestConcurrentMigratorsDoNotCollide(t *testing.T) {
 func TestConstraintsBackTheRules(t *testing.T) {
 	st := open(t, pg.NewDatabase(t, "", nil))
 	ctx := context.Background()
-	_, err := st.Migrate(ctx)
+	_, err := st.Migrate(ctx, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	u := store.User{Email: "a@example.com", Name: "a", PasswordHash: "x"}
 	require.NoError(t, st.CreateUser(ctx, &u))
@@ -131,7 +132,7 @@ func TestConstraintsBackTheRules(t *testing.T) {
 func TestDateRuleMigrationMovesOnlyMidnightUTC(t *testing.T) {
 	st := open(t, pg.NewDatabase(t, "", nil))
 	ctx := context.Background()
-	_, err := st.Migrate(ctx)
+	_, err := st.Migrate(ctx, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	var uid string
 	require.NoError(t, st.DB.NewRaw(`INSERT INTO users (email, name, password_hash) VALUES ('m@example.com', 'M', 'x') RETURNING id`).Scan(ctx, &uid))
@@ -160,7 +161,7 @@ func TestDateRuleMigrationMovesOnlyMidnightUTC(t *testing.T) {
 func TestTaskUIDMigrationFillsEveryRow(t *testing.T) {
 	st := open(t, pg.NewDatabase(t, "", nil))
 	ctx := context.Background()
-	_, err := st.Migrate(ctx)
+	_, err := st.Migrate(ctx, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	var user string
 	require.NoError(t, st.DB.NewRaw(`INSERT INTO users (email, name, password_hash) VALUES ('u@example.com', 'U', 'x') RETURNING id`).Scan(ctx, &user))
@@ -196,7 +197,7 @@ func TestTaskUIDMigrationFillsEveryRow(t *testing.T) {
 		require.NoError(t, st.DB.QueryRowContext(ctx, `SELECT count(*) FROM pg_constraint WHERE conname = 'tasks_uid_not_null'`).Scan(&checks))
 		assert.Zero(t, checks, "the CHECK that proved NOT NULL is gone")
 	}
-	applied, err := st.Migrate(ctx)
+	applied, err := st.Migrate(ctx, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"20261207002904"}, applied)
 	check()
@@ -208,7 +209,7 @@ func TestTaskUIDMigrationFillsEveryRow(t *testing.T) {
 	_, err = st.DB.ExecContext(ctx, `UPDATE tasks SET uid = NULL WHERE id % 7 = 0`)
 	require.NoError(t, err)
 	forget()
-	_, err = st.Migrate(ctx)
+	_, err = st.Migrate(ctx, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	check()
 

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 // Reminder is a row of reminders.
@@ -151,15 +153,16 @@ RETURNING id, reminder_id, task_id, user_id, fire_at, late`, limit, lateAfter.Se
 
 // NotificationRow is a fired reminder as the pages show it.
 type NotificationRow struct {
-	ID        int64      `bun:"id"`
-	TaskID    int64      `bun:"task_id"`
-	Title     string     `bun:"title"`
-	DueAt     *time.Time `bun:"due_at"`
-	Completed bool       `bun:"completed"`
-	FireAt    time.Time  `bun:"fire_at"`
-	FiredAt   time.Time  `bun:"fired_at"`
-	Late      bool       `bun:"late"`
-	Seen      bool       `bun:"seen"`
+	ID        int64       `bun:"id"`
+	TaskID    int64       `bun:"task_id"`
+	Title     string      `bun:"title"`
+	DueDate   *dates.Date `bun:"due_date"`
+	DueAt     *time.Time  `bun:"due_at"`
+	Completed bool        `bun:"completed"`
+	FireAt    time.Time   `bun:"fire_at"`
+	FiredAt   time.Time   `bun:"fired_at"`
+	Late      bool        `bun:"late"`
+	Seen      bool        `bun:"seen"`
 }
 
 // Notifications returns the user's fired reminders with id above after,
@@ -168,7 +171,7 @@ type NotificationRow struct {
 func (s *Store) Notifications(ctx context.Context, userID string, after int64, unseenSince *time.Time, limit int) ([]NotificationRow, int64, error) {
 	out := []NotificationRow{}
 	q := s.DB.NewSelect().TableExpr("notifications AS n").Join("JOIN tasks AS t ON t.id = n.task_id").
-		ColumnExpr("n.id, n.task_id, t.title, t.due_at, t.completed, n.fire_at, n.fired_at, n.late, n.seen_at IS NOT NULL AS seen").
+		ColumnExpr("n.id, n.task_id, t.title, t.due_date, t.due_at, t.completed, n.fire_at, n.fired_at, n.late, n.seen_at IS NOT NULL AS seen").
 		Where("n.user_id = ? AND n.id > ? AND t.deleted_at IS NULL", userID, after)
 	if unseenSince != nil {
 		q.Where("n.seen_at IS NULL AND n.fired_at >= ?", *unseenSince)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/uptrace/bun"
 )
 
 // EmailConstraint is the unique index that keeps emails unique regardless of case.
@@ -42,29 +44,49 @@ func (s *Store) UserByID(ctx context.Context, id string) (User, error) {
 // choice saved meanwhile in Settings is never overwritten (a chosen zone
 // wins). The same zone seen since fresh is not written again (a report
 // costs no write then). seen says whether the row was updated.
+//
+// When the zone changes, the instants of the user's all-day dates follow
+// it in the same transaction (followZone).
 func (s *Store) SeeBrowserZone(ctx context.Context, id, zone string, at, fresh time.Time) (seen bool, err error) {
-	res, err := s.DB.NewUpdate().Model((*User)(nil)).Set("time_zone = ?", zone).Set("time_zone_seen_at = ?", at).
-		Where("id = ?", id).Where("time_zone_auto").
-		Where("(time_zone <> ? OR time_zone_seen_at IS NULL OR time_zone_seen_at < ?)", zone, fresh).Exec(ctx)
+	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*User)(nil)).Set("time_zone = ?", zone).Set("time_zone_seen_at = ?", at).
+			Where("id = ?", id).Where("time_zone_auto").
+			Where("(time_zone <> ? OR time_zone_seen_at IS NULL OR time_zone_seen_at < ?)", zone, fresh).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		if seen = n > 0; !seen {
+			return nil
+		}
+		return followZone(ctx, tx, id, zone)
+	})
 	if err != nil {
 		return false, fmt.Errorf("recording the browser's time zone of user %s: %w", id, err)
 	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
+	return seen, nil
 }
 
 // SetPreferences stores the user's time zone (and whether it follows the
 // browser) and default reminder. A chosen zone (zoneAuto false) forgets
 // when a browser last reported one.
+// The instants of the user's all-day dates follow the zone
+// (followZone), in the same transaction.
 func (s *Store) SetPreferences(ctx context.Context, id, zone string, zoneAuto bool, defaultReminder *int) error {
-	res, err := s.DB.NewUpdate().Model((*User)(nil)).Set("time_zone = ?", zone).Set("time_zone_auto = ?", zoneAuto).
-		Set("time_zone_seen_at = CASE WHEN ? THEN time_zone_seen_at END", zoneAuto).
-		Set("default_reminder_minutes = ?", defaultReminder).Where("id = ?", id).Exec(ctx)
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*User)(nil)).Set("time_zone = ?", zone).Set("time_zone_auto = ?", zoneAuto).
+			Set("time_zone_seen_at = CASE WHEN ? THEN time_zone_seen_at END", zoneAuto).
+			Set("default_reminder_minutes = ?", defaultReminder).Where("id = ?", id).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return followZone(ctx, tx, id, zone)
+	})
 	if err != nil {
 		return fmt.Errorf("saving the preferences of user %s: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("saving the preferences of user %s: %w", id, ErrNotFound)
 	}
 	return nil
 }

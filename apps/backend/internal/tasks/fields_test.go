@@ -16,6 +16,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/openapi"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
 	"github.com/todo-app/todo-app/pkg/todomcp"
 )
 
@@ -32,7 +33,9 @@ import (
 // made from its type so that a new field needs no line here: the last
 // value of its closed set when it has one (api.Enum, as the OpenAPI
 // document declares it), else a string naming the field, the number 2
-// (within every range the task's rules set), a fixed instant in the future.
+// (within every range the task's rules set), a fixed day in the future,
+// an instant at the end of that day in UTC (so that an all-day sample's
+// due_at is the one its due_date makes: the rules check in UTC).
 func sampleOf(t *testing.T, name string, typ reflect.Type) reflect.Value {
 	if typ.Kind() == reflect.Pointer {
 		typ = typ.Elem()
@@ -41,7 +44,9 @@ func sampleOf(t *testing.T, name string, typ reflect.Type) reflect.Value {
 	case len(values) > 0 && typ.Kind() == reflect.String:
 		return reflect.ValueOf(values[len(values)-1]).Convert(typ)
 	case typ == reflect.TypeFor[time.Time]():
-		return reflect.ValueOf(time.Date(2030, 5, 6, 17, 30, 0, 0, time.UTC))
+		return reflect.ValueOf(sampleDay.EndIn(time.UTC))
+	case typ == reflect.TypeFor[dates.Date]():
+		return reflect.ValueOf(sampleDay)
 	case typ.Kind() == reflect.String:
 		return reflect.ValueOf("the " + strings.ReplaceAll(name, "_", " ")).Convert(typ)
 	case typ.Kind() == reflect.Bool:
@@ -65,8 +70,33 @@ func declaredFields(t *testing.T) []string {
 	return names
 }
 
-// sampleFields is an api.TaskFields with every field set to its sample.
-func sampleFields(t *testing.T) api.TaskFields {
+var sampleDay = dates.NewDate(2030, 5, 6)
+
+// The two kinds of due: a task due on a day, whose due_at is derived from
+// its due_date (the end of the day in the person's zone), and a task due
+// at a time, with no due_date. Every surface must carry both.
+const (
+	allDay = true
+	timed  = false
+)
+
+// derivedFields are the fields an input does not carry for a sample
+// because the rules compute them from another: an all-day task's due_at.
+func derivedFields(f api.TaskFields) map[string]bool {
+	return map[string]bool{"due_at": f.DueDate != nil}
+}
+
+// sampleFields is an api.TaskFields with every field set to its sample,
+// but for due_date on a timed sample.
+func sampleFields(t *testing.T, kind bool) api.TaskFields {
+	f := everySample(t)
+	if kind == timed {
+		f.DueDate = nil
+	}
+	return f
+}
+
+func everySample(t *testing.T) api.TaskFields {
 	var f api.TaskFields
 	v := reflect.ValueOf(&f).Elem()
 	for i, sf := range reflect.VisibleFields(v.Type()) {
@@ -116,7 +146,12 @@ func TestEveryTaskFieldIsStoredAndUpdated(t *testing.T) {
 }
 
 func TestEveryTaskFieldIsInEveryAPIShape(t *testing.T) {
-	f := sampleFields(t)
+	for _, kind := range []bool{allDay, timed} {
+		everyFieldInEveryAPIShape(t, sampleFields(t, kind))
+	}
+}
+
+func everyFieldInEveryAPIShape(t *testing.T, f api.TaskFields) {
 	in := f.Input()
 	var patch api.TaskPatch
 	b, err := json.Marshal(in)
@@ -128,9 +163,13 @@ func TestEveryTaskFieldIsInEveryAPIShape(t *testing.T) {
 		"api.TaskInput":  in,
 		"api.TaskPatch":  patch,
 	}
+	derived := derivedFields(f)
 	for shape, v := range shapes {
 		keys := jsonKeys(t, v)
 		for _, name := range declaredFields(t) {
+			if name == "due_date" && f.DueDate == nil || derived[name] && (shape == "api.TaskInput" || shape == "api.TaskPatch") {
+				continue
+			}
 			x, ok := keys[name]
 			if assert.True(t, ok, "%s has no %q", shape, name) {
 				assert.NotEqual(t, "null", string(x), "%s drops the value of %q", shape, name)
@@ -171,7 +210,12 @@ func must(s *jsonschema.Schema, err error) *jsonschema.Schema {
 // TestEveryTaskFieldSurvivesEveryConversion sends every field through
 // each path a task's values take, and checks that none is dropped.
 func TestEveryTaskFieldSurvivesEveryConversion(t *testing.T) {
-	f := sampleFields(t)
+	for _, kind := range []bool{allDay, timed} {
+		everyFieldSurvivesEveryConversion(t, sampleFields(t, kind))
+	}
+}
+
+func everyFieldSurvivesEveryConversion(t *testing.T, f api.TaskFields) {
 	in := f.Input()
 
 	// Create (and import, which creates with Check).
@@ -198,7 +242,11 @@ func TestEveryTaskFieldSurvivesEveryConversion(t *testing.T) {
 	tool := todomcp.FromAPI(answer)
 	toolKeys := jsonKeys(t, tool)
 	answerKeys := jsonKeys(t, answer)
+	derived := derivedFields(f)
 	for _, name := range declaredFields(t) {
+		if derived[name] || string(answerKeys[name]) == "null" {
+			continue // the tools' due is the day of an all-day task
+		}
 		assert.JSONEq(t, string(answerKeys[name]), string(toolKeys[todomcp.ArgName(name)]), "the tools' task: %q", name)
 	}
 	var add todomcp.AddTaskInput

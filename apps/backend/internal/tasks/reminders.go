@@ -17,10 +17,12 @@ const MaxBeforeMinutes = 30 * 24 * 60
 var reClock = regexp.MustCompile(`^([01][0-9]|2[0-3]):([0-5][0-9])$`)
 
 // checkReminders applies the reminder rules to raw for a task due at due
-// (nil: no due time): at most api.MaxReminders; each either at a time in
-// the future or before the due time. It returns the rows to store with
-// their fire times.
-func checkReminders(raw []api.ReminderInput, due *time.Time, loc *time.Location, now time.Time, fe fieldErrors) []store.Reminder {
+// (nil: no due time; allDay: due is the end of an all-day date in loc):
+// at most api.MaxReminders; each either at a time in the future or before
+// the due time — on an all-day date, at a time of day (at_time) on that
+// day or whole days before. It returns the rows to store with their fire
+// times.
+func checkReminders(raw []api.ReminderInput, due *time.Time, allDay bool, loc *time.Location, now time.Time, fe fieldErrors) []store.Reminder {
 	if len(raw) > api.MaxReminders {
 		fe.add("reminders", fmt.Sprintf("at most %d reminders per task", api.MaxReminders))
 		return nil
@@ -57,13 +59,15 @@ func checkReminders(raw []api.ReminderInput, due *time.Time, loc *time.Location,
 				fe.add(field, "at_time must be HH:MM, such as 09:00")
 			case r.AtTime != "" && n%(24*60) != 0:
 				fe.add(field, "with at_time, before_minutes must be whole days (1440 for the day before)")
+			case allDay && r.AtTime == "":
+				fe.add(field, "an all-day task is reminded at a time of day: give at_time (HH:MM) with before_minutes 0 for that day or whole days before (1440 the day before), or give at")
 			default:
 				row := store.Reminder{BeforeMinutes: &n}
 				if r.AtTime != "" {
 					at := r.AtTime
 					row.AtTime = &at
 				}
-				row.FireAt = fireAt(row, due, loc)
+				row.FireAt = fireAt(row, due, allDay, loc)
 				out = append(out, row)
 			}
 		}
@@ -72,12 +76,15 @@ func checkReminders(raw []api.ReminderInput, due *time.Time, loc *time.Location,
 }
 
 // fireAt is when r fires for a task due at due, in the person's zone loc:
-// its own time, or before the due time (on that day at at_time).
-func fireAt(r store.Reminder, due *time.Time, loc *time.Location) *time.Time {
+// its own time, or before the due time (on that day at at_time). Minutes
+// before an all-day date (allDay) is no time at all: such a reminder, kept
+// from before the all-day model or from a task that had a time, waits
+// until the task has one again.
+func fireAt(r store.Reminder, due *time.Time, allDay bool, loc *time.Location) *time.Time {
 	if r.At != nil {
 		return r.At
 	}
-	if r.BeforeMinutes == nil || due == nil {
+	if r.BeforeMinutes == nil || due == nil || allDay && r.AtTime == nil {
 		return nil
 	}
 	t := due.Add(-time.Duration(*r.BeforeMinutes) * time.Minute)
@@ -93,11 +100,11 @@ func fireAt(r store.Reminder, due *time.Time, loc *time.Location) *time.Time {
 
 // rescheduled is rs with fire times for a task now due at due; relative
 // reminders follow the due time.
-func rescheduled(rs []store.Reminder, due *time.Time, loc *time.Location) []store.Reminder {
+func rescheduled(rs []store.Reminder, due *time.Time, allDay bool, loc *time.Location) []store.Reminder {
 	out := make([]store.Reminder, 0, len(rs))
 	for _, r := range rs {
 		if r.BeforeMinutes != nil {
-			r.FireAt = fireAt(r, due, loc)
+			r.FireAt = fireAt(r, due, allDay, loc)
 			out = append(out, r)
 		}
 	}
@@ -106,9 +113,9 @@ func rescheduled(rs []store.Reminder, due *time.Time, loc *time.Location) []stor
 
 // carried are the reminders a recurring task's next occurrence gets: the
 // relative ones, timed from its due time.
-func carried(rs []store.Reminder, due *time.Time, loc *time.Location) []store.Reminder {
+func carried(rs []store.Reminder, due *time.Time, allDay bool, loc *time.Location) []store.Reminder {
 	var out []store.Reminder
-	for _, r := range rescheduled(rs, due, loc) {
+	for _, r := range rescheduled(rs, due, allDay, loc) {
 		out = append(out, store.Reminder{BeforeMinutes: r.BeforeMinutes, AtTime: r.AtTime, FireAt: r.FireAt})
 	}
 	return out
@@ -130,7 +137,7 @@ func remindersToAPI(rs []store.Reminder) []api.Reminder {
 // is history): what fired is kept fired, a past one that had not fired is
 // kept as fired too (it would otherwise fire on import). problem says what
 // is wrong, for the import's report.
-func ImportedReminders(raw []api.ExportReminder, due *time.Time, loc *time.Location, now time.Time) ([]store.Reminder, string) {
+func ImportedReminders(raw []api.ExportReminder, due *time.Time, allDay bool, loc *time.Location, now time.Time) ([]store.Reminder, string) {
 	if len(raw) > api.MaxReminders {
 		return nil, fmt.Sprintf("at most %d reminders per task", api.MaxReminders)
 	}
@@ -146,7 +153,7 @@ func ImportedReminders(raw []api.ExportReminder, due *time.Time, loc *time.Locat
 			in.At = &future
 		}
 		fe := fieldErrors{}
-		rows := checkReminders([]api.ReminderInput{in}, due, loc, now, fe)
+		rows := checkReminders([]api.ReminderInput{in}, due, allDay, loc, now, fe)
 		if len(fe) > 0 {
 			for _, p := range fe {
 				return nil, fmt.Sprintf("reminder %d: %s", i+1, p)

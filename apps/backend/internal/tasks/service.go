@@ -131,7 +131,7 @@ func (s *Service) Get(ctx context.Context, userID string, id int64) (api.Task, e
 
 // Create validates in and stores a new task with its tags.
 func (s *Service) Create(ctx context.Context, userID string, in api.TaskInput) (api.Task, error) {
-	loc, err := s.zone(ctx, userID, deref(in.DueAt))
+	loc, err := s.zone(ctx, userID, deref(in.DueDate), deref(in.DueAt))
 	if err != nil {
 		return api.Task{}, err
 	}
@@ -144,15 +144,15 @@ func (s *Service) Create(ctx context.Context, userID string, in api.TaskInput) (
 		return api.Task{}, err
 	}
 	raw := inputs(in.Reminders)
-	if in.Reminders == nil && t.DueAt != nil && !dates.IsDateOnly(*t.DueAt, loc) {
-		// Created without a word about reminders, due at a time: the
-		// person's default reminder, if they chose one.
+	if in.Reminders == nil && t.DueAt != nil && t.DueDate == nil {
+		// Created without a word about reminders, due at a time (not a
+		// day): the person's default reminder, if they chose one.
 		if u, err := s.store.UserByID(ctx, userID); err == nil && u.DefaultReminderMinutes != nil {
 			raw = []api.ReminderInput{{BeforeMinutes: u.DefaultReminderMinutes}}
 		}
 	}
 	fe := fieldErrors{}
-	rs := checkReminders(raw, t.DueAt, rloc, s.now(), fe)
+	rs := checkReminders(raw, t.DueAt, t.DueDate != nil, rloc, s.now(), fe)
 	if len(fe) > 0 {
 		return api.Task{}, &domain.Invalid{Fields: fe}
 	}
@@ -174,7 +174,7 @@ func (s *Service) Create(ctx context.Context, userID string, in api.TaskInput) (
 
 // Replace overwrites every editable field (PUT). Completion is kept.
 func (s *Service) Replace(ctx context.Context, userID string, id int64, in api.TaskInput) (api.Task, error) {
-	loc, err := s.zone(ctx, userID, deref(in.DueAt))
+	loc, err := s.zone(ctx, userID, deref(in.DueDate), deref(in.DueAt))
 	if err != nil {
 		return api.Task{}, err
 	}
@@ -190,12 +190,16 @@ func (s *Service) Replace(ctx context.Context, userID string, id int64, in api.T
 
 // Patch changes only the fields present in p.
 func (s *Service) Patch(ctx context.Context, userID string, id int64, p api.TaskPatch) (api.Task, error) {
-	loc := time.UTC
+	var raws []string
+	if p.DueDate.Set && !p.DueDate.Null {
+		raws = append(raws, p.DueDate.Value)
+	}
 	if p.DueAt.Set && !p.DueAt.Null {
-		var err error
-		if loc, err = s.zone(ctx, userID, p.DueAt.Value); err != nil {
-			return api.Task{}, err
-		}
+		raws = append(raws, p.DueAt.Value)
+	}
+	loc, err := s.zone(ctx, userID, raws...)
+	if err != nil {
+		return api.Task{}, err
 	}
 	v, tags, fe := checkPatch(p, loc)
 	if len(fe) > 0 {
@@ -211,7 +215,7 @@ func (s *Service) Patch(ctx context.Context, userID string, id int64, p api.Task
 
 // checkPatch validates the fields p sets: their cleaned values (the
 // others zero), the tags when p sets them, and what is wrong by field.
-// The due date is read in loc.
+// A due day's instant is read in loc.
 func checkPatch(p api.TaskPatch, loc *time.Location) (api.TaskFields, *[]string, fieldErrors) {
 	fe := fieldErrors{}
 	var v api.TaskFields
@@ -227,11 +231,14 @@ func checkPatch(p api.TaskPatch, loc *time.Location) (api.TaskFields, *[]string,
 		}
 		v.Priority = cleanPriority(*p.Priority, fe)
 	}
-	if p.DueAt.Set && !p.DueAt.Null {
-		v.DueAt = cleanDue(&p.DueAt.Value, "due_at", fe, loc, dates.End)
-		if v.DueAt == nil {
-			fe.add("due_at", "must be a timestamp, or null to clear the due date")
-		}
+	date, at := optional(p.DueDate), optional(p.DueAt)
+	switch {
+	case date != nil && strings.TrimSpace(*date) == "":
+		fe.add("due_date", "must be a date such as 2026-12-08, or null to clear the due")
+	case at != nil && strings.TrimSpace(*at) == "":
+		fe.add("due_at", "must be an RFC 3339 timestamp, or null to clear the due")
+	case date != nil || at != nil:
+		v.DueDate, v.DueAt = cleanTaskDue(date, at, loc, fe)
 	}
 	var tags *[]string
 	if p.Tags != nil {
@@ -266,8 +273,8 @@ func applyPatch(t *store.Task, p api.TaskPatch, v api.TaskFields) error {
 	if p.Priority != nil {
 		t.Priority = v.Priority
 	}
-	if p.DueAt.Set {
-		t.DueAt = v.DueAt
+	if p.DueDate.Set || p.DueAt.Set {
+		t.DueDate, t.DueAt = v.DueDate, v.DueAt
 	}
 	rule, interval := t.Recurrence, t.RecurrenceInterval
 	if p.Recurrence != nil {
@@ -342,15 +349,14 @@ func (s *Service) setCompleted(ctx context.Context, tx Tx, t *store.Task, comple
 	if t.Recurrence == api.RecurNone {
 		return nil, nil
 	}
-	base := now
-	if t.DueAt != nil {
-		base = *t.DueAt
+	// The next occurrence is computed in the person's zone: an all-day
+	// series stays on its dates, a timed one keeps its local time across
+	// a DST change.
+	loc, err := s.userZone(ctx, t.UserID)
+	if err != nil {
+		return nil, err
 	}
-	due := NextDue(base, t.Recurrence, t.RecurrenceInterval)
-	// A long-overdue task's next occurrence should still lie ahead.
-	for i := 0; due.Before(now) && i < 10000; i++ {
-		due = NextDue(due, t.Recurrence, t.RecurrenceInterval)
-	}
+	nextDate, due := NextOccurrence(t.DueDate, t.DueAt, t.Recurrence, t.RecurrenceInterval, now, loc)
 	if due.UTC().Year() > MaxYear {
 		// The series has reached the end of the calendar we store: it
 		// ends here rather than writing a date no client can read.
@@ -367,11 +373,11 @@ func (s *Service) setCompleted(ctx context.Context, tx Tx, t *store.Task, comple
 	from := t.ID
 	// The next occurrence has every field of this one but its due time.
 	next := &store.Task{UserID: t.UserID, TaskFields: t.TaskFields, RecurredFrom: &from}
-	next.DueAt = &due
+	next.DueDate, next.DueAt = nextDate, &due
 	if err := tx.InsertTask(ctx, next, names); err != nil {
 		return nil, fmt.Errorf("creating next occurrence of task %d: %w", t.ID, err)
 	}
-	if rs := carried(cur.Reminders, next.DueAt, s.zoneOf(ctx, t.UserID, cur.Reminders)); len(rs) > 0 {
+	if rs := carried(cur.Reminders, next.DueAt, next.DueDate != nil, loc); len(rs) > 0 {
 		if err := tx.SetReminders(ctx, next, rs); err != nil {
 			return nil, err
 		}
@@ -391,12 +397,12 @@ func (s *Service) modify(ctx context.Context, userID string, id int64, reminders
 		if err != nil {
 			return taskErr(id, err)
 		}
-		oldDue := t.DueAt
+		oldDue, oldAllDay := t.DueAt, t.DueDate != nil
 		tags, completed, err := change(&t)
 		if err != nil {
 			return err
 		}
-		if err := s.updateReminders(ctx, tx, &t, oldDue, reminders, rloc); err != nil {
+		if err := s.updateReminders(ctx, tx, &t, oldDue, oldAllDay, reminders, rloc); err != nil {
 			return err
 		}
 		reopened := completed != nil && !*completed && t.Completed
@@ -477,8 +483,8 @@ func (s *Service) DeleteTag(ctx context.Context, userID string, id int64) error 
 	return err
 }
 
-// zone is the user's time zone when one of raws is a date-only input that
-// needs it (one small query), UTC otherwise.
+// zone is the user's time zone when one of raws is a day (YYYY-MM-DD),
+// whose instant needs it (one small query), UTC otherwise.
 func (s *Service) zone(ctx context.Context, userID string, raws ...string) (*time.Location, error) {
 	for _, raw := range raws {
 		if dates.LooksDateOnly(raw) {
@@ -512,23 +518,24 @@ func inputs(p *[]api.ReminderInput) []api.ReminderInput {
 // updateReminders replaces the task's reminders when the request set them
 // (checked against the task's new due time), and otherwise moves its
 // relative ones with the due time.
-func (s *Service) updateReminders(ctx context.Context, tx Tx, t *store.Task, oldDue *time.Time, set *[]api.ReminderInput, loc *time.Location) error {
+func (s *Service) updateReminders(ctx context.Context, tx Tx, t *store.Task, oldDue *time.Time, oldAllDay bool, set *[]api.ReminderInput, loc *time.Location) error {
+	allDay := t.DueDate != nil
 	if set != nil {
 		fe := fieldErrors{}
-		rs := checkReminders(*set, t.DueAt, loc, s.now(), fe)
+		rs := checkReminders(*set, t.DueAt, allDay, loc, s.now(), fe)
 		if len(fe) > 0 {
 			return &domain.Invalid{Fields: fe}
 		}
 		return tx.SetReminders(ctx, t, rs)
 	}
-	if sameTime(oldDue, t.DueAt) {
+	if sameTime(oldDue, t.DueAt) && oldAllDay == allDay {
 		return nil
 	}
 	cur, err := tx.RemindersOf(ctx, t.ID)
 	if err != nil || len(cur) == 0 {
 		return err
 	}
-	return tx.Reschedule(ctx, rescheduled(cur, t.DueAt, s.zoneOf(ctx, t.UserID, cur)), s.now())
+	return tx.Reschedule(ctx, rescheduled(cur, t.DueAt, allDay, s.zoneOf(ctx, t.UserID, cur)), s.now())
 }
 
 func sameTime(a, b *time.Time) bool {
@@ -561,6 +568,14 @@ func (s *Service) zoneOf(ctx context.Context, userID string, rs []store.Reminder
 	return time.UTC
 }
 
+// optional is a present, non-null PATCH value, nil otherwise.
+func optional(n api.Nullable[string]) *string {
+	if !n.Set || n.Null {
+		return nil
+	}
+	return &n.Value
+}
+
 func deref(p *string) string {
 	if p == nil {
 		return ""
@@ -584,9 +599,9 @@ func Check(in api.TaskInput, loc *time.Location) (store.Task, []string, map[stri
 	t := store.Task{TaskFields: api.TaskFields{
 		Title:       cleanTitle(in.Title, fe),
 		Description: cleanDescription(in.Description, fe),
-		DueAt:       cleanDue(in.DueAt, "due_at", fe, loc, dates.End),
 		Priority:    cleanPriority(in.Priority, fe),
 	}}
+	t.DueDate, t.DueAt = cleanTaskDue(in.DueDate, in.DueAt, loc, fe)
 	t.Recurrence, t.RecurrenceInterval = cleanRecurrence(in.Recurrence, in.RecurrenceInterval, fe)
 	return t, cleanTags(in.Tags, fe), fe
 }

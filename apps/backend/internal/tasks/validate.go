@@ -173,3 +173,54 @@ func cleanDue(raw *string, field string, fe fieldErrors, loc *time.Location, b d
 	}
 	return &t
 }
+
+// Problems with a task's due, as the 422s name them.
+const (
+	dueBoth    = "give due_date (a day, all day) or due_at (a time), not both"
+	dueBadDate = "must be a date such as 2026-12-08"
+	dueBadTime = "must be an RFC 3339 timestamp such as 2026-12-08T09:00:00+01:00 (a day alone goes in due_date)"
+)
+
+// cleanTaskDue reads a task's due from its two inputs by the date rule
+// (pkg/dates): a day (date, YYYY-MM-DD: all day) or an instant (at, RFC
+// 3339), not both; a YYYY-MM-DD at is a day too (the shape before API
+// 1.7.0, deprecated). An all-day date's instant is the end of its day in
+// loc, the person's zone. Empty inputs give no due.
+func cleanTaskDue(date, at *string, loc *time.Location, fe fieldErrors) (*dates.Date, *time.Time) {
+	d, a := strings.TrimSpace(deref(date)), strings.TrimSpace(deref(at))
+	switch {
+	case d != "" && a != "":
+		fe.add("due_date", dueBoth)
+		return nil, nil
+	case d != "":
+		return cleanDay(d, "due_date", loc, fe)
+	case a == "":
+		return nil, nil
+	case dates.LooksDateOnly(a):
+		return cleanDay(a, "due_at", loc, fe)
+	}
+	t, err := time.Parse(time.RFC3339Nano, a)
+	if err != nil {
+		fe.add("due_at", dueBadTime)
+		return nil, nil
+	}
+	if t = t.UTC(); !dates.InYears(t) {
+		fe.add("due_at", dates.YearProblem)
+		return nil, nil
+	}
+	return nil, &t
+}
+
+func cleanDay(raw, field string, loc *time.Location, fe fieldErrors) (*dates.Date, *time.Time) {
+	d, err := dates.ParseDate(raw)
+	if err != nil {
+		fe.add(field, dueBadDate+": "+err.Error())
+		return nil, nil
+	}
+	end := d.EndIn(loc).UTC()
+	if !dates.InYears(end) {
+		fe.add(field, dates.YearProblem)
+		return nil, nil
+	}
+	return &d, &end
+}

@@ -5,6 +5,7 @@ package testenv
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"sync"
@@ -33,7 +34,7 @@ func Migrate(ctx context.Context, dsn string) error {
 		return err
 	}
 	defer st.Close()
-	_, err = st.Migrate(ctx)
+	_, err = st.Migrate(ctx, slog.New(slog.DiscardHandler))
 	return err
 }
 

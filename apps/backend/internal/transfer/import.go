@@ -228,6 +228,7 @@ func readJSON(ctx context.Context, r io.Reader, w *writer) error {
 		return fileErr("this is not a todo-app export: it must be a JSON object (%s)", jsonProblem(err, dec))
 	}
 	var fileZone *time.Location
+	version := 1 // a file without one is read as the first shape
 	sawKind := false
 	for dec.More() {
 		t, err := dec.Token()
@@ -250,6 +251,7 @@ func readJSON(ctx context.Context, r io.Reader, w *writer) error {
 			if v > api.ExportVersion {
 				return fileErr("this export was made by a newer todo-app (version %d; this one reads up to %d): update first", v, api.ExportVersion)
 			}
+			version = v
 		case "user":
 			var u api.User
 			if err := dec.Decode(&u); err != nil {
@@ -263,7 +265,7 @@ func readJSON(ctx context.Context, r io.Reader, w *writer) error {
 				return err
 			}
 		case "tasks":
-			if err := eachElement(dec, "tasks", func(i int) error { return w.readTask(ctx, dec, i, fileZone) }); err != nil {
+			if err := eachElement(dec, "tasks", func(i int) error { return w.readTask(ctx, dec, i, fileZone, version) }); err != nil {
 				return err
 			}
 		case "conversations":
@@ -373,23 +375,25 @@ func (w *writer) readTag(ctx context.Context, dec *json.Decoder, row int) error 
 	return err
 }
 
-func (w *writer) readTask(ctx context.Context, dec *json.Decoder, row int, fileZone *time.Location) error {
+func (w *writer) readTask(ctx context.Context, dec *json.Decoder, row int, fileZone *time.Location, version int) error {
 	var x api.ExportTask
 	if ok, err := w.decodeRow(dec, "tasks", row, &x); !ok {
 		return err
 	}
 	in := x.TaskFields.Input()
 	in.Tags = x.Tags
-	if x.DueAt != nil {
-		due := *x.DueAt
-		// A date without a time stays a date: the end of the same day
-		// in this account's zone, when the file's zone was another.
-		if fileZone != nil && fileZone.String() != w.loc.String() && dates.IsDateOnly(due, fileZone) {
-			d := due.In(fileZone)
-			due = time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, w.loc)
+	if version < 2 && x.DueDate == nil && x.DueAt != nil {
+		// A version-1 file has no due_date: a date alone was stored as
+		// 23:59:59 in the exporting account's zone (the file's, else
+		// this account's), and becomes an all-day date again.
+		zone := fileZone
+		if zone == nil {
+			zone = w.loc
 		}
-		s := due.Format(time.RFC3339Nano)
-		in.DueAt = &s
+		if dates.IsDateOnly(*x.DueAt, zone) {
+			d := dates.DateOf(*x.DueAt, zone).String()
+			in.DueDate, in.DueAt = &d, nil
+		}
 	}
 	t, tags, fe := tasks.Check(in, w.loc)
 	if p := checkKey(x.Key); p != "" {
@@ -401,7 +405,7 @@ func (w *writer) readTask(ctx context.Context, dec *json.Decoder, row int, fileZ
 		}
 	}
 	if len(fe) == 0 {
-		rs, problem := tasks.ImportedReminders(x.Reminders, t.DueAt, w.loc, w.now)
+		rs, problem := tasks.ImportedReminders(x.Reminders, t.DueAt, t.DueDate != nil, w.loc, w.now)
 		if problem != "" {
 			fe["reminders"] = problem
 		}

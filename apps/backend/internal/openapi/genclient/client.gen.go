@@ -565,6 +565,11 @@ type CreatedAPIToken struct {
 // CreatedAPITokenScope defines model for CreatedAPIToken.Scope.
 type CreatedAPITokenScope string
 
+// Date a calendar day without a time zone (YYYY-MM-DD): an all-day date is the same day wherever the person is
+//
+// Example: 2026-12-08
+type Date = openapi_types.Date
+
 // Envelope defines model for Envelope.
 type Envelope struct {
 	Error *Error `json:"error"`
@@ -622,11 +627,16 @@ type ExportReminder struct {
 
 // ExportTask defines model for ExportTask.
 type ExportTask struct {
-	Completed          *bool                 `json:"completed,omitempty"`
-	CompletedAt        *time.Time            `json:"completed_at,omitempty"`
-	CreatedAt          *time.Time            `json:"created_at,omitempty"`
-	Description        *string               `json:"description,omitempty"`
-	DueAt              *time.Time            `json:"due_at,omitempty"`
+	Completed   *bool      `json:"completed,omitempty"`
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	CreatedAt   *time.Time `json:"created_at,omitempty"`
+	Description *string    `json:"description,omitempty"`
+	DueAt       *time.Time `json:"due_at,omitempty"`
+
+	// DueDate a calendar day without a time zone (YYYY-MM-DD): an all-day date is the same day wherever the person is
+	//
+	// Example: 2026-12-08
+	DueDate            *Date                 `json:"due_date,omitempty"`
 	Id                 *int64                `json:"id,omitempty"`
 	Key                *string               `json:"key,omitempty"`
 	Priority           *ExportTaskPriority   `json:"priority,omitempty"`
@@ -704,6 +714,7 @@ type MessageList struct {
 type Notification struct {
 	Completed bool       `json:"completed"`
 	DueAt     *time.Time `json:"due_at"`
+	DueDate   *Date      `json:"due_date"`
 	FireAt    time.Time  `json:"fire_at"`
 	FiredAt   time.Time  `json:"fired_at"`
 	Id        int64      `json:"id"`
@@ -808,6 +819,7 @@ type Task struct {
 	CreatedAt          time.Time      `json:"created_at"`
 	Description        string         `json:"description"`
 	DueAt              *time.Time     `json:"due_at"`
+	DueDate            *Date          `json:"due_date"`
 	Id                 int64          `json:"id"`
 	Priority           TaskPriority   `json:"priority"`
 	Recurrence         TaskRecurrence `json:"recurrence"`
@@ -829,6 +841,7 @@ type TaskRecurrence string
 type TaskInput struct {
 	Description        *string              `json:"description,omitempty"`
 	DueAt              *string              `json:"due_at,omitempty"`
+	DueDate            *openapi_types.Date  `json:"due_date,omitempty"`
 	Priority           *TaskInputPriority   `json:"priority,omitempty"`
 	Recurrence         *TaskInputRecurrence `json:"recurrence,omitempty"`
 	RecurrenceInterval *int                 `json:"recurrence_interval,omitempty"`
@@ -858,7 +871,10 @@ type TaskPatch struct {
 	Description *string `json:"description,omitempty"`
 
 	// DueAt absent: unchanged; null: cleared
-	DueAt              *string              `json:"due_at,omitempty"`
+	DueAt *string `json:"due_at,omitempty"`
+
+	// DueDate absent: unchanged; null: cleared
+	DueDate            *openapi_types.Date  `json:"due_date,omitempty"`
 	Priority           *TaskPatchPriority   `json:"priority,omitempty"`
 	Recurrence         *TaskPatchRecurrence `json:"recurrence,omitempty"`
 	RecurrenceInterval *int                 `json:"recurrence_interval,omitempty"`
@@ -1451,14 +1467,14 @@ type ClientInterface interface {
 	// Corresponds with GET /api/{user_id}/tasks/{id} (the `GetTask` operationId).
 	GetTask(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PatchTaskWithBody Change the fields given (due_at: null clears the due date)
+	// PatchTaskWithBody Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id} (the `PatchTask` operationId).
 	PatchTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PatchTask Change the fields given (due_at: null clears the due date)
+	// PatchTask Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2173,7 +2189,7 @@ func (c *Client) GetTask(ctx context.Context, userId openapi_types.UUID, id int6
 	return c.Client.Do(req)
 }
 
-// PatchTaskWithBody Change the fields given (due_at: null clears the due date)
+// PatchTaskWithBody Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)
 //
 // Takes any type of body and a specified content type.
 //
@@ -2190,7 +2206,7 @@ func (c *Client) PatchTaskWithBody(ctx context.Context, userId openapi_types.UUI
 	return c.Client.Do(req)
 }
 
-// PatchTask Change the fields given (due_at: null clears the due date)
+// PatchTask Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4818,14 +4834,14 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/{user_id}/tasks/{id} (the `GetTask` operationId).
 	GetTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*GetTaskResponse, error)
 
-	// PatchTaskWithBodyWithResponse Change the fields given (due_at: null clears the due date)
+	// PatchTaskWithBodyWithResponse Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id} (the `PatchTask` operationId).
 	PatchTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchTaskResponse, error)
 
-	// PatchTaskWithResponse Change the fields given (due_at: null clears the due date)
+	// PatchTaskWithResponse Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8835,7 +8851,7 @@ func (c *ClientWithResponses) GetTaskWithResponse(ctx context.Context, userId op
 	return ParseGetTaskResponse(rsp)
 }
 
-// PatchTaskWithBodyWithResponse Change the fields given (due_at: null clears the due date)
+// PatchTaskWithBodyWithResponse Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8848,7 +8864,7 @@ func (c *ClientWithResponses) PatchTaskWithBodyWithResponse(ctx context.Context,
 	return ParsePatchTaskResponse(rsp)
 }
 
-// PatchTaskWithResponse Change the fields given (due_at: null clears the due date)
+// PatchTaskWithResponse Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -3,6 +3,7 @@ package taskstest_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -32,7 +33,7 @@ func migrate(ctx context.Context, dsn string) error {
 		return err
 	}
 	defer st.Close()
-	_, err = st.Migrate(ctx)
+	_, err = st.Migrate(ctx, slog.New(slog.DiscardHandler))
 	return err
 }
 

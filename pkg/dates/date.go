@@ -1,0 +1,125 @@
+package dates
+
+import (
+	"database/sql/driver"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Date is a calendar day without a zone: an all-day due date. It is the
+// same day for everyone wherever they are ("Tue 8 Dec" in Berlin and in
+// New York), as Todoist and TickTick keep all-day dates; only questions
+// about instants ("is it overdue yet?", "when does its reminder fire?")
+// read it in the person's zone, with EndIn and At.
+//
+// It travels as "YYYY-MM-DD" in JSON and is a PostgreSQL date column.
+type Date struct {
+	year  int
+	month time.Month
+	day   int
+}
+
+// NewDate is the given day; an impossible one (30 February) is normalised
+// as time.Date does, so build dates from input with ParseDate instead.
+func NewDate(year int, month time.Month, day int) Date {
+	return DateOf(time.Date(year, month, day, 12, 0, 0, 0, time.UTC), time.UTC)
+}
+
+// DateOf is t's calendar day in loc.
+func DateOf(t time.Time, loc *time.Location) Date {
+	y, m, d := t.In(loc).Date()
+	return Date{y, m, d}
+}
+
+// ParseDate reads a YYYY-MM-DD day, refusing days that do not exist
+// ("2026-02-30") and years outside MinYear–MaxYear.
+func ParseDate(raw string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(raw))
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a date of the form 2026-12-08", raw)
+	}
+	if y := t.Year(); y < MinYear || y > MaxYear {
+		return Date{}, fmt.Errorf("%q: the year must be between %d and %d", raw, MinYear, MaxYear)
+	}
+	return DateOf(t, time.UTC), nil
+}
+
+// IsZero says whether d is the zero Date (no day).
+func (d Date) IsZero() bool { return d.year == 0 && d.month == 0 && d.day == 0 }
+
+// Year, Month and Day are d's parts.
+func (d Date) Year() int             { return d.year }
+func (d Date) Month() time.Month     { return d.month }
+func (d Date) Day() int              { return d.day }
+func (d Date) Weekday() time.Weekday { return d.midday().Weekday() }
+
+// String is d as YYYY-MM-DD.
+func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.year, d.month, d.day) }
+
+// midday is d at noon UTC, for arithmetic that never crosses a day edge.
+func (d Date) midday() time.Time { return time.Date(d.year, d.month, d.day, 12, 0, 0, 0, time.UTC) }
+
+// AddDays is the day n days after d (before for negative n).
+func (d Date) AddDays(n int) Date { return DateOf(d.midday().AddDate(0, 0, n), time.UTC) }
+
+// AddMonths is the same day n months later, clamped to the last day of a
+// shorter month (31 January + 1 month = 28 or 29 February), so a monthly
+// series never skips a month.
+func (d Date) AddMonths(n int) Date {
+	first := time.Date(d.year, d.month+time.Month(n), 1, 12, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return NewDate(first.Year(), first.Month(), min(d.day, last))
+}
+
+// Before and After compare days.
+func (d Date) Before(o Date) bool { return d.midday().Before(o.midday()) }
+func (d Date) After(o Date) bool  { return d.midday().After(o.midday()) }
+
+// At is the instant of the wall-clock time hour:minute:second on d in loc
+// (a time skipped by a DST change moves forward, as time.Date does).
+func (d Date) At(hour, minute, second int, loc *time.Location) time.Time {
+	return time.Date(d.year, d.month, d.day, hour, minute, second, 0, loc)
+}
+
+// StartIn is 00:00:00 of d in loc.
+func (d Date) StartIn(loc *time.Location) time.Time { return d.At(0, 0, 0, loc) }
+
+// EndIn is 23:59:59 of d in loc: the last moment the day is still "due
+// today" in that zone, which is when an all-day task becomes overdue.
+func (d Date) EndIn(loc *time.Location) time.Time { return d.At(23, 59, 59, loc) }
+
+// MarshalText writes YYYY-MM-DD.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads YYYY-MM-DD (ParseDate's rules).
+func (d *Date) UnmarshalText(b []byte) error {
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// Value stores d as a PostgreSQL date.
+func (d Date) Value() (driver.Value, error) { return d.String(), nil }
+
+// Scan reads a PostgreSQL date, as the driver hands it over (a time at
+// midnight UTC, or text).
+func (d *Date) Scan(src any) error {
+	switch v := src.(type) {
+	case time.Time:
+		y, m, day := v.Date() // the day it names, whatever its location
+		*d = Date{y, m, day}
+		return nil
+	case string:
+		return d.UnmarshalText([]byte(v))
+	case []byte:
+		return d.UnmarshalText(v)
+	}
+	return fmt.Errorf("dates.Date: cannot scan %T", src)
+}
+
+// Ptr is a pointer to d, for optional fields.
+func (d Date) Ptr() *Date { return &d }
