@@ -71,7 +71,7 @@ func allDayMigration(log *slog.Logger) migrate.Migration {
 // pending reminders "minutes before" an all-day date stop (fire_at null):
 // the date rule says a date alone gets none, and they fired at 23:44.
 func inferAllDay(ctx context.Context, tx bun.Tx, log *slog.Logger) error {
-	if _, err := tx.ExecContext(ctx, `ALTER TABLE tasks ADD COLUMN due_date date`); err != nil {
+	if _, err := tx.ExecContext(ctx, `ALTER TABLE tasks ADD COLUMN IF NOT EXISTS due_date date`); err != nil {
 		return fmt.Errorf("adding tasks.due_date: %w", err)
 	}
 	var counts []struct {
