@@ -295,3 +295,85 @@ func TestCalendarFeedUIDs(t *testing.T) {
 	assert.NotEqual(t, one["First"], two["First"], "task 1 of one deployment is not task 1 of another")
 	assert.NotEqual(t, one["Second"], two["Second"])
 }
+
+// An all-day task is a floating date in the feed (issue 29): DTSTART and
+// DTEND;VALUE=DATE on its day and the next, whatever the person's zone —
+// made in New York, read after the zone became Tokyo, the same day. A
+// task with a time is an instant in UTC, also one at 23:59:59 on the
+// person's clock (the clock does not make a date). Reminders at a time of
+// day on an all-day task are alarms at that time in the person's zone of
+// the moment: they move when the zone changes, the date does not.
+func TestCalendarFeedAllDayWhateverTheZone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	res, err := b.Client.SignUp(ctx, api.SignUpRequest{Email: "allday@example.com", Password: "correct horse battery", Name: "All Day", TimeZone: "America/New_York"})
+	require.NoError(t, err)
+	c := b.Client.WithAuth(res)
+	newYork, _ := time.LoadLocation("America/New_York")
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	year := time.Now().Year() + 1
+	day := time.Date(year, 12, 8, 0, 0, 0, 0, time.UTC)
+	ymd := func(t time.Time) string { return t.Format("20060102") }
+
+	_, err = c.CreateTask(ctx, api.TaskInput{Title: "Pay phone bill", DueDate: ptr(day.Format(time.DateOnly)),
+		Reminders: &[]api.ReminderInput{{BeforeMinutes: minutes(0), AtTime: "09:00"}, {BeforeMinutes: minutes(1440), AtTime: "18:30"}}})
+	require.NoError(t, err)
+	timed := time.Date(year, 12, 8, 15, 0, 0, 0, time.UTC)
+	_, err = c.CreateTask(ctx, api.TaskInput{Title: "Call", DueAt: stamp(timed)})
+	require.NoError(t, err)
+	lastSecond := time.Date(year, 12, 8, 23, 59, 59, 0, newYork)
+	_, err = c.CreateTask(ctx, api.TaskInput{Title: "Submit by midnight", DueAt: stamp(lastSecond)})
+	require.NoError(t, err)
+	feed, err := c.EnableCalendarFeed(ctx)
+	require.NoError(t, err)
+
+	// read fetches the feed, checks it strictly and returns each event's
+	// DTSTART, DTEND (with VALUE= when not a date-time) and alarm
+	// triggers by title.
+	type event struct {
+		start, end string
+		alarms     []string
+	}
+	read := func(zone string) map[string]event {
+		t.Helper()
+		raw, err := b.Client.CalendarICS(ctx, feed.Token)
+		require.NoError(t, err)
+		cals, err := icalcheck.Check(raw)
+		require.NoError(t, err, "%s", raw)
+		require.Len(t, cals, 1)
+		assert.Equal(t, zone, cals[0].Get("X-WR-TIMEZONE").Value)
+		value := func(p *icalcheck.Property) string {
+			require.NotNil(t, p)
+			if v := p.Params["VALUE"]; len(v) > 0 {
+				return v[0] + ":" + p.Value
+			}
+			return p.Value
+		}
+		out := map[string]event{}
+		for _, ev := range cals[0].Components {
+			e := event{start: value(ev.Get("DTSTART")), end: value(ev.Get("DTEND"))}
+			for _, a := range ev.Components {
+				e.alarms = append(e.alarms, a.Get("TRIGGER").Value)
+			}
+			sort.Strings(e.alarms)
+			out[ev.Get("SUMMARY").Value] = e
+		}
+		return out
+	}
+	utc := func(t time.Time) string { return t.UTC().Format("20060102T150405Z") }
+	allDay := event{start: "DATE:" + ymd(day), end: "DATE:" + ymd(day.AddDate(0, 0, 1))}
+	want := map[string]event{
+		"Pay phone bill": {allDay.start, allDay.end, []string{
+			utc(time.Date(year, 12, 7, 18, 30, 0, 0, newYork)), utc(time.Date(year, 12, 8, 9, 0, 0, 0, newYork))}},
+		"Call":               {utc(timed), utc(timed.Add(15 * time.Minute)), nil},
+		"Submit by midnight": {utc(lastSecond), utc(lastSecond.Add(15 * time.Minute)), nil},
+	}
+	assert.Equal(t, want, read("America/New_York"), "made in New York")
+
+	_, err = c.SetPreferences(ctx, api.Preferences{TimeZone: ptr("Asia/Tokyo")})
+	require.NoError(t, err)
+	want["Pay phone bill"] = event{allDay.start, allDay.end, []string{
+		utc(time.Date(year, 12, 7, 18, 30, 0, 0, tokyo)), utc(time.Date(year, 12, 8, 9, 0, 0, 0, tokyo))}}
+	assert.Equal(t, want, read("Asia/Tokyo"), "the zone is Tokyo now: the same day, the alarms at 18:30 and 09:00 in Tokyo, the times the same instants")
+}
