@@ -79,3 +79,13 @@ func parseList(p *phrase, now time.Time, loc *time.Location) Intent {
 	}
 	return in
 }
+
+// Days is a list's range of due dates as whole days in the person's zone
+// (what list_tasks reads a date range as): From's day to To's day. ok is
+// false when the question names no dates.
+func (in Intent) Days() (from, to dates.Date, ok bool) {
+	if in.From == nil || in.To == nil {
+		return dates.Date{}, dates.Date{}, false
+	}
+	return dates.DateOf(*in.From, in.From.Location()), dates.DateOf(*in.To, in.To.Location()), true
+}

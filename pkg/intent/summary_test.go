@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 // summary renders every field that is set, so a table row states the
@@ -21,7 +23,7 @@ func summary(in Intent, loc *time.Location) string {
 		add("id", fmt.Sprint(in.TaskID))
 	}
 	if in.When != nil {
-		add("due", in.When.Time().In(loc).Format("Mon 2006-01-02 15:04"))
+		add("due", dueSummary(*in.When, loc))
 	}
 	add("prio", in.Priority)
 	add("tags", strings.Join(in.Tags, ","))
@@ -50,6 +52,21 @@ func summary(in Intent, loc *time.Location) string {
 		add("choice", fmt.Sprint(in.Choice))
 	}
 	return strings.Join(parts, " ")
+}
+
+// dueSummary is the due a When sends the tools, read back as the tools
+// read it: "Thu 2026-11-26" for an all-day date (its day, no time),
+// "Fri 2026-11-27 17:00" for a time in loc. Anything else is said as it
+// is, so that the table fails.
+func dueSummary(w When, loc *time.Location) string {
+	due := w.Due()
+	if d, err := dates.ParseDate(due); err == nil {
+		return d.Weekday().String()[:3] + " " + d.String()
+	}
+	if t, err := time.Parse(time.RFC3339, due); err == nil {
+		return t.In(loc).Format("Mon 2006-01-02 15:04")
+	}
+	return "unreadable " + due
 }
 
 func quote(s string) string {

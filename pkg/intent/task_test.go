@@ -10,8 +10,8 @@ import (
 // words included, with its fields taken out of the title.
 var quickAdds = []struct{ in, want string }{
 	{"Friday 5pm call mom #family !high", "add title=“Call mom” due=Fri 2026-11-27 17:00 prio=high tags=family"},
-	{"delete old emails tomorrow", "add title=“Delete old emails” due=Thu 2026-11-26 23:59"},
-	{"complete the tax form by Dec 15", "add title=“Complete the tax form” due=Tue 2026-12-15 23:59"},
+	{"delete old emails tomorrow", "add title=“Delete old emails” due=Thu 2026-11-26"},
+	{"complete the tax form by Dec 15", "add title=“Complete the tax form” due=Tue 2026-12-15"},
 	{"Pay rent every month p1", "add title=“Pay rent” prio=high every=1/monthly"},
 	{"Water plants p3", "add title=“Water plants” prio=low"},
 	{"remind me to stretch every morning", "add title=“Stretch” due=Wed 2026-11-25 09:00 every=1/daily"},

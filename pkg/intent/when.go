@@ -9,25 +9,71 @@ import (
 	"github.com/todo-app/todo-app/pkg/dates"
 )
 
-// When is a date (and maybe a time) found in a phrase.
+// When is a date, and maybe a time of day, found in a phrase. By the
+// product's date rule (pkg/dates) a date alone ("friday", "on the 12th")
+// is an all-day date — the same day wherever the person is — and a date
+// with a time ("friday at 5pm") is an instant in the person's zone: Day,
+// AllDay, Instant and Due say which, and what the tools are sent.
 type When struct {
-	Date time.Time // midnight of the day, in the user's zone
+	// Date is the day said, as midnight of it in the person's zone (Day
+	// is the calendar date itself).
+	Date time.Time
 	// HasDate: a day was said ("Friday"), not only a time ("at 6pm",
 	// whose Date is the next such time): moving a task to "6pm" keeps
 	// its day.
 	HasDate bool
+	// HasTime: a time of day was said; Hour and Minute are it.
 	HasTime bool
 	Hour    int
 	Minute  int
 }
 
-// Time is the moment meant: the given clock time, or for a date alone
-// ("by Friday") the end of that day, by the product's date rule.
-func (w When) Time() time.Time {
-	if w.HasTime {
-		return time.Date(w.Date.Year(), w.Date.Month(), w.Date.Day(), w.Hour, w.Minute, 0, 0, w.Date.Location())
+// Day is the calendar day said.
+func (w When) Day() dates.Date { return dates.DateOf(w.Date, w.Date.Location()) }
+
+// AllDay says whether w is a date alone: an all-day due.
+func (w When) AllDay() bool { return !w.HasTime }
+
+// Instant is the moment of a When with a time, in the person's zone; ok
+// is false for an all-day date, which is no instant.
+func (w When) Instant() (t time.Time, ok bool) {
+	if !w.HasTime {
+		return time.Time{}, false
 	}
-	return dates.EndOfDay(w.Date, w.Date.Location())
+	return w.Day().At(w.Hour, w.Minute, 0, w.Date.Location()), true
+}
+
+// Due is w as the MCP tools' due: the date alone ("2026-12-08") for an
+// all-day date, an RFC 3339 time with the zone's offset for a time.
+func (w When) Due() string {
+	if t, ok := w.Instant(); ok {
+		return t.Format(time.RFC3339)
+	}
+	return w.Day().String()
+}
+
+// DueFields is w as the REST API's due (api.TaskInput's DueDate and
+// DueAt): the date for an all-day date, the time otherwise; the other is
+// nil.
+func (w When) DueFields() (dueDate, dueAt *string) {
+	s := w.Due()
+	if w.AllDay() {
+		return &s, nil
+	}
+	return nil, &s
+}
+
+// Time is the moment meant: the given clock time, or for a date alone
+// the end of that day in the person's zone. It is kept for the callers
+// written before the all-day model (API 1.7.0); a date alone is no moment
+// there, and sending this end of its day as a due makes an all-day task a
+// timed one: send Due or DueFields instead. (Not marked Deprecated, so
+// that staticcheck passes the callers in other modules until they move.)
+func (w When) Time() time.Time {
+	if t, ok := w.Instant(); ok {
+		return t
+	}
+	return w.Day().EndIn(w.Date.Location())
 }
 
 var numberWords = map[string]int{

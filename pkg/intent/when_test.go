@@ -1,0 +1,82 @@
+package intent
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/pkg/dates"
+)
+
+// A date said without a time is an all-day date — the tools are sent the
+// date alone, the same day wherever the person later is — and a date with
+// a time is an instant in the person's zone (issue 29).
+func TestADateAloneIsAllDayAndATimeIsAnInstant(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	// Sunday 6 December 2026, 21:00 in New York: already Monday in Berlin.
+	now := time.Date(2026, 12, 6, 21, 0, 0, 0, ny)
+	str := func(p *string) string {
+		if p == nil {
+			return "nil"
+		}
+		return *p
+	}
+	for _, c := range []struct {
+		say, due string
+		allDay   bool
+	}{
+		{"pay phone bill tuesday", "2026-12-08", true},
+		{"add pay phone bill tomorrow", "2026-12-07", true},
+		{"add call the insurer on the 12th", "2026-12-12", true},
+		{"add file taxes by Dec 15", "2026-12-15", true},
+		{"call mom friday at 5pm", "2026-12-11T17:00:00-05:00", false},
+		{"add stretch in 10 minutes", "2026-12-06T21:10:00-05:00", false},
+		{"add call the bank at 9:30", "2026-12-07T09:30:00-05:00", false},
+	} {
+		in := Parse(c.say, now, ny)
+		require.NotNil(t, in.When, c.say)
+		w := *in.When
+		assert.Equal(t, c.due, w.Due(), c.say)
+		assert.Equal(t, c.allDay, w.AllDay(), c.say)
+		date, at := w.DueFields()
+		if c.allDay {
+			assert.Equal(t, c.due, str(date), "%s: due_date", c.say)
+			assert.Equal(t, "nil", str(at), "%s: no due_at", c.say)
+			_, ok := w.Instant()
+			assert.False(t, ok, "%s: a date is no instant", c.say)
+			// Time is kept for the callers written before the model: the
+			// end of the day, in the person's zone.
+			assert.Equal(t, w.Day().EndIn(ny), w.Time(), c.say)
+		} else {
+			assert.Equal(t, "nil", str(date), "%s: no due_date", c.say)
+			assert.Equal(t, c.due, str(at), "%s: due_at", c.say)
+			i, ok := w.Instant()
+			assert.True(t, ok, c.say)
+			assert.Equal(t, c.due, i.Format(time.RFC3339), c.say)
+		}
+	}
+	// The day said is the person's day, not UTC's (Monday already there).
+	in := Parse("pay phone bill tuesday", now, ny)
+	assert.Equal(t, dates.NewDate(2026, 12, 8), in.When.Day())
+	assert.Equal(t, time.Tuesday, in.When.Day().Weekday())
+}
+
+// A list's range is whole days, as dates (list_tasks reads them in the
+// person's zone).
+func TestAListRangeIsDays(t *testing.T) {
+	now, loc := fixedNow(t)
+	for say, want := range map[string][2]string{
+		"what's due friday?":        {"2026-11-27", "2026-11-27"},
+		"what's due this week?":     {"2026-11-25", "2026-11-29"},
+		"show tasks due next month": {"2026-12-01", "2026-12-31"},
+	} {
+		from, to, ok := Parse(say, now, loc).Days()
+		require.True(t, ok, say)
+		assert.Equal(t, want, [2]string{from.String(), to.String()}, say)
+	}
+	_, _, ok := Parse("what's overdue?", now, loc).Days()
+	assert.False(t, ok, "no dates named")
+}
