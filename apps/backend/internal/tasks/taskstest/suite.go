@@ -133,7 +133,7 @@ func titlesOf(ts []api.Task) []string {
 // view is what a person sees of a task, times as RFC 3339 text, so that a
 // difference reads plainly and times compare by instant.
 type view struct {
-	Title, Description, Due, Priority, Recurrence string
+	Title, Description, DueDate, Due, Priority, Recurrence string
 	Interval                                      int
 	Completed                                     bool
 	CompletedAt                                   string
@@ -145,6 +145,9 @@ func viewOf(t api.Task) view {
 	v := view{Title: t.Title, Description: t.Description, Due: stamp(t.DueAt), Priority: t.Priority,
 		Recurrence: t.Recurrence, Interval: t.RecurrenceInterval, Completed: t.Completed,
 		CompletedAt: stamp(t.CompletedAt), Tags: append([]string{}, t.Tags...), Reminders: []string{}}
+	if t.DueDate != nil {
+		v.DueDate = t.DueDate.String()
+	}
 	for _, r := range t.Reminders {
 		v.Reminders = append(v.Reminders, reminder(r))
 	}
@@ -213,6 +216,11 @@ func ruleCases() []ruleCase {
 		{"create stores cleaned values and defaults", createCleans},
 		{"a date-only due is the end of that day in the person's zone, without the default reminder", dateOnlyDue},
 		{"a timed due gets the person's default reminder unless the request says otherwise", timedDueDefaultReminder},
+		{"a due is a day (due_date, or a date in due_at) or a time, never both; bad ones are named and nothing is written", dueDayOrTime},
+		{"a reminder on an all-day task is a time of day on that day or days before", allDayReminders},
+		{"patch turns a day into a time and back, and clears either", patchDayAndTime},
+		{"an all-day series stays on its dates: a month's last day clamps, never a day late", allDaySeries},
+		{"a timed series keeps its local time across a DST change", timedSeriesAcrossDST},
 		{"a task for a person the store does not know is refused", unknownPerson},
 		{"patch of nothing changes nothing", patchNothing},
 		{"patch refuses invalid values by field and changes nothing", patchInvalid},
@@ -312,6 +320,138 @@ func timedDueDefaultReminder(t *testing.T, e *env) {
 	assert.Empty(t, undated.Reminders, "no due time, nothing to be before")
 	other := e.person(t, "America/New_York", nil)
 	assert.Empty(t, e.create(t, other, api.TaskInput{Title: "call", DueAt: at(due)}).Reminders, "no default chosen")
+}
+
+func dueDayOrTime(t *testing.T, e *env) {
+	tokyo := zone(t, "Asia/Tokyo")
+	u := e.person(t, "Asia/Tokyo", num(15))
+	byDate := e.create(t, u, api.TaskInput{Title: "pay rent", DueDate: str("2030-02-28")})
+	old := e.create(t, u, api.TaskInput{Title: "pay rent", DueAt: str("2030-02-28")})
+	want := view{Title: "pay rent", DueDate: "2030-02-28", Due: ts(time.Date(2030, 2, 28, 23, 59, 59, 0, tokyo)),
+		Priority: api.PriorityMedium, Recurrence: api.RecurNone, Interval: 1, Tags: []string{}, Reminders: []string{}}
+	assert.Equal(t, want, viewOf(byDate), "a day, without the default reminder")
+	assert.Equal(t, want, viewOf(old), "a date in due_at is the same day (the deprecated shape)")
+	assert.Equal(t, want, viewOf(e.get(t, u, byDate.ID)), "as stored")
+	timed := e.create(t, u, api.TaskInput{Title: "call", DueAt: str("2030-02-28T23:59:59+09:00")})
+	assert.Empty(t, viewOf(timed).DueDate, "a time is a time, even at 23:59:59")
+	assert.Len(t, timed.Reminders, 1, "and gets the default reminder")
+
+	for _, c := range []struct {
+		in    api.TaskInput
+		field string
+	}{
+		{api.TaskInput{Title: "x", DueDate: str("2030-02-30")}, "due_date"},
+		{api.TaskInput{Title: "x", DueDate: str("2030-02-28T09:00:00Z")}, "due_date"},
+		{api.TaskInput{Title: "x", DueDate: str("12/08/2030")}, "due_date"},
+		{api.TaskInput{Title: "x", DueDate: str("10000-01-01")}, "due_date"},
+		{api.TaskInput{Title: "x", DueAt: str("09:00")}, "due_at"},
+		{api.TaskInput{Title: "x", DueAt: str("2030-02-30")}, "due_at"},
+		{api.TaskInput{Title: "x", DueDate: str("2030-02-28"), DueAt: str("2030-02-28T09:00:00Z")}, "due_date"},
+	} {
+		_, err := e.svc.Create(e.ctx, u, c.in)
+		requireInvalid(t, err, c.field)
+	}
+	assert.Equal(t, 3, e.total(t, u, tasks.ListInput{}), "nothing more stored")
+}
+
+func allDayReminders(t *testing.T, e *env) {
+	berlin := zone(t, "Europe/Berlin")
+	u := e.person(t, "Europe/Berlin", nil)
+	// 29 March 2030 is a Friday; Berlin moves its clocks forward on
+	// Sunday 31 March: a reminder at 09:00 that day is 07:00 UTC, the day
+	// before 08:00 UTC.
+	got := e.create(t, u, api.TaskInput{Title: "clocks", DueDate: str("2030-03-31"), Reminders: reminders(
+		api.ReminderInput{BeforeMinutes: num(0), AtTime: "09:00"},
+		api.ReminderInput{BeforeMinutes: num(1440), AtTime: "09:00"})})
+	assert.Equal(t, []string{
+		"1440 min before at 09:00, fires " + ts(time.Date(2030, 3, 30, 9, 0, 0, 0, berlin)),
+		"0 min before at 09:00, fires " + ts(time.Date(2030, 3, 31, 9, 0, 0, 0, berlin)),
+	}, viewOf(got).Reminders)
+	assert.Equal(t, "2030-03-31T07:00:00Z", stamp(got.Reminders[1].FireAt))
+	_, err := e.svc.Create(e.ctx, u, api.TaskInput{Title: "x", DueDate: str("2030-03-31"), Reminders: reminders(before(30))})
+	requireInvalid(t, err, "reminders[0]")
+	_, err = e.svc.Patch(e.ctx, u, got.ID, api.TaskPatch{Reminders: reminders(before(15))})
+	requireInvalid(t, err, "reminders[0]")
+	assert.Equal(t, viewOf(got), viewOf(e.get(t, u, got.ID)), "unchanged")
+}
+
+func patchDayAndTime(t *testing.T, e *env) {
+	sydney := zone(t, "Australia/Sydney")
+	u := e.person(t, "Australia/Sydney", nil)
+	base := e.create(t, u, api.TaskInput{Title: "dentist", DueAt: str("2030-07-01T10:00:00+10:00"),
+		Reminders: reminders(before(60), api.ReminderInput{BeforeMinutes: num(1440), AtTime: "18:00"})})
+	// To a day: the day-before reminder moves with it, the minutes-before
+	// one waits for a time again.
+	day, err := e.svc.Patch(e.ctx, u, base.ID, api.TaskPatch{DueDate: api.Value("2030-07-02")})
+	require.NoError(t, err)
+	assert.Equal(t, "2030-07-02", viewOf(day).DueDate)
+	assert.Equal(t, ts(time.Date(2030, 7, 2, 23, 59, 59, 0, sydney)), stamp(day.DueAt))
+	assert.Equal(t, []string{
+		"1440 min before at 18:00, fires " + ts(time.Date(2030, 7, 1, 18, 0, 0, 0, sydney)),
+		"60 min before, fires ",
+	}, viewOf(e.get(t, u, base.ID)).Reminders)
+	// Back to a time: both fire again.
+	timed, err := e.svc.Patch(e.ctx, u, base.ID, api.TaskPatch{DueAt: api.Value("2030-07-02T10:00:00+10:00")})
+	require.NoError(t, err)
+	assert.Empty(t, viewOf(timed).DueDate)
+	assert.Equal(t, "2030-07-02T00:00:00Z", stamp(timed.DueAt))
+	assert.Contains(t, viewOf(timed).Reminders, "60 min before, fires 2030-07-01T23:00:00Z")
+	// A date in due_at (the deprecated shape) is a day; null clears.
+	day, err = e.svc.Patch(e.ctx, u, base.ID, api.TaskPatch{DueAt: api.Value("2030-07-03")})
+	require.NoError(t, err)
+	assert.Equal(t, "2030-07-03", viewOf(day).DueDate)
+	cleared, err := e.svc.Patch(e.ctx, u, base.ID, api.TaskPatch{DueDate: api.Null[string]()})
+	require.NoError(t, err)
+	assert.Empty(t, viewOf(cleared).DueDate)
+	assert.Nil(t, cleared.DueAt)
+	_, err = e.svc.Patch(e.ctx, u, base.ID, api.TaskPatch{DueDate: api.Value("2030-07-03"), DueAt: api.Value("2030-07-03T10:00:00Z")})
+	requireInvalid(t, err, "due_date")
+	_, err = e.svc.Patch(e.ctx, u, base.ID, api.TaskPatch{DueDate: api.Value("")})
+	requireInvalid(t, err, "due_date")
+}
+
+func allDaySeries(t *testing.T, e *env) {
+	la := zone(t, "America/Los_Angeles")
+	u := e.person(t, "America/Los_Angeles", nil)
+	e.clock.Set(time.Date(2030, 1, 20, 12, 0, 0, 0, time.UTC))
+	task := e.create(t, u, api.TaskInput{Title: "invoice", DueDate: str("2030-01-31"), Recurrence: "monthly",
+		Reminders: reminders(api.ReminderInput{BeforeMinutes: num(0), AtTime: "08:30"})})
+	res, err := e.svc.Complete(e.ctx, u, task.ID, yes(true))
+	require.NoError(t, err)
+	require.NotNil(t, res.Next)
+	assert.Equal(t, "2030-02-28", viewOf(*res.Next).DueDate, "the last day of February")
+	assert.Equal(t, ts(time.Date(2030, 2, 28, 23, 59, 59, 0, la)), stamp(res.Next.DueAt))
+	assert.Equal(t, []string{"0 min before at 08:30, fires " + ts(time.Date(2030, 2, 28, 8, 30, 0, 0, la))}, viewOf(*res.Next).Reminders)
+	// Weekly across the spring DST change (10 March 2030 in Los Angeles):
+	// still Sundays.
+	weekly := e.create(t, u, api.TaskInput{Title: "plan the week", DueDate: str("2030-03-03"), Recurrence: "weekly"})
+	e.clock.Set(time.Date(2030, 3, 4, 12, 0, 0, 0, time.UTC))
+	res, err = e.svc.Complete(e.ctx, u, weekly.ID, yes(true))
+	require.NoError(t, err)
+	require.NotNil(t, res.Next)
+	assert.Equal(t, "2030-03-10", viewOf(*res.Next).DueDate)
+	res, err = e.svc.Complete(e.ctx, u, res.Next.ID, yes(true))
+	require.NoError(t, err)
+	require.NotNil(t, res.Next)
+	assert.Equal(t, "2030-03-17", viewOf(*res.Next).DueDate)
+	assert.Equal(t, ts(time.Date(2030, 3, 17, 23, 59, 59, 0, la)), stamp(res.Next.DueAt), "23:59:59 on the day, in summer time")
+}
+
+func timedSeriesAcrossDST(t *testing.T, e *env) {
+	santiago := zone(t, "America/Santiago")
+	u := e.person(t, "America/Santiago", nil)
+	// Chile leaves summer time on the first Sunday of April 2030 (6 April,
+	// 24:00 → 23:00): a weekly 09:00 meeting stays at 09:00.
+	e.clock.Set(time.Date(2030, 3, 30, 12, 0, 0, 0, time.UTC))
+	due := time.Date(2030, 4, 3, 9, 0, 0, 0, santiago)
+	task := e.create(t, u, api.TaskInput{Title: "standup", DueAt: at(due), Recurrence: "weekly"})
+	res, err := e.svc.Complete(e.ctx, u, task.ID, yes(true))
+	require.NoError(t, err)
+	require.NotNil(t, res.Next)
+	next := res.Next.DueAt.In(santiago)
+	assert.Equal(t, "2030-04-10 09:00", next.Format("2006-01-02 15:04"), "09:00 on Santiago's clock")
+	assert.NotEqual(t, due.Sub(due.UTC().Truncate(24*time.Hour)), res.Next.DueAt.Sub(res.Next.DueAt.UTC().Truncate(24*time.Hour)),
+		"a different time of day in UTC: the offset changed between the two")
 }
 
 func unknownPerson(t *testing.T, e *env) {
@@ -453,7 +593,7 @@ func completeRecurring(t *testing.T, e *env) {
 	assert.True(t, res.Task.Completed)
 	assert.Equal(t, ts(e.clock.Now()), stamp(res.Task.CompletedAt))
 	require.NotNil(t, res.Next, "the next occurrence")
-	next := due.AddDate(0, 0, 14)
+	next := due.In(berlin).AddDate(0, 0, 14) // 14 days on Berlin's clock
 	day := next.In(berlin).AddDate(0, 0, -1)
 	want := view{Title: "Water plants", Description: "balcony", Due: ts(next), Priority: api.PriorityHigh,
 		Recurrence: api.RecurWeekly, Interval: 2, Tags: []string{"garden", "Home"},
