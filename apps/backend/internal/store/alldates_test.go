@@ -46,8 +46,8 @@ func TestAllDayMigrationInfersDatesFromEachPath(t *testing.T) {
 	}
 	type fixture struct {
 		path, zone, dueAt string
-		recurrence       string
-		recurred         bool
+		recurrence        string
+		recurred          bool
 		// want: the date inferred ("" for a task that stays timed) and
 		// the instant afterwards.
 		wantDate, wantAt string

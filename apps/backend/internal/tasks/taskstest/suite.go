@@ -134,11 +134,11 @@ func titlesOf(ts []api.Task) []string {
 // difference reads plainly and times compare by instant.
 type view struct {
 	Title, Description, DueDate, Due, Priority, Recurrence string
-	Interval                                      int
-	Completed                                     bool
-	CompletedAt                                   string
-	Tags                                          []string
-	Reminders                                     []string
+	Interval                                               int
+	Completed                                              bool
+	CompletedAt                                            string
+	Tags                                                   []string
+	Reminders                                              []string
 }
 
 func viewOf(t api.Task) view {
