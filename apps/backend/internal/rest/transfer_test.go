@@ -24,6 +24,7 @@ import (
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/client"
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 func exportOf(t *testing.T, c *client.Client, format string) []byte {
@@ -121,31 +122,183 @@ func TestExportImportRoundTrip(t *testing.T) {
 	assert.Equal(t, 4, list.Total)
 }
 
-// A date without a time stays that date when the importing account lives
-// in another time zone (the date rule); a time stays the same instant.
+// signUpIn signs up a person whose zone is zone.
+func signUpIn(t *testing.T, b *testenv.Backend, email, zone string) *client.Client {
+	t.Helper()
+	res, err := b.Client.SignUp(context.Background(), api.SignUpRequest{Email: email, Password: "correct horse battery", Name: "Test User", TimeZone: zone})
+	require.NoError(t, err)
+	require.Equal(t, zone, res.User.TimeZone)
+	return b.Client.WithAuth(res)
+}
+
+// byTitle lists the person's tasks by title.
+func byTitle(t *testing.T, c *client.Client) map[string]api.Task {
+	t.Helper()
+	list, err := c.ListTasks(context.Background(), api.TaskQuery{Status: "all", Sort: "title"})
+	require.NoError(t, err)
+	out := map[string]api.Task{}
+	for _, task := range list.Tasks {
+		out[task.Title] = task
+	}
+	return out
+}
+
+func dueDateOf(task api.Task) string {
+	if task.DueDate == nil {
+		return "(no date)"
+	}
+	return task.DueDate.String()
+}
+
+// The JSON export is version 2: an all-day task is its due_date alone
+// (its instant is the exporting person's end of that day, which means
+// nothing in another account), a task with a time its due_at alone.
+func TestExportWritesDatesAndTimes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ny := signUpIn(t, b, "ny@example.com", "America/New_York")
+	_, err := ny.CreateTask(ctx, api.TaskInput{Title: "A day", DueDate: ptr("2031-02-03")})
+	require.NoError(t, err)
+	_, err = ny.CreateTask(ctx, api.TaskInput{Title: "A time", DueAt: ptr("2031-02-04T09:30:00-05:00")})
+	require.NoError(t, err)
+	_, err = ny.CreateTask(ctx, api.TaskInput{Title: "None"})
+	require.NoError(t, err)
+
+	var doc struct {
+		Version int                          `json:"version"`
+		Tasks   []map[string]json.RawMessage `json:"tasks"`
+	}
+	require.NoError(t, json.Unmarshal(exportOf(t, ny, api.FormatJSON), &doc))
+	assert.Equal(t, 2, doc.Version)
+	got := map[string][2]string{}
+	for _, task := range doc.Tasks {
+		var title string
+		require.NoError(t, json.Unmarshal(task["title"], &title))
+		got[title] = [2]string{string(task["due_date"]), string(task["due_at"])}
+	}
+	assert.Equal(t, map[string][2]string{
+		"A day":  {`"2031-02-03"`, "null"},
+		"A time": {"null", `"2031-02-04T14:30:00Z"`},
+		"None":   {"null", "null"},
+	}, got, "due_date and due_at of each task")
+}
+
+// A version-1 file, as version 1 wrote them: a date alone was the
+// instant 23:59:59 in the exporting person's zone (user.time_zone, here
+// New York). Imported into an account in Tokyo each date stays its date
+// (by the rule of the migration of stored rows: 23:59:59 in the file's
+// zone or in UTC, an all-day series drifted to 00:59:59 or 22:59:59 by a
+// DST change), and each time stays its instant — also one at 22:59:59
+// that is not a series. The reminder at a time of day follows the date
+// in Tokyo; the old default reminder "15 minutes before" an all-day date
+// is kept, without a time to fire (as the migration keeps them), and the
+// report says so.
+func TestImportVersion1File(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	tk := signUpIn(t, b, "tokyo@example.com", "Asia/Tokyo")
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	file, err := os.ReadFile("testdata/export-v1.json")
+	require.NoError(t, err)
+
+	rep, err := tk.Import(ctx, api.FormatJSON, false, bytes.NewReader(file))
+	require.NoError(t, err, "%+v", rep)
+	assert.Equal(t, 5, rep.TasksCreated)
+	assert.Equal(t, []string{"1 reminder set minutes before an all-day date was kept but does not fire: give it a time of day (such as 09:00) to have it fire"}, rep.Notes)
+	tasks := byTitle(t, tk)
+	require.Len(t, tasks, 5)
+	for title, want := range map[string]string{
+		"Pay phone bill":   "2031-02-03", // 23:59:59 in New York
+		"Water the plants": "2031-06-09", // a weekly series at 00:59:59 in New York (summer time)
+		"Renew passport":   "2031-03-01", // 23:59:59 UTC, a date from before the date rule
+		"Call the bank":    "(no date)",
+		"Late call":        "(no date)", // 22:59:59 in New York, not a series: a time
+	} {
+		assert.Equal(t, want, dueDateOf(tasks[title]), title)
+		if want != "(no date)" {
+			d, err := dates.ParseDate(want)
+			require.NoError(t, err)
+			assert.True(t, d.EndIn(tokyo).Equal(*tasks[title].DueAt), "%s: due at the end of its day in Tokyo, not %s", title, tasks[title].DueAt)
+		}
+	}
+	assert.Equal(t, "2031-02-04T14:30:00Z", tasks["Call the bank"].DueAt.UTC().Format(time.RFC3339), "the same instant")
+	assert.Equal(t, "2031-02-05T03:59:59Z", tasks["Late call"].DueAt.UTC().Format(time.RFC3339), "the same instant")
+
+	phone := tasks["Pay phone bill"].Reminders
+	require.Len(t, phone, 2)
+	require.NotNil(t, phone[0].FireAt)
+	assert.Equal(t, "09:00", phone[0].AtTime)
+	assert.True(t, time.Date(2031, 2, 2, 9, 0, 0, 0, tokyo).Equal(*phone[0].FireAt), "the day before at 09:00 in Tokyo, not %s", phone[0].FireAt)
+	assert.Equal(t, minutes(15), phone[1].BeforeMinutes)
+	assert.Nil(t, phone[1].FireAt, "minutes before an all-day date: kept, no time to fire")
+	bank := tasks["Call the bank"].Reminders
+	require.Len(t, bank, 1)
+	require.NotNil(t, bank[0].FireAt)
+	assert.Equal(t, "2031-02-04T14:15:00Z", bank[0].FireAt.UTC().Format(time.RFC3339), "15 minutes before a time")
+
+	// Written out again it is a version-2 file with the dates as dates.
+	var doc api.Export
+	require.NoError(t, json.Unmarshal(exportOf(t, tk, api.FormatJSON), &doc))
+	assert.Equal(t, 2, doc.Version)
+	for _, task := range doc.Tasks {
+		assert.Equal(t, dueDateOf(tasks[task.Title]), dueDateOf(api.Task{TaskFields: task.TaskFields}), task.Title)
+	}
+	// And importing the version-1 file again creates nothing.
+	again, err := tk.Import(ctx, api.FormatJSON, false, bytes.NewReader(file))
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, 5}, []int{again.TasksCreated, again.TasksSkipped})
+}
+
+// A version-2 round trip across zones: made in New York, imported in
+// Tokyo, exported again — the same file apart from ids and the account:
+// each due_date the same day, each timed due_at the same instant, the
+// reminders as they were (also a "minutes before" one a migrated all-day
+// task still carries, which does not fire). In Tokyo the all-day tasks
+// end at the end of their day there.
 func TestImportKeepsDatesInAnotherZone(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := testenv.Start(t, pg)
-	ada, _ := b.SignUp(t, "ada@example.com")
-	b.SignUp(t, "ny@example.com")
-	res, err := b.Client.SignIn(ctx, api.SignInRequest{Email: "ny@example.com", Password: "correct horse battery", TimeZone: "America/New_York"})
+	ny := signUpIn(t, b, "ny@example.com", "America/New_York")
+	tk := signUpIn(t, b, "tokyo@example.com", "Asia/Tokyo")
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	at := "2031-02-04T09:30:00Z"
+	day, err := ny.CreateTask(ctx, api.TaskInput{Title: "A day", DueDate: ptr("2031-02-03"),
+		Reminders: &[]api.ReminderInput{{BeforeMinutes: minutes(1440), AtTime: "08:30"}}})
 	require.NoError(t, err)
-	ny := b.Client.WithAuth(res)
-	day, at := "2031-02-03", "2031-02-04T09:30:00Z"
-	_, err = ada.CreateTask(ctx, api.TaskInput{Title: "A day", DueAt: &day})
+	_, err = ny.CreateTask(ctx, api.TaskInput{Title: "A time", DueAt: &at, Reminders: &[]api.ReminderInput{{BeforeMinutes: minutes(45)}}})
 	require.NoError(t, err)
-	_, err = ada.CreateTask(ctx, api.TaskInput{Title: "A time", DueAt: &at})
+	_, err = ny.CreateTask(ctx, api.TaskInput{Title: "Monthly", DueDate: ptr("2031-01-31"), Recurrence: "monthly"})
+	require.NoError(t, err)
+	_, err = ny.CreateTask(ctx, api.TaskInput{Title: "Last second", DueAt: ptr("2031-02-03T23:59:59-05:00")})
+	require.NoError(t, err)
+	// What the migration left of an old default reminder on a date.
+	_, err = b.App.Store.DB.ExecContext(ctx, `INSERT INTO reminders (task_id, user_id, before_minutes) SELECT id, user_id, 15 FROM tasks WHERE id = ?`, day.ID)
 	require.NoError(t, err)
 
-	_, err = ny.Import(ctx, api.FormatJSON, false, bytes.NewReader(exportOf(t, ada, api.FormatJSON)))
-	require.NoError(t, err)
-	list, err := ny.ListTasks(ctx, api.TaskQuery{Status: "all", Sort: "title"})
-	require.NoError(t, err)
-	require.Len(t, list.Tasks, 2)
-	newYork, _ := time.LoadLocation("America/New_York")
-	assert.Equal(t, "2031-02-03 23:59:59", list.Tasks[0].DueAt.In(newYork).Format(time.DateTime), "the same day, its end in New York")
-	assert.Equal(t, at, list.Tasks[1].DueAt.UTC().Format(time.RFC3339), "the same moment")
+	first := exportOf(t, ny, api.FormatJSON)
+	rep, err := tk.Import(ctx, api.FormatJSON, false, bytes.NewReader(first))
+	require.NoError(t, err, "%+v", rep)
+	assert.Equal(t, 4, rep.TasksCreated)
+	second := exportOf(t, tk, api.FormatJSON)
+	assert.Equal(t, comparable(t, first), comparable(t, second), "Tokyo's export is New York's, apart from ids")
+	assert.Contains(t, string(second), `"due_date":"2031-02-03","due_at":null`)
+	assert.Contains(t, string(second), `"due_date":null,"due_at":"2031-02-04T09:30:00Z"`)
+	assert.Contains(t, string(second), `"due_date":null,"due_at":"2031-02-04T04:59:59Z"`, "a time at 23:59:59 in New York stays a time")
+
+	tasks := byTitle(t, tk)
+	for title, want := range map[string]string{"A day": "2031-02-03", "Monthly": "2031-01-31", "A time": "(no date)", "Last second": "(no date)"} {
+		assert.Equal(t, want, dueDateOf(tasks[title]), title)
+	}
+	assert.Equal(t, "2031-02-03 23:59:59", tasks["A day"].DueAt.In(tokyo).Format(time.DateTime), "the same day, its end in Tokyo")
+	assert.Equal(t, at, tasks["A time"].DueAt.UTC().Format(time.RFC3339), "the same moment")
+	rs := tasks["A day"].Reminders
+	require.Len(t, rs, 2)
+	require.NotNil(t, rs[0].FireAt)
+	assert.Equal(t, "2031-02-02 08:30", rs[0].FireAt.In(tokyo).Format("2006-01-02 15:04"), "the day before at 08:30 in Tokyo")
+	assert.Nil(t, rs[1].FireAt, "minutes before a date: kept, not fired")
 }
 
 // The CSV is for spreadsheets: one row per task, dates in the user's

@@ -208,6 +208,13 @@ func exportTask(userID string, t *store.Task) api.ExportTask {
 	// A row stored before the years were bounded is exported at the
 	// nearest time a JSON timestamp holds, not left out.
 	out.DueAt = dates.ShownPtr(t.DueAt)
+	if t.DueDate != nil {
+		// An all-day task is its date alone (version 2): its instant is
+		// the end of that day in this person's zone, which an account in
+		// another zone recomputes, so a round trip across zones gives
+		// the same file.
+		out.DueAt = nil
+	}
 	return out
 }
 

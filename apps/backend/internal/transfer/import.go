@@ -383,16 +383,14 @@ func (w *writer) readTask(ctx context.Context, dec *json.Decoder, row int, fileZ
 	in := x.TaskFields.Input()
 	in.Tags = x.Tags
 	if version < 2 && x.DueDate == nil && x.DueAt != nil {
-		// A version-1 file has no due_date: a date alone was stored as
-		// 23:59:59 in the exporting account's zone (the file's, else
-		// this account's), and becomes an all-day date again.
+		// A version-1 file has no due_date: a date alone was an instant.
 		zone := fileZone
 		if zone == nil {
 			zone = w.loc
 		}
-		if dates.IsDateOnly(*x.DueAt, zone) {
-			d := dates.DateOf(*x.DueAt, zone).String()
-			in.DueDate, in.DueAt = &d, nil
+		if d, ok := versionOneDate(*x.DueAt, zone, x.Recurrence != "" && x.Recurrence != api.RecurNone); ok {
+			s := d.String()
+			in.DueDate, in.DueAt = &s, nil
 		}
 	}
 	t, tags, fe := tasks.Check(in, w.loc)
@@ -405,7 +403,7 @@ func (w *writer) readTask(ctx context.Context, dec *json.Decoder, row int, fileZ
 		}
 	}
 	if len(fe) == 0 {
-		rs, problem := tasks.ImportedReminders(x.Reminders, t.DueAt, t.DueDate != nil, w.loc, w.now)
+		rs, problem := w.reminders(x.Reminders, t)
 		if problem != "" {
 			fe["reminders"] = problem
 		}
@@ -430,6 +428,68 @@ func (w *writer) readTask(ctx context.Context, dec *json.Decoder, row int, fileZ
 	}
 	t.CreatedAt, t.UpdatedAt = x.CreatedAt, x.UpdatedAt
 	return w.addTask(ctx, t, tags)
+}
+
+// versionOneDate is the all-day date a version-1 file meant by the
+// instant due, written in zone (the file's user.time_zone, else this
+// account's), by the rule the migration of stored rows follows (package
+// store, inferAllDay): 23:59:59 in that zone, or 23:59:59 UTC (a date sent
+// before the date rule, which its migration put there for everyone); for
+// a repeating series (recurring) also 00:59:59 the next day or 22:59:59,
+// an occurrence computed in UTC that drifted with a DST change. Any other
+// instant was a time.
+func versionOneDate(due time.Time, zone *time.Location, recurring bool) (dates.Date, bool) {
+	clock := due.In(zone).Format(time.TimeOnly)
+	switch {
+	case clock == dates.EndOfDayClock:
+		return dates.DateOf(due, zone), true
+	case due.UTC().Format(time.TimeOnly) == dates.EndOfDayClock:
+		return dates.DateOf(due, time.UTC), true
+	case recurring && clock == "00:59:59":
+		return dates.DateOf(due, zone).AddDays(-1), true
+	case recurring && clock == "22:59:59":
+		return dates.DateOf(due, zone), true
+	}
+	return dates.Date{}, false
+}
+
+// reminders checks an imported task's reminders (tasks.ImportedReminders)
+// with one exception: on an all-day task, a reminder "minutes before"
+// without a time of day — the old default reminder, which a version-1
+// file carries on its dates and the migration kept on stored ones — is
+// kept as the migration keeps it, without a time to fire (it fires again
+// if the task gets a time), and the report says so, rather than refusing
+// the whole file.
+func (w *writer) reminders(raw []api.ExportReminder, t store.Task) ([]store.Reminder, string) {
+	allDay := t.DueDate != nil
+	if !allDay || len(raw) > api.MaxReminders {
+		return tasks.ImportedReminders(raw, t.DueAt, allDay, w.loc, w.now)
+	}
+	out := make([]store.Reminder, 0, len(raw))
+	for i, r := range raw {
+		if r.At != nil || r.AtTime != "" || r.BeforeMinutes == nil {
+			rs, problem := tasks.ImportedReminders([]api.ExportReminder{r}, t.DueAt, allDay, w.loc, w.now)
+			if problem != "" {
+				// Checked alone, it was reminder 1: say which it is.
+				return nil, fmt.Sprintf("reminder %d: %s", i+1, strings.TrimPrefix(problem, "reminder 1: "))
+			}
+			out = append(out, rs...)
+			continue
+		}
+		n := *r.BeforeMinutes
+		if n < 0 || n > tasks.MaxBeforeMinutes {
+			return nil, fmt.Sprintf("reminder %d: before_minutes must be between 0 and %d (30 days)", i+1, tasks.MaxBeforeMinutes)
+		}
+		row := store.Reminder{BeforeMinutes: &n}
+		if r.Fired {
+			fired := w.now.UTC()
+			row.FiredAt = &fired
+		}
+		w.rep.note("1 reminder set minutes before an all-day date was kept but does not fire: give it a time of day (such as 09:00) to have it fire",
+			"%d reminders set minutes before all-day dates were kept but do not fire: give them a time of day (such as 09:00) to have them fire")
+		out = append(out, row)
+	}
+	return out, ""
 }
 
 func (w *writer) readConversation(ctx context.Context, dec *json.Decoder, row int) error {
