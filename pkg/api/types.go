@@ -396,9 +396,11 @@ type AgendaDay struct {
 
 // AgendaItem is a task due that day, or (Occurrence) a later occurrence
 // of a recurring task: not a task yet, it is created when the one before
-// it is completed. Due is when this item is due.
+// it is completed. Due is when this item is due; DueDate its day when it
+// is all day (for an occurrence, which has no task of its own yet).
 type AgendaItem struct {
-	Task       Task      `json:"task"`
-	Due        time.Time `json:"due"`
-	Occurrence bool      `json:"occurrence"`
+	Task       Task        `json:"task"`
+	Due        time.Time   `json:"due"`
+	DueDate    *dates.Date `json:"due_date"`
+	Occurrence bool        `json:"occurrence"`
 }

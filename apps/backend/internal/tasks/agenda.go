@@ -70,25 +70,37 @@ func (s *Service) Agenda(ctx context.Context, userID string, in AgendaInput) (ap
 	for i := range rows {
 		t := ToAPI(&rows[i])
 		due := *t.DueAt
+		if t.DueDate != nil {
+			// An all-day task is on its date in the agenda's zone too,
+			// overdue once that day has ended there.
+			due = t.DueDate.EndIn(loc)
+		}
 		// An overdue task is listed once, as overdue, even when it was due
 		// earlier today.
 		if due.Before(now) {
 			out.Overdue = append(out.Overdue, t)
 		} else {
-			out.Days[dayOf(due)].Items = append(out.Days[dayOf(due)].Items, api.AgendaItem{Task: t, Due: due})
+			out.Days[dayOf(due)].Items = append(out.Days[dayOf(due)].Items, api.AgendaItem{Task: t, Due: due, DueDate: t.DueDate})
 		}
 		if t.Recurrence == api.RecurNone {
 			continue
 		}
-		next := due
+		// The occurrences to come, by the rule completing makes them:
+		// an all-day series on its dates, a timed one at its local time.
+		next, date := due.In(loc), t.DueDate
 		for range 400 { // a daily task over 31 days, with room
-			next = NextDue(next, t.Recurrence, t.RecurrenceInterval)
+			if date != nil {
+				d := NextDate(*date, t.Recurrence, t.RecurrenceInterval)
+				date, next = &d, d.EndIn(loc)
+			} else {
+				next = NextDue(next, t.Recurrence, t.RecurrenceInterval)
+			}
 			if !next.Before(end) {
 				break
 			}
 			if !next.Before(today) {
 				d := dayOf(next)
-				out.Days[d].Items = append(out.Days[d].Items, api.AgendaItem{Task: t, Due: next.UTC(), Occurrence: true})
+				out.Days[d].Items = append(out.Days[d].Items, api.AgendaItem{Task: t, Due: next.UTC(), DueDate: date, Occurrence: true})
 			}
 		}
 	}

@@ -31,7 +31,7 @@ func (s *Service) Notifications(ctx context.Context, userID string, after int64)
 	}
 	out := api.NotificationList{Notifications: make([]api.Notification, len(rows)), LastID: last}
 	for i, r := range rows {
-		out.Notifications[i] = api.Notification{ID: r.ID, TaskID: r.TaskID, Title: r.Title, DueAt: dates.ShownPtr(r.DueAt), Completed: r.Completed,
+		out.Notifications[i] = api.Notification{ID: r.ID, TaskID: r.TaskID, Title: r.Title, DueDate: r.DueDate, DueAt: dates.ShownPtr(r.DueAt), Completed: r.Completed,
 			FireAt: dates.Shown(r.FireAt), FiredAt: dates.Shown(r.FiredAt), Late: r.Late, Seen: r.Seen}
 	}
 	return out, nil

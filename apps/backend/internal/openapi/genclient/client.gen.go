@@ -489,6 +489,7 @@ type AgendaDay struct {
 // AgendaItem defines model for AgendaItem.
 type AgendaItem struct {
 	Due        time.Time `json:"due"`
+	DueDate    *Date     `json:"due_date"`
 	Occurrence bool      `json:"occurrence"`
 	Task       Task      `json:"task"`
 }

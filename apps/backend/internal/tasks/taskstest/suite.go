@@ -858,6 +858,10 @@ func agendaInZone(t *testing.T, e *env) {
 	_, err := e.svc.Complete(e.ctx, u, done.ID, yes(true))
 	require.NoError(t, err)
 	e.create(t, u, api.TaskInput{Title: "undated"})
+	// All day on the 14th: over in Auckland, where it is the 15th; still
+	// today in UTC, where it is 23:30 on the 14th. Weekly from the 16th.
+	e.create(t, u, api.TaskInput{Title: "all day", DueDate: str("2030-06-14")})
+	e.create(t, u, api.TaskInput{Title: "weekly all day", DueDate: str("2030-06-16"), Recurrence: "weekly"})
 
 	days := func(a api.Agenda) map[string][]string {
 		out := map[string][]string{}
@@ -877,22 +881,30 @@ func agendaInZone(t *testing.T, e *env) {
 	assert.Equal(t, "Pacific/Auckland", a.TimeZone)
 	require.Len(t, a.Days, tasks.DefaultAgendaDays)
 	assert.Equal(t, "2030-06-15", a.Days[0].Date)
-	assert.Equal(t, []string{"long overdue", "earlier today"}, titlesOf(a.Overdue))
+	assert.Equal(t, []string{"long overdue", "all day", "earlier today"}, titlesOf(a.Overdue))
 	assert.Equal(t, map[string][]string{
 		"2030-06-15": {"later today", "daily"},
-		"2030-06-16": {"tomorrow", "daily (again)"},
+		"2030-06-16": {"tomorrow", "daily (again)", "weekly all day"},
 		"2030-06-17": {"daily (again)"},
 		"2030-06-18": {"daily (again)"},
 		"2030-06-19": {"daily (again)"},
 		"2030-06-20": {"daily (again)"},
 		"2030-06-21": {"daily (again)", "last day"},
 	}, days(a))
+	for _, d := range a.Days {
+		for _, it := range d.Items {
+			if it.Task.Title == "weekly all day" {
+				require.NotNil(t, it.DueDate)
+				assert.Equal(t, d.Date, it.DueDate.String(), "an all-day item carries its date")
+			}
+		}
+	}
 
 	a, err = e.svc.Agenda(e.ctx, u, tasks.AgendaInput{Days: "2", TimeZone: "UTC"})
 	require.NoError(t, err)
 	assert.Equal(t, "2030-06-14", a.Days[0].Date)
 	assert.Equal(t, []string{"long overdue", "earlier today"}, titlesOf(a.Overdue))
-	assert.Equal(t, map[string][]string{"2030-06-15": {"later today", "daily", "tomorrow"}}, days(a))
+	assert.Equal(t, map[string][]string{"2030-06-14": {"all day"}, "2030-06-15": {"later today", "daily", "tomorrow"}}, days(a))
 
 	_, err = e.svc.Agenda(e.ctx, u, tasks.AgendaInput{Days: "0", TimeZone: "Mars/Olympus"})
 	requireInvalid(t, err, "days", "time_zone")
