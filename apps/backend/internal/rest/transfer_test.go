@@ -302,29 +302,54 @@ func TestImportKeepsDatesInAnotherZone(t *testing.T) {
 }
 
 // The CSV is for spreadsheets: one row per task, dates in the user's
-// zone, and nothing a spreadsheet would run as a formula.
+// zone, and nothing a spreadsheet would run as a formula. The due column
+// holds an all-day date as YYYY-MM-DD, the same day whatever the person's
+// zone, and a time as YYYY-MM-DD HH:MM in their zone — also a time at
+// 23:59:59, which is not a date.
 func TestCSVExport(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := testenv.Start(t, pg)
-	ada, _ := b.SignUp(t, "ada@example.com")
+	ada := signUpIn(t, b, "ada@example.com", "America/New_York")
 	day, at := "2031-02-03", "2031-02-04T09:30:00Z"
-	_, err := ada.CreateTask(ctx, api.TaskInput{Title: "=HYPERLINK(\"http://evil\")", DueAt: &day, Tags: []string{"b", "a"}})
+	_, err := ada.CreateTask(ctx, api.TaskInput{Title: "=HYPERLINK(\"http://evil\")", DueDate: &day, Tags: []string{"b", "a"}})
 	require.NoError(t, err)
 	_, err = ada.CreateTask(ctx, api.TaskInput{Title: "Call, then write", Description: "two\nlines", DueAt: &at, Priority: "low"})
 	require.NoError(t, err)
+	_, err = ada.CreateTask(ctx, api.TaskInput{Title: "Last second", DueAt: ptr("2031-02-03T23:59:59-05:00")})
+	require.NoError(t, err)
+	_, err = ada.CreateTask(ctx, api.TaskInput{Title: "Some day"})
+	require.NoError(t, err)
 
-	d, err := ada.Export(ctx, api.FormatCSV)
+	read := func() map[string][]string {
+		t.Helper()
+		d, err := ada.Export(ctx, api.FormatCSV)
+		require.NoError(t, err)
+		defer d.Body.Close()
+		assert.Equal(t, "text/csv; charset=utf-8", d.ContentType)
+		assert.Regexp(t, `^todo-app-tasks-\d{4}-\d\d-\d\d\.csv$`, d.Filename)
+		rows, err := csv.NewReader(d.Body).ReadAll()
+		require.NoError(t, err)
+		require.Len(t, rows, 5)
+		assert.Equal(t, []string{"title", "description", "priority", "due", "tags", "recurrence", "recurrence_interval", "completed", "completed_at", "created_at"}, rows[0])
+		out := map[string][]string{}
+		for _, r := range rows[1:] {
+			out[r[0]] = r
+		}
+		return out
+	}
+	rows := read()
+	assert.Equal(t, []string{"'=HYPERLINK(\"http://evil\")", "", "medium", "2031-02-03", "a, b", "none", "1", "false", ""}, rows["'=HYPERLINK(\"http://evil\")"][:9])
+	assert.Equal(t, []string{"Call, then write", "two\nlines", "low", "2031-02-04 04:30"}, rows["Call, then write"][:4], "a time in New York")
+	assert.Equal(t, "2031-02-03 23:59", rows["Last second"][3], "a time at 23:59:59 is a time")
+	assert.Equal(t, "", rows["Some day"][3])
+
+	_, err = ada.SetPreferences(ctx, api.Preferences{TimeZone: ptr("Asia/Tokyo")})
 	require.NoError(t, err)
-	defer d.Body.Close()
-	assert.Equal(t, "text/csv; charset=utf-8", d.ContentType)
-	assert.Regexp(t, `^todo-app-tasks-\d{4}-\d\d-\d\d\.csv$`, d.Filename)
-	rows, err := csv.NewReader(d.Body).ReadAll()
-	require.NoError(t, err)
-	require.Len(t, rows, 3)
-	assert.Equal(t, []string{"title", "description", "priority", "due", "tags", "recurrence", "recurrence_interval", "completed", "completed_at", "created_at"}, rows[0])
-	assert.Equal(t, []string{"'=HYPERLINK(\"http://evil\")", "", "medium", "2031-02-03", "a, b", "none", "1", "false", ""}, rows[1][:9])
-	assert.Equal(t, []string{"Call, then write", "two\nlines", "low", "2031-02-04 09:30"}, rows[2][:4])
+	rows = read()
+	assert.Equal(t, "2031-02-03", rows["'=HYPERLINK(\"http://evil\")"][3], "in Tokyo the same day")
+	assert.Equal(t, "2031-02-04 18:30", rows["Call, then write"][3], "the time in Tokyo")
+	assert.Equal(t, "2031-02-04 13:59", rows["Last second"][3])
 }
 
 // Todoist's CSV template, written by us from Todoist's published

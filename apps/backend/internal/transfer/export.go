@@ -235,9 +235,12 @@ func exportReminders(rs []store.Reminder) []api.ExportReminder {
 // CSVHeader is the CSV export's first row.
 var CSVHeader = []string{"title", "description", "priority", "due", "tags", "recurrence", "recurrence_interval", "completed", "completed_at", "created_at"}
 
-// writeCSV writes the tasks for a spreadsheet: times in the user's zone,
-// a due date alone as YYYY-MM-DD (the date rule), a due time as
-// YYYY-MM-DD HH:MM, tags separated by ", ".
+// writeCSV writes the tasks for a spreadsheet: in the due column an
+// all-day date as YYYY-MM-DD, the same day in every zone, and a task with
+// a time as YYYY-MM-DD HH:MM in the person's zone (one column, as before
+// the all-day model, so that a sheet or script built on it keeps working;
+// a time at 23:59 is a time, never taken for a date); the other times in
+// the person's zone with their offset, tags separated by ", ".
 func writeCSV(ctx context.Context, ex store.Exporter, u store.User, w io.Writer) error {
 	loc := dates.Zone(u.TimeZone)
 	cw := csv.NewWriter(w)
@@ -252,11 +255,11 @@ func writeCSV(ctx context.Context, ex store.Exporter, u store.User, w io.Writer)
 	}
 	err := eachTask(ctx, ex, u.ID, func(t *store.Task) error {
 		due := ""
-		if t.DueAt != nil {
+		switch {
+		case t.DueDate != nil:
+			due = t.DueDate.String()
+		case t.DueAt != nil:
 			due = t.DueAt.In(loc).Format("2006-01-02 15:04")
-			if dates.IsDateOnly(*t.DueAt, loc) {
-				due = t.DueAt.In(loc).Format(time.DateOnly)
-			}
 		}
 		names := make([]string, len(t.Tags))
 		for i, g := range t.Tags {
