@@ -76,4 +76,3 @@ func TestAllDayTaskOnTheWire(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, list.Tasks, 1, "nothing written by the refused requests")
 }
-
