@@ -380,17 +380,60 @@ func TestTodoistCSVImport(t *testing.T) {
 	require.Len(t, byTitle, 5, "titles: %v", byTitle)
 	assert.Equal(t, "high", byTitle["File the taxes"].Priority, "PRIORITY 1 is p1, the highest")
 	assert.Equal(t, []string{"admin", "money"}, byTitle["File the taxes"].Tags)
-	assert.Equal(t, "2031-04-15 23:59:59", byTitle["File the taxes"].DueAt.UTC().Format(time.DateTime), "a date alone: that day (the date rule)")
+	assert.Equal(t, "2031-04-15", dueDateOf(byTitle["File the taxes"]), "a date alone: an all-day date")
+	assert.Equal(t, "2031-04-15 23:59:59", byTitle["File the taxes"].DueAt.UTC().Format(time.DateTime), "due until the end of that day (UTC here)")
 	assert.Equal(t, "Forms are in the drawer\n\nCall the accountant first", byTitle["File the taxes"].Description, "the note joins its task")
 	assert.Equal(t, "medium", byTitle["Buy milk"].Priority, "PRIORITY 2 is p2")
 	assert.Equal(t, "low", byTitle["Sort the photos"].Priority, "PRIORITY 4 is p4, the lowest")
 	assert.Equal(t, "weekly", byTitle["Water the plants"].Recurrence, "every monday")
-	assert.Equal(t, time.Monday, byTitle["Water the plants"].DueAt.Weekday())
+	require.NotNil(t, byTitle["Water the plants"].DueDate, "every monday: an all-day series")
+	assert.Equal(t, time.Monday, byTitle["Water the plants"].DueDate.Weekday())
 	assert.Equal(t, "2031-05-01T09:00:00Z", byTitle["Dentist"].DueAt.UTC().Format(time.RFC3339), "a date and a time in the row's TIMEZONE")
+	assert.Nil(t, byTitle["Dentist"].DueDate, "a time is not a date")
 
 	again, err := ada.Import(ctx, api.FormatTodoistCSV, false, bytes.NewReader(file))
 	require.NoError(t, err)
 	assert.Equal(t, []int{0, 5}, []int{again.TasksCreated, again.TasksSkipped}, "the same file twice: nothing new")
+}
+
+// Todoist's dates as its CSV holds them, imported by a person in New
+// York: a date alone is an all-day date (it stays that day when the
+// person's zone changes — it used to land a day late at 05:59), a date
+// and a time is that time in the row's TIMEZONE or, with none, in the
+// person's zone, and a repeat rule alone starts today, all day.
+func TestTodoistCSVImportDatesAndTimes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ny := signUpIn(t, b, "ny@example.com", "America/New_York")
+	newYork, _ := time.LoadLocation("America/New_York")
+	file := "\ufeffTYPE,CONTENT,DESCRIPTION,PRIORITY,INDENT,AUTHOR,RESPONSIBLE,DATE,DATE_LANG,TIMEZONE\n" +
+		"task,Pay rent @home,,1,1,Ada (14781400),,Jan 1 2032,en,\n" +
+		"task,Send the forms,,2,1,Ada (14781400),,2031-12-11,en,Europe/Berlin\n" +
+		"task,Call mom,,2,1,Ada (14781400),,Dec 20 2031 18:30,en,\n" +
+		"task,Standup,,2,1,Ada (14781400),,Dec 8 2031 9:00,en,Europe/Berlin\n" +
+		"task,Take vitamins,,4,1,Ada (14781400),,every day,en,\n"
+	rep, err := ny.Import(ctx, api.FormatTodoistCSV, false, strings.NewReader(file))
+	require.NoError(t, err, "%+v", rep)
+	assert.Equal(t, 5, rep.TasksCreated)
+
+	check := func(zone *time.Location) {
+		t.Helper()
+		tasks := byTitle(t, ny)
+		for title, want := range map[string]string{"Pay rent": "2032-01-01", "Send the forms": "2031-12-11", "Call mom": "(no date)", "Standup": "(no date)"} {
+			assert.Equal(t, want, dueDateOf(tasks[title]), title)
+		}
+		assert.Equal(t, "2032-01-01 23:59:59", tasks["Pay rent"].DueAt.In(zone).Format(time.DateTime), "due until the end of the day in the person's zone")
+		assert.Equal(t, "2031-12-20T23:30:00Z", tasks["Call mom"].DueAt.UTC().Format(time.RFC3339), "18:30 in New York, the person's zone")
+		assert.Equal(t, "2031-12-08T08:00:00Z", tasks["Standup"].DueAt.UTC().Format(time.RFC3339), "9:00 in the row's Berlin")
+		require.NotNil(t, tasks["Take vitamins"].DueDate, "a repeat rule alone: all day")
+		assert.Equal(t, "daily", tasks["Take vitamins"].Recurrence)
+	}
+	check(newYork)
+	_, err = ny.SetPreferences(ctx, api.Preferences{TimeZone: ptr("Asia/Tokyo")})
+	require.NoError(t, err)
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	check(tokyo)
 }
 
 // A file with problems is refused whole: the report names each row and

@@ -75,7 +75,7 @@ func readTodoist(ctx context.Context, r io.Reader, w *writer) error {
 		t, tags, fe := tasks.Check(p.in, w.loc)
 		if len(fe) > 0 {
 			w.rep.Rows++
-			for _, f := range []string{"title", "description", "priority", "due_at", "recurrence", "recurrence_interval", "tags"} {
+			for _, f := range []string{"title", "description", "priority", "due_date", "due_at", "recurrence", "recurrence_interval", "tags"} {
 				if msg, bad := fe[f]; bad {
 					w.rep.fail("", p.row, todoistColumn[f], "%s", msg)
 				}
@@ -137,7 +137,7 @@ func readTodoist(ctx context.Context, r io.Reader, w *writer) error {
 
 // todoistColumn names the column each of our fields comes from.
 var todoistColumn = map[string]string{"title": "CONTENT", "tags": "CONTENT", "description": "DESCRIPTION",
-	"priority": "PRIORITY", "due_at": "DATE", "recurrence": "DATE", "recurrence_interval": "DATE"}
+	"priority": "PRIORITY", "due_date": "DATE", "due_at": "DATE", "recurrence": "DATE", "recurrence_interval": "DATE"}
 
 // todoistRow reads one task row; problems go to the report.
 func todoistRow(w *writer, row int, get func(string) string) (*todoistTask, bool) {
@@ -184,17 +184,20 @@ func todoistRow(w *writer, row int, get func(string) string) (*todoistTask, bool
 			in.Recurrence, in.RecurrenceInterval = d.Recurrence, d.Interval
 			switch {
 			case d.When == nil:
-				// A repeat rule alone ("every day") starts today.
+				// A repeat rule alone ("every day") starts today, in the
+				// person's zone, all day.
 				due := w.now.In(w.loc).Format(time.DateOnly)
-				in.DueAt = &due
+				in.DueDate = &due
 			case d.When.HasTime:
+				// A date and a time: that instant in the row's TIMEZONE,
+				// else the person's zone.
 				due := d.When.Time().Format(time.RFC3339)
 				in.DueAt = &due
 			default:
-				// A date alone is that day in this account's zone (the
-				// date rule), whatever zone the file was written in.
+				// A date alone is an all-day date: the same day wherever
+				// the file was written and wherever the person is.
 				due := d.When.Date.Format(time.DateOnly)
-				in.DueAt = &due
+				in.DueDate = &due
 			}
 		}
 	}
