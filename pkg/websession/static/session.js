@@ -58,6 +58,13 @@
   }
   function seen(n) { return post("/notifications/seen", { ids: [n.id] }); }
   function due(n) {
+    // An all-day task is due on its date (due_date), the same day
+    // wherever the browser is: shown alone, never its due_at (the end of
+    // that day in the person's zone) read on this browser's clock.
+    var day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(n.due_date || "");
+    if (day) {
+      return "Due " + new Date(+day[1], +day[2] - 1, +day[3]).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" });
+    }
     if (!n.due_at) return "";
     var d = new Date(n.due_at);
     return "Due " + d.toLocaleString(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });

@@ -43,14 +43,24 @@ func (h *Handler) calendar(c *fiber.Ctx) error {
 
 	byDay := map[string][]api.Task{}
 	be := h.asUser(c)
-	last := gridEnd.Add(-time.Second)
+	// The backend compares DueAt, which for an all-day task is the end of
+	// its date in the person's zone: asked two days wider each side, so an
+	// all-day task on the grid's first or last day is found even while
+	// this page's zone is not yet the one the backend holds (zones are at
+	// most 26 hours apart); tasks off the grid are not shown.
+	from, last := start.AddDate(0, 0, -2), gridEnd.AddDate(0, 0, 2).Add(-time.Second)
 	for offset := 0; ; offset += 100 {
-		res, err := be.ListTasks(c.UserContext(), api.TaskQuery{DueFrom: &start, DueTo: &last, Sort: "due", Limit: 100, Offset: offset})
+		res, err := be.ListTasks(c.UserContext(), api.TaskQuery{DueFrom: &from, DueTo: &last, Sort: "due", Limit: 100, Offset: offset})
 		if err != nil {
 			return err
 		}
 		for _, t := range res.Tasks {
-			k := t.DueAt.In(loc).Format(time.DateOnly)
+			// An all-day task on its own date, a timed one on its local day.
+			day, ok := dueDay(t, loc)
+			if !ok {
+				continue
+			}
+			k := day.String()
 			byDay[k] = append(byDay[k], t)
 		}
 		if res.NextOffset == nil {

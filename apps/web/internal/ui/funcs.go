@@ -19,20 +19,25 @@ func funcs() template.FuncMap {
 		"ago":      ago,
 		"overdue":  isOverdue,
 		"dueToday": isDueToday,
-		"dateVal": func(t *time.Time, loc *time.Location) string {
-			if t == nil {
-				return ""
+		// dateVal and timeVal are the task's due as the form's date and
+		// time fields: an all-day task has its date and no time.
+		"dateVal": func(t api.Task, loc *time.Location) string { return dueFields(t, loc).date },
+		"timeVal": func(t api.Task, loc *time.Location) string { return dueFields(t, loc).clock },
+		// dueISO is the due for <time datetime>: the date of an all-day
+		// task, the instant of one with a time.
+		"dueISO": func(t api.Task) string {
+			if t.DueDate != nil {
+				return t.DueDate.String()
 			}
-			return t.In(loc).Format(time.DateOnly)
-		},
-		"timeVal": func(t *time.Time, loc *time.Location) string {
-			if t == nil || dates.IsDateOnly(*t, loc) {
-				return ""
+			if t.DueAt != nil {
+				return t.DueAt.UTC().Format(time.RFC3339)
 			}
-			return t.In(loc).Format("15:04")
+			return ""
 		},
+		// when is an instant (a reminder's) in the reader's zone, always
+		// with its clock time.
+		"when": func(t time.Time, loc *time.Location) string { return formatInstant(t, loc) },
 		"join": strings.Join,
-		"ptr":  func(t time.Time) *time.Time { return &t },
 		// stamp and iso show a moment (time.Time or *time.Time) in the
 		// reader's zone and for <time datetime>.
 		"stamp": func(v any, loc *time.Location) string {
@@ -106,29 +111,69 @@ type taskRow struct {
 	Next string
 }
 
-// formatDue shows a due time in the viewer's zone, without the clock for
-// date-only tasks: "Fri 27 Nov 2026, 17:00" or "Fri 27 Nov 2026".
-func formatDue(t *time.Time, loc *time.Location) string {
-	if t == nil {
+// formatDue shows a task's due in the viewer's zone: "Fri 27 Nov 2026,
+// 17:00" for a time, "Fri 27 Nov 2026" for an all-day task — its date as
+// it is, the same wherever the viewer is (pkg/dates: a task is all-day
+// when it has a DueDate; its DueAt is only the end of that day in the
+// person's zone and is never read back as the date).
+func formatDue(t api.Task, loc *time.Location) string {
+	if t.DueDate != nil {
+		return formatDate(*t.DueDate)
+	}
+	if t.DueAt == nil {
 		return ""
 	}
-	l := t.In(loc)
-	if dates.IsDateOnly(l, loc) {
-		return l.Format("Mon 2 Jan 2006")
+	return formatInstant(*t.DueAt, loc)
+}
+
+// formatDate is an all-day date: "Fri 27 Nov 2026".
+func formatDate(d dates.Date) string {
+	return d.StartIn(time.UTC).Format("Mon 2 Jan 2006")
+}
+
+// formatInstant is a moment in loc with its clock: "Fri 27 Nov 2026, 17:00".
+func formatInstant(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("Mon 2 Jan 2006, 15:04")
+}
+
+// dueParts is a task's due as a date and a clock time in the viewer's
+// zone (clock "" for an all-day task), as the forms show it.
+type dueParts struct{ date, clock string }
+
+func dueFields(t api.Task, loc *time.Location) dueParts {
+	switch {
+	case t.DueDate != nil:
+		return dueParts{date: t.DueDate.String()}
+	case t.DueAt != nil:
+		l := t.DueAt.In(loc)
+		return dueParts{date: l.Format(time.DateOnly), clock: l.Format("15:04")}
 	}
-	return l.Format("Mon 2 Jan 2006, 15:04")
+	return dueParts{}
+}
+
+// dueDay is the day a task is due on in the viewer's zone: an all-day
+// task's own date, the local day of a time.
+func dueDay(t api.Task, loc *time.Location) (dates.Date, bool) {
+	switch {
+	case t.DueDate != nil:
+		return *t.DueDate, true
+	case t.DueAt != nil:
+		return dates.DateOf(*t.DueAt, loc), true
+	}
+	return dates.Date{}, false
 }
 
 // relativeDue is a short human hint: "today", "tomorrow", "in 3 days",
 // "2 days overdue".
-func relativeDue(t *time.Time, now time.Time, loc *time.Location) string {
-	if t == nil {
+func relativeDue(t api.Task, now time.Time, loc *time.Location) string {
+	day, ok := dueDay(t, loc)
+	if !ok {
 		return ""
 	}
-	days := dayDiff(now.In(loc), t.In(loc))
+	days := dayDiff(now.In(loc), day.StartIn(loc))
 	switch {
 	case days == 0:
-		if t.Before(now) {
+		if isOverdue(t, now, loc) {
 			return "overdue"
 		}
 		return "today"
@@ -171,12 +216,22 @@ func dayDiff(a, b time.Time) int {
 	return int(bd.Sub(ad).Hours() / 24)
 }
 
-func isOverdue(t api.Task, now time.Time) bool {
-	return !t.Completed && t.DueAt != nil && t.DueAt.Before(now)
+// isOverdue: a task with a time once that time has passed; an all-day
+// task only once its day has ended in the person's zone (loc), which is
+// also the instant the backend keeps in its DueAt.
+func isOverdue(t api.Task, now time.Time, loc *time.Location) bool {
+	if t.Completed {
+		return false
+	}
+	if t.DueDate != nil {
+		return t.DueDate.EndIn(loc).Before(now)
+	}
+	return t.DueAt != nil && t.DueAt.Before(now)
 }
 
 func isDueToday(t api.Task, now time.Time, loc *time.Location) bool {
-	return t.DueAt != nil && dayDiff(now.In(loc), t.DueAt.In(loc)) == 0
+	day, ok := dueDay(t, loc)
+	return ok && day == dates.DateOf(now, loc)
 }
 
 func moment(v any) (time.Time, bool) {

@@ -43,12 +43,19 @@ func (h *Handler) inlineEdit(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return apierror.Validation(errs)
 	}
-	patch := api.TaskPatch{Title: &in.Title, Priority: &in.Priority, DueAt: api.Null[string]()}
+	patch := api.TaskPatch{Title: &in.Title, Priority: &in.Priority}
 	if in.Priority == "" {
 		patch.Priority = nil
 	}
-	if in.DueAt != nil {
+	// A date alone keeps (or makes) the task all-day; with a time it is
+	// due then; neither clears the due.
+	switch {
+	case in.DueDate != nil:
+		patch.DueDate = api.Value(*in.DueDate)
+	case in.DueAt != nil:
 		patch.DueAt = api.Value(*in.DueAt)
+	default:
+		patch.DueAt = api.Null[string]()
 	}
 	tags := in.Tags
 	if tags == nil {

@@ -310,8 +310,9 @@ func apiClient(t *testing.T, backendURL, email string) *client.Client {
 	return c.WithAuth(res)
 }
 
-// The date rule at the web app's door: a date picked without a time is the
-// end of that day in the browser's zone — the same instant the backend's
+// The date rule at the web app's door: a date picked without a time is an
+// all-day task (due_date), its instant the end of that day in the person's
+// zone — the same instant the backend's
 // REST and MCP doors store for "2026-12-01" for a person in New York
 // (apps/backend/internal/mcpserver/daterule_test.go), and the person's zone
 // reaches the backend at sign-up.
@@ -332,6 +333,8 @@ func TestFormDateOnlyIsTheSameMomentAsTheAPIs(t *testing.T) {
 	list, err := be.ListTasks(context.Background(), api.TaskQuery{})
 	require.NoError(t, err)
 	require.Len(t, list.Tasks, 1)
+	require.NotNil(t, list.Tasks[0].DueDate, "a date alone is an all-day task (issue 29)")
+	assert.Equal(t, "2026-12-01", list.Tasks[0].DueDate.String())
 	assert.Equal(t, "2026-12-02T04:59:59Z", list.Tasks[0].DueAt.UTC().Format(time.RFC3339))
 	assert.Contains(t, text(b.get("/tasks").Body), "Tue 1 Dec 2026", "shown as a day, without a time")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
 	"github.com/todo-app/todo-app/pkg/intent"
 	"github.com/todo-app/todo-app/pkg/websession"
 )
@@ -42,11 +43,19 @@ func (h *Handler) parseQuick(c *fiber.Ctx, text string) (api.TaskInput, quickPre
 	}
 	task := api.TaskInput{Title: in.Title, Priority: in.Priority, Tags: in.Tags, Recurrence: in.Recurrence, RecurrenceInterval: in.Interval}
 	p := quickPreview{Title: in.Title, Tags: in.Tags, Priority: in.Priority}
-	if in.When != nil {
+	switch {
+	case in.When != nil && !in.When.HasTime:
+		// A day alone ("tuesday") is an all-day task: that date, the same
+		// wherever the person goes, never 23:59:59 as a stand-in.
+		d := dates.DateOf(in.When.Date, loc)
+		s := d.String()
+		task.DueDate = &s
+		p.Due = formatDate(d)
+	case in.When != nil:
 		due := in.When.Time()
 		s := due.Format(time.RFC3339)
 		task.DueAt = &s
-		p.Due = formatDue(&due, loc)
+		p.Due = formatInstant(due, loc)
 	}
 	if in.Recurrence != "" {
 		p.Repeat = repeatLabel(in.Recurrence, in.Interval)

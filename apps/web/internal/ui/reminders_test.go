@@ -93,7 +93,23 @@ func TestDefaultReminderFromSettings(t *testing.T) {
 	assert.Contains(t, text(p.Body), "new tasks due at a time get your default reminder")
 	assert.Contains(t, p.Body, `<option value="30" selected>30 minutes before</option>`)
 	p = b.get("/tasks/new")
-	assert.Contains(t, p.Body, `<option value="30" selected>30 minutes before</option>`, "the form starts with it")
+	assert.Contains(t, p.Body, `<option value="default" selected>Your default (30 minutes before; none on an all-day task)</option>`, "the form starts with it")
+	// It is the backend's to apply: to a task due at a time, not to an
+	// all-day one (issue 29), so the form sends no reminders for it.
+	be := apiClient(t, s.Backend.URL, "def@example.com")
+	day := time.Now().AddDate(0, 0, 4).UTC().Format(time.DateOnly)
+	for _, f := range []url.Values{
+		{"title": {"Timed"}, "due_date": {day}, "due_time": {"15:00"}, "reminder": {"default"}, "default_label": {"Your default (30 minutes before; none on an all-day task)"}},
+		{"title": {"All day"}, "due_date": {day}, "reminder": {"default"}, "default_label": {"Your default (30 minutes before; none on an all-day task)"}},
+	} {
+		f.Set("priority", "medium")
+		p = b.post("/tasks/new", "/tasks", f)
+		require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	}
+	timed := taskByTitle(t, be, "Timed")
+	require.Len(t, timed.Reminders, 1, "the default on a task with a time")
+	assert.Equal(t, 30, *timed.Reminders[0].BeforeMinutes)
+	assert.Empty(t, taskByTitle(t, be, "All day").Reminders, "none on an all-day task, and no error")
 
 	p = b.post("/settings", "/settings/preferences", url.Values{"default_reminder": {""}})
 	require.Equal(t, http.StatusSeeOther, p.Status)

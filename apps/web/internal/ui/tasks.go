@@ -137,7 +137,9 @@ func (h *Handler) newTask(c *fiber.Ctx) error {
 		return err
 	}
 	if me.DefaultReminderMinutes != nil {
-		f.Reminder = choiceOf(api.Reminder{BeforeMinutes: me.DefaultReminderMinutes})
+		// Sent as no reminders at all, so the backend applies it by its
+		// rule: to a task due at a time, not to an all-day one.
+		f.Reminder, f.DefaultLabel = reminderDefault, defaultReminderLabel(*me.DefaultReminderMinutes)
 	}
 	return h.renderForm(c, fiber.StatusOK, f)
 }
@@ -238,7 +240,7 @@ func (h *Handler) toggleTask(c *fiber.Ctx) error {
 		msg = fmt.Sprintf("Reopened “%s”.", res.Task.Title)
 	}
 	if res.Next != nil {
-		msg += " The next one is due " + formatDue(res.Next.DueAt, websession.Location(c)) + "."
+		msg += " The next one is due " + formatDue(*res.Next, websession.Location(c)) + "."
 	}
 	setFlash(c, msg)
 	return c.Redirect(websession.SafeNext(c.FormValue("next", "/tasks")), fiber.StatusSeeOther)
