@@ -12,6 +12,7 @@ import (
 
 	"github.com/todo-app/todo-app/apps/chatbot/internal/mcpclient"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
 	"github.com/todo-app/todo-app/pkg/todomcp"
 )
 
@@ -86,11 +87,17 @@ func cardFor(tool, action string, t todomcp.Task, now time.Time, loc *time.Locat
 	return c
 }
 
-// describe is "due tomorrow at 17:00, high priority, #family, repeats weekly".
+// describe is "due tomorrow at 17:00, high priority, #family, repeats
+// weekly"; an all-day task is "due Friday", its day as the tools give it,
+// never moved by a zone.
 func describe(t todomcp.Task, now time.Time, loc *time.Location) string {
 	var parts []string
-	if due, err := time.Parse(time.RFC3339, t.Due); err == nil && t.Due != "" {
-		parts = append(parts, "due "+humanDate(due, now, loc))
+	day, at, allDay, ok := dueOf(t)
+	switch {
+	case ok && allDay:
+		parts = append(parts, "due "+humanDay(day, now, loc))
+	case ok:
+		parts = append(parts, "due "+humanDate(at, now, loc))
 	}
 	if t.Priority != "" && t.Priority != "medium" {
 		parts = append(parts, t.Priority+" priority")
@@ -103,6 +110,10 @@ func describe(t todomcp.Task, now time.Time, loc *time.Location) string {
 			continue
 		}
 		switch {
+		case rm.BeforeMinutes != nil && rm.AtTime == "" && allDay:
+			// Kept from a time the task had, or from before the all-day
+			// model: it waits for a time (the backend gives it none).
+			parts = append(parts, "reminder "+minutesWords(*rm.BeforeMinutes)+" before (waits for a time)")
 		case rm.BeforeMinutes != nil && *rm.BeforeMinutes == 0 && rm.AtTime == "":
 			parts = append(parts, "reminder at the due time")
 		case rm.BeforeMinutes != nil && rm.AtTime == "":
@@ -121,6 +132,23 @@ func describe(t todomcp.Task, now time.Time, loc *time.Location) string {
 		parts = append(parts, r)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// dueOf reads a task's due as the tools give it: a date alone
+// ("2026-12-08") is an all-day date, its day for everyone; an RFC 3339
+// time is an instant. ok is false when the task has no due (or one that
+// cannot be read).
+func dueOf(t todomcp.Task) (day dates.Date, at time.Time, allDay, ok bool) {
+	if t.Due == "" {
+		return dates.Date{}, time.Time{}, false, false
+	}
+	if d, err := dates.ParseDate(t.Due); err == nil {
+		return d, time.Time{}, true, true
+	}
+	if at, err := time.Parse(time.RFC3339, t.Due); err == nil {
+		return dates.Date{}, at, false, true
+	}
+	return dates.Date{}, time.Time{}, false, false
 }
 
 // minutesWords says 90 as "90 minutes", 60 as "1 hour", 1440 as "1 day".
@@ -142,29 +170,29 @@ func minutesWords(n int) string {
 	return unit(n, "minute")
 }
 
-// humanDate says "today", "tomorrow at 17:00", "Friday", "Mon 7 Dec".
+// humanDate says an instant in loc: "today at 17:00", "Friday at 09:30".
 func humanDate(t, now time.Time, loc *time.Location) string {
-	l, n := t.In(loc), now.In(loc)
-	day := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
-	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)
-	diff := int(day.Sub(today).Hours() / 24)
-	var d string
+	return humanDay(dates.DateOf(t, loc), now, loc) + " at " + t.In(loc).Format("15:04")
+}
+
+// humanDay says a day relative to today in loc: "today", "tomorrow",
+// "Friday", "Mon 7 Dec", "Mon 7 Dec 2026".
+func humanDay(d dates.Date, now time.Time, loc *time.Location) string {
+	today := dates.DateOf(now, loc)
+	// Both at noon UTC: whole days apart, whatever the zone does.
+	noon := d.At(12, 0, 0, time.UTC)
+	diff := int(noon.Sub(today.At(12, 0, 0, time.UTC)).Hours() / 24)
 	switch {
 	case diff == 0:
-		d = "today"
+		return "today"
 	case diff == 1:
-		d = "tomorrow"
+		return "tomorrow"
 	case diff == -1:
-		d = "yesterday"
+		return "yesterday"
 	case diff > 1 && diff < 7:
-		d = l.Format("Monday")
-	case l.Year() == n.Year():
-		d = l.Format("Mon 2 Jan")
-	default:
-		d = l.Format("Mon 2 Jan 2006")
+		return noon.Format("Monday")
+	case d.Year() == today.Year():
+		return noon.Format("Mon 2 Jan")
 	}
-	if l.Format("15:04:05") != "23:59:59" {
-		d += " at " + l.Format("15:04")
-	}
-	return d
+	return noon.Format("Mon 2 Jan 2006")
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/intent"
@@ -167,7 +166,9 @@ func (r *run) checkTools(ctx context.Context) error {
 func (r *run) add(ctx context.Context, in intent.Intent) error {
 	args := todomcp.AddTaskInput{Title: in.Title, Priority: in.Priority, Tags: in.Tags}
 	if in.When != nil {
-		args.Due = in.When.Time().Format(time.RFC3339)
+		// A date alone is sent as the date: an all-day task, the same day
+		// wherever the person is; a time as RFC 3339 in their zone.
+		args.Due = in.When.Due()
 	}
 	if in.Recurrence != "" {
 		args.Recurrence, args.Interval = in.Recurrence, in.Interval
@@ -178,7 +179,16 @@ func (r *run) add(ctx context.Context, in intent.Intent) error {
 			return nil
 		}
 		for _, n := range in.RemindBefore {
-			args.Reminders = append(args.Reminders, todomcp.ReminderInput{BeforeMinutes: &n})
+			rm, ok := reminderBefore(n, in.When.AllDay())
+			if !ok {
+				// Nothing added: the person says again with a time, or
+				// with whole days.
+				title := strings.ToLower(in.Title)
+				r.say(fmt.Sprintf("“%s” would be due %s, all day, so there is no time to remind you %s before. Say a time, for example “%s %s at 9am, remind me %s before”, or “remind me 1 day before” for a reminder at %s the day before.",
+					in.Title, humanDay(in.When.Day(), r.t.Now, r.t.Loc), minutesWords(n), title, strings.ToLower(in.When.Day().Weekday().String()), minutesWords(n), allDayReminderClock))
+				return nil
+			}
+			args.Reminders = append(args.Reminders, rm)
 		}
 	}
 	out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.AddTask, args)
@@ -201,11 +211,10 @@ func (r *run) add(ctx context.Context, in intent.Intent) error {
 
 func (r *run) list(ctx context.Context, in intent.Intent) error {
 	args := todomcp.ListTasksInput{Limit: 20, Status: in.Status, Overdue: in.Overdue, Priority: in.Priority, Tag: in.Tag, Query: in.Query}
-	if in.From != nil {
-		args.DueFrom = in.From.Format(time.RFC3339)
-	}
-	if in.To != nil {
-		args.DueTo = in.To.Format(time.RFC3339)
+	if from, to, ok := in.Days(); ok {
+		// Whole days, read in the person's zone by the tools: an all-day
+		// task is on its date, a timed one within those days.
+		args.DueFrom, args.DueTo = from.String(), to.String()
 	}
 	out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.ListTasks, args)
 	if err != nil {
@@ -544,7 +553,7 @@ func (r *run) act(ctx context.Context, kind intent.Kind, changes updateArgs, tas
 		out.Task = todomcp.Task{ID: del.DeletedID, Title: del.Title}
 	case intent.Update:
 		tool = todomcp.UpdateTask.Name
-		args, v, problem := changes.toolArgs(task, r.t.Loc)
+		args, v, problem := changes.toolArgs(task, r.t.Now, r.t.Loc)
 		if problem != "" {
 			r.say(problem)
 			return nil

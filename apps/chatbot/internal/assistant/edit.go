@@ -47,7 +47,7 @@ func changesOf(in intent.Intent) updateArgs {
 		ShiftMinutes: in.ShiftMinutes, PriorityStep: in.PriorityStep, TagsAdd: in.TagsAdd, TagsRemove: in.TagsRemove,
 		Recurrence: in.Recurrence, Interval: in.Interval, RemindBefore: in.RemindBefore, ClearReminders: in.ClearReminders}
 	if in.When != nil {
-		c.WhenDate, c.HasDate = in.When.Date.Format(time.DateOnly), in.When.HasDate
+		c.WhenDate, c.HasDate = in.When.Day().String(), in.When.HasDate
 		if in.When.HasTime {
 			c.WhenTime = fmt.Sprintf("%02d:%02d", in.When.Hour, in.When.Minute)
 		}
@@ -70,49 +70,57 @@ func (c updateArgs) relative() bool {
 
 // toolArgs turns c into update_task's arguments for task cur; problem is
 // why it cannot be applied, said to the person.
-func (c updateArgs) toolArgs(cur todomcp.Task, loc *time.Location) (args todomcp.UpdateTaskInput, verb, problem string) {
+func (c updateArgs) toolArgs(cur todomcp.Task, now time.Time, loc *time.Location) (args todomcp.UpdateTaskInput, verb, problem string) {
 	args.TaskID, args.ClearDue = cur.ID, c.ClearDue
 	verb = "Updated"
-	var due *time.Time
-	if cur.Due != "" {
-		if t, err := time.Parse(time.RFC3339, cur.Due); err == nil {
-			t = t.In(loc)
-			due = &t
-		}
+	// The task's due as it is: an all-day date (day), or a time (at, in
+	// the person's zone, whose day is day).
+	day, at, allDay, hasDue := dueOf(cur)
+	if hasDue && !allDay {
+		at = at.In(loc)
+		day = dates.DateOf(at, loc)
 	}
 	switch {
 	case c.Due != "":
 		args.Due = &c.Due
 	case c.WhenDate != "":
-		day, err := time.ParseInLocation(time.DateOnly, c.WhenDate, loc)
+		d, err := dates.ParseDate(c.WhenDate)
 		if err != nil {
 			return args, "", "I couldn't read that date."
 		}
-		if !c.HasDate && due != nil {
-			// A time alone keeps the day the task already has.
-			day = time.Date(due.Year(), due.Month(), due.Day(), 0, 0, 0, 0, loc)
+		if !c.HasDate && hasDue {
+			// A time alone keeps the day the task already has (an
+			// all-day task gets that time on its day).
+			d = day
 		}
 		hour, minute, timed := -1, 0, false
 		if c.WhenTime != "" {
 			fmt.Sscanf(c.WhenTime, "%d:%d", &hour, &minute)
 			timed = true
-		} else if due != nil && !dates.IsDateOnly(*due, loc) {
-			// A day alone keeps the time of day the task already has.
-			hour, minute, timed = due.Hour(), due.Minute(), true
+		} else if hasDue && !allDay {
+			// A day alone keeps the time of day the task already has; an
+			// all-day task stays all day.
+			hour, minute, timed = at.Hour(), at.Minute(), true
 		}
-		t := dates.EndOfDay(day, loc)
+		due := d.String()
 		if timed {
-			t = time.Date(day.Year(), day.Month(), day.Day(), hour, minute, 0, 0, loc)
+			due = d.At(hour, minute, 0, loc).Format(time.RFC3339)
 		}
-		s := t.Format(time.RFC3339)
-		args.Due = &s
+		args.Due = &due
 	case c.ShiftDays != 0 || c.ShiftMinutes != 0:
-		if due == nil {
+		switch {
+		case !hasDue:
 			return args, "", fmt.Sprintf("“%s” has no due date to move. Say for example “move %s to Friday”.", cur.Title, strings.ToLower(cur.Title))
+		case allDay && c.ShiftMinutes != 0:
+			return args, "", fmt.Sprintf("“%s” is due %s, all day: it has no time to move by %s. Give it one instead, for example “move %s to %s at 5pm”.",
+				cur.Title, humanDay(day, now, loc), minutesWords(abs(c.ShiftMinutes)), strings.ToLower(cur.Title), day.Weekday())
+		case allDay:
+			due := day.AddDays(c.ShiftDays).String()
+			args.Due = &due
+		default:
+			s := at.AddDate(0, 0, c.ShiftDays).Add(time.Duration(c.ShiftMinutes) * time.Minute).Format(time.RFC3339)
+			args.Due = &s
 		}
-		t := due.AddDate(0, 0, c.ShiftDays).Add(time.Duration(c.ShiftMinutes) * time.Minute)
-		s := t.Format(time.RFC3339)
-		args.Due = &s
 	}
 	if args.Due != nil || args.ClearDue {
 		verb = "Moved"
@@ -155,25 +163,43 @@ func (c updateArgs) toolArgs(cur todomcp.Task, loc *time.Location) (args todomcp
 		args.Reminders = &[]todomcp.ReminderInput{}
 	}
 	if len(c.RemindBefore) > 0 {
-		if cur.Due == "" && args.Due == nil {
+		if !hasDue && args.Due == nil {
 			return args, "", fmt.Sprintf("“%s” has no due time for a reminder to be before. Say when it's due first, or “remind me about %s at 9am tomorrow”.", cur.Title, strings.ToLower(cur.Title))
 		}
-		// The reminders still to come stay; the new ones join them.
+		// Whether the task is all day once changed: its reminders are then
+		// a time of day on that day or whole days before.
+		dayOnly := allDay
+		if args.Due != nil {
+			dayOnly = dates.LooksDateOnly(*args.Due)
+		}
+		// The reminders still to come stay; the new ones join them. One
+		// "minutes before" kept on an all-day task waits for a time the
+		// task has not got, and the backend takes no such new one: it is
+		// not sent back.
 		var rs []todomcp.ReminderInput
-		have := map[int]bool{}
+		type key struct {
+			before int
+			atTime string
+		}
+		have := map[key]bool{}
 		for _, r := range cur.Reminders {
-			if r.Fired {
+			if r.Fired || dayOnly && r.BeforeMinutes != nil && r.AtTime == "" {
 				continue
 			}
 			rs = append(rs, todomcp.ReminderInput{At: r.At, BeforeMinutes: r.BeforeMinutes, AtTime: r.AtTime})
-			if r.BeforeMinutes != nil && r.AtTime == "" {
-				have[*r.BeforeMinutes] = true
+			if r.BeforeMinutes != nil {
+				have[key{*r.BeforeMinutes, r.AtTime}] = true
 			}
 		}
 		for _, n := range c.RemindBefore {
-			if !have[n] {
-				rs = append(rs, todomcp.ReminderInput{BeforeMinutes: &n})
-				have[n] = true
+			r, ok := reminderBefore(n, dayOnly)
+			if !ok {
+				return args, "", fmt.Sprintf("“%s” is due %s, all day, so there is no time to remind you %s before. Give it a time first (“move %s to %s at 9am”), or say “remind me about %s 1 day before” for a reminder at %s the day before.",
+					cur.Title, humanDay(day, now, loc), minutesWords(n), strings.ToLower(cur.Title), day.Weekday(), strings.ToLower(cur.Title), allDayReminderClock)
+			}
+			if k := (key{n, r.AtTime}); !have[k] {
+				rs = append(rs, r)
+				have[k] = true
 			}
 		}
 		args.Reminders = &rs
@@ -202,3 +228,24 @@ func (r *run) taskByID(ctx context.Context, id int64) (todomcp.Task, bool, error
 	}
 	return todomcp.Task{}, false, nil
 }
+
+// allDayReminderClock is the time of day of a reminder the person asked
+// for on an all-day task ("remind me a day before"): the backend takes
+// reminders on a date only at a time of day.
+const allDayReminderClock = "09:00"
+
+// reminderBefore is a reminder n minutes before a due: on a time, that
+// long before; on an all-day date, whole days before at
+// allDayReminderClock (0: on the day). ok is false for an all-day date
+// and a reminder of less than whole days: there is no time to be before.
+func reminderBefore(n int, allDay bool) (todomcp.ReminderInput, bool) {
+	if !allDay {
+		return todomcp.ReminderInput{BeforeMinutes: &n}, true
+	}
+	if n%(24*60) != 0 {
+		return todomcp.ReminderInput{}, false
+	}
+	return todomcp.ReminderInput{BeforeMinutes: &n, AtTime: allDayReminderClock}, true
+}
+
+func abs(n int) int { return max(n, -n) }

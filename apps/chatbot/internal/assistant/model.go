@@ -78,7 +78,7 @@ func (m *Model) Respond(ctx context.Context, t Turn, emit func(Event)) (Reply, e
 	}
 	now := t.Now.In(t.Loc)
 	system := fmt.Sprintf("You are the assistant of a to-do app. You manage the user's tasks only through the tools. "+
-		"Now is %s (%s, time zone %s). Resolve relative dates (today, tomorrow, Friday, next week) in that zone and pass due times as RFC 3339 with the offset. "+
+		"Now is %s (%s, time zone %s). Resolve relative dates (today, tomorrow, Friday, next week) in that zone. A due is a date alone (2026-12-24) for a task with no time of day — it stays on that day wherever the user is — or RFC 3339 with the offset for a time; never invent a time for a date. "+
 		"Before completing, updating or deleting, find the task id with list_tasks; if several tasks match, ask which one. "+
 		"Never delete or complete more than one task in one answer without asking first: list the tasks it would change and ask the user to confirm; only after they say yes, do it. "+
 		"Answer in one to three short, friendly sentences.", now.Format(time.RFC3339), now.Format("Monday"), t.Loc.String())

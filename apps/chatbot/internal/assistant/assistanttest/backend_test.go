@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -34,13 +35,16 @@ type backend struct {
 	rest   *client.Client
 	dialer *mcpclient.Dialer
 	people atomic.Int64
+
+	mu       sync.Mutex
+	accounts map[mcpclient.Tools]*client.Client // each person's REST client, by their tools
 }
 
 func startBackend(t *testing.T) *backend {
 	be := stacktest.StartBackend(t, builder, pg, nil)
 	d := mcpclient.NewDialer(be.URL, 10*time.Second)
 	t.Cleanup(func() { _ = d.Close() })
-	return &backend{rest: client.New(be.URL, nil), dialer: d}
+	return &backend{rest: client.New(be.URL, nil), dialer: d, accounts: map[mcpclient.Tools]*client.Client{}}
 }
 
 func (b *backend) Account(ctx context.Context, zone string, seed []api.ExportTask) (mcpclient.Tools, error) {
@@ -59,7 +63,27 @@ func (b *backend) Account(ctx context.Context, zone string, seed []api.ExportTas
 			return nil, fmt.Errorf("seeding: %w", err)
 		}
 	}
-	return b.dialer.Dial(ctx, res.Token)
+	tools, err := b.dialer.Dial(ctx, res.Token)
+	if err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.accounts[tools] = b.rest.WithAuth(res)
+	return tools, nil
+}
+
+// SetZone chooses the person's zone in their settings (PATCH
+// /api/auth/me), as Settings → time zone does.
+func (b *backend) SetZone(ctx context.Context, tools mcpclient.Tools, zone string) error {
+	b.mu.Lock()
+	c, ok := b.accounts[tools]
+	b.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("SetZone: no account for %T", tools)
+	}
+	_, err := c.SetPreferences(ctx, api.Preferences{TimeZone: &zone})
+	return err
 }
 
 // TestDecisionsOnBackend runs the decision cases the assistant package

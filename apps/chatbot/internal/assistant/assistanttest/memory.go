@@ -138,6 +138,43 @@ func (m *Memory) Account(_ context.Context, zone string, seed []api.ExportTask) 
 	return &tools{m: m, uid: uid}, nil
 }
 
+// SetZone is the person's Settings → time zone, as the backend's
+// SetPreferences: their zone becomes zone, and the instants of their
+// all-day dates follow it, with the pending reminders at a time of day on
+// them (the backend's store.followZone). The dates themselves stay.
+func (m *Memory) SetZone(_ context.Context, ts mcpclient.Tools, zone string) error {
+	s, ok := ts.(*tools)
+	if !ok || s.m != m {
+		return fmt.Errorf("SetZone: %T is not one of this Memory's accounts", ts)
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return fmt.Errorf("SetZone: %w", err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p, ok := m.people[s.uid]
+	if !ok {
+		return errors.New("SetZone: this account no longer exists")
+	}
+	p.zone = loc
+	for _, t := range p.tasks {
+		if t.DueDate == nil {
+			continue
+		}
+		end := t.DueDate.EndIn(loc).UTC()
+		t.DueAt = &end
+		t.Reminders = slices.Clone(t.Reminders)
+		for i, r := range t.Reminders {
+			if r.AtTime != "" && r.FiredAt == nil {
+				t.Reminders[i].FireAt = fireAt(r.BeforeMinutes, r.AtTime, t.DueAt, true, loc)
+			}
+		}
+		sortReminders(t.Reminders)
+	}
+	return nil
+}
+
 // tools are Memory's tools acting as one person: an mcpclient.Tools.
 type tools struct {
 	m   *Memory
@@ -273,7 +310,7 @@ func (m *Memory) addTask(p *person, in todomcp.AddTaskInput) (todomcp.TaskOutput
 	if ti.Reminders != nil {
 		raw = *ti.Reminders
 	}
-	rs := checkReminders(raw, t.DueAt, p.zone, m.now(), fe)
+	rs := checkReminders(raw, t.DueAt, t.DueDate != nil, p.zone, m.now(), fe)
 	if len(fe) > 0 {
 		return todomcp.TaskOutput{}, fe.err()
 	}
@@ -384,29 +421,41 @@ func (m *Memory) completeTask(p *person, in todomcp.CompleteTaskInput) (todomcp.
 }
 
 // next inserts the next occurrence of a recurring task completed at now:
-// every field but the due time, which lies ahead of now; the relative
-// reminders timed from it.
+// every field but the due, which lies ahead of now, computed in the
+// person's zone (the backend's tasks.NextOccurrence): an all-day series
+// advances its date, a timed one keeps its local time across a DST
+// change; the relative reminders timed from it.
 func (m *Memory) next(p *person, t *task, now time.Time) *task {
 	if t.Recurrence == api.RecurNone {
 		return nil
 	}
-	due := now
-	if t.DueAt != nil {
-		due = *t.DueAt
+	var date *dates.Date
+	var due time.Time
+	if t.DueDate != nil {
+		d := nextDate(*t.DueDate, t.Recurrence, t.RecurrenceInterval)
+		for i := 0; d.EndIn(p.zone).Before(now) && i < 10000; i++ {
+			d = nextDate(d, t.Recurrence, t.RecurrenceInterval)
+		}
+		date, due = &d, d.EndIn(p.zone)
+	} else {
+		due = now
+		if t.DueAt != nil {
+			due = *t.DueAt
+		}
+		due = nextDue(due.In(p.zone), t.Recurrence, t.RecurrenceInterval)
+		for i := 0; due.Before(now) && i < 10000; i++ {
+			due = nextDue(due, t.Recurrence, t.RecurrenceInterval)
+		}
 	}
-	due = nextDue(due, t.Recurrence, t.RecurrenceInterval)
-	for i := 0; due.Before(now) && i < 10000; i++ {
-		due = nextDue(due, t.Recurrence, t.RecurrenceInterval)
-	}
-	if due.UTC().Year() > 9999 {
+	if due = due.UTC(); due.Year() > 9999 {
 		return nil
 	}
 	n := api.Task{TaskFields: t.TaskFields, Tags: slices.Clone(t.Tags)}
-	n.DueAt = &due
+	n.DueDate, n.DueAt = date, &due
 	var rs []api.Reminder
 	for _, r := range t.Reminders {
 		if r.BeforeMinutes != nil {
-			rs = append(rs, api.Reminder{BeforeMinutes: r.BeforeMinutes, AtTime: r.AtTime, FireAt: fireAt(r.BeforeMinutes, r.AtTime, &due, p.zone)})
+			rs = append(rs, api.Reminder{BeforeMinutes: r.BeforeMinutes, AtTime: r.AtTime, FireAt: fireAt(r.BeforeMinutes, r.AtTime, &due, date != nil, p.zone)})
 		}
 	}
 	x := m.insert(p, n, rs)
@@ -414,8 +463,27 @@ func (m *Memory) next(p *person, t *task, now time.Time) *task {
 	return x
 }
 
-// nextDue advances due by interval units of rule; months and years clamp
-// to the last day of a shorter month (the backend's tasks.NextDue).
+// nextDate advances an all-day date by interval units of rule, months
+// clamped to the last day of a shorter month (the backend's
+// tasks.NextDate).
+func nextDate(d dates.Date, rule string, interval int) dates.Date {
+	interval = max(interval, 1)
+	switch rule {
+	case api.RecurDaily:
+		return d.AddDays(interval)
+	case api.RecurWeekly:
+		return d.AddDays(7 * interval)
+	case api.RecurMonthly:
+		return d.AddMonths(interval)
+	case api.RecurYearly:
+		return d.AddMonths(12 * interval)
+	}
+	return d
+}
+
+// nextDue advances due by interval units of rule on the clock of due's
+// location; months and years clamp to the last day of a shorter month
+// (the backend's tasks.NextDue).
 func nextDue(due time.Time, rule string, interval int) time.Time {
 	interval = max(interval, 1)
 	months := 0
@@ -472,11 +540,14 @@ func (m *Memory) updateTask(p *person, in todomcp.UpdateTaskInput) (todomcp.Task
 		}
 		v.Priority = cleanPriority(*patch.Priority, fe)
 	}
-	if patch.DueAt.Set && !patch.DueAt.Null {
-		v.DueAt = cleanDue(patch.DueAt.Value, "due_at", fe, p.zone, dates.End)
-		if v.DueAt == nil {
-			fe.add("due_at", "must be a timestamp, or null to clear the due date")
-		}
+	date, at := optional(patch.DueDate), optional(patch.DueAt)
+	switch {
+	case date != nil && strings.TrimSpace(*date) == "":
+		fe.add("due_date", "must be a date such as 2026-12-08, or null to clear the due")
+	case at != nil && strings.TrimSpace(*at) == "":
+		fe.add("due_at", "must be an RFC 3339 timestamp, or null to clear the due")
+	case date != nil || at != nil:
+		v.DueDate, v.DueAt = cleanTaskDue(date, at, p.zone, fe)
 	}
 	var tags []string
 	if patch.Tags != nil {
@@ -505,8 +576,8 @@ func (m *Memory) updateTask(p *person, in todomcp.UpdateTaskInput) (todomcp.Task
 	if patch.Priority != nil {
 		c.Priority = v.Priority
 	}
-	if patch.DueAt.Set {
-		c.DueAt = v.DueAt
+	if patch.DueDate.Set || patch.DueAt.Set {
+		c.DueDate, c.DueAt = v.DueDate, v.DueAt
 	}
 	rule, interval := c.Recurrence, c.RecurrenceInterval
 	if patch.Recurrence != nil {
@@ -518,7 +589,7 @@ func (m *Memory) updateTask(p *person, in todomcp.UpdateTaskInput) (todomcp.Task
 	c.Recurrence, c.RecurrenceInterval = cleanRecurrence(rule, interval, fe)
 	var rs []api.Reminder
 	if patch.Reminders != nil {
-		rs = checkReminders(*patch.Reminders, c.DueAt, p.zone, m.now(), fe)
+		rs = checkReminders(*patch.Reminders, c.DueAt, c.DueDate != nil, p.zone, m.now(), fe)
 	}
 	if len(fe) > 0 {
 		return todomcp.TaskOutput{}, fe.err()
@@ -526,7 +597,7 @@ func (m *Memory) updateTask(p *person, in todomcp.UpdateTaskInput) (todomcp.Task
 	if patch.Tags != nil {
 		c.Tags = p.spell(tags)
 	}
-	moved := !sameTime(t.DueAt, c.DueAt)
+	moved := !sameTime(t.DueAt, c.DueAt) || (t.DueDate == nil) != (c.DueDate == nil)
 	t.Task, t.touched = c, true
 	switch {
 	case patch.Reminders != nil:
@@ -539,7 +610,7 @@ func (m *Memory) updateTask(p *person, in todomcp.UpdateTaskInput) (todomcp.Task
 			if r.BeforeMinutes == nil {
 				continue
 			}
-			t.Reminders[i].FireAt = fireAt(r.BeforeMinutes, r.AtTime, t.DueAt, p.zone)
+			t.Reminders[i].FireAt = fireAt(r.BeforeMinutes, r.AtTime, t.DueAt, t.DueDate != nil, p.zone)
 			if f := t.Reminders[i].FireAt; f != nil && f.After(m.now()) {
 				t.Reminders[i].FiredAt = nil
 			}
@@ -547,6 +618,14 @@ func (m *Memory) updateTask(p *person, in todomcp.UpdateTaskInput) (todomcp.Task
 		sortReminders(t.Reminders)
 	}
 	return todomcp.TaskOutput{Task: todomcp.FromAPI(t.Task)}, nil
+}
+
+// optional is a present, non-null PATCH value, nil otherwise.
+func optional(n api.Nullable[string]) *string {
+	if !n.Set || n.Null {
+		return nil
+	}
+	return &n.Value
 }
 
 func sameTime(a, b *time.Time) bool {
@@ -590,7 +669,7 @@ func (f fieldErrors) err() error {
 	parts := make([]string, 0, len(f))
 	for field, problem := range f {
 		switch field {
-		case "due_at":
+		case "due_at", "due_date":
 			field = "due"
 		case "q":
 			field = "query"
@@ -609,9 +688,7 @@ func check(in api.TaskInput, loc *time.Location) (api.Task, []string, fieldError
 		Description: strings.TrimRightFunc(in.Description, unicode.IsSpace),
 		Priority:    cleanPriority(in.Priority, fe),
 	}}
-	if in.DueAt != nil {
-		t.DueAt = cleanDue(*in.DueAt, "due_at", fe, loc, dates.End)
-	}
+	t.DueDate, t.DueAt = cleanTaskDue(in.DueDate, in.DueAt, loc, fe)
 	t.Recurrence, t.RecurrenceInterval = cleanRecurrence(in.Recurrence, in.RecurrenceInterval, fe)
 	return t, cleanTags(in.Tags, fe), fe
 }
@@ -703,11 +780,62 @@ func cleanDue(raw, field string, fe fieldErrors, loc *time.Location, b dates.Bou
 	return &t
 }
 
+// cleanTaskDue reads a task's due by the date rule, as the backend's
+// tasks.cleanTaskDue: a day (date, YYYY-MM-DD: all day, its instant the
+// end of that day in loc, the person's zone) or an instant (at, RFC 3339),
+// not both; a YYYY-MM-DD at is a day too (the shape before API 1.7.0).
+func cleanTaskDue(date, at *string, loc *time.Location, fe fieldErrors) (*dates.Date, *time.Time) {
+	d, a := "", ""
+	if date != nil {
+		d = strings.TrimSpace(*date)
+	}
+	if at != nil {
+		a = strings.TrimSpace(*at)
+	}
+	switch {
+	case d != "" && a != "":
+		fe.add("due_date", "give due_date (a day, all day) or due_at (a time), not both")
+		return nil, nil
+	case d != "":
+		return cleanDay(d, "due_date", loc, fe)
+	case a == "":
+		return nil, nil
+	case dates.LooksDateOnly(a):
+		return cleanDay(a, "due_at", loc, fe)
+	}
+	t, err := time.Parse(time.RFC3339Nano, a)
+	if err != nil {
+		fe.add("due_at", "must be an RFC 3339 timestamp such as 2026-12-08T09:00:00+01:00 (a day alone goes in due_date)")
+		return nil, nil
+	}
+	if t = t.UTC(); !dates.InYears(t) {
+		fe.add("due_at", dates.YearProblem)
+		return nil, nil
+	}
+	return nil, &t
+}
+
+func cleanDay(raw, field string, loc *time.Location, fe fieldErrors) (*dates.Date, *time.Time) {
+	d, err := dates.ParseDate(raw)
+	if err != nil {
+		fe.add(field, "must be a date such as 2026-12-08: "+err.Error())
+		return nil, nil
+	}
+	end := d.EndIn(loc).UTC()
+	if !dates.InYears(end) {
+		fe.add(field, dates.YearProblem)
+		return nil, nil
+	}
+	return &d, &end
+}
+
 var reClock = regexp.MustCompile(`^([01][0-9]|2[0-3]):([0-5][0-9])$`)
 
-// checkReminders is the reminders raw sets on a task due at due: at a
-// time in the future, or before the due time.
-func checkReminders(raw []api.ReminderInput, due *time.Time, loc *time.Location, now time.Time, fe fieldErrors) []api.Reminder {
+// checkReminders is the reminders raw sets on a task due at due (allDay:
+// the end of an all-day date in loc): at a time in the future, or before
+// the due time — on an all-day date at a time of day (at_time), on that
+// day or whole days before.
+func checkReminders(raw []api.ReminderInput, due *time.Time, allDay bool, loc *time.Location, now time.Time, fe fieldErrors) []api.Reminder {
 	if len(raw) > api.MaxReminders {
 		fe.add("reminders", fmt.Sprintf("at most %d reminders per task", api.MaxReminders))
 		return nil
@@ -723,6 +851,8 @@ func checkReminders(raw []api.ReminderInput, due *time.Time, loc *time.Location,
 			switch {
 			case err != nil:
 				fe.add(field, "at must be an RFC 3339 timestamp such as 2026-12-01T09:00:00+01:00")
+			case !dates.InYears(at):
+				fe.add(field, "at "+dates.YearProblem)
 			case !at.After(now):
 				fe.add(field, "at must be in the future")
 			case r.AtTime != "":
@@ -742,8 +872,10 @@ func checkReminders(raw []api.ReminderInput, due *time.Time, loc *time.Location,
 				fe.add(field, "at_time must be HH:MM, such as 09:00")
 			case r.AtTime != "" && n%(24*60) != 0:
 				fe.add(field, "with at_time, before_minutes must be whole days (1440 for the day before)")
+			case allDay && r.AtTime == "":
+				fe.add(field, "an all-day task is reminded at a time of day: give at_time (HH:MM) with before_minutes 0 for that day or whole days before (1440 the day before), or give at")
 			default:
-				out = append(out, api.Reminder{BeforeMinutes: &n, AtTime: r.AtTime, FireAt: fireAt(&n, r.AtTime, due, loc)})
+				out = append(out, api.Reminder{BeforeMinutes: &n, AtTime: r.AtTime, FireAt: fireAt(&n, r.AtTime, due, allDay, loc)})
 			}
 		}
 	}
@@ -751,9 +883,10 @@ func checkReminders(raw []api.ReminderInput, due *time.Time, loc *time.Location,
 }
 
 // fireAt is when a reminder before minutes before due fires: that long
-// before, or on that day at atTime in loc.
-func fireAt(before *int, atTime string, due *time.Time, loc *time.Location) *time.Time {
-	if before == nil || due == nil {
+// before, or on that day at atTime in loc. Minutes before an all-day date
+// (allDay) is no time at all: such a reminder waits for a time.
+func fireAt(before *int, atTime string, due *time.Time, allDay bool, loc *time.Location) *time.Time {
+	if before == nil || due == nil || allDay && atTime == "" {
 		return nil
 	}
 	t := due.Add(-time.Duration(*before) * time.Minute)

@@ -21,6 +21,7 @@ import (
 	"github.com/todo-app/todo-app/apps/chatbot/internal/assistant"
 	"github.com/todo-app/todo-app/apps/chatbot/internal/mcpclient"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
 	"github.com/todo-app/todo-app/pkg/todomcp"
 )
 
@@ -42,28 +43,29 @@ import (
 // only reported. `make assistant-score` prints both reports.
 
 // seedTasks is every account's list when a phrase is said; now is
-// Wednesday 5 June 2030, 10:00 in Paris.
+// Wednesday 5 June 2030, 10:00 in Paris. Some tasks are due on a day (all
+// day), some at a time.
 func seedTasks(loc *time.Location) []api.ExportTask {
 	at := func(day, hour, minute int) *time.Time {
 		t := time.Date(2030, 6, day, hour, minute, 0, 0, loc)
 		return &t
 	}
-	endOf := func(day int) *time.Time { return at(day, 23, 59) }
+	on := func(day int) *dates.Date { return dates.NewDate(2030, 6, day).Ptr() }
 	done := at(4, 18, 0)
 	return []api.ExportTask{
-		{TaskFields: api.TaskFields{Title: "Buy groceries", DueAt: endOf(6)}, Tags: []string{"home"}},
+		{TaskFields: api.TaskFields{Title: "Buy groceries", DueDate: on(6)}, Tags: []string{"home"}},
 		{TaskFields: api.TaskFields{Title: "Call mom", DueAt: at(7, 17, 0), Priority: "high"}, Tags: []string{"family"}},
 		{TaskFields: api.TaskFields{Title: "Call the bank"}},
 		{TaskFields: api.TaskFields{Title: "Dentist appointment", DueAt: at(11, 9, 0)}, Tags: []string{"health"}},
-		{TaskFields: api.TaskFields{Title: "Pay electricity bill", DueAt: endOf(5)}},
+		{TaskFields: api.TaskFields{Title: "Pay electricity bill", DueDate: on(5)}},
 		{TaskFields: api.TaskFields{Title: "Team sync", DueAt: at(10, 10, 0), Recurrence: "weekly", RecurrenceInterval: 1}, Tags: []string{"work"}},
-		{TaskFields: api.TaskFields{Title: "Write quarterly report", DueAt: endOf(14), Priority: "high"}, Tags: []string{"work"}},
+		{TaskFields: api.TaskFields{Title: "Write quarterly report", DueDate: on(14), Priority: "high"}, Tags: []string{"work"}},
 		{TaskFields: api.TaskFields{Title: "Water the plants", DueAt: at(6, 8, 0), Recurrence: "daily", RecurrenceInterval: 3}},
 		{TaskFields: api.TaskFields{Title: "Renew passport", Priority: "low"}},
 		{TaskFields: api.TaskFields{Title: "Read a book", Priority: "low"}},
 		{TaskFields: api.TaskFields{Title: "Book flights to Lisbon"}, Tags: []string{"travel"}},
 		{TaskFields: api.TaskFields{Title: "Email Alex about the offsite"}, Tags: []string{"work"}},
-		{TaskFields: api.TaskFields{Title: "Clean the garage", DueAt: endOf(8)}, Tags: []string{"home"}},
+		{TaskFields: api.TaskFields{Title: "Clean the garage", DueDate: on(8)}, Tags: []string{"home"}},
 		{TaskFields: api.TaskFields{Title: "Gym session", DueAt: at(6, 18, 0), Recurrence: "daily", RecurrenceInterval: 2}},
 		{TaskFields: api.TaskFields{Title: "Pay rent"}, Completed: true, CompletedAt: done},
 		{TaskFields: api.TaskFields{Title: "Send invoice to ACME"}, Completed: true, CompletedAt: done, Tags: []string{"work"}},
@@ -255,12 +257,15 @@ func (s *scorer) check(ctx context.Context, tools mcpclient.Tools, id int64, che
 		got := ""
 		switch k {
 		case "due":
+			// due=2030-06-06 is all day on that date (the tools' due is
+			// the date alone); due=2030-06-06 09:00 is that time in Paris.
+			// A task with a time never passes a check of a date, nor the
+			// reverse.
 			got = "none"
-			if due, err := time.Parse(time.RFC3339, task.Due); err == nil {
+			if _, err := dates.ParseDate(task.Due); err == nil {
+				got = task.Due
+			} else if due, err := time.Parse(time.RFC3339, task.Due); err == nil {
 				got = due.In(s.loc).Format("2006-01-02 15:04")
-				if len(want) == 10 {
-					got = got[:10]
-				}
 			}
 		case "tags":
 			tags := slices.Clone(task.Tags)

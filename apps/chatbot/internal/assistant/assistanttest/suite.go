@@ -13,6 +13,7 @@ import (
 	"github.com/todo-app/todo-app/apps/chatbot/internal/assistant"
 	"github.com/todo-app/todo-app/apps/chatbot/internal/mcpclient"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
 	"github.com/todo-app/todo-app/pkg/todomcp"
 )
 
@@ -23,6 +24,9 @@ type Backend interface {
 	// backend's default) holding seed, and returns the tools acting as
 	// them.
 	Account(ctx context.Context, zone string, seed []api.ExportTask) (mcpclient.Tools, error)
+	// SetZone makes zone the person's time zone, chosen in Settings: the
+	// instants of their all-day dates follow it, the dates stay.
+	SetZone(ctx context.Context, tools mcpclient.Tools, zone string) error
 }
 
 // RunDecisions runs every decision case of the two engines on b, each in
@@ -44,8 +48,11 @@ type decisionCase struct {
 }
 
 // env is one case's account and clock: a Wednesday in Paris, in the
-// future, so that nothing the cases add is overdue.
+// future, so that nothing the cases add is overdue. The account's zone is
+// Paris too: one zone per person, the one the chat reads "today" in and
+// the backend reads their dates in.
 type env struct {
+	b     Backend
 	tools mcpclient.Tools
 	now   time.Time
 	loc   *time.Location
@@ -53,11 +60,22 @@ type env struct {
 
 func newEnv(t *testing.T, b Backend) *env {
 	t.Helper()
-	tools, err := b.Account(context.Background(), "", nil)
+	const zone = "Europe/Paris"
+	tools, err := b.Account(context.Background(), zone, nil)
 	require.NoError(t, err)
-	loc, err := time.LoadLocation("Europe/Paris")
+	loc, err := time.LoadLocation(zone)
 	require.NoError(t, err)
-	return &env{tools: tools, now: time.Date(2030, 6, 5, 10, 0, 0, 0, loc), loc: loc}
+	return &env{b: b, tools: tools, now: time.Date(2030, 6, 5, 10, 0, 0, 0, loc), loc: loc}
+}
+
+// moveTo makes zone the person's zone (Settings → time zone) and the one
+// the chat reads in from now on; the clock's instant stays.
+func (e *env) moveTo(t *testing.T, zone string) {
+	t.Helper()
+	require.NoError(t, e.b.SetZone(context.Background(), e.tools, zone))
+	loc, err := time.LoadLocation(zone)
+	require.NoError(t, err)
+	e.loc, e.now = loc, e.now.In(loc)
 }
 
 // say sends one message through engine with the given history.
@@ -94,12 +112,22 @@ func (e *env) only(t *testing.T, title string) todomcp.Task {
 	return todomcp.Task{}
 }
 
-// due is x's due time in the case's zone.
+// due is x's due time in the case's zone; x must have a time (an
+// all-day task's due is a date: see day).
 func (e *env) due(t *testing.T, x todomcp.Task) time.Time {
 	t.Helper()
 	d, err := time.Parse(time.RFC3339, x.Due)
-	require.NoError(t, err, "task %q has no due time", x.Title)
+	require.NoError(t, err, "task %q has no due time (due %q)", x.Title, x.Due)
 	return d.In(e.loc)
+}
+
+// day is x's all-day date as the tools give it ("2030-06-06": the date
+// alone, the backend's due_date); x must be an all-day task.
+func (e *env) day(t *testing.T, x todomcp.Task) string {
+	t.Helper()
+	_, err := dates.ParseDate(x.Due)
+	require.NoError(t, err, "task %q is not all day (due %q)", x.Title, x.Due)
+	return x.Due
 }
 
 // conversation keeps the history the chat handler stores, turn by turn.
@@ -130,6 +158,8 @@ func builtinCases() []decisionCase {
 		{"RecurringCompletionAndUndo", recurringCompletionAndUndo},
 		{"ToolErrors", toolErrors},
 		{"TagsKeepTheirFirstSpelling", tagsKeepTheirFirstSpelling},
+		{"AllDayDateStaysOnItsDayWhenThePersonMoves", allDayDateStaysOnItsDay},
+		{"AllDayEditsAndReminders", allDayEditsAndReminders},
 	}
 }
 
@@ -144,7 +174,7 @@ func builtinManagesTasks(t *testing.T, e *env) {
 	assert.Contains(t, reply.Cards[0].URL, "http://web.example/tasks/")
 	assert.Contains(t, reply.Text, "Added “Buy groceries”")
 	assert.Equal(t, "card", events[0].Type, "the card streams before the words")
-	assert.Equal(t, "2030-06-06", e.due(t, e.only(t, "Buy groceries")).Format(time.DateOnly))
+	assert.Equal(t, "2030-06-06", e.day(t, e.only(t, "Buy groceries")), "a date alone is all day")
 
 	e.say(t, b, "remind me to call mom on Friday at 5pm, high priority #family", nil)
 	m := e.only(t, "Call mom")
@@ -155,7 +185,7 @@ func builtinManagesTasks(t *testing.T, e *env) {
 	e.say(t, b, "every Monday: team sync", nil)
 	s := e.only(t, "Team sync")
 	assert.Equal(t, "weekly", s.Recurrence)
-	assert.Equal(t, time.Monday, e.due(t, s).Weekday())
+	assert.Equal(t, "2030-06-10", e.day(t, s), "the coming Monday, all day")
 
 	reply, _ = e.say(t, b, "what's due this week?", nil)
 	assert.Contains(t, reply.Text, "You have 2 open tasks")
@@ -178,10 +208,17 @@ func builtinManagesTasks(t *testing.T, e *env) {
 	reply, _ = e.say(t, b, "I finished the team sync", nil)
 	require.Len(t, reply.Cards, 2, "completing a weekly task shows its next occurrence")
 	assert.Equal(t, "Next", reply.Cards[1].Action)
-	assert.Contains(t, reply.Text, "The next one is due")
+	assert.Contains(t, reply.Text, "The next one is due Mon 17 Jun, repeats weekly.", "a week on, all day")
+	var next []string
+	for _, x := range e.tasks(t, "") {
+		if x.Title == "Team sync" {
+			next = append(next, e.day(t, x))
+		}
+	}
+	assert.Equal(t, []string{"2030-06-17"}, next, "the open occurrence stays on the series' dates")
 
 	e.say(t, b, "move call mom to next Tuesday", nil)
-	assert.Equal(t, "2030-06-11", e.due(t, e.only(t, "Call mom")).Format(time.DateOnly))
+	assert.Equal(t, time.Date(2030, 6, 11, 17, 0, 0, 0, e.loc), e.due(t, e.only(t, "Call mom")), "a day alone keeps the time it had")
 	e.say(t, b, "set priority of call mom to low", nil)
 	assert.Equal(t, "low", e.only(t, "Call mom").Priority)
 	e.say(t, b, "rename call mom to call mom and dad", nil)
@@ -384,7 +421,9 @@ func toolErrors(t *testing.T, e *env) {
 		{"add_task", map[string]any{"title": "x", "priority": "urgent", "recurrence": "hourly"},
 			"invalid input: priority must be one of low, medium, high; recurrence must be one of none, daily, weekly, monthly, yearly"},
 		{"add_task", map[string]any{"title": "x", "due": "next week"},
-			"invalid input: due must be an RFC 3339 timestamp such as 2026-12-24T17:00:00Z or a date such as 2026-12-24"},
+			"invalid input: due must be an RFC 3339 timestamp such as 2026-12-08T09:00:00+01:00 (a day alone goes in due_date)"},
+		{"add_task", map[string]any{"title": "x", "due": "2030-06-07", "reminders": []any{map[string]any{"before_minutes": 30}}},
+			"invalid input: reminders[0] an all-day task is reminded at a time of day: give at_time (HH:MM) with before_minutes 0 for that day or whole days before (1440 the day before), or give at"},
 		{"add_task", map[string]any{"title": "x", "reminders": []any{map[string]any{"before_minutes": 60}}},
 			"invalid input: reminders[0] a reminder before the due time needs a due time: set due_at, or give at"},
 		{"list_tasks", map[string]any{"status": "done"}, "invalid input: status must be one of all, pending, completed"},
@@ -440,4 +479,95 @@ func tagsKeepTheirFirstSpelling(t *testing.T, e *env) {
 	list, _, err := todomcp.Call(ctx, e.tools, todomcp.ListTasks, todomcp.ListTasksInput{Tag: "WORK", Status: "all"})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Plan the offsite", "Write the report"}, titles(list.Tasks), "the tag filter ignores case")
+}
+
+// A date said without a time is an all-day task: the tools are sent the
+// date alone (the backend stores due_date), and it is the same day once
+// the person's zone changes — in the task and in what the assistant
+// says. A time is an instant, shown in the zone of the moment. A
+// reminder the day before is at a time of day there (issue 29).
+func allDayDateStaysOnItsDay(t *testing.T, e *env) {
+	b := &assistant.Builtin{}
+	e.moveTo(t, "America/New_York") // Wednesday 5 June, 04:00
+	reply, _ := e.say(t, b, "pay phone bill tuesday", nil)
+	require.Len(t, reply.Cards, 1, reply.Text)
+	assert.Equal(t, "due Tuesday", reply.Cards[0].Detail)
+	assert.Equal(t, "2030-06-11", e.day(t, e.only(t, "Pay phone bill")), "the date alone")
+	reply, _ = e.say(t, b, "call mom friday at 5pm", nil)
+	require.Len(t, reply.Cards, 1, reply.Text)
+	assert.Equal(t, "due Friday at 17:00", reply.Cards[0].Detail)
+	assert.Equal(t, time.Date(2030, 6, 7, 17, 0, 0, 0, e.loc), e.due(t, e.only(t, "Call mom")), "a time: an instant in New York")
+	reply, _ = e.say(t, b, "remind me about the phone bill 1 day before", nil)
+	require.Len(t, reply.Cards, 1, reply.Text)
+	bill := e.only(t, "Pay phone bill")
+	require.Len(t, bill.Reminders, 1)
+	assert.Equal(t, "09:00", bill.Reminders[0].AtTime, "on an all-day date: a time of day")
+	assert.Equal(t, time.Date(2030, 6, 10, 9, 0, 0, 0, e.loc).UTC().Format(time.RFC3339), bill.Reminders[0].FireAt)
+
+	e.moveTo(t, "Europe/Berlin") // Wednesday 5 June, 10:00
+	bill = e.only(t, "Pay phone bill")
+	assert.Equal(t, "2030-06-11", e.day(t, bill), "still Tuesday")
+	require.Len(t, bill.Reminders, 1)
+	assert.Equal(t, time.Date(2030, 6, 10, 9, 0, 0, 0, e.loc).UTC().Format(time.RFC3339), bill.Reminders[0].FireAt,
+		"the reminder at 09:00 where the person is now")
+	reply, _ = e.say(t, b, "show my tasks", nil)
+	assert.Contains(t, reply.Text, "• Pay phone bill — due Tuesday, reminder Monday at 09:00", "the same day, no time")
+	assert.Contains(t, reply.Text, "• Call mom — due Friday at 23:00", "17:00 in New York")
+	reply, _ = e.say(t, b, "what's due on tuesday?", nil)
+	assert.Contains(t, reply.Text, "You have 1 open task due on Tue 11 Jun:\n• Pay phone bill")
+	reply, _ = e.say(t, b, "what's due on wednesday?", nil)
+	assert.Contains(t, reply.Text, "You have no open tasks due on Wed 12 Jun", "not the next morning in Berlin")
+}
+
+// Edits of an all-day task keep it all day unless they give it a time;
+// what cannot be done on a date (minutes before it, hours later) is said,
+// with nothing changed and no error.
+func allDayEditsAndReminders(t *testing.T, e *env) {
+	b := &assistant.Builtin{}
+	say := func(text string) assistant.Reply {
+		t.Helper()
+		reply, _ := e.say(t, b, text, nil)
+		for _, c := range reply.Cards {
+			assert.False(t, c.Error, "%s: %s", text, c.Title)
+		}
+		return reply
+	}
+	lawn := func() todomcp.Task { t.Helper(); return e.only(t, "Water the lawn") }
+	say("add water the lawn tomorrow")
+	assert.Equal(t, "2030-06-06", e.day(t, lawn()))
+	reply := say("move water the lawn to friday")
+	require.Len(t, reply.Cards, 1, reply.Text)
+	assert.Equal(t, "due Friday", reply.Cards[0].Detail, "a day alone: still all day")
+	assert.Equal(t, "2030-06-07", e.day(t, lawn()))
+	say("postpone water the lawn by two days")
+	assert.Equal(t, "2030-06-09", e.day(t, lawn()), "moved by days, all day")
+
+	reply = say("postpone water the lawn by 2 hours")
+	assert.Empty(t, reply.Cards)
+	assert.Contains(t, reply.Text, "“Water the lawn” is due Sunday, all day: it has no time to move by 2 hours.")
+	reply = say("remind me about water the lawn 30 minutes before")
+	assert.Empty(t, reply.Cards, "no reminder the backend would refuse")
+	assert.Contains(t, reply.Text, "“Water the lawn” is due Sunday, all day, so there is no time to remind you 30 minutes before.")
+	assert.Equal(t, "2030-06-09", e.day(t, lawn()))
+	assert.Empty(t, lawn().Reminders, "nothing changed")
+
+	reply = say("remind me about water the lawn 1 day before")
+	require.Len(t, reply.Cards, 1, reply.Text)
+	assert.Equal(t, "due Sunday, reminder Saturday at 09:00", reply.Cards[0].Detail)
+	reply = say("move water the lawn to 6pm")
+	require.Len(t, reply.Cards, 1, reply.Text)
+	assert.Equal(t, time.Date(2030, 6, 9, 18, 0, 0, 0, e.loc), e.due(t, lawn()), "a time alone: that time on its day")
+	require.Len(t, lawn().Reminders, 1)
+	assert.Equal(t, time.Date(2030, 6, 8, 9, 0, 0, 0, e.loc).UTC().Format(time.RFC3339), lawn().Reminders[0].FireAt, "the reminder kept")
+
+	reply = say("add pay the babysitter friday, remind me 30 minutes before")
+	assert.Empty(t, reply.Cards)
+	assert.Contains(t, reply.Text, "“Pay the babysitter” would be due Friday, all day, so there is no time to remind you 30 minutes before.")
+	reply = say("add book club saturday, remind me a day before")
+	require.Len(t, reply.Cards, 1, reply.Text)
+	club := e.only(t, "Book club")
+	assert.Equal(t, "2030-06-08", e.day(t, club))
+	require.Len(t, club.Reminders, 1)
+	assert.Equal(t, time.Date(2030, 6, 7, 9, 0, 0, 0, e.loc).UTC().Format(time.RFC3339), club.Reminders[0].FireAt, "Friday at 09:00")
+	assert.Equal(t, []string{"Book club", "Water the lawn"}, titles(e.tasks(t, "all")), "no babysitter task")
 }
