@@ -12,6 +12,7 @@ import (
 
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
 	"github.com/todo-app/todo-app/pkg/testkit/icalcheck"
 )
 
@@ -32,10 +33,12 @@ func randomText(r *rand.Rand, max int) string {
 
 // Feeds of random tasks — titles, descriptions, tag and person names made
 // of everything that must be escaped, dropped or folded with care, lengths
-// from none to several folds — always pass our strict check, and read
-// back through an outside parser (emersion/go-ical) the text is the
-// person's, less what iCalendar text cannot hold (a fixed seed per run;
-// 300 feeds of up to 8 tasks).
+// from none to several folds, all-day and timed (some at 23:59:59 on the
+// person's clock), people from UTC−12 to UTC+14 — always pass our strict
+// check, and read back through an outside parser (emersion/go-ical) the
+// text is the person's, less what iCalendar text cannot hold, an all-day
+// task is VALUE=DATE on its date and a timed one its instant in UTC (a
+// fixed seed per run; 300 feeds of up to 8 tasks).
 func TestRandomFeedsAreStrict(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	r := rand.New(rand.NewPCG(seed, 29))
@@ -43,14 +46,21 @@ func TestRandomFeedsAreStrict(t *testing.T) {
 	now := time.Date(2026, 12, 7, 16, 30, 45, 123, time.UTC)
 	s := &Service{webURL: "https://todo.example", now: func() time.Time { return now }}
 	for feed := range 300 {
-		u := store.User{ID: "u", Name: randomText(r, 120), TimeZone: []string{"UTC", "Europe/Berlin", "Asia/Kathmandu", "Pacific/Kiritimati"}[r.IntN(4)]}
+		u := store.User{ID: "u", Name: randomText(r, 120), TimeZone: []string{"UTC", "Europe/Berlin", "Asia/Kathmandu", "Pacific/Kiritimati", "America/New_York", "Etc/GMT+12"}[r.IntN(6)]}
 		var tasks []store.Task
+		loc := dates.Zone(u.TimeZone)
 		for i := range r.IntN(9) {
 			due := now.Add(time.Duration(r.IntN(1000*24)) * time.Hour)
+			var day *dates.Date
 			if r.IntN(2) == 0 {
-				due = time.Date(due.Year(), due.Month(), due.Day(), 23, 59, 59, 0, time.UTC) // a date alone in UTC
+				// All day: the date, and its end in the person's zone.
+				day = dates.DateOf(due, loc).Ptr()
+				due = day.EndIn(loc)
+			} else if r.IntN(4) == 0 {
+				due = dates.EndOfDay(due, loc) // a time that looks like a date
 			}
 			t := store.Task{ID: int64(i + 1), UID: fmt.Sprintf("00000000-0000-4000-8000-%012d", feed*10+i), UpdatedAt: now.Add(-time.Hour)}
+			t.DueDate = day
 			t.Title = randomText(r, 300)
 			t.Description = randomText(r, 600)
 			t.DueAt = &due
@@ -96,6 +106,18 @@ func TestRandomFeedsAreStrict(t *testing.T) {
 			}
 			if stamp := ev.Props.Get(ical.PropDateTimeStamp).Value; stamp != "20261207T163045Z" {
 				t.Fatalf("feed %d task %d: DTSTAMP %s, want the feed's time", feed, i, stamp)
+			}
+			// An all-day task is VALUE=DATE on its day, a time a UTC
+			// date-time, whatever the clock says.
+			start, want := ev.Props.Get(ical.PropDateTimeStart), tasks[i].DueAt.UTC().Format("20060102T150405Z")
+			if d := tasks[i].DueDate; d != nil {
+				want = fmt.Sprintf("%04d%02d%02d", d.Year(), d.Month(), d.Day())
+				if start.ValueType() != ical.ValueDate {
+					t.Fatalf("feed %d task %d: DTSTART %s is not a date", feed, i, start.Value)
+				}
+			}
+			if start.Value != want {
+				t.Fatalf("feed %d (seed %d) task %d in %s: DTSTART %s, want %s", feed, seed, i, u.TimeZone, start.Value, want)
 			}
 		}
 	}
