@@ -299,6 +299,16 @@ func TestImportKeepsDatesInAnotherZone(t *testing.T) {
 	require.NotNil(t, rs[0].FireAt)
 	assert.Equal(t, "2031-02-02 08:30", rs[0].FireAt.In(tokyo).Format("2006-01-02 15:04"), "the day before at 08:30 in Tokyo")
 	assert.Nil(t, rs[1].FireAt, "minutes before a date: kept, not fired")
+
+	// A version-2 file that also carries an all-day task's instant (as the
+	// first version-2 exports did): the date wins, no "not both" refusal.
+	both := `{"kind":"todo-app-export","version":2,"user":{"time_zone":"America/New_York"},"tasks":[
+	 {"key":"k-both","title":"Both","due_date":"2031-02-03","due_at":"2031-02-04T04:59:59Z","priority":"medium","recurrence":"none","tags":[]}]}`
+	rep, err = tk.Import(ctx, api.FormatJSON, false, strings.NewReader(both))
+	require.NoError(t, err, "%+v", rep)
+	tasks = byTitle(t, tk)
+	assert.Equal(t, "2031-02-03", dueDateOf(tasks["Both"]))
+	assert.Equal(t, "2031-02-03 23:59:59", tasks["Both"].DueAt.In(tokyo).Format(time.DateTime))
 }
 
 // The CSV is for spreadsheets: one row per task, dates in the user's
