@@ -102,11 +102,15 @@ func (s *Service) write(w io.Writer, u store.User, tasks []store.Task) error {
 }
 
 // calendar builds the feed. Each open task with a due is one event: an
-// all-day date an all-day event on that day (DTSTART;VALUE=DATE), a time
-// a 15-minute event at it in UTC. A recurring task shows its current occurrence only: the next one
-// exists when this one is completed, and the app's month-end rule (Jan 31
-// → Feb 28 → Mar 28) has no RRULE. Each reminder still to come is an
-// alarm at its exact time.
+// all-day task (DueDate set; never guessed from the clock) an all-day
+// event on that date (DTSTART;VALUE=DATE, floating: the same day whatever
+// the person's zone), a time a 15-minute event at it in UTC. A recurring
+// task shows its current occurrence only: the next one exists when this
+// one is completed, and the app's month-end rule (Jan 31 → Feb 28 → Mar
+// 28) has no RRULE. Each reminder still to come is an alarm at its exact
+// time (a reminder at a time of day on an all-day date: that time in the
+// person's current zone, which the store recomputes when the zone
+// changes; one "minutes before" an all-day date has none and no alarm).
 //
 // Each event's UID is the task's stored UID (unique across deployments,
 // kept through edits), its DTSTAMP the time the feed was made (with
