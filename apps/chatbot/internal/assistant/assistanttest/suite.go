@@ -160,6 +160,7 @@ func builtinCases() []decisionCase {
 		{"TagsKeepTheirFirstSpelling", tagsKeepTheirFirstSpelling},
 		{"AllDayDateStaysOnItsDayWhenThePersonMoves", allDayDateStaysOnItsDay},
 		{"AllDayEditsAndReminders", allDayEditsAndReminders},
+		{"NextOccurrencesInThePersonsZone", nextOccurrencesInThePersonsZone},
 	}
 }
 
@@ -570,4 +571,39 @@ func allDayEditsAndReminders(t *testing.T, e *env) {
 	require.Len(t, club.Reminders, 1)
 	assert.Equal(t, time.Date(2030, 6, 7, 9, 0, 0, 0, e.loc).UTC().Format(time.RFC3339), club.Reminders[0].FireAt, "Friday at 09:00")
 	assert.Equal(t, []string{"Book club", "Water the lawn"}, titles(e.tasks(t, "all")), "no babysitter task")
+}
+
+// A repeating task's next occurrence is computed in the person's zone,
+// on the backend and on Memory alike: an all-day series stays on dates
+// (a monthly one clamped to a shorter month) with its reminder at a time
+// of day; a timed one keeps its local time across the end of summer time.
+func nextOccurrencesInThePersonsZone(t *testing.T, e *env) {
+	ctx := context.Background()
+	add := func(in todomcp.AddTaskInput) todomcp.Task {
+		t.Helper()
+		out, res, err := todomcp.Call(ctx, e.tools, todomcp.AddTask, in)
+		require.NoError(t, err)
+		require.False(t, res.IsError, res.Text)
+		return out.Task
+	}
+	complete := func(id int64) todomcp.Task {
+		t.Helper()
+		out, res, err := todomcp.Call(ctx, e.tools, todomcp.CompleteTask, todomcp.CompleteTaskInput{TaskID: id})
+		require.NoError(t, err)
+		require.False(t, res.IsError, res.Text)
+		require.NotNil(t, out.Next, "task %d repeats", id)
+		return *out.Next
+	}
+	before := 1440
+	rent := add(todomcp.AddTaskInput{Title: "Pay rent", Due: "2030-08-31", Recurrence: "monthly",
+		Reminders: []todomcp.ReminderInput{{BeforeMinutes: &before, AtTime: "08:30"}}})
+	assert.Equal(t, "2030-08-31", e.day(t, rent))
+	next := complete(rent.ID)
+	assert.Equal(t, "2030-09-30", e.day(t, next), "all day, on the last day of September")
+	require.Len(t, next.Reminders, 1)
+	assert.Equal(t, time.Date(2030, 9, 29, 8, 30, 0, 0, e.loc).UTC().Format(time.RFC3339), next.Reminders[0].FireAt, "the day before at 08:30 in Paris")
+
+	grandma := add(todomcp.AddTaskInput{Title: "Call grandma", Due: "2030-10-26T18:00:00+02:00", Recurrence: "weekly"})
+	next = complete(grandma.ID)
+	assert.Equal(t, time.Date(2030, 11, 2, 18, 0, 0, 0, e.loc), e.due(t, next), "18:00 in Paris after summer time, not 17:00")
 }
