@@ -230,8 +230,10 @@ func TestChatRejectsBadInput(t *testing.T) {
 }
 
 // The date rule at the assistant's door: "on 2026-12-01" from a browser in
-// New York is the end of that day there — the instant the backend's REST
-// and MCP doors and the web form store (see their date-rule tests).
+// New York is an all-day date (due_date), whose instant is the end of that
+// day in the person's zone — what the backend's REST and MCP doors and the
+// web form store (see their date-rule tests); once the person's zone is
+// Berlin, it is still 1 December, ending there.
 func TestChatDateOnlyIsTheSameMomentAsTheOtherDoors(t *testing.T) {
 	t.Parallel()
 	s := startStack(t)
@@ -251,5 +253,17 @@ func TestChatDateOnlyIsTheSameMomentAsTheOtherDoors(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, tasks.Tasks, 1)
 	assert.Equal(t, "Pay rent", tasks.Tasks[0].Title)
+	require.NotNil(t, tasks.Tasks[0].DueDate, "all day: the assistant sent the date alone")
+	assert.Equal(t, "2026-12-01", tasks.Tasks[0].DueDate.String())
 	assert.Equal(t, "2026-12-02T04:59:59Z", tasks.Tasks[0].DueAt.UTC().Format(time.RFC3339))
+
+	berlin := "Europe/Berlin"
+	_, err = be.WithAuth(res).SetPreferences(context.Background(), api.Preferences{TimeZone: &berlin})
+	require.NoError(t, err)
+	tasks, err = be.WithAuth(res).ListTasks(context.Background(), api.TaskQuery{})
+	require.NoError(t, err)
+	require.Len(t, tasks.Tasks, 1)
+	require.NotNil(t, tasks.Tasks[0].DueDate)
+	assert.Equal(t, "2026-12-01", tasks.Tasks[0].DueDate.String(), "the same day in Berlin")
+	assert.Equal(t, "2026-12-01T22:59:59Z", tasks.Tasks[0].DueAt.UTC().Format(time.RFC3339), "ending in Berlin")
 }

@@ -51,6 +51,9 @@ func TestChatTomorrowIsInThePersonsZone(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, tasks.Tasks, 1)
 	require.NotNil(t, tasks.Tasks[0].DueAt)
+	require.NotNil(t, tasks.Tasks[0].DueDate, "a date alone is all day")
+	assert.Contains(t, []string{dates.DateOf(before, ny).AddDays(1).String(), dates.DateOf(after, ny).AddDays(1).String()},
+		tasks.Tasks[0].DueDate.String(), "tomorrow in New York")
 	// The end of tomorrow in New York (either side of a midnight that
 	// passed while the assistant answered).
 	assert.Contains(t, []string{tomorrow(before), tomorrow(after)}, tasks.Tasks[0].DueAt.UTC().Format(time.RFC3339))
