@@ -134,13 +134,23 @@ type TaskFields struct {
 	Priority           string     `json:"priority"`
 	Recurrence         string     `json:"recurrence"`
 	RecurrenceInterval int        `json:"recurrence_interval"`
+	// RecurrenceWeekdays are the days of the week a daily or weekly
+	// series falls on ("every weekday", "every Mon, Wed, Fri"); empty:
+	// every interval days, or weekly on its due's weekday.
+	RecurrenceWeekdays dates.Weekdays `json:"recurrence_weekdays"`
+	// RecurrenceMonthDay is the day of the month a monthly or yearly
+	// series keeps: 1–31, -1 for the last day, 0 for its due's day. A
+	// shorter month clamps it to its last day, and the series comes back
+	// to it after (pkg/recurrence).
+	RecurrenceMonthDay int `json:"recurrence_month_day"`
 }
 
 // Input is the TaskInput that sets these fields (times as RFC 3339): an
 // import turns an exported task back into a create with it.
 func (f TaskFields) Input() TaskInput {
 	in := TaskInput{Title: f.Title, Description: f.Description, Priority: f.Priority,
-		Recurrence: f.Recurrence, RecurrenceInterval: f.RecurrenceInterval}
+		Recurrence: f.Recurrence, RecurrenceInterval: f.RecurrenceInterval,
+		RecurrenceWeekdays: f.RecurrenceWeekdays.Names(), RecurrenceMonthDay: f.RecurrenceMonthDay}
 	if f.DueDate != nil {
 		s := f.DueDate.String()
 		in.DueDate = &s
@@ -249,6 +259,9 @@ type TaskInput struct {
 	Tags               []string `json:"tags,omitempty"`
 	Recurrence         string   `json:"recurrence,omitempty"`
 	RecurrenceInterval int      `json:"recurrence_interval,omitempty"`
+	// RecurrenceWeekdays: "mon" … "sun" (api.TaskFields).
+	RecurrenceWeekdays []string `json:"recurrence_weekdays,omitempty"`
+	RecurrenceMonthDay int      `json:"recurrence_month_day,omitempty"`
 	// Reminders (at most MaxReminders). Absent (or null) on a PUT keeps
 	// the task's; [] removes them.
 	Reminders *[]ReminderInput `json:"reminders,omitempty"`
@@ -266,6 +279,8 @@ type TaskPatch struct {
 	Tags               *[]string        `json:"tags,omitempty"`
 	Recurrence         *string          `json:"recurrence,omitempty"`
 	RecurrenceInterval *int             `json:"recurrence_interval,omitempty"`
+	RecurrenceWeekdays *[]string        `json:"recurrence_weekdays,omitempty"`
+	RecurrenceMonthDay *int             `json:"recurrence_month_day,omitempty"`
 	Completed          *bool            `json:"completed,omitempty"`
 	// Reminders replaces them all; [] removes them.
 	Reminders *[]ReminderInput `json:"reminders,omitempty"`

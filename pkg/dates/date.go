@@ -2,7 +2,9 @@ package dates
 
 import (
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -123,3 +125,91 @@ func (d *Date) Scan(src any) error {
 
 // Ptr is a pointer to d, for optional fields.
 func (d Date) Ptr() *Date { return &d }
+
+// Weekdays is a set of days of the week, Monday first: the days a weekly
+// series falls on. It travels as a list of short English names
+// (["mon","wed","fri"], always in week order) and is stored as a bit set
+// (Monday 1, Tuesday 2, … Sunday 64).
+type Weekdays uint8
+
+// weekdayNames are the short names, Monday first (an array: a copy each).
+func weekdayNames() [7]string { return [7]string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} }
+
+// WeekdayNames are the names Weekdays reads and writes, Monday first.
+func WeekdayNames() []string { n := weekdayNames(); return n[:] }
+
+// bit is d's place in a Weekdays (Monday first).
+func bit(d time.Weekday) Weekdays { return 1 << ((int(d) + 6) % 7) }
+
+// NewWeekdays is the set of the given days.
+func NewWeekdays(days ...time.Weekday) Weekdays {
+	var w Weekdays
+	for _, d := range days {
+		w |= bit(d)
+	}
+	return w
+}
+
+// Has says whether d is in the set.
+func (w Weekdays) Has(d time.Weekday) bool { return w&bit(d) != 0 }
+
+// IsZero says whether the set is empty.
+func (w Weekdays) IsZero() bool { return w == 0 }
+
+// Names are the days' short names in week order.
+func (w Weekdays) Names() []string {
+	out := []string{}
+	for i, n := range weekdayNames() {
+		if w&(1<<i) != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// ParseWeekdays reads short names ("mon" … "sun", any case); an unknown
+// one is an error naming it.
+func ParseWeekdays(names []string) (Weekdays, error) {
+	var w Weekdays
+	for _, n := range names {
+		i := slices.Index(WeekdayNames(), strings.ToLower(strings.TrimSpace(n)))
+		if i < 0 {
+			return 0, fmt.Errorf("%q is not a day of the week (mon, tue, wed, thu, fri, sat, sun)", n)
+		}
+		w |= 1 << i
+	}
+	return w, nil
+}
+
+// MarshalJSON writes the names as a list.
+func (w Weekdays) MarshalJSON() ([]byte, error) { return json.Marshal(w.Names()) }
+
+// UnmarshalJSON reads a list of names (null is none).
+func (w *Weekdays) UnmarshalJSON(b []byte) error {
+	var names []string
+	if err := json.Unmarshal(b, &names); err != nil {
+		return fmt.Errorf("days of the week must be a list such as [\"mon\",\"wed\"]: %w", err)
+	}
+	v, err := ParseWeekdays(names)
+	if err != nil {
+		return err
+	}
+	*w = v
+	return nil
+}
+
+// Value stores the set as its bits.
+func (w Weekdays) Value() (driver.Value, error) { return int64(w), nil }
+
+// Scan reads the bits back.
+func (w *Weekdays) Scan(src any) error {
+	switch v := src.(type) {
+	case int64:
+		*w = Weekdays(v)
+	case nil:
+		*w = 0
+	default:
+		return fmt.Errorf("dates.Weekdays: cannot scan %T", src)
+	}
+	return nil
+}

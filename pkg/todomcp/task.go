@@ -36,6 +36,8 @@ type Task struct {
 	Tags               []string   `json:"tags"`
 	Recurrence         string     `json:"recurrence" jsonschema:"none, daily, weekly, monthly or yearly"`
 	RecurrenceInterval int        `json:"recurrence_interval"`
+	RecurrenceWeekdays []string   `json:"recurrence_weekdays,omitempty" jsonschema:"days of the week a daily or weekly task falls on (mon … sun)"`
+	RecurrenceMonthDay int        `json:"recurrence_month_day,omitempty" jsonschema:"day of the month a monthly or yearly task keeps; -1 the last day"`
 	Reminders          []Reminder `json:"reminders,omitempty" jsonschema:"when the user is reminded, in firing order"`
 	CreatedAt          string     `json:"created_at"`
 }
@@ -67,6 +69,8 @@ type AddTaskInput struct {
 	Tags        []string        `json:"tags,omitempty" jsonschema:"tag names such as work or family; created if new"`
 	Recurrence  string          `json:"recurrence,omitempty" jsonschema:"none (default), daily, weekly, monthly or yearly"`
 	Interval    int             `json:"recurrence_interval,omitempty" jsonschema:"repeat every N days/weeks/months/years (default 1)"`
+	Weekdays    []string        `json:"recurrence_weekdays,omitempty" jsonschema:"days a daily or weekly task falls on: mon, tue, wed, thu, fri, sat, sun (every weekday: daily on mon-fri)"`
+	MonthDay    int             `json:"recurrence_month_day,omitempty" jsonschema:"day of the month a monthly or yearly task keeps, 1-31, or -1 for the last day (default: the due's)"`
 	Reminders   []ReminderInput `json:"reminders,omitempty" jsonschema:"up to 5 reminders"`
 }
 
@@ -82,6 +86,8 @@ type UpdateTaskInput struct {
 	Tags        *[]string        `json:"tags,omitempty" jsonschema:"replaces all tags; an empty list removes them"`
 	Recurrence  *string          `json:"recurrence,omitempty" jsonschema:"none, daily, weekly, monthly or yearly"`
 	Interval    *int             `json:"recurrence_interval,omitempty" jsonschema:"repeat every N periods"`
+	Weekdays    *[]string        `json:"recurrence_weekdays,omitempty" jsonschema:"replaces the days a daily or weekly task falls on (mon … sun); an empty list removes them"`
+	MonthDay    *int             `json:"recurrence_month_day,omitempty" jsonschema:"day of the month a monthly or yearly task keeps, 1-31, -1 the last day, 0 the due's"`
 	Reminders   *[]ReminderInput `json:"reminders,omitempty" jsonschema:"replaces all reminders; an empty list removes them"`
 }
 
@@ -89,7 +95,8 @@ type UpdateTaskInput struct {
 // the due time as "due".
 func FromAPI(t api.Task) Task {
 	out := Task{ID: t.ID, Title: t.Title, Description: t.Description, Completed: t.Completed, Priority: t.Priority,
-		Tags: t.Tags, Recurrence: t.Recurrence, RecurrenceInterval: t.RecurrenceInterval, CreatedAt: t.CreatedAt.Format(time.RFC3339)}
+		Tags: t.Tags, Recurrence: t.Recurrence, RecurrenceInterval: t.RecurrenceInterval,
+		RecurrenceWeekdays: t.RecurrenceWeekdays.Names(), RecurrenceMonthDay: t.RecurrenceMonthDay, CreatedAt: t.CreatedAt.Format(time.RFC3339)}
 	if out.Tags == nil {
 		out.Tags = []string{}
 	}
@@ -118,7 +125,7 @@ func FromAPI(t api.Task) Task {
 // TaskInput is add_task's arguments as the API's create.
 func (in AddTaskInput) TaskInput() api.TaskInput {
 	ti := api.TaskInput{Title: in.Title, Description: in.Description, Priority: in.Priority, Tags: in.Tags,
-		Recurrence: in.Recurrence, RecurrenceInterval: in.Interval}
+		Recurrence: in.Recurrence, RecurrenceInterval: in.Interval, RecurrenceWeekdays: in.Weekdays, RecurrenceMonthDay: in.MonthDay}
 	if rs := reminderInputs(in.Reminders); rs != nil {
 		ti.Reminders = &rs
 	}
@@ -143,7 +150,7 @@ func (in UpdateTaskInput) TaskPatch() (api.TaskPatch, error) {
 		return api.TaskPatch{}, ErrDueAndClearDue
 	}
 	p := api.TaskPatch{Title: in.Title, Description: in.Description, Priority: in.Priority, Tags: in.Tags,
-		Recurrence: in.Recurrence, RecurrenceInterval: in.Interval}
+		Recurrence: in.Recurrence, RecurrenceInterval: in.Interval, RecurrenceWeekdays: in.Weekdays, RecurrenceMonthDay: in.MonthDay}
 	if in.Reminders != nil {
 		rs := reminderInputs(*in.Reminders)
 		if rs == nil {

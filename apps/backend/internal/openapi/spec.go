@@ -16,6 +16,7 @@ import (
 
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 // Version is the API's version in the document: bumped when the contract
@@ -245,6 +246,7 @@ func pathParamSchema(path, name string) (*openapi3.Schema, error) {
 var ranges = map[string][2]float64{
 	"minutes":                  {1, 24 * 60},
 	"before_minutes":           {0, 30 * 24 * 60},
+	"recurrence_month_day":     {-1, 31},
 	"default_reminder_minutes": {0, 30 * 24 * 60},
 }
 
@@ -304,6 +306,16 @@ func customize(name string, t reflect.Type, tag reflect.StructTag, s *openapi3.S
 		*s = *inner.Value
 		s.Nullable = true
 		s.Description = "absent: unchanged; null: cleared"
+	}
+	if jsonName == "recurrence_weekdays" {
+		// A set of days of the week: a list of their names, in week order
+		// in answers (dates.Weekdays, stored as bits).
+		days := openapi3.NewStringSchema()
+		for _, d := range dates.WeekdayNames() {
+			days.Enum = append(days.Enum, d)
+		}
+		*s = openapi3.Schema{Type: &openapi3.Types{openapi3.TypeArray}, Items: days.NewRef(), Nullable: s.Nullable,
+			Description: "days of the week a daily or weekly series falls on", MaxItems: openapi3.Uint64Ptr(7)}
 	}
 	if jsonName == "due_date" && s.Type.Is(openapi3.TypeString) {
 		s.Format = "date" // the inputs' text, as the answers' Date

@@ -12,6 +12,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/dates"
+	"github.com/todo-app/todo-app/pkg/recurrence"
 )
 
 // Agenda bounds.
@@ -32,7 +33,7 @@ type AgendaInput struct {
 
 // Agenda lists overdue tasks and, for each day from today, the open tasks
 // still to come that day and the occurrences recurring tasks will have then —
-// projected with NextDue, the rule completion itself uses.
+// projected by pkg/recurrence, the rule completion itself uses.
 func (s *Service) Agenda(ctx context.Context, userID string, in AgendaInput) (api.Agenda, error) {
 	days := DefaultAgendaDays
 	fields := map[string]string{}
@@ -87,14 +88,12 @@ func (s *Service) Agenda(ctx context.Context, userID string, in AgendaInput) (ap
 		}
 		// The occurrences to come, by the rule completing makes them:
 		// an all-day series on its dates, a timed one at its local time.
-		next, date := due.In(loc), t.DueDate
+		rule := recurrence.Of(t.TaskFields)
+		next, date := due, t.DueDate
 		for range 400 { // a daily task over 31 days, with room
-			if date != nil {
-				d := NextDate(*date, t.Recurrence, t.RecurrenceInterval)
-				date, next = &d, d.EndIn(loc)
-			} else {
-				next = NextDue(next, t.Recurrence, t.RecurrenceInterval)
-			}
+			var at time.Time
+			date, at, rule.MonthDay = rule.Next(date, &next, next, loc)
+			next = at
 			if !next.Before(end) {
 				break
 			}

@@ -47,6 +47,8 @@ func sampleOf(t *testing.T, name string, typ reflect.Type) reflect.Value {
 		return reflect.ValueOf(sampleDay.EndIn(time.UTC))
 	case typ == reflect.TypeFor[dates.Date]():
 		return reflect.ValueOf(sampleDay)
+	case typ == reflect.TypeFor[dates.Weekdays]():
+		return reflect.ValueOf(dates.NewWeekdays(time.Monday, time.Friday))
 	case typ.Kind() == reflect.String:
 		return reflect.ValueOf("the " + strings.ReplaceAll(name, "_", " ")).Convert(typ)
 	case typ.Kind() == reflect.Bool:

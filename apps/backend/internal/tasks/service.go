@@ -11,6 +11,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/dates"
+	"github.com/todo-app/todo-app/pkg/recurrence"
 )
 
 // Service applies the task rules on top of a Storage.
@@ -257,6 +258,12 @@ func checkPatch(p api.TaskPatch, loc *time.Location) (api.TaskFields, *[]string,
 		}
 		v.RecurrenceInterval = *p.RecurrenceInterval
 	}
+	if p.RecurrenceWeekdays != nil {
+		v.RecurrenceWeekdays = cleanWeekdays(*p.RecurrenceWeekdays, fe)
+	}
+	if p.RecurrenceMonthDay != nil {
+		v.RecurrenceMonthDay = cleanMonthDay(*p.RecurrenceMonthDay, fe)
+	}
 	return v, tags, fe
 }
 
@@ -275,6 +282,12 @@ func applyPatch(t *store.Task, p api.TaskPatch, v api.TaskFields) error {
 	}
 	if p.DueDate.Set || p.DueAt.Set {
 		t.DueDate, t.DueAt = v.DueDate, v.DueAt
+	}
+	if p.RecurrenceWeekdays != nil {
+		t.RecurrenceWeekdays = v.RecurrenceWeekdays
+	}
+	if p.RecurrenceMonthDay != nil {
+		t.RecurrenceMonthDay = v.RecurrenceMonthDay
 	}
 	rule, interval := t.Recurrence, t.RecurrenceInterval
 	if p.Recurrence != nil {
@@ -356,7 +369,7 @@ func (s *Service) setCompleted(ctx context.Context, tx Tx, t *store.Task, comple
 	if err != nil {
 		return nil, err
 	}
-	nextDate, due := NextOccurrence(t.DueDate, t.DueAt, t.Recurrence, t.RecurrenceInterval, now, loc)
+	nextDate, due, monthDay := recurrence.Of(t.TaskFields).Next(t.DueDate, t.DueAt, now, loc)
 	if due.UTC().Year() > MaxYear {
 		// The series has reached the end of the calendar we store: it
 		// ends here rather than writing a date no client can read.
@@ -373,7 +386,7 @@ func (s *Service) setCompleted(ctx context.Context, tx Tx, t *store.Task, comple
 	from := t.ID
 	// The next occurrence has every field of this one but its due time.
 	next := &store.Task{UserID: t.UserID, TaskFields: t.TaskFields, RecurredFrom: &from}
-	next.DueDate, next.DueAt = nextDate, &due
+	next.DueDate, next.DueAt, next.RecurrenceMonthDay = nextDate, &due, monthDay
 	if err := tx.InsertTask(ctx, next, names); err != nil {
 		return nil, fmt.Errorf("creating next occurrence of task %d: %w", t.ID, err)
 	}
@@ -603,6 +616,8 @@ func Check(in api.TaskInput, loc *time.Location) (store.Task, []string, map[stri
 	}}
 	t.DueDate, t.DueAt = cleanTaskDue(in.DueDate, in.DueAt, loc, fe)
 	t.Recurrence, t.RecurrenceInterval = cleanRecurrence(in.Recurrence, in.RecurrenceInterval, fe)
+	t.RecurrenceWeekdays = cleanWeekdays(in.RecurrenceWeekdays, fe)
+	t.RecurrenceMonthDay = cleanMonthDay(in.RecurrenceMonthDay, fe)
 	return t, cleanTags(in.Tags, fe), fe
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/dates"
+	"github.com/todo-app/todo-app/pkg/recurrence"
 )
 
 // Limits on user input.
@@ -100,6 +101,23 @@ func cleanRecurrence(raw string, interval int, fe fieldErrors) (string, int) {
 		fe.add("recurrence_interval", fmt.Sprintf("must be between 1 and %d", MaxInterval))
 	}
 	return r, interval
+}
+
+// cleanWeekdays reads the days of the week a series falls on.
+func cleanWeekdays(raw []string, fe fieldErrors) dates.Weekdays {
+	w, err := dates.ParseWeekdays(raw)
+	if err != nil {
+		fe.add("recurrence_weekdays", err.Error())
+	}
+	return w
+}
+
+// cleanMonthDay checks the day of the month a series keeps.
+func cleanMonthDay(n int, fe fieldErrors) int {
+	if n < recurrence.LastDay || n > 31 {
+		fe.add("recurrence_month_day", "must be a day of the month, 1 to 31, or -1 for the last day (0: the due's day)")
+	}
+	return n
 }
 
 // cleanTags trims, checks and de-duplicates tag names (ignoring case,

@@ -9,35 +9,6 @@ import (
 	"github.com/todo-app/todo-app/pkg/dates"
 )
 
-func TestNextDue(t *testing.T) {
-	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 9, 30, 0, 0, time.UTC) }
-	cases := []struct {
-		name     string
-		from     time.Time
-		rule     string
-		interval int
-		want     time.Time
-	}{
-		{"daily", d(2026, 1, 1), "daily", 1, d(2026, 1, 2)},
-		{"every 3 days", d(2026, 1, 30), "daily", 3, d(2026, 2, 2)},
-		{"weekly", d(2026, 1, 1), "weekly", 1, d(2026, 1, 8)},
-		{"biweekly", d(2026, 12, 25), "weekly", 2, d(2027, 1, 8)},
-		{"monthly", d(2026, 1, 15), "monthly", 1, d(2026, 2, 15)},
-		{"monthly clamps to end of February", d(2026, 1, 31), "monthly", 1, d(2026, 2, 28)},
-		{"monthly clamps in leap year", d(2028, 1, 31), "monthly", 1, d(2028, 2, 29)},
-		{"quarterly across year", d(2026, 11, 30), "monthly", 3, d(2027, 2, 28)},
-		{"yearly", d(2026, 3, 1), "yearly", 1, d(2027, 3, 1)},
-		{"yearly from leap day", d(2028, 2, 29), "yearly", 1, d(2029, 2, 28)},
-		{"zero interval means one", d(2026, 1, 1), "daily", 0, d(2026, 1, 2)},
-		{"none stays", d(2026, 1, 1), "none", 1, d(2026, 1, 1)},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, NextDue(tc.from, tc.rule, tc.interval))
-		})
-	}
-}
-
 func TestParseDue(t *testing.T) {
 	got, err := ParseDue("2026-12-24", time.UTC, dates.End)
 	assert.NoError(t, err)

@@ -141,6 +141,39 @@ func (e ExportTaskRecurrence) Valid() bool {
 	}
 }
 
+// Defines values for ExportTaskRecurrenceWeekdays.
+const (
+	ExportTaskRecurrenceWeekdaysFri ExportTaskRecurrenceWeekdays = "fri"
+	ExportTaskRecurrenceWeekdaysMon ExportTaskRecurrenceWeekdays = "mon"
+	ExportTaskRecurrenceWeekdaysSat ExportTaskRecurrenceWeekdays = "sat"
+	ExportTaskRecurrenceWeekdaysSun ExportTaskRecurrenceWeekdays = "sun"
+	ExportTaskRecurrenceWeekdaysThu ExportTaskRecurrenceWeekdays = "thu"
+	ExportTaskRecurrenceWeekdaysTue ExportTaskRecurrenceWeekdays = "tue"
+	ExportTaskRecurrenceWeekdaysWed ExportTaskRecurrenceWeekdays = "wed"
+)
+
+// Valid indicates whether the value is a known member of the ExportTaskRecurrenceWeekdays enum.
+func (e ExportTaskRecurrenceWeekdays) Valid() bool {
+	switch e {
+	case ExportTaskRecurrenceWeekdaysFri:
+		return true
+	case ExportTaskRecurrenceWeekdaysMon:
+		return true
+	case ExportTaskRecurrenceWeekdaysSat:
+		return true
+	case ExportTaskRecurrenceWeekdaysSun:
+		return true
+	case ExportTaskRecurrenceWeekdaysThu:
+		return true
+	case ExportTaskRecurrenceWeekdaysTue:
+		return true
+	case ExportTaskRecurrenceWeekdaysWed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MessageRole.
 const (
 	MessageRoleAssistant MessageRole = "assistant"
@@ -231,6 +264,39 @@ func (e TaskRecurrence) Valid() bool {
 	}
 }
 
+// Defines values for TaskRecurrenceWeekdays.
+const (
+	TaskRecurrenceWeekdaysFri TaskRecurrenceWeekdays = "fri"
+	TaskRecurrenceWeekdaysMon TaskRecurrenceWeekdays = "mon"
+	TaskRecurrenceWeekdaysSat TaskRecurrenceWeekdays = "sat"
+	TaskRecurrenceWeekdaysSun TaskRecurrenceWeekdays = "sun"
+	TaskRecurrenceWeekdaysThu TaskRecurrenceWeekdays = "thu"
+	TaskRecurrenceWeekdaysTue TaskRecurrenceWeekdays = "tue"
+	TaskRecurrenceWeekdaysWed TaskRecurrenceWeekdays = "wed"
+)
+
+// Valid indicates whether the value is a known member of the TaskRecurrenceWeekdays enum.
+func (e TaskRecurrenceWeekdays) Valid() bool {
+	switch e {
+	case TaskRecurrenceWeekdaysFri:
+		return true
+	case TaskRecurrenceWeekdaysMon:
+		return true
+	case TaskRecurrenceWeekdaysSat:
+		return true
+	case TaskRecurrenceWeekdaysSun:
+		return true
+	case TaskRecurrenceWeekdaysThu:
+		return true
+	case TaskRecurrenceWeekdaysTue:
+		return true
+	case TaskRecurrenceWeekdaysWed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TaskInputPriority.
 const (
 	TaskInputPriorityHigh   TaskInputPriority = "high"
@@ -279,6 +345,39 @@ func (e TaskInputRecurrence) Valid() bool {
 	}
 }
 
+// Defines values for TaskInputRecurrenceWeekdays.
+const (
+	TaskInputRecurrenceWeekdaysFri TaskInputRecurrenceWeekdays = "fri"
+	TaskInputRecurrenceWeekdaysMon TaskInputRecurrenceWeekdays = "mon"
+	TaskInputRecurrenceWeekdaysSat TaskInputRecurrenceWeekdays = "sat"
+	TaskInputRecurrenceWeekdaysSun TaskInputRecurrenceWeekdays = "sun"
+	TaskInputRecurrenceWeekdaysThu TaskInputRecurrenceWeekdays = "thu"
+	TaskInputRecurrenceWeekdaysTue TaskInputRecurrenceWeekdays = "tue"
+	TaskInputRecurrenceWeekdaysWed TaskInputRecurrenceWeekdays = "wed"
+)
+
+// Valid indicates whether the value is a known member of the TaskInputRecurrenceWeekdays enum.
+func (e TaskInputRecurrenceWeekdays) Valid() bool {
+	switch e {
+	case TaskInputRecurrenceWeekdaysFri:
+		return true
+	case TaskInputRecurrenceWeekdaysMon:
+		return true
+	case TaskInputRecurrenceWeekdaysSat:
+		return true
+	case TaskInputRecurrenceWeekdaysSun:
+		return true
+	case TaskInputRecurrenceWeekdaysThu:
+		return true
+	case TaskInputRecurrenceWeekdaysTue:
+		return true
+	case TaskInputRecurrenceWeekdaysWed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TaskPatchPriority.
 const (
 	TaskPatchPriorityHigh   TaskPatchPriority = "high"
@@ -321,6 +420,39 @@ func (e TaskPatchRecurrence) Valid() bool {
 	case TaskPatchRecurrenceWeekly:
 		return true
 	case TaskPatchRecurrenceYearly:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TaskPatchRecurrenceWeekdays.
+const (
+	TaskPatchRecurrenceWeekdaysFri TaskPatchRecurrenceWeekdays = "fri"
+	TaskPatchRecurrenceWeekdaysMon TaskPatchRecurrenceWeekdays = "mon"
+	TaskPatchRecurrenceWeekdaysSat TaskPatchRecurrenceWeekdays = "sat"
+	TaskPatchRecurrenceWeekdaysSun TaskPatchRecurrenceWeekdays = "sun"
+	TaskPatchRecurrenceWeekdaysThu TaskPatchRecurrenceWeekdays = "thu"
+	TaskPatchRecurrenceWeekdaysTue TaskPatchRecurrenceWeekdays = "tue"
+	TaskPatchRecurrenceWeekdaysWed TaskPatchRecurrenceWeekdays = "wed"
+)
+
+// Valid indicates whether the value is a known member of the TaskPatchRecurrenceWeekdays enum.
+func (e TaskPatchRecurrenceWeekdays) Valid() bool {
+	switch e {
+	case TaskPatchRecurrenceWeekdaysFri:
+		return true
+	case TaskPatchRecurrenceWeekdaysMon:
+		return true
+	case TaskPatchRecurrenceWeekdaysSat:
+		return true
+	case TaskPatchRecurrenceWeekdaysSun:
+		return true
+	case TaskPatchRecurrenceWeekdaysThu:
+		return true
+	case TaskPatchRecurrenceWeekdaysTue:
+		return true
+	case TaskPatchRecurrenceWeekdaysWed:
 		return true
 	default:
 		return false
@@ -643,10 +775,14 @@ type ExportTask struct {
 	Priority           *ExportTaskPriority   `json:"priority,omitempty"`
 	Recurrence         *ExportTaskRecurrence `json:"recurrence,omitempty"`
 	RecurrenceInterval *int                  `json:"recurrence_interval,omitempty"`
-	Reminders          *[]ExportReminder     `json:"reminders,omitempty"`
-	Tags               *[]string             `json:"tags,omitempty"`
-	Title              *string               `json:"title,omitempty"`
-	UpdatedAt          *time.Time            `json:"updated_at,omitempty"`
+	RecurrenceMonthDay *int                  `json:"recurrence_month_day,omitempty"`
+
+	// RecurrenceWeekdays days of the week a daily or weekly series falls on
+	RecurrenceWeekdays *[]ExportTaskRecurrenceWeekdays `json:"recurrence_weekdays,omitempty"`
+	Reminders          *[]ExportReminder               `json:"reminders,omitempty"`
+	Tags               *[]string                       `json:"tags,omitempty"`
+	Title              *string                         `json:"title,omitempty"`
+	UpdatedAt          *time.Time                      `json:"updated_at,omitempty"`
 }
 
 // ExportTaskPriority defines model for ExportTask.Priority.
@@ -654,6 +790,9 @@ type ExportTaskPriority string
 
 // ExportTaskRecurrence defines model for ExportTask.Recurrence.
 type ExportTaskRecurrence string
+
+// ExportTaskRecurrenceWeekdays defines model for ExportTask.RecurrenceWeekdays.
+type ExportTaskRecurrenceWeekdays string
 
 // ImportError defines model for ImportError.
 type ImportError struct {
@@ -825,11 +964,15 @@ type Task struct {
 	Priority           TaskPriority   `json:"priority"`
 	Recurrence         TaskRecurrence `json:"recurrence"`
 	RecurrenceInterval int            `json:"recurrence_interval"`
-	Reminders          []Reminder     `json:"reminders"`
-	Tags               []string       `json:"tags"`
-	Title              string         `json:"title"`
-	UpdatedAt          time.Time      `json:"updated_at"`
-	UserId             string         `json:"user_id"`
+	RecurrenceMonthDay int            `json:"recurrence_month_day"`
+
+	// RecurrenceWeekdays days of the week a daily or weekly series falls on
+	RecurrenceWeekdays []TaskRecurrenceWeekdays `json:"recurrence_weekdays"`
+	Reminders          []Reminder               `json:"reminders"`
+	Tags               []string                 `json:"tags"`
+	Title              string                   `json:"title"`
+	UpdatedAt          time.Time                `json:"updated_at"`
+	UserId             string                   `json:"user_id"`
 }
 
 // TaskPriority defines model for Task.Priority.
@@ -837,6 +980,9 @@ type TaskPriority string
 
 // TaskRecurrence defines model for Task.Recurrence.
 type TaskRecurrence string
+
+// TaskRecurrenceWeekdays defines model for Task.RecurrenceWeekdays.
+type TaskRecurrenceWeekdays string
 
 // TaskInput defines model for TaskInput.
 type TaskInput struct {
@@ -846,9 +992,13 @@ type TaskInput struct {
 	Priority           *TaskInputPriority   `json:"priority,omitempty"`
 	Recurrence         *TaskInputRecurrence `json:"recurrence,omitempty"`
 	RecurrenceInterval *int                 `json:"recurrence_interval,omitempty"`
-	Reminders          *[]ReminderInput     `json:"reminders,omitempty"`
-	Tags               *[]string            `json:"tags,omitempty"`
-	Title              string               `json:"title"`
+	RecurrenceMonthDay *int                 `json:"recurrence_month_day,omitempty"`
+
+	// RecurrenceWeekdays days of the week a daily or weekly series falls on
+	RecurrenceWeekdays *[]TaskInputRecurrenceWeekdays `json:"recurrence_weekdays,omitempty"`
+	Reminders          *[]ReminderInput               `json:"reminders,omitempty"`
+	Tags               *[]string                      `json:"tags,omitempty"`
+	Title              string                         `json:"title"`
 }
 
 // TaskInputPriority defines model for TaskInput.Priority.
@@ -856,6 +1006,9 @@ type TaskInputPriority string
 
 // TaskInputRecurrence defines model for TaskInput.Recurrence.
 type TaskInputRecurrence string
+
+// TaskInputRecurrenceWeekdays defines model for TaskInput.RecurrenceWeekdays.
+type TaskInputRecurrenceWeekdays string
 
 // TaskList defines model for TaskList.
 type TaskList struct {
@@ -879,9 +1032,13 @@ type TaskPatch struct {
 	Priority           *TaskPatchPriority   `json:"priority,omitempty"`
 	Recurrence         *TaskPatchRecurrence `json:"recurrence,omitempty"`
 	RecurrenceInterval *int                 `json:"recurrence_interval,omitempty"`
-	Reminders          *[]ReminderInput     `json:"reminders,omitempty"`
-	Tags               *[]string            `json:"tags,omitempty"`
-	Title              *string              `json:"title,omitempty"`
+	RecurrenceMonthDay *int                 `json:"recurrence_month_day,omitempty"`
+
+	// RecurrenceWeekdays days of the week a daily or weekly series falls on
+	RecurrenceWeekdays *[]TaskPatchRecurrenceWeekdays `json:"recurrence_weekdays,omitempty"`
+	Reminders          *[]ReminderInput               `json:"reminders,omitempty"`
+	Tags               *[]string                      `json:"tags,omitempty"`
+	Title              *string                        `json:"title,omitempty"`
 }
 
 // TaskPatchPriority defines model for TaskPatch.Priority.
@@ -889,6 +1046,9 @@ type TaskPatchPriority string
 
 // TaskPatchRecurrence defines model for TaskPatch.Recurrence.
 type TaskPatchRecurrence string
+
+// TaskPatchRecurrenceWeekdays defines model for TaskPatch.RecurrenceWeekdays.
+type TaskPatchRecurrenceWeekdays string
 
 // User defines model for User.
 type User struct {

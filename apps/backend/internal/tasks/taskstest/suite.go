@@ -221,6 +221,7 @@ func ruleCases() []ruleCase {
 		{"patch turns a day into a time and back, and clears either", patchDayAndTime},
 		{"an all-day series stays on its dates: a month's last day clamps, never a day late", allDaySeries},
 		{"a timed series keeps its local time across a DST change", timedSeriesAcrossDST},
+		{"a series keeps its days of the week and its day of the month", seriesDays},
 		{"a task for a person the store does not know is refused", unknownPerson},
 		{"patch of nothing changes nothing", patchNothing},
 		{"patch refuses invalid values by field and changes nothing", patchInvalid},
@@ -452,6 +453,46 @@ func timedSeriesAcrossDST(t *testing.T, e *env) {
 	assert.Equal(t, "2030-04-10 09:00", next.Format("2006-01-02 15:04"), "09:00 on Santiago's clock")
 	assert.NotEqual(t, due.Sub(due.UTC().Truncate(24*time.Hour)), res.Next.DueAt.Sub(res.Next.DueAt.UTC().Truncate(24*time.Hour)),
 		"a different time of day in UTC: the offset changed between the two")
+}
+
+func seriesDays(t *testing.T, e *env) {
+	u := e.person(t, "Europe/Berlin", nil)
+	e.clock.Set(time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC))
+	// Gym every Mon, Wed, Fri at 07:00, from Friday 4 January 2030.
+	gym := e.create(t, u, api.TaskInput{Title: "gym", DueAt: str("2030-01-04T07:00:00+01:00"), Recurrence: "weekly",
+		RecurrenceWeekdays: []string{"fri", "MON", "wed"}})
+	assert.Equal(t, []string{"mon", "wed", "fri"}, gym.RecurrenceWeekdays.Names())
+	res, err := e.svc.Complete(e.ctx, u, gym.ID, yes(true))
+	require.NoError(t, err)
+	require.NotNil(t, res.Next)
+	assert.Equal(t, "2030-01-07T06:00:00Z", stamp(res.Next.DueAt), "Monday at 07:00")
+	assert.Equal(t, gym.RecurrenceWeekdays, res.Next.RecurrenceWeekdays, "the next one keeps the days")
+
+	// Rent on the 31st, all day: February clamps, March is the 31st again.
+	rent := e.create(t, u, api.TaskInput{Title: "rent", DueDate: str("2030-01-31"), Recurrence: "monthly"})
+	res, err = e.svc.Complete(e.ctx, u, rent.ID, yes(true))
+	require.NoError(t, err)
+	assert.Equal(t, "2030-02-28", viewOf(*res.Next).DueDate)
+	assert.Equal(t, 31, res.Next.RecurrenceMonthDay, "the series remembers the 31st")
+	e.clock.Set(time.Date(2030, 2, 20, 12, 0, 0, 0, time.UTC))
+	res, err = e.svc.Complete(e.ctx, u, res.Next.ID, yes(true))
+	require.NoError(t, err)
+	assert.Equal(t, "2030-03-31", viewOf(*res.Next).DueDate)
+
+	// The last day of each month, and a patch of the days.
+	last := e.create(t, u, api.TaskInput{Title: "close the books", DueDate: str("2030-04-30"), Recurrence: "monthly", RecurrenceMonthDay: -1})
+	res, err = e.svc.Complete(e.ctx, u, last.ID, yes(true))
+	require.NoError(t, err)
+	assert.Equal(t, "2030-05-31", viewOf(*res.Next).DueDate)
+	patched, err := e.svc.Patch(e.ctx, u, gym.ID, api.TaskPatch{RecurrenceWeekdays: &[]string{"tue"}, RecurrenceMonthDay: num(15)})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"tue"}, patched.RecurrenceWeekdays.Names())
+	assert.Equal(t, 15, patched.RecurrenceMonthDay)
+
+	_, err = e.svc.Create(e.ctx, u, api.TaskInput{Title: "x", Recurrence: "weekly", RecurrenceWeekdays: []string{"mon", "funday"}, RecurrenceMonthDay: 32})
+	requireInvalid(t, err, "recurrence_weekdays", "recurrence_month_day")
+	_, err = e.svc.Patch(e.ctx, u, gym.ID, api.TaskPatch{RecurrenceMonthDay: num(-2)})
+	requireInvalid(t, err, "recurrence_month_day")
 }
 
 func unknownPerson(t *testing.T, e *env) {
