@@ -76,7 +76,7 @@ dev:
 
 # Packages whose tests need nothing outside the process (no PostgreSQL,
 # browser, Docker or npm), for make check.
-UNIT_PKGS := ./pkg/auth ./pkg/client ./pkg/config ./pkg/dates ./pkg/httpserver ./pkg/todomcp ./pkg/websession \
+UNIT_PKGS := ./pkg/auth ./pkg/client ./pkg/config ./pkg/dates ./pkg/recurrence ./pkg/httpserver ./pkg/todomcp ./pkg/websession \
 	./apps/backend/internal/config ./apps/backend/internal/tasks ./apps/backend/internal/calendar ./pkg/testkit/icalcheck ./apps/web/internal/config \
 	./apps/chatbot/internal/config ./apps/chatbot/internal/assistant ./pkg/intent ./infra/minikube ./infra/stack ./infra/cmd/up
 # Packages with concurrency of their own (in-flight limits, the MCP
