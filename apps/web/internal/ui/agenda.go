@@ -23,8 +23,8 @@ type agendaDay struct {
 
 type agendaNext struct {
 	Task api.Task
-	// Label and ISO are when it is due: the day alone for an all-day
-	// series (the day the agenda lists it on), the time otherwise.
+	// Label and ISO are when it is due: its date alone for an all-day
+	// series, the time otherwise.
 	Label, ISO string
 }
 
@@ -44,59 +44,25 @@ func (h *Handler) upcoming(c *fiber.Ctx) error { return h.agenda(c, "upcoming", 
 
 func (h *Handler) agenda(c *fiber.Ctx, view string, days int) error {
 	loc := websession.Location(c)
-	// Two days more than shown: an all-day task on the last day shown is
-	// then found even while the backend's zone for the person is another
-	// (zones are at most 26 hours apart); see place below.
+	// The backend places an all-day task on its date in the zone asked
+	// (this page's), overdue once that day has ended there, and gives an
+	// all-day occurrence its date (DueDate). It finds the tasks by their
+	// DueAt, the end of the date in the zone it holds for the person,
+	// which is this page's zone but for the minute after another device
+	// moved it: asked for two days more (zones are at most 26 hours
+	// apart), it finds a task due on the last day shown then too; the two
+	// days more are not shown.
 	ag, err := h.asUser(c).Agenda(c.UserContext(), days+2, loc.String())
 	if err != nil {
 		return err
 	}
-	// An all-day task is placed by its own date (DueDate) in this page's
-	// zone: overdue once that day has ended here, otherwise on its day
-	// when that day is shown. The backend places it by its DueAt, the end
-	// of that date in the zone it holds for the person, which is this
-	// zone but for the minute after another device moved it; a task due
-	// outside the days shown stays where the backend put it (and is not
-	// shown when that is one of the two days more).
-	now := h.now()
-	index := map[string]int{}
-	for i, day := range ag.Days {
-		index[day.Date] = i
-	}
-	tasksOn := make([][]api.Task, len(ag.Days))
-	var overdue []api.Task
-	place := func(t api.Task, backend int) { // backend: its day's index, -1 overdue
-		at := backend
-		if t.DueDate != nil {
-			if isOverdue(t, now, loc) {
-				at = -1
-			} else if j, ok := index[t.DueDate.String()]; ok {
-				at = j
-			}
-		}
-		if at < 0 {
-			overdue = append(overdue, t)
-			return
-		}
-		tasksOn[at] = append(tasksOn[at], t)
-	}
-	for _, t := range ag.Overdue {
-		place(t, -1)
-	}
-	for i, day := range ag.Days {
-		for _, it := range day.Items {
-			if !it.Occurrence {
-				place(it.Task, i)
-			}
-		}
-	}
-	d := agendaData{View: view, Overdue: overdue, Empty: len(overdue) == 0}
+	d := agendaData{View: view, Overdue: ag.Overdue, Empty: len(ag.Overdue) == 0}
 	for i, day := range ag.Days[:min(days, len(ag.Days))] {
 		date, err := dates.ParseDate(day.Date)
 		if err != nil {
 			return fmt.Errorf("agenda day %q: %w", day.Date, err)
 		}
-		ad := agendaDay{Date: day.Date, DateLabel: date.StartIn(time.UTC).Format("Mon 2 Jan"), Tasks: tasksOn[i]}
+		ad := agendaDay{Date: day.Date, DateLabel: date.StartIn(time.UTC).Format("Mon 2 Jan")}
 		switch i {
 		case 0:
 			ad.Label = "Today"
@@ -105,11 +71,12 @@ func (h *Handler) agenda(c *fiber.Ctx, view string, days int) error {
 		}
 		for _, it := range day.Items {
 			if !it.Occurrence {
+				ad.Tasks = append(ad.Tasks, it.Task)
 				continue
 			}
 			next := agendaNext{Task: it.Task, Label: formatInstant(it.Due, loc), ISO: it.Due.UTC().Format(time.RFC3339)}
-			if it.Task.DueDate != nil {
-				next.Label, next.ISO = formatDate(date), date.String()
+			if it.DueDate != nil {
+				next.Label, next.ISO = formatDate(*it.DueDate), it.DueDate.String()
 			}
 			ad.Next = append(ad.Next, next)
 		}

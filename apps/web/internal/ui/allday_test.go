@@ -131,9 +131,12 @@ func TestAllDayTaskKeepsItsDateInEveryZone(t *testing.T) {
 		{"title": {"Pay phone bill"}, "due_date": {day.String()}},
 		{"title": {"Call Ana"}, "due_date": {day.String()}, "due_time": {"09:00"}},
 		{"title": {"Water plants"}, "due_date": {todayNY.String()}},
+		{"title": {"Stretch"}, "due_date": {day.String()}, "recurrence": {"daily"}},
 	} {
 		f.Set("priority", "medium")
-		f.Set("recurrence", "none")
+		if f.Get("recurrence") == "" {
+			f.Set("recurrence", "none")
+		}
 		p := home.post("/tasks/new", "/tasks", f)
 		require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
 	}
@@ -173,6 +176,11 @@ func TestAllDayTaskKeepsItsDateInEveryZone(t *testing.T) {
 		assert.Contains(t, section(up.Body, day.String()), "Pay phone bill", "%s: Upcoming lists it on its date", where)
 		assert.Contains(t, text(section(up.Body, day.String())), dateLabel(day), "%s: with its date alone", where)
 		assert.Contains(t, section(up.Body, callDay), "Call Ana", "%s: a time on its local day", where)
+		// The daily all-day series: its next occurrence on the day after,
+		// shown as that date alone.
+		next := day.AddDays(1)
+		assert.Contains(t, section(up.Body, next.String()), `<time datetime="`+next.String()+`">`+dateLabel(next)+`</time>`,
+			"%s: an all-day occurrence with its date alone", where)
 
 		// Today: a task due today in New York is overdue where that day
 		// has ended, today where it is today, and not yet there where it
