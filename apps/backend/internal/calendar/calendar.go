@@ -21,7 +21,6 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/domain"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/pkg/api"
-	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 // MaxEvents bounds a feed: the soonest open tasks with due dates.
@@ -120,7 +119,7 @@ func (s *Service) write(w io.Writer, u store.User, tasks []store.Task) error {
 // characters, which iCalendar text cannot hold.
 func (s *Service) calendar(u store.User, tasks []store.Task, now time.Time) *ics.Calendar {
 	stamp := now.UTC().Truncate(time.Second)
-	loc := dates.Zone(u.TimeZone)
+	loc := u.Location()
 	cal := ics.NewCalendarFor("todo-app")
 	cal.SetProductId("-//todo-app//Tasks//EN")
 	cal.SetMethod(ics.MethodPublish)

@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 // User is a row of users.
@@ -29,6 +30,11 @@ type User struct {
 	DefaultReminderMinutes *int      `bun:"default_reminder_minutes"`
 	CreatedAt              time.Time `bun:"created_at,notnull,default:now()"`
 }
+
+// Location is the person's one zone (pkg/dates): "today", the instants of
+// their all-day dates, their reminders at a time of day, the calendar
+// feed and the exports are all read in it. An unknown name is UTC.
+func (u User) Location() *time.Location { return dates.Zone(u.TimeZone) }
 
 // Task is a row of tasks with its tags loaded through task_tags.
 type Task struct {

@@ -67,7 +67,7 @@ func (s *Service) Prepare(ctx context.Context, userID, format string) (*Export, 
 	if err != nil {
 		return nil, fmt.Errorf("preparing an export: %w", err)
 	}
-	day := s.now().In(dates.Zone(u.TimeZone)).Format(time.DateOnly)
+	day := s.now().In(u.Location()).Format(time.DateOnly)
 	switch format {
 	case api.FormatJSON, "":
 		return &Export{ContentType: "application/json; charset=utf-8", Filename: "todo-app-export-" + day + ".json",
@@ -242,7 +242,7 @@ var CSVHeader = []string{"title", "description", "priority", "due", "tags", "rec
 // a time at 23:59 is a time, never taken for a date); the other times in
 // the person's zone with their offset, tags separated by ", ".
 func writeCSV(ctx context.Context, ex store.Exporter, u store.User, w io.Writer) error {
-	loc := dates.Zone(u.TimeZone)
+	loc := u.Location()
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
 		return err
