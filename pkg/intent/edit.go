@@ -1,7 +1,9 @@
 package intent
 
 import (
+	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -12,6 +14,13 @@ import (
 // time of day, a tag is added to the others).
 
 const (
+	// remindWhenRe is how long before its due a reminder is ("30 minutes
+	// before", "a day before", "the day before", "on the day"), and maybe
+	// at what time of day ("the day before at 8am": a reminder on an
+	// all-day date is a time of day). Its groups: the number, the unit,
+	// the day words, the clock.
+	remindWhenRe = `(?:` + numRe + `\s+(minute|min|hour|day|week)s?\s+(?:before|ahead|early|earlier)|(the\s+day\s+before|on\s+the\s+day|that\s+day|the\s+same\s+day))(?:\s+it)?` +
+		`(?:\s+at\s+(\d{1,2}(?::[0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|(?:[01]?\d|2[0-3]):[0-5]\d))?`
 	tagListRe  = `([\p{L}\p{N}_#-]+(?:\s*(?:,|&|\band\b)\s*[\p{L}\p{N}_#-]+)*)`
 	dueWordsRe = `(?:the\s+)?(?:due\s+date|due\s+time|date|deadline|due)`
 	doneWordRe = `(?:done|finished|complete|completed|paid|booked|sent|watered|cleaned|sorted|handled|fixed|taken care of)`
@@ -64,8 +73,8 @@ var (
 
 	// Reminders on an existing task.
 	reRemindMe       = regexp.MustCompile(`^remind me\b`)
-	reRemindBefore   = regexp.MustCompile(`(?:,\s*|\s+)(?:and\s+)?remind me\s+` + numRe + `\s+(minute|min|hour|day|week)s?\s+(?:before|ahead|early|earlier)$`)
-	reRemindAbout    = regexp.MustCompile(`^remind me\s+(?:about|of)\s+(.+?)\s+` + numRe + `\s+(minute|min|hour|day|week)s?\s+(?:before|ahead|early|earlier)(?:\s+it)?$`)
+	reRemindBefore   = regexp.MustCompile(`(?:,\s*|\s+)(?:and\s+)?remind me\s+` + remindWhenRe + `$`)
+	reRemindAbout    = regexp.MustCompile(`^remind me\s+(?:about|of)\s+(.+?)\s+` + remindWhenRe + `$`)
 	reNoReminder     = regexp.MustCompile(`^(?:no|without)\s+reminders?\s+(?:for|on|about)\s+(.+)$|^(?:remove|delete|clear|cancel|drop|turn off)\s+(?:the\s+|all\s+|all the\s+)?reminders?\s+(?:of|for|on|from|about)\s+(.+)$|^(?:don't|do not|stop)\s+remind(?:ing)?\s+me\s+(?:about|of)\s+(.+)$`)
 	reNoReminderBare = regexp.MustCompile(`^(?:no reminders?|remove the reminders?|don't remind me|do not remind me|stop reminding me)$`)
 
@@ -159,7 +168,8 @@ func parseEdit(p *phrase, now time.Time, loc *time.Location) (Intent, bool) {
 
 	// Reminders.
 	if m := reRemindAbout.FindStringSubmatchIndex(low); m != nil {
-		return withTarget(Intent{Kind: Update, RemindBefore: []int{durationMinutes(low[m[4]:m[5]], low[m[6]:m[7]])}}, sub(m, 1)), true
+		before, at := remindWhen(low, m, 2)
+		return withTarget(Intent{Kind: Update, RemindBefore: []int{before}, RemindAt: at}, sub(m, 1)), true
 	}
 	if m := reNoReminder.FindStringSubmatchIndex(low); m != nil {
 		return withTarget(Intent{Kind: Update, ClearReminders: true}, first(m, 1, 2, 3)), true
@@ -274,6 +284,55 @@ func parseEdit(p *phrase, now time.Time, loc *time.Location) (Intent, bool) {
 	}
 
 	return Intent{}, false
+}
+
+// remindWhen reads remindWhenRe's groups, the first being group g of m
+// in s: the minutes before the due, and the time of day said ("08:00";
+// "" when none was, or when the minutes are not whole days, which a time
+// of day cannot go with).
+func remindWhen(s string, m []int, g int) (before int, at string) {
+	grp := func(i int) string {
+		if m[2*(g+i)] < 0 {
+			return ""
+		}
+		return s[m[2*(g+i)]:m[2*(g+i)+1]]
+	}
+	if w := grp(2); w != "" {
+		if strings.HasSuffix(w, "before") {
+			before = 24 * 60
+		}
+	} else {
+		before = durationMinutes(grp(0), grp(1))
+	}
+	if c := grp(3); c != "" && before%(24*60) == 0 {
+		at = clockOf(c)
+	}
+	return before, at
+}
+
+// clockOf is a time of day said ("8am", "8:30 pm", "20:00") as HH:MM, ""
+// when it is none.
+func clockOf(s string) string {
+	hour, minute := -1, 0
+	if m := reTime12.FindStringSubmatch(s); m != nil {
+		h, _ := strconv.Atoi(m[1])
+		if m[2] != "" {
+			minute, _ = strconv.Atoi(m[2])
+		}
+		if h >= 1 && h <= 12 {
+			hour = h % 12
+			if strings.HasPrefix(m[3], "p") {
+				hour += 12
+			}
+		}
+	} else if m := reTime24.FindStringSubmatch(s); m != nil {
+		hour, _ = strconv.Atoi(m[1])
+		minute, _ = strconv.Atoi(m[2])
+	}
+	if hour < 0 || minute > 59 {
+		return ""
+	}
+	return fmt.Sprintf("%02d:%02d", hour, minute)
 }
 
 // durationMinutes is "2" "hour" as minutes.

@@ -56,6 +56,10 @@ type Intent struct {
 	// (0: at the due time); Update: ClearReminders removes them all.
 	RemindBefore   []int
 	ClearReminders bool
+	// RemindAt ("08:00") is the time of day of the RemindBefore
+	// reminders, which are then whole days ("the day before at 8am"): how
+	// an all-day date is reminded of. "" when none was said.
+	RemindAt string
 	// Explicit: an add that said so ("add …", "new task …"); a sentence
 	// that only reads like a task may be about an existing one.
 	Explicit bool
@@ -327,7 +331,8 @@ func taskFields(p *phrase, now time.Time, loc *time.Location) Intent {
 	}
 	remindMe := reRemindMe.MatchString(p.low)
 	if m := reRemindBefore.FindStringSubmatchIndex(p.low); m != nil {
-		in.RemindBefore = append(in.RemindBefore, durationMinutes(p.low[m[2]:m[3]], p.low[m[4]:m[5]]))
+		before, at := remindWhen(p.low, m, 1)
+		in.RemindBefore, in.RemindAt = append(in.RemindBefore, before), at
 		p.cut(m[0], m[1])
 	}
 	extractTagWords(p, &in)

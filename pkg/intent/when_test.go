@@ -80,3 +80,35 @@ func TestAListRangeIsDays(t *testing.T) {
 	_, _, ok := Parse("what's overdue?", now, loc).Days()
 	assert.False(t, ok, "no dates named")
 }
+
+// A reminder on an all-day date is a time of day, on the day or whole
+// days before: "the day before at 8am" says both (RemindAt); minutes
+// before say no time of day.
+func TestRemindersSayATimeOfDay(t *testing.T) {
+	now, loc := fixedNow(t)
+	for _, c := range []struct {
+		say    string
+		before int
+		at     string
+		want   string // the title added, or the task named
+	}{
+		{"add pay rent friday, remind me the day before at 8am", 1440, "08:00", "Pay rent"},
+		{"add pay rent friday, remind me a day before", 1440, "", "Pay rent"},
+		{"add pay rent friday and remind me 2 days before at 18:30", 2880, "18:30", "Pay rent"},
+		{"add call mom friday at 5pm, remind me 30 minutes before", 30, "", "Call mom"},
+		{"remind me about pay rent on the day at 7:30am", 0, "07:30", "pay rent"},
+		{"remind me of the dentist the day before at 20:00", 1440, "20:00", "dentist"},
+		{"remind me about the dentist 2 hours before", 120, "", "dentist"},
+		{"remind me about the dentist 2 hours before at 8am", 120, "", "dentist"},
+	} {
+		in := Parse(c.say, now, loc)
+		assert.Equal(t, []int{c.before}, in.RemindBefore, c.say)
+		assert.Equal(t, c.at, in.RemindAt, c.say)
+		assert.Equal(t, c.want, in.Title+in.Target, c.say)
+		if in.Kind == Add {
+			assert.NotNil(t, in.When, c.say)
+		} else {
+			assert.Equal(t, Update, in.Kind, c.say)
+		}
+	}
+}

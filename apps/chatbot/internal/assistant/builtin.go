@@ -179,13 +179,13 @@ func (r *run) add(ctx context.Context, in intent.Intent) error {
 			return nil
 		}
 		for _, n := range in.RemindBefore {
-			rm, ok := reminderBefore(n, in.When.AllDay())
+			rm, ok := reminderBefore(n, in.RemindAt, in.When.AllDay())
 			if !ok {
 				// Nothing added: the person says again with a time, or
 				// with whole days.
 				title := strings.ToLower(in.Title)
-				r.say(fmt.Sprintf("“%s” would be due %s, all day, so there is no time to remind you %s before. Say a time, for example “%s %s at 9am, remind me %s before”, or “remind me 1 day before” for a reminder at %s the day before.",
-					in.Title, humanDay(in.When.Day(), r.t.Now, r.t.Loc), minutesWords(n), title, strings.ToLower(in.When.Day().Weekday().String()), minutesWords(n), allDayReminderClock))
+				r.say(fmt.Sprintf("“%s” would be due %s, all day, so there is no time to remind you %s before. Say a time, for example “%s %s at 9am, remind me %s before”, or a time of day for the reminder, such as “remind me the day before at 8am”.",
+					in.Title, humanDay(in.When.Day(), r.t.Now, r.t.Loc), minutesWords(n), title, strings.ToLower(in.When.Day().Weekday().String()), minutesWords(n)))
 				return nil
 			}
 			args.Reminders = append(args.Reminders, rm)

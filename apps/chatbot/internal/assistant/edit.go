@@ -36,16 +36,19 @@ type updateArgs struct {
 	Tags         *[]string `json:"tags,omitempty"`
 	Recurrence   string    `json:"recurrence,omitempty"`
 	Interval     int       `json:"interval,omitempty"`
-	// RemindBefore adds reminders (minutes before the due time);
+	// RemindBefore adds reminders (minutes before the due time), at the
+	// time of day RemindAt when said (HH:MM, whole days before);
 	// ClearReminders removes them all.
-	RemindBefore   []int `json:"remind_before,omitempty"`
-	ClearReminders bool  `json:"clear_reminders,omitempty"`
+	RemindBefore   []int  `json:"remind_before,omitempty"`
+	RemindAt       string `json:"remind_at,omitempty"`
+	ClearReminders bool   `json:"clear_reminders,omitempty"`
 }
 
 func changesOf(in intent.Intent) updateArgs {
 	c := updateArgs{Title: in.NewTitle, Priority: in.Priority, ClearDue: in.ClearDue, ShiftDays: in.ShiftDays,
 		ShiftMinutes: in.ShiftMinutes, PriorityStep: in.PriorityStep, TagsAdd: in.TagsAdd, TagsRemove: in.TagsRemove,
-		Recurrence: in.Recurrence, Interval: in.Interval, RemindBefore: in.RemindBefore, ClearReminders: in.ClearReminders}
+		Recurrence: in.Recurrence, Interval: in.Interval, RemindBefore: in.RemindBefore, RemindAt: in.RemindAt,
+		ClearReminders: in.ClearReminders}
 	if in.When != nil {
 		c.WhenDate, c.HasDate = in.When.Day().String(), in.When.HasDate
 		if in.When.HasTime {
@@ -192,10 +195,10 @@ func (c updateArgs) toolArgs(cur todomcp.Task, now time.Time, loc *time.Location
 			}
 		}
 		for _, n := range c.RemindBefore {
-			r, ok := reminderBefore(n, dayOnly)
+			r, ok := reminderBefore(n, c.RemindAt, dayOnly)
 			if !ok {
-				return args, "", fmt.Sprintf("“%s” is due %s, all day, so there is no time to remind you %s before. Give it a time first (“move %s to %s at 9am”), or say “remind me about %s 1 day before” for a reminder at %s the day before.",
-					cur.Title, humanDay(day, now, loc), minutesWords(n), strings.ToLower(cur.Title), day.Weekday(), strings.ToLower(cur.Title), allDayReminderClock)
+				return args, "", fmt.Sprintf("“%s” is due %s, all day, so there is no time to remind you %s before. Give it a time first (“move %s to %s at 9am”), or say a time of day, for example “remind me about %s the day before at 8am”.",
+					cur.Title, humanDay(day, now, loc), minutesWords(n), strings.ToLower(cur.Title), day.Weekday(), strings.ToLower(cur.Title))
 			}
 			if k := (key{n, r.AtTime}); !have[k] {
 				rs = append(rs, r)
@@ -234,15 +237,19 @@ func (r *run) taskByID(ctx context.Context, id int64) (todomcp.Task, bool, error
 // reminders on a date only at a time of day.
 const allDayReminderClock = "09:00"
 
-// reminderBefore is a reminder n minutes before a due: on a time, that
-// long before; on an all-day date, whole days before at
-// allDayReminderClock (0: on the day). ok is false for an all-day date
-// and a reminder of less than whole days: there is no time to be before.
-func reminderBefore(n int, allDay bool) (todomcp.ReminderInput, bool) {
-	if !allDay {
+// reminderBefore is a reminder n minutes before a due, at the time of day
+// at (HH:MM) when one was said ("the day before at 8am": n is whole days
+// then): on a time, that long before; on an all-day date, whole days
+// before at at, or at allDayReminderClock (0: on the day). ok is false
+// for an all-day date and a reminder of less than whole days: there is no
+// time to be before.
+func reminderBefore(n int, at string, allDay bool) (todomcp.ReminderInput, bool) {
+	switch {
+	case at != "" && n%(24*60) == 0:
+		return todomcp.ReminderInput{BeforeMinutes: &n, AtTime: at}, true
+	case !allDay:
 		return todomcp.ReminderInput{BeforeMinutes: &n}, true
-	}
-	if n%(24*60) != 0 {
+	case n%(24*60) != 0:
 		return todomcp.ReminderInput{}, false
 	}
 	return todomcp.ReminderInput{BeforeMinutes: &n, AtTime: allDayReminderClock}, true

@@ -555,11 +555,15 @@ func allDayEditsAndReminders(t *testing.T, e *env) {
 	reply = say("remind me about water the lawn 1 day before")
 	require.Len(t, reply.Cards, 1, reply.Text)
 	assert.Equal(t, "due Sunday, reminder Saturday at 09:00", reply.Cards[0].Detail)
+	reply = say("remind me about water the lawn on the day at 7am")
+	require.Len(t, reply.Cards, 1, reply.Text)
+	assert.Equal(t, "due Sunday, reminder Saturday at 09:00, reminder Sunday at 07:00", reply.Cards[0].Detail, "a time of day said")
 	reply = say("move water the lawn to 6pm")
 	require.Len(t, reply.Cards, 1, reply.Text)
 	assert.Equal(t, time.Date(2030, 6, 9, 18, 0, 0, 0, e.loc), e.due(t, lawn()), "a time alone: that time on its day")
-	require.Len(t, lawn().Reminders, 1)
-	assert.Equal(t, time.Date(2030, 6, 8, 9, 0, 0, 0, e.loc).UTC().Format(time.RFC3339), lawn().Reminders[0].FireAt, "the reminder kept")
+	require.Len(t, lawn().Reminders, 2)
+	assert.Equal(t, time.Date(2030, 6, 8, 9, 0, 0, 0, e.loc).UTC().Format(time.RFC3339), lawn().Reminders[0].FireAt, "the reminders kept")
+	assert.Equal(t, time.Date(2030, 6, 9, 7, 0, 0, 0, e.loc).UTC().Format(time.RFC3339), lawn().Reminders[1].FireAt)
 
 	reply = say("add pay the babysitter friday, remind me 30 minutes before")
 	assert.Empty(t, reply.Cards)
@@ -570,7 +574,13 @@ func allDayEditsAndReminders(t *testing.T, e *env) {
 	assert.Equal(t, "2030-06-08", e.day(t, club))
 	require.Len(t, club.Reminders, 1)
 	assert.Equal(t, time.Date(2030, 6, 7, 9, 0, 0, 0, e.loc).UTC().Format(time.RFC3339), club.Reminders[0].FireAt, "Friday at 09:00")
-	assert.Equal(t, []string{"Book club", "Water the lawn"}, titles(e.tasks(t, "all")), "no babysitter task")
+	reply = say("add pay the plumber monday, remind me the day before at 8pm")
+	require.Len(t, reply.Cards, 1, reply.Text)
+	plumber := e.only(t, "Pay the plumber")
+	assert.Equal(t, "2030-06-10", e.day(t, plumber))
+	require.Len(t, plumber.Reminders, 1)
+	assert.Equal(t, time.Date(2030, 6, 9, 20, 0, 0, 0, e.loc).UTC().Format(time.RFC3339), plumber.Reminders[0].FireAt, "Sunday at 20:00")
+	assert.Equal(t, []string{"Book club", "Water the lawn", "Pay the plumber"}, titles(e.tasks(t, "all")), "soonest first; no babysitter task")
 }
 
 // A repeating task's next occurrence is computed in the person's zone,
