@@ -40,6 +40,13 @@ import (
 // structured JSON (the backend writes a one-line summary; neither engine
 // reads it when there is structured content).
 //
+// Dates follow the backend's all-day model (pkg/dates): a due is a date
+// (due_date, all day; its instant the end of that day in the person's
+// zone, recomputed by SetZone) or a time (due_at); the tools' due is the
+// date alone or RFC 3339 both ways; a reminder on a date is a time of day
+// (at_time) on it or whole days before; next occurrences are computed in
+// the person's zone.
+//
 // Not modelled: default reminders (a new account has none), the 30 days
 // after which a deleted task can no longer be restored, read-only tokens,
 // the description and query length limits. Times are the real clock's,
