@@ -367,7 +367,7 @@ func TestFormAllDayAndItsReminders(t *testing.T) {
 		"priority": {"high"}, "recurrence": {"none"}, "reminder": {"30"}}
 	p = b.post("/tasks/"+id+"/edit", "/tasks/"+id, edit)
 	assert.Equal(t, http.StatusUnprocessableEntity, p.Status)
-	assert.Contains(t, text(p.Body), "Reminder: an all-day task is reminded at a time of day")
+	assert.Contains(t, text(p.Body), "Reminder: an all-day task is reminded at a time of day: choose “On the day at 9:00” or “The day before at 9:00”, or give the task a time")
 	assert.Contains(t, p.Body, `value="Dentist (moved)"`)
 	assert.Contains(t, p.Body, "bring the card")
 	assert.Contains(t, p.Body, `<option value="30" selected>30 minutes before</option>`, "the choice is kept to change")
