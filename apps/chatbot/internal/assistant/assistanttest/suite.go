@@ -161,6 +161,7 @@ func builtinCases() []decisionCase {
 		{"AllDayDateStaysOnItsDayWhenThePersonMoves", allDayDateStaysOnItsDay},
 		{"AllDayEditsAndReminders", allDayEditsAndReminders},
 		{"NextOccurrencesInThePersonsZone", nextOccurrencesInThePersonsZone},
+		{"AReminderWaitingForATime", aReminderWaitingForATime},
 	}
 }
 
@@ -616,4 +617,33 @@ func nextOccurrencesInThePersonsZone(t *testing.T, e *env) {
 	grandma := add(todomcp.AddTaskInput{Title: "Call grandma", Due: "2030-10-26T18:00:00+02:00", Recurrence: "weekly"})
 	next = complete(grandma.ID)
 	assert.Equal(t, time.Date(2030, 11, 2, 18, 0, 0, 0, e.loc), e.due(t, next), "18:00 in Paris after summer time, not 17:00")
+}
+
+// A timed task given a date instead (in the web app, or by a tool) keeps
+// its "minutes before" reminder, waiting for a time (the backend's rule):
+// the assistant says so, and a reminder it adds at a time of day does not
+// send the waiting one back, which the backend would refuse.
+func aReminderWaitingForATime(t *testing.T, e *env) {
+	b := &assistant.Builtin{}
+	reply, _ := e.say(t, b, "add call the bank friday at 3pm, remind me 30 minutes before", nil)
+	require.Len(t, reply.Cards, 1, reply.Text)
+	bank := e.only(t, "Call the bank")
+	day := "2030-06-07"
+	_, res, err := todomcp.Call(context.Background(), e.tools, todomcp.UpdateTask, todomcp.UpdateTaskInput{TaskID: bank.ID, Due: &day})
+	require.NoError(t, err)
+	require.False(t, res.IsError, res.Text)
+	bank = e.only(t, "Call the bank")
+	assert.Equal(t, day, e.day(t, bank))
+	require.Len(t, bank.Reminders, 1)
+	assert.Empty(t, bank.Reminders[0].FireAt, "minutes before a date: no time to fire at")
+
+	reply, _ = e.say(t, b, "show my tasks", nil)
+	assert.Contains(t, reply.Text, "• Call the bank — due Friday, reminder 30 minutes before (waits for a time)")
+	reply, _ = e.say(t, b, "remind me about call the bank the day before at 6pm", nil)
+	require.Len(t, reply.Cards, 1, reply.Text)
+	assert.False(t, reply.Cards[0].Error, reply.Text)
+	bank = e.only(t, "Call the bank")
+	require.Len(t, bank.Reminders, 1, "the waiting one was not sent back")
+	assert.Equal(t, "18:00", bank.Reminders[0].AtTime)
+	assert.Equal(t, time.Date(2030, 6, 6, 18, 0, 0, 0, e.loc).UTC().Format(time.RFC3339), bank.Reminders[0].FireAt)
 }
