@@ -14,16 +14,19 @@ func (c *Client) SignOut(ctx context.Context) error {
 	return c.do(ctx, http.MethodPost, "/api/auth/sign-out", nil, nil, nil)
 }
 
-// SignOutEverywhere closes every session of the signed-in person.
-func (c *Client) SignOutEverywhere(ctx context.Context) (api.SignOutResult, error) {
+// SignOutEverywhere closes every session of the signed-in person and, as
+// in says (api.EndAccess), revokes their API tokens and gives the
+// calendar feed a new address.
+func (c *Client) SignOutEverywhere(ctx context.Context, in api.SignOutEverywhereRequest) (api.SignOutResult, error) {
 	var out api.SignOutResult
-	return out, c.do(ctx, http.MethodPost, "/api/auth/sign-out-everywhere", nil, nil, &out)
+	return out, c.do(ctx, http.MethodPost, "/api/auth/sign-out-everywhere", nil, in, &out)
 }
 
-// ChangePassword sets a new password; every session is closed and the
-// result is a fresh one for this client.
-func (c *Client) ChangePassword(ctx context.Context, in api.ChangePasswordRequest) (api.AuthResponse, error) {
-	var out api.AuthResponse
+// ChangePassword sets a new password; every session is closed (and, as
+// in says, the API tokens and the feed's address) and the result holds a
+// fresh session for this client.
+func (c *Client) ChangePassword(ctx context.Context, in api.ChangePasswordRequest) (api.PasswordChanged, error) {
+	var out api.PasswordChanged
 	return out, c.do(ctx, http.MethodPut, "/api/auth/password", nil, in, &out)
 }
 

@@ -83,25 +83,48 @@ func (s *Service) SignOut(ctx context.Context, p auth.Principal) error {
 	return nil
 }
 
-// SignOutEverywhere closes every session of the user, this one included.
-// API tokens stay: they are revoked one by one in Settings.
-func (s *Service) SignOutEverywhere(ctx context.Context, userID string) (api.SignOutResult, error) {
-	n, err := s.store.DeleteSessions(ctx, userID, "")
+// SignOutEverywhere closes every session of the user, this one included,
+// and unless in keeps them revokes their API tokens and gives the
+// calendar feed a new address (api.EndAccess), in one transaction.
+func (s *Service) SignOutEverywhere(ctx context.Context, userID string, in api.EndAccess) (api.SignOutResult, error) {
+	r, err := revocation(in)
 	if err != nil {
 		return api.SignOutResult{}, err
 	}
-	return api.SignOutResult{Revoked: n}, nil
+	done, err := s.store.EndAccess(ctx, userID, "", r)
+	if err != nil {
+		return api.SignOutResult{}, err
+	}
+	return api.SignOutResult{Revoked: done.Sessions, Ended: ended(done)}, nil
+}
+
+// revocation is what else ends, as the person chose (api.EndAccess).
+func revocation(in api.EndAccess) (store.Revocation, error) {
+	r := store.Revocation{APITokens: !in.KeepAPITokens}
+	if !in.KeepCalendarFeed {
+		token, err := api.NewCalendarToken()
+		if err != nil {
+			return r, err
+		}
+		r.FeedToken = token
+	}
+	return r, nil
+}
+
+func ended(r store.Revoked) api.Ended {
+	return api.Ended{APITokensRevoked: r.APITokens, CalendarFeedRotated: r.FeedRotated}
 }
 
 // ChangePassword checks the current password, sets the new one, signs out
-// every session, and opens a fresh one for the caller.
-func (s *Service) ChangePassword(ctx context.Context, userID string, in api.ChangePasswordRequest) (api.AuthResponse, error) {
+// every session (and, unless kept, revokes the API tokens and moves the
+// feed: api.EndAccess), and opens a fresh session for the caller.
+func (s *Service) ChangePassword(ctx context.Context, userID string, in api.ChangePasswordRequest) (api.PasswordChanged, error) {
 	u, err := s.store.UserByID(ctx, userID)
 	if errors.Is(err, store.ErrNotFound) {
-		return api.AuthResponse{}, &domain.Unauthenticated{Reason: "this account no longer exists"}
+		return api.PasswordChanged{}, &domain.Unauthenticated{Reason: "this account no longer exists"}
 	}
 	if err != nil {
-		return api.AuthResponse{}, err
+		return api.PasswordChanged{}, err
 	}
 	fields := map[string]string{}
 	if in.CurrentPassword == "" {
@@ -115,16 +138,22 @@ func (s *Service) ChangePassword(ctx context.Context, userID string, in api.Chan
 		fields["new_password"] = "must differ from the current password"
 	}
 	if len(fields) > 0 {
-		return api.AuthResponse{}, &domain.Invalid{Fields: fields}
+		return api.PasswordChanged{}, &domain.Invalid{Fields: fields}
 	}
 	hash, err := bcrypt.GenerateFromPassword(passwordKey(in.NewPassword), s.cost)
 	if err != nil {
-		return api.AuthResponse{}, fmt.Errorf("hashing password: %w", err)
+		return api.PasswordChanged{}, fmt.Errorf("hashing password: %w", err)
 	}
-	if err := s.store.SetPasswordHash(ctx, u.ID, string(hash)); err != nil {
-		return api.AuthResponse{}, err
+	r, err := revocation(in.EndAccess)
+	if err != nil {
+		return api.PasswordChanged{}, err
 	}
-	return s.session(ctx, u)
+	done, err := s.store.SetPasswordHash(ctx, u.ID, string(hash), r)
+	if err != nil {
+		return api.PasswordChanged{}, err
+	}
+	fresh, err := s.session(ctx, u)
+	return api.PasswordChanged{AuthResponse: fresh, Ended: ended(done)}, err
 }
 
 // CreateAPIToken makes a personal API token; its text is returned once.

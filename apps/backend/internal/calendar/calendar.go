@@ -6,8 +6,6 @@ package calendar
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -53,11 +51,11 @@ func (s *Service) Feed(ctx context.Context, userID string) (api.CalendarFeed, er
 
 // Enable turns the feed on with a new token; an older one stops working.
 func (s *Service) Enable(ctx context.Context, userID string) (api.CalendarFeed, error) {
-	b := make([]byte, api.CalendarTokenBytes)
-	if _, err := rand.Read(b); err != nil {
-		return api.CalendarFeed{}, fmt.Errorf("making a feed token: %w", err)
+	token, err := api.NewCalendarToken()
+	if err != nil {
+		return api.CalendarFeed{}, err
 	}
-	f, err := s.store.SetCalendarFeed(ctx, userID, base64.RawURLEncoding.EncodeToString(b))
+	f, err := s.store.SetCalendarFeed(ctx, userID, token)
 	if err != nil {
 		return api.CalendarFeed{}, err
 	}

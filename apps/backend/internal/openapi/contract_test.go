@@ -333,13 +333,13 @@ func TestAnswersMatchTheDocument(t *testing.T) {
 	_, err = asToken.ListTasks(ctx, api.TaskQuery{})
 	requireStatus(t, err, http.StatusUnauthorized)
 
-	auth, err = c.ChangePassword(ctx, api.ChangePasswordRequest{CurrentPassword: "correct horse battery", NewPassword: "another fine passphrase"})
+	changed, err := c.ChangePassword(ctx, api.ChangePasswordRequest{CurrentPassword: "correct horse battery", NewPassword: "another fine passphrase"})
 	require.NoError(t, err)
-	c = anon.WithAuth(auth)
+	c = anon.WithAuth(changed.AuthResponse)
 	other, err := anon.SignIn(ctx, api.SignInRequest{Email: "ada@example.com", Password: "another fine passphrase"})
 	require.NoError(t, err)
 	require.NoError(t, anon.WithAuth(other).SignOut(ctx))
-	_, err = c.SignOutEverywhere(ctx)
+	_, err = c.SignOutEverywhere(ctx, api.SignOutEverywhereRequest{EndAccess: api.EndAccess{KeepAPITokens: true}})
 	require.NoError(t, err)
 
 	for _, path := range []string{"/api/openapi.json", "/api/docs"} {

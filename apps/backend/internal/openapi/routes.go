@@ -110,9 +110,10 @@ var Routes = []Route{
 	{Method: http.MethodPost, Path: "/api/auth/sign-out", ID: "signOut", Tag: "Account", Session: true,
 		Summary: "Close this session: its token is refused from now on", Status: http.StatusNoContent, Errors: []int{forbidden}},
 	{Method: http.MethodPost, Path: "/api/auth/sign-out-everywhere", ID: "signOutEverywhere", Tag: "Account", Session: true,
-		Summary: "Close every session of the user (API tokens stay)", Status: http.StatusOK, Resp: api.SignOutResult{}, Errors: []int{forbidden}},
+		Summary: "Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address", Body: api.SignOutEverywhereRequest{}, BodyOptional: true,
+		Status: http.StatusOK, Resp: api.SignOutResult{}, Errors: with(bodyErrors, forbidden)},
 	{Method: http.MethodPut, Path: "/api/auth/password", ID: "changePassword", Tag: "Account", Session: true,
-		Summary: "Change the password: every session is closed and a fresh one returned", Body: api.ChangePasswordRequest{}, Status: http.StatusOK, Resp: api.AuthResponse{}, Errors: with(bodyErrors, forbidden)},
+		Summary: "Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned", Body: api.ChangePasswordRequest{}, Status: http.StatusOK, Resp: api.PasswordChanged{}, Errors: with(bodyErrors, forbidden)},
 
 	{Method: http.MethodGet, Path: "/api/{user_id}/tokens", ID: "listAPITokens", Tag: "API tokens", Session: true,
 		Summary: "List personal API tokens, newest first (never their text)", Status: http.StatusOK, Resp: api.APITokenList{}, Errors: []int{forbidden}},

@@ -21,7 +21,7 @@ import (
 
 // Version is the API's version in the document: bumped when the contract
 // changes in a way clients notice.
-const Version = "1.7.0"
+const Version = "1.8.0"
 
 var (
 	rawMessage   = reflect.TypeFor[json.RawMessage]()

@@ -59,7 +59,13 @@ func (h handlers) signOut(c *fiber.Ctx) error {
 }
 
 func (h handlers) signOutEverywhere(c *fiber.Ctx) error {
-	out, err := h.Accounts.SignOutEverywhere(c.UserContext(), auth.UserID(c))
+	var in api.SignOutEverywhereRequest
+	if len(c.Body()) > 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	out, err := h.Accounts.SignOutEverywhere(c.UserContext(), auth.UserID(c), in.EndAccess)
 	if err != nil {
 		return err
 	}

@@ -77,17 +77,49 @@ func TestSignOutEverywhere(t *testing.T) {
 	b := testenv.Start(t, pg)
 	laptop, ada := b.SignUp(t, "ada@example.com")
 	phone := signIn(t, b, "ada@example.com", password)
-	bob, _ := b.SignUp(t, "bob@example.com")
+	bob, bobAuth := b.SignUp(t, "bob@example.com")
 	tok, err := laptop.CreateAPIToken(ctx, api.APITokenInput{Name: "editor", Scope: api.ScopeWrite})
 	require.NoError(t, err)
-
-	out, err := phone.SignOutEverywhere(ctx)
+	bobTok, err := bob.CreateAPIToken(ctx, api.APITokenInput{Name: "bob's", Scope: api.ScopeRead})
 	require.NoError(t, err)
-	assert.Equal(t, 2, out.Revoked)
+	feed, err := laptop.EnableCalendarFeed(ctx)
+	require.NoError(t, err)
+	asToken := b.Client.WithSession(tok.Token, ada.User.ID)
+
+	// Keeping both: only the sessions end.
+	out, err := phone.SignOutEverywhere(ctx, api.SignOutEverywhereRequest{EndAccess: api.EndAccess{KeepAPITokens: true, KeepCalendarFeed: true}})
+	require.NoError(t, err)
+	assert.Equal(t, api.SignOutResult{Revoked: 2}, out)
 	assert.Equal(t, http.StatusUnauthorized, canList(t, laptop))
 	assert.Equal(t, http.StatusUnauthorized, canList(t, phone))
 	assert.Equal(t, http.StatusOK, canList(t, bob), "other people's sessions are theirs")
-	assert.Equal(t, http.StatusOK, canList(t, b.Client.WithSession(tok.Token, ada.User.ID)), "API tokens are revoked one by one, not by signing out")
+	assert.Equal(t, http.StatusOK, canList(t, asToken), "kept")
+	assert.Equal(t, http.StatusOK, feedStatus(t, b, feed.Token), "kept")
+
+	// The default, as after a stolen session: the tokens and the feed's
+	// address end too, nobody else's.
+	again := signIn(t, b, "ada@example.com", password)
+	out, err = again.SignOutEverywhere(ctx, api.SignOutEverywhereRequest{})
+	require.NoError(t, err)
+	assert.Equal(t, api.SignOutResult{Revoked: 1, Ended: api.Ended{APITokensRevoked: 1, CalendarFeedRotated: true}}, out)
+	assert.Equal(t, http.StatusUnauthorized, canList(t, asToken), "the API token is revoked")
+	assert.Equal(t, http.StatusNotFound, feedStatus(t, b, feed.Token), "the old feed address is gone")
+	assert.Equal(t, http.StatusOK, canList(t, b.Client.WithSession(bobTok.Token, bobAuth.User.ID)), "Bob's token is his")
+	fresh := signIn(t, b, "ada@example.com", password)
+	moved, err := fresh.CalendarFeed(ctx)
+	require.NoError(t, err)
+	assert.True(t, moved.Enabled, "the feed stays on, at a new address")
+	assert.NotEqual(t, feed.Token, moved.Token)
+	assert.Equal(t, http.StatusOK, feedStatus(t, b, moved.Token))
+}
+
+// feedStatus is the status of a fetch of the calendar feed with token.
+func feedStatus(t *testing.T, b *testenv.Backend, token string) int {
+	t.Helper()
+	resp, err := http.Get(b.URL + "/api/calendar/" + token)
+	require.NoError(t, err)
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 func TestPasswordChangeClosesEverySessionAndOpensANewOne(t *testing.T) {
@@ -108,12 +140,16 @@ func TestPasswordChangeClosesEverySessionAndOpensANewOne(t *testing.T) {
 	assert.Contains(t, e.Fields["new_password"], "too easy to guess")
 	assert.Equal(t, http.StatusOK, canList(t, phone), "a refused change closes nothing")
 
+	tok, err := laptop.CreateAPIToken(ctx, api.APITokenInput{Name: "script", Scope: api.ScopeRead})
+	require.NoError(t, err)
 	res, err := laptop.ChangePassword(ctx, api.ChangePasswordRequest{CurrentPassword: password, NewPassword: "a brand new passphrase"})
 	require.NoError(t, err)
 	assert.Equal(t, auth.User.ID, res.User.ID)
+	assert.Equal(t, api.Ended{APITokensRevoked: 1}, res.Ended, "the token by default; no feed to move")
 	assert.Equal(t, http.StatusUnauthorized, canList(t, laptop), "the session that changed it is closed too")
 	assert.Equal(t, http.StatusUnauthorized, canList(t, phone))
-	assert.Equal(t, http.StatusOK, canList(t, b.Client.WithAuth(res)), "the fresh session works")
+	assert.Equal(t, http.StatusUnauthorized, canList(t, b.Client.WithSession(tok.Token, auth.User.ID)), "the API token is revoked")
+	assert.Equal(t, http.StatusOK, canList(t, b.Client.WithAuth(res.AuthResponse)), "the fresh session works")
 
 	_, err = b.Client.SignIn(ctx, api.SignInRequest{Email: "ada@example.com", Password: password})
 	assert.Equal(t, http.StatusUnauthorized, status(err), "the old password no longer signs in")

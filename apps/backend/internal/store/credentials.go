@@ -103,33 +103,80 @@ func (s *Store) DeleteCredential(ctx context.Context, userID, kind, id string) (
 	return n > 0, nil
 }
 
-// DeleteSessions revokes every session of a user except keep ("" for
-// none), and returns how many it revoked.
-func (s *Store) DeleteSessions(ctx context.Context, userID, keep string) (int, error) {
-	q := s.DB.NewDelete().Model((*Credential)(nil)).Where("user_id = ? AND kind = ?", userID, KindSession)
+// Revocation is what ends with a person's sessions besides them.
+type Revocation struct {
+	// APITokens: every personal API token.
+	APITokens bool
+	// FeedToken, when not empty and the calendar feed is on, replaces its
+	// token (the old address stops at once).
+	FeedToken string
+}
+
+// Revoked counts what ended.
+type Revoked struct {
+	Sessions, APITokens int
+	FeedRotated         bool
+}
+
+// EndAccess revokes every session of a user but keep ("" for none) and
+// what r names, in one transaction.
+func (s *Store) EndAccess(ctx context.Context, userID, keep string, r Revocation) (Revoked, error) {
+	var out Revoked
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		out, err = endAccess(ctx, tx, userID, keep, r)
+		return err
+	})
+	return out, err
+}
+
+func endAccess(ctx context.Context, db bun.IDB, userID, keep string, r Revocation) (Revoked, error) {
+	var out Revoked
+	kinds := []string{KindSession}
+	if r.APITokens {
+		kinds = append(kinds, KindAPIToken)
+	}
+	var rows []struct {
+		Kind string `bun:"kind"`
+	}
+	q := db.NewDelete().Model((*Credential)(nil)).Where("user_id = ? AND kind IN (?)", userID, bun.In(kinds))
 	if keep != "" {
 		q = q.Where("id <> ?", keep)
 	}
-	res, err := q.Exec(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("revoking sessions: %w", err)
+	if err := q.Returning("kind").Scan(ctx, &rows); err != nil {
+		return out, fmt.Errorf("revoking sessions and tokens: %w", err)
 	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
+	for _, row := range rows {
+		if row.Kind == KindSession {
+			out.Sessions++
+		} else {
+			out.APITokens++
+		}
+	}
+	if r.FeedToken != "" {
+		res, err := db.NewUpdate().Model((*CalendarFeed)(nil)).Set("token = ?", r.FeedToken).Set("created_at = now()").
+			Where("user_id = ?", userID).Exec(ctx)
+		if err != nil {
+			return out, fmt.Errorf("giving the calendar feed a new address: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		out.FeedRotated = n > 0
+	}
+	return out, nil
 }
 
 // SetPasswordHash replaces a user's password hash and revokes every one of
-// their sessions, in one transaction: a changed password must not leave
-// an old session open.
-func (s *Store) SetPasswordHash(ctx context.Context, userID, hash string) error {
-	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+// their sessions and what r names, in one transaction: a changed password
+// must not leave an old session open.
+func (s *Store) SetPasswordHash(ctx context.Context, userID, hash string, r Revocation) (Revoked, error) {
+	var out Revoked
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewUpdate().Model((*User)(nil)).Set("password_hash = ?", hash).Where("id = ?", userID).Exec(ctx); err != nil {
 			return fmt.Errorf("setting password: %w", err)
 		}
-		if _, err := tx.NewDelete().Model((*Credential)(nil)).
-			Where("user_id = ? AND kind = ?", userID, KindSession).Exec(ctx); err != nil {
-			return fmt.Errorf("revoking sessions: %w", err)
-		}
-		return nil
+		var err error
+		out, err = endAccess(ctx, tx, userID, "", r)
+		return err
 	})
+	return out, err
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -80,7 +81,7 @@ func settingsFormErrors(err error) (map[string]string, bool) {
 
 func (h *Handler) changePassword(c *fiber.Ctx) error {
 	res, err := h.asUser(c).ChangePassword(c.UserContext(), api.ChangePasswordRequest{
-		CurrentPassword: c.FormValue("current_password"), NewPassword: c.FormValue("new_password")})
+		CurrentPassword: c.FormValue("current_password"), NewPassword: c.FormValue("new_password"), EndAccess: endAccessOf(c)})
 	if err != nil {
 		fields, ok := settingsFormErrors(err)
 		if !ok {
@@ -91,7 +92,7 @@ func (h *Handler) changePassword(c *fiber.Ctx) error {
 	// Every session was closed, this one too: carry on in the fresh one.
 	h.sess.SetSession(c, res.Token, res.ExpiresAt)
 	h.sess.RotateCSRF(c)
-	setFlash(c, "Your password is changed. Every other browser and device was signed out.")
+	setFlash(c, "Your password is changed. Every other browser and device was signed out"+endedText(res.Ended)+".")
 	return c.Redirect("/settings", fiber.StatusSeeOther)
 }
 
@@ -167,11 +168,12 @@ func (h *Handler) savePreferences(c *fiber.Ctx) error {
 }
 
 func (h *Handler) signOutEverywhere(c *fiber.Ctx) error {
-	if _, err := h.asUser(c).SignOutEverywhere(c.UserContext()); err != nil {
+	res, err := h.asUser(c).SignOutEverywhere(c.UserContext(), api.SignOutEverywhereRequest{EndAccess: endAccessOf(c)})
+	if err != nil {
 		return err
 	}
 	h.sess.ClearSession(c)
-	setFlash(c, "You are signed out everywhere: on every browser and device. API tokens keep working until you revoke them.")
+	setFlash(c, "You are signed out everywhere: on every browser and device"+endedText(res.Ended)+".")
 	return c.Redirect("/signin", fiber.StatusSeeOther)
 }
 
@@ -243,4 +245,31 @@ func (h *Handler) calendarFeed(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "private, max-age=300")
 	c.Set(fiber.HeaderContentDisposition, `inline; filename="todo-app.ics"`)
 	return c.Send(body)
+}
+
+// endAccessOf reads the two choices the password and sign-out-everywhere
+// forms offer, both ticked by default: revoke the API tokens, give the
+// calendar feed a new address (api.EndAccess).
+func endAccessOf(c *fiber.Ctx) api.EndAccess {
+	return api.EndAccess{KeepAPITokens: c.FormValue("revoke_api_tokens") != "on",
+		KeepCalendarFeed: c.FormValue("rotate_calendar_feed") != "on"}
+}
+
+// endedText says what else ended, for the flash after it.
+func endedText(e api.Ended) string {
+	var parts []string
+	switch e.APITokensRevoked {
+	case 0:
+	case 1:
+		parts = append(parts, "your API token was revoked")
+	default:
+		parts = append(parts, fmt.Sprintf("your %d API tokens were revoked", e.APITokensRevoked))
+	}
+	if e.CalendarFeedRotated {
+		parts = append(parts, "your calendar feed has a new address (subscribe to it again in your calendar apps)")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, "; ")
 }

@@ -81,11 +81,27 @@ func TestSettingsSessionsAndTokens(t *testing.T) {
 	phone = newClient(t, s.WebURL)
 	p = phone.post("/signin", "/signin", url.Values{"email": {"tess@example.com"}, "password": {"a whole new passphrase"}})
 	require.Equal(t, http.StatusSeeOther, p.Status)
-	p = phone.post("/settings", "/settings/sign-out-everywhere", url.Values{})
+	// The page asks whether the API tokens and the feed's address end too,
+	// both ticked; ticked, they do.
+	p = phone.get("/settings")
+	assert.Regexp(t, `name="revoke_api_tokens" value="on" checked`, p.Body)
+	assert.Regexp(t, `name="rotate_calendar_feed" value="on" checked`, p.Body)
+	p = phone.post("/settings", "/settings/tokens", url.Values{"name": {"Phone script"}, "scope": {"read"}})
+	require.Equal(t, http.StatusCreated, p.Status)
+	m = tokenRe.FindStringSubmatch(p.Body)
+	require.NotNil(t, m)
+	phoneToken := client.New(s.Backend.URL, nil).WithSession(m[1], me.ID)
+	_, err = phoneToken.ListTasks(ctx, api.TaskQuery{})
+	require.NoError(t, err)
+	p = phone.post("/settings", "/settings/sign-out-everywhere", url.Values{"revoke_api_tokens": {"on"}, "rotate_calendar_feed": {"on"}})
 	assert.Equal(t, http.StatusSeeOther, p.Status)
 	assert.Equal(t, "/signin", p.Location)
-	assert.Contains(t, text(phone.get("/signin").Body), "signed out everywhere")
+	flash := text(phone.get("/signin").Body)
+	assert.Contains(t, flash, "signed out everywhere")
+	assert.Contains(t, flash, "your API token was revoked")
 	assert.Equal(t, http.StatusSeeOther, laptop.get("/tasks").Status, "every browser is signed out")
+	_, err = phoneToken.ListTasks(ctx, api.TaskQuery{})
+	assert.Error(t, err, "the API token is revoked")
 }
 
 // Signing out closes the session on the backend: the token copied from

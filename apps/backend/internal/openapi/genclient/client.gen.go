@@ -642,8 +642,10 @@ type CalendarFeed struct {
 
 // ChangePasswordRequest defines model for ChangePasswordRequest.
 type ChangePasswordRequest struct {
-	CurrentPassword string `json:"current_password"`
-	NewPassword     string `json:"new_password"`
+	CurrentPassword  string `json:"current_password"`
+	KeepApiTokens    *bool  `json:"keep_api_tokens,omitempty"`
+	KeepCalendarFeed *bool  `json:"keep_calendar_feed,omitempty"`
+	NewPassword      string `json:"new_password"`
 }
 
 // CompleteRequest defines model for CompleteRequest.
@@ -870,6 +872,15 @@ type NotificationList struct {
 	Notifications []Notification `json:"notifications"`
 }
 
+// PasswordChanged defines model for PasswordChanged.
+type PasswordChanged struct {
+	ApiTokensRevoked    int       `json:"api_tokens_revoked"`
+	CalendarFeedRotated bool      `json:"calendar_feed_rotated"`
+	ExpiresAt           time.Time `json:"expires_at"`
+	Token               string    `json:"token"`
+	User                User      `json:"user"`
+}
+
 // Preferences defines model for Preferences.
 type Preferences struct {
 	BrowserTimeZone *string `json:"browser_time_zone,omitempty"`
@@ -910,9 +921,17 @@ type SignInRequest struct {
 	TimeZone *string `json:"time_zone,omitempty"`
 }
 
+// SignOutEverywhereRequest defines model for SignOutEverywhereRequest.
+type SignOutEverywhereRequest struct {
+	KeepApiTokens    *bool `json:"keep_api_tokens,omitempty"`
+	KeepCalendarFeed *bool `json:"keep_calendar_feed,omitempty"`
+}
+
 // SignOutResult defines model for SignOutResult.
 type SignOutResult struct {
-	Revoked int `json:"revoked"`
+	ApiTokensRevoked    int  `json:"api_tokens_revoked"`
+	CalendarFeedRotated bool `json:"calendar_feed_rotated"`
+	Revoked             int  `json:"revoked"`
 }
 
 // SignUpRequest defines model for SignUpRequest.
@@ -1285,6 +1304,9 @@ type ChangePasswordJSONRequestBody = ChangePasswordRequest
 // SignInJSONRequestBody defines body for SignIn for application/json ContentType.
 type SignInJSONRequestBody = SignInRequest
 
+// SignOutEverywhereJSONRequestBody defines body for SignOutEverywhere for application/json ContentType.
+type SignOutEverywhereJSONRequestBody = SignOutEverywhereRequest
+
 // SignUpJSONRequestBody defines body for SignUp for application/json ContentType.
 type SignUpJSONRequestBody = SignUpRequest
 
@@ -1411,14 +1433,14 @@ type ClientInterface interface {
 	// Corresponds with PATCH /api/auth/me (the `SetPreferences` operationId).
 	SetPreferences(ctx context.Context, body SetPreferencesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ChangePasswordWithBody Change the password: every session is closed and a fresh one returned
+	// ChangePasswordWithBody Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /api/auth/password (the `ChangePassword` operationId).
 	ChangePasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ChangePassword Change the password: every session is closed and a fresh one returned
+	// ChangePassword Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1444,10 +1466,19 @@ type ClientInterface interface {
 	// Corresponds with POST /api/auth/sign-out (the `SignOut` operationId).
 	SignOut(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// SignOutEverywhere Close every session of the user (API tokens stay)
+	// SignOutEverywhereWithBody Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address
+	//
+	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/auth/sign-out-everywhere (the `SignOutEverywhere` operationId).
-	SignOutEverywhere(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SignOutEverywhereWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SignOutEverywhere Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/auth/sign-out-everywhere (the `SignOutEverywhere` operationId).
+	SignOutEverywhere(ctx context.Context, body SignOutEverywhereJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SignUpWithBody Create an account and its first session
 	//
@@ -1763,7 +1794,7 @@ func (c *Client) SetPreferences(ctx context.Context, body SetPreferencesJSONRequ
 	return c.Client.Do(req)
 }
 
-// ChangePasswordWithBody Change the password: every session is closed and a fresh one returned
+// ChangePasswordWithBody Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned
 //
 // Takes any type of body and a specified content type.
 //
@@ -1780,7 +1811,7 @@ func (c *Client) ChangePasswordWithBody(ctx context.Context, contentType string,
 	return c.Client.Do(req)
 }
 
-// ChangePassword Change the password: every session is closed and a fresh one returned
+// ChangePassword Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1846,11 +1877,30 @@ func (c *Client) SignOut(ctx context.Context, reqEditors ...RequestEditorFn) (*h
 	return c.Client.Do(req)
 }
 
-// SignOutEverywhere Close every session of the user (API tokens stay)
+// SignOutEverywhereWithBody Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address
+//
+// Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/auth/sign-out-everywhere (the `SignOutEverywhere` operationId).
-func (c *Client) SignOutEverywhere(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSignOutEverywhereRequest(c.Server)
+func (c *Client) SignOutEverywhereWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSignOutEverywhereRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SignOutEverywhere Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/auth/sign-out-everywhere (the `SignOutEverywhere` operationId).
+func (c *Client) SignOutEverywhere(ctx context.Context, body SignOutEverywhereJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSignOutEverywhereRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2739,8 +2789,19 @@ func NewSignOutRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
-// NewSignOutEverywhereRequest constructs an http.Request for the SignOutEverywhere method
-func NewSignOutEverywhereRequest(server string) (*http.Request, error) {
+// NewSignOutEverywhereRequest calls the generic SignOutEverywhere builder with application/json body
+func NewSignOutEverywhereRequest(server string, body SignOutEverywhereJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSignOutEverywhereRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewSignOutEverywhereRequestWithBody constructs an http.Request for the SignOutEverywhere method, with any body, and a specified content type
+func NewSignOutEverywhereRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -2758,10 +2819,12 @@ func NewSignOutEverywhereRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -4736,14 +4799,14 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /api/auth/me (the `SetPreferences` operationId).
 	SetPreferencesWithResponse(ctx context.Context, body SetPreferencesJSONRequestBody, reqEditors ...RequestEditorFn) (*SetPreferencesResponse, error)
 
-	// ChangePasswordWithBodyWithResponse Change the password: every session is closed and a fresh one returned
+	// ChangePasswordWithBodyWithResponse Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /api/auth/password (the `ChangePassword` operationId).
 	ChangePasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangePasswordResponse, error)
 
-	// ChangePasswordWithResponse Change the password: every session is closed and a fresh one returned
+	// ChangePasswordWithResponse Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4771,12 +4834,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/auth/sign-out (the `SignOut` operationId).
 	SignOutWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*SignOutResponse, error)
 
-	// SignOutEverywhereWithResponse Close every session of the user (API tokens stay)
+	// SignOutEverywhereWithBodyWithResponse Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/auth/sign-out-everywhere (the `SignOutEverywhere` operationId).
-	SignOutEverywhereWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*SignOutEverywhereResponse, error)
+	SignOutEverywhereWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SignOutEverywhereResponse, error)
+
+	// SignOutEverywhereWithResponse Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/auth/sign-out-everywhere (the `SignOutEverywhere` operationId).
+	SignOutEverywhereWithResponse(ctx context.Context, body SignOutEverywhereJSONRequestBody, reqEditors ...RequestEditorFn) (*SignOutEverywhereResponse, error)
 
 	// SignUpWithBodyWithResponse Create an account and its first session
 	//
@@ -5257,7 +5327,7 @@ type ChangePasswordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AuthResponse
+	JSON200 *PasswordChanged
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *N400
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -5279,7 +5349,7 @@ type ChangePasswordResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ChangePasswordResponse) GetJSON200() *AuthResponse {
+func (r ChangePasswordResponse) GetJSON200() *PasswordChanged {
 	return r.JSON200
 }
 
@@ -5528,10 +5598,18 @@ type SignOutEverywhereResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *SignOutResult
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *N401
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *N403
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *N413
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *N415
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *N429
 	// JSON500 the response for an HTTP 500 `application/json` response
@@ -5545,6 +5623,11 @@ func (r SignOutEverywhereResponse) GetJSON200() *SignOutResult {
 	return r.JSON200
 }
 
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SignOutEverywhereResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r SignOutEverywhereResponse) GetJSON401() *N401 {
 	return r.JSON401
@@ -5553,6 +5636,21 @@ func (r SignOutEverywhereResponse) GetJSON401() *N401 {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r SignOutEverywhereResponse) GetJSON403() *N403 {
 	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SignOutEverywhereResponse) GetJSON413() *N413 {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r SignOutEverywhereResponse) GetJSON415() *N415 {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r SignOutEverywhereResponse) GetJSON422() *N422 {
+	return r.JSON422
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -8531,7 +8629,7 @@ func (c *ClientWithResponses) SetPreferencesWithResponse(ctx context.Context, bo
 	return ParseSetPreferencesResponse(rsp)
 }
 
-// ChangePasswordWithBodyWithResponse Change the password: every session is closed and a fresh one returned
+// ChangePasswordWithBodyWithResponse Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8544,7 +8642,7 @@ func (c *ClientWithResponses) ChangePasswordWithBodyWithResponse(ctx context.Con
 	return ParseChangePasswordResponse(rsp)
 }
 
-// ChangePasswordWithResponse Change the password: every session is closed and a fresh one returned
+// ChangePasswordWithResponse Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8596,13 +8694,26 @@ func (c *ClientWithResponses) SignOutWithResponse(ctx context.Context, reqEditor
 	return ParseSignOutResponse(rsp)
 }
 
-// SignOutEverywhereWithResponse Close every session of the user (API tokens stay)
+// SignOutEverywhereWithBodyWithResponse Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address
 //
-// Returns a wrapper object for the known response body format(s).
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/auth/sign-out-everywhere (the `SignOutEverywhere` operationId).
-func (c *ClientWithResponses) SignOutEverywhereWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*SignOutEverywhereResponse, error) {
-	rsp, err := c.SignOutEverywhere(ctx, reqEditors...)
+func (c *ClientWithResponses) SignOutEverywhereWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SignOutEverywhereResponse, error) {
+	rsp, err := c.SignOutEverywhereWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSignOutEverywhereResponse(rsp)
+}
+
+// SignOutEverywhereWithResponse Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/auth/sign-out-everywhere (the `SignOutEverywhere` operationId).
+func (c *ClientWithResponses) SignOutEverywhereWithResponse(ctx context.Context, body SignOutEverywhereJSONRequestBody, reqEditors ...RequestEditorFn) (*SignOutEverywhereResponse, error) {
+	rsp, err := c.SignOutEverywhere(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -9332,7 +9443,7 @@ func ParseChangePasswordResponse(rsp *http.Response) (*ChangePasswordResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AuthResponse
+		var dest PasswordChanged
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -9566,6 +9677,13 @@ func ParseSignOutEverywhereResponse(rsp *http.Response) (*SignOutEverywhereRespo
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest N401
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -9579,6 +9697,27 @@ func ParseSignOutEverywhereResponse(rsp *http.Response) (*SignOutEverywhereRespo
 			return nil, err
 		}
 		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest N413
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest N415
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest N429
