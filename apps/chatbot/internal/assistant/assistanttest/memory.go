@@ -28,6 +28,7 @@ import (
 	"github.com/todo-app/todo-app/apps/chatbot/internal/mcpclient"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/dates"
+	"github.com/todo-app/todo-app/pkg/recurrence"
 	"github.com/todo-app/todo-app/pkg/todomcp"
 )
 
@@ -45,7 +46,8 @@ import (
 // zone, recomputed by SetZone) or a time (due_at); the tools' due is the
 // date alone or RFC 3339 both ways; a reminder on a date is a time of day
 // (at_time) on it or whole days before; next occurrences are computed in
-// the person's zone.
+// the person's zone by the backend's own rule (pkg/recurrence: days of
+// the week, a day of the month a clamped series remembers).
 //
 // Not modelled: default reminders (a new account has none), the 30 days
 // after which a deleted task can no longer be restored, read-only tokens,
@@ -428,37 +430,21 @@ func (m *Memory) completeTask(p *person, in todomcp.CompleteTaskInput) (todomcp.
 }
 
 // next inserts the next occurrence of a recurring task completed at now:
-// every field but the due, which lies ahead of now, computed in the
-// person's zone (the backend's tasks.NextOccurrence): an all-day series
-// advances its date, a timed one keeps its local time across a DST
+// every field but the due, which lies ahead of now, computed by the
+// backend's own rule (pkg/recurrence) in the person's zone: an all-day
+// series advances its date, a timed one keeps its local time across a DST
 // change; the relative reminders timed from it.
 func (m *Memory) next(p *person, t *task, now time.Time) *task {
-	if t.Recurrence == api.RecurNone {
+	rule := recurrence.Of(t.TaskFields)
+	if !rule.Repeats() {
 		return nil
 	}
-	var date *dates.Date
-	var due time.Time
-	if t.DueDate != nil {
-		d := nextDate(*t.DueDate, t.Recurrence, t.RecurrenceInterval)
-		for i := 0; d.EndIn(p.zone).Before(now) && i < 10000; i++ {
-			d = nextDate(d, t.Recurrence, t.RecurrenceInterval)
-		}
-		date, due = &d, d.EndIn(p.zone)
-	} else {
-		due = now
-		if t.DueAt != nil {
-			due = *t.DueAt
-		}
-		due = nextDue(due.In(p.zone), t.Recurrence, t.RecurrenceInterval)
-		for i := 0; due.Before(now) && i < 10000; i++ {
-			due = nextDue(due, t.Recurrence, t.RecurrenceInterval)
-		}
-	}
-	if due = due.UTC(); due.Year() > 9999 {
+	date, due, monthDay := rule.Next(t.DueDate, t.DueAt, now, p.zone)
+	if due.UTC().Year() > 9999 {
 		return nil
 	}
 	n := api.Task{TaskFields: t.TaskFields, Tags: slices.Clone(t.Tags)}
-	n.DueDate, n.DueAt = date, &due
+	n.DueDate, n.DueAt, n.RecurrenceMonthDay = date, &due, monthDay
 	var rs []api.Reminder
 	for _, r := range t.Reminders {
 		if r.BeforeMinutes != nil {
@@ -468,47 +454,6 @@ func (m *Memory) next(p *person, t *task, now time.Time) *task {
 	x := m.insert(p, n, rs)
 	x.recurredFrom = t.ID
 	return x
-}
-
-// nextDate advances an all-day date by interval units of rule, months
-// clamped to the last day of a shorter month (the backend's
-// tasks.NextDate).
-func nextDate(d dates.Date, rule string, interval int) dates.Date {
-	interval = max(interval, 1)
-	switch rule {
-	case api.RecurDaily:
-		return d.AddDays(interval)
-	case api.RecurWeekly:
-		return d.AddDays(7 * interval)
-	case api.RecurMonthly:
-		return d.AddMonths(interval)
-	case api.RecurYearly:
-		return d.AddMonths(12 * interval)
-	}
-	return d
-}
-
-// nextDue advances due by interval units of rule on the clock of due's
-// location; months and years clamp to the last day of a shorter month
-// (the backend's tasks.NextDue).
-func nextDue(due time.Time, rule string, interval int) time.Time {
-	interval = max(interval, 1)
-	months := 0
-	switch rule {
-	case api.RecurDaily:
-		return due.AddDate(0, 0, interval)
-	case api.RecurWeekly:
-		return due.AddDate(0, 0, 7*interval)
-	case api.RecurMonthly:
-		months = interval
-	case api.RecurYearly:
-		months = 12 * interval
-	default:
-		return due
-	}
-	y, mo, d := due.Date()
-	first := time.Date(y, mo+time.Month(months), 1, due.Hour(), due.Minute(), due.Second(), due.Nanosecond(), due.Location())
-	return first.AddDate(0, 0, min(d, first.AddDate(0, 1, -1).Day())-1)
 }
 
 func (m *Memory) deleteTask(p *person, in todomcp.DeleteTaskInput) (todomcp.DeleteTaskOutput, error) {
@@ -566,6 +511,12 @@ func (m *Memory) updateTask(p *person, in todomcp.UpdateTaskInput) (todomcp.Task
 	if patch.RecurrenceInterval != nil && *patch.RecurrenceInterval == 0 {
 		fe.add("recurrence_interval", "must be between 1 and 1000")
 	}
+	if patch.RecurrenceWeekdays != nil {
+		v.RecurrenceWeekdays = cleanWeekdays(*patch.RecurrenceWeekdays, fe)
+	}
+	if patch.RecurrenceMonthDay != nil {
+		v.RecurrenceMonthDay = cleanMonthDay(*patch.RecurrenceMonthDay, fe)
+	}
 	if len(fe) > 0 {
 		return todomcp.TaskOutput{}, fe.err()
 	}
@@ -585,6 +536,12 @@ func (m *Memory) updateTask(p *person, in todomcp.UpdateTaskInput) (todomcp.Task
 	}
 	if patch.DueDate.Set || patch.DueAt.Set {
 		c.DueDate, c.DueAt = v.DueDate, v.DueAt
+	}
+	if patch.RecurrenceWeekdays != nil {
+		c.RecurrenceWeekdays = v.RecurrenceWeekdays
+	}
+	if patch.RecurrenceMonthDay != nil {
+		c.RecurrenceMonthDay = v.RecurrenceMonthDay
 	}
 	rule, interval := c.Recurrence, c.RecurrenceInterval
 	if patch.Recurrence != nil {
@@ -697,6 +654,8 @@ func check(in api.TaskInput, loc *time.Location) (api.Task, []string, fieldError
 	}}
 	t.DueDate, t.DueAt = cleanTaskDue(in.DueDate, in.DueAt, loc, fe)
 	t.Recurrence, t.RecurrenceInterval = cleanRecurrence(in.Recurrence, in.RecurrenceInterval, fe)
+	t.RecurrenceWeekdays = cleanWeekdays(in.RecurrenceWeekdays, fe)
+	t.RecurrenceMonthDay = cleanMonthDay(in.RecurrenceMonthDay, fe)
 	return t, cleanTags(in.Tags, fe), fe
 }
 
@@ -737,6 +696,23 @@ func cleanRecurrence(raw string, interval int, fe fieldErrors) (string, int) {
 		fe.add("recurrence_interval", "must be between 1 and 1000")
 	}
 	return r, interval
+}
+
+// cleanWeekdays reads the days of the week a series falls on.
+func cleanWeekdays(raw []string, fe fieldErrors) dates.Weekdays {
+	w, err := dates.ParseWeekdays(raw)
+	if err != nil {
+		fe.add("recurrence_weekdays", err.Error())
+	}
+	return w
+}
+
+// cleanMonthDay checks the day of the month a series keeps.
+func cleanMonthDay(n int, fe fieldErrors) int {
+	if n < recurrence.LastDay || n > 31 {
+		fe.add("recurrence_month_day", "must be a day of the month, 1 to 31, or -1 for the last day (0: the due's day)")
+	}
+	return n
 }
 
 // cleanTags trims names, drops a leading #, and keeps the first spelling

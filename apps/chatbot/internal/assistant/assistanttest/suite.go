@@ -585,9 +585,11 @@ func allDayEditsAndReminders(t *testing.T, e *env) {
 }
 
 // A repeating task's next occurrence is computed in the person's zone,
-// on the backend and on Memory alike: an all-day series stays on dates
-// (a monthly one clamped to a shorter month) with its reminder at a time
-// of day; a timed one keeps its local time across the end of summer time.
+// on the backend and on Memory alike (pkg/recurrence): an all-day series
+// stays on dates (a monthly one clamped to a shorter month, and back to
+// its day after) with its reminder at a time of day; a timed one keeps
+// its local time across the end of summer time; a weekly one on named
+// days goes to the next of them.
 func nextOccurrencesInThePersonsZone(t *testing.T, e *env) {
 	ctx := context.Background()
 	add := func(in todomcp.AddTaskInput) todomcp.Task {
@@ -613,10 +615,18 @@ func nextOccurrencesInThePersonsZone(t *testing.T, e *env) {
 	assert.Equal(t, "2030-09-30", e.day(t, next), "all day, on the last day of September")
 	require.Len(t, next.Reminders, 1)
 	assert.Equal(t, time.Date(2030, 9, 29, 8, 30, 0, 0, e.loc).UTC().Format(time.RFC3339), next.Reminders[0].FireAt, "the day before at 08:30 in Paris")
+	next = complete(next.ID)
+	assert.Equal(t, "2030-10-31", e.day(t, next), "back on the 31st")
 
 	grandma := add(todomcp.AddTaskInput{Title: "Call grandma", Due: "2030-10-26T18:00:00+02:00", Recurrence: "weekly"})
 	next = complete(grandma.ID)
 	assert.Equal(t, time.Date(2030, 11, 2, 18, 0, 0, 0, e.loc), e.due(t, next), "18:00 in Paris after summer time, not 17:00")
+
+	standUp := add(todomcp.AddTaskInput{Title: "Stand-up", Due: "2030-06-07T09:30:00+02:00", Recurrence: "weekly",
+		Weekdays: []string{"mon", "wed", "fri"}})
+	assert.Equal(t, []string{"mon", "wed", "fri"}, standUp.RecurrenceWeekdays)
+	next = complete(standUp.ID)
+	assert.Equal(t, time.Date(2030, 6, 10, 9, 30, 0, 0, e.loc), e.due(t, next), "Friday, then Monday")
 }
 
 // A timed task given a date instead (in the web app, or by a tool) keeps
