@@ -36,6 +36,14 @@ func (b *browserless) heard(zone string) {
 	b.c.Jar.SetCookies(u, []*http.Cookie{{Name: "tzperson", Value: url.QueryEscape(zone + " automatic"), Path: "/", MaxAge: 60}})
 }
 
+// forgetZone makes b a browser whose word on the person's zone is older
+// than a minute: its next page asks the backend, reporting its own zone.
+func (b *browserless) forgetZone() {
+	u, err := url.Parse(b.base)
+	require.NoError(b.t, err)
+	b.c.Jar.SetCookies(u, []*http.Cookie{{Name: "tzperson", Value: "", Path: "/", MaxAge: -1}})
+}
+
 func zone(t *testing.T, name string) *time.Location {
 	loc, err := time.LoadLocation(name)
 	require.NoError(t, err)
@@ -434,4 +442,59 @@ func TestFormAllDayAndItsReminders(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, got.DueDate)
 	assert.Nil(t, got.DueAt, "no date: no due")
+}
+
+// The calendar finds an all-day task on the first and the last day of its
+// grid while the backend still holds the person's previous zone, up to 26
+// hours away (UTC+14 and UTC−12): the backend answers a range by the
+// tasks' instants, the end of their dates in the zone it holds, so the page
+// asks for two days more each side and places them by their dates.
+func TestCalendarAllDayOnTheGridsEdges(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	const month = "2031-05"
+	first := time.Date(2031, time.May, 1, 12, 0, 0, 0, time.UTC)
+	gridStart := dates.DateOf(first.AddDate(0, 0, -((int(first.Weekday())+6)%7)), time.UTC)
+	last := time.Date(2031, time.June, 0, 12, 0, 0, 0, time.UTC)
+	gridEnd := dates.DateOf(last.AddDate(0, 0, 6-(int(last.Weekday())+6)%7), time.UTC)
+
+	b := newClient(t, s.WebURL)
+	b.inZone("Pacific/Kiritimati")
+	b.signUp("edges@example.com")
+	for title, day := range map[string]dates.Date{"First day": gridStart, "Last day": gridEnd} {
+		p := b.post("/tasks/new", "/tasks", url.Values{"title": {title}, "due_date": {day.String()}, "priority": {"medium"}, "recurrence": {"none"}})
+		require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	}
+	cellOf := func(body string, day dates.Date) string {
+		m := regexp.MustCompile(`(?s)data-date="` + day.String() + `">(.*?)</td>`).FindStringSubmatch(body)
+		require.NotNil(t, m, "no cell %s", day)
+		return m[1]
+	}
+	// The backend holds Kiritimati; a browser in Etc/GMT+12 that heard so.
+	behind := newClient(t, s.WebURL)
+	behind.inZone("Etc/GMT+12")
+	p := behind.post("/signin", "/signin", url.Values{"email": {"edges@example.com"}, "password": {"correct horse"}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	b.forgetZone()
+	b.get("/tasks") // Kiritimati again, the most recent page
+	be := apiClient(t, s.Backend.URL, "edges@example.com")
+	holds := func() string {
+		me, err := be.Me(context.Background())
+		require.NoError(t, err)
+		return me.TimeZone
+	}
+	require.Equal(t, "Pacific/Kiritimati", holds())
+	behind.heard("Etc/GMT+12")
+	cal := behind.get("/calendar?month=" + month)
+	require.Equal(t, http.StatusOK, cal.Status)
+	assert.Contains(t, cellOf(cal.Body, gridStart), "First day", "the grid's first day, its instant the day before here")
+
+	// The backend holds Etc/GMT+12; the browser in Kiritimati heard so.
+	behind.forgetZone()
+	behind.get("/tasks")
+	require.Equal(t, "Etc/GMT+12", holds())
+	b.heard("Pacific/Kiritimati")
+	cal = b.get("/calendar?month=" + month)
+	require.Equal(t, http.StatusOK, cal.Status)
+	assert.Contains(t, cellOf(cal.Body, gridEnd), "Last day", "the grid's last day, its instant the day after here")
 }
