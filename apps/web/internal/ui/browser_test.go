@@ -413,7 +413,7 @@ func TestBrowserRecurringReopenAndLongUndo(t *testing.T) {
 	s := webtest.Start(t, pg, builder)
 	c := apiClientSignUp(t, s.Backend.URL, "fix@example.com", "Fix")
 	due := time.Now().AddDate(0, 0, 2).Format(time.DateOnly)
-	weekly, err := c.CreateTask(ctx, api.TaskInput{Title: "Water plants", DueAt: &due, Recurrence: "weekly"})
+	weekly, err := c.CreateTask(ctx, api.TaskInput{Title: "Water plants", DueDate: &due, Recurrence: "weekly"})
 	require.NoError(t, err)
 	long := strings.Repeat("0123456789", 1000)
 	essay, err := c.CreateTask(ctx, api.TaskInput{Title: "Essay", Description: long})
