@@ -42,23 +42,25 @@ func Middleware(a Authenticator) fiber.Handler {
 	}
 }
 
-// RequireWrite refuses, with 403, requests that change data made with a
-// read-only credential.
-func RequireWrite(c *fiber.Ctx) error {
-	switch c.Method() {
-	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+// RequireScope is the middleware of a route a credential needs scope for
+// (api.ScopeRead or api.ScopeWrite, from the route table): a read-only
+// credential is refused, with 403, every route that needs write.
+func RequireScope(scope Scope) fiber.Handler {
+	if scope == ScopeRead {
+		return func(c *fiber.Ctx) error { return c.Next() }
+	}
+	return func(c *fiber.Ctx) error {
+		if !PrincipalOf(c).CanWrite() {
+			return ReadOnly()
+		}
 		return c.Next()
 	}
-	if !PrincipalOf(c).CanWrite() {
-		return ReadOnly()
-	}
-	return c.Next()
 }
 
 // ReadOnly is the error a read-only credential gets for a write.
 func ReadOnly() *apierror.Error {
 	return apierror.New(fiber.StatusForbidden, CodeInsufficientScope,
-		"this API token is read-only; create a read-write token in Settings to change data")
+		"this API token is read-only: it reads tasks, tags, the agenda and reminders; create a read-write token in Settings to change data or read conversations and the export")
 }
 
 // RequireSession refuses personal API tokens: managing credentials and

@@ -14,7 +14,9 @@ type Scope string
 const (
 	// ScopeWrite may do everything its user may.
 	ScopeWrite Scope = "write"
-	// ScopeRead may only read: GET requests, and the MCP tools that list.
+	// ScopeRead may only read tasks, tags, the agenda, reminders and the
+	// person's profile (the routes whose row says so), and call the MCP
+	// tools that list; never conversations or the export.
 	ScopeRead Scope = "read"
 )
 

@@ -24,6 +24,13 @@ type Route struct {
 	Summary string
 	// Public routes need no token; Session routes refuse API tokens.
 	Public, Session bool
+	// Scope is what an API token needs for the route: api.ScopeRead lets
+	// a read-only token call it (the reads of tasks, tags, the agenda,
+	// reminders and the person's own profile); anything else — every
+	// change, conversations, the export — needs api.ScopeWrite (the zero
+	// value), so a new route is closed to read-only tokens until its row
+	// says otherwise. The router enforces it from this table.
+	Scope string
 	// Unpublished rows are served but left out of the document, its
 	// reference page and the generated client: WebDAV's methods, a
 	// frontend's own routes. They stay in the table so that the
@@ -103,7 +110,7 @@ var Routes = []Route{
 		Summary: "Create an account and its first session", Body: api.SignUpRequest{}, Status: http.StatusCreated, Resp: api.AuthResponse{}, Errors: with(bodyErrors, conflict)},
 	{Method: http.MethodPost, Path: "/api/auth/sign-in", ID: "signIn", Tag: "Account", Public: true,
 		Summary: "Exchange credentials for a session token", Body: api.SignInRequest{}, Status: http.StatusOK, Resp: api.AuthResponse{}, Errors: with(bodyErrors, http.StatusUnauthorized)},
-	{Method: http.MethodGet, Path: "/api/auth/me", ID: "me", Tag: "Account",
+	{Method: http.MethodGet, Path: "/api/auth/me", ID: "me", Scope: api.ScopeRead, Tag: "Account",
 		Summary: "The signed-in user", Status: http.StatusOK, Resp: api.User{}},
 	{Method: http.MethodPatch, Path: "/api/auth/me", ID: "setPreferences", Tag: "Account", Session: true,
 		Summary: "Change the time zone and the default reminder for new tasks with a due time", Body: api.Preferences{}, Status: http.StatusOK, Resp: api.User{}, Errors: bodyErrors},
@@ -132,11 +139,11 @@ var Routes = []Route{
 		Summary: "The calendar feed (iCalendar, RFC 5545) whose token is {token}.ics: open tasks with due dates, reminders as alarms; the token is the credential",
 		Status:  http.StatusOK, ContentType: "text/calendar", Errors: []int{notFound}},
 
-	{Method: http.MethodGet, Path: "/api/{user_id}/tasks", ID: "listTasks", Tag: "Tasks",
+	{Method: http.MethodGet, Path: "/api/{user_id}/tasks", ID: "listTasks", Scope: api.ScopeRead, Tag: "Tasks",
 		Summary: "List tasks: filter, sort, page", Query: taskQuery, Status: http.StatusOK, Resp: api.TaskList{}, Errors: []int{forbidden, unprocessable}},
 	{Method: http.MethodPost, Path: "/api/{user_id}/tasks", ID: "createTask", Tag: "Tasks",
 		Summary: "Create a task", Body: api.TaskInput{}, Status: http.StatusCreated, Resp: api.Task{}, Errors: with(bodyErrors, forbidden)},
-	{Method: http.MethodGet, Path: "/api/{user_id}/tasks/{id}", ID: "getTask", Tag: "Tasks",
+	{Method: http.MethodGet, Path: "/api/{user_id}/tasks/{id}", ID: "getTask", Scope: api.ScopeRead, Tag: "Tasks",
 		Summary: "One task", Status: http.StatusOK, Resp: api.Task{}, Errors: []int{badRequest, forbidden, notFound}},
 	{Method: http.MethodPut, Path: "/api/{user_id}/tasks/{id}", ID: "replaceTask", Tag: "Tasks",
 		Summary: "Replace every editable field of a task", Body: api.TaskInput{}, Status: http.StatusOK, Resp: api.Task{}, Errors: with(bodyErrors, forbidden, notFound)},
@@ -148,7 +155,7 @@ var Routes = []Route{
 		Summary: "Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete", Status: http.StatusOK, Resp: api.Task{}, Errors: []int{badRequest, forbidden, notFound}},
 	{Method: http.MethodPost, Path: "/api/{user_id}/tasks/{id}/snooze", ID: "snoozeTask", Tag: "Reminders",
 		Summary: "Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)", Body: api.SnoozeRequest{}, Status: http.StatusOK, Resp: api.Task{}, Errors: with(bodyErrors, forbidden, notFound)},
-	{Method: http.MethodGet, Path: "/api/{user_id}/notifications", ID: "listNotifications", Tag: "Reminders",
+	{Method: http.MethodGet, Path: "/api/{user_id}/notifications", ID: "listNotifications", Scope: api.ScopeRead, Tag: "Reminders",
 		Summary: "Reminders that fired: after=<id> for those after it; without it, those not seen yet (the last 7 days)", Query: []Param{{Name: "after", Type: "integer", Format: "int64", Min: bound(0), Description: "a notification id: the ones after it"}},
 		Status: http.StatusOK, Resp: api.NotificationList{}, Errors: []int{badRequest, forbidden, unprocessable}},
 	{Method: http.MethodPost, Path: "/api/{user_id}/notifications/seen", ID: "markNotificationsSeen", Tag: "Reminders",
@@ -156,15 +163,15 @@ var Routes = []Route{
 	{Method: http.MethodPatch, Path: "/api/{user_id}/tasks/{id}/complete", ID: "completeTask", Tag: "Tasks",
 		Summary: "Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched", Body: api.CompleteRequest{}, BodyOptional: true, Status: http.StatusOK, Resp: api.CompleteResult{}, Errors: with(bodyErrors, forbidden, notFound)},
 
-	{Method: http.MethodGet, Path: "/api/{user_id}/agenda", ID: "agenda", Tag: "Tasks",
+	{Method: http.MethodGet, Path: "/api/{user_id}/agenda", ID: "agenda", Scope: api.ScopeRead, Tag: "Tasks",
 		Summary: "What is due: overdue tasks, then each day from today with its tasks and the future occurrences of recurring tasks",
 		Query:   []Param{{Name: "days", Type: "integer", Min: bound(1), Max: bound(31), Default: 7}, {Name: "time_zone", Type: "string", Description: "IANA zone the days are read in; default the user's"}},
 		Status:  http.StatusOK, Resp: api.Agenda{}, Errors: []int{forbidden, unprocessable}},
-	{Method: http.MethodGet, Path: "/api/{user_id}/summary", ID: "summary", Tag: "Tasks",
+	{Method: http.MethodGet, Path: "/api/{user_id}/summary", ID: "summary", Scope: api.ScopeRead, Tag: "Tasks",
 		Summary: "The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due",
 		Query:   []Param{{Name: "time_zone", Type: "string", Description: "IANA zone “today” and “this week” are read in; default the user's"}},
 		Status:  http.StatusOK, Resp: api.Summary{}, Errors: []int{forbidden, unprocessable}},
-	{Method: http.MethodGet, Path: "/api/{user_id}/tags", ID: "listTags", Tag: "Tags",
+	{Method: http.MethodGet, Path: "/api/{user_id}/tags", ID: "listTags", Scope: api.ScopeRead, Tag: "Tags",
 		Summary: "Tags with how many tasks carry each", Status: http.StatusOK, Resp: api.TagList{}, Errors: []int{forbidden}},
 	{Method: http.MethodDelete, Path: "/api/{user_id}/tags/{id}", ID: "deleteTag", Tag: "Tags",
 		Summary: "Delete a tag (removed from every task)", Status: http.StatusNoContent, Errors: []int{badRequest, forbidden, notFound}},
@@ -198,4 +205,15 @@ var Routes = []Route{
 		Summary: "This document", Status: http.StatusOK, ContentType: "application/json"},
 	{Method: http.MethodGet, Path: "/api/docs", ID: "reference", Tag: "About", Public: true,
 		Summary: "This document as a page", Status: http.StatusOK, ContentType: "text/html"},
+}
+
+// Find is the row of the route served at method and path (OpenAPI form),
+// or false.
+func Find(method, path string) (Route, bool) {
+	for _, r := range Routes {
+		if r.Method == method && r.Path == path {
+			return r, true
+		}
+	}
+	return Route{}, false
 }

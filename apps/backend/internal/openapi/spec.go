@@ -80,6 +80,14 @@ func Build() (*openapi3.T, error) {
 		op.Responses.Delete("default")
 		if !r.Public {
 			op.Security = &openapi3.SecurityRequirements{{"bearer": {}}}
+			switch {
+			case r.Session:
+				op.Description = "A signed-in session only: API tokens are refused (403)."
+			case r.Scope == api.ScopeRead:
+				op.Description = "A read-only API token may call this."
+			default:
+				op.Description = "A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session."
+			}
 		}
 		for _, name := range pathParams(r.Path) {
 			p := openapi3.NewPathParameter(name)

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"log/slog"
+	"regexp"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/accounts"
 	"github.com/todo-app/todo-app/apps/backend/internal/calendar"
 	"github.com/todo-app/todo-app/apps/backend/internal/conversations"
+	"github.com/todo-app/todo-app/apps/backend/internal/openapi"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/apps/backend/internal/transfer"
@@ -21,6 +23,10 @@ import (
 	"github.com/todo-app/todo-app/pkg/clientip"
 	"github.com/todo-app/todo-app/pkg/httpserver"
 )
+
+// paramRe is a Fiber path parameter (":id"), which the route table writes
+// as OpenAPI does ("{id}").
+var paramRe = regexp.MustCompile(`:([a-z_]+)`)
 
 // Deps are what the handlers need.
 type Deps struct {
@@ -109,7 +115,13 @@ func Register(app *fiber.App, d Deps) {
 	adm.Key = auth.UserID
 	queue := httpserver.Admission(adm)
 	own := func(method, path string, handlers ...fiber.Handler) {
-		chain := []fiber.Handler{requireToken, auth.SameUser("user_id"), auth.RequireWrite, noNULInQuery, queue}
+		// The scope a token needs is the route table's (openapi.Route.Scope):
+		// a route served without its row is a programming error.
+		row, ok := openapi.Find(method, "/api/{user_id}"+paramRe.ReplaceAllString(path, "{$1}"))
+		if !ok {
+			panic("rest: " + method + " /api/:user_id" + path + " has no row in openapi.Routes")
+		}
+		chain := []fiber.Handler{requireToken, auth.SameUser("user_id"), auth.RequireScope(auth.Scope(row.Scope)), noNULInQuery, queue}
 		if api.TakesIdempotencyKey(method, path) {
 			chain = append(chain, h.idempotent)
 		}

@@ -1416,10 +1416,14 @@ type ClientInterface interface {
 
 	// Me The signed-in user
 	//
+	// A read-only API token may call this.
+	//
 	// Corresponds with GET /api/auth/me (the `Me` operationId).
 	Me(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SetPreferencesWithBody Change the time zone and the default reminder for new tasks with a due time
+	//
+	// A signed-in session only: API tokens are refused (403).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1428,6 +1432,8 @@ type ClientInterface interface {
 
 	// SetPreferences Change the time zone and the default reminder for new tasks with a due time
 	//
+	// A signed-in session only: API tokens are refused (403).
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /api/auth/me (the `SetPreferences` operationId).
@@ -1435,12 +1441,16 @@ type ClientInterface interface {
 
 	// ChangePasswordWithBody Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned
 	//
+	// A signed-in session only: API tokens are refused (403).
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /api/auth/password (the `ChangePassword` operationId).
 	ChangePasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangePassword Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned
+	//
+	// A signed-in session only: API tokens are refused (403).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1463,10 +1473,14 @@ type ClientInterface interface {
 
 	// SignOut Close this session: its token is refused from now on
 	//
+	// A signed-in session only: API tokens are refused (403).
+	//
 	// Corresponds with POST /api/auth/sign-out (the `SignOut` operationId).
 	SignOut(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SignOutEverywhereWithBody Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address
+	//
+	// A signed-in session only: API tokens are refused (403).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1474,6 +1488,8 @@ type ClientInterface interface {
 	SignOutEverywhereWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SignOutEverywhere Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address
+	//
+	// A signed-in session only: API tokens are refused (403).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1511,30 +1527,42 @@ type ClientInterface interface {
 
 	// Agenda What is due: overdue tasks, then each day from today with its tasks and the future occurrences of recurring tasks
 	//
+	// A read-only API token may call this.
+	//
 	// Corresponds with GET /api/{user_id}/agenda (the `Agenda` operationId).
 	Agenda(ctx context.Context, userId openapi_types.UUID, params *AgendaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DisableCalendarFeed Turn the calendar feed off
+	//
+	// A signed-in session only: API tokens are refused (403).
 	//
 	// Corresponds with DELETE /api/{user_id}/calendar-feed (the `DisableCalendarFeed` operationId).
 	DisableCalendarFeed(ctx context.Context, userId openapi_types.UUID, params *DisableCalendarFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetCalendarFeed Whether the private calendar feed is on, and its token
 	//
+	// A signed-in session only: API tokens are refused (403).
+	//
 	// Corresponds with GET /api/{user_id}/calendar-feed (the `GetCalendarFeed` operationId).
 	GetCalendarFeed(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// EnableCalendarFeed Turn the calendar feed on, or give it a new token (the old one stops working)
+	//
+	// A signed-in session only: API tokens are refused (403).
 	//
 	// Corresponds with POST /api/{user_id}/calendar-feed (the `EnableCalendarFeed` operationId).
 	EnableCalendarFeed(ctx context.Context, userId openapi_types.UUID, params *EnableCalendarFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListConversations Conversations, latest activity first
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Corresponds with GET /api/{user_id}/conversations (the `ListConversations` operationId).
 	ListConversations(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateConversationWithBody Start a conversation
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1543,6 +1571,8 @@ type ClientInterface interface {
 
 	// CreateConversation Start a conversation
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/{user_id}/conversations (the `CreateConversation` operationId).
@@ -1550,20 +1580,28 @@ type ClientInterface interface {
 
 	// DeleteConversation Delete a conversation and its messages
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Corresponds with DELETE /api/{user_id}/conversations/{id} (the `DeleteConversation` operationId).
 	DeleteConversation(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteConversationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetConversation A conversation with its messages, oldest first
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Corresponds with GET /api/{user_id}/conversations/{id} (the `GetConversation` operationId).
 	GetConversation(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListMessages A conversation's messages, oldest first
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Corresponds with GET /api/{user_id}/conversations/{id}/messages (the `ListMessages` operationId).
 	ListMessages(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddMessageWithBody Append a message
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1572,6 +1610,8 @@ type ClientInterface interface {
 
 	// AddMessage Append a message
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/{user_id}/conversations/{id}/messages (the `AddMessage` operationId).
@@ -1579,10 +1619,14 @@ type ClientInterface interface {
 
 	// ExportData Download everything the user owns (format=json: tasks, tags, conversations) or the tasks as a spreadsheet (format=csv); streamed
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Corresponds with GET /api/{user_id}/export (the `ExportData` operationId).
 	ExportData(ctx context.Context, userId openapi_types.UUID, params *ExportDataParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ImportDataWithBody Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. dry_run=true previews. Row problems: 422 with the report in error.details
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1591,6 +1635,8 @@ type ClientInterface interface {
 
 	// ImportData Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. dry_run=true previews. Row problems: 422 with the report in error.details
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/{user_id}/import (the `ImportData` operationId).
@@ -1598,10 +1644,14 @@ type ClientInterface interface {
 
 	// ListNotifications Reminders that fired: after=<id> for those after it; without it, those not seen yet (the last 7 days)
 	//
+	// A read-only API token may call this.
+	//
 	// Corresponds with GET /api/{user_id}/notifications (the `ListNotifications` operationId).
 	ListNotifications(ctx context.Context, userId openapi_types.UUID, params *ListNotificationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MarkNotificationsSeenWithBody Mark notifications seen: they are not shown again
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1610,6 +1660,8 @@ type ClientInterface interface {
 
 	// MarkNotificationsSeen Mark notifications seen: they are not shown again
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
@@ -1617,25 +1669,35 @@ type ClientInterface interface {
 
 	// Summary The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due
 	//
+	// A read-only API token may call this.
+	//
 	// Corresponds with GET /api/{user_id}/summary (the `Summary` operationId).
 	Summary(ctx context.Context, userId openapi_types.UUID, params *SummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTags Tags with how many tasks carry each
+	//
+	// A read-only API token may call this.
 	//
 	// Corresponds with GET /api/{user_id}/tags (the `ListTags` operationId).
 	ListTags(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteTag Delete a tag (removed from every task)
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Corresponds with DELETE /api/{user_id}/tags/{id} (the `DeleteTag` operationId).
 	DeleteTag(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteTagParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTasks List tasks: filter, sort, page
 	//
+	// A read-only API token may call this.
+	//
 	// Corresponds with GET /api/{user_id}/tasks (the `ListTasks` operationId).
 	ListTasks(ctx context.Context, userId openapi_types.UUID, params *ListTasksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTaskWithBody Create a task
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1644,6 +1706,8 @@ type ClientInterface interface {
 
 	// CreateTask Create a task
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/{user_id}/tasks (the `CreateTask` operationId).
@@ -1651,15 +1715,21 @@ type ClientInterface interface {
 
 	// DeleteTask Delete a task (restorable for 30 days)
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Corresponds with DELETE /api/{user_id}/tasks/{id} (the `DeleteTask` operationId).
 	DeleteTask(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteTaskParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetTask One task
 	//
+	// A read-only API token may call this.
+	//
 	// Corresponds with GET /api/{user_id}/tasks/{id} (the `GetTask` operationId).
 	GetTask(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchTaskWithBody Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1668,12 +1738,16 @@ type ClientInterface interface {
 
 	// PatchTask Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id} (the `PatchTask` operationId).
 	PatchTask(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchTaskParams, body PatchTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceTaskWithBody Replace every editable field of a task
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1682,12 +1756,16 @@ type ClientInterface interface {
 
 	// ReplaceTask Replace every editable field of a task
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /api/{user_id}/tasks/{id} (the `ReplaceTask` operationId).
 	ReplaceTask(ctx context.Context, userId openapi_types.UUID, id int64, params *ReplaceTaskParams, body ReplaceTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CompleteTaskWithBody Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1696,6 +1774,8 @@ type ClientInterface interface {
 
 	// CompleteTask Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
@@ -1703,10 +1783,14 @@ type ClientInterface interface {
 
 	// RestoreTask Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Corresponds with POST /api/{user_id}/tasks/{id}/restore (the `RestoreTask` operationId).
 	RestoreTask(ctx context.Context, userId openapi_types.UUID, id int64, params *RestoreTaskParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SnoozeTaskWithBody Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1715,6 +1799,8 @@ type ClientInterface interface {
 
 	// SnoozeTask Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
@@ -1722,10 +1808,14 @@ type ClientInterface interface {
 
 	// ListAPITokens List personal API tokens, newest first (never their text)
 	//
+	// A signed-in session only: API tokens are refused (403).
+	//
 	// Corresponds with GET /api/{user_id}/tokens (the `ListAPITokens` operationId).
 	ListAPITokens(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateAPITokenWithBody Create a personal API token; its text is in this answer only
+	//
+	// A signed-in session only: API tokens are refused (403).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1734,6 +1824,8 @@ type ClientInterface interface {
 
 	// CreateAPIToken Create a personal API token; its text is in this answer only
 	//
+	// A signed-in session only: API tokens are refused (403).
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/{user_id}/tokens (the `CreateAPIToken` operationId).
@@ -1741,11 +1833,15 @@ type ClientInterface interface {
 
 	// RevokeAPIToken Revoke a personal API token
 	//
+	// A signed-in session only: API tokens are refused (403).
+	//
 	// Corresponds with DELETE /api/{user_id}/tokens/{id} (the `RevokeAPIToken` operationId).
 	RevokeAPIToken(ctx context.Context, userId openapi_types.UUID, id openapi_types.UUID, params *RevokeAPITokenParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // Me The signed-in user
+//
+// A read-only API token may call this.
 //
 // Corresponds with GET /api/auth/me (the `Me` operationId).
 func (c *Client) Me(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1761,6 +1857,8 @@ func (c *Client) Me(ctx context.Context, reqEditors ...RequestEditorFn) (*http.R
 }
 
 // SetPreferencesWithBody Change the time zone and the default reminder for new tasks with a due time
+//
+// A signed-in session only: API tokens are refused (403).
 //
 // Takes any type of body and a specified content type.
 //
@@ -1779,6 +1877,8 @@ func (c *Client) SetPreferencesWithBody(ctx context.Context, contentType string,
 
 // SetPreferences Change the time zone and the default reminder for new tasks with a due time
 //
+// A signed-in session only: API tokens are refused (403).
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /api/auth/me (the `SetPreferences` operationId).
@@ -1796,6 +1896,8 @@ func (c *Client) SetPreferences(ctx context.Context, body SetPreferencesJSONRequ
 
 // ChangePasswordWithBody Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned
 //
+// A signed-in session only: API tokens are refused (403).
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /api/auth/password (the `ChangePassword` operationId).
@@ -1812,6 +1914,8 @@ func (c *Client) ChangePasswordWithBody(ctx context.Context, contentType string,
 }
 
 // ChangePassword Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned
+//
+// A signed-in session only: API tokens are refused (403).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1864,6 +1968,8 @@ func (c *Client) SignIn(ctx context.Context, body SignInJSONRequestBody, reqEdit
 
 // SignOut Close this session: its token is refused from now on
 //
+// A signed-in session only: API tokens are refused (403).
+//
 // Corresponds with POST /api/auth/sign-out (the `SignOut` operationId).
 func (c *Client) SignOut(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSignOutRequest(c.Server)
@@ -1878,6 +1984,8 @@ func (c *Client) SignOut(ctx context.Context, reqEditors ...RequestEditorFn) (*h
 }
 
 // SignOutEverywhereWithBody Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address
+//
+// A signed-in session only: API tokens are refused (403).
 //
 // Takes any type of body and a specified content type.
 //
@@ -1895,6 +2003,8 @@ func (c *Client) SignOutEverywhereWithBody(ctx context.Context, contentType stri
 }
 
 // SignOutEverywhere Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address
+//
+// A signed-in session only: API tokens are refused (403).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1992,6 +2102,8 @@ func (c *Client) OpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*h
 
 // Agenda What is due: overdue tasks, then each day from today with its tasks and the future occurrences of recurring tasks
 //
+// A read-only API token may call this.
+//
 // Corresponds with GET /api/{user_id}/agenda (the `Agenda` operationId).
 func (c *Client) Agenda(ctx context.Context, userId openapi_types.UUID, params *AgendaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAgendaRequest(c.Server, userId, params)
@@ -2006,6 +2118,8 @@ func (c *Client) Agenda(ctx context.Context, userId openapi_types.UUID, params *
 }
 
 // DisableCalendarFeed Turn the calendar feed off
+//
+// A signed-in session only: API tokens are refused (403).
 //
 // Corresponds with DELETE /api/{user_id}/calendar-feed (the `DisableCalendarFeed` operationId).
 func (c *Client) DisableCalendarFeed(ctx context.Context, userId openapi_types.UUID, params *DisableCalendarFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2022,6 +2136,8 @@ func (c *Client) DisableCalendarFeed(ctx context.Context, userId openapi_types.U
 
 // GetCalendarFeed Whether the private calendar feed is on, and its token
 //
+// A signed-in session only: API tokens are refused (403).
+//
 // Corresponds with GET /api/{user_id}/calendar-feed (the `GetCalendarFeed` operationId).
 func (c *Client) GetCalendarFeed(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCalendarFeedRequest(c.Server, userId)
@@ -2036,6 +2152,8 @@ func (c *Client) GetCalendarFeed(ctx context.Context, userId openapi_types.UUID,
 }
 
 // EnableCalendarFeed Turn the calendar feed on, or give it a new token (the old one stops working)
+//
+// A signed-in session only: API tokens are refused (403).
 //
 // Corresponds with POST /api/{user_id}/calendar-feed (the `EnableCalendarFeed` operationId).
 func (c *Client) EnableCalendarFeed(ctx context.Context, userId openapi_types.UUID, params *EnableCalendarFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2052,6 +2170,8 @@ func (c *Client) EnableCalendarFeed(ctx context.Context, userId openapi_types.UU
 
 // ListConversations Conversations, latest activity first
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Corresponds with GET /api/{user_id}/conversations (the `ListConversations` operationId).
 func (c *Client) ListConversations(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListConversationsRequest(c.Server, userId)
@@ -2066,6 +2186,8 @@ func (c *Client) ListConversations(ctx context.Context, userId openapi_types.UUI
 }
 
 // CreateConversationWithBody Start a conversation
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2084,6 +2206,8 @@ func (c *Client) CreateConversationWithBody(ctx context.Context, userId openapi_
 
 // CreateConversation Start a conversation
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/{user_id}/conversations (the `CreateConversation` operationId).
@@ -2101,6 +2225,8 @@ func (c *Client) CreateConversation(ctx context.Context, userId openapi_types.UU
 
 // DeleteConversation Delete a conversation and its messages
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Corresponds with DELETE /api/{user_id}/conversations/{id} (the `DeleteConversation` operationId).
 func (c *Client) DeleteConversation(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteConversationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteConversationRequest(c.Server, userId, id, params)
@@ -2115,6 +2241,8 @@ func (c *Client) DeleteConversation(ctx context.Context, userId openapi_types.UU
 }
 
 // GetConversation A conversation with its messages, oldest first
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Corresponds with GET /api/{user_id}/conversations/{id} (the `GetConversation` operationId).
 func (c *Client) GetConversation(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2131,6 +2259,8 @@ func (c *Client) GetConversation(ctx context.Context, userId openapi_types.UUID,
 
 // ListMessages A conversation's messages, oldest first
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Corresponds with GET /api/{user_id}/conversations/{id}/messages (the `ListMessages` operationId).
 func (c *Client) ListMessages(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListMessagesRequest(c.Server, userId, id)
@@ -2145,6 +2275,8 @@ func (c *Client) ListMessages(ctx context.Context, userId openapi_types.UUID, id
 }
 
 // AddMessageWithBody Append a message
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2163,6 +2295,8 @@ func (c *Client) AddMessageWithBody(ctx context.Context, userId openapi_types.UU
 
 // AddMessage Append a message
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/{user_id}/conversations/{id}/messages (the `AddMessage` operationId).
@@ -2180,6 +2314,8 @@ func (c *Client) AddMessage(ctx context.Context, userId openapi_types.UUID, id i
 
 // ExportData Download everything the user owns (format=json: tasks, tags, conversations) or the tasks as a spreadsheet (format=csv); streamed
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Corresponds with GET /api/{user_id}/export (the `ExportData` operationId).
 func (c *Client) ExportData(ctx context.Context, userId openapi_types.UUID, params *ExportDataParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewExportDataRequest(c.Server, userId, params)
@@ -2194,6 +2330,8 @@ func (c *Client) ExportData(ctx context.Context, userId openapi_types.UUID, para
 }
 
 // ImportDataWithBody Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. dry_run=true previews. Row problems: 422 with the report in error.details
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2212,6 +2350,8 @@ func (c *Client) ImportDataWithBody(ctx context.Context, userId openapi_types.UU
 
 // ImportData Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. dry_run=true previews. Row problems: 422 with the report in error.details
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/{user_id}/import (the `ImportData` operationId).
@@ -2229,6 +2369,8 @@ func (c *Client) ImportData(ctx context.Context, userId openapi_types.UUID, para
 
 // ListNotifications Reminders that fired: after=<id> for those after it; without it, those not seen yet (the last 7 days)
 //
+// A read-only API token may call this.
+//
 // Corresponds with GET /api/{user_id}/notifications (the `ListNotifications` operationId).
 func (c *Client) ListNotifications(ctx context.Context, userId openapi_types.UUID, params *ListNotificationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListNotificationsRequest(c.Server, userId, params)
@@ -2243,6 +2385,8 @@ func (c *Client) ListNotifications(ctx context.Context, userId openapi_types.UUI
 }
 
 // MarkNotificationsSeenWithBody Mark notifications seen: they are not shown again
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2261,6 +2405,8 @@ func (c *Client) MarkNotificationsSeenWithBody(ctx context.Context, userId opena
 
 // MarkNotificationsSeen Mark notifications seen: they are not shown again
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
@@ -2278,6 +2424,8 @@ func (c *Client) MarkNotificationsSeen(ctx context.Context, userId openapi_types
 
 // Summary The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due
 //
+// A read-only API token may call this.
+//
 // Corresponds with GET /api/{user_id}/summary (the `Summary` operationId).
 func (c *Client) Summary(ctx context.Context, userId openapi_types.UUID, params *SummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSummaryRequest(c.Server, userId, params)
@@ -2292,6 +2440,8 @@ func (c *Client) Summary(ctx context.Context, userId openapi_types.UUID, params 
 }
 
 // ListTags Tags with how many tasks carry each
+//
+// A read-only API token may call this.
 //
 // Corresponds with GET /api/{user_id}/tags (the `ListTags` operationId).
 func (c *Client) ListTags(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2308,6 +2458,8 @@ func (c *Client) ListTags(ctx context.Context, userId openapi_types.UUID, reqEdi
 
 // DeleteTag Delete a tag (removed from every task)
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Corresponds with DELETE /api/{user_id}/tags/{id} (the `DeleteTag` operationId).
 func (c *Client) DeleteTag(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteTagParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteTagRequest(c.Server, userId, id, params)
@@ -2323,6 +2475,8 @@ func (c *Client) DeleteTag(ctx context.Context, userId openapi_types.UUID, id in
 
 // ListTasks List tasks: filter, sort, page
 //
+// A read-only API token may call this.
+//
 // Corresponds with GET /api/{user_id}/tasks (the `ListTasks` operationId).
 func (c *Client) ListTasks(ctx context.Context, userId openapi_types.UUID, params *ListTasksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListTasksRequest(c.Server, userId, params)
@@ -2337,6 +2491,8 @@ func (c *Client) ListTasks(ctx context.Context, userId openapi_types.UUID, param
 }
 
 // CreateTaskWithBody Create a task
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2355,6 +2511,8 @@ func (c *Client) CreateTaskWithBody(ctx context.Context, userId openapi_types.UU
 
 // CreateTask Create a task
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/{user_id}/tasks (the `CreateTask` operationId).
@@ -2372,6 +2530,8 @@ func (c *Client) CreateTask(ctx context.Context, userId openapi_types.UUID, para
 
 // DeleteTask Delete a task (restorable for 30 days)
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Corresponds with DELETE /api/{user_id}/tasks/{id} (the `DeleteTask` operationId).
 func (c *Client) DeleteTask(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteTaskParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteTaskRequest(c.Server, userId, id, params)
@@ -2387,6 +2547,8 @@ func (c *Client) DeleteTask(ctx context.Context, userId openapi_types.UUID, id i
 
 // GetTask One task
 //
+// A read-only API token may call this.
+//
 // Corresponds with GET /api/{user_id}/tasks/{id} (the `GetTask` operationId).
 func (c *Client) GetTask(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetTaskRequest(c.Server, userId, id)
@@ -2401,6 +2563,8 @@ func (c *Client) GetTask(ctx context.Context, userId openapi_types.UUID, id int6
 }
 
 // PatchTaskWithBody Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2419,6 +2583,8 @@ func (c *Client) PatchTaskWithBody(ctx context.Context, userId openapi_types.UUI
 
 // PatchTask Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /api/{user_id}/tasks/{id} (the `PatchTask` operationId).
@@ -2435,6 +2601,8 @@ func (c *Client) PatchTask(ctx context.Context, userId openapi_types.UUID, id in
 }
 
 // ReplaceTaskWithBody Replace every editable field of a task
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2453,6 +2621,8 @@ func (c *Client) ReplaceTaskWithBody(ctx context.Context, userId openapi_types.U
 
 // ReplaceTask Replace every editable field of a task
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /api/{user_id}/tasks/{id} (the `ReplaceTask` operationId).
@@ -2469,6 +2639,8 @@ func (c *Client) ReplaceTask(ctx context.Context, userId openapi_types.UUID, id 
 }
 
 // CompleteTaskWithBody Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2487,6 +2659,8 @@ func (c *Client) CompleteTaskWithBody(ctx context.Context, userId openapi_types.
 
 // CompleteTask Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
@@ -2504,6 +2678,8 @@ func (c *Client) CompleteTask(ctx context.Context, userId openapi_types.UUID, id
 
 // RestoreTask Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Corresponds with POST /api/{user_id}/tasks/{id}/restore (the `RestoreTask` operationId).
 func (c *Client) RestoreTask(ctx context.Context, userId openapi_types.UUID, id int64, params *RestoreTaskParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreTaskRequest(c.Server, userId, id, params)
@@ -2518,6 +2694,8 @@ func (c *Client) RestoreTask(ctx context.Context, userId openapi_types.UUID, id 
 }
 
 // SnoozeTaskWithBody Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2536,6 +2714,8 @@ func (c *Client) SnoozeTaskWithBody(ctx context.Context, userId openapi_types.UU
 
 // SnoozeTask Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
@@ -2553,6 +2733,8 @@ func (c *Client) SnoozeTask(ctx context.Context, userId openapi_types.UUID, id i
 
 // ListAPITokens List personal API tokens, newest first (never their text)
 //
+// A signed-in session only: API tokens are refused (403).
+//
 // Corresponds with GET /api/{user_id}/tokens (the `ListAPITokens` operationId).
 func (c *Client) ListAPITokens(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListAPITokensRequest(c.Server, userId)
@@ -2567,6 +2749,8 @@ func (c *Client) ListAPITokens(ctx context.Context, userId openapi_types.UUID, r
 }
 
 // CreateAPITokenWithBody Create a personal API token; its text is in this answer only
+//
+// A signed-in session only: API tokens are refused (403).
 //
 // Takes any type of body and a specified content type.
 //
@@ -2585,6 +2769,8 @@ func (c *Client) CreateAPITokenWithBody(ctx context.Context, userId openapi_type
 
 // CreateAPIToken Create a personal API token; its text is in this answer only
 //
+// A signed-in session only: API tokens are refused (403).
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/{user_id}/tokens (the `CreateAPIToken` operationId).
@@ -2601,6 +2787,8 @@ func (c *Client) CreateAPIToken(ctx context.Context, userId openapi_types.UUID, 
 }
 
 // RevokeAPIToken Revoke a personal API token
+//
+// A signed-in session only: API tokens are refused (403).
 //
 // Corresponds with DELETE /api/{user_id}/tokens/{id} (the `RevokeAPIToken` operationId).
 func (c *Client) RevokeAPIToken(ctx context.Context, userId openapi_types.UUID, id openapi_types.UUID, params *RevokeAPITokenParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4780,12 +4968,16 @@ type ClientWithResponsesInterface interface {
 
 	// MeWithResponse The signed-in user
 	//
+	// A read-only API token may call this.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/auth/me (the `Me` operationId).
 	MeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*MeResponse, error)
 
 	// SetPreferencesWithBodyWithResponse Change the time zone and the default reminder for new tasks with a due time
+	//
+	// A signed-in session only: API tokens are refused (403).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4794,6 +4986,8 @@ type ClientWithResponsesInterface interface {
 
 	// SetPreferencesWithResponse Change the time zone and the default reminder for new tasks with a due time
 	//
+	// A signed-in session only: API tokens are refused (403).
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/auth/me (the `SetPreferences` operationId).
@@ -4801,12 +4995,16 @@ type ClientWithResponsesInterface interface {
 
 	// ChangePasswordWithBodyWithResponse Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned
 	//
+	// A signed-in session only: API tokens are refused (403).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /api/auth/password (the `ChangePassword` operationId).
 	ChangePasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangePasswordResponse, error)
 
 	// ChangePasswordWithResponse Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned
+	//
+	// A signed-in session only: API tokens are refused (403).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4829,6 +5027,8 @@ type ClientWithResponsesInterface interface {
 
 	// SignOutWithResponse Close this session: its token is refused from now on
 	//
+	// A signed-in session only: API tokens are refused (403).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/auth/sign-out (the `SignOut` operationId).
@@ -4836,12 +5036,16 @@ type ClientWithResponsesInterface interface {
 
 	// SignOutEverywhereWithBodyWithResponse Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address
 	//
+	// A signed-in session only: API tokens are refused (403).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/auth/sign-out-everywhere (the `SignOutEverywhere` operationId).
 	SignOutEverywhereWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SignOutEverywhereResponse, error)
 
 	// SignOutEverywhereWithResponse Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address
+	//
+	// A signed-in session only: API tokens are refused (403).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4885,12 +5089,16 @@ type ClientWithResponsesInterface interface {
 
 	// AgendaWithResponse What is due: overdue tasks, then each day from today with its tasks and the future occurrences of recurring tasks
 	//
+	// A read-only API token may call this.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/{user_id}/agenda (the `Agenda` operationId).
 	AgendaWithResponse(ctx context.Context, userId openapi_types.UUID, params *AgendaParams, reqEditors ...RequestEditorFn) (*AgendaResponse, error)
 
 	// DisableCalendarFeedWithResponse Turn the calendar feed off
+	//
+	// A signed-in session only: API tokens are refused (403).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4899,12 +5107,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetCalendarFeedWithResponse Whether the private calendar feed is on, and its token
 	//
+	// A signed-in session only: API tokens are refused (403).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/{user_id}/calendar-feed (the `GetCalendarFeed` operationId).
 	GetCalendarFeedWithResponse(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetCalendarFeedResponse, error)
 
 	// EnableCalendarFeedWithResponse Turn the calendar feed on, or give it a new token (the old one stops working)
+	//
+	// A signed-in session only: API tokens are refused (403).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4913,12 +5125,16 @@ type ClientWithResponsesInterface interface {
 
 	// ListConversationsWithResponse Conversations, latest activity first
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/{user_id}/conversations (the `ListConversations` operationId).
 	ListConversationsWithResponse(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*ListConversationsResponse, error)
 
 	// CreateConversationWithBodyWithResponse Start a conversation
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4927,12 +5143,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateConversationWithResponse Start a conversation
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/conversations (the `CreateConversation` operationId).
 	CreateConversationWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
 
 	// DeleteConversationWithResponse Delete a conversation and its messages
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4941,12 +5161,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetConversationWithResponse A conversation with its messages, oldest first
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/{user_id}/conversations/{id} (the `GetConversation` operationId).
 	GetConversationWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*GetConversationResponse, error)
 
 	// ListMessagesWithResponse A conversation's messages, oldest first
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4955,12 +5179,16 @@ type ClientWithResponsesInterface interface {
 
 	// AddMessageWithBodyWithResponse Append a message
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/conversations/{id}/messages (the `AddMessage` operationId).
 	AddMessageWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *AddMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMessageResponse, error)
 
 	// AddMessageWithResponse Append a message
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4969,12 +5197,16 @@ type ClientWithResponsesInterface interface {
 
 	// ExportDataWithResponse Download everything the user owns (format=json: tasks, tags, conversations) or the tasks as a spreadsheet (format=csv); streamed
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/{user_id}/export (the `ExportData` operationId).
 	ExportDataWithResponse(ctx context.Context, userId openapi_types.UUID, params *ExportDataParams, reqEditors ...RequestEditorFn) (*ExportDataResponse, error)
 
 	// ImportDataWithBodyWithResponse Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. dry_run=true previews. Row problems: 422 with the report in error.details
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4983,12 +5215,16 @@ type ClientWithResponsesInterface interface {
 
 	// ImportDataWithResponse Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. dry_run=true previews. Row problems: 422 with the report in error.details
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/import (the `ImportData` operationId).
 	ImportDataWithResponse(ctx context.Context, userId openapi_types.UUID, params *ImportDataParams, body ImportDataJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportDataResponse, error)
 
 	// ListNotificationsWithResponse Reminders that fired: after=<id> for those after it; without it, those not seen yet (the last 7 days)
+	//
+	// A read-only API token may call this.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4997,12 +5233,16 @@ type ClientWithResponsesInterface interface {
 
 	// MarkNotificationsSeenWithBodyWithResponse Mark notifications seen: they are not shown again
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
 	MarkNotificationsSeenWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *MarkNotificationsSeenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MarkNotificationsSeenResponse, error)
 
 	// MarkNotificationsSeenWithResponse Mark notifications seen: they are not shown again
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5011,12 +5251,16 @@ type ClientWithResponsesInterface interface {
 
 	// SummaryWithResponse The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due
 	//
+	// A read-only API token may call this.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/{user_id}/summary (the `Summary` operationId).
 	SummaryWithResponse(ctx context.Context, userId openapi_types.UUID, params *SummaryParams, reqEditors ...RequestEditorFn) (*SummaryResponse, error)
 
 	// ListTagsWithResponse Tags with how many tasks carry each
+	//
+	// A read-only API token may call this.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5025,12 +5269,16 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteTagWithResponse Delete a tag (removed from every task)
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /api/{user_id}/tags/{id} (the `DeleteTag` operationId).
 	DeleteTagWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteTagParams, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error)
 
 	// ListTasksWithResponse List tasks: filter, sort, page
+	//
+	// A read-only API token may call this.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5039,12 +5287,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateTaskWithBodyWithResponse Create a task
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/tasks (the `CreateTask` operationId).
 	CreateTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTaskResponse, error)
 
 	// CreateTaskWithResponse Create a task
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5053,12 +5305,16 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteTaskWithResponse Delete a task (restorable for 30 days)
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /api/{user_id}/tasks/{id} (the `DeleteTask` operationId).
 	DeleteTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteTaskParams, reqEditors ...RequestEditorFn) (*DeleteTaskResponse, error)
 
 	// GetTaskWithResponse One task
+	//
+	// A read-only API token may call this.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5067,12 +5323,16 @@ type ClientWithResponsesInterface interface {
 
 	// PatchTaskWithBodyWithResponse Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id} (the `PatchTask` operationId).
 	PatchTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchTaskResponse, error)
 
 	// PatchTaskWithResponse Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5081,12 +5341,16 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceTaskWithBodyWithResponse Replace every editable field of a task
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /api/{user_id}/tasks/{id} (the `ReplaceTask` operationId).
 	ReplaceTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *ReplaceTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceTaskResponse, error)
 
 	// ReplaceTaskWithResponse Replace every editable field of a task
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5095,12 +5359,16 @@ type ClientWithResponsesInterface interface {
 
 	// CompleteTaskWithBodyWithResponse Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
 	CompleteTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *CompleteTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompleteTaskResponse, error)
 
 	// CompleteTaskWithResponse Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5109,12 +5377,16 @@ type ClientWithResponsesInterface interface {
 
 	// RestoreTaskWithResponse Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/tasks/{id}/restore (the `RestoreTask` operationId).
 	RestoreTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *RestoreTaskParams, reqEditors ...RequestEditorFn) (*RestoreTaskResponse, error)
 
 	// SnoozeTaskWithBodyWithResponse Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5123,12 +5395,16 @@ type ClientWithResponsesInterface interface {
 
 	// SnoozeTaskWithResponse Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
 	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
 	SnoozeTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *SnoozeTaskParams, body SnoozeTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*SnoozeTaskResponse, error)
 
 	// ListAPITokensWithResponse List personal API tokens, newest first (never their text)
+	//
+	// A signed-in session only: API tokens are refused (403).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5137,6 +5413,8 @@ type ClientWithResponsesInterface interface {
 
 	// CreateAPITokenWithBodyWithResponse Create a personal API token; its text is in this answer only
 	//
+	// A signed-in session only: API tokens are refused (403).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/tokens (the `CreateAPIToken` operationId).
@@ -5144,12 +5422,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateAPITokenWithResponse Create a personal API token; its text is in this answer only
 	//
+	// A signed-in session only: API tokens are refused (403).
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/{user_id}/tokens (the `CreateAPIToken` operationId).
 	CreateAPITokenWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateAPITokenParams, body CreateAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAPITokenResponse, error)
 
 	// RevokeAPITokenWithResponse Revoke a personal API token
+	//
+	// A signed-in session only: API tokens are refused (403).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8592,6 +8874,8 @@ func (r RevokeAPITokenResponse) ContentType() string {
 
 // MeWithResponse The signed-in user
 //
+// A read-only API token may call this.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/auth/me (the `Me` operationId).
@@ -8604,6 +8888,8 @@ func (c *ClientWithResponses) MeWithResponse(ctx context.Context, reqEditors ...
 }
 
 // SetPreferencesWithBodyWithResponse Change the time zone and the default reminder for new tasks with a due time
+//
+// A signed-in session only: API tokens are refused (403).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8618,6 +8904,8 @@ func (c *ClientWithResponses) SetPreferencesWithBodyWithResponse(ctx context.Con
 
 // SetPreferencesWithResponse Change the time zone and the default reminder for new tasks with a due time
 //
+// A signed-in session only: API tokens are refused (403).
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/auth/me (the `SetPreferences` operationId).
@@ -8631,6 +8919,8 @@ func (c *ClientWithResponses) SetPreferencesWithResponse(ctx context.Context, bo
 
 // ChangePasswordWithBodyWithResponse Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned
 //
+// A signed-in session only: API tokens are refused (403).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /api/auth/password (the `ChangePassword` operationId).
@@ -8643,6 +8933,8 @@ func (c *ClientWithResponses) ChangePasswordWithBodyWithResponse(ctx context.Con
 }
 
 // ChangePasswordWithResponse Change the password: every session is closed (and, unless kept, the API tokens and the feed's address) and a fresh one returned
+//
+// A signed-in session only: API tokens are refused (403).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8683,6 +8975,8 @@ func (c *ClientWithResponses) SignInWithResponse(ctx context.Context, body SignI
 
 // SignOutWithResponse Close this session: its token is refused from now on
 //
+// A signed-in session only: API tokens are refused (403).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/auth/sign-out (the `SignOut` operationId).
@@ -8696,6 +8990,8 @@ func (c *ClientWithResponses) SignOutWithResponse(ctx context.Context, reqEditor
 
 // SignOutEverywhereWithBodyWithResponse Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address
 //
+// A signed-in session only: API tokens are refused (403).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/auth/sign-out-everywhere (the `SignOutEverywhere` operationId).
@@ -8708,6 +9004,8 @@ func (c *ClientWithResponses) SignOutEverywhereWithBodyWithResponse(ctx context.
 }
 
 // SignOutEverywhereWithResponse Close every session of the user and, unless kept, revoke the API tokens and give the calendar feed a new address
+//
+// A signed-in session only: API tokens are refused (403).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8787,6 +9085,8 @@ func (c *ClientWithResponses) OpenAPIWithResponse(ctx context.Context, reqEditor
 
 // AgendaWithResponse What is due: overdue tasks, then each day from today with its tasks and the future occurrences of recurring tasks
 //
+// A read-only API token may call this.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/{user_id}/agenda (the `Agenda` operationId).
@@ -8799,6 +9099,8 @@ func (c *ClientWithResponses) AgendaWithResponse(ctx context.Context, userId ope
 }
 
 // DisableCalendarFeedWithResponse Turn the calendar feed off
+//
+// A signed-in session only: API tokens are refused (403).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -8813,6 +9115,8 @@ func (c *ClientWithResponses) DisableCalendarFeedWithResponse(ctx context.Contex
 
 // GetCalendarFeedWithResponse Whether the private calendar feed is on, and its token
 //
+// A signed-in session only: API tokens are refused (403).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/{user_id}/calendar-feed (the `GetCalendarFeed` operationId).
@@ -8825,6 +9129,8 @@ func (c *ClientWithResponses) GetCalendarFeedWithResponse(ctx context.Context, u
 }
 
 // EnableCalendarFeedWithResponse Turn the calendar feed on, or give it a new token (the old one stops working)
+//
+// A signed-in session only: API tokens are refused (403).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -8839,6 +9145,8 @@ func (c *ClientWithResponses) EnableCalendarFeedWithResponse(ctx context.Context
 
 // ListConversationsWithResponse Conversations, latest activity first
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/{user_id}/conversations (the `ListConversations` operationId).
@@ -8851,6 +9159,8 @@ func (c *ClientWithResponses) ListConversationsWithResponse(ctx context.Context,
 }
 
 // CreateConversationWithBodyWithResponse Start a conversation
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8865,6 +9175,8 @@ func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context
 
 // CreateConversationWithResponse Start a conversation
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/conversations (the `CreateConversation` operationId).
@@ -8877,6 +9189,8 @@ func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context
 }
 
 // DeleteConversationWithResponse Delete a conversation and its messages
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -8891,6 +9205,8 @@ func (c *ClientWithResponses) DeleteConversationWithResponse(ctx context.Context
 
 // GetConversationWithResponse A conversation with its messages, oldest first
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/{user_id}/conversations/{id} (the `GetConversation` operationId).
@@ -8903,6 +9219,8 @@ func (c *ClientWithResponses) GetConversationWithResponse(ctx context.Context, u
 }
 
 // ListMessagesWithResponse A conversation's messages, oldest first
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -8917,6 +9235,8 @@ func (c *ClientWithResponses) ListMessagesWithResponse(ctx context.Context, user
 
 // AddMessageWithBodyWithResponse Append a message
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/conversations/{id}/messages (the `AddMessage` operationId).
@@ -8929,6 +9249,8 @@ func (c *ClientWithResponses) AddMessageWithBodyWithResponse(ctx context.Context
 }
 
 // AddMessageWithResponse Append a message
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8943,6 +9265,8 @@ func (c *ClientWithResponses) AddMessageWithResponse(ctx context.Context, userId
 
 // ExportDataWithResponse Download everything the user owns (format=json: tasks, tags, conversations) or the tasks as a spreadsheet (format=csv); streamed
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/{user_id}/export (the `ExportData` operationId).
@@ -8955,6 +9279,8 @@ func (c *ClientWithResponses) ExportDataWithResponse(ctx context.Context, userId
 }
 
 // ImportDataWithBodyWithResponse Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. dry_run=true previews. Row problems: 422 with the report in error.details
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8969,6 +9295,8 @@ func (c *ClientWithResponses) ImportDataWithBodyWithResponse(ctx context.Context
 
 // ImportDataWithResponse Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. dry_run=true previews. Row problems: 422 with the report in error.details
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/import (the `ImportData` operationId).
@@ -8981,6 +9309,8 @@ func (c *ClientWithResponses) ImportDataWithResponse(ctx context.Context, userId
 }
 
 // ListNotificationsWithResponse Reminders that fired: after=<id> for those after it; without it, those not seen yet (the last 7 days)
+//
+// A read-only API token may call this.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -8995,6 +9325,8 @@ func (c *ClientWithResponses) ListNotificationsWithResponse(ctx context.Context,
 
 // MarkNotificationsSeenWithBodyWithResponse Mark notifications seen: they are not shown again
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
@@ -9007,6 +9339,8 @@ func (c *ClientWithResponses) MarkNotificationsSeenWithBodyWithResponse(ctx cont
 }
 
 // MarkNotificationsSeenWithResponse Mark notifications seen: they are not shown again
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -9021,6 +9355,8 @@ func (c *ClientWithResponses) MarkNotificationsSeenWithResponse(ctx context.Cont
 
 // SummaryWithResponse The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due
 //
+// A read-only API token may call this.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/{user_id}/summary (the `Summary` operationId).
@@ -9033,6 +9369,8 @@ func (c *ClientWithResponses) SummaryWithResponse(ctx context.Context, userId op
 }
 
 // ListTagsWithResponse Tags with how many tasks carry each
+//
+// A read-only API token may call this.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -9047,6 +9385,8 @@ func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, userId o
 
 // DeleteTagWithResponse Delete a tag (removed from every task)
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /api/{user_id}/tags/{id} (the `DeleteTag` operationId).
@@ -9059,6 +9399,8 @@ func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, userId 
 }
 
 // ListTasksWithResponse List tasks: filter, sort, page
+//
+// A read-only API token may call this.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -9073,6 +9415,8 @@ func (c *ClientWithResponses) ListTasksWithResponse(ctx context.Context, userId 
 
 // CreateTaskWithBodyWithResponse Create a task
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/tasks (the `CreateTask` operationId).
@@ -9085,6 +9429,8 @@ func (c *ClientWithResponses) CreateTaskWithBodyWithResponse(ctx context.Context
 }
 
 // CreateTaskWithResponse Create a task
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -9099,6 +9445,8 @@ func (c *ClientWithResponses) CreateTaskWithResponse(ctx context.Context, userId
 
 // DeleteTaskWithResponse Delete a task (restorable for 30 days)
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /api/{user_id}/tasks/{id} (the `DeleteTask` operationId).
@@ -9111,6 +9459,8 @@ func (c *ClientWithResponses) DeleteTaskWithResponse(ctx context.Context, userId
 }
 
 // GetTaskWithResponse One task
+//
+// A read-only API token may call this.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -9125,6 +9475,8 @@ func (c *ClientWithResponses) GetTaskWithResponse(ctx context.Context, userId op
 
 // PatchTaskWithBodyWithResponse Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/{user_id}/tasks/{id} (the `PatchTask` operationId).
@@ -9137,6 +9489,8 @@ func (c *ClientWithResponses) PatchTaskWithBodyWithResponse(ctx context.Context,
 }
 
 // PatchTaskWithResponse Change the fields given (due_date: a day, all day; due_at: a time; null clears the due)
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -9151,6 +9505,8 @@ func (c *ClientWithResponses) PatchTaskWithResponse(ctx context.Context, userId 
 
 // ReplaceTaskWithBodyWithResponse Replace every editable field of a task
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /api/{user_id}/tasks/{id} (the `ReplaceTask` operationId).
@@ -9163,6 +9519,8 @@ func (c *ClientWithResponses) ReplaceTaskWithBodyWithResponse(ctx context.Contex
 }
 
 // ReplaceTaskWithResponse Replace every editable field of a task
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -9177,6 +9535,8 @@ func (c *ClientWithResponses) ReplaceTaskWithResponse(ctx context.Context, userI
 
 // CompleteTaskWithBodyWithResponse Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
@@ -9189,6 +9549,8 @@ func (c *ClientWithResponses) CompleteTaskWithBodyWithResponse(ctx context.Conte
 }
 
 // CompleteTaskWithResponse Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -9203,6 +9565,8 @@ func (c *ClientWithResponses) CompleteTaskWithResponse(ctx context.Context, user
 
 // RestoreTaskWithResponse Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/tasks/{id}/restore (the `RestoreTask` operationId).
@@ -9215,6 +9579,8 @@ func (c *ClientWithResponses) RestoreTaskWithResponse(ctx context.Context, userI
 }
 
 // SnoozeTaskWithBodyWithResponse Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -9229,6 +9595,8 @@ func (c *ClientWithResponses) SnoozeTaskWithBodyWithResponse(ctx context.Context
 
 // SnoozeTaskWithResponse Remind again in minutes (1–1440): adds a reminder at that time (fired ones make room)
 //
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/tasks/{id}/snooze (the `SnoozeTask` operationId).
@@ -9241,6 +9609,8 @@ func (c *ClientWithResponses) SnoozeTaskWithResponse(ctx context.Context, userId
 }
 
 // ListAPITokensWithResponse List personal API tokens, newest first (never their text)
+//
+// A signed-in session only: API tokens are refused (403).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -9255,6 +9625,8 @@ func (c *ClientWithResponses) ListAPITokensWithResponse(ctx context.Context, use
 
 // CreateAPITokenWithBodyWithResponse Create a personal API token; its text is in this answer only
 //
+// A signed-in session only: API tokens are refused (403).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/tokens (the `CreateAPIToken` operationId).
@@ -9268,6 +9640,8 @@ func (c *ClientWithResponses) CreateAPITokenWithBodyWithResponse(ctx context.Con
 
 // CreateAPITokenWithResponse Create a personal API token; its text is in this answer only
 //
+// A signed-in session only: API tokens are refused (403).
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/{user_id}/tokens (the `CreateAPIToken` operationId).
@@ -9280,6 +9654,8 @@ func (c *ClientWithResponses) CreateAPITokenWithResponse(ctx context.Context, us
 }
 
 // RevokeAPITokenWithResponse Revoke a personal API token
+//
+// A signed-in session only: API tokens are refused (403).
 //
 // Returns a wrapper object for the known response body format(s).
 //
