@@ -153,11 +153,15 @@ type civil struct {
 
 func (c civil) String() string { return fmt.Sprintf("%04d-%02d-%02d", c.Y, int(c.M), c.D) }
 
-func (c civil) at(h, m int, loc *time.Location) time.Time { return time.Date(c.Y, c.M, c.D, h, m, 0, 0, loc) }
+func (c civil) at(h, m int, loc *time.Location) time.Time {
+	return time.Date(c.Y, c.M, c.D, h, m, 0, 0, loc)
+}
 
 // endIn is the last second of the day in loc: where an all-day task's
 // due_at lies for a person in loc (the model of issue 29).
-func (c civil) endIn(loc *time.Location) time.Time { return time.Date(c.Y, c.M, c.D, 23, 59, 59, 0, loc) }
+func (c civil) endIn(loc *time.Location) time.Time {
+	return time.Date(c.Y, c.M, c.D, 23, 59, 59, 0, loc)
+}
 
 func (c civil) addDays(n int) civil {
 	t := time.Date(c.Y, c.M, c.D+n, 12, 0, 0, 0, time.UTC)
@@ -165,7 +169,9 @@ func (c civil) addDays(n int) civil {
 }
 
 // label is how the web pages write an all-day date.
-func (c civil) label() string { return time.Date(c.Y, c.M, c.D, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan 2006") }
+func (c civil) label() string {
+	return time.Date(c.Y, c.M, c.D, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan 2006")
+}
 
 // month is the calendar page's month parameter.
 func (c civil) month() string { return fmt.Sprintf("%04d-%02d", c.Y, int(c.M)) }
