@@ -213,6 +213,12 @@ func TestAllDayTaskKeepsItsDateInEveryZone(t *testing.T) {
 		if got != "none" {
 			assert.Equal(t, dateLabel(todayNY), rowOf(t, today.Body, "Water plants").label, "%s: on Today with its date alone", where)
 		}
+		// The list says the same of it: overdue (and marked so) only once
+		// its day has ended here.
+		li := rowRe("Water plants").FindString(b.get("/tasks").Body)
+		rel := map[string]string{"overdue": "1 day overdue", "today": "today", "none": "tomorrow"}[want]
+		assert.Contains(t, li, `<span class="rel">`+rel+`</span>`, "%s: the task due %s on the list", where, todayNY)
+		assert.Equal(t, want == "overdue", strings.Contains(li, `<li class="task overdue"`), "%s: marked overdue only once its day has ended here", where)
 
 		cal := b.get("/calendar?month=" + day.StartIn(time.UTC).Format("2006-01"))
 		require.Equal(t, http.StatusOK, cal.Status)
