@@ -59,19 +59,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	for _, opt := range opts {
 		opt(&o)
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.PoolOptions{MaxOpen: cfg.DBMaxConns, MaxIdle: cfg.DBMaxConns, ConnectTimeout: cfg.DBWait})
-	if err != nil {
-		return nil, err
-	}
 	if cfg.MigrateOnStart {
-		applied, err := st.Migrate(ctx, log)
-		if err != nil {
-			_ = st.Close()
+		// Migrations on connections of their own, without the requests'
+		// statement timeout: a migration may rewrite a large table.
+		if err := migrate(ctx, cfg, log); err != nil {
 			return nil, err
 		}
-		if len(applied) > 0 {
-			log.Info("applied migrations", slog.Any("migrations", applied))
-		}
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.PoolOptions{MaxOpen: cfg.DBMaxConns, MaxIdle: cfg.DBMaxConns,
+		ConnectTimeout: cfg.DBWait, StatementTimeout: cfg.DBStatementTimeout})
+	if err != nil {
+		return nil, err
 	}
 	tokens, err := auth.NewTokens(cfg.AuthSecret, cfg.TokenTTL)
 	if err != nil {
@@ -178,4 +176,21 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		err = fmt.Errorf("closing database: %w", cerr)
 	}
 	return err
+}
+
+// migrate applies the migrations over a small pool of its own.
+func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.PoolOptions{MaxOpen: 2, ConnectTimeout: cfg.DBWait})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	applied, err := st.Migrate(ctx, log)
+	if err != nil {
+		return err
+	}
+	if len(applied) > 0 {
+		log.Info("applied migrations", slog.Any("migrations", applied))
+	}
+	return nil
 }

@@ -14,18 +14,23 @@ import (
 type Config struct {
 	Port int
 	// MetricsPort serves Prometheus metrics apart from the app (0: off).
-	MetricsPort    int
-	DatabaseURL    string
-	AuthSecret     string
-	FrontendURLs   []string
-	TokenTTL       time.Duration
-	AuthRateLimit  int // sign-in/up attempts per client address per minute
-	BcryptCost     int
-	DBMaxConns     int
-	DBWait         time.Duration // how long start-up waits for the database
-	ShutdownGrace  time.Duration
-	LogLevel       string
-	MigrateOnStart bool
+	MetricsPort   int
+	DatabaseURL   string
+	AuthSecret    string
+	FrontendURLs  []string
+	TokenTTL      time.Duration
+	AuthRateLimit int // sign-in/up attempts per client address per minute
+	BcryptCost    int
+	DBMaxConns    int
+	DBWait        time.Duration // how long start-up waits for the database
+	// DBStatementTimeout bounds every statement of a request (PostgreSQL's
+	// statement_timeout on the app's connections): one person's heavy
+	// search cannot hold the database from everyone else. Migrations run
+	// without it.
+	DBStatementTimeout time.Duration
+	ShutdownGrace      time.Duration
+	LogLevel           string
+	MigrateOnStart     bool
 	// APIMaxInFlight and MCPMaxInFlight bound concurrent per-user REST and
 	// MCP requests per process (the rest wait their turn).
 	APIMaxInFlight int
@@ -61,32 +66,33 @@ type Config struct {
 // Load reads the configuration; the error names every bad variable.
 func Load(env *config.Env) (Config, error) {
 	c := Config{
-		Port:              env.Port("PORT", 8000),
-		MetricsPort:       env.Int("METRICS_PORT", 0, 0, 65535),
-		DatabaseURL:       env.RequiredURL("DATABASE_URL", "postgres", "postgresql"),
-		AuthSecret:        env.Secret("BETTER_AUTH_SECRET", auth.MinSecretBytes),
-		FrontendURLs:      env.URLList("FRONTEND_URL", "http://localhost:3000,http://localhost:3001"),
-		TokenTTL:          env.Duration("TOKEN_TTL", 7*24*time.Hour),
-		AuthRateLimit:     env.Int("AUTH_RATE_LIMIT", 20, 1, 1_000_000),
-		BcryptCost:        env.Int("BCRYPT_COST", 10, 4, 16),
-		DBMaxConns:        env.Int("DB_MAX_CONNS", 20, 1, 1000),
-		DBWait:            env.Duration("DB_WAIT", 60*time.Second),
-		ShutdownGrace:     env.Duration("SHUTDOWN_GRACE", 20*time.Second),
-		LogLevel:          env.LogLevel("LOG_LEVEL", "info"),
-		MigrateOnStart:    env.Bool("MIGRATE_ON_START", true),
-		PprofAddr:         env.String("PPROF_ADDR", ""),
-		APIMaxInFlight:    env.Int("API_MAX_IN_FLIGHT", 32, 1, 10000),
-		MCPMaxInFlight:    env.Int("MCP_MAX_IN_FLIGHT", 4, 1, 10000),
-		UserInFlight:      env.Int("USER_MAX_IN_FLIGHT", 8, 1, 10000),
-		MaxWait:           env.Duration("MAX_WAIT", 2*time.Second),
-		UserRate:          float64(env.Int("USER_RATE", 50, 1, 1_000_000)),
-		UserBurst:         env.Int("USER_BURST", 100, 1, 1_000_000),
-		MCPAllowedOrigins: env.OriginList("MCP_ALLOWED_ORIGINS"),
-		ImportMaxMB:       env.Int("IMPORT_MAX_MB", 256, 1, 4096),
-		UploadIdle:        env.DurationBetween("UPLOAD_IDLE_TIMEOUT", httpserver.DefaultUploadIdle, time.Second, 10*time.Minute),
-		UploadTime:        env.DurationBetween("UPLOAD_TIMEOUT", httpserver.DefaultUploadTime, time.Minute, 24*time.Hour),
-		ReminderPoll:      env.DurationBetween("REMINDER_POLL", 5*time.Second, 100*time.Millisecond, time.Minute),
-		ReminderBatch:     env.Int("REMINDER_BATCH", 1000, 1, 100000),
+		Port:               env.Port("PORT", 8000),
+		MetricsPort:        env.Int("METRICS_PORT", 0, 0, 65535),
+		DatabaseURL:        env.RequiredURL("DATABASE_URL", "postgres", "postgresql"),
+		AuthSecret:         env.Secret("BETTER_AUTH_SECRET", auth.MinSecretBytes),
+		FrontendURLs:       env.URLList("FRONTEND_URL", "http://localhost:3000,http://localhost:3001"),
+		TokenTTL:           env.Duration("TOKEN_TTL", 7*24*time.Hour),
+		AuthRateLimit:      env.Int("AUTH_RATE_LIMIT", 20, 1, 1_000_000),
+		BcryptCost:         env.Int("BCRYPT_COST", 10, 4, 16),
+		DBMaxConns:         env.Int("DB_MAX_CONNS", 20, 1, 1000),
+		DBWait:             env.Duration("DB_WAIT", 60*time.Second),
+		DBStatementTimeout: env.DurationBetween("DB_STATEMENT_TIMEOUT", 10*time.Second, 100*time.Millisecond, 10*time.Minute),
+		ShutdownGrace:      env.Duration("SHUTDOWN_GRACE", 20*time.Second),
+		LogLevel:           env.LogLevel("LOG_LEVEL", "info"),
+		MigrateOnStart:     env.Bool("MIGRATE_ON_START", true),
+		PprofAddr:          env.String("PPROF_ADDR", ""),
+		APIMaxInFlight:     env.Int("API_MAX_IN_FLIGHT", 32, 1, 10000),
+		MCPMaxInFlight:     env.Int("MCP_MAX_IN_FLIGHT", 4, 1, 10000),
+		UserInFlight:       env.Int("USER_MAX_IN_FLIGHT", 8, 1, 10000),
+		MaxWait:            env.Duration("MAX_WAIT", 2*time.Second),
+		UserRate:           float64(env.Int("USER_RATE", 50, 1, 1_000_000)),
+		UserBurst:          env.Int("USER_BURST", 100, 1, 1_000_000),
+		MCPAllowedOrigins:  env.OriginList("MCP_ALLOWED_ORIGINS"),
+		ImportMaxMB:        env.Int("IMPORT_MAX_MB", 256, 1, 4096),
+		UploadIdle:         env.DurationBetween("UPLOAD_IDLE_TIMEOUT", httpserver.DefaultUploadIdle, time.Second, 10*time.Minute),
+		UploadTime:         env.DurationBetween("UPLOAD_TIMEOUT", httpserver.DefaultUploadTime, time.Minute, 24*time.Hour),
+		ReminderPoll:       env.DurationBetween("REMINDER_POLL", 5*time.Second, 100*time.Millisecond, time.Minute),
+		ReminderBatch:      env.Int("REMINDER_BATCH", 1000, 1, 100000),
 	}
 
 	return c, env.Err()

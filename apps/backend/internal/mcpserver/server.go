@@ -173,6 +173,8 @@ func toolError(err error, taskID int64) error {
 	switch {
 	case errors.Is(err, store.ErrUnavailable):
 		return errors.New("the database is unavailable right now; nothing was changed, try again in a few seconds")
+	case errors.Is(err, store.ErrTooSlow):
+		return errors.New("this took longer than the database allows; nothing was changed: narrow the search or try again")
 	case errors.Is(err, store.ErrUnknownUser):
 		return errors.New("this account no longer exists; sign in again")
 	}

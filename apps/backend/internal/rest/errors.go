@@ -56,6 +56,9 @@ func edgeError(c *fiber.Ctx, err error, ping func(context.Context) error) error 
 	case errors.Is(err, store.ErrUnavailable):
 		c.Set(fiber.HeaderRetryAfter, RetryAfterSeconds)
 		return apierror.Unavailable("the database is unavailable right now; nothing was changed, try again in a few seconds")
+	case errors.Is(err, store.ErrTooSlow):
+		c.Set(fiber.HeaderRetryAfter, RetryAfterSeconds)
+		return apierror.Unavailable("this request took longer than the database allows (DB_STATEMENT_TIMEOUT); nothing was changed: narrow it (a shorter search, fewer tasks at once) or try again")
 	case errors.Is(err, store.ErrUnknownUser):
 		return apierror.Unauthorized("this account no longer exists; sign in again")
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -37,6 +38,10 @@ type PoolOptions struct {
 	MaxIdle int
 	// ConnectTimeout is how long Open waits for the database to answer.
 	ConnectTimeout time.Duration
+	// StatementTimeout is PostgreSQL's statement_timeout on every
+	// connection (0: the server's, none by default); a statement over it is
+	// cancelled and reported as ErrTooSlow.
+	StatementTimeout time.Duration
 }
 
 // Open connects to dsn and checks that the database answers.
@@ -54,6 +59,9 @@ func Open(ctx context.Context, dsn string, pool PoolOptions) (*Store, error) {
 	// docs/benchmarks.md) and the server. The simple protocol sends the
 	// finished SQL in one round trip.
 	pgcfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	if pool.StatementTimeout > 0 {
+		pgcfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(pool.StatementTimeout.Milliseconds(), 10)
+	}
 	sqldb := stdlib.OpenDB(*pgcfg)
 	if pool.MaxOpen > 0 {
 		sqldb.SetMaxOpenConns(pool.MaxOpen)

@@ -17,6 +17,10 @@ import (
 // if repeated later; nothing was written.
 var ErrUnavailable = errors.New("the database is unavailable")
 
+// ErrTooSlow means a statement ran longer than the app's statement
+// timeout and was cancelled: nothing it would have written was written.
+var ErrTooSlow = errors.New("the request took longer than the database allows")
+
 // ErrUnknownUser means a write named a user the database does not have (a
 // valid token from before a restore or a switch to another database).
 var ErrUnknownUser = errors.New("unknown user")
@@ -33,6 +37,8 @@ func Classify(err error) error {
 		switch {
 		case pgErr.Code == "23503" && strings.HasSuffix(pgErr.ConstraintName, "_user_id_fkey"):
 			return errors.Join(ErrUnknownUser, err)
+		case pgErr.Code == "57014": // query_canceled: statement_timeout
+			return errors.Join(ErrTooSlow, err)
 		case strings.HasPrefix(pgErr.Code, "08"), // connection exception
 			strings.HasPrefix(pgErr.Code, "53"),                                 // insufficient resources: disk full, out of memory, too many connections
 			pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03", // shutting down, crashed, starting up
