@@ -126,18 +126,17 @@ func TestMatrixZones(t *testing.T) {
 	}
 }
 
-// dstDays are the days of year in loc on which its UTC offset changes
-// (found by looking, so that a tzdata update cannot make a "DST day" an
-// ordinary one unnoticed).
+// dstDays are the days of year in loc that do not last 24 hours: those
+// on which its UTC offset changes (found by looking, so that a tzdata
+// update cannot make a "DST day" an ordinary one unnoticed). A change at
+// midnight counts on the day it shortens or lengthens: Santiago's autumn
+// change (24:00 Saturday back to 23:00) is the 25-hour Saturday, its
+// spring one (24:00 Saturday on to 01:00 Sunday) the 23-hour Sunday.
 func dstDays(loc *time.Location, year int) []civil {
 	var out []civil
-	for d := time.Date(year, 1, 1, 12, 0, 0, 0, time.UTC); d.Year() == year; d = d.AddDate(0, 0, 1) {
-		start := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
-		end := time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, loc)
-		_, o1 := start.Zone()
-		_, o2 := end.Zone()
-		if o1 != o2 {
-			out = append(out, civil{d.Year(), d.Month(), d.Day()})
+	for d := (civil{year, 1, 1}); d.Y == year; d = d.addDays(1) {
+		if d.addDays(1).startIn(loc).Sub(d.startIn(loc)) != 24*time.Hour {
+			out = append(out, d)
 		}
 	}
 	return out
@@ -157,11 +156,22 @@ func (c civil) at(h, m int, loc *time.Location) time.Time {
 	return time.Date(c.Y, c.M, c.D, h, m, 0, 0, loc)
 }
 
-// endIn is the last second of the day in loc: where an all-day task's
-// due_at lies for a person in loc (the model of issue 29).
-func (c civil) endIn(loc *time.Location) time.Time {
-	return time.Date(c.Y, c.M, c.D, 23, 59, 59, 0, loc)
+// startIn is the first instant of the day in loc (01:00 where midnight
+// is skipped; time.Date would give 23:00 the day before).
+func (c civil) startIn(loc *time.Location) time.Time {
+	t := time.Date(c.Y, c.M, c.D, 0, 0, 0, 0, loc)
+	for civilOf(t, loc) != c {
+		t = t.Add(time.Minute)
+	}
+	return t
 }
+
+// endIn is the last second of the day in loc: where an all-day task's
+// due_at lies for a person in loc (the model of issue 29) — the second
+// before the next day begins, which on a day whose last hour repeats
+// (Santiago's 25-hour 3 April 2027) is the second 23:59:59, not the
+// first that time.Date gives.
+func (c civil) endIn(loc *time.Location) time.Time { return c.addDays(1).startIn(loc).Add(-time.Second) }
 
 func (c civil) addDays(n int) civil {
 	t := time.Date(c.Y, c.M, c.D+n, 12, 0, 0, 0, time.UTC)
