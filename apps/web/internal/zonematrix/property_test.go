@@ -166,4 +166,3 @@ func runProperty(t *testing.T, s stack, rng *rand.Rand, zoneOf func() string) {
 		}
 	}
 }
-

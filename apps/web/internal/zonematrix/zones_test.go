@@ -171,7 +171,9 @@ func (c civil) startIn(loc *time.Location) time.Time {
 // before the next day begins, which on a day whose last hour repeats
 // (Santiago's 25-hour 3 April 2027) is the second 23:59:59, not the
 // first that time.Date gives.
-func (c civil) endIn(loc *time.Location) time.Time { return c.addDays(1).startIn(loc).Add(-time.Second) }
+func (c civil) endIn(loc *time.Location) time.Time {
+	return c.addDays(1).startIn(loc).Add(-time.Second)
+}
 
 func (c civil) addDays(n int) civil {
 	t := time.Date(c.Y, c.M, c.D+n, 12, 0, 0, 0, time.UTC)
