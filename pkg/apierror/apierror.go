@@ -24,6 +24,8 @@ const (
 	CodeUnavailable   = "unavailable"
 	CodeMethod        = "method_not_allowed"
 	CodeTimeout       = "timeout"
+	// CodeQuotaExceeded: a write past one of the person's quotas (403).
+	CodeQuotaExceeded = "quota_exceeded"
 )
 
 // Error is both a Go error and the body of an error response.

@@ -67,7 +67,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		}
 	}
 	st, err := store.Open(ctx, cfg.DatabaseURL, store.PoolOptions{MaxOpen: cfg.DBMaxConns, MaxIdle: cfg.DBMaxConns,
-		ConnectTimeout: cfg.DBWait, StatementTimeout: cfg.DBStatementTimeout})
+		ConnectTimeout: cfg.DBWait, StatementTimeout: cfg.DBStatementTimeout,
+		Quotas: store.Quotas{Tasks: cfg.MaxTasks, Tags: cfg.MaxTags, Conversations: cfg.MaxConversations, Messages: cfg.MaxMessages}})
 	if err != nil {
 		return nil, err
 	}

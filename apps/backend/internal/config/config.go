@@ -28,9 +28,14 @@ type Config struct {
 	// search cannot hold the database from everyone else. Migrations run
 	// without it.
 	DBStatementTimeout time.Duration
-	ShutdownGrace      time.Duration
-	LogLevel           string
-	MigrateOnStart     bool
+	// MaxTasks, MaxTags, MaxConversations and MaxMessages are the quotas:
+	// how many tasks (not deleted), tags and conversations one person
+	// keeps, and messages one conversation holds. The database enforces
+	// them (migration 20261207220001).
+	MaxTasks, MaxTags, MaxConversations, MaxMessages int
+	ShutdownGrace                                    time.Duration
+	LogLevel                                         string
+	MigrateOnStart                                   bool
 	// APIMaxInFlight and MCPMaxInFlight bound concurrent per-user REST and
 	// MCP requests per process (the rest wait their turn).
 	APIMaxInFlight int
@@ -77,6 +82,10 @@ func Load(env *config.Env) (Config, error) {
 		DBMaxConns:         env.Int("DB_MAX_CONNS", 20, 1, 1000),
 		DBWait:             env.Duration("DB_WAIT", 60*time.Second),
 		DBStatementTimeout: env.DurationBetween("DB_STATEMENT_TIMEOUT", 10*time.Second, 100*time.Millisecond, 10*time.Minute),
+		MaxTasks:           env.Int("MAX_TASKS", 100_000, 1, 10_000_000),
+		MaxTags:            env.Int("MAX_TAGS", 1000, 1, 1_000_000),
+		MaxConversations:   env.Int("MAX_CONVERSATIONS", 1000, 1, 1_000_000),
+		MaxMessages:        env.Int("MAX_MESSAGES", 5000, 1, 1_000_000),
 		ShutdownGrace:      env.Duration("SHUTDOWN_GRACE", 20*time.Second),
 		LogLevel:           env.LogLevel("LOG_LEVEL", "info"),
 		MigrateOnStart:     env.Bool("MIGRATE_ON_START", true),

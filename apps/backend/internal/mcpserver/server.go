@@ -173,6 +173,12 @@ func toolError(err error, taskID int64) error {
 	switch {
 	case errors.Is(err, store.ErrUnavailable):
 		return errors.New("the database is unavailable right now; nothing was changed, try again in a few seconds")
+	}
+	var quota *store.QuotaError
+	if errors.As(err, &quota) {
+		return errors.New(quota.Message())
+	}
+	switch {
 	case errors.Is(err, store.ErrTooSlow):
 		return errors.New("this took longer than the database allows; nothing was changed: narrow the search or try again")
 	case errors.Is(err, store.ErrUnknownUser):

@@ -41,6 +41,7 @@ func edgeError(c *fiber.Ctx, err error, ping func(context.Context) error) error 
 	var missing *domain.NotFound
 	var unauthenticated *domain.Unauthenticated
 	var conflict *domain.Conflict
+	var quota *store.QuotaError
 	switch {
 	case errors.As(err, &invalid):
 		return apierror.Validation(invalid.Fields)
@@ -56,6 +57,8 @@ func edgeError(c *fiber.Ctx, err error, ping func(context.Context) error) error 
 	case errors.Is(err, store.ErrUnavailable):
 		c.Set(fiber.HeaderRetryAfter, RetryAfterSeconds)
 		return apierror.Unavailable("the database is unavailable right now; nothing was changed, try again in a few seconds")
+	case errors.As(err, &quota):
+		return apierror.New(fiber.StatusForbidden, apierror.CodeQuotaExceeded, quota.Message())
 	case errors.Is(err, store.ErrTooSlow):
 		c.Set(fiber.HeaderRetryAfter, RetryAfterSeconds)
 		return apierror.Unavailable("this request took longer than the database allows (DB_STATEMENT_TIMEOUT); nothing was changed: narrow it (a shorter search, fewer tasks at once) or try again")

@@ -42,6 +42,29 @@ type PoolOptions struct {
 	// connection (0: the server's, none by default); a statement over it is
 	// cancelled and reported as ErrTooSlow.
 	StatementTimeout time.Duration
+	// Quotas are the limits per person the database enforces (zero: the
+	// migration's defaults).
+	Quotas Quotas
+}
+
+// Quotas are the limits per person: tasks (not deleted), tags,
+// conversations, and messages per conversation. A write past one fails
+// with ErrQuota.
+type Quotas struct {
+	Tasks, Tags, Conversations, Messages int
+}
+
+// settings are the quotas as the connection settings the database's
+// triggers read (todo.max_tasks …), the unset ones left out.
+func (q Quotas) settings() map[string]int {
+	out := map[string]int{}
+	for name, n := range map[string]int{"todo.max_tasks": q.Tasks, "todo.max_tags": q.Tags,
+		"todo.max_conversations": q.Conversations, "todo.max_messages": q.Messages} {
+		if n > 0 {
+			out[name] = n
+		}
+	}
+	return out
 }
 
 // Open connects to dsn and checks that the database answers.
@@ -61,6 +84,9 @@ func Open(ctx context.Context, dsn string, pool PoolOptions) (*Store, error) {
 	pgcfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
 	if pool.StatementTimeout > 0 {
 		pgcfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(pool.StatementTimeout.Milliseconds(), 10)
+	}
+	for name, n := range pool.Quotas.settings() {
+		pgcfg.RuntimeParams[name] = strconv.Itoa(n)
 	}
 	sqldb := stdlib.OpenDB(*pgcfg)
 	if pool.MaxOpen > 0 {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -20,6 +22,40 @@ var ErrUnavailable = errors.New("the database is unavailable")
 // ErrTooSlow means a statement ran longer than the app's statement
 // timeout and was cancelled: nothing it would have written was written.
 var ErrTooSlow = errors.New("the request took longer than the database allows")
+
+// ErrQuota is a write past one of the person's quotas (Quotas); nothing
+// was written. Use errors.As with *QuotaError for which and how many.
+var ErrQuota = errors.New("over the quota")
+
+// QuotaError says which quota a write went past.
+type QuotaError struct {
+	// What is "tasks", "tags", "conversations" or "messages".
+	What  string
+	Limit int
+}
+
+func (e *QuotaError) Error() string {
+	return fmt.Sprintf("over the quota of %d %s", e.Limit, e.What)
+}
+
+// Message says which quota a write went past and what to do, as every
+// door tells the person (REST, MCP, an import's report).
+func (q *QuotaError) Message() string {
+	switch q.What {
+	case "tasks":
+		return fmt.Sprintf("you have %d tasks, the most one person can keep here (MAX_TASKS): delete some (deleted tasks stop counting at once); nothing was written", q.Limit)
+	case "tags":
+		return fmt.Sprintf("you have %d tags, the most one person can keep here (MAX_TAGS): delete unused tags in Tags; nothing was written", q.Limit)
+	case "conversations":
+		return fmt.Sprintf("you have %d conversations, the most one person can keep here (MAX_CONVERSATIONS): delete old ones; nothing was written", q.Limit)
+	case "messages":
+		return fmt.Sprintf("this conversation holds %d messages, the most one can (MAX_MESSAGES): start a new one; nothing was written", q.Limit)
+	}
+	return fmt.Sprintf("over a quota of %d %s; nothing was written", q.Limit, q.What)
+}
+
+// Is makes errors.Is(err, ErrQuota) hold.
+func (e *QuotaError) Is(target error) bool { return target == ErrQuota }
 
 // ErrUnknownUser means a write named a user the database does not have (a
 // valid token from before a restore or a switch to another database).
@@ -39,6 +75,9 @@ func Classify(err error) error {
 			return errors.Join(ErrUnknownUser, err)
 		case pgErr.Code == "57014": // query_canceled: statement_timeout
 			return errors.Join(ErrTooSlow, err)
+		case pgErr.Code == "TD001": // our quota triggers
+			limit, _ := strconv.Atoi(pgErr.Hint)
+			return errors.Join(&QuotaError{What: pgErr.Detail, Limit: limit}, err)
 		case strings.HasPrefix(pgErr.Code, "08"), // connection exception
 			strings.HasPrefix(pgErr.Code, "53"),                                 // insufficient resources: disk full, out of memory, too many connections
 			pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03", // shutting down, crashed, starting up
