@@ -40,12 +40,13 @@ func (w want) String() string {
 }
 
 // candidates are the all-day dates a pair's paths use: the DST days of
-// both zones in 2027 (where "the end of the day" and "09:00" move), the
+// both zones next year (where "the end of the day" and "09:00" move), the
 // first and last day of a year and a leap day. Path k of pair i takes
 // candidate (i+k) mod n, so across the matrix every path meets each.
 func candidates(a, b *time.Location) []civil {
-	out := append(dstDays(a, 2027), dstDays(b, 2027)...)
-	out = append(out, civil{2027, 1, 1}, civil{2027, 12, 31}, civil{2028, 2, 29}, civil{2027, 6, 30})
+	y := nextYear()
+	out := append(dstDays(a, y), dstDays(b, y)...)
+	out = append(out, civil{y, 1, 1}, civil{y, 12, 31}, nextLeapDay(), civil{y, 6, 30})
 	slices.SortFunc(out, func(x, y civil) int { return strings.Compare(x.String(), y.String()) })
 	return slices.Compact(out)
 }
@@ -177,7 +178,7 @@ func runPair(t *testing.T, s stack, i int, pr pair) {
 	// takes one of A's DST days (the other on A's other pair), where a
 	// day may not begin at midnight.
 	natural := func(k int) *civil {
-		if days := dstDays(a, 2027); len(days) == 2 {
+		if days := dstDays(a, nextYear()); len(days) == 2 {
 			return &days[(i+k)%2]
 		}
 		return pick(k + 9)

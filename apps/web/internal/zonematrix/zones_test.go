@@ -193,6 +193,20 @@ func civilOf(t time.Time, loc *time.Location) civil {
 	return civil{t.Year(), t.Month(), t.Day()}
 }
 
+// nextYear is the year after this one: its dates are all still to come,
+// so reminders on them have not fired (a fired reminder is not moved when
+// the zone changes) whenever the suite runs.
+func nextYear() int { return time.Now().UTC().Year() + 1 }
+
+// nextLeapDay is the first 29 February from nextYear on.
+func nextLeapDay() civil {
+	y := nextYear()
+	for time.Date(y, 2, 29, 12, 0, 0, 0, time.UTC).Day() != 29 {
+		y++
+	}
+	return civil{y, 2, 29}
+}
+
 func parseCivil(s string) (civil, bool) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
