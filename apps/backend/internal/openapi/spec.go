@@ -273,7 +273,7 @@ func errorText(status int) string {
 	case http.StatusUnauthorized:
 		return "missing, invalid, expired or revoked token; wrong credentials (`unauthorized`)"
 	case http.StatusForbidden:
-		return "another user's path; an API token where a session is needed (`forbidden`); a read-only token that writes (`insufficient_scope`)"
+		return "another user's path; an API token where a session is needed (`forbidden`); a read-only token that writes (`insufficient_scope`); a write past one of the person's quotas (`quota_exceeded`)"
 	case http.StatusNotFound:
 		return "no such resource for this user (`not_found`)"
 	case http.StatusConflict:

@@ -10,6 +10,7 @@ import (
 
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/dates"
+	"github.com/todo-app/todo-app/pkg/websession"
 )
 
 // taskForm is the create/edit form as typed, kept to re-render on errors.
@@ -244,7 +245,7 @@ const undoCookie = "todo_undo"
 // (a long description once made the cookie too big for every request).
 func saveUndo(c *fiber.Ctx, id int64) {
 	c.Cookie(&fiber.Cookie{Name: undoCookie, Value: strconv.FormatInt(id, 10), Path: "/", HTTPOnly: true,
-		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().Add(5 * time.Minute)})
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: websession.IsHTTPS(c), Expires: time.Now().Add(5 * time.Minute)})
 }
 
 // readUndo is the task that can be restored, or 0.

@@ -92,11 +92,12 @@ const flashCookie = "todo_flash"
 
 func setFlash(c *fiber.Ctx, msg string) {
 	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", HTTPOnly: true,
-		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().Add(time.Minute)})
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: websession.IsHTTPS(c), Expires: time.Now().Add(time.Minute)})
 }
 
 func clearCookie(c *fiber.Ctx, name string) {
-	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
+	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1, HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: websession.IsHTTPS(c)})
 }
 
 // ErrorHandler renders errors as pages people understand (JSON for the
