@@ -174,6 +174,37 @@ func runPair(t *testing.T, s stack, i int, pr pair) {
 		}
 	}
 
+	// Inline edit (the row's editor): a timed task given a date alone
+	// becomes all day; an all-day one given a time near midnight in A
+	// becomes timed.
+	inline := func(title string, id int64, date, clock string) {
+		t.Helper()
+		status, page := web.get("/tasks")
+		m := csrfRe.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no CSRF token on /tasks (status %d)", status)
+		}
+		resp, err := web.c.PostForm(fmt.Sprintf("%s/tasks/%d/inline", web.base, id), url.Values{"_csrf": {m[1]}, "title": {title},
+			"due_date": {date}, "due_time": {clock}, "priority": {"medium"}, "tags": {""}, "reminder": {""}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("inline edit of %q to %s %s: %d", title, date, clock, resp.StatusCode)
+		}
+	}
+	d = pick(10)
+	noon := createREST(t, p, map[string]any{"title": "Inline date", "due_at": d.addDays(1).at(12, 0, a).Format(time.RFC3339)})
+	inline("Inline date", noon.ID, d.String(), "")
+	created(want{title: "Inline date", path: "inline edit of a timed task to the date alone", date: d})
+	d = pick(11)
+	if at, ok := wallClock(*d, 23, 50, a); ok {
+		day := createREST(t, p, map[string]any{"title": "Inline late", "due_date": d.addDays(-1).String()})
+		inline("Inline late", day.ID, d.String(), "23:50")
+		created(want{title: "Inline late", path: "inline edit of an all-day task to 23:50 in A", at: at})
+	}
+
 	// Quick add and the assistant read words in A (pkg/intent): each
 	// takes one of A's DST days (the other on A's other pair), where a
 	// day may not begin at midnight.
