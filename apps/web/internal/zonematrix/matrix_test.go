@@ -23,6 +23,9 @@ type want struct {
 	// upcoming: made on the web for a day within the coming week; the
 	// Upcoming page must list it on its day.
 	upcoming bool
+	// today: its date is A's today; the Today page must place it by that
+	// date in the zone of the moment (overdue, today, or not yet).
+	today bool
 }
 
 func (w want) value() string {
@@ -70,13 +73,13 @@ func wallClock(day civil, h, m int, loc *time.Location) (time.Time, bool) {
 // The time-zone matrix (issue 29, item 5): for every pair (A, B) of 26
 // zones — each with its antipode and with UTC — a person whose zone is A
 // makes all-day tasks through every door (REST due_date, REST's
-// deprecated date in due_at, MCP add_task, the web form, quick add with a
-// date and with "tomorrow", the assistant, JSON import version 2 and
-// version 1) and tasks at a time near midnight in A (REST, MCP, the web
-// form). Every surface is read in A, then again once the person chooses B
-// in Settings: REST JSON, MCP list_tasks, the calendar feed, the CSV
-// export, the web's task list (text and <time datetime>), each task's page,
-// Upcoming and the calendar page. An all-day task shows the same date on
+// deprecated date in due_at, MCP add_task, the web form, inline edit,
+// quick add with a date and with "tomorrow", the assistant, JSON import
+// version 2 and version 1) and tasks at a time near midnight in A (REST,
+// MCP, the web form, inline edit). Every surface is read in A, then again
+// once the person chooses B in Settings: REST JSON, MCP list_tasks, the
+// calendar feed, the CSV export, the web's task list (text and <time
+// datetime>), each task's page, Upcoming, Today and the calendar page. An all-day task shows the same date on
 // every one of them in both zones; a timed one the same instant, shown in
 // the zone of the moment. A reminder "on the day at 09:00" fires at 09:00
 // in the person's zone of the moment (REST, MCP and the feed's alarm), and
@@ -162,6 +165,9 @@ func runPair(t *testing.T, s stack, i int, pr pair) {
 	soon := civilOf(time.Now(), time.UTC).addDays(3)
 	form(url.Values{"title": {"Web date"}, "due_date": {soon.String()}, "reminder": {"0@09:00"}})
 	created(want{title: "Web date", path: "web form date + 'On the day at 9:00'", date: &soon, nine: true, upcoming: true})
+	todayA := civilOf(time.Now(), a)
+	form(url.Values{"title": {"Web today"}, "due_date": {todayA.String()}, "reminder": {"default"}})
+	created(want{title: "Web today", path: "web form, today in A", date: &todayA, today: true})
 	d = pick(8)
 	form(url.Values{"title": {"Web day"}, "due_date": {d.String()}, "reminder": {"default"}})
 	created(want{title: "Web day", path: "web form date, default reminder", date: d})
@@ -392,10 +398,43 @@ func checkSurfaces(t *testing.T, p *person, web *browser, token string, wants []
 			problems = append(problems, fmt.Sprintf("web /calendar?month=%s: %s is not in the cell of %s", month, w, day))
 		}
 	}
+	// Today: a task due today in A is overdue where that day has ended,
+	// today where it is today, not there where it has not begun.
+	for _, w := range wants {
+		if !w.today {
+			continue
+		}
+		place := func(now time.Time) string {
+			switch {
+			case w.date.endIn(zone).Before(now):
+				return "overdue"
+			case civilOf(now, zone) == *w.date:
+				return "today"
+			}
+			return "absent"
+		}
+		before := place(time.Now())
+		status, page := web.get("/today")
+		after := place(time.Now())
+		if status != http.StatusOK {
+			t.Fatalf("GET /today: %d", status)
+		}
+		got := "absent"
+		if m := overdueRe.FindStringSubmatch(page); m != nil && strings.Contains(m[1], w.title) {
+			got = "overdue"
+		} else if sec, ok := section(page, civilOf(time.Now(), zone).String()); ok && strings.Contains(sec, w.title) {
+			got = "today"
+		}
+		if got != before && got != after {
+			problems = append(problems, fmt.Sprintf("web /today: %s is %s, want %s (its date in %s)", w, got, before, zone))
+		}
+	}
 	for _, pr := range problems {
 		t.Errorf("%s: %s", where, pr)
 	}
 }
+
+var overdueRe = regexp.MustCompile(`(?s)<section class="panel overdue-panel" aria-labelledby="overdue-h">(.*?)</section>`)
 
 // upcomingDays names the day sections of the Upcoming page, for messages.
 func upcomingDays(page string) string {
