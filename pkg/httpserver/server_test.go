@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -165,9 +166,10 @@ func TestReadyReportsDependencyAndDraining(t *testing.T) {
 	assert.Equal(t, 503, req("/ready"), "readiness turns 503 during shutdown")
 }
 
+// httptestRequest is a GET of path with a Host, as every HTTP/1.1 client
+// sends (fasthttp refuses a request without one, as RFC 9112 says).
 func httptestRequest(path string) *http.Request {
-	r, _ := http.NewRequest(http.MethodGet, path, nil)
-	return r
+	return httptest.NewRequest(http.MethodGet, path, nil)
 }
 
 // A connection a handler took over is no longer the server's to wait

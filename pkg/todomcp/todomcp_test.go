@@ -26,7 +26,8 @@ func taskFields(others ...string) []string {
 		names = append(names, todomcp.ArgName(name))
 	}
 	slices.Sort(names)
-	return names
+	// due_date and due_at are one argument, due.
+	return slices.Compact(names)
 }
 
 // properties are a schema's property names, sorted.
