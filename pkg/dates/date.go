@@ -78,10 +78,18 @@ func (d Date) AddMonths(n int) Date {
 func (d Date) Before(o Date) bool { return d.midday().Before(o.midday()) }
 func (d Date) After(o Date) bool  { return d.midday().After(o.midday()) }
 
-// At is the instant of the wall-clock time hour:minute:second on d in loc
-// (a time skipped by a DST change moves forward, as time.Date does).
+// At is the instant of the wall-clock time hour:minute:second on d in loc.
+// A time a DST change skips is normalised as time.Date does, except that
+// it never leaves the day: where the clock jumps at midnight
+// (Atlantic/Azores, 28 March 2027: 00:00 → 01:00), time.Date puts 00:00 at
+// 23:00 the day before, and the day begins when the clock resumes.
 func (d Date) At(hour, minute, second int, loc *time.Location) time.Time {
-	return time.Date(d.year, d.month, d.day, hour, minute, second, 0, loc)
+	t := time.Date(d.year, d.month, d.day, hour, minute, second, 0, loc)
+	if y, m, day := t.Date(); y != d.year || m != d.month || day != d.day {
+		_, resumes := t.ZoneBounds()
+		return resumes
+	}
+	return t
 }
 
 // StartIn is 00:00:00 of d in loc.

@@ -41,10 +41,10 @@ func EndOfDay(t time.Time, loc *time.Location) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 23, 59, 59, 0, loc)
 }
 
-// StartOfDay is 00:00:00 on t's calendar day in loc.
+// StartOfDay is the first instant of t's calendar day in loc: 00:00:00,
+// or when the clock resumes where a DST change skips midnight (Date.At).
 func StartOfDay(t time.Time, loc *time.Location) time.Time {
-	t = t.In(loc)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+	return DateOf(t, loc).StartIn(loc)
 }
 
 // StartOfWeek is 00:00:00 on the Monday of t's week, in t's location.

@@ -87,3 +87,18 @@ func TestYearsAreBoundInUTC(t *testing.T) {
 		t.Errorf("Shown keeps a time within range, in UTC")
 	}
 }
+
+// Where a DST change skips midnight (Atlantic/Azores moves 00:00 → 01:00
+// on 28 March 2027), the day still begins that day: when the clock
+// resumes, not at 23:00 the day before as time.Date would have it.
+func TestADayWhoseMidnightIsSkipped(t *testing.T) {
+	azores := dates.Zone("Atlantic/Azores")
+	day := dates.NewDate(2027, 3, 28)
+	start := day.StartIn(azores)
+	assert.Equal(t, "2027-03-28 01:00 +0000", start.In(azores).Format("2006-01-02 15:04 -0700"))
+	assert.Equal(t, day, dates.DateOf(start, azores))
+	assert.Equal(t, start, dates.StartOfDay(time.Date(2027, 3, 28, 15, 0, 0, 0, azores), azores))
+	assert.Equal(t, "2027-03-28 23:59:59 +0000", day.EndIn(azores).Format("2006-01-02 15:04:05 -0700"))
+	// An ordinary day and zone are untouched.
+	assert.Equal(t, "2027-03-27 00:00 -0100", dates.NewDate(2027, 3, 27).StartIn(azores).Format("2006-01-02 15:04 -0700"))
+}

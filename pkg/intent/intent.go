@@ -449,7 +449,7 @@ func extractRecurrence(p *phrase, in *Intent, now time.Time, loc *time.Location)
 		case "year":
 			in.Recurrence = "yearly"
 		}
-		today := startOfDay(now, loc)
+		today := noonOf(now, loc)
 		switch g(3) {
 		case "morning":
 			in.When = &When{Date: today, HasTime: true, Hour: 9}
@@ -461,7 +461,7 @@ func extractRecurrence(p *phrase, in *Intent, now time.Time, loc *time.Location)
 		if g(4) != "" {
 			in.Interval = 2
 		}
-		in.When = &When{Date: nextWeekday(startOfDay(now, loc), weekdays[g(5)], "this")}
+		in.When = &When{Date: nextWeekday(noonOf(now, loc), weekdays[g(5)], "this")}
 	default:
 		switch g(6) {
 		case "daily", "nightly":
@@ -479,9 +479,13 @@ func extractRecurrence(p *phrase, in *Intent, now time.Time, loc *time.Location)
 	p.cut(m[0], m[1])
 }
 
-func startOfDay(now time.Time, loc *time.Location) time.Time {
+// noonOf is noon of now's day in loc: the time every date of a phrase is
+// built and moved at, because a day's midnight does not exist in every
+// zone (Atlantic/Azores moves its clocks at 00:00, so 28 March 2027 has no
+// 00:00 and time.Date gives 23:00 the day before), while noon always does.
+func noonOf(now time.Time, loc *time.Location) time.Time {
 	n := now.In(loc)
-	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)
+	return time.Date(n.Year(), n.Month(), n.Day(), 12, 0, 0, 0, loc)
 }
 
 var (

@@ -23,9 +23,11 @@ var (
 func parseList(p *phrase, now time.Time, loc *time.Location) Intent {
 	in := Intent{Kind: List, Status: "pending"}
 	low := p.low
-	today := startOfDay(now, loc)
+	today := noonOf(now, loc)
 	endOf := func(d time.Time) *time.Time { e := dates.EndOfDay(d, d.Location()); return &e }
-	at := func(d time.Time) *time.Time { return &d }
+	// A range runs from the first instant of its first day to 23:59:59 of
+	// its last (the days are built at noon: noonOf).
+	at := func(d time.Time) *time.Time { s := dates.StartOfDay(d, d.Location()); return &s }
 
 	switch {
 	case reListDone.MatchString(low):
@@ -58,9 +60,9 @@ func parseList(p *phrase, now time.Time, loc *time.Location) Intent {
 			mon := startOfWeek(today).AddDate(0, 0, 7)
 			in.From, in.To = at(mon), endOf(mon.AddDate(0, 0, 6))
 		case "this month":
-			in.From, in.To = at(today), endOf(time.Date(today.Year(), today.Month()+1, 0, 0, 0, 0, 0, loc))
+			in.From, in.To = at(today), endOf(time.Date(today.Year(), today.Month()+1, 0, 12, 0, 0, 0, loc))
 		case "next month":
-			first := time.Date(today.Year(), today.Month()+1, 1, 0, 0, 0, 0, loc)
+			first := time.Date(today.Year(), today.Month()+1, 1, 12, 0, 0, 0, loc)
 			in.From, in.To = at(first), endOf(first.AddDate(0, 1, -1))
 		case "this weekend", "the weekend":
 			sat := startOfWeek(today).AddDate(0, 0, 5)

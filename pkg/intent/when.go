@@ -130,7 +130,7 @@ var (
 func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
 	s := p.low
 	now = now.In(loc)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	today := noonOf(now, loc)
 	var w *When
 	set := func(d time.Time) { w = &When{Date: d, HasDate: true} }
 
@@ -151,7 +151,7 @@ func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
 			at = at.Truncate(time.Minute).Add(time.Minute)
 		}
 		p.cut(m[0], m[1])
-		return &When{Date: time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, loc), HasDate: true, HasTime: true, Hour: at.Hour(), Minute: at.Minute()}
+		return &When{Date: time.Date(at.Year(), at.Month(), at.Day(), 12, 0, 0, 0, loc), HasDate: true, HasTime: true, Hour: at.Hour(), Minute: at.Minute()}
 	}
 
 	if m := reISO.FindStringSubmatchIndex(s); m != nil {
@@ -251,7 +251,7 @@ func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
 				}
 				set(sat)
 			case "month":
-				first := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, loc)
+				first := time.Date(today.Year(), today.Month(), 1, 12, 0, 0, 0, loc)
 				if which == "next" {
 					set(first.AddDate(0, 1, 0))
 				} else {
@@ -259,9 +259,9 @@ func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
 				}
 			case "year":
 				if which == "next" {
-					set(time.Date(today.Year()+1, 1, 1, 0, 0, 0, 0, loc))
+					set(time.Date(today.Year()+1, 1, 1, 12, 0, 0, 0, loc))
 				} else {
-					set(time.Date(today.Year(), 12, 31, 0, 0, 0, 0, loc))
+					set(time.Date(today.Year(), 12, 31, 12, 0, 0, 0, loc))
 				}
 			}
 			p.cut(m[0], m[1])
@@ -276,7 +276,7 @@ func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
 			case "week":
 				set(startOfWeek(today).AddDate(0, 0, 6))
 			case "month":
-				set(time.Date(today.Year(), today.Month()+1, 0, 0, 0, 0, 0, loc))
+				set(time.Date(today.Year(), today.Month()+1, 0, 12, 0, 0, 0, loc))
 			}
 			p.cut(m[0], m[1])
 			s = p.low
@@ -378,7 +378,7 @@ func nextDayOfMonth(today time.Time, d int) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	for i := 0; i < 13; i++ {
-		first := time.Date(today.Year(), today.Month()+time.Month(i), 1, 0, 0, 0, 0, today.Location())
+		first := time.Date(today.Year(), today.Month()+time.Month(i), 1, 12, 0, 0, 0, today.Location())
 		t := first.AddDate(0, 0, d-1)
 		if t.Month() == first.Month() && !t.Before(today) {
 			return t, true
@@ -391,7 +391,7 @@ func validDate(y, mo, d int, loc *time.Location) (time.Time, bool) {
 	if mo < 1 || mo > 12 || d < 1 || d > 31 || y < 1970 || y > 9999 {
 		return time.Time{}, false
 	}
-	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, loc)
+	t := time.Date(y, time.Month(mo), d, 12, 0, 0, 0, loc)
 	if t.Day() != d {
 		return time.Time{}, false
 	}
@@ -416,7 +416,8 @@ func dayOfYear(s string, ys, ye, mo, d int, today time.Time, loc *time.Location)
 	return t, ok
 }
 
-func startOfWeek(d time.Time) time.Time { return dates.StartOfWeek(d) }
+// startOfWeek is the Monday of d's week, at d's clock (noon: see noonOf).
+func startOfWeek(d time.Time) time.Time { return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7)) }
 
 // nextWeekday: "Friday" and "this Friday" are the coming Friday (today if
 // it is Friday, for "this"); "next Friday" is Friday of next week.

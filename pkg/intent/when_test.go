@@ -112,3 +112,23 @@ func TestRemindersSayATimeOfDay(t *testing.T) {
 		}
 	}
 }
+
+// A date whose midnight a DST change skips is still that date: every day
+// of a phrase is built at noon (Atlantic/Azores, 28 March 2027, where
+// 00:00 does not exist; the zone matrix found "on March 28, 2027" read as
+// no date at all).
+func TestADateWhoseMidnightIsSkipped(t *testing.T) {
+	azores, err := time.LoadLocation("Atlantic/Azores")
+	require.NoError(t, err)
+	now := time.Date(2027, 3, 27, 10, 0, 0, 0, azores)
+	for _, phrase := range []string{"pay phone bill on March 28, 2027", "pay phone bill tomorrow", "pay phone bill on sunday", "pay phone bill 2027-03-28"} {
+		in := ParseTask(phrase, now, azores)
+		require.NotNil(t, in.When, phrase)
+		assert.Equal(t, "2027-03-28", in.When.Due(), phrase)
+	}
+	list := Parse("what's due tomorrow?", now, azores)
+	from, to, ok := list.Days()
+	require.True(t, ok)
+	assert.Equal(t, "2027-03-28", from.String())
+	assert.Equal(t, "2027-03-28", to.String())
+}
