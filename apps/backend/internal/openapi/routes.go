@@ -186,7 +186,7 @@ var Routes = []Route{
 		Query: []Param{{Name: "format", Type: "string", Enum: []string{api.FormatJSON, api.FormatTodoistCSV}, Description: "default from Content-Type"},
 			{Name: "dry_run", Type: "boolean", Description: "report what would happen, write nothing"}},
 		Files:  map[string]any{"application/json": api.Export{}, "text/csv": nil},
-		Status: http.StatusOK, Resp: api.ImportReport{}, Errors: []int{forbidden, http.StatusRequestEntityTooLarge, unprocessable}},
+		Status: http.StatusOK, Resp: api.ImportReport{}, Errors: []int{forbidden, http.StatusRequestTimeout, http.StatusRequestEntityTooLarge, unprocessable}},
 
 	{Method: http.MethodGet, Path: "/api/{user_id}/conversations", ID: "listConversations", Tag: "Conversations",
 		Summary: "Conversations, latest activity first", Status: http.StatusOK, Resp: api.ConversationList{}, Errors: []int{forbidden}},

@@ -279,7 +279,9 @@ func errorText(status int) string {
 	case http.StatusConflict:
 		return "email already registered; too many API tokens (`conflict`)"
 	case http.StatusRequestEntityTooLarge:
-		return "body over 1 MiB (`payload_too_large`)"
+		return "body over 1 MiB, or an import file over IMPORT_MAX_MB; refused before it is read (`payload_too_large`)"
+	case http.StatusRequestTimeout:
+		return "the import file went UPLOAD_IDLE_TIMEOUT without a byte or took over UPLOAD_TIMEOUT in all; nothing imported, the connection closed (`timeout`)"
 	case http.StatusUnsupportedMediaType:
 		return "body not sent as application/json (`unsupported_media_type`)"
 	case http.StatusUnprocessableEntity:

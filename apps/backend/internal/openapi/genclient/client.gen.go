@@ -1093,6 +1093,9 @@ type N403 = Envelope
 // N404 defines model for 404.
 type N404 = Envelope
 
+// N408 defines model for 408.
+type N408 = Envelope
+
 // N409 defines model for 409.
 type N409 = Envelope
 
@@ -7205,6 +7208,8 @@ type ImportDataResponse struct {
 	JSON401 *N401
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *N403
+	// JSON408 the response for an HTTP 408 `application/json` response
+	JSON408 *N408
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *N413
 	// JSON422 the response for an HTTP 422 `application/json` response
@@ -7230,6 +7235,11 @@ func (r ImportDataResponse) GetJSON401() *N401 {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r ImportDataResponse) GetJSON403() *N403 {
 	return r.JSON403
+}
+
+// GetJSON408 returns the response for an HTTP 408 `application/json` response
+func (r ImportDataResponse) GetJSON408() *N408 {
+	return r.JSON408
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -11156,6 +11166,13 @@ func ParseImportDataResponse(rsp *http.Response) (*ImportDataResponse, error) {
 			return nil, err
 		}
 		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest N408
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON408 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest N413
