@@ -325,7 +325,7 @@ func customize(name string, t reflect.Type, tag reflect.StructTag, s *openapi3.S
 			days.Enum = append(days.Enum, d)
 		}
 		*s = openapi3.Schema{Type: &openapi3.Types{openapi3.TypeArray}, Items: days.NewRef(), Nullable: s.Nullable,
-			Description: "days of the week a daily or weekly series falls on", MaxItems: openapi3.Uint64Ptr(7)}
+			Description: "days of the week a daily or weekly series falls on", MaxItems: openapi3.Ptr(uint64(7))}
 	}
 	if jsonName == "due_date" && s.Type.Is(openapi3.TypeString) {
 		s.Format = "date" // the inputs' text, as the answers' Date

@@ -86,11 +86,12 @@ func nulField(v any, path string) string {
 // noNULInQuery refuses query parameters holding NUL with 422.
 func noNULInQuery(c *fiber.Ctx) error {
 	var bad string
-	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) {
-		if bad == "" && (bytes.IndexByte(v, 0) >= 0 || bytes.IndexByte(k, 0) >= 0) {
+	for k, v := range c.Request().URI().QueryArgs().All() {
+		if bytes.IndexByte(v, 0) >= 0 || bytes.IndexByte(k, 0) >= 0 {
 			bad = string(bytes.ReplaceAll(k, []byte{0}, nil))
+			break
 		}
-	})
+	}
 	if bad != "" {
 		return apierror.Field(bad, "must not contain NUL characters")
 	}

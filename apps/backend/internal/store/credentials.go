@@ -139,7 +139,7 @@ func endAccess(ctx context.Context, db bun.IDB, userID, keep string, r Revocatio
 	var rows []struct {
 		Kind string `bun:"kind"`
 	}
-	q := db.NewDelete().Model((*Credential)(nil)).Where("user_id = ? AND kind IN (?)", userID, bun.In(kinds))
+	q := db.NewDelete().Model((*Credential)(nil)).Where("user_id = ? AND kind IN (?)", userID, bun.List(kinds))
 	if keep != "" {
 		q = q.Where("id <> ?", keep)
 	}
