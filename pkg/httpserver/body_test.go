@@ -14,6 +14,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/pkg/testkit/rawhttp"
 )
 
 // smuggled is a complete request hidden in a body: if the server ever
@@ -46,28 +48,10 @@ func bodyServer(t *testing.T, opts Options) (addr string, hits *atomic.Int32) {
 	return ln.Addr().String(), hits
 }
 
-// exchange sends head and the parts of a body, waiting pause before
-// each part after the first, and returns all the server sent until it
-// closed the connection (or 5 s passed: closed is then false).
+// exchange is rawhttp.Exchange with this package's 5 s wait.
 func exchange(t *testing.T, addr, head string, pause time.Duration, parts ...string) (got string, closed bool) {
 	t.Helper()
-	c, err := net.Dial("tcp", addr)
-	require.NoError(t, err)
-	defer c.Close()
-	go func() {
-		_, _ = io.WriteString(c, head)
-		for i, p := range parts {
-			if i > 0 {
-				time.Sleep(pause)
-			}
-			if _, err := io.WriteString(c, p); err != nil {
-				return
-			}
-		}
-	}()
-	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	b, err := io.ReadAll(c)
-	return string(b), err == nil
+	return rawhttp.Exchange(t, addr, head, pause, 5*time.Second, parts...)
 }
 
 func post(path string, length int) string {

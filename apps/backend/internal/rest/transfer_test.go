@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"os"
@@ -25,6 +24,7 @@ import (
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/client"
 	"github.com/todo-app/todo-app/pkg/dates"
+	"github.com/todo-app/todo-app/pkg/testkit/rawhttp"
 )
 
 func exportOf(t *testing.T, c *client.Client, format string) []byte {
@@ -644,29 +644,11 @@ func TestImportedRemindersDoNotFireThePast(t *testing.T) {
 	assert.Contains(t, fmt.Sprint(e.Details), "needs a due time")
 }
 
-// rawExchange sends head and then the parts, waiting pause before each
-// part after the first, on one TCP connection, and returns all the server
-// sent until it closed the connection (closed false: it was still open
-// after 20 s).
+// rawExchange is rawhttp.Exchange with a wait past the server's 15 s
+// read timeout.
 func rawExchange(t *testing.T, baseURL, head string, pause time.Duration, parts ...string) (got string, closed bool) {
 	t.Helper()
-	c, err := net.Dial("tcp", strings.TrimPrefix(baseURL, "http://"))
-	require.NoError(t, err)
-	defer c.Close()
-	go func() {
-		_, _ = io.WriteString(c, head)
-		for i, p := range parts {
-			if i > 0 {
-				time.Sleep(pause)
-			}
-			if _, err := io.WriteString(c, p); err != nil {
-				return
-			}
-		}
-	}()
-	_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
-	b, err := io.ReadAll(c)
-	return string(b), err == nil
+	return rawhttp.Exchange(t, baseURL, head, pause, 20*time.Second, parts...)
 }
 
 // The probe's smuggling, on the wire: an import whose declared body

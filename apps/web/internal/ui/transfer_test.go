@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -22,6 +21,7 @@ import (
 	"github.com/todo-app/todo-app/apps/web/internal/config"
 	"github.com/todo-app/todo-app/apps/web/internal/webtest"
 	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/testkit/rawhttp"
 	"github.com/todo-app/todo-app/pkg/testkit/stacktest"
 )
 
@@ -174,19 +174,10 @@ func TestAnUploadCutShortNeverRunsTheRestOfItsBody(t *testing.T) {
 	head := "POST /settings/import HTTP/1.1\r\nHost: x\r\nCookie: " + strings.Join(cookies, "; ") +
 		"\r\nContent-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: " + strconv.Itoa(len(first)+len(del)) + "\r\n\r\n"
 
-	c, err := net.Dial("tcp", u.Host)
-	require.NoError(t, err)
-	defer c.Close()
-	go func() {
-		_, _ = io.WriteString(c, head+first)
-		time.Sleep(16 * time.Second)
-		_, _ = io.WriteString(c, del)
-	}()
-	_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
-	got, err := io.ReadAll(c)
-	assert.NoError(t, err, "the connection is closed:\n%s", got)
-	assert.Equal(t, 1, strings.Count(string(got), "HTTP/1.1 "), "one answer:\n%s", got)
-	assert.Contains(t, string(got), "HTTP/1.1 408 Request Timeout")
+	got, closed := rawhttp.Exchange(t, u.Host, head, 16*time.Second, 20*time.Second, first, del)
+	assert.True(t, closed, "the connection is closed:\n%s", got)
+	assert.Equal(t, 1, rawhttp.Answers(got), "one answer:\n%s", got)
+	assert.Contains(t, got, "HTTP/1.1 408 Request Timeout")
 	// The delete, had it been read, was there to run by now.
 	time.Sleep(16 * time.Second)
 	assert.Contains(t, text(b.get("/tasks").Body), "keep me", "the task is still there")
