@@ -5,6 +5,7 @@ package minikube_test
 // list -o json` marshals them, kubectl's v1 List). minikube cannot run on
 // the machine these tests run on, so they were written from those types
 // and the outputs quoted in minikube's issues, not captured live.
+// testdata/README.md says what each file is a recording of.
 
 import (
 	"os"
@@ -162,24 +163,24 @@ func TestPlanDeploy(t *testing.T) {
 		plan, err := minikube.PlanDeploy(f)
 		require.NoError(t, err)
 		assert.Equal(t, minikube.DockerEnv, plan.Images)
-		assert.False(t, plan.EnableRegistryAddon)
+		assert.Empty(t, plan.Registry)
 		assert.Equal(t, "192.168.49.2", plan.Address)
 		assert.False(t, plan.Forward)
 		assert.Empty(t, plan.Warn)
 	})
-	t.Run("containerd (minikube v1.39's default): the registry addon, by digest", func(t *testing.T) {
+	t.Run("containerd (minikube v1.39's default): loaded into the node, no registry", func(t *testing.T) {
 		plan, err := minikube.PlanDeploy(base(t, "profiles-containerd.json", "nodes-containerd.json", linux))
 		require.NoError(t, err)
-		assert.Equal(t, minikube.Registry, plan.Images)
-		assert.True(t, plan.EnableRegistryAddon)
-		assert.Equal(t, minikube.AddonRegistry, plan.Registry)
+		assert.Equal(t, minikube.Load, plan.Images)
+		assert.Empty(t, plan.Registry, "nothing is pushed")
 		assert.Contains(t, plan.Say[0], "containerd runtime")
+		assert.Contains(t, plan.Say[0], "minikube image load")
 		assert.Len(t, plan.Warn, 1, "2 CPUs fit the minimum, not the autoscaler's maximum")
 	})
-	t.Run("docker runtime on two nodes: docker-env refuses multi-node, so the registry", func(t *testing.T) {
+	t.Run("docker runtime on two nodes: docker-env refuses multi-node, so loaded into each", func(t *testing.T) {
 		plan, err := minikube.PlanDeploy(base(t, "profiles-multinode.json", "nodes-multinode.json", linux))
 		require.NoError(t, err)
-		assert.Equal(t, minikube.Registry, plan.Images)
+		assert.Equal(t, minikube.Load, plan.Images)
 		assert.Contains(t, plan.Say[0], "docker runtime, 2 nodes")
 		assert.Equal(t, 2, plan.Nodes)
 	})
@@ -190,7 +191,6 @@ func TestPlanDeploy(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, minikube.Registry, plan.Images)
 		assert.Equal(t, "ghcr.io/acme", plan.Registry)
-		assert.False(t, plan.EnableRegistryAddon)
 	})
 	t.Run("macOS with the Docker driver, ports published: loopback", func(t *testing.T) {
 		plan, err := minikube.PlanDeploy(base(t, "profiles-published-ports.json", "nodes-containerd.json", mac))

@@ -47,6 +47,17 @@ type Host struct {
 	// container (Docker Desktop's VM on macOS/Windows), or the host's.
 	MemoryBytes int64
 	CPUs        int
+	// Daemon is the Docker engine the images are built with.
+	Daemon Daemon
+}
+
+// nodeReachable is NodeReachable for this host: a Docker-driver node
+// also lives in Docker Desktop's VM on Linux.
+func (h Host) nodeReachable(driver string) bool {
+	if h.Daemon.InVM() && driver == "docker" {
+		return false
+	}
+	return NodeReachable(h.OS, driver)
 }
 
 // StartPlan says whether and how to start the cluster.
@@ -120,7 +131,7 @@ func PlanStart(profileName string, p *Profile, host Host, needs Needs, cpus, mem
 		}
 	}
 	args := []string{"start", "-p", profileName, fmt.Sprintf("--cpus=%d", cpu), fmt.Sprintf("--memory=%dmb", memory)}
-	if !NodeReachable(host.OS, "docker") {
+	if !host.nodeReachable("docker") {
 		// On macOS, Windows and WSL2 the Docker driver's node IP cannot be
 		// reached from the host; publishing the node ports on loopback
 		// gives stable URLs with nothing left running. VM drivers ignore it.
@@ -150,14 +161,20 @@ const (
 	// DockerEnv builds straight into the node's Docker daemon: only for
 	// the Docker runtime on a single node.
 	DockerEnv ImagePath = "docker-env"
-	// Registry pushes to a registry the nodes pull from, and the pods
-	// name their images by digest.
+	// Load builds with this machine's Docker engine and copies the images
+	// into every node's container runtime with `minikube image load`
+	// (LoadArgs): any runtime, any number of nodes, and no network path
+	// from the engine to the cluster.
+	Load ImagePath = "image-load"
+	// Registry pushes to the operator's registry (images.registry), which
+	// the nodes pull from, and the pods name their images by digest.
 	Registry ImagePath = "registry"
 )
 
-// AddonRegistry is minikube's registry addon as the host (through a port
-// forward) and every node (through its registry-proxy on hostPort 5000)
-// both see it, so one image name works for the push and the pull.
+// AddonRegistry is the image prefix make up set (images.registry) when it
+// pushed to minikube's registry addon through a port forward on the
+// host's loopback, before images were loaded: a stack that has it is
+// moved to the Load path.
 const AddonRegistry = "localhost:5000"
 
 // DeployFacts are what `make up` learns once the cluster is running.
@@ -184,11 +201,8 @@ type DeployPlan struct {
 	Runtime string
 	Nodes   int
 	Images  ImagePath
-	// Registry is where images are pushed (AddonRegistry unless the
-	// operator set images.registry); EnableRegistryAddon when it is the
-	// addon.
-	Registry            string
-	EnableRegistryAddon bool
+	// Registry is where images are pushed: the operator's images.registry.
+	Registry string
 	// Address is the host part of the URLs: the node's IP, or 127.0.0.1
 	// when the node ports are published on loopback or must be forwarded.
 	Address string
@@ -219,28 +233,42 @@ func PlanDeploy(f DeployFacts) (DeployPlan, error) {
 		plan.Runtime = f.Profile.Config.KubernetesConfig.ContainerRuntime
 	}
 
+	driver := ""
+	if f.Profile != nil {
+		driver = f.Profile.Config.Driver
+	}
+	if driver == "podman" {
+		return plan, fmt.Errorf("minikube's podman driver is not supported: make up builds the images with Docker and loads them from Docker's engine; "+
+			"recreate the cluster with `minikube delete -p %s && minikube start -p %s --driver=docker` (after `make backup`) or use a VM driver", f.ProfileName, f.ProfileName)
+	}
+	daemon := f.Host.Daemon
+	if daemon.Kind == "" {
+		daemon.Kind = Engine
+	}
 	switch {
 	case f.Registry != "":
+		if isLoopback(f.Registry) && !daemon.SharesHostLoopback() {
+			// The engine pushes, from its own network: its localhost is
+			// not this machine's, so the push cannot reach the registry.
+			return plan, fmt.Errorf("images.registry %s is on this machine's loopback, which the %s engine does not see (its localhost is its own): "+
+				"remove it (`pulumi config rm --path images.registry`) and make up loads the images into the nodes itself, or use a registry the engine can reach", f.Registry, daemon.Kind)
+		}
 		plan.Images, plan.Registry = Registry, f.Registry
 		plan.Say = append(plan.Say, fmt.Sprintf("images: pushed to %s (images.registry) and deployed by digest", f.Registry))
 	case plan.Runtime == "docker" && plan.Nodes == 1:
 		plan.Images = DockerEnv
 		plan.Say = append(plan.Say, "images: built straight into the node's Docker (Docker runtime, one node)")
 	default:
-		plan.Images, plan.Registry, plan.EnableRegistryAddon = Registry, AddonRegistry, true
+		plan.Images = Load
 		why := fmt.Sprintf("%s runtime", plan.Runtime)
 		if plan.Nodes > 1 {
 			why += fmt.Sprintf(", %d nodes", plan.Nodes)
 		}
-		plan.Say = append(plan.Say, fmt.Sprintf("images: pushed to minikube's registry addon and deployed by digest (%s: the node's Docker cannot be used)", why))
+		plan.Say = append(plan.Say, fmt.Sprintf("images: built with %s, then copied into every node with `minikube image load` (%s)", daemon.Kind, why))
 	}
 
-	driver := ""
-	if f.Profile != nil {
-		driver = f.Profile.Config.Driver
-	}
 	switch {
-	case NodeReachable(f.Host.OS, driver):
+	case f.Host.nodeReachable(driver):
 		plan.Address = f.Nodes[0].InternalIP
 		if f.Profile != nil && len(f.Profile.Config.Nodes) > 0 && f.Profile.Config.Nodes[0].IP != "" {
 			plan.Address = f.Profile.Config.Nodes[0].IP
@@ -297,6 +325,22 @@ func publishes(p *Profile, ports []int) bool {
 		}
 	}
 	return true
+}
+
+// isLoopback says whether a registry prefix names this machine's
+// loopback (localhost:5000, 127.0.0.1:5000/team, [::1]:5000).
+func isLoopback(registry string) bool {
+	host := registryHost(registry)
+	if h, _, ok := strings.Cut(host, ":"); ok && !strings.HasPrefix(host, "[") {
+		host = h
+	}
+	return host == "localhost" || strings.HasPrefix(host, "127.") || strings.HasPrefix(host, "[::1]")
+}
+
+// registryHost is the host[:port] of a registry prefix.
+func registryHost(registry string) string {
+	host, _, _ := strings.Cut(strings.TrimSuffix(registry, "/"), "/")
+	return host
 }
 
 func roundUp(v, to int) int { return (v + to - 1) / to * to }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -210,6 +211,40 @@ func appImage(ctx *pulumi.Context, cfg *Config, app, repo, contentTag string) (p
 	// The name carries the content tag; depending on the image makes the
 	// Deployment wait for the build.
 	return pulumi.Sprintf("%s", img.ImageName), nil
+}
+
+// LocalRefs are the references the pods run when the images live in the
+// nodes' own stores (no registry), by repository: what `make up` copies
+// into the nodes with `minikube image load` after Pulumi has built them.
+// They are the names appImage gives: the repository, and the configured
+// tag or else the content tag (ContentTags). root is the repository.
+func (im Images) LocalRefs(root string) (map[string]string, error) {
+	if im.Registry != "" {
+		return nil, fmt.Errorf("images.registry is set (%s): the nodes pull the images from it, nothing is loaded", im.Registry)
+	}
+	if len(im.Digests) > 0 {
+		return nil, errors.New("images.digests name images in a registry: set images.registry with them")
+	}
+	var tags map[string]string
+	if im.Build && im.Tag == "" {
+		var apps []string
+		for _, svc := range Services() {
+			apps = append(apps, svc.App)
+		}
+		var err error
+		if tags, err = ContentTags(root, apps...); err != nil {
+			return nil, err
+		}
+	}
+	refs := map[string]string{}
+	for _, svc := range Services() {
+		tag := im.Tag
+		if tag == "" {
+			tag = tags[svc.App]
+		}
+		refs[svc.Repo] = ImageRef("", svc.Repo) + ":" + tag
+	}
+	return refs, nil
 }
 
 // RegistryHost is the server part of a registry prefix: ghcr.io for

@@ -766,6 +766,43 @@ func TestDeployTagsEachImageByItsContent(t *testing.T) {
 	}
 }
 
+// TestMakeUpLoadsWhatTheDeploymentsRun: without a registry, make up
+// copies Images.LocalRefs into the nodes with `minikube image load`; the
+// pods must name exactly those (imagePullPolicy IfNotPresent finds them
+// there and pulls nothing), and the images Pulumi builds must carry them.
+func TestMakeUpLoadsWhatTheDeploymentsRun(t *testing.T) {
+	t.Parallel()
+	root, err := gowork.Root()
+	require.NoError(t, err)
+	for _, c := range []struct {
+		name   string
+		images string
+	}{{"content tags", ""}, {"a tag of the operator's", `{"tag": "v1.2.3"}`}} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := defaults()
+			im := stack.Images{Build: true}
+			if c.images != "" {
+				cfg["images"] = c.images
+				require.NoError(t, json.Unmarshal([]byte(c.images), &im))
+			}
+			want, err := im.LocalRefs(root)
+			require.NoError(t, err)
+			r, err := run(t, cfg, "authSecret")
+			require.NoError(t, err)
+			for _, svc := range stack.Services() {
+				d := decode[appsv1.Deployment](t, r.one(t, "kubernetes:apps/v1:Deployment", svc.Name))
+				assert.Equal(t, want[svc.Repo], d.Spec.Template.Spec.Containers[0].Image, svc.App)
+				assert.Equal(t, corev1.PullIfNotPresent, d.Spec.Template.Spec.Containers[0].ImagePullPolicy)
+				img := r.one(t, "docker:index/image:Image", svc.Repo)
+				assert.Equal(t, want[svc.Repo], img.Inputs["imageName"].StringValue(), "the engine holds the image under that name")
+				assert.True(t, img.Inputs["skipPush"].BoolValue(), "nothing is pushed")
+			}
+		})
+	}
+	_, err = stack.Images{Build: true, Registry: "localhost:5000"}.LocalRefs(root)
+	assert.ErrorContains(t, err, "images.registry is set")
+}
+
 func TestRegistryPushesAndDeploysByDigest(t *testing.T) {
 	t.Parallel()
 	cfg := defaults()

@@ -101,10 +101,12 @@ func (u *upper) up(ctx context.Context) error {
 	if err := prerequisites(); err != nil {
 		return err
 	}
-	host, err := hostFacts(ctx)
+	host, engineEnv, err := hostFacts(ctx)
 	if err != nil {
 		return err
 	}
+	// Pulumi and minikube use the engine the docker CLI uses.
+	u.extraEnv = engineEnv
 	if err := u.pulumiSetup(ctx); err != nil {
 		return err
 	}
@@ -188,33 +190,38 @@ func (u *upper) up(ctx context.Context) error {
 
 	// The images' way to the nodes.
 	exists := func(string) bool { return true }
+	inEngine := func(ref string) bool {
+		_, err := output(ctx, u.extraEnv, "docker", "image", "inspect", ref)
+		return err == nil
+	}
+	var load []string
 	switch plan.Images {
 	case minikube.DockerEnv:
-		if u.extraEnv, err = u.dockerEnv(ctx); err != nil {
+		denv, err := u.dockerEnv(ctx)
+		if err != nil {
 			return err
 		}
+		// Later keys win in a process's environment: the node's Docker.
+		u.extraEnv = append(u.extraEnv, denv...)
 		if err := u.setConfig(ctx, values, "images.registry", ""); err != nil {
 			return err
 		}
-		exists = func(ref string) bool {
-			_, err := output(ctx, u.extraEnv, "docker", "image", "inspect", ref)
-			return err == nil
+		exists = inEngine
+	case minikube.Load:
+		// A stack that pushed to the registry addon before (images.
+		// registry = localhost:5000) moves to loading: the Deployments
+		// roll once to the new names; nothing that holds data changes.
+		if err := u.setConfig(ctx, values, "images.registry", ""); err != nil {
+			return err
 		}
+		if load, err = localRefs(values); err != nil {
+			return err
+		}
+		// minikube image load reads the images from this machine's engine:
+		// one gone from it (a prune) is built again.
+		exists = inEngine
 	case minikube.Registry:
-		if plan.EnableRegistryAddon {
-			say("enabling minikube's registry addon (the nodes pull the images from it)")
-			if _, err := output(ctx, nil, "minikube", "addons", "enable", "registry", "-p", u.profile); err != nil {
-				return fmt.Errorf("step `minikube addons enable registry` failed: %w", err)
-			}
-			stopForward, err := u.forwardRegistry(ctx)
-			if err != nil {
-				return err
-			}
-			defer stopForward()
-			if err := u.setConfig(ctx, values, "images.registry", plan.Registry); err != nil {
-				return err
-			}
-		} else if err := checkRegistry(ctx, plan.Registry); err != nil {
+		if err := checkRegistry(ctx, plan.Registry); err != nil {
 			return err
 		}
 		exists = func(ref string) bool { return manifestExists(ctx, ref) }
@@ -251,16 +258,23 @@ func (u *upper) up(ctx context.Context) error {
 		}
 	}
 
-	args := []string{"up", "--yes", "--skip-preview", "--refresh", "--stack", u.stack}
+	var replace []string
 	if out, err := u.pulumi(ctx, "stack", "output", "images", "--json"); err == nil {
 		var images map[string]string
 		if json.Unmarshal(out, &images) == nil {
 			for _, urn := range minikube.StaleImages(u.stack, project, images, exists) {
 				say("image %s is gone from where the pods pull it (a new cluster?): building it again", urn[strings.LastIndex(urn, "::")+2:])
-				args = append(args, "--replace", urn)
+				replace = append(replace, "--replace", urn)
 			}
 		}
 	}
+	if plan.Images == minikube.Load {
+		if err := u.buildAndLoad(ctx, load, replace, facts.Nodes); err != nil {
+			return err
+		}
+		replace = nil
+	}
+	args := append([]string{"up", "--yes", "--skip-preview", "--refresh", "--stack", u.stack}, replace...)
 	// --refresh reads the cluster first, so a deleted cluster or an object
 	// removed by hand is seen as gone and created again.
 	say("pulumi up --refresh")
@@ -347,9 +361,10 @@ func prerequisites() error {
 	return nil
 }
 
-// hostFacts asks Docker what it can give (its VM on macOS/Windows).
-func hostFacts(ctx context.Context) (minikube.Host, error) {
-	h := minikube.Host{OS: runtime.GOOS}
+// hostFacts asks Docker what it can give (its VM on macOS/Windows) and
+// which engine it is (Docker Desktop, rootless, or Engine on this host).
+func hostFacts(ctx context.Context) (h minikube.Host, engineEnv []string, err error) {
+	h = minikube.Host{OS: runtime.GOOS}
 	if h.OS == "linux" {
 		if b, err := os.ReadFile("/proc/version"); err == nil && strings.Contains(strings.ToLower(string(b)), "microsoft") {
 			h.OS = "wsl"
@@ -357,10 +372,24 @@ func hostFacts(ctx context.Context) (minikube.Host, error) {
 	}
 	out, err := output(ctx, nil, "docker", "info", "--format", "{{json .}}")
 	if err != nil {
-		return h, errors.New("the Docker engine is not running: start Docker Desktop (or `sudo systemctl start docker` on Linux), then make up again")
+		return h, nil, errors.New("the Docker engine is not running: start Docker Desktop (or `sudo systemctl start docker` on Linux), then make up again")
 	}
-	h.MemoryBytes, h.CPUs, err = minikube.ParseDockerInfo(out)
-	return h, err
+	if h.MemoryBytes, h.CPUs, err = minikube.ParseDockerInfo(out); err != nil {
+		return h, nil, err
+	}
+	if h.Daemon, err = minikube.ParseDaemon(out); err != nil {
+		return h, nil, err
+	}
+	out, err = output(ctx, nil, "docker", "context", "inspect")
+	if err != nil {
+		return h, nil, fmt.Errorf("step `docker context inspect` failed: %w", err)
+	}
+	endpoint, err := minikube.ParseDockerContext(out)
+	if err != nil {
+		return h, nil, err
+	}
+	h.Daemon.Remote = minikube.RemoteEndpoint(endpoint)
+	return h, minikube.EngineEnv(os.Getenv("DOCKER_HOST") != "", endpoint), nil
 }
 
 func (u *upper) pulumiSetup(ctx context.Context) error {
@@ -465,28 +494,68 @@ func (u *upper) dockerEnv(ctx context.Context) ([]string, error) {
 	return vars, nil
 }
 
-// forwardRegistry forwards localhost:5000 to the registry addon while
-// pulumi pushes; the nodes reach it on their own localhost:5000.
-func (u *upper) forwardRegistry(ctx context.Context) (func(), error) {
-	if registryReachable(ctx, minikube.AddonRegistry) == nil {
-		return func() {}, nil // already forwarded (another make up, or the user)
+// buildAndLoad builds the images alone first (pulumi up --target on the
+// image resources, which runs the whole program and so its refusals of
+// data-losing changes too), copies them into every node with `minikube
+// image load`, and checks each node has them: minikube reports success
+// when a node failed to import. The Deployments come after, in the
+// full pulumi up, and find their images in place.
+func (u *upper) buildAndLoad(ctx context.Context, refs, replace []string, nodes []minikube.Node) error {
+	args := []string{"up", "--yes", "--skip-preview", "--stack", u.stack}
+	for _, svc := range stack.Services() {
+		args = append(args, "--target", minikube.ImageURN(u.stack, project, svc.Repo))
 	}
-	cmd := exec.CommandContext(ctx, "kubectl", "--context", u.profile, "port-forward", "-n", "kube-system", "--address", "127.0.0.1", "service/registry", "5000:80")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("step `kubectl port-forward service/registry` failed: %w", err)
+	args = append(args, replace...)
+	say("building the images with this machine's Docker (pulumi up --target the images)")
+	if err := stream(ctx, u.extraEnv, "pulumi", args...); err != nil {
+		return errors.New("step `pulumi up --target` (the images) failed (its message is above)")
 	}
-	stop := func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
-	deadline := time.Now().Add(90 * time.Second)
-	for registryReachable(ctx, minikube.AddonRegistry) != nil {
-		if time.Now().After(deadline) {
-			stop()
-			return nil, fmt.Errorf("minikube's registry addon does not answer on localhost:5000 after 90 s (%s): `kubectl -n kube-system get pods` shows why; is port 5000 taken?", strings.TrimSpace(stderr.String()))
+	load := minikube.LoadArgs(u.profile, refs)
+	say("copying them into the cluster's nodes: minikube %s", strings.Join(load, " "))
+	if err := stream(ctx, u.extraEnv, "minikube", load...); err != nil {
+		return fmt.Errorf("step `minikube %s` failed (its message is above)", strings.Join(load, " "))
+	}
+	for _, n := range nodes {
+		out, err := output(ctx, nil, "minikube", minikube.NodeImagesArgs(u.profile, n.Name)...)
+		if err != nil {
+			return fmt.Errorf("step `minikube %s` failed: %w", strings.Join(minikube.NodeImagesArgs(u.profile, n.Name), " "), err)
 		}
-		time.Sleep(time.Second)
+		have, err := minikube.ParseCrictlImages(out)
+		if err != nil {
+			return err
+		}
+		if missing := minikube.MissingImages(have, refs); len(missing) > 0 {
+			return fmt.Errorf("node %s does not have %s after `minikube image load`: `minikube logs -p %s` says why (often a full disk: `minikube ssh -n %s -- df -h`)",
+				n.Name, strings.Join(missing, ", "), u.profile, n.Name)
+		}
 	}
-	return stop, nil
+	return nil
+}
+
+// localRefs are the image references the pods will run when the images
+// are loaded into the nodes: the stack's images settings without a
+// registry (make up has just removed the addon's).
+func localRefs(values map[string]string) ([]string, error) {
+	im := stack.Images{Build: true}
+	if v := values["images"]; v != "" {
+		if err := json.Unmarshal([]byte(v), &im); err != nil {
+			return nil, fmt.Errorf("reading the images setting: %w", err)
+		}
+	}
+	im.Registry = ""
+	root, err := os.Getwd() // infra/scripts/up.sh runs from the repository's root
+	if err != nil {
+		return nil, fmt.Errorf("finding the repository: %w", err)
+	}
+	byRepo, err := im.LocalRefs(root)
+	if err != nil {
+		return nil, err
+	}
+	refs := make([]string, 0, len(byRepo))
+	for _, ref := range byRepo {
+		refs = append(refs, ref)
+	}
+	return refs, nil
 }
 
 func (u *upper) kubectl(ctx context.Context, args ...string) ([]byte, error) {
