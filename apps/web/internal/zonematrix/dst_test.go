@@ -21,6 +21,7 @@ func dstZoneNames() []string {
 // daily task at 09:00 the day before a change comes back at 09:00 local
 // on the day of the change; a daily all-day task on its next date.
 func TestAllDayRemindersOnDSTDays(t *testing.T) {
+	t.Parallel()
 	s := startStack(t, false)
 	var days []civil
 	for _, name := range dstZoneNames() {

@@ -85,6 +85,7 @@ func wallClock(day civil, h, m int, loc *time.Location) (time.Time, bool) {
 // in the person's zone of the moment (REST, MCP and the feed's alarm), and
 // no all-day task gets the person's default reminder.
 func TestZoneMatrix(t *testing.T) {
+	t.Parallel()
 	s := startStack(t, true)
 	for i, pr := range matrixPairs() {
 		t.Run(strings.ReplaceAll(pr.String(), "/", "_"), func(t *testing.T) {

@@ -39,6 +39,7 @@ func propSeed(t *testing.T) uint64 {
 // at HH:MM" fires at HH:MM local that day in the zone of the moment. The
 // seed is printed; ZONES_SEED=<seed> make zones replays it.
 func TestZoneProperty(t *testing.T) {
+	t.Parallel()
 	seed := propSeed(t)
 	t.Logf("seed %d (replay: ZONES_SEED=%d go test -run TestZoneProperty ./apps/web/internal/zonematrix/)", seed, seed)
 	t.Cleanup(func() {
