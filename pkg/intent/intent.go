@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 // Kind is what the person wants.
@@ -39,8 +41,14 @@ type Intent struct {
 	Tags       []string
 	Recurrence string
 	Interval   int
-	NewTitle   string
-	ClearDue   bool // Update: remove the due date
+	// Weekdays are the days of the week the series falls on ("every
+	// weekday", "every Mon, Wed and Fri"); MonthDay the day of the month
+	// it keeps ("every 1st", -1 for "the last day of every month"). See
+	// pkg/recurrence.
+	Weekdays dates.Weekdays
+	MonthDay int
+	NewTitle string
+	ClearDue bool // Update: remove the due date
 	// Update: move the due time by this much ("postpone by two days").
 	ShiftDays, ShiftMinutes int
 	// Update: raise (+1) or lower (−1) the priority one step.
@@ -299,9 +307,6 @@ func parseAdd(p *phrase, now time.Time, loc *time.Location, question bool) Inten
 		// "Is the weather nice today?" is not a task.
 		return Intent{Kind: Unknown}
 	}
-	if reWeekdays.MatchString(p.low) {
-		return Intent{Kind: Unknown, Problem: "weekdays"}
-	}
 	strict := reExplicit.MatchString(p.low)
 	in := taskFields(p, now, loc)
 	in.Explicit = strict
@@ -348,6 +353,17 @@ func taskFields(p *phrase, now time.Time, loc *time.Location) Intent {
 	} else if w != nil && in.When != nil && w.HasTime && !in.When.HasTime {
 		in.When.HasTime, in.When.Hour, in.When.Minute = true, w.Hour, w.Minute
 	}
+	if in.When != nil && in.When.HasTime && !in.Weekdays.IsZero() {
+		// A series on named days starts on the first of them still ahead:
+		// "gym every Mon, Wed, Fri at 7am", said on a Wednesday at 10:00,
+		// starts on Friday.
+		for i := 0; i < 7; i++ {
+			if at, _ := in.When.Instant(); !at.Before(now) && in.Weekdays.Has(in.When.Date.Weekday()) {
+				break
+			}
+			in.When.Date = in.When.Date.AddDate(0, 0, 1)
+		}
+	}
 	if m := reAddPrefix.FindStringIndex(strings.TrimLeft(p.low, " ,:")); m != nil {
 		off := len(p.low) - len(strings.TrimLeft(p.low, " ,:"))
 		p.cut(off+m[0], off+m[1])
@@ -368,7 +384,6 @@ var (
 	// reLowWords: priority low in words.
 	reLowWords = regexp.MustCompile(`(?:,\s*|\s+)(?:not\s+(?:important|urgent)|no\s+rush|whenever|someday|unimportant|low[- ]priority|when(?:ever)? i (?:have|get) (?:the )?time)$`)
 	// reWeekdays: a repeat the product cannot store yet.
-	reWeekdays = regexp.MustCompile(`\bevery\s+(?:week\s*day|weekday|working day|business day)s?\b`)
 	// commandWords are words that are never a title on their own.
 	commandWords = map[string]bool{"add": true, "create": true, "new": true, "task": true, "tasks": true, "todo": true,
 		"to-do": true, "a": true, "an": true, "the": true, "remind": true, "me": true, "reminder": true, "delete": true,
@@ -421,6 +436,9 @@ func extractPriority(p *phrase, in *Intent) {
 }
 
 func extractRecurrence(p *phrase, in *Intent, now time.Time, loc *time.Location) {
+	if extractRecurrenceDays(p, in, now, loc) {
+		return
+	}
 	m := reRecur.FindStringSubmatchIndex(p.low)
 	if m == nil {
 		return
@@ -536,3 +554,91 @@ func ParseDate(text string, now time.Time, loc *time.Location) (in Intent, ok bo
 // PriorityOf is the priority a word means: high, medium or low ("p1" is
 // high, "p2" medium, "p3" and "p4" low, as in quick add).
 func PriorityOf(word string) string { return priorityWord(strings.ToLower(strings.TrimSpace(word))) }
+
+var (
+	// "every weekday", "every working day": daily, Monday to Friday.
+	reEveryWorkday = regexp.MustCompile(`\b(?:repeat(?:ing)?\s+)?every\s+(?:week\s*day|weekday|working\s+day|work\s*day|business\s+day)s?\b`)
+	// "every weekend": weekly, Saturday and Sunday.
+	reEveryWeekend = regexp.MustCompile(`\bevery\s+weekends?\b`)
+	// "every mon, wed and fri", "every tuesday & thursday".
+	reEveryDays = regexp.MustCompile(`\bevery\s+(?:other\s+)?` + weekdayRe + `s?(?:\s*(?:,|&|/|\band\b|,\s*and\b)\s*` + weekdayRe + `s?)+\b`)
+	reDayName   = regexp.MustCompile(weekdayRe)
+	// "every 1st", "every 15th of the month", "on the 1st of every month",
+	// "every last day of the month".
+	reEveryMonthDay = regexp.MustCompile(`\bevery\s+(\d{1,2})(?:st|nd|rd|th)(?:\s+(?:day\s+)?of\s+(?:the|each|every)\s+month)?\b|\bon\s+the\s+(\d{1,2})(?:st|nd|rd|th)\s+(?:day\s+)?of\s+(?:each|every)\s+month\b`)
+	reEveryLastDay  = regexp.MustCompile(`\b(?:every|on\s+the)\s+last\s+day\s+of\s+(?:the|each|every)\s+month\b`)
+	// A period after an ordinal is not a day of the month ("every 2nd
+	// week"), nor is a month's name ("every 5th of January" is yearly).
+	rePeriodAfter = regexp.MustCompile(`^\s+(?:(?:day|week|month|year)s?\b|of\s+` + monthRe + `)`)
+)
+
+// extractRecurrenceDays reads the repeat rules that name days: of the
+// week ("every weekday", "every Mon, Wed, Fri") or of the month ("every
+// 1st", "every last day of the month"). A series without a due starts on
+// its first such day from today.
+func extractRecurrenceDays(p *phrase, in *Intent, now time.Time, loc *time.Location) bool {
+	today := noonOf(now, loc)
+	start := func(d time.Time) {
+		if in.When == nil {
+			in.When = &When{Date: d, HasDate: true}
+		}
+	}
+	firstOf := func(w dates.Weekdays) time.Time {
+		d := today
+		for i := 0; i < 7 && !w.Has(d.Weekday()); i++ {
+			d = d.AddDate(0, 0, 1)
+		}
+		return d
+	}
+	switch m := reEveryWorkday.FindStringIndex(p.low); {
+	case m != nil:
+		in.Recurrence, in.Interval = "daily", 1
+		in.Weekdays = dates.NewWeekdays(time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
+		start(firstOf(in.Weekdays))
+		p.cut(m[0], m[1])
+		return true
+	}
+	if m := reEveryWeekend.FindStringIndex(p.low); m != nil {
+		in.Recurrence, in.Interval = "weekly", 1
+		in.Weekdays = dates.NewWeekdays(time.Saturday, time.Sunday)
+		start(firstOf(in.Weekdays))
+		p.cut(m[0], m[1])
+		return true
+	}
+	if m := reEveryDays.FindStringIndex(p.low); m != nil {
+		in.Recurrence, in.Interval = "weekly", 1
+		if strings.Contains(p.low[m[0]:m[1]], "other") {
+			in.Interval = 2
+		}
+		for _, name := range reDayName.FindAllString(p.low[m[0]:m[1]], -1) {
+			in.Weekdays |= dates.NewWeekdays(weekdays[name])
+		}
+		start(firstOf(in.Weekdays))
+		p.cut(m[0], m[1])
+		return true
+	}
+	if m := reEveryLastDay.FindStringIndex(p.low); m != nil {
+		in.Recurrence, in.Interval, in.MonthDay = "monthly", 1, -1
+		start(time.Date(today.Year(), today.Month()+1, 0, 12, 0, 0, 0, loc))
+		p.cut(m[0], m[1])
+		return true
+	}
+	if m := reEveryMonthDay.FindStringSubmatchIndex(p.low); m != nil && !rePeriodAfter.MatchString(p.low[m[1]:]) {
+		var num string // one of the two alternatives matched
+		if m[2] >= 0 {
+			num = p.low[m[2]:m[3]]
+		} else {
+			num = p.low[m[4]:m[5]]
+		}
+		d, _ := strconv.Atoi(num)
+		first, ok := nextDayOfMonth(today, d)
+		if d < 1 || d > 31 || !ok {
+			return false
+		}
+		in.Recurrence, in.Interval, in.MonthDay = "monthly", 1, d
+		start(first)
+		p.cut(m[0], m[1])
+		return true
+	}
+	return false
+}

@@ -57,8 +57,17 @@ var phrases = []struct{ in, want string }{
 	{"add task day after tomorrow: return library books", "add title=“Return library books” due=Fri 2026-11-27"},
 	{"remind me about the car service on March 3rd", "add title=“The car service” due=Wed 2027-03-03"},
 	{"remind me at 7am to go running", "add title=“Go running” due=Thu 2026-11-26 07:00"},
-	// Weekdays-only repeats cannot be stored yet: said so, never a wrong rule.
-	{"add task every weekday morning: standup", "unknown"},
+	// Repeats on named days of the week or of the month (pkg/recurrence):
+	// the series starts on its first such day from today (Wed 25 Nov).
+	{"add task every weekday morning: standup", "add title=“Standup” due=Thu 2026-11-26 09:00 every=1/daily on=mon,tue,wed,thu,fri"},
+	{"team standup every weekday at 9:30", "add title=“Team standup” due=Thu 2026-11-26 09:30 every=1/daily on=mon,tue,wed,thu,fri"},
+	{"gym every mon, wed, fri 7am", "add title=“Gym” due=Fri 2026-11-27 07:00 every=1/weekly on=mon,wed,fri"},
+	{"water plants every tuesday and saturday", "add title=“Water plants” due=Sat 2026-11-28 every=1/weekly on=tue,sat"},
+	{"piano lesson every other tue & thu at 5pm", "add title=“Piano lesson” due=Thu 2026-11-26 17:00 every=2/weekly on=tue,thu"},
+	{"long run every weekend", "add title=“Long run” due=Sat 2026-11-28 every=1/weekly on=sat,sun"},
+	{"pay rent every 1st", "add title=“Pay rent” due=Tue 2026-12-01 every=1/monthly monthday=1"},
+	{"pay the nanny on the 15th of every month", "add title=“Pay the nanny” due=Tue 2026-12-15 every=1/monthly monthday=15"},
+	{"file expenses every last day of the month", "add title=“File expenses” due=Mon 2026-11-30 every=1/monthly monthday=-1"},
 	{"add gym session every other day", "add title=“Gym session” every=2/daily"},
 	{"add task biweekly: payroll", "add title=“Payroll” every=2/weekly"},
 	{"add task monthly: pay credit card", "add title=“Pay credit card” every=1/monthly"},

@@ -2,6 +2,7 @@ package intent
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,12 @@ func summary(in Intent, loc *time.Location) string {
 	add("tags", strings.Join(in.Tags, ","))
 	if in.Recurrence != "" {
 		add("every", fmt.Sprintf("%d/%s", in.Interval, in.Recurrence))
+		if !in.Weekdays.IsZero() {
+			add("on", strings.Join(in.Weekdays.Names(), ","))
+		}
+		if in.MonthDay != 0 {
+			add("monthday", strconv.Itoa(in.MonthDay))
+		}
 	}
 	add("new", quote(in.NewTitle))
 	if in.ClearDue {

@@ -132,3 +132,13 @@ func TestADateWhoseMidnightIsSkipped(t *testing.T) {
 	assert.Equal(t, "2027-03-28", from.String())
 	assert.Equal(t, "2027-03-28", to.String())
 }
+
+// An ordinal before a period or a month's name is not a day of the month.
+func TestAnOrdinalIsNotAlwaysADayOfTheMonth(t *testing.T) {
+	loc, err := time.LoadLocation("Europe/Paris")
+	require.NoError(t, err)
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, loc)
+	for _, phrase := range []string{"review goals every 2nd week", "buy a gift every 5th of january", "pay rent on the 1st of December"} {
+		assert.Zero(t, Parse(phrase, now, loc).MonthDay, phrase)
+	}
+}

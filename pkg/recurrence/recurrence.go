@@ -17,6 +17,8 @@
 package recurrence
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/todo-app/todo-app/pkg/api"
@@ -131,4 +133,72 @@ func (r Rule) Next(date *dates.Date, at *time.Time, now time.Time, loc *time.Loc
 
 func wallClock(d dates.Date, h, m, s, ns int, loc *time.Location) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day(), h, m, s, ns, loc)
+}
+
+// String says the rule as people do: "every day", "every 3 days", "every
+// weekday", "every Mon, Wed, Fri", "every other week on Tue, Thu", "every
+// month on the 1st", "every month on the last day", "every year"; "" for
+// none. The list, quick add's preview and the assistant show it.
+func (r Rule) String() string {
+	if !r.Repeats() {
+		return ""
+	}
+	n := max(r.Interval, 1)
+	unit := map[string]string{api.RecurDaily: "day", api.RecurWeekly: "week", api.RecurMonthly: "month", api.RecurYearly: "year"}[r.Freq]
+	every := "every " + unit
+	switch {
+	case n == 2:
+		every = "every other " + unit
+	case n > 2:
+		every = fmt.Sprintf("every %d %ss", n, unit)
+	}
+	days := dayList(r.Weekdays)
+	switch r.Freq {
+	case api.RecurDaily, api.RecurWeekly:
+		switch {
+		case r.Weekdays.IsZero():
+			return every
+		case r.Weekdays == workdays && n == 1:
+			return "every weekday"
+		case n == 1 && r.Freq == api.RecurWeekly:
+			return "every " + days
+		}
+		return every + " on " + days
+	case api.RecurMonthly:
+		switch {
+		case r.MonthDay == LastDay:
+			return every + " on the last day"
+		case r.MonthDay > 0:
+			return every + " on the " + ordinal(r.MonthDay)
+		}
+	}
+	return every
+}
+
+// workdays are Monday to Friday.
+const workdays = dates.Weekdays(0b0011111)
+
+// dayList is "Mon, Wed, Fri".
+func dayList(w dates.Weekdays) string {
+	names := w.Names()
+	for i, n := range names {
+		names[i] = strings.ToUpper(n[:1]) + n[1:]
+	}
+	return strings.Join(names, ", ")
+}
+
+// ordinal is 1st, 2nd, 3rd, 4th … 21st, 22nd, 23rd, 31st.
+func ordinal(n int) string {
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return fmt.Sprintf("%d%s", n, suffix)
 }

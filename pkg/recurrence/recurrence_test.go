@@ -109,3 +109,24 @@ func TestWeekdaysOnTheWire(t *testing.T) {
 	require.NoError(t, scanned.Scan(v))
 	assert.Equal(t, w, scanned)
 }
+
+func TestRulesSaidAsPeopleSayThem(t *testing.T) {
+	mwf := dates.NewWeekdays(time.Monday, time.Wednesday, time.Friday)
+	workdays := dates.NewWeekdays(time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
+	for want, r := range map[string]recurrence.Rule{
+		"":                                  {Freq: "none"},
+		"every day":                         {Freq: "daily", Interval: 1},
+		"every 3 days":                      {Freq: "daily", Interval: 3},
+		"every other week":                  {Freq: "weekly", Interval: 2},
+		"every weekday":                     {Freq: "daily", Interval: 1, Weekdays: workdays},
+		"every Mon, Wed, Fri":               {Freq: "weekly", Interval: 1, Weekdays: mwf},
+		"every other week on Mon, Wed, Fri": {Freq: "weekly", Interval: 2, Weekdays: mwf},
+		"every month on the 1st":            {Freq: "monthly", Interval: 1, MonthDay: 1},
+		"every month on the 22nd":           {Freq: "monthly", Interval: 1, MonthDay: 22},
+		"every month on the 11th":           {Freq: "monthly", Interval: 1, MonthDay: 11},
+		"every 3 months on the last day":    {Freq: "monthly", Interval: 3, MonthDay: recurrence.LastDay},
+		"every year":                        {Freq: "yearly", Interval: 1},
+	} {
+		assert.Equal(t, want, r.String())
+	}
+}

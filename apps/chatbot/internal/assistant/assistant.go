@@ -13,6 +13,7 @@ import (
 	"github.com/todo-app/todo-app/apps/chatbot/internal/mcpclient"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/dates"
+	"github.com/todo-app/todo-app/pkg/recurrence"
 	"github.com/todo-app/todo-app/pkg/todomcp"
 )
 
@@ -124,12 +125,12 @@ func describe(t todomcp.Task, now time.Time, loc *time.Location) string {
 			}
 		}
 	}
-	if t.Recurrence != "" && t.Recurrence != "none" {
-		r := "repeats " + t.Recurrence
-		if t.RecurrenceInterval > 1 {
-			r = fmt.Sprintf("repeats every %d %s", t.RecurrenceInterval, map[string]string{"daily": "days", "weekly": "weeks", "monthly": "months", "yearly": "years"}[t.Recurrence])
-		}
-		parts = append(parts, r)
+	rule := recurrence.Rule{Freq: t.Recurrence, Interval: t.RecurrenceInterval, MonthDay: t.RecurrenceMonthDay}
+	if w, err := dates.ParseWeekdays(t.RecurrenceWeekdays); err == nil {
+		rule.Weekdays = w
+	}
+	if r := rule.String(); r != "" {
+		parts = append(parts, "repeats "+r)
 	}
 	return strings.Join(parts, ", ")
 }

@@ -172,6 +172,10 @@ func (r *run) add(ctx context.Context, in intent.Intent) error {
 	}
 	if in.Recurrence != "" {
 		args.Recurrence, args.Interval = in.Recurrence, in.Interval
+		args.MonthDay = in.MonthDay
+		if !in.Weekdays.IsZero() {
+			args.Weekdays = in.Weekdays.Names()
+		}
 	}
 	if len(in.RemindBefore) > 0 {
 		if in.When == nil {
@@ -392,8 +396,6 @@ func (r *run) exactOpen(ctx context.Context, title string) (todomcp.Task, bool, 
 // missing or why it cannot be done, with an example to say instead.
 func explain(in intent.Intent) string {
 	switch {
-	case in.Problem == "weekdays":
-		return "I can't repeat a task on weekdays only yet. Try “every day” or “every Monday”, or add one task for each weekday."
 	case in.Missing == "title":
 		return "What should I add? For example “add buy milk tomorrow” or “remind me to call mom on Friday at 5pm”."
 	case in.Missing == "date":

@@ -63,7 +63,7 @@ func TestTodayAndUpcoming(t *testing.T) {
 	assert.Equal(t, 7, strings.Count(p.Body, `class="panel day"`), "seven days")
 	assert.Contains(t, body, "Tomorrow · ")
 	assert.Contains(t, body, "Dentist")
-	assert.Equal(t, 5, strings.Count(body, "repeats daily — created when the one before is done"),
+	assert.Equal(t, 5, strings.Count(body, "repeats every day — created when the one before is done"),
 		"the daily task's occurrences on days 2 to 6")
 	assert.NotContains(t, body, "Someday maybe")
 }

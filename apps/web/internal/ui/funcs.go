@@ -10,6 +10,7 @@ import (
 
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/dates"
+	"github.com/todo-app/todo-app/pkg/recurrence"
 )
 
 func funcs() template.FuncMap {
@@ -37,6 +38,9 @@ func funcs() template.FuncMap {
 		// when is an instant (a reminder's) in the reader's zone, always
 		// with its clock time.
 		"when": func(t time.Time, loc *time.Location) string { return formatInstant(t, loc) },
+		// repeats says a task's repeat rule as people do ("every 3 days",
+		// "every Mon, Wed, Fri"): pkg/recurrence, as quick add's preview.
+		"repeats": func(t api.Task) string { return recurrence.Of(t.TaskFields).String() },
 		"join": strings.Join,
 		// stamp and iso show a moment (time.Time or *time.Time) in the
 		// reader's zone and for <time datetime>.

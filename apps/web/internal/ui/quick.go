@@ -10,6 +10,7 @@ import (
 
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/dates"
+	"github.com/todo-app/todo-app/pkg/recurrence"
 	"github.com/todo-app/todo-app/pkg/intent"
 	"github.com/todo-app/todo-app/pkg/websession"
 )
@@ -41,7 +42,8 @@ func (h *Handler) parseQuick(c *fiber.Ctx, text string) (api.TaskInput, quickPre
 	if in.Kind != intent.Add {
 		return api.TaskInput{}, quickPreview{Problem: "Type what to do, e.g. “Friday 5pm call mom #family !high”."}
 	}
-	task := api.TaskInput{Title: in.Title, Priority: in.Priority, Tags: in.Tags, Recurrence: in.Recurrence, RecurrenceInterval: in.Interval}
+	task := api.TaskInput{Title: in.Title, Priority: in.Priority, Tags: in.Tags, Recurrence: in.Recurrence, RecurrenceInterval: in.Interval,
+		RecurrenceWeekdays: in.Weekdays.Names(), RecurrenceMonthDay: in.MonthDay}
 	p := quickPreview{Title: in.Title, Tags: in.Tags, Priority: in.Priority}
 	switch {
 	case in.When != nil && !in.When.HasTime:
@@ -58,18 +60,10 @@ func (h *Handler) parseQuick(c *fiber.Ctx, text string) (api.TaskInput, quickPre
 		p.Due = formatInstant(due, loc)
 	}
 	if in.Recurrence != "" {
-		p.Repeat = repeatLabel(in.Recurrence, in.Interval)
+		p.Repeat = recurrence.Rule{Freq: in.Recurrence, Interval: in.Interval, Weekdays: in.Weekdays, MonthDay: in.MonthDay}.String()
 	}
 	sort.Strings(p.Tags)
 	return task, p
-}
-
-func repeatLabel(rule string, n int) string {
-	unit := map[string]string{"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year"}[rule]
-	if n <= 1 {
-		return "every " + unit
-	}
-	return fmt.Sprintf("every %d %ss", n, unit)
 }
 
 // quickPreviewJSON answers the page script's debounced preview request.

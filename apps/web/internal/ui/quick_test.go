@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
@@ -91,4 +92,36 @@ func TestQuickAddPreview(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "signed-out: no preview")
+}
+
+// Quick add fills the recurrence model's days: "every Mon, Wed, Fri" and
+// "every weekday" keep their days, "every 1st" its day of the month, and
+// the list says each rule as people do (the list once said "↻ daily" of an
+// every-3-days task).
+func TestQuickAddRepeatsOnNamedDays(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	b.signUp("days@example.com")
+	c := apiClient(t, s.Backend.URL, "days@example.com")
+	for _, line := range []string{"gym every mon, wed, fri 7am", "team standup every weekday at 9:30", "pay rent every 1st", "water plants every 3 days"} {
+		p := b.post("/", "/quick", url.Values{"text": {line}, "next": {"/"}})
+		require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	}
+	list, err := c.ListTasks(context.Background(), api.TaskQuery{})
+	require.NoError(t, err)
+	rules := map[string]string{}
+	for _, task := range list.Tasks {
+		rules[task.Title] = fmt.Sprintf("%s/%d %v %d", task.Recurrence, task.RecurrenceInterval, task.RecurrenceWeekdays.Names(), task.RecurrenceMonthDay)
+	}
+	assert.Equal(t, map[string]string{
+		"Gym":          "weekly/1 [mon wed fri] 0",
+		"Team standup": "daily/1 [mon tue wed thu fri] 0",
+		"Pay rent":     "monthly/1 [] 1",
+		"Water plants": "daily/3 [] 0",
+	}, rules)
+	page := text(b.get("/tasks").Body)
+	for _, label := range []string{"↻ every Mon, Wed, Fri", "↻ every weekday", "↻ every month on the 1st", "↻ every 3 days"} {
+		assert.Contains(t, page, label)
+	}
 }

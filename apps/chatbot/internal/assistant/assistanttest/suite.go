@@ -210,7 +210,7 @@ func builtinManagesTasks(t *testing.T, e *env) {
 	reply, _ = e.say(t, b, "I finished the team sync", nil)
 	require.Len(t, reply.Cards, 2, "completing a weekly task shows its next occurrence")
 	assert.Equal(t, "Next", reply.Cards[1].Action)
-	assert.Contains(t, reply.Text, "The next one is due Mon 17 Jun, repeats weekly.", "a week on, all day")
+	assert.Contains(t, reply.Text, "The next one is due Mon 17 Jun, repeats every week.", "a week on, all day")
 	var next []string
 	for _, x := range e.tasks(t, "") {
 		if x.Title == "Team sync" {
