@@ -41,7 +41,7 @@ func funcs() template.FuncMap {
 		// repeats says a task's repeat rule as people do ("every 3 days",
 		// "every Mon, Wed, Fri"): pkg/recurrence, as quick add's preview.
 		"repeats": func(t api.Task) string { return recurrence.Of(t.TaskFields).String() },
-		"join": strings.Join,
+		"join":    strings.Join,
 		// stamp and iso show a moment (time.Time or *time.Time) in the
 		// reader's zone and for <time datetime>.
 		"stamp": func(v any, loc *time.Location) string {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/dates"
-	"github.com/todo-app/todo-app/pkg/recurrence"
 	"github.com/todo-app/todo-app/pkg/intent"
+	"github.com/todo-app/todo-app/pkg/recurrence"
 	"github.com/todo-app/todo-app/pkg/websession"
 )
 
