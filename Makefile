@@ -16,7 +16,7 @@ NPM_DIRS := apps/backend/internal/mcpserver/testdata/inspector pkg/testkit/brows
 # (outside the clone, so every clone on a machine shares them).
 TOOLS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/todo-app/tools
 
-.PHONY: zones ci-test assistant-score openapi help urls tunnel backup restore rotate-db-password dev check setup staticcheck fuzz vulncheck test deps vet fmt-check tidy-check build screenshots bench bench-scale up destroy clean tools verify e2e e2e-nodes
+.PHONY: zones ci-test assistant-score openapi help urls tunnel backup restore rotate-db-password dev check setup staticcheck fuzz vulncheck test deps vet fmt-check tidy-check build screenshots bench bench-scale up destroy clean tools verify e2e e2e-nodes e2e-images
 
 help:
 	@echo "make up      deploy to minikube with Pulumi (starts minikube if needed)"
@@ -41,6 +41,7 @@ help:
 	@echo "make verify  pulumi up/destroy with the real engine against a real kube-apiserver; kube-score, kube-linter"
 	@echo "make e2e     a real single-node cluster: up, browser journey at the NodePorts, rolling update, destroy"
 	@echo "make e2e-nodes  the production stack on three nodes in two zones: spread, a drain under load, a node stopped hard"
+	@echo "make e2e-images how make up's images reach minikube's nodes when Docker's engine is in its own VM (Docker Desktop): root, seconds"
 
 up:
 	@infra/scripts/up.sh up
@@ -146,9 +147,9 @@ endef
 # The time-zone matrix of issue 29 (apps/web/internal/zonematrix): 26
 # zones, each with its antipode and UTC, tasks made through every door and
 # read on every surface, reminders on DST days, a seeded property test
-# (ZONES_SEED=<seed> replays one). The backend, the web app and the
-# assistant run as processes on PostgreSQL. make test runs it too, once,
-# in the web module.
+# (ZONES_SEED=<seed> replays one), Chromium on four pairs. The backend,
+# the web app and the assistant run as processes on PostgreSQL; about a
+# minute warm here. make test runs it too, once, in the web module.
 zones:
 	$(GO) test -count=1 -timeout 10m -parallel 4 ./apps/web/internal/zonematrix/
 
@@ -232,6 +233,17 @@ e2e: tools
 # own cgroup root): spread, a drain under load, a node stopped hard.
 e2e-nodes: tools
 	TODO_TOOLS_DIR=$(TOOLS_DIR) TODO_E2E_NODES=3 $(GO) test -count=1 -v -timeout 45m -run '^TestThreeNodes$$' ./test/cluster/e2e/
+
+# How make up's images reach minikube's nodes where the Docker engine is
+# in a VM of its own (Docker Desktop; rootless Docker and WSL2 alike):
+# the engine in its own network namespace, two containerd nodes in theirs.
+# The old push through a port-forward on the host's loopback must fail,
+# and what `minikube image load` does (docker save, then ctr -n=k8s.io
+# images import on each node) must put the images where the kubelet finds
+# them. Root; about 10 s. It uses the registry `make tools` builds (CI
+# runs it after the tools phase) and fails naming `make tools` without it.
+e2e-images:
+	TODO_TOOLS_DIR=$(TOOLS_DIR) $(GO) test -count=1 -v -timeout 10m ./test/cluster/imagepath/
 
 clean:
 	rm -rf bin .dev/bin test-output

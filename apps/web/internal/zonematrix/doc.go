@@ -6,7 +6,12 @@
 // and read every surface back from what it renders — REST and MCP JSON,
 // the calendar feed, the CSV export, the web pages' HTML — checking that
 // an all-day task shows one date everywhere and a timed one one instant.
-// `make zones` runs it.
+// Besides the matrix (TestZoneMatrix, 51 pairs): reminders and daily
+// series on DST days (TestAllDayRemindersOnDSTDays), a seeded property
+// test on the backend's surfaces (TestZoneProperty; ZONES_SEED replays),
+// and Chromium on four pairs with the person on Automatic
+// (TestZoneMatrixInTheBrowser). `make zones` runs it (about a minute warm
+// on two cores, most of it building the three apps and Chromium).
 //
 // It lives in the web module because that module already starts the
 // other apps as processes for its tests (pkg/testkit/stacktest) and reads
