@@ -54,7 +54,10 @@ func (s *Service) Agenda(ctx context.Context, userID string, in AgendaInput) (ap
 	now := s.now()
 	today := dates.StartOfDay(now, loc)
 	end := today.AddDate(0, 0, days)
-	last := end.Add(-time.Nanosecond)
+	// The store holds an all-day date's instant in the person's zone, which
+	// may be up to 26 h from the agenda's: ask for that much more, and
+	// place (or leave out) each task by its date here.
+	last := end.Add(26*time.Hour - time.Nanosecond)
 	rows, _, err := s.store.ListTasks(ctx, userID, store.TaskFilter{Status: "pending", DueTo: &last, Now: now, Sort: "due", Limit: maxAgendaTasks, NoTotal: true})
 	if err != nil {
 		return api.Agenda{}, err
@@ -78,9 +81,12 @@ func (s *Service) Agenda(ctx context.Context, userID string, in AgendaInput) (ap
 		}
 		// An overdue task is listed once, as overdue, even when it was due
 		// earlier today.
-		if due.Before(now) {
+		switch {
+		case !due.Before(end):
+			continue // beyond the agenda's last day in its zone
+		case due.Before(now):
 			out.Overdue = append(out.Overdue, t)
-		} else {
+		default:
 			out.Days[dayOf(due)].Items = append(out.Days[dayOf(due)].Items, api.AgendaItem{Task: t, Due: due, DueDate: t.DueDate})
 		}
 		if t.Recurrence == api.RecurNone {

@@ -239,6 +239,7 @@ func ruleCases() []ruleCase {
 		{"tags are one per person, named without regard to case", tagsIgnoreCase},
 		{"list names invalid filters and puts undated tasks last", listOrder},
 		{"the agenda's days and overdue tasks are read in the person's zone", agendaInZone},
+		{"an agenda in a zone a day away from the person's places all-day dates by date", agendaFarZone},
 		{"the summary counts in the person's zone", summaryInZone},
 		{"snooze takes 1 to 1440 minutes and keeps at most five reminders", snooze},
 		{"a failed transaction writes nothing", failedTransaction},
@@ -949,6 +950,45 @@ func agendaInZone(t *testing.T, e *env) {
 
 	_, err = e.svc.Agenda(e.ctx, u, tasks.AgendaInput{Days: "0", TimeZone: "Mars/Olympus"})
 	requireInvalid(t, err, "days", "time_zone")
+}
+
+func agendaFarZone(t *testing.T, e *env) {
+	e.clock.Set(agendaNow()) // 14 June 2030, 23:30 UTC
+	// The person is in Etc/GMT+12 (14 June, 11:30); the agenda is asked in
+	// Pacific/Kiritimati (15 June, 13:30), 26 hours ahead: its week is the
+	// 15th to the 21st, and the instant stored for the 21st (its end in
+	// Etc/GMT+12) lies 26 hours past the week's end there.
+	u := e.person(t, "Etc/GMT+12", nil)
+	for _, d := range []string{"2030-06-16", "2030-06-18", "2030-06-21", "2030-06-22"} {
+		e.create(t, u, api.TaskInput{Title: d, DueDate: str(d)})
+	}
+	a, err := e.svc.Agenda(e.ctx, u, tasks.AgendaInput{Days: "7", TimeZone: "Pacific/Kiritimati"})
+	require.NoError(t, err, "no day out of range")
+	require.Len(t, a.Days, 7)
+	assert.Equal(t, "2030-06-15", a.Days[0].Date)
+	got := map[string][]string{}
+	for _, d := range a.Days {
+		for _, it := range d.Items {
+			got[d.Date] = append(got[d.Date], it.Task.Title)
+		}
+	}
+	assert.Equal(t, map[string][]string{"2030-06-16": {"2030-06-16"}, "2030-06-18": {"2030-06-18"}, "2030-06-21": {"2030-06-21"}}, got,
+		"each on its date, the last day's too, the 22nd beyond the week")
+
+	// The other way: a person in Kiritimati, the agenda in Etc/GMT+12.
+	v := e.person(t, "Pacific/Kiritimati", nil)
+	for _, d := range []string{"2030-06-14", "2030-06-20", "2030-06-21"} {
+		e.create(t, v, api.TaskInput{Title: d, DueDate: str(d)})
+	}
+	a, err = e.svc.Agenda(e.ctx, v, tasks.AgendaInput{Days: "7", TimeZone: "Etc/GMT+12"})
+	require.NoError(t, err, "no day out of range")
+	got = map[string][]string{}
+	for _, d := range a.Days {
+		for _, it := range d.Items {
+			got[d.Date] = append(got[d.Date], it.Task.Title)
+		}
+	}
+	assert.Equal(t, map[string][]string{"2030-06-14": {"2030-06-14"}, "2030-06-20": {"2030-06-20"}}, got)
 }
 
 func summaryInZone(t *testing.T, e *env) {
