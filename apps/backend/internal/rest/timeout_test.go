@@ -48,3 +48,26 @@ func TestStatementTimeoutAnswers503(t *testing.T) {
 	require.Len(t, list.Tasks, 1, "nothing written by the cancelled request")
 	assert.Equal(t, "before", list.Tasks[0].Title)
 }
+
+// The task rules read the person's zone inside their transaction: with a
+// pool of one connection, completing a recurring task (which reads the
+// zone for its next occurrence) and moving a task with a reminder at a
+// time of day still answer. (Reading it through the pool while holding the
+// transaction's connection waited for itself: 20 such requests at once
+// hung a pool of 20.)
+func TestTaskRulesNeedOneConnection(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg, func(c *config.Config) { c.DBMaxConns = 1 })
+	ada, _ := b.SignUp(t, "ada@example.com")
+	bounded, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	task, err := ada.CreateTask(bounded, api.TaskInput{Title: "water plants", DueDate: ptr("2030-01-01"), Recurrence: "daily",
+		Reminders: &[]api.ReminderInput{{BeforeMinutes: ptr(0), AtTime: "09:00"}}})
+	require.NoError(t, err)
+	res, err := ada.CompleteTask(bounded, task.ID, ptr(true))
+	require.NoError(t, err)
+	require.NotNil(t, res.Next)
+	_, err = ada.PatchTask(bounded, res.Next.ID, api.TaskPatch{DueDate: api.Value("2030-02-01")})
+	require.NoError(t, err)
+}

@@ -100,3 +100,15 @@ func (s *Store) UserTimeZone(ctx context.Context, id string) (string, error) {
 	}
 	return zone, nil
 }
+
+// PersonZone is the user's zone name, read in tx and held (FOR SHARE)
+// until it ends: SeeBrowserZone and SetPreferences, which move the
+// instants of the user's all-day dates, wait for it.
+func (tx Tx) PersonZone(ctx context.Context, id string) (string, error) {
+	var zone string
+	err := tx.db.NewSelect().Model((*User)(nil)).Column("time_zone").Where("id = ?", id).For("SHARE").Scan(ctx, &zone)
+	if err != nil {
+		return "", fmt.Errorf("reading the time zone of user %s: %w", id, notFound(err))
+	}
+	return zone, nil
+}

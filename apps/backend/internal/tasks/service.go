@@ -365,7 +365,7 @@ func (s *Service) setCompleted(ctx context.Context, tx Tx, t *store.Task, comple
 	// The next occurrence is computed in the person's zone: an all-day
 	// series stays on its dates, a timed one keeps its local time across
 	// a DST change.
-	loc, err := s.userZone(ctx, t.UserID)
+	loc, err := txZone(ctx, tx, t.UserID)
 	if err != nil {
 		return nil, err
 	}
@@ -548,7 +548,11 @@ func (s *Service) updateReminders(ctx context.Context, tx Tx, t *store.Task, old
 	if err != nil || len(cur) == 0 {
 		return err
 	}
-	return tx.Reschedule(ctx, rescheduled(cur, t.DueAt, allDay, s.zoneOf(ctx, t.UserID, cur)), s.now())
+	loc, err = zoneOf(ctx, tx, t.UserID, cur)
+	if err != nil {
+		return err
+	}
+	return tx.Reschedule(ctx, rescheduled(cur, t.DueAt, allDay, loc), s.now())
 }
 
 func sameTime(a, b *time.Time) bool {
@@ -566,19 +570,28 @@ func (s *Service) reminderZone(ctx context.Context, userID string, known *time.L
 	return known, nil
 }
 
-// zoneOf is the person's zone when one of rs is at a clock time; a failed
-// lookup falls back to UTC (the reminder then fires at that time in UTC,
-// which the person sees and can change).
-func (s *Service) zoneOf(ctx context.Context, userID string, rs []store.Reminder) *time.Location {
+// zoneOf is the person's zone, read in tx, when one of rs is at a clock
+// time; UTC otherwise (nothing reads it then).
+func zoneOf(ctx context.Context, tx Tx, userID string, rs []store.Reminder) (*time.Location, error) {
 	for _, r := range rs {
 		if r.AtTime != nil {
-			if loc, err := s.userZone(ctx, userID); err == nil {
-				return loc
-			}
-			break
+			return txZone(ctx, tx, userID)
 		}
 	}
-	return time.UTC
+	return time.UTC, nil
+}
+
+// txZone is the person's zone read in tx (Tx.PersonZone); UTC for a
+// person the store does not know, for whom the write answers.
+func txZone(ctx context.Context, tx Tx, userID string) (*time.Location, error) {
+	name, err := tx.PersonZone(ctx, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return time.UTC, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return dates.Zone(name), nil
 }
 
 // optional is a present, non-null PATCH value, nil otherwise.

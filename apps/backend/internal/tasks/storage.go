@@ -79,6 +79,11 @@ type Tx interface {
 	// DeleteUntouchedOccurrence removes the open occurrence generated from
 	// task id if nobody changed it since it was created; its id, or 0.
 	DeleteUntouchedOccurrence(ctx context.Context, userID string, id int64) (int64, error)
+	// PersonZone is the person's zone name, read inside the transaction and
+	// held until it ends: a zone change (which moves the instants of the
+	// person's all-day dates) waits for the instants this one writes, and
+	// no second connection is taken while this one is held.
+	PersonZone(ctx context.Context, userID string) (string, error)
 }
 
 // PostgresStorage is Storage on the backend's PostgreSQL store: its own

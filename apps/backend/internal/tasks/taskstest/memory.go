@@ -666,3 +666,12 @@ func (tx *memTx) DeleteUntouchedOccurrence(ctx context.Context, userID string, i
 	}
 	return removed[0], nil
 }
+
+// PersonZone is the person's zone in this transaction's tables.
+func (tx *memTx) PersonZone(ctx context.Context, userID string) (string, error) {
+	u, ok := tx.s.users[userID]
+	if !ok {
+		return "", fmt.Errorf("reading the time zone of user %s: %w", userID, store.ErrNotFound)
+	}
+	return u.TimeZone, nil
+}
