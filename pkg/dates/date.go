@@ -78,26 +78,36 @@ func (d Date) AddMonths(n int) Date {
 func (d Date) Before(o Date) bool { return d.midday().Before(o.midday()) }
 func (d Date) After(o Date) bool  { return d.midday().After(o.midday()) }
 
-// At is the instant of the wall-clock time hour:minute:second on d in loc.
-// A time a DST change skips is normalised as time.Date does, except that
-// it never leaves the day: where the clock jumps at midnight
-// (Atlantic/Azores, 28 March 2027: 00:00 → 01:00), time.Date puts 00:00 at
-// 23:00 the day before, and the day begins when the clock resumes.
+// At is the instant of the wall-clock time hour:minute:second on d in loc
+// (Wall).
 func (d Date) At(hour, minute, second int, loc *time.Location) time.Time {
-	t := time.Date(d.year, d.month, d.day, hour, minute, second, 0, loc)
-	if y, m, day := t.Date(); y != d.year || m != d.month || day != d.day {
-		_, resumes := t.ZoneBounds()
-		return resumes
+	return Wall(d.year, d.month, d.day, hour, minute, second, loc)
+}
+
+// Wall is the instant of a wall-clock time on a day in loc. A time a DST
+// change skips is read as RFC 5545 reads it, with the offset before the
+// gap: 02:30 on the day New York springs forward is 03:30 EDT, and 00:00
+// on a day whose midnight is skipped (Atlantic/Azores, 28 March 2027) is
+// 01:00 that day. (time.Date leaves the choice open and here picks the
+// offset after, an hour early: 01:30 EST, 23:00 the day before.)
+func Wall(year int, month time.Month, day, hour, minute, second int, loc *time.Location) time.Time {
+	t := time.Date(year, month, day, hour, minute, second, 0, loc)
+	if t.Day() == day && t.Hour() == hour && t.Minute() == minute {
+		return t
 	}
-	return t
+	_, before := t.Add(-12 * time.Hour).Zone()
+	return time.Date(year, month, day, hour, minute, second, 0, time.UTC).Add(-time.Duration(before) * time.Second).In(loc)
 }
 
 // StartIn is 00:00:00 of d in loc.
 func (d Date) StartIn(loc *time.Location) time.Time { return d.At(0, 0, 0, loc) }
 
-// EndIn is 23:59:59 of d in loc: the last moment the day is still "due
-// today" in that zone, which is when an all-day task becomes overdue.
-func (d Date) EndIn(loc *time.Location) time.Time { return d.At(23, 59, 59, loc) }
+// EndIn is the last second of d in loc — 23:59:59, the second time it
+// comes on a day a DST change repeats its last hour (America/Santiago,
+// 3 April 2027) — the last moment the day is still "due today" there,
+// which is when an all-day task becomes overdue. The store computes the
+// same instant (store.followZone): the next day's start, less a second.
+func (d Date) EndIn(loc *time.Location) time.Time { return d.AddDays(1).StartIn(loc).Add(-time.Second) }
 
 // MarshalText writes YYYY-MM-DD.
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }

@@ -102,3 +102,15 @@ func TestADayWhoseMidnightIsSkipped(t *testing.T) {
 	// An ordinary day and zone are untouched.
 	assert.Equal(t, "2027-03-27 00:00 -0100", dates.NewDate(2027, 3, 27).StartIn(azores).Format("2006-01-02 15:04 -0700"))
 }
+
+// A day whose last hour comes twice ends at the second 23:59:59 (Santiago,
+// 3 April 2027: 24:00 → 23:00); a time a DST change skips moves forward.
+func TestDaysAndTimesAcrossDSTEdges(t *testing.T) {
+	santiago := dates.Zone("America/Santiago")
+	assert.Equal(t, "2027-04-04T03:59:59Z", dates.NewDate(2027, 4, 3).EndIn(santiago).UTC().Format(time.RFC3339))
+	assert.Equal(t, "2027-04-03T02:59:59Z", dates.NewDate(2027, 4, 2).EndIn(santiago).UTC().Format(time.RFC3339), "an ordinary day")
+	ny := dates.Zone("America/New_York")
+	assert.Equal(t, "2027-03-14 03:30 EDT", dates.NewDate(2027, 3, 14).At(2, 30, 0, ny).Format("2006-01-02 15:04 MST"), "02:30 does not exist that day")
+	assert.Equal(t, "2027-03-14 09:00 EDT", dates.NewDate(2027, 3, 14).At(9, 0, 0, ny).Format("2006-01-02 15:04 MST"))
+	assert.Equal(t, "2027-11-07 01:30 EDT", dates.NewDate(2027, 11, 7).At(1, 30, 0, ny).Format("2006-01-02 15:04 MST"), "a repeated time: the first")
+}

@@ -131,8 +131,10 @@ func (r Rule) Next(date *dates.Date, at *time.Time, now time.Time, loc *time.Loc
 	return nil, due.UTC(), md
 }
 
+// wallClock is the series' local time on day d (dates.Wall: a time a DST
+// change skips moves forward, RFC 5545's reading).
 func wallClock(d dates.Date, h, m, s, ns int, loc *time.Location) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), h, m, s, ns, loc)
+	return dates.Wall(d.Year(), d.Month(), d.Day(), h, m, s, loc).Add(time.Duration(ns))
 }
 
 // String says the rule as people do: "every day", "every 3 days", "every

@@ -17,8 +17,11 @@ import (
 // and by the task rules; the reminders at a local time on such a day
 // ("the day before at 9:00") likewise.
 
-// endOfDaySQL is the instant of 23:59:59 on the column's date in zone ?.
-const endOfDaySQL = "((%s + time '23:59:59') AT TIME ZONE ?)"
+// endOfDaySQL is the last second of the column's date in zone ?: the
+// next day's start less a second, as dates.Date.EndIn computes it (on a
+// day whose last hour comes twice, 23:59:59 read as a local time would be
+// ambiguous).
+const endOfDaySQL = "(((%s + 1)::timestamp AT TIME ZONE ?) - interval '1 second')"
 
 // followZone moves the instants of userID's all-day dates, and of the
 // pending reminders at a local time on them, to zone: the dates stay, the
@@ -102,7 +105,7 @@ func inferAllDay(ctx context.Context, tx bun.Tx, log *slog.Logger) error {
 	}
 	// The instants now follow the rule exactly (a drifted 22:59:59 becomes
 	// 23:59:59 of its day), and the reminders with them.
-	if _, err := tx.ExecContext(ctx, `UPDATE tasks AS t SET due_at = (t.due_date + time '23:59:59') AT TIME ZONE u.time_zone
+	if _, err := tx.ExecContext(ctx, `UPDATE tasks AS t SET due_at = ((t.due_date + 1)::timestamp AT TIME ZONE u.time_zone) - interval '1 second'
 		FROM users AS u WHERE u.id = t.user_id AND t.due_date IS NOT NULL`); err != nil {
 		return fmt.Errorf("setting the instants of all-day dates: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
+	"github.com/todo-app/todo-app/pkg/dates"
 )
 
 // The all-day migration (20261207200001) on rows as each path of the
@@ -221,4 +222,33 @@ func TestAllDayInstantsFollowTheZone(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, seen)
 	assert.Equal(t, "2026-12-08T22:59:59Z", due(allDay))
+}
+
+// The store and pkg/dates agree on the end of every day, also where DST
+// makes it odd: a last hour that comes twice (Santiago), a midnight that
+// is skipped (the Azores), a spring-forward day, and UTC+14.
+func TestTheStoreEndsADayAsGoDoes(t *testing.T) {
+	st := open(t, pg.NewDatabase(t, "", nil))
+	ctx := context.Background()
+	_, err := st.Migrate(ctx, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	u := store.User{Email: "e@example.com", Name: "E", PasswordHash: "x", TimeZone: "UTC", TimeZoneAuto: true}
+	require.NoError(t, st.CreateUser(ctx, &u))
+	days := []string{"2027-04-03", "2027-04-02", "2027-03-27", "2027-03-28", "2027-03-14", "2027-11-06", "2027-04-04", "2027-10-02", "2027-09-04", "2027-12-31"}
+	for _, d := range days {
+		_, err := st.DB.ExecContext(ctx, `INSERT INTO tasks (user_id, title, description, priority, recurrence, recurrence_interval, due_date, due_at)
+			VALUES (?, ?, '', 'medium', 'none', 1, ?, now())`, u.ID, d, d)
+		require.NoError(t, err)
+	}
+	for _, zone := range []string{"America/Santiago", "Atlantic/Azores", "America/New_York", "Australia/Sydney", "Pacific/Kiritimati", "Asia/Kathmandu"} {
+		require.NoError(t, st.SetPreferences(ctx, u.ID, zone, false, nil))
+		loc := dates.Zone(zone)
+		for _, d := range days {
+			var at time.Time
+			require.NoError(t, st.DB.QueryRowContext(ctx, `SELECT due_at FROM tasks WHERE title = ?`, d).Scan(&at))
+			day, err := dates.ParseDate(d)
+			require.NoError(t, err)
+			assert.Equal(t, day.EndIn(loc).UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339), "%s in %s", d, zone)
+		}
+	}
 }
