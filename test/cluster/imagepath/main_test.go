@@ -21,6 +21,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -84,6 +85,7 @@ func TestMain(m *testing.M) {
 		}
 	}
 	if len(missing) > 0 {
+		slices.Sort(missing)
 		fmt.Fprintf(os.Stderr, "imagepath: FAILED: missing %s — or run `make setup`\n", strings.Join(missing, ", "))
 		os.Exit(1)
 	}
