@@ -184,6 +184,7 @@ func (s *Service) Replace(ctx context.Context, userID string, id int64, in api.T
 		return api.Task{}, err
 	}
 	return s.modify(ctx, userID, id, in.Reminders, func(t *store.Task) (*[]string, *bool, error) {
+		repl.DueDate = keptAllDay(t, repl.DueDate, repl.DueAt)
 		t.TaskFields = repl.TaskFields
 		return &tags, nil, nil
 	})
@@ -281,7 +282,7 @@ func applyPatch(t *store.Task, p api.TaskPatch, v api.TaskFields) error {
 		t.Priority = v.Priority
 	}
 	if p.DueDate.Set || p.DueAt.Set {
-		t.DueDate, t.DueAt = v.DueDate, v.DueAt
+		t.DueDate, t.DueAt = keptAllDay(t, v.DueDate, v.DueAt), v.DueAt
 	}
 	if p.RecurrenceWeekdays != nil {
 		t.RecurrenceWeekdays = v.RecurrenceWeekdays
@@ -592,6 +593,17 @@ func txZone(ctx context.Context, tx Tx, userID string) (*time.Location, error) {
 		return nil, err
 	}
 	return dates.Zone(name), nil
+}
+
+// keptAllDay is the due date a write leaves task t: date, unless the write
+// gives no date but exactly the instant t's all-day date stands for — a
+// client of the API before 1.7.0 writing back what it read (due_at alone),
+// which must not turn an all-day task into one at 23:59:59.
+func keptAllDay(t *store.Task, date *dates.Date, at *time.Time) *dates.Date {
+	if date == nil && at != nil && t.DueDate != nil && t.DueAt != nil && at.Equal(*t.DueAt) {
+		return t.DueDate
+	}
+	return date
 }
 
 // optional is a present, non-null PATCH value, nil otherwise.
