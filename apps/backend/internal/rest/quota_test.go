@@ -73,6 +73,9 @@ func TestQuotasPerPerson(t *testing.T) {
 	require.NoError(t, ada.DeleteTask(ctx, first.ID))
 	_, err = ada.CreateTask(ctx, api.TaskInput{Title: "room again"})
 	require.NoError(t, err)
+	// A restore brings a task back into the count: refused at the quota.
+	_, err = ada.RestoreTask(ctx, first.ID)
+	quota(err, "MAX_TASKS")
 
 	// Conversations and their messages.
 	conv, err := ada.CreateConversation(ctx, api.ConversationInput{Title: "plans"})

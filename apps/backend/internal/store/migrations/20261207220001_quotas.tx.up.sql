@@ -17,16 +17,31 @@ $$;
 
 --bun:split
 
-CREATE FUNCTION todo_enforce_task_quota() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION todo_check_task_quota(person uuid) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     lim integer := todo_quota('todo.max_tasks', 100000);
 BEGIN
-    IF EXISTS (
-        SELECT 1 FROM (SELECT DISTINCT user_id FROM new_rows WHERE recurred_from IS NULL) AS p
-        WHERE (SELECT count(*) FROM tasks AS t WHERE t.user_id = p.user_id AND t.deleted_at IS NULL) > lim
-    ) THEN
+    -- One person's writes take turns here until they commit, so two at
+    -- once cannot both pass the count.
+    PERFORM pg_advisory_xact_lock(hashtext('todo-quota-tasks'), hashtext(person::text));
+    -- Deleted tasks are kept 30 days (restorable): they count towards a
+    -- second bound, twice the quota, so that creating and deleting cannot
+    -- store without end.
+    IF (SELECT count(*) FROM tasks WHERE user_id = person AND deleted_at IS NULL) > lim
+       OR (SELECT count(*) FROM tasks WHERE user_id = person) > 2 * lim THEN
         RAISE EXCEPTION 'quota exceeded' USING ERRCODE = 'TD001', DETAIL = 'tasks', HINT = lim::text;
     END IF;
+END $$;
+
+--bun:split
+
+CREATE FUNCTION todo_enforce_task_quota() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    person uuid;
+BEGIN
+    FOR person IN SELECT DISTINCT user_id FROM new_rows WHERE recurred_from IS NULL LOOP
+        PERFORM todo_check_task_quota(person);
+    END LOOP;
     RETURN NULL;
 END $$;
 
@@ -34,6 +49,25 @@ END $$;
 
 CREATE TRIGGER tasks_quota AFTER INSERT ON tasks REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION todo_enforce_task_quota();
+
+--bun:split
+
+-- A restore brings a deleted task back into the count.
+CREATE FUNCTION todo_enforce_task_quota_on_restore() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    person uuid;
+BEGIN
+    FOR person IN SELECT DISTINCT n.user_id FROM new_rows AS n JOIN old_rows AS o ON o.id = n.id
+               WHERE o.deleted_at IS NOT NULL AND n.deleted_at IS NULL LOOP
+        PERFORM todo_check_task_quota(person);
+    END LOOP;
+    RETURN NULL;
+END $$;
+
+--bun:split
+
+CREATE TRIGGER tasks_quota_restore AFTER UPDATE ON tasks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION todo_enforce_task_quota_on_restore();
 
 --bun:split
 
