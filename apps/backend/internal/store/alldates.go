@@ -59,7 +59,9 @@ func allDayMigration(log *slog.Logger) migrate.Migration {
 	}
 }
 
-// inferAllDay adds tasks.due_date and fills it. Which rows were dates:
+// inferAllDay fills tasks.due_date (added by the SQL migration before it,
+// so that the table's exclusive lock is not held through this pass; the
+// updates here lock only the rows they change). Which rows were dates:
 //   - due at 23:59:59 in the person's zone (users.time_zone, the only zone
 //     recorded; a row written in another zone the person had then cannot be
 //     told from a time): what the web form, quick add, the assistant,
@@ -74,9 +76,6 @@ func allDayMigration(log *slog.Logger) migrate.Migration {
 // pending reminders "minutes before" an all-day date stop (fire_at null):
 // the date rule says a date alone gets none, and they fired at 23:44.
 func inferAllDay(ctx context.Context, tx bun.Tx, log *slog.Logger) error {
-	if _, err := tx.ExecContext(ctx, `ALTER TABLE tasks ADD COLUMN IF NOT EXISTS due_date date`); err != nil {
-		return fmt.Errorf("adding tasks.due_date: %w", err)
-	}
 	var counts []struct {
 		UserID string `bun:"user_id"`
 		Zone   string `bun:"time_zone"`
@@ -106,7 +105,8 @@ func inferAllDay(ctx context.Context, tx bun.Tx, log *slog.Logger) error {
 	// The instants now follow the rule exactly (a drifted 22:59:59 becomes
 	// 23:59:59 of its day), and the reminders with them.
 	if _, err := tx.ExecContext(ctx, `UPDATE tasks AS t SET due_at = ((t.due_date + 1)::timestamp AT TIME ZONE u.time_zone) - interval '1 second'
-		FROM users AS u WHERE u.id = t.user_id AND t.due_date IS NOT NULL`); err != nil {
+		FROM users AS u WHERE u.id = t.user_id AND t.due_date IS NOT NULL
+		  AND t.due_at IS DISTINCT FROM ((t.due_date + 1)::timestamp AT TIME ZONE u.time_zone) - interval '1 second'`); err != nil {
 		return fmt.Errorf("setting the instants of all-day dates: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE reminders AS r

@@ -35,7 +35,7 @@ func TestAllDayMigrationInfersDatesFromEachPath(t *testing.T) {
 	// Back to the schema before the migration.
 	_, err = st.DB.ExecContext(ctx, `ALTER TABLE tasks DROP COLUMN due_date`)
 	require.NoError(t, err)
-	_, err = st.DB.ExecContext(ctx, `DELETE FROM bun_migrations WHERE name = '20261207200001'`)
+	_, err = st.DB.ExecContext(ctx, `DELETE FROM bun_migrations WHERE name IN ('20261207195901', '20261207200001')`)
 	require.NoError(t, err)
 
 	people := map[string]string{}
@@ -103,7 +103,7 @@ func TestAllDayMigrationInfersDatesFromEachPath(t *testing.T) {
 	var logs bytes.Buffer
 	applied, err := st.Migrate(ctx, slog.New(slog.NewJSONHandler(&logs, nil)))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"20261207200001"}, applied)
+	assert.Equal(t, []string{"20261207195901", "20261207200001"}, applied)
 
 	for i, f := range fixtures {
 		var date *string
