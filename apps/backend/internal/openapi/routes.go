@@ -29,7 +29,10 @@ type Route struct {
 	// reminders and the person's own profile); anything else — every
 	// change, conversations, the export — needs api.ScopeWrite (the zero
 	// value), so a new route is closed to read-only tokens until its row
-	// says otherwise. The router enforces it from this table.
+	// says otherwise. The router takes it from this table for every
+	// /api/{user_id} route; of the account routes outside that prefix, only
+	// /api/auth/me (read, open to any token) is not session-only, and the
+	// authorization matrix checks all of them against their rows.
 	Scope string
 	// Unpublished rows are served but left out of the document, its
 	// reference page and the generated client: WebDAV's methods, a

@@ -33,12 +33,16 @@ func followZone(ctx context.Context, db bun.IDB, userID, zone string) error {
 		Where("due_at IS DISTINCT FROM "+end, zone).Exec(ctx); err != nil {
 		return fmt.Errorf("moving all-day dates to %s: %w", zone, err)
 	}
-	if _, err := db.NewRaw(`UPDATE reminders AS r
-		SET fire_at = ((t.due_date - r.before_minutes / 1440) + r.at_time::time) AT TIME ZONE ?
+	// A reminder at a time of day ("the day before at 09:00") is that time
+	// in the person's zone, on a day counted from the task's date: its
+	// all-day date, or the day a timed task falls on there.
+	fire := `((COALESCE(t.due_date, (t.due_at AT TIME ZONE ?)::date) - r.before_minutes / 1440) + r.at_time::time) AT TIME ZONE ?`
+	if _, err := db.NewRaw(`UPDATE reminders AS r SET fire_at = `+fire+`
 		FROM tasks AS t
-		WHERE t.id = r.task_id AND r.user_id = ? AND t.due_date IS NOT NULL
-		  AND r.at_time IS NOT NULL AND r.fired_at IS NULL`, zone, userID).Exec(ctx); err != nil {
-		return fmt.Errorf("moving reminders on all-day dates to %s: %w", zone, err)
+		WHERE t.id = r.task_id AND r.user_id = ? AND t.due_at IS NOT NULL
+		  AND r.at_time IS NOT NULL AND r.fired_at IS NULL
+		  AND r.fire_at IS DISTINCT FROM `+fire, zone, zone, userID, zone, zone).Exec(ctx); err != nil {
+		return fmt.Errorf("moving reminders at a time of day to %s: %w", zone, err)
 	}
 	return nil
 }

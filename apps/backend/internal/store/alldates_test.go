@@ -187,6 +187,10 @@ func TestAllDayInstantsFollowTheZone(t *testing.T) {
 	row(&pending, `INSERT INTO reminders (task_id, user_id, before_minutes, at_time, fire_at) VALUES (?, ?, 1440, '09:00', '2026-12-07T14:00:00Z') RETURNING id`, allDay, u.ID)
 	row(&fired, `INSERT INTO reminders (task_id, user_id, before_minutes, at_time, fire_at, fired_at) VALUES (?, ?, 0, '08:00', '2026-12-08T13:00:00Z', '2026-12-08T13:00:01Z') RETURNING id`, allDay, u.ID)
 	row(&absolute, `INSERT INTO reminders (task_id, user_id, at, fire_at) VALUES (?, ?, '2026-12-06T10:00:00Z', '2026-12-06T10:00:00Z') RETURNING id`, allDay, u.ID)
+	// The day before at 09:00 on a timed task (14:00 UTC on the 8th: 09:00
+	// in New York): 09:00 on the 7th in whatever zone the person is in.
+	var timedDayBefore int64
+	row(&timedDayBefore, `INSERT INTO reminders (task_id, user_id, before_minutes, at_time, fire_at) VALUES (?, ?, 1440, '09:00', '2026-12-07T14:00:00Z') RETURNING id`, timed, u.ID)
 
 	instant := func(sql string, id int64) string {
 		t.Helper()
@@ -201,6 +205,7 @@ func TestAllDayInstantsFollowTheZone(t *testing.T) {
 	require.NoError(t, st.SetPreferences(ctx, u.ID, "Asia/Tokyo", false, nil))
 	assert.Equal(t, "2026-12-08T14:59:59Z", due(allDay), "the end of 8 December in Tokyo")
 	assert.Equal(t, "2026-12-07T00:00:00Z", fire(pending), "the day before at 09:00 in Tokyo")
+	assert.Equal(t, "2026-12-07T00:00:00Z", fire(timedDayBefore), "a timed task's: 09:00 in Tokyo the day before its day there (23:00 on the 8th)")
 	assert.Equal(t, "2026-12-08T14:00:00Z", due(timed), "a time does not move")
 	assert.Equal(t, "2026-12-08T13:00:00Z", fire(fired), "what fired is history")
 	assert.Equal(t, "2026-12-06T10:00:00Z", fire(absolute), "an absolute reminder does not move")
