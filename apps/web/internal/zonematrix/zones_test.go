@@ -185,9 +185,6 @@ func (c civil) label() string {
 	return time.Date(c.Y, c.M, c.D, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan 2006")
 }
 
-// month is the calendar page's month parameter.
-func (c civil) month() string { return fmt.Sprintf("%04d-%02d", c.Y, int(c.M)) }
-
 func civilOf(t time.Time, loc *time.Location) civil {
 	t = t.In(loc)
 	return civil{t.Year(), t.Month(), t.Day()}
