@@ -50,6 +50,13 @@ func TestEveryEarlierSchemaRestoresThenMigrates(t *testing.T) {
 	require.NotEmpty(t, history)
 	names := versions(history)
 	t.Logf("%d migrations, %s to %s", len(names), names[0], names[len(names)-1])
+	// Every migration the current backend has, its Go migrations too
+	// (store/alldates.go), which have no file here: what a database it
+	// migrated records.
+	fresh := newDB(t)
+	backendMigrate(t, backend, fresh)
+	all := count(t, ctx, fresh, "SELECT count(*) FROM bun_migrations")
+	require.GreaterOrEqual(t, all, len(names))
 
 	for n := range names {
 		t.Run(names[n], func(t *testing.T) {
@@ -66,7 +73,7 @@ func TestEveryEarlierSchemaRestoresThenMigrates(t *testing.T) {
 			backendMigrate(t, backend, dst)
 
 			assert.Equal(t, want, readData(t, ctx, dst), "the rows written at %s, after the restore and the current migrations", names[n])
-			assert.Equal(t, len(names), count(t, ctx, dst, "SELECT count(*) FROM bun_migrations"), "every migration is recorded as applied")
+			assert.Equal(t, all, count(t, ctx, dst, "SELECT count(*) FROM bun_migrations"), "every migration is recorded as applied")
 		})
 	}
 }
