@@ -219,7 +219,7 @@ func TestTaskPagesEndToEnd(t *testing.T) {
 	p = b.get("/tasks")
 	assert.Contains(t, text(p.Body), "Write final report")
 	assert.Contains(t, text(p.Body), "Sat 16 Mar 2030", "date-only shows no time")
-	assert.Contains(t, text(p.Body), "weekly")
+	assert.Contains(t, text(p.Body), "↻ every other week", "the rule said as people say it")
 
 	p = b.post("/tasks", "/tasks/"+id+"/toggle", url.Values{"next": {"/tasks"}})
 	require.Equal(t, http.StatusSeeOther, p.Status)
