@@ -10,11 +10,14 @@ import (
 type TaskQuery struct {
 	Status   string // all|pending|completed
 	Priority string
-	Tags     []string // a task must carry every tag given
-	Q        string
-	DueFrom  *time.Time
-	DueTo    *time.Time
-	Overdue  bool
+	// ProjectID keeps the tasks of one project (0: every project but the
+	// archived ones).
+	ProjectID int64
+	Tags      []string // a task must carry every tag given
+	Q         string
+	DueFrom   *time.Time
+	DueTo     *time.Time
+	Overdue   bool
 	// CompletedFrom/To bound when tasks were completed.
 	CompletedFrom *time.Time
 	CompletedTo   *time.Time
@@ -34,6 +37,9 @@ func (q TaskQuery) Values() url.Values {
 	}
 	set("status", q.Status)
 	set("priority", q.Priority)
+	if q.ProjectID != 0 {
+		v.Set("project_id", strconv.FormatInt(q.ProjectID, 10))
+	}
 	for _, t := range q.Tags {
 		v.Add("tag", t)
 	}

@@ -43,6 +43,8 @@ func Enum(field string) []string {
 		return []string{RoleUser, RoleAssistant, RoleTool}
 	case "scope":
 		return []string{ScopeRead, ScopeWrite}
+	case "color":
+		return ProjectColors()
 	}
 	return nil
 }
@@ -166,6 +168,7 @@ type Task struct {
 	ID     int64  `json:"id"`
 	UserID string `json:"user_id"`
 	TaskFields
+	TaskPlace
 	Completed   bool       `json:"completed"`
 	CompletedAt *time.Time `json:"completed_at"`
 	Tags        []string   `json:"tags"`
@@ -265,6 +268,13 @@ type TaskInput struct {
 	// Reminders (at most MaxReminders). Absent (or null) on a PUT keeps
 	// the task's; [] removes them.
 	Reminders *[]ReminderInput `json:"reminders,omitempty"`
+	// ProjectID, SectionID and ParentID place a new task (POST; a PUT
+	// leaves the place as it is: MoveRequest changes it): in the Inbox
+	// when all are absent, last among its siblings. A subtask takes its
+	// parent's project and section.
+	ProjectID *int64 `json:"project_id,omitempty"`
+	SectionID *int64 `json:"section_id,omitempty"`
+	ParentID  *int64 `json:"parent_id,omitempty"`
 }
 
 // TaskPatch changes only the fields that are present. A due_date makes
@@ -284,11 +294,29 @@ type TaskPatch struct {
 	Completed          *bool            `json:"completed,omitempty"`
 	// Reminders replaces them all; [] removes them.
 	Reminders *[]ReminderInput `json:"reminders,omitempty"`
+	// ProjectID, SectionID and ParentID move the task with its subtasks,
+	// last among its new siblings, as MoveRequest does.
+	ProjectID *int64          `json:"project_id,omitempty"`
+	SectionID Nullable[int64] `json:"section_id,omitzero"`
+	ParentID  Nullable[int64] `json:"parent_id,omitzero"`
+}
+
+// Move is the MoveRequest a patch's place fields make, nil when it sets
+// none.
+func (p TaskPatch) Move() *MoveRequest {
+	if p.ProjectID == nil && !p.SectionID.Set && !p.ParentID.Set {
+		return nil
+	}
+	return &MoveRequest{ProjectID: p.ProjectID, SectionID: p.SectionID, ParentID: p.ParentID}
 }
 
 // CompleteRequest sets the completion state; an empty body toggles it.
+// Completing a task completes its open subtasks with it. Reopening leaves
+// the subtasks as they are, unless undo is true: then the subtasks that
+// this task's completion closed (and nobody reopened since) open again.
 type CompleteRequest struct {
 	Completed *bool `json:"completed,omitempty"`
+	Undo      bool  `json:"undo,omitempty"`
 }
 
 // CompleteResult is the task after completion and, when it recurs, the
@@ -299,6 +327,9 @@ type CompleteResult struct {
 	Task          Task   `json:"task"`
 	Next          *Task  `json:"next"`
 	RemovedNextID *int64 `json:"removed_next_id"`
+	// Subtasks are the ids of the subtasks completed (or, on an undo,
+	// reopened) with the task.
+	Subtasks []int64 `json:"subtasks"`
 }
 
 // TaskList is one page of tasks.
@@ -387,10 +418,25 @@ type Summary struct {
 	Overdue  int    `json:"overdue"`   // open, due before now
 	// DoneThisWeek counts tasks completed since Monday 00:00.
 	DoneThisWeek int `json:"done_this_week"`
+	// Projects are the live, unarchived projects in their order with
+	// their counts (the sidebar's).
+	Projects []ProjectCount `json:"projects"`
 	// OverdueTasks are the five most overdue, longest overdue first.
 	OverdueTasks []Task `json:"overdue_tasks"`
 	// Upcoming are the next seven open tasks due from now, soonest first.
 	Upcoming []Task `json:"upcoming"`
+}
+
+// ProjectCount is a project's open tasks, and of those how many are due
+// today or overdue.
+type ProjectCount struct {
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	Color    string `json:"color"`
+	Inbox    bool   `json:"inbox"`
+	Open     int    `json:"open"`
+	DueToday int    `json:"due_today"`
+	Overdue  int    `json:"overdue"`
 }
 
 // Agenda is what is due: overdue tasks, then each day from today (in the

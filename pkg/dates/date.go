@@ -74,6 +74,9 @@ func (d Date) AddMonths(n int) Date {
 	return NewDate(first.Year(), first.Month(), min(d.day, last))
 }
 
+// DaysSince is how many days d is after o (negative when before).
+func (d Date) DaysSince(o Date) int { return int(d.midday().Sub(o.midday()) / (24 * time.Hour)) }
+
 // Before and After compare days.
 func (d Date) Before(o Date) bool { return d.midday().Before(o.midday()) }
 func (d Date) After(o Date) bool  { return d.midday().After(o.midday()) }

@@ -161,6 +161,20 @@ func queryInt(c *fiber.Ctx, name string, min int, fields map[string]string) int 
 	return n
 }
 
+// queryInt64 parses an optional id query parameter (a positive whole
+// number); absent gives 0.
+func queryInt64(c *fiber.Ctx, name string, fields map[string]string) int64 {
+	raw := c.Query(name)
+	if raw == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < 1 {
+		fields[name] = "must be a positive whole number (an id)"
+	}
+	return n
+}
+
 // queryBool parses an optional boolean query parameter.
 func queryBool(c *fiber.Ctx, name string, fields map[string]string) bool {
 	raw := c.Query(name)

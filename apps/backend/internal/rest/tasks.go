@@ -16,6 +16,7 @@ func (h handlers) listTasks(c *fiber.Ctx) error {
 	in := tasks.ListInput{
 		Status:        c.Query("status"),
 		Priority:      c.Query("priority"),
+		ProjectID:     queryInt64(c, "project_id", fields),
 		Q:             c.Query("q"),
 		DueFrom:       c.Query("due_from"),
 		DueTo:         c.Query("due_to"),
@@ -150,9 +151,26 @@ func (h handlers) completeTask(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	res, err := h.Tasks.Complete(c.UserContext(), auth.UserID(c), id, in.Completed)
+	res, err := h.Tasks.CompleteWith(c.UserContext(), auth.UserID(c), id, in)
 	if err != nil {
 		return err
 	}
 	return c.JSON(res)
+}
+
+// moveTask moves a task with its subtasks (project, section, parent, order).
+func (h handlers) moveTask(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in api.MoveRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	t, err := h.Tasks.Move(c.UserContext(), auth.UserID(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(t)
 }

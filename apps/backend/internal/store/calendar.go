@@ -63,11 +63,12 @@ func (s *Store) FeedOwner(ctx context.Context, token string) (User, error) {
 }
 
 // FeedTasks returns up to limit of the user's open tasks that have a due
-// time, soonest first, with tags and reminders.
+// time, outside archived projects, soonest first, with tags and reminders.
 func (s *Store) FeedTasks(ctx context.Context, userID string, limit int) ([]Task, error) {
 	tasks := []Task{}
 	err := s.DB.NewSelect().Model(&tasks).ColumnExpr("?TableColumns").ColumnExpr("t.uid").
 		Where("t.user_id = ? AND t.deleted_at IS NULL AND NOT t.completed AND t.due_at IS NOT NULL", userID).
+		Where(notArchived, userID).
 		OrderExpr("t.due_at, t.id").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("listing the feed's tasks: %w", err)

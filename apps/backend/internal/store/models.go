@@ -46,8 +46,14 @@ type Task struct {
 	// bun names them (title, due_at, recurrence_interval): declared once
 	// in pkg/api, so a new field is a new column here without an edit.
 	api.TaskFields
+	// TaskPlace is where it is (project_id, section_id, parent_id,
+	// position): changed by moves alone (Tx.Place), never by UpdateTask.
+	api.TaskPlace
 	Completed   bool       `bun:"completed,notnull"`
 	CompletedAt *time.Time `bun:"completed_at"`
+	// CompletedBy is the ancestor whose completion completed this
+	// subtask (nil when it was completed on its own, or is open).
+	CompletedBy *int64 `bun:"completed_by"`
 	CreatedAt   time.Time  `bun:"created_at,notnull,default:now()"`
 	UpdatedAt   time.Time  `bun:"updated_at,notnull,default:now()"`
 	// DeletedAt is set while the task is deleted but restorable.
@@ -65,6 +71,35 @@ type Task struct {
 	Tags []Tag `bun:"m2m:task_tags,join:Task=Tag"`
 	// Reminders are loaded with the task (loadReminders).
 	Reminders []Reminder `bun:"-"`
+}
+
+// Project is a row of projects.
+type Project struct {
+	bun.BaseModel `bun:"table:projects,alias:p"`
+
+	ID        int64      `bun:"id,pk,autoincrement"`
+	UserID    string     `bun:"user_id,type:uuid,notnull"`
+	Name      string     `bun:"name,notnull"`
+	Color     string     `bun:"color,notnull"`
+	Position  string     `bun:"position,notnull"`
+	Inbox     bool       `bun:"inbox,notnull"`
+	Archived  bool       `bun:"archived,notnull"`
+	CreatedAt time.Time  `bun:"created_at,notnull,default:now()"`
+	UpdatedAt time.Time  `bun:"updated_at,notnull,default:now()"`
+	DeletedAt *time.Time `bun:"deleted_at"`
+}
+
+// Section is a row of sections.
+type Section struct {
+	bun.BaseModel `bun:"table:sections,alias:s"`
+
+	ID        int64      `bun:"id,pk,autoincrement"`
+	UserID    string     `bun:"user_id,type:uuid,notnull"`
+	ProjectID int64      `bun:"project_id,notnull"`
+	Name      string     `bun:"name,notnull"`
+	Position  string     `bun:"position,notnull"`
+	CreatedAt time.Time  `bun:"created_at,notnull,default:now()"`
+	DeletedAt *time.Time `bun:"deleted_at"`
 }
 
 // Tag is a row of tags.

@@ -127,13 +127,14 @@ type Fired struct {
 // notification for each, in one statement: rows another backend holds are
 // skipped (SKIP LOCKED), and a row once marked is never found again, so
 // each reminder fires exactly once. Reminders of completed or deleted
-// tasks do not fire. A reminder more than lateAfter behind is marked late.
+// tasks, and of tasks in archived projects, do not fire. A reminder more than lateAfter behind is marked late.
 func (s *Store) ClaimDue(ctx context.Context, limit int, lateAfter time.Duration) ([]Fired, error) {
 	var out []Fired
 	err := s.DB.NewRaw(`
 WITH due AS (
     SELECT r.id FROM reminders r JOIN tasks t ON t.id = r.task_id
     WHERE r.fired_at IS NULL AND r.fire_at <= now() AND NOT t.completed AND t.deleted_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = t.project_id AND p.archived)
     ORDER BY r.fire_at
     LIMIT ?
     FOR UPDATE OF r SKIP LOCKED

@@ -11,6 +11,9 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/schema"
+
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/position"
 )
 
 // TaskFilter selects, orders and pages a user's tasks. Values are
@@ -18,7 +21,11 @@ import (
 type TaskFilter struct {
 	Status   string // all|pending|completed
 	Priority string
-	Tags     []string // every tag must be present
+	// ProjectID keeps one project's tasks; 0 keeps every project's but
+	// the archived ones' (an archived project's tasks are in no list, the
+	// agenda or the dashboard until it is opened, or unarchived).
+	ProjectID int64
+	Tags      []string // every tag must be present
 	Q        string
 	DueFrom  *time.Time
 	DueTo    *time.Time
@@ -38,6 +45,9 @@ type TaskFilter struct {
 	// loads them for several lists at once (LoadDetails).
 	NoDetails bool
 }
+
+// notArchived keeps the tasks (t) outside the person's archived projects.
+const notArchived = "t.project_id NOT IN (SELECT id FROM projects WHERE user_id = ? AND archived)"
 
 // SummaryBounds are the moments the dashboard's counts are cut at.
 type SummaryBounds struct {
@@ -61,7 +71,7 @@ func (s *Store) CountSummary(ctx context.Context, userID string, b SummaryBounds
 		ColumnExpr("count(*) FILTER (WHERE NOT t.completed AND t.due_at >= ? AND t.due_at <= ?) AS due_today", b.DayStart, b.DayEnd).
 		ColumnExpr("count(*) FILTER (WHERE NOT t.completed AND t.due_at < ?) AS overdue", b.Now).
 		ColumnExpr("count(*) FILTER (WHERE t.completed AND t.completed_at >= ?) AS done_this_week", b.WeekStart).
-		Where("t.user_id = ? AND t.deleted_at IS NULL", userID).
+		Where("t.user_id = ? AND t.deleted_at IS NULL", userID).Where(notArchived, userID).
 		Scan(ctx, &c)
 	if err != nil {
 		return SummaryCounts{}, fmt.Errorf("counting the dashboard of user %s: %w", userID, err)
@@ -86,6 +96,11 @@ func (s *Store) Tasks() Tx { return Tx{db: s.DB} }
 func (s *Store) ListTasks(ctx context.Context, userID string, f TaskFilter) ([]Task, int, error) {
 	tasks := []Task{}
 	q := s.DB.NewSelect().Model(&tasks).Where("t.user_id = ? AND t.deleted_at IS NULL", userID)
+	if f.ProjectID != 0 {
+		q.Where("t.project_id = ?", f.ProjectID)
+	} else {
+		q.Where(notArchived, userID)
+	}
 	switch f.Status {
 	case "pending":
 		q.Where("NOT t.completed")
@@ -238,7 +253,16 @@ func (tx Tx) GetTaskForUpdate(ctx context.Context, userID string, id int64) (Tas
 // InsertTask inserts t and attaches tags by name, creating missing ones.
 func (tx Tx) InsertTask(ctx context.Context, t *Task, tags []string) error {
 	db := tx.db
-	if _, err := db.NewInsert().Model(t).ExcludeColumn("id").Returning("id, created_at, updated_at").Exec(ctx); err != nil {
+	// Without a project or a position the database places it: last in
+	// the person's Inbox, or last in its project (todo_place_task).
+	q := db.NewInsert().Model(t).ExcludeColumn("id")
+	if t.ProjectID == 0 {
+		q.ExcludeColumn("project_id")
+	}
+	if t.Position == "" {
+		q.ExcludeColumn("position")
+	}
+	if _, err := q.Returning("id, created_at, updated_at, project_id, position").Exec(ctx); err != nil {
 		return fmt.Errorf("inserting task: %w", err)
 	}
 	return tx.SetTaskTags(ctx, t, tags)
@@ -269,7 +293,7 @@ func (tx Tx) UpdateTask(ctx context.Context, t *Task, tags *[]string) error {
 // and silently never change (a miss that compiled and passed before).
 func TaskUpdateColumns(d schema.Dialect) []string {
 	embedded, _ := reflect.TypeFor[Task]().FieldByName("TaskFields")
-	cols := []string{"completed", "completed_at"}
+	cols := []string{"completed", "completed_at", "completed_by"}
 	for _, f := range d.Tables().Get(reflect.TypeFor[Task]()).Fields {
 		if len(f.Index) > 1 && f.Index[0] == embedded.Index[0] {
 			cols = append(cols, f.Name)
@@ -308,11 +332,14 @@ func (tx Tx) SetTaskTags(ctx context.Context, t *Task, names []string) error {
 	return nil
 }
 
-// DeleteTask marks one of the user's tasks deleted; it stays restorable
-// until PurgeDeletedTasks removes it.
+// DeleteTask marks one of the user's tasks deleted with its subtasks, at
+// one moment (RestoreTask finds them by it); they stay restorable until
+// PurgeDeletedTasks removes them.
 func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
-	res, err := s.DB.NewUpdate().Model((*Task)(nil)).Set("deleted_at = now()").
-		Where("id = ? AND user_id = ? AND deleted_at IS NULL", id, userID).Exec(ctx)
+	res, err := s.DB.NewRaw(`WITH RECURSIVE sub AS (
+			SELECT id FROM tasks WHERE id = ? AND user_id = ? AND deleted_at IS NULL
+			UNION ALL SELECT t.id FROM tasks AS t JOIN sub ON t.parent_id = sub.id WHERE t.deleted_at IS NULL)
+		UPDATE tasks SET deleted_at = now() WHERE id IN (SELECT id FROM sub)`, id, userID).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("deleting task %d: %w", id, err)
 	}
@@ -322,17 +349,60 @@ func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
 	return nil
 }
 
-// RestoreTask brings back one of the user's deleted tasks.
+// RestoreTask brings back one of the user's deleted tasks with the
+// subtasks its deletion took. Where it was may be gone since: under a
+// deleted parent it comes back at the top of its project, in a deleted
+// section out of any section, in a deleted project into the Inbox.
 func (s *Store) RestoreTask(ctx context.Context, userID string, id int64) error {
-	res, err := s.DB.NewUpdate().Model((*Task)(nil)).Set("deleted_at = NULL").
-		Where("id = ? AND user_id = ? AND deleted_at IS NOT NULL", id, userID).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("restoring task %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("restoring task %d: %w", id, ErrNotFound)
-	}
-	return nil
+	return s.WithTx(ctx, func(ctx context.Context, tx Tx) error {
+		var row struct {
+			Task      `bun:",extend"`
+			ParentOK  bool `bun:"parent_ok"`
+			SectionOK bool `bun:"section_ok"`
+			ProjectOK bool `bun:"project_ok"`
+		}
+		err := tx.db.NewRaw(`SELECT t.*,
+				(t.parent_id IS NULL OR EXISTS (SELECT 1 FROM tasks AS q WHERE q.id = t.parent_id AND q.deleted_at IS NULL)) AS parent_ok,
+				(t.section_id IS NULL OR EXISTS (SELECT 1 FROM sections AS s WHERE s.id = t.section_id AND s.deleted_at IS NULL)) AS section_ok,
+				EXISTS (SELECT 1 FROM projects AS p WHERE p.id = t.project_id AND p.deleted_at IS NULL) AS project_ok
+			FROM tasks AS t WHERE t.id = ? AND t.user_id = ? AND t.deleted_at IS NOT NULL FOR UPDATE OF t`, id, userID).Scan(ctx, &row)
+		if err != nil {
+			return fmt.Errorf("restoring task %d: %w", id, notFound(err))
+		}
+		_, err = tx.db.NewRaw(`WITH RECURSIVE sub AS (
+				SELECT id FROM tasks WHERE id = ?0
+				UNION ALL SELECT t.id FROM tasks AS t JOIN sub ON t.parent_id = sub.id WHERE t.deleted_at = ?1)
+			UPDATE tasks SET deleted_at = NULL WHERE id IN (SELECT id FROM sub)`, id, *row.DeletedAt).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("restoring task %d: %w", id, err)
+		}
+		if row.ParentOK && row.SectionOK && row.ProjectOK {
+			return nil
+		}
+		place := api.TaskPlace{ProjectID: row.ProjectID}
+		if !row.ProjectOK {
+			inbox, err := tx.Inbox(ctx, userID)
+			if err != nil {
+				return err
+			}
+			place.ProjectID = inbox.ID
+		} else {
+			if row.SectionOK {
+				place.SectionID = row.SectionID
+			}
+			if row.ParentOK && row.SectionOK {
+				place.ParentID = row.ParentID
+			}
+		}
+		last, err := tx.NeighbourPosition(ctx, Sibling{UserID: userID, ProjectID: place.ProjectID, SectionID: place.SectionID, ParentID: place.ParentID}, "", true, id)
+		if err != nil {
+			return err
+		}
+		if place.Position, err = position.Between(last, ""); err != nil {
+			return err
+		}
+		return tx.Place(ctx, userID, id, place)
+	})
 }
 
 // PurgeDeletedTasks removes tasks deleted before cutoff, at most limit of
@@ -354,7 +424,9 @@ func (tx Tx) DeleteUntouchedOccurrence(ctx context.Context, userID string, id in
 	db := tx.db
 	var removed []int64
 	err := db.NewRaw(`DELETE FROM tasks WHERE user_id = ? AND recurred_from = ? AND deleted_at IS NULL
-		AND NOT completed AND updated_at = created_at RETURNING id`, userID, id).Scan(ctx, &removed)
+		AND NOT completed AND updated_at = created_at
+		AND NOT EXISTS (SELECT 1 FROM tasks AS c WHERE c.parent_id = tasks.id AND c.updated_at <> c.created_at)
+		RETURNING id`, userID, id).Scan(ctx, &removed)
 	if err != nil {
 		return 0, fmt.Errorf("removing the next occurrence of task %d: %w", id, err)
 	}

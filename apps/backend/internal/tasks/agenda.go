@@ -146,13 +146,22 @@ func (s *Service) Summary(ctx context.Context, userID, zone string) (api.Summary
 	}
 	now := s.now()
 	local := now.In(loc)
-	counts, err := s.store.CountSummary(ctx, userID, store.SummaryBounds{
+	bounds := store.SummaryBounds{
 		Now: now, DayStart: dates.StartOfDay(local, loc), DayEnd: dates.EndOfDay(local, loc), WeekStart: dates.StartOfWeek(local),
-	})
+	}
+	counts, err := s.store.CountSummary(ctx, userID, bounds)
 	if err != nil {
 		return api.Summary{}, err
 	}
 	out := api.Summary{TimeZone: loc.String(), Open: counts.Open, DueToday: counts.DueToday, Overdue: counts.Overdue, DoneThisWeek: counts.DoneThisWeek}
+	projects, err := s.store.CountProjects(ctx, userID, bounds)
+	if err != nil {
+		return api.Summary{}, err
+	}
+	out.Projects = make([]api.ProjectCount, len(projects))
+	for i, p := range projects {
+		out.Projects[i] = api.ProjectCount{ID: p.ID, Name: p.Name, Color: p.Color, Inbox: p.Inbox, Open: p.Open, DueToday: p.DueToday, Overdue: p.Overdue}
+	}
 	// The two lists' tags and reminders are loaded together.
 	overdue, _, err := s.store.ListTasks(ctx, userID, store.TaskFilter{Overdue: true, Now: now, Sort: "due", Limit: 5, NoTotal: true, NoDetails: true})
 	if err != nil {

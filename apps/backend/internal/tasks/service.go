@@ -30,6 +30,8 @@ func NewService(st Storage, now func() time.Time) *Service {
 type ListInput struct {
 	Status   string
 	Priority string
+	// ProjectID keeps one project's tasks (0: every unarchived project's).
+	ProjectID int64
 	Tags     []string
 	Q        string
 	DueFrom  string
@@ -47,7 +49,10 @@ type ListInput struct {
 // List validates in and returns one page of the user's tasks.
 func (s *Service) List(ctx context.Context, userID string, in ListInput) (api.TaskList, error) {
 	fe := fieldErrors{}
-	f := store.TaskFilter{Now: s.now(), Overdue: in.Overdue, Offset: in.Offset, Limit: in.Limit}
+	f := store.TaskFilter{Now: s.now(), Overdue: in.Overdue, Offset: in.Offset, Limit: in.Limit, ProjectID: in.ProjectID}
+	if in.ProjectID < 0 {
+		fe.add("project_id", "must be a project's id")
+	}
 	f.Status = strings.ToLower(in.Status)
 	switch f.Status {
 	case "":
@@ -159,6 +164,9 @@ func (s *Service) Create(ctx context.Context, userID string, in api.TaskInput) (
 	}
 	t.UserID = userID
 	err = s.store.WithTx(ctx, func(ctx context.Context, tx Tx) error {
+		if t.TaskPlace, err = placeNew(ctx, tx, userID, in); err != nil {
+			return err
+		}
 		if err := tx.InsertTask(ctx, &t, tags); err != nil {
 			return err
 		}
@@ -183,7 +191,7 @@ func (s *Service) Replace(ctx context.Context, userID string, id int64, in api.T
 	if err != nil {
 		return api.Task{}, err
 	}
-	return s.modify(ctx, userID, id, in.Reminders, func(t *store.Task) (*[]string, *bool, error) {
+	return s.modify(ctx, userID, id, in.Reminders, nil, func(t *store.Task) (*[]string, *bool, error) {
 		repl.DueDate = keptAllDay(t, repl.DueDate, repl.DueAt)
 		t.TaskFields = repl.TaskFields
 		return &tags, nil, nil
@@ -207,7 +215,7 @@ func (s *Service) Patch(ctx context.Context, userID string, id int64, p api.Task
 	if len(fe) > 0 {
 		return api.Task{}, &domain.Invalid{Fields: fe}
 	}
-	return s.modify(ctx, userID, id, p.Reminders, func(t *store.Task) (*[]string, *bool, error) {
+	return s.modify(ctx, userID, id, p.Reminders, p.Move(), func(t *store.Task) (*[]string, *bool, error) {
 		if err := applyPatch(t, p, v); err != nil {
 			return nil, nil, err
 		}
@@ -308,7 +316,14 @@ func applyPatch(t *store.Task, p api.TaskPatch, v api.TaskFields) error {
 // Complete sets completion (nil toggles). Completing a recurring task
 // creates its next occurrence in the same transaction.
 func (s *Service) Complete(ctx context.Context, userID string, id int64, completed *bool) (api.CompleteResult, error) {
-	var res api.CompleteResult
+	return s.CompleteWith(ctx, userID, id, api.CompleteRequest{Completed: completed})
+}
+
+// CompleteWith is Complete with the whole request: an undo reopens the
+// task and the subtasks its completion closed.
+func (s *Service) CompleteWith(ctx context.Context, userID string, id int64, req api.CompleteRequest) (api.CompleteResult, error) {
+	completed, undo := req.Completed, req.Undo
+	res := api.CompleteResult{Subtasks: []int64{}}
 	err := s.store.WithTx(ctx, func(ctx context.Context, tx Tx) error {
 		t, err := tx.GetTaskForUpdate(ctx, userID, id)
 		if err != nil {
@@ -318,10 +333,14 @@ func (s *Service) Complete(ctx context.Context, userID string, id int64, complet
 		if completed != nil {
 			target = *completed
 		}
-		next, err := s.setCompleted(ctx, tx, &t, target)
+		if undo && target {
+			return domain.Field("undo", "undoes a completion: only with completed false (or a toggle of a completed task)")
+		}
+		next, subtasks, err := s.setCompleted(ctx, tx, &t, target, undo)
 		if err != nil {
 			return err
 		}
+		res.Subtasks = subtasks
 		if err := tx.UpdateTask(ctx, &t, nil); err != nil {
 			return err
 		}
@@ -348,21 +367,76 @@ func (s *Service) Complete(ctx context.Context, userID string, id int64, complet
 }
 
 // setCompleted changes t's completion and, when a recurring task becomes
-// completed, inserts and returns the next occurrence.
-func (s *Service) setCompleted(ctx context.Context, tx Tx, t *store.Task, completed bool) (*store.Task, error) {
+// completed, inserts and returns the next occurrence. Completing a task
+// completes its open subtasks (marked as completed by it); reopening it
+// leaves them as they are, unless undo: then those its completion closed
+// open again. The subtasks changed are returned by id.
+func (s *Service) setCompleted(ctx context.Context, tx Tx, t *store.Task, completed, undo bool) (*store.Task, []int64, error) {
+	changed := []int64{}
 	if t.Completed == completed {
-		return nil, nil
+		return nil, changed, nil
 	}
-	t.Completed = completed
+	t.Completed, t.CompletedBy = completed, nil
 	if !completed {
 		t.CompletedAt = nil
-		return nil, nil
+		if undo {
+			var err error
+			if changed, err = s.reopenSubtasks(ctx, tx, t); err != nil {
+				return nil, nil, err
+			}
+		}
+		return nil, changed, nil
 	}
 	now := s.now().UTC()
 	t.CompletedAt = &now
-	if t.Recurrence == api.RecurNone {
-		return nil, nil
+	sub, err := tx.Subtree(ctx, t.UserID, t.ID)
+	if err != nil {
+		return nil, nil, err
 	}
+	for i := range sub {
+		c := &sub[i]
+		if c.Completed {
+			continue
+		}
+		c.Completed, c.CompletedAt, c.CompletedBy = true, &now, &t.ID
+		if err := tx.UpdateTask(ctx, c, nil); err != nil {
+			return nil, nil, fmt.Errorf("completing subtask %d of task %d: %w", c.ID, t.ID, err)
+		}
+		changed = append(changed, c.ID)
+	}
+	if t.Recurrence == api.RecurNone {
+		return nil, changed, nil
+	}
+	next, err := s.nextOccurrence(ctx, tx, t, now, sub)
+	return next, changed, err
+}
+
+// reopenSubtasks opens again the subtasks t's completion closed and
+// nobody reopened or completed again since.
+func (s *Service) reopenSubtasks(ctx context.Context, tx Tx, t *store.Task) ([]int64, error) {
+	sub, err := tx.Subtree(ctx, t.UserID, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := []int64{}
+	for i := range sub {
+		c := &sub[i]
+		if !c.Completed || c.CompletedBy == nil || *c.CompletedBy != t.ID {
+			continue
+		}
+		c.Completed, c.CompletedAt, c.CompletedBy = false, nil, nil
+		if err := tx.UpdateTask(ctx, c, nil); err != nil {
+			return nil, fmt.Errorf("reopening subtask %d of task %d: %w", c.ID, t.ID, err)
+		}
+		out = append(out, c.ID)
+	}
+	return out, nil
+}
+
+// nextOccurrence inserts the next occurrence of recurring task t,
+// completed at now, with all of t's subtasks (sub) back, open, in the
+// same order and nesting: their dues move by as much as t's did.
+func (s *Service) nextOccurrence(ctx context.Context, tx Tx, t *store.Task, now time.Time, sub []store.Task) (*store.Task, error) {
 	// The next occurrence is computed in the person's zone: an all-day
 	// series stays on its dates, a timed one keeps its local time across
 	// a DST change.
@@ -380,15 +454,12 @@ func (s *Service) setCompleted(ctx context.Context, tx Tx, t *store.Task, comple
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, len(cur.Tags))
-	for i, g := range cur.Tags {
-		names[i] = g.Name
-	}
 	from := t.ID
-	// The next occurrence has every field of this one but its due time.
-	next := &store.Task{UserID: t.UserID, TaskFields: t.TaskFields, RecurredFrom: &from}
+	// The next occurrence has every field of this one but its due time,
+	// in the same place.
+	next := &store.Task{UserID: t.UserID, TaskFields: t.TaskFields, TaskPlace: t.TaskPlace, RecurredFrom: &from}
 	next.DueDate, next.DueAt, next.RecurrenceMonthDay = nextDate, &due, monthDay
-	if err := tx.InsertTask(ctx, next, names); err != nil {
+	if err := tx.InsertTask(ctx, next, tagNames(cur.Tags)); err != nil {
 		return nil, fmt.Errorf("creating next occurrence of task %d: %w", t.ID, err)
 	}
 	if rs := carried(cur.Reminders, next.DueAt, next.DueDate != nil, loc); len(rs) > 0 {
@@ -396,11 +467,61 @@ func (s *Service) setCompleted(ctx context.Context, tx Tx, t *store.Task, comple
 			return nil, err
 		}
 	}
+	shift := dueShift{fromDate: t.DueDate, toDate: nextDate, fromAt: t.DueAt, toAt: &due, loc: loc}
+	copies := map[int64]int64{t.ID: next.ID}
+	for _, c := range sub {
+		full, err := tx.GetTask(ctx, t.UserID, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		source := c.ID
+		// A copy counts as an occurrence (recurred_from): completing
+		// must always work, whatever the quota.
+		copied := &store.Task{UserID: t.UserID, TaskFields: c.TaskFields, RecurredFrom: &source}
+		parent := copies[*c.ParentID]
+		copied.TaskPlace = api.TaskPlace{ProjectID: next.ProjectID, SectionID: next.SectionID, ParentID: &parent, Position: c.Position}
+		copied.DueDate, copied.DueAt = shift.apply(c.DueDate, c.DueAt)
+		if err := tx.InsertTask(ctx, copied, tagNames(full.Tags)); err != nil {
+			return nil, fmt.Errorf("bringing back subtask %d of task %d: %w", c.ID, t.ID, err)
+		}
+		copies[c.ID] = copied.ID
+	}
 	return next, nil
 }
 
-// modify runs a locked read-modify-write of one task.
-func (s *Service) modify(ctx context.Context, userID string, id int64, reminders *[]api.ReminderInput, change func(*store.Task) (*[]string, *bool, error)) (api.Task, error) {
+func tagNames(tags []store.Tag) []string {
+	names := make([]string, len(tags))
+	for i, g := range tags {
+		names[i] = g.Name
+	}
+	return names
+}
+
+// dueShift moves a subtask's due as its recurring parent's moved: a day
+// by as many days, a time by as long. A subtask whose due is of the other
+// kind than its parent's, or whose parent had none, keeps its due.
+type dueShift struct {
+	fromDate, toDate *dates.Date
+	fromAt, toAt     *time.Time
+	loc              *time.Location
+}
+
+func (d dueShift) apply(date *dates.Date, at *time.Time) (*dates.Date, *time.Time) {
+	switch {
+	case date != nil && d.fromDate != nil && d.toDate != nil:
+		moved := date.AddDays(d.toDate.DaysSince(*d.fromDate))
+		end := moved.EndIn(d.loc)
+		return &moved, &end
+	case date == nil && at != nil && d.fromDate == nil && d.fromAt != nil && d.toAt != nil:
+		moved := at.Add(d.toAt.Sub(*d.fromAt))
+		return nil, &moved
+	}
+	return date, at
+}
+
+// modify runs a locked read-modify-write of one task, and moves it when
+// place is not nil.
+func (s *Service) modify(ctx context.Context, userID string, id int64, reminders *[]api.ReminderInput, place *api.MoveRequest, change func(*store.Task) (*[]string, *bool, error)) (api.Task, error) {
 	var out api.Task
 	rloc, err := s.reminderZone(ctx, userID, time.UTC, inputs(reminders))
 	if err != nil {
@@ -419,9 +540,14 @@ func (s *Service) modify(ctx context.Context, userID string, id int64, reminders
 		if err := s.updateReminders(ctx, tx, &t, oldDue, oldAllDay, reminders, rloc); err != nil {
 			return err
 		}
-		reopened := completed != nil && !*completed && t.Completed
+		reopened := completed != nil && !*completed && t.Completed && t.Recurrence != api.RecurNone
+		if place != nil {
+			if err := s.move(ctx, tx, &t, *place); err != nil {
+				return err
+			}
+		}
 		if completed != nil {
-			if _, err := s.setCompleted(ctx, tx, &t, *completed); err != nil {
+			if _, _, err := s.setCompleted(ctx, tx, &t, *completed, false); err != nil {
 				return err
 			}
 		}
@@ -660,7 +786,7 @@ func ToAPI(t *store.Task) api.Task {
 		tags[i] = g.Name
 	}
 	out := api.Task{
-		ID: t.ID, UserID: t.UserID, TaskFields: t.TaskFields,
+		ID: t.ID, UserID: t.UserID, TaskFields: t.TaskFields, TaskPlace: t.TaskPlace,
 		Completed: t.Completed, CompletedAt: dates.ShownPtr(t.CompletedAt), Tags: tags,
 		Reminders: remindersToAPI(t.Reminders), CreatedAt: dates.Shown(t.CreatedAt), UpdatedAt: dates.Shown(t.UpdatedAt),
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
+	"github.com/todo-app/todo-app/pkg/api"
 )
 
 // Storage is what the task rules need from storage: exactly the reads and
@@ -33,11 +34,15 @@ type Storage interface {
 	// NoDetails.
 	LoadDetails(ctx context.Context, userID string, tasks []store.Task) error
 	// CountSummary counts the dashboard's open, due-today, overdue and
-	// done-this-week tasks.
+	// done-this-week tasks, outside archived projects; CountProjects the
+	// open, due-today and overdue tasks of each live unarchived project.
 	CountSummary(ctx context.Context, userID string, b store.SummaryBounds) (store.SummaryCounts, error)
-	// DeleteTask marks a live task deleted (restorable); RestoreTask brings
-	// a deleted one back. Either is ErrNotFound when there is no such task
-	// in that state.
+	CountProjects(ctx context.Context, userID string, b store.SummaryBounds) ([]store.ProjectCountRow, error)
+	// DeleteTask marks a live task deleted (restorable) with its subtasks;
+	// RestoreTask brings a deleted one back with the subtasks its deletion
+	// took, at the top of its project when its parent is gone, in the
+	// Inbox when its project is. Either is ErrNotFound when there is no
+	// such task in that state.
 	DeleteTask(ctx context.Context, userID string, id int64) error
 	RestoreTask(ctx context.Context, userID string, id int64) error
 	// PurgeDeletedTasks removes, for every person, at most limit tasks
@@ -84,6 +89,21 @@ type Tx interface {
 	// person's all-day dates) waits for the instants this one writes, and
 	// no second connection is taken while this one is held.
 	PersonZone(ctx context.Context, userID string) (string, error)
+
+	// Inbox, GetProject and GetSection load the person's Inbox, one of
+	// their live projects, one of their live sections (of a live project).
+	Inbox(ctx context.Context, userID string) (store.Project, error)
+	GetProject(ctx context.Context, userID string, id int64) (store.Project, error)
+	GetSection(ctx context.Context, userID string, id int64) (store.Section, error)
+	// NeighbourPosition is the nearest position to from among a list's
+	// live rows (store.Sibling): above it, or below it when up; from
+	// empty is the end of the list. Empty when there is none.
+	NeighbourPosition(ctx context.Context, s store.Sibling, from string, up bool, excluding int64) (string, error)
+	// Place moves a live task to place and its live subtasks to place's
+	// project and section.
+	Place(ctx context.Context, userID string, id int64, place api.TaskPlace) error
+	// Subtree is a task's live subtasks at every depth, parents first.
+	Subtree(ctx context.Context, userID string, id int64) ([]store.Task, error)
 }
 
 // PostgresStorage is Storage on the backend's PostgreSQL store: its own

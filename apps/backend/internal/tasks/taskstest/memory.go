@@ -58,6 +58,7 @@ func NewMemory(now func() time.Time) *Memory {
 	return &Memory{now: now, cur: &tables{
 		users: map[string]store.User{}, tasks: map[int64]store.Task{}, tags: map[int64]store.Tag{},
 		links: map[link]bool{}, reminders: map[int64]store.Reminder{},
+		projects: map[int64]store.Project{}, sections: map[int64]store.Section{},
 	}}
 }
 
@@ -69,8 +70,10 @@ type tables struct {
 	tags      map[int64]store.Tag
 	links     map[link]bool
 	reminders map[int64]store.Reminder
+	projects  map[int64]store.Project
+	sections  map[int64]store.Section
 	// Sequences, one per table as in PostgreSQL.
-	lastUser, lastTask, lastTag, lastReminder int64
+	lastUser, lastTask, lastTag, lastReminder, lastProject, lastSection int64
 }
 
 type link struct{ task, tag int64 }
@@ -81,6 +84,7 @@ func (s *tables) clone() *tables {
 	c := *s
 	c.users, c.tasks, c.tags = clone(s.users), clone(s.tasks), clone(s.tags)
 	c.links, c.reminders = clone(s.links), clone(s.reminders)
+	c.projects, c.sections = clone(s.projects), clone(s.sections)
 	return &c
 }
 
@@ -146,6 +150,10 @@ func (m *Memory) AddUser(ctx context.Context, zone string, defaultReminder *int)
 		}
 		s.users[id] = store.User{ID: id, Email: id + "@example.com", TimeZone: zone, TimeZoneAuto: true,
 			DefaultReminderMinutes: defaultReminder, CreatedAt: now}
+		// The Inbox every account gets (the users_inbox trigger).
+		s.lastProject++
+		s.projects[s.lastProject] = store.Project{ID: s.lastProject, UserID: id, Name: "Inbox", Color: "grey",
+			Position: "0", Inbox: true, CreatedAt: now, UpdatedAt: now}
 		return nil
 	})
 	return id, err
@@ -161,7 +169,7 @@ func (m *Memory) ListTasks(ctx context.Context, userID string, f store.TaskFilte
 	s := m.read()
 	var all []store.Task
 	for _, t := range s.tasks {
-		if t.UserID == userID && t.DeletedAt == nil && s.matches(t, f) {
+		if t.UserID == userID && t.DeletedAt == nil && s.matches(t, f) && s.inView(t, f.ProjectID) {
 			all = append(all, t)
 		}
 	}
@@ -302,8 +310,9 @@ func byFireTime(a, b store.Reminder) int {
 // CountSummary counts as store.CountSummary does.
 func (m *Memory) CountSummary(ctx context.Context, userID string, b store.SummaryBounds) (store.SummaryCounts, error) {
 	var c store.SummaryCounts
-	for _, t := range m.read().tasks {
-		if t.UserID != userID || t.DeletedAt != nil {
+	s := m.read()
+	for _, t := range s.tasks {
+		if t.UserID != userID || t.DeletedAt != nil || !s.inView(t, 0) {
 			continue
 		}
 		if t.Completed {
@@ -323,29 +332,36 @@ func (m *Memory) CountSummary(ctx context.Context, userID string, b store.Summar
 	return c, nil
 }
 
-// DeleteTask marks one of the person's live tasks deleted.
+// DeleteTask marks one of the person's live tasks deleted with its live
+// subtasks, at one time.
 func (m *Memory) DeleteTask(ctx context.Context, userID string, id int64) error {
 	return m.write(ctx, func(s *tables, now time.Time) error {
 		t, ok := s.tasks[id]
 		if !ok || t.UserID != userID || t.DeletedAt != nil {
 			return fmt.Errorf("deleting task %d: %w", id, store.ErrNotFound)
 		}
-		t.DeletedAt = &now
-		s.tasks[id] = t
+		for _, c := range append(s.subtree(userID, id, nil), t) {
+			c.DeletedAt = &now
+			s.tasks[c.ID] = c
+		}
 		return nil
 	})
 }
 
-// RestoreTask brings back one of the person's deleted tasks.
+// RestoreTask brings back one of the person's deleted tasks with the
+// subtasks deleted with it, placed as store.RestoreTask places it.
 func (m *Memory) RestoreTask(ctx context.Context, userID string, id int64) error {
 	return m.write(ctx, func(s *tables, now time.Time) error {
 		t, ok := s.tasks[id]
 		if !ok || t.UserID != userID || t.DeletedAt == nil {
 			return fmt.Errorf("restoring task %d: %w", id, store.ErrNotFound)
 		}
-		t.DeletedAt = nil
-		s.tasks[id] = t
-		return nil
+		at := *t.DeletedAt
+		for _, c := range append(s.subtree(userID, id, &at), t) {
+			c.DeletedAt = nil
+			s.tasks[c.ID] = c
+		}
+		return s.replace(userID, t, now)
 	})
 }
 
@@ -374,6 +390,11 @@ func (m *Memory) PurgeDeletedTasks(ctx context.Context, cutoff time.Time, limit 
 // links and reminders go with it, occurrences generated from it forget it.
 func (s *tables) removeTask(id int64) {
 	delete(s.tasks, id)
+	for tid, t := range s.tasks {
+		if t.ParentID != nil && *t.ParentID == id {
+			s.removeTask(tid)
+		}
+	}
 	for l := range s.links {
 		if l.task == id {
 			delete(s.links, l)
@@ -504,6 +525,9 @@ func (tx *memTx) InsertTask(ctx context.Context, t *store.Task, tags []string) e
 	if err := checkTask(*t); err != nil {
 		return fmt.Errorf("inserting task: %w", err)
 	}
+	if err := tx.s.placeNew(t); err != nil {
+		return fmt.Errorf("inserting task: %w", err)
+	}
 	tx.s.lastTask++
 	t.ID, t.CreatedAt, t.UpdatedAt = tx.s.lastTask, tx.now, tx.now
 	tx.s.tasks[t.ID] = row(*t)
@@ -520,7 +544,7 @@ func (tx *memTx) UpdateTask(ctx context.Context, t *store.Task, tags *[]string) 
 	if err := checkTask(*t); err != nil {
 		return fmt.Errorf("updating task %d: %w", t.ID, err)
 	}
-	cur.TaskFields, cur.Completed, cur.CompletedAt, cur.UpdatedAt = t.TaskFields, t.Completed, t.CompletedAt, tx.now
+	cur.TaskFields, cur.Completed, cur.CompletedAt, cur.CompletedBy, cur.UpdatedAt = t.TaskFields, t.Completed, t.CompletedAt, t.CompletedBy, tx.now
 	tx.s.tasks[t.ID] = row(cur)
 	t.UpdatedAt = tx.now
 	if tags != nil {
@@ -547,6 +571,7 @@ func checkTask(t store.Task) error {
 func row(t store.Task) store.Task {
 	t.DueAt, t.CompletedAt, t.DeletedAt = ptr(t.DueAt), ptr(t.CompletedAt), ptr(t.DeletedAt)
 	t.RecurredFrom, t.ImportKey = ptr(t.RecurredFrom), ptr(t.ImportKey)
+	t.SectionID, t.ParentID, t.CompletedBy = ptr(t.SectionID), ptr(t.ParentID), ptr(t.CompletedBy)
 	t.Tags, t.Reminders = nil, nil
 	return t
 }
@@ -653,7 +678,7 @@ func (tx *memTx) DeleteUntouchedOccurrence(ctx context.Context, userID string, i
 	var removed []int64
 	for tid, t := range tx.s.tasks {
 		if t.UserID == userID && t.RecurredFrom != nil && *t.RecurredFrom == id && t.DeletedAt == nil &&
-			!t.Completed && t.UpdatedAt.Equal(t.CreatedAt) {
+			!t.Completed && t.UpdatedAt.Equal(t.CreatedAt) && !tx.s.childTouched(tid) {
 			removed = append(removed, tid)
 		}
 	}

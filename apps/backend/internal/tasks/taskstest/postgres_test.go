@@ -65,3 +65,15 @@ func (p *postgres) AddUser(ctx context.Context, zone string, defaultReminder *in
 	}
 	return u.ID, p.st.SetPreferences(ctx, u.ID, zone, true, defaultReminder)
 }
+
+func (p *postgres) AddProject(ctx context.Context, userID, name string, archived bool) (int64, error) {
+	pr := store.Project{UserID: userID, Name: name, Color: "grey", Archived: archived}
+	err := p.st.WithTx(ctx, func(ctx context.Context, tx store.Tx) error { return tx.InsertProject(ctx, &pr) })
+	return pr.ID, err
+}
+
+func (p *postgres) AddSection(ctx context.Context, userID string, projectID int64, name string) (int64, error) {
+	sec := store.Section{UserID: userID, ProjectID: projectID, Name: name}
+	err := p.st.WithTx(ctx, func(ctx context.Context, tx store.Tx) error { return tx.InsertSection(ctx, &sec) })
+	return sec.ID, err
+}

@@ -25,6 +25,10 @@ type Store interface {
 	// AddUser adds a person with a time zone ("" is UTC) and a default
 	// reminder in minutes before the due time (nil: none).
 	AddUser(ctx context.Context, zone string, defaultReminder *int) (string, error)
+	// AddProject adds a project, last among the person's; AddSection a
+	// section, last in one of their projects.
+	AddProject(ctx context.Context, userID, name string, archived bool) (int64, error)
+	AddSection(ctx context.Context, userID string, projectID int64, name string) (int64, error)
 }
 
 // Open returns a fresh, empty Store for one case. now is the case's clock,
@@ -244,6 +248,7 @@ func ruleCases() []ruleCase {
 		{"snooze takes 1 to 1440 minutes and keeps at most five reminders", snooze},
 		{"a failed transaction writes nothing", failedTransaction},
 	}
+	cs = append(cs, placeCases()...)
 	return append(cs, patchFieldCases()...)
 }
 
