@@ -53,9 +53,9 @@ type Task struct {
 	CompletedAt *time.Time `bun:"completed_at"`
 	// CompletedBy is the ancestor whose completion completed this
 	// subtask (nil when it was completed on its own, or is open).
-	CompletedBy *int64 `bun:"completed_by"`
-	CreatedAt   time.Time  `bun:"created_at,notnull,default:now()"`
-	UpdatedAt   time.Time  `bun:"updated_at,notnull,default:now()"`
+	CompletedBy *int64    `bun:"completed_by"`
+	CreatedAt   time.Time `bun:"created_at,notnull,default:now()"`
+	UpdatedAt   time.Time `bun:"updated_at,notnull,default:now()"`
 	// DeletedAt is set while the task is deleted but restorable.
 	DeletedAt *time.Time `bun:"deleted_at"`
 	// RecurredFrom is the task this occurrence was generated from.

@@ -26,10 +26,10 @@ type TaskFilter struct {
 	// agenda or the dashboard until it is opened, or unarchived).
 	ProjectID int64
 	Tags      []string // every tag must be present
-	Q        string
-	DueFrom  *time.Time
-	DueTo    *time.Time
-	Overdue  bool
+	Q         string
+	DueFrom   *time.Time
+	DueTo     *time.Time
+	Overdue   bool
 	// CompletedFrom/To select tasks completed within a time range.
 	CompletedFrom *time.Time
 	CompletedTo   *time.Time

@@ -32,11 +32,11 @@ type ListInput struct {
 	Priority string
 	// ProjectID keeps one project's tasks (0: every unarchived project's).
 	ProjectID int64
-	Tags     []string
-	Q        string
-	DueFrom  string
-	DueTo    string
-	Overdue  bool
+	Tags      []string
+	Q         string
+	DueFrom   string
+	DueTo     string
+	Overdue   bool
 	// CompletedFrom and CompletedTo bound completed_at (RFC 3339 or date).
 	CompletedFrom string
 	CompletedTo   string
