@@ -19,6 +19,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/config"
 	"github.com/todo-app/todo-app/apps/backend/internal/conversations"
 	"github.com/todo-app/todo-app/apps/backend/internal/mcpserver"
+	"github.com/todo-app/todo-app/apps/backend/internal/projects"
 	"github.com/todo-app/todo-app/apps/backend/internal/reminders"
 	"github.com/todo-app/todo-app/apps/backend/internal/rest"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
@@ -104,7 +105,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		UploadTime:      cfg.UploadTime,
 	})
 	rest.Register(srv.App, rest.Deps{
-		Store: st, Tasks: ts, Accounts: acc, Transfer: transfer.New(st, time.Now), Conversations: conversations.NewService(st), Logger: log,
+		Store: st, Tasks: ts, Accounts: acc, Transfer: transfer.New(st, time.Now), Conversations: conversations.NewService(st), Projects: projects.NewService(st), Logger: log,
 		Calendar: calendar.New(st, webURL(cfg.FrontendURLs), time.Now), ImportMaxMB: cfg.ImportMaxMB,
 		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit, AuthSecret: cfg.AuthSecret,
 		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.APIMaxInFlight, PerKey: cfg.UserInFlight, MaxWait: cfg.MaxWait,

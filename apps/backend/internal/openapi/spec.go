@@ -21,7 +21,7 @@ import (
 
 // Version is the API's version in the document: bumped when the contract
 // changes in a way clients notice.
-const Version = "1.8.0"
+const Version = "1.9.0"
 
 var (
 	rawMessage   = reflect.TypeFor[json.RawMessage]()
@@ -35,7 +35,7 @@ func Build() (*openapi3.T, error) {
 		Info: &openapi3.Info{
 			Title:   "todo-app REST API",
 			Version: Version,
-			Description: "Tasks, tags and conversations of the signed-in user. Send `Authorization: Bearer <token>`: " +
+			Description: "Tasks, projects, tags and conversations of the signed-in user. Send `Authorization: Bearer <token>`: " +
 				"a sign-in token (from sign-in or sign-up) or a personal API token (`todo_pat_…`, made in Settings). " +
 				"Errors are `{\"error\": {\"code\", \"message\", \"fields\"?}}`. " +
 				"A date alone (`YYYY-MM-DD`) is the end of that day in the user's time zone.",
@@ -383,8 +383,21 @@ func requireResponseFields(doc *openapi3.T) {
 		ref.Value.Required = required
 	}
 	for _, r := range Routes {
-		if r.Resp != nil && !r.Unpublished {
+		if r.Unpublished {
+			continue
+		}
+		if r.Resp != nil {
 			visit(reflect.TypeOf(r.Resp))
+		}
+		// The export file is an answer too, and the import reads it back:
+		// its null dates are nullable (found when an export with an
+		// undated task failed the document's own validation).
+		for _, m := range []map[string]any{r.Downloads, r.Files} {
+			for _, v := range m {
+				if v != nil {
+					visit(reflect.TypeOf(v))
+				}
+			}
 		}
 	}
 	visit(reflect.TypeFor[apierror.Envelope]())

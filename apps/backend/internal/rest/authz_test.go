@@ -31,6 +31,8 @@ type authzFixture struct {
 	auth  api.AuthResponse
 	// The owner's shared resources.
 	task, deletedTask, conv, tag int64
+	project, deletedProject      int64
+	section, deletedSection      int64
 	tokenID                      string
 	n                            int
 }
@@ -100,6 +102,38 @@ func taskSample(body string) authzSample {
 		id: func(f *authzFixture) string { return id64(f.task) },
 		fresh: func(t *testing.T, f *authzFixture) authzTarget {
 			return f.shared(id64(f.freshTask(t)))
+		}}
+}
+
+func (f *authzFixture) freshProject(t *testing.T) int64 {
+	t.Helper()
+	p, err := f.owner.CreateProject(context.Background(), api.ProjectInput{Name: f.name("fresh project")})
+	require.NoError(t, err)
+	return p.ID
+}
+
+func (f *authzFixture) freshSection(t *testing.T) int64 {
+	t.Helper()
+	s, err := f.owner.CreateSection(context.Background(), f.project, api.SectionInput{Name: f.name("fresh section")})
+	require.NoError(t, err)
+	return s.ID
+}
+
+// projectSample and sectionSample are routes on one project or section
+// that change it: a fresh one each time they must succeed.
+func projectSample(body string) authzSample {
+	return authzSample{body: body,
+		id: func(f *authzFixture) string { return id64(f.project) },
+		fresh: func(t *testing.T, f *authzFixture) authzTarget {
+			return f.shared(id64(f.freshProject(t)))
+		}}
+}
+
+func sectionSample(body string) authzSample {
+	return authzSample{body: body,
+		id: func(f *authzFixture) string { return id64(f.section) },
+		fresh: func(t *testing.T, f *authzFixture) authzTarget {
+			return f.shared(id64(f.freshSection(t)))
 		}}
 }
 
@@ -191,6 +225,32 @@ var authzSamples = map[string]authzSample{
 	"listMessages":       convSample("", false),
 	"deleteConversation": convSample("", true),
 	"addMessage":         convSample(`{"role":"user","content":"hi"}`, true),
+	"moveTask":           taskSample(`{"parent_id":null}`),
+	"listProjects":       {},
+	"createProject":      {body: `{"name":"matrix"}`},
+	"getProject":         {id: func(f *authzFixture) string { return id64(f.project) }},
+	"projectTree":        {id: func(f *authzFixture) string { return id64(f.project) }},
+	"patchProject":       projectSample(`{"name":"patched"}`),
+	"deleteProject":      projectSample(""),
+	"moveProject":        projectSample(`{}`),
+	"restoreProject": {
+		id: func(f *authzFixture) string { return id64(f.deletedProject) },
+		fresh: func(t *testing.T, f *authzFixture) authzTarget {
+			id := f.freshProject(t)
+			require.NoError(t, f.owner.DeleteProject(context.Background(), id))
+			return f.shared(id64(id))
+		}},
+	"createSection": {body: `{"name":"matrix"}`, id: func(f *authzFixture) string { return id64(f.project) }},
+	"renameSection": sectionSample(`{"name":"renamed"}`),
+	"deleteSection": sectionSample(""),
+	"moveSection":   sectionSample(`{}`),
+	"restoreSection": {
+		id: func(f *authzFixture) string { return id64(f.deletedSection) },
+		fresh: func(t *testing.T, f *authzFixture) authzTarget {
+			id := f.freshSection(t)
+			require.NoError(t, f.owner.DeleteSection(context.Background(), id))
+			return f.shared(id64(id))
+		}},
 }
 
 var pathParam = regexp.MustCompile(`\{[a-z_]+\}`)
@@ -259,6 +319,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 	aliceTags, err := alice.ListTags(ctx)
 	require.NoError(t, err)
 	f.tag = aliceTags.Tags[0].ID
+	f.project = f.freshProject(t)
+	f.section = f.freshSection(t)
+	f.deletedProject = f.freshProject(t)
+	require.NoError(t, alice.DeleteProject(ctx, f.deletedProject))
+	f.deletedSection = f.freshSection(t)
+	require.NoError(t, alice.DeleteSection(ctx, f.deletedSection))
 	kept, err := alice.CreateAPIToken(ctx, api.APITokenInput{Name: "kept", Scope: api.ScopeRead})
 	require.NoError(t, err)
 	f.tokenID = kept.ID

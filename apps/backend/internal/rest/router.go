@@ -14,6 +14,7 @@ import (
 	"github.com/todo-app/todo-app/apps/backend/internal/calendar"
 	"github.com/todo-app/todo-app/apps/backend/internal/conversations"
 	"github.com/todo-app/todo-app/apps/backend/internal/openapi"
+	"github.com/todo-app/todo-app/apps/backend/internal/projects"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/apps/backend/internal/transfer"
@@ -34,6 +35,8 @@ type Deps struct {
 	Tasks    *tasks.Service
 	Accounts *accounts.Service
 	Transfer *transfer.Service
+	// Projects are the projects and sections tasks live in.
+	Projects *projects.Service
 	// Conversations are the assistant's conversations.
 	Conversations *conversations.Service
 	// Calendar is the private calendar feed.
@@ -143,6 +146,20 @@ func Register(app *fiber.App, d Deps) {
 	own(fiber.MethodPatch, "/tasks/:id/complete", h.completeTask)
 	own(fiber.MethodPost, "/tasks/:id/restore", h.restoreTask)
 	own(fiber.MethodPost, "/tasks/:id/snooze", h.snooze)
+	own(fiber.MethodPost, "/tasks/:id/move", h.moveTask)
+	own(fiber.MethodGet, "/projects", h.listProjects)
+	own(fiber.MethodPost, "/projects", h.createProject)
+	own(fiber.MethodGet, "/projects/:id", h.getProject)
+	own(fiber.MethodPatch, "/projects/:id", h.patchProject)
+	own(fiber.MethodDelete, "/projects/:id", h.deleteProject)
+	own(fiber.MethodPost, "/projects/:id/restore", h.restoreProject)
+	own(fiber.MethodPost, "/projects/:id/move", h.moveProject)
+	own(fiber.MethodGet, "/projects/:id/tree", h.projectTree)
+	own(fiber.MethodPost, "/projects/:id/sections", h.createSection)
+	own(fiber.MethodPatch, "/sections/:id", h.renameSection)
+	own(fiber.MethodDelete, "/sections/:id", h.deleteSection)
+	own(fiber.MethodPost, "/sections/:id/restore", h.restoreSection)
+	own(fiber.MethodPost, "/sections/:id/move", h.moveSection)
 	own(fiber.MethodGet, "/notifications", h.notifications)
 	own(fiber.MethodPost, "/notifications/seen", h.markSeen)
 	own(fiber.MethodGet, "/agenda", h.agenda)

@@ -29,7 +29,8 @@ var ErrQuota = errors.New("over the quota")
 
 // QuotaError says which quota a write went past.
 type QuotaError struct {
-	// What is "tasks", "tags", "conversations" or "messages".
+	// What is "tasks", "tags", "conversations", "messages", "projects"
+	// or "sections".
 	What  string
 	Limit int
 }
@@ -48,6 +49,10 @@ func (q *QuotaError) Message() string {
 		return fmt.Sprintf("you have %d tags, the most one person can keep here (MAX_TAGS): delete unused tags in Tags; nothing was written", q.Limit)
 	case "conversations":
 		return fmt.Sprintf("you have %d conversations, the most one person can keep here (MAX_CONVERSATIONS): delete old ones; nothing was written", q.Limit)
+	case "projects":
+		return fmt.Sprintf("you have %d projects, the most one person can keep here: archive and delete old ones; nothing was written", q.Limit)
+	case "sections":
+		return fmt.Sprintf("this project has %d sections, the most one can: nothing was written", q.Limit)
 	case "messages":
 		return fmt.Sprintf("this conversation holds %d messages, the most one can (MAX_MESSAGES): start a new one; nothing was written", q.Limit)
 	}

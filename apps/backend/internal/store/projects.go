@@ -352,3 +352,34 @@ func (tx Tx) Subtree(ctx context.Context, userID string, id int64) ([]Task, erro
 	}
 	return out, nil
 }
+
+// CountLive counts the live rows of table (projects or sections) where
+// cond holds.
+func (tx Tx) CountLive(ctx context.Context, table, cond string, args ...any) (int, error) {
+	n, err := tx.db.NewSelect().TableExpr(table).Where(cond, args...).Where("deleted_at IS NULL").Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("counting %s: %w", table, err)
+	}
+	return int(n), nil
+}
+
+// ProjectTasks is every live task of one of the person's projects by
+// status ("pending", "completed" or "all"), in position order, with tags
+// and reminders: three statements however many tasks and levels.
+func (s *Store) ProjectTasks(ctx context.Context, userID string, projectID int64, status string) ([]Task, error) {
+	out := []Task{}
+	q := s.DB.NewSelect().Model(&out).Where("t.user_id = ? AND t.project_id = ? AND t.deleted_at IS NULL", userID, projectID)
+	switch status {
+	case "pending":
+		q.Where("NOT t.completed")
+	case "completed":
+		q.Where("t.completed")
+	}
+	if err := q.OrderExpr("t.position, t.id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("listing the tasks of project %d: %w", projectID, err)
+	}
+	if err := s.LoadDetails(ctx, userID, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

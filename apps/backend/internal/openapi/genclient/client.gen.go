@@ -216,6 +216,174 @@ func (e MessageInputRole) Valid() bool {
 	}
 }
 
+// Defines values for ProjectColor.
+const (
+	ProjectColorBlue    ProjectColor = "blue"
+	ProjectColorGreen   ProjectColor = "green"
+	ProjectColorGrey    ProjectColor = "grey"
+	ProjectColorMagenta ProjectColor = "magenta"
+	ProjectColorOlive   ProjectColor = "olive"
+	ProjectColorOrange  ProjectColor = "orange"
+	ProjectColorRed     ProjectColor = "red"
+	ProjectColorTeal    ProjectColor = "teal"
+	ProjectColorViolet  ProjectColor = "violet"
+	ProjectColorYellow  ProjectColor = "yellow"
+)
+
+// Valid indicates whether the value is a known member of the ProjectColor enum.
+func (e ProjectColor) Valid() bool {
+	switch e {
+	case ProjectColorBlue:
+		return true
+	case ProjectColorGreen:
+		return true
+	case ProjectColorGrey:
+		return true
+	case ProjectColorMagenta:
+		return true
+	case ProjectColorOlive:
+		return true
+	case ProjectColorOrange:
+		return true
+	case ProjectColorRed:
+		return true
+	case ProjectColorTeal:
+		return true
+	case ProjectColorViolet:
+		return true
+	case ProjectColorYellow:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProjectCountColor.
+const (
+	ProjectCountColorBlue    ProjectCountColor = "blue"
+	ProjectCountColorGreen   ProjectCountColor = "green"
+	ProjectCountColorGrey    ProjectCountColor = "grey"
+	ProjectCountColorMagenta ProjectCountColor = "magenta"
+	ProjectCountColorOlive   ProjectCountColor = "olive"
+	ProjectCountColorOrange  ProjectCountColor = "orange"
+	ProjectCountColorRed     ProjectCountColor = "red"
+	ProjectCountColorTeal    ProjectCountColor = "teal"
+	ProjectCountColorViolet  ProjectCountColor = "violet"
+	ProjectCountColorYellow  ProjectCountColor = "yellow"
+)
+
+// Valid indicates whether the value is a known member of the ProjectCountColor enum.
+func (e ProjectCountColor) Valid() bool {
+	switch e {
+	case ProjectCountColorBlue:
+		return true
+	case ProjectCountColorGreen:
+		return true
+	case ProjectCountColorGrey:
+		return true
+	case ProjectCountColorMagenta:
+		return true
+	case ProjectCountColorOlive:
+		return true
+	case ProjectCountColorOrange:
+		return true
+	case ProjectCountColorRed:
+		return true
+	case ProjectCountColorTeal:
+		return true
+	case ProjectCountColorViolet:
+		return true
+	case ProjectCountColorYellow:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProjectInputColor.
+const (
+	ProjectInputColorBlue    ProjectInputColor = "blue"
+	ProjectInputColorGreen   ProjectInputColor = "green"
+	ProjectInputColorGrey    ProjectInputColor = "grey"
+	ProjectInputColorMagenta ProjectInputColor = "magenta"
+	ProjectInputColorOlive   ProjectInputColor = "olive"
+	ProjectInputColorOrange  ProjectInputColor = "orange"
+	ProjectInputColorRed     ProjectInputColor = "red"
+	ProjectInputColorTeal    ProjectInputColor = "teal"
+	ProjectInputColorViolet  ProjectInputColor = "violet"
+	ProjectInputColorYellow  ProjectInputColor = "yellow"
+)
+
+// Valid indicates whether the value is a known member of the ProjectInputColor enum.
+func (e ProjectInputColor) Valid() bool {
+	switch e {
+	case ProjectInputColorBlue:
+		return true
+	case ProjectInputColorGreen:
+		return true
+	case ProjectInputColorGrey:
+		return true
+	case ProjectInputColorMagenta:
+		return true
+	case ProjectInputColorOlive:
+		return true
+	case ProjectInputColorOrange:
+		return true
+	case ProjectInputColorRed:
+		return true
+	case ProjectInputColorTeal:
+		return true
+	case ProjectInputColorViolet:
+		return true
+	case ProjectInputColorYellow:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProjectPatchColor.
+const (
+	ProjectPatchColorBlue    ProjectPatchColor = "blue"
+	ProjectPatchColorGreen   ProjectPatchColor = "green"
+	ProjectPatchColorGrey    ProjectPatchColor = "grey"
+	ProjectPatchColorMagenta ProjectPatchColor = "magenta"
+	ProjectPatchColorOlive   ProjectPatchColor = "olive"
+	ProjectPatchColorOrange  ProjectPatchColor = "orange"
+	ProjectPatchColorRed     ProjectPatchColor = "red"
+	ProjectPatchColorTeal    ProjectPatchColor = "teal"
+	ProjectPatchColorViolet  ProjectPatchColor = "violet"
+	ProjectPatchColorYellow  ProjectPatchColor = "yellow"
+)
+
+// Valid indicates whether the value is a known member of the ProjectPatchColor enum.
+func (e ProjectPatchColor) Valid() bool {
+	switch e {
+	case ProjectPatchColorBlue:
+		return true
+	case ProjectPatchColorGreen:
+		return true
+	case ProjectPatchColorGrey:
+		return true
+	case ProjectPatchColorMagenta:
+		return true
+	case ProjectPatchColorOlive:
+		return true
+	case ProjectPatchColorOrange:
+		return true
+	case ProjectPatchColorRed:
+		return true
+	case ProjectPatchColorTeal:
+		return true
+	case ProjectPatchColorViolet:
+		return true
+	case ProjectPatchColorYellow:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TaskPriority.
 const (
 	TaskPriorityHigh   TaskPriority = "high"
@@ -459,6 +627,87 @@ func (e TaskPatchRecurrenceWeekdays) Valid() bool {
 	}
 }
 
+// Defines values for TreeTaskPriority.
+const (
+	TreeTaskPriorityHigh   TreeTaskPriority = "high"
+	TreeTaskPriorityLow    TreeTaskPriority = "low"
+	TreeTaskPriorityMedium TreeTaskPriority = "medium"
+)
+
+// Valid indicates whether the value is a known member of the TreeTaskPriority enum.
+func (e TreeTaskPriority) Valid() bool {
+	switch e {
+	case TreeTaskPriorityHigh:
+		return true
+	case TreeTaskPriorityLow:
+		return true
+	case TreeTaskPriorityMedium:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TreeTaskRecurrence.
+const (
+	TreeTaskRecurrenceDaily   TreeTaskRecurrence = "daily"
+	TreeTaskRecurrenceMonthly TreeTaskRecurrence = "monthly"
+	TreeTaskRecurrenceNone    TreeTaskRecurrence = "none"
+	TreeTaskRecurrenceWeekly  TreeTaskRecurrence = "weekly"
+	TreeTaskRecurrenceYearly  TreeTaskRecurrence = "yearly"
+)
+
+// Valid indicates whether the value is a known member of the TreeTaskRecurrence enum.
+func (e TreeTaskRecurrence) Valid() bool {
+	switch e {
+	case TreeTaskRecurrenceDaily:
+		return true
+	case TreeTaskRecurrenceMonthly:
+		return true
+	case TreeTaskRecurrenceNone:
+		return true
+	case TreeTaskRecurrenceWeekly:
+		return true
+	case TreeTaskRecurrenceYearly:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TreeTaskRecurrenceWeekdays.
+const (
+	TreeTaskRecurrenceWeekdaysFri TreeTaskRecurrenceWeekdays = "fri"
+	TreeTaskRecurrenceWeekdaysMon TreeTaskRecurrenceWeekdays = "mon"
+	TreeTaskRecurrenceWeekdaysSat TreeTaskRecurrenceWeekdays = "sat"
+	TreeTaskRecurrenceWeekdaysSun TreeTaskRecurrenceWeekdays = "sun"
+	TreeTaskRecurrenceWeekdaysThu TreeTaskRecurrenceWeekdays = "thu"
+	TreeTaskRecurrenceWeekdaysTue TreeTaskRecurrenceWeekdays = "tue"
+	TreeTaskRecurrenceWeekdaysWed TreeTaskRecurrenceWeekdays = "wed"
+)
+
+// Valid indicates whether the value is a known member of the TreeTaskRecurrenceWeekdays enum.
+func (e TreeTaskRecurrenceWeekdays) Valid() bool {
+	switch e {
+	case TreeTaskRecurrenceWeekdaysFri:
+		return true
+	case TreeTaskRecurrenceWeekdaysMon:
+		return true
+	case TreeTaskRecurrenceWeekdaysSat:
+		return true
+	case TreeTaskRecurrenceWeekdaysSun:
+		return true
+	case TreeTaskRecurrenceWeekdaysThu:
+		return true
+	case TreeTaskRecurrenceWeekdaysTue:
+		return true
+	case TreeTaskRecurrenceWeekdaysWed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ExportDataParamsFormat.
 const (
 	ExportDataParamsFormatCsv  ExportDataParamsFormat = "csv"
@@ -495,21 +744,42 @@ func (e ImportDataParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ProjectTreeParamsStatus.
+const (
+	ProjectTreeParamsStatusAll       ProjectTreeParamsStatus = "all"
+	ProjectTreeParamsStatusCompleted ProjectTreeParamsStatus = "completed"
+	ProjectTreeParamsStatusPending   ProjectTreeParamsStatus = "pending"
+)
+
+// Valid indicates whether the value is a known member of the ProjectTreeParamsStatus enum.
+func (e ProjectTreeParamsStatus) Valid() bool {
+	switch e {
+	case ProjectTreeParamsStatusAll:
+		return true
+	case ProjectTreeParamsStatusCompleted:
+		return true
+	case ProjectTreeParamsStatusPending:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListTasksParamsStatus.
 const (
-	All       ListTasksParamsStatus = "all"
-	Completed ListTasksParamsStatus = "completed"
-	Pending   ListTasksParamsStatus = "pending"
+	ListTasksParamsStatusAll       ListTasksParamsStatus = "all"
+	ListTasksParamsStatusCompleted ListTasksParamsStatus = "completed"
+	ListTasksParamsStatusPending   ListTasksParamsStatus = "pending"
 )
 
 // Valid indicates whether the value is a known member of the ListTasksParamsStatus enum.
 func (e ListTasksParamsStatus) Valid() bool {
 	switch e {
-	case All:
+	case ListTasksParamsStatusAll:
 		return true
-	case Completed:
+	case ListTasksParamsStatusCompleted:
 		return true
-	case Pending:
+	case ListTasksParamsStatusPending:
 		return true
 	default:
 		return false
@@ -651,13 +921,15 @@ type ChangePasswordRequest struct {
 // CompleteRequest defines model for CompleteRequest.
 type CompleteRequest struct {
 	Completed *bool `json:"completed,omitempty"`
+	Undo      *bool `json:"undo,omitempty"`
 }
 
 // CompleteResult defines model for CompleteResult.
 type CompleteResult struct {
-	Next          *Task  `json:"next"`
-	RemovedNextId *int64 `json:"removed_next_id"`
-	Task          Task   `json:"task"`
+	Next          *Task   `json:"next"`
+	RemovedNextId *int64  `json:"removed_next_id"`
+	Subtasks      []int64 `json:"subtasks"`
+	Task          Task    `json:"task"`
 }
 
 // Conversation defines model for Conversation.
@@ -720,30 +992,30 @@ type Error struct {
 
 // Export defines model for Export.
 type Export struct {
-	Conversations *[]ExportConversation `json:"conversations,omitempty"`
-	ExportedAt    *time.Time            `json:"exported_at,omitempty"`
-	Kind          *string               `json:"kind,omitempty"`
-	Tags          *[]string             `json:"tags,omitempty"`
-	Tasks         *[]ExportTask         `json:"tasks,omitempty"`
-	User          *User                 `json:"user,omitempty"`
-	Version       *int                  `json:"version,omitempty"`
+	Conversations []ExportConversation `json:"conversations"`
+	ExportedAt    time.Time            `json:"exported_at"`
+	Kind          string               `json:"kind"`
+	Tags          []string             `json:"tags"`
+	Tasks         []ExportTask         `json:"tasks"`
+	User          User                 `json:"user"`
+	Version       int                  `json:"version"`
 }
 
 // ExportConversation defines model for ExportConversation.
 type ExportConversation struct {
-	CreatedAt *time.Time       `json:"created_at,omitempty"`
-	Id        *int64           `json:"id,omitempty"`
-	Key       *string          `json:"key,omitempty"`
-	Messages  *[]ExportMessage `json:"messages,omitempty"`
-	Title     *string          `json:"title,omitempty"`
-	UpdatedAt *time.Time       `json:"updated_at,omitempty"`
+	CreatedAt time.Time       `json:"created_at"`
+	Id        int64           `json:"id"`
+	Key       string          `json:"key"`
+	Messages  []ExportMessage `json:"messages"`
+	Title     string          `json:"title"`
+	UpdatedAt time.Time       `json:"updated_at"`
 }
 
 // ExportMessage defines model for ExportMessage.
 type ExportMessage struct {
-	Content   *string            `json:"content,omitempty"`
-	CreatedAt *time.Time         `json:"created_at,omitempty"`
-	Role      *ExportMessageRole `json:"role,omitempty"`
+	Content   string            `json:"content"`
+	CreatedAt time.Time         `json:"created_at"`
+	Role      ExportMessageRole `json:"role"`
 
 	// ToolCalls any JSON value
 	ToolCalls interface{} `json:"tool_calls,omitempty"`
@@ -762,29 +1034,25 @@ type ExportReminder struct {
 
 // ExportTask defines model for ExportTask.
 type ExportTask struct {
-	Completed   *bool      `json:"completed,omitempty"`
-	CompletedAt *time.Time `json:"completed_at,omitempty"`
-	CreatedAt   *time.Time `json:"created_at,omitempty"`
-	Description *string    `json:"description,omitempty"`
-	DueAt       *time.Time `json:"due_at,omitempty"`
-
-	// DueDate a calendar day without a time zone (YYYY-MM-DD): an all-day date is the same day wherever the person is
-	//
-	// Example: 2026-12-08
-	DueDate            *Date                 `json:"due_date,omitempty"`
-	Id                 *int64                `json:"id,omitempty"`
-	Key                *string               `json:"key,omitempty"`
-	Priority           *ExportTaskPriority   `json:"priority,omitempty"`
-	Recurrence         *ExportTaskRecurrence `json:"recurrence,omitempty"`
-	RecurrenceInterval *int                  `json:"recurrence_interval,omitempty"`
-	RecurrenceMonthDay *int                  `json:"recurrence_month_day,omitempty"`
+	Completed          bool                 `json:"completed"`
+	CompletedAt        *time.Time           `json:"completed_at"`
+	CreatedAt          time.Time            `json:"created_at"`
+	Description        string               `json:"description"`
+	DueAt              *time.Time           `json:"due_at"`
+	DueDate            *Date                `json:"due_date"`
+	Id                 int64                `json:"id"`
+	Key                string               `json:"key"`
+	Priority           ExportTaskPriority   `json:"priority"`
+	Recurrence         ExportTaskRecurrence `json:"recurrence"`
+	RecurrenceInterval int                  `json:"recurrence_interval"`
+	RecurrenceMonthDay int                  `json:"recurrence_month_day"`
 
 	// RecurrenceWeekdays days of the week a daily or weekly series falls on
-	RecurrenceWeekdays *[]ExportTaskRecurrenceWeekdays `json:"recurrence_weekdays,omitempty"`
-	Reminders          *[]ExportReminder               `json:"reminders,omitempty"`
-	Tags               *[]string                       `json:"tags,omitempty"`
-	Title              *string                         `json:"title,omitempty"`
-	UpdatedAt          *time.Time                      `json:"updated_at,omitempty"`
+	RecurrenceWeekdays []ExportTaskRecurrenceWeekdays `json:"recurrence_weekdays"`
+	Reminders          *[]ExportReminder              `json:"reminders,omitempty"`
+	Tags               []string                       `json:"tags"`
+	Title              string                         `json:"title"`
+	UpdatedAt          time.Time                      `json:"updated_at"`
 }
 
 // ExportTaskPriority defines model for ExportTask.Priority.
@@ -852,6 +1120,19 @@ type MessageList struct {
 	Messages []Message `json:"messages"`
 }
 
+// MoveRequest defines model for MoveRequest.
+type MoveRequest struct {
+	AfterId  *int64 `json:"after_id,omitempty"`
+	BeforeId *int64 `json:"before_id,omitempty"`
+
+	// ParentId absent: unchanged; null: cleared
+	ParentId  *int64 `json:"parent_id,omitempty"`
+	ProjectId *int64 `json:"project_id,omitempty"`
+
+	// SectionId absent: unchanged; null: cleared
+	SectionId *int64 `json:"section_id,omitempty"`
+}
+
 // Notification defines model for Notification.
 type Notification struct {
 	Completed bool       `json:"completed"`
@@ -891,6 +1172,62 @@ type Preferences struct {
 	TimeZoneAutomatic      *bool   `json:"time_zone_automatic,omitempty"`
 }
 
+// Project defines model for Project.
+type Project struct {
+	Archived  bool         `json:"archived"`
+	Color     ProjectColor `json:"color"`
+	CreatedAt time.Time    `json:"created_at"`
+	Id        int64        `json:"id"`
+	Inbox     bool         `json:"inbox"`
+	Name      string       `json:"name"`
+	OpenCount int          `json:"open_count"`
+	Position  string       `json:"position"`
+	Sections  []Section    `json:"sections"`
+	TaskCount int          `json:"task_count"`
+	UpdatedAt time.Time    `json:"updated_at"`
+}
+
+// ProjectColor defines model for Project.Color.
+type ProjectColor string
+
+// ProjectCount defines model for ProjectCount.
+type ProjectCount struct {
+	Color    ProjectCountColor `json:"color"`
+	DueToday int               `json:"due_today"`
+	Id       int64             `json:"id"`
+	Inbox    bool              `json:"inbox"`
+	Name     string            `json:"name"`
+	Open     int               `json:"open"`
+	Overdue  int               `json:"overdue"`
+}
+
+// ProjectCountColor defines model for ProjectCount.Color.
+type ProjectCountColor string
+
+// ProjectInput defines model for ProjectInput.
+type ProjectInput struct {
+	Color *ProjectInputColor `json:"color,omitempty"`
+	Name  *string            `json:"name,omitempty"`
+}
+
+// ProjectInputColor defines model for ProjectInput.Color.
+type ProjectInputColor string
+
+// ProjectList defines model for ProjectList.
+type ProjectList struct {
+	Projects []Project `json:"projects"`
+}
+
+// ProjectPatch defines model for ProjectPatch.
+type ProjectPatch struct {
+	Archived *bool              `json:"archived,omitempty"`
+	Color    *ProjectPatchColor `json:"color,omitempty"`
+	Name     *string            `json:"name,omitempty"`
+}
+
+// ProjectPatchColor defines model for ProjectPatch.Color.
+type ProjectPatchColor string
+
 // Reminder defines model for Reminder.
 type Reminder struct {
 	At            *time.Time `json:"at,omitempty"`
@@ -907,6 +1244,26 @@ type ReminderInput struct {
 	At            *string `json:"at,omitempty"`
 	AtTime        *string `json:"at_time,omitempty"`
 	BeforeMinutes *int    `json:"before_minutes,omitempty"`
+}
+
+// Reorder defines model for Reorder.
+type Reorder struct {
+	AfterId  *int64 `json:"after_id,omitempty"`
+	BeforeId *int64 `json:"before_id,omitempty"`
+}
+
+// Section defines model for Section.
+type Section struct {
+	CreatedAt time.Time `json:"created_at"`
+	Id        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Position  string    `json:"position"`
+	ProjectId int64     `json:"project_id"`
+}
+
+// SectionInput defines model for SectionInput.
+type SectionInput struct {
+	Name *string `json:"name,omitempty"`
 }
 
 // SeenRequest defines model for SeenRequest.
@@ -949,13 +1306,14 @@ type SnoozeRequest struct {
 
 // Summary defines model for Summary.
 type Summary struct {
-	DoneThisWeek int    `json:"done_this_week"`
-	DueToday     int    `json:"due_today"`
-	Open         int    `json:"open"`
-	Overdue      int    `json:"overdue"`
-	OverdueTasks []Task `json:"overdue_tasks"`
-	TimeZone     string `json:"time_zone"`
-	Upcoming     []Task `json:"upcoming"`
+	DoneThisWeek int            `json:"done_this_week"`
+	DueToday     int            `json:"due_today"`
+	Open         int            `json:"open"`
+	Overdue      int            `json:"overdue"`
+	OverdueTasks []Task         `json:"overdue_tasks"`
+	Projects     []ProjectCount `json:"projects"`
+	TimeZone     string         `json:"time_zone"`
+	Upcoming     []Task         `json:"upcoming"`
 }
 
 // Tag defines model for Tag.
@@ -980,7 +1338,10 @@ type Task struct {
 	DueAt              *time.Time     `json:"due_at"`
 	DueDate            *Date          `json:"due_date"`
 	Id                 int64          `json:"id"`
+	ParentId           *int64         `json:"parent_id"`
+	Position           string         `json:"position"`
 	Priority           TaskPriority   `json:"priority"`
+	ProjectId          int64          `json:"project_id"`
 	Recurrence         TaskRecurrence `json:"recurrence"`
 	RecurrenceInterval int            `json:"recurrence_interval"`
 	RecurrenceMonthDay int            `json:"recurrence_month_day"`
@@ -988,6 +1349,7 @@ type Task struct {
 	// RecurrenceWeekdays days of the week a daily or weekly series falls on
 	RecurrenceWeekdays []TaskRecurrenceWeekdays `json:"recurrence_weekdays"`
 	Reminders          []Reminder               `json:"reminders"`
+	SectionId          *int64                   `json:"section_id"`
 	Tags               []string                 `json:"tags"`
 	Title              string                   `json:"title"`
 	UpdatedAt          time.Time                `json:"updated_at"`
@@ -1008,7 +1370,9 @@ type TaskInput struct {
 	Description        *string              `json:"description,omitempty"`
 	DueAt              *string              `json:"due_at,omitempty"`
 	DueDate            *openapi_types.Date  `json:"due_date,omitempty"`
+	ParentId           *int64               `json:"parent_id,omitempty"`
 	Priority           *TaskInputPriority   `json:"priority,omitempty"`
+	ProjectId          *int64               `json:"project_id,omitempty"`
 	Recurrence         *TaskInputRecurrence `json:"recurrence,omitempty"`
 	RecurrenceInterval *int                 `json:"recurrence_interval,omitempty"`
 	RecurrenceMonthDay *int                 `json:"recurrence_month_day,omitempty"`
@@ -1016,6 +1380,7 @@ type TaskInput struct {
 	// RecurrenceWeekdays days of the week a daily or weekly series falls on
 	RecurrenceWeekdays *[]TaskInputRecurrenceWeekdays `json:"recurrence_weekdays,omitempty"`
 	Reminders          *[]ReminderInput               `json:"reminders,omitempty"`
+	SectionId          *int64                         `json:"section_id,omitempty"`
 	Tags               *[]string                      `json:"tags,omitempty"`
 	Title              string                         `json:"title"`
 }
@@ -1047,8 +1412,12 @@ type TaskPatch struct {
 	DueAt *string `json:"due_at,omitempty"`
 
 	// DueDate absent: unchanged; null: cleared
-	DueDate            *openapi_types.Date  `json:"due_date,omitempty"`
+	DueDate *openapi_types.Date `json:"due_date,omitempty"`
+
+	// ParentId absent: unchanged; null: cleared
+	ParentId           *int64               `json:"parent_id,omitempty"`
 	Priority           *TaskPatchPriority   `json:"priority,omitempty"`
+	ProjectId          *int64               `json:"project_id,omitempty"`
 	Recurrence         *TaskPatchRecurrence `json:"recurrence,omitempty"`
 	RecurrenceInterval *int                 `json:"recurrence_interval,omitempty"`
 	RecurrenceMonthDay *int                 `json:"recurrence_month_day,omitempty"`
@@ -1056,8 +1425,11 @@ type TaskPatch struct {
 	// RecurrenceWeekdays days of the week a daily or weekly series falls on
 	RecurrenceWeekdays *[]TaskPatchRecurrenceWeekdays `json:"recurrence_weekdays,omitempty"`
 	Reminders          *[]ReminderInput               `json:"reminders,omitempty"`
-	Tags               *[]string                      `json:"tags,omitempty"`
-	Title              *string                        `json:"title,omitempty"`
+
+	// SectionId absent: unchanged; null: cleared
+	SectionId *int64    `json:"section_id,omitempty"`
+	Tags      *[]string `json:"tags,omitempty"`
+	Title     *string   `json:"title,omitempty"`
 }
 
 // TaskPatchPriority defines model for TaskPatch.Priority.
@@ -1068,6 +1440,60 @@ type TaskPatchRecurrence string
 
 // TaskPatchRecurrenceWeekdays defines model for TaskPatch.RecurrenceWeekdays.
 type TaskPatchRecurrenceWeekdays string
+
+// TaskTree defines model for TaskTree.
+type TaskTree struct {
+	Project  Project       `json:"project"`
+	Sections []TreeSection `json:"sections"`
+	Tasks    []TreeTask    `json:"tasks"`
+}
+
+// TreeSection defines model for TreeSection.
+type TreeSection struct {
+	CreatedAt time.Time  `json:"created_at"`
+	Id        int64      `json:"id"`
+	Name      string     `json:"name"`
+	Position  string     `json:"position"`
+	ProjectId int64      `json:"project_id"`
+	Tasks     []TreeTask `json:"tasks"`
+}
+
+// TreeTask defines model for TreeTask.
+type TreeTask struct {
+	Completed          bool               `json:"completed"`
+	CompletedAt        *time.Time         `json:"completed_at"`
+	CreatedAt          time.Time          `json:"created_at"`
+	Description        string             `json:"description"`
+	DueAt              *time.Time         `json:"due_at"`
+	DueDate            *Date              `json:"due_date"`
+	Id                 int64              `json:"id"`
+	ParentId           *int64             `json:"parent_id"`
+	Position           string             `json:"position"`
+	Priority           TreeTaskPriority   `json:"priority"`
+	ProjectId          int64              `json:"project_id"`
+	Recurrence         TreeTaskRecurrence `json:"recurrence"`
+	RecurrenceInterval int                `json:"recurrence_interval"`
+	RecurrenceMonthDay int                `json:"recurrence_month_day"`
+
+	// RecurrenceWeekdays days of the week a daily or weekly series falls on
+	RecurrenceWeekdays []TreeTaskRecurrenceWeekdays `json:"recurrence_weekdays"`
+	Reminders          []Reminder                   `json:"reminders"`
+	SectionId          *int64                       `json:"section_id"`
+	Subtasks           []TreeTask                   `json:"subtasks"`
+	Tags               []string                     `json:"tags"`
+	Title              string                       `json:"title"`
+	UpdatedAt          time.Time                    `json:"updated_at"`
+	UserId             string                       `json:"user_id"`
+}
+
+// TreeTaskPriority defines model for TreeTask.Priority.
+type TreeTaskPriority string
+
+// TreeTaskRecurrence defines model for TreeTask.Recurrence.
+type TreeTaskRecurrence string
+
+// TreeTaskRecurrenceWeekdays defines model for TreeTask.RecurrenceWeekdays.
+type TreeTaskRecurrenceWeekdays string
 
 // User defines model for User.
 type User struct {
@@ -1188,6 +1614,81 @@ type MarkNotificationsSeenParams struct {
 	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
 
+// ListProjectsParams defines parameters for ListProjects.
+type ListProjectsParams struct {
+	// Archived include archived projects
+	Archived *bool `form:"archived,omitempty" json:"archived,omitempty"`
+}
+
+// CreateProjectParams defines parameters for CreateProject.
+type CreateProjectParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteProjectParams defines parameters for DeleteProject.
+type DeleteProjectParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// PatchProjectParams defines parameters for PatchProject.
+type PatchProjectParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// MoveProjectParams defines parameters for MoveProject.
+type MoveProjectParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// RestoreProjectParams defines parameters for RestoreProject.
+type RestoreProjectParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// CreateSectionParams defines parameters for CreateSection.
+type CreateSectionParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// ProjectTreeParams defines parameters for ProjectTree.
+type ProjectTreeParams struct {
+	// Status default pending
+	Status *ProjectTreeParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// ProjectTreeParamsStatus defines parameters for ProjectTree.
+type ProjectTreeParamsStatus string
+
+// DeleteSectionParams defines parameters for DeleteSection.
+type DeleteSectionParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// RenameSectionParams defines parameters for RenameSection.
+type RenameSectionParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// MoveSectionParams defines parameters for MoveSection.
+type MoveSectionParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// RestoreSectionParams defines parameters for RestoreSection.
+type RestoreSectionParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
 // SummaryParams defines parameters for Summary.
 type SummaryParams struct {
 	// TimeZone IANA zone “today” and “this week” are read in; default the user's
@@ -1205,6 +1706,9 @@ type ListTasksParams struct {
 	// Status default all
 	Status   *ListTasksParamsStatus   `form:"status,omitempty" json:"status,omitempty"`
 	Priority *ListTasksParamsPriority `form:"priority,omitempty" json:"priority,omitempty"`
+
+	// ProjectId one project's tasks (an archived one's too); without it, every project's but the archived ones'
+	ProjectId *int64 `form:"project_id,omitempty" json:"project_id,omitempty"`
 
 	// Tag a task must carry every tag given, ignoring case
 	Tag *[]string `form:"tag,omitempty" json:"tag,omitempty"`
@@ -1274,6 +1778,12 @@ type CompleteTaskParams struct {
 	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
 
+// MoveTaskParams defines parameters for MoveTask.
+type MoveTaskParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
 // RestoreTaskParams defines parameters for RestoreTask.
 type RestoreTaskParams struct {
 	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
@@ -1325,6 +1835,24 @@ type ImportDataJSONRequestBody = Export
 // MarkNotificationsSeenJSONRequestBody defines body for MarkNotificationsSeen for application/json ContentType.
 type MarkNotificationsSeenJSONRequestBody = SeenRequest
 
+// CreateProjectJSONRequestBody defines body for CreateProject for application/json ContentType.
+type CreateProjectJSONRequestBody = ProjectInput
+
+// PatchProjectJSONRequestBody defines body for PatchProject for application/json ContentType.
+type PatchProjectJSONRequestBody = ProjectPatch
+
+// MoveProjectJSONRequestBody defines body for MoveProject for application/json ContentType.
+type MoveProjectJSONRequestBody = Reorder
+
+// CreateSectionJSONRequestBody defines body for CreateSection for application/json ContentType.
+type CreateSectionJSONRequestBody = SectionInput
+
+// RenameSectionJSONRequestBody defines body for RenameSection for application/json ContentType.
+type RenameSectionJSONRequestBody = SectionInput
+
+// MoveSectionJSONRequestBody defines body for MoveSection for application/json ContentType.
+type MoveSectionJSONRequestBody = Reorder
+
 // CreateTaskJSONRequestBody defines body for CreateTask for application/json ContentType.
 type CreateTaskJSONRequestBody = TaskInput
 
@@ -1336,6 +1864,9 @@ type ReplaceTaskJSONRequestBody = TaskInput
 
 // CompleteTaskJSONRequestBody defines body for CompleteTask for application/json ContentType.
 type CompleteTaskJSONRequestBody = CompleteRequest
+
+// MoveTaskJSONRequestBody defines body for MoveTask for application/json ContentType.
+type MoveTaskJSONRequestBody = MoveRequest
 
 // SnoozeTaskJSONRequestBody defines body for SnoozeTask for application/json ContentType.
 type SnoozeTaskJSONRequestBody = SnoozeRequest
@@ -1670,6 +2201,163 @@ type ClientInterface interface {
 	// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
 	MarkNotificationsSeen(ctx context.Context, userId openapi_types.UUID, params *MarkNotificationsSeenParams, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListProjects Projects in order, the Inbox first, with their sections and counts
+	//
+	// A read-only API token may call this.
+	//
+	// Corresponds with GET /api/{user_id}/projects (the `ListProjects` operationId).
+	ListProjects(ctx context.Context, userId openapi_types.UUID, params *ListProjectsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateProjectWithBody Create a project, last in the list
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/{user_id}/projects (the `CreateProject` operationId).
+	CreateProjectWithBody(ctx context.Context, userId openapi_types.UUID, params *CreateProjectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateProject Create a project, last in the list
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/{user_id}/projects (the `CreateProject` operationId).
+	CreateProject(ctx context.Context, userId openapi_types.UUID, params *CreateProjectParams, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteProject Delete a project with its sections and tasks (restorable for 30 days; never the Inbox)
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Corresponds with DELETE /api/{user_id}/projects/{id} (the `DeleteProject` operationId).
+	DeleteProject(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetProject One project with its sections and counts
+	//
+	// A read-only API token may call this.
+	//
+	// Corresponds with GET /api/{user_id}/projects/{id} (the `GetProject` operationId).
+	GetProject(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchProjectWithBody Rename, recolour, archive or unarchive a project (the Inbox is never archived)
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /api/{user_id}/projects/{id} (the `PatchProject` operationId).
+	PatchProjectWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchProjectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchProject Rename, recolour, archive or unarchive a project (the Inbox is never archived)
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /api/{user_id}/projects/{id} (the `PatchProject` operationId).
+	PatchProject(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchProjectParams, body PatchProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MoveProjectWithBody Reorder a project: after or before another, or last (the Inbox stays first)
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/{user_id}/projects/{id}/move (the `MoveProject` operationId).
+	MoveProjectWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveProjectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MoveProject Reorder a project: after or before another, or last (the Inbox stays first)
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/{user_id}/projects/{id}/move (the `MoveProject` operationId).
+	MoveProject(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveProjectParams, body MoveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RestoreProject Bring back a deleted project with the sections and tasks its deletion took
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Corresponds with POST /api/{user_id}/projects/{id}/restore (the `RestoreProject` operationId).
+	RestoreProject(ctx context.Context, userId openapi_types.UUID, id int64, params *RestoreProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSectionWithBody Add a section, last in the project
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/{user_id}/projects/{id}/sections (the `CreateSection` operationId).
+	CreateSectionWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *CreateSectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSection Add a section, last in the project
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/{user_id}/projects/{id}/sections (the `CreateSection` operationId).
+	CreateSection(ctx context.Context, userId openapi_types.UUID, id int64, params *CreateSectionParams, body CreateSectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProjectTree A project's tasks as a tree in one call: those outside sections, then each section's, each task with its subtasks, in order
+	//
+	// A read-only API token may call this.
+	//
+	// Corresponds with GET /api/{user_id}/projects/{id}/tree (the `ProjectTree` operationId).
+	ProjectTree(ctx context.Context, userId openapi_types.UUID, id int64, params *ProjectTreeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteSection Delete a section with its tasks (restorable for 30 days)
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Corresponds with DELETE /api/{user_id}/sections/{id} (the `DeleteSection` operationId).
+	DeleteSection(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteSectionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RenameSectionWithBody Rename a section
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /api/{user_id}/sections/{id} (the `RenameSection` operationId).
+	RenameSectionWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *RenameSectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RenameSection Rename a section
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /api/{user_id}/sections/{id} (the `RenameSection` operationId).
+	RenameSection(ctx context.Context, userId openapi_types.UUID, id int64, params *RenameSectionParams, body RenameSectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MoveSectionWithBody Reorder a section within its project
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/{user_id}/sections/{id}/move (the `MoveSection` operationId).
+	MoveSectionWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveSectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MoveSection Reorder a section within its project
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/{user_id}/sections/{id}/move (the `MoveSection` operationId).
+	MoveSection(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveSectionParams, body MoveSectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RestoreSection Bring back a deleted section with the tasks its deletion took
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Corresponds with POST /api/{user_id}/sections/{id}/restore (the `RestoreSection` operationId).
+	RestoreSection(ctx context.Context, userId openapi_types.UUID, id int64, params *RestoreSectionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// Summary The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due
 	//
 	// A read-only API token may call this.
@@ -1766,7 +2454,7 @@ type ClientInterface interface {
 	// Corresponds with PUT /api/{user_id}/tasks/{id} (the `ReplaceTask` operationId).
 	ReplaceTask(ctx context.Context, userId openapi_types.UUID, id int64, params *ReplaceTaskParams, body ReplaceTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CompleteTaskWithBody Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
+	// CompleteTaskWithBody Complete or reopen a task (no body: toggle); completing completes its open subtasks, and a recurring task's next occurrence comes with all its subtasks; reopening removes that occurrence if it is untouched, and undo reopens the subtasks the completion closed
 	//
 	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
@@ -1775,7 +2463,7 @@ type ClientInterface interface {
 	// Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
 	CompleteTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *CompleteTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CompleteTask Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
+	// CompleteTask Complete or reopen a task (no body: toggle); completing completes its open subtasks, and a recurring task's next occurrence comes with all its subtasks; reopening removes that occurrence if it is untouched, and undo reopens the subtasks the completion closed
 	//
 	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
@@ -1783,6 +2471,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
 	CompleteTask(ctx context.Context, userId openapi_types.UUID, id int64, params *CompleteTaskParams, body CompleteTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MoveTaskWithBody Move a task with its subtasks, in one transaction: to another project, section or parent, and next to a sibling (after_id, before_id) or last
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/{user_id}/tasks/{id}/move (the `MoveTask` operationId).
+	MoveTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MoveTask Move a task with its subtasks, in one transaction: to another project, section or parent, and next to a sibling (after_id, before_id) or last
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/{user_id}/tasks/{id}/move (the `MoveTask` operationId).
+	MoveTask(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveTaskParams, body MoveTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RestoreTask Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete
 	//
@@ -2425,6 +3131,353 @@ func (c *Client) MarkNotificationsSeen(ctx context.Context, userId openapi_types
 	return c.Client.Do(req)
 }
 
+// ListProjects Projects in order, the Inbox first, with their sections and counts
+//
+// A read-only API token may call this.
+//
+// Corresponds with GET /api/{user_id}/projects (the `ListProjects` operationId).
+func (c *Client) ListProjects(ctx context.Context, userId openapi_types.UUID, params *ListProjectsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListProjectsRequest(c.Server, userId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateProjectWithBody Create a project, last in the list
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/{user_id}/projects (the `CreateProject` operationId).
+func (c *Client) CreateProjectWithBody(ctx context.Context, userId openapi_types.UUID, params *CreateProjectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateProjectRequestWithBody(c.Server, userId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateProject Create a project, last in the list
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/{user_id}/projects (the `CreateProject` operationId).
+func (c *Client) CreateProject(ctx context.Context, userId openapi_types.UUID, params *CreateProjectParams, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateProjectRequest(c.Server, userId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteProject Delete a project with its sections and tasks (restorable for 30 days; never the Inbox)
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Corresponds with DELETE /api/{user_id}/projects/{id} (the `DeleteProject` operationId).
+func (c *Client) DeleteProject(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteProjectRequest(c.Server, userId, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetProject One project with its sections and counts
+//
+// A read-only API token may call this.
+//
+// Corresponds with GET /api/{user_id}/projects/{id} (the `GetProject` operationId).
+func (c *Client) GetProject(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetProjectRequest(c.Server, userId, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchProjectWithBody Rename, recolour, archive or unarchive a project (the Inbox is never archived)
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /api/{user_id}/projects/{id} (the `PatchProject` operationId).
+func (c *Client) PatchProjectWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchProjectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchProjectRequestWithBody(c.Server, userId, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchProject Rename, recolour, archive or unarchive a project (the Inbox is never archived)
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /api/{user_id}/projects/{id} (the `PatchProject` operationId).
+func (c *Client) PatchProject(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchProjectParams, body PatchProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchProjectRequest(c.Server, userId, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MoveProjectWithBody Reorder a project: after or before another, or last (the Inbox stays first)
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/{user_id}/projects/{id}/move (the `MoveProject` operationId).
+func (c *Client) MoveProjectWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveProjectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMoveProjectRequestWithBody(c.Server, userId, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MoveProject Reorder a project: after or before another, or last (the Inbox stays first)
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/{user_id}/projects/{id}/move (the `MoveProject` operationId).
+func (c *Client) MoveProject(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveProjectParams, body MoveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMoveProjectRequest(c.Server, userId, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RestoreProject Bring back a deleted project with the sections and tasks its deletion took
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Corresponds with POST /api/{user_id}/projects/{id}/restore (the `RestoreProject` operationId).
+func (c *Client) RestoreProject(ctx context.Context, userId openapi_types.UUID, id int64, params *RestoreProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRestoreProjectRequest(c.Server, userId, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSectionWithBody Add a section, last in the project
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/{user_id}/projects/{id}/sections (the `CreateSection` operationId).
+func (c *Client) CreateSectionWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *CreateSectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSectionRequestWithBody(c.Server, userId, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSection Add a section, last in the project
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/{user_id}/projects/{id}/sections (the `CreateSection` operationId).
+func (c *Client) CreateSection(ctx context.Context, userId openapi_types.UUID, id int64, params *CreateSectionParams, body CreateSectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSectionRequest(c.Server, userId, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProjectTree A project's tasks as a tree in one call: those outside sections, then each section's, each task with its subtasks, in order
+//
+// A read-only API token may call this.
+//
+// Corresponds with GET /api/{user_id}/projects/{id}/tree (the `ProjectTree` operationId).
+func (c *Client) ProjectTree(ctx context.Context, userId openapi_types.UUID, id int64, params *ProjectTreeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProjectTreeRequest(c.Server, userId, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteSection Delete a section with its tasks (restorable for 30 days)
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Corresponds with DELETE /api/{user_id}/sections/{id} (the `DeleteSection` operationId).
+func (c *Client) DeleteSection(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteSectionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteSectionRequest(c.Server, userId, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RenameSectionWithBody Rename a section
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /api/{user_id}/sections/{id} (the `RenameSection` operationId).
+func (c *Client) RenameSectionWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *RenameSectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRenameSectionRequestWithBody(c.Server, userId, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RenameSection Rename a section
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /api/{user_id}/sections/{id} (the `RenameSection` operationId).
+func (c *Client) RenameSection(ctx context.Context, userId openapi_types.UUID, id int64, params *RenameSectionParams, body RenameSectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRenameSectionRequest(c.Server, userId, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MoveSectionWithBody Reorder a section within its project
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/{user_id}/sections/{id}/move (the `MoveSection` operationId).
+func (c *Client) MoveSectionWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveSectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMoveSectionRequestWithBody(c.Server, userId, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MoveSection Reorder a section within its project
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/{user_id}/sections/{id}/move (the `MoveSection` operationId).
+func (c *Client) MoveSection(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveSectionParams, body MoveSectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMoveSectionRequest(c.Server, userId, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RestoreSection Bring back a deleted section with the tasks its deletion took
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Corresponds with POST /api/{user_id}/sections/{id}/restore (the `RestoreSection` operationId).
+func (c *Client) RestoreSection(ctx context.Context, userId openapi_types.UUID, id int64, params *RestoreSectionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRestoreSectionRequest(c.Server, userId, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // Summary The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due
 //
 // A read-only API token may call this.
@@ -2641,7 +3694,7 @@ func (c *Client) ReplaceTask(ctx context.Context, userId openapi_types.UUID, id 
 	return c.Client.Do(req)
 }
 
-// CompleteTaskWithBody Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
+// CompleteTaskWithBody Complete or reopen a task (no body: toggle); completing completes its open subtasks, and a recurring task's next occurrence comes with all its subtasks; reopening removes that occurrence if it is untouched, and undo reopens the subtasks the completion closed
 //
 // A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
@@ -2660,7 +3713,7 @@ func (c *Client) CompleteTaskWithBody(ctx context.Context, userId openapi_types.
 	return c.Client.Do(req)
 }
 
-// CompleteTask Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
+// CompleteTask Complete or reopen a task (no body: toggle); completing completes its open subtasks, and a recurring task's next occurrence comes with all its subtasks; reopening removes that occurrence if it is untouched, and undo reopens the subtasks the completion closed
 //
 // A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
@@ -2669,6 +3722,44 @@ func (c *Client) CompleteTaskWithBody(ctx context.Context, userId openapi_types.
 // Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
 func (c *Client) CompleteTask(ctx context.Context, userId openapi_types.UUID, id int64, params *CompleteTaskParams, body CompleteTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCompleteTaskRequest(c.Server, userId, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MoveTaskWithBody Move a task with its subtasks, in one transaction: to another project, section or parent, and next to a sibling (after_id, before_id) or last
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/{user_id}/tasks/{id}/move (the `MoveTask` operationId).
+func (c *Client) MoveTaskWithBody(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMoveTaskRequestWithBody(c.Server, userId, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MoveTask Move a task with its subtasks, in one transaction: to another project, section or parent, and next to a sibling (after_id, before_id) or last
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/{user_id}/tasks/{id}/move (the `MoveTask` operationId).
+func (c *Client) MoveTask(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveTaskParams, body MoveTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMoveTaskRequest(c.Server, userId, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3926,6 +5017,807 @@ func NewMarkNotificationsSeenRequestWithBody(server string, userId openapi_types
 	return req, nil
 }
 
+// NewListProjectsRequest constructs an http.Request for the ListProjects method
+func NewListProjectsRequest(server string, userId openapi_types.UUID, params *ListProjectsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/projects", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Archived != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "archived", *params.Archived, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateProjectRequest calls the generic CreateProject builder with application/json body
+func NewCreateProjectRequest(server string, userId openapi_types.UUID, params *CreateProjectParams, body CreateProjectJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateProjectRequestWithBody(server, userId, params, "application/json", bodyReader)
+}
+
+// NewCreateProjectRequestWithBody constructs an http.Request for the CreateProject method, with any body, and a specified content type
+func NewCreateProjectRequestWithBody(server string, userId openapi_types.UUID, params *CreateProjectParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/projects", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteProjectRequest constructs an http.Request for the DeleteProject method
+func NewDeleteProjectRequest(server string, userId openapi_types.UUID, id int64, params *DeleteProjectParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/projects/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetProjectRequest constructs an http.Request for the GetProject method
+func NewGetProjectRequest(server string, userId openapi_types.UUID, id int64) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/projects/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPatchProjectRequest calls the generic PatchProject builder with application/json body
+func NewPatchProjectRequest(server string, userId openapi_types.UUID, id int64, params *PatchProjectParams, body PatchProjectJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPatchProjectRequestWithBody(server, userId, id, params, "application/json", bodyReader)
+}
+
+// NewPatchProjectRequestWithBody constructs an http.Request for the PatchProject method, with any body, and a specified content type
+func NewPatchProjectRequestWithBody(server string, userId openapi_types.UUID, id int64, params *PatchProjectParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/projects/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewMoveProjectRequest calls the generic MoveProject builder with application/json body
+func NewMoveProjectRequest(server string, userId openapi_types.UUID, id int64, params *MoveProjectParams, body MoveProjectJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMoveProjectRequestWithBody(server, userId, id, params, "application/json", bodyReader)
+}
+
+// NewMoveProjectRequestWithBody constructs an http.Request for the MoveProject method, with any body, and a specified content type
+func NewMoveProjectRequestWithBody(server string, userId openapi_types.UUID, id int64, params *MoveProjectParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/projects/%s/move", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewRestoreProjectRequest constructs an http.Request for the RestoreProject method
+func NewRestoreProjectRequest(server string, userId openapi_types.UUID, id int64, params *RestoreProjectParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/projects/%s/restore", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewCreateSectionRequest calls the generic CreateSection builder with application/json body
+func NewCreateSectionRequest(server string, userId openapi_types.UUID, id int64, params *CreateSectionParams, body CreateSectionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSectionRequestWithBody(server, userId, id, params, "application/json", bodyReader)
+}
+
+// NewCreateSectionRequestWithBody constructs an http.Request for the CreateSection method, with any body, and a specified content type
+func NewCreateSectionRequestWithBody(server string, userId openapi_types.UUID, id int64, params *CreateSectionParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/projects/%s/sections", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewProjectTreeRequest constructs an http.Request for the ProjectTree method
+func NewProjectTreeRequest(server string, userId openapi_types.UUID, id int64, params *ProjectTreeParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/projects/%s/tree", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeleteSectionRequest constructs an http.Request for the DeleteSection method
+func NewDeleteSectionRequest(server string, userId openapi_types.UUID, id int64, params *DeleteSectionParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/sections/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewRenameSectionRequest calls the generic RenameSection builder with application/json body
+func NewRenameSectionRequest(server string, userId openapi_types.UUID, id int64, params *RenameSectionParams, body RenameSectionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRenameSectionRequestWithBody(server, userId, id, params, "application/json", bodyReader)
+}
+
+// NewRenameSectionRequestWithBody constructs an http.Request for the RenameSection method, with any body, and a specified content type
+func NewRenameSectionRequestWithBody(server string, userId openapi_types.UUID, id int64, params *RenameSectionParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/sections/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewMoveSectionRequest calls the generic MoveSection builder with application/json body
+func NewMoveSectionRequest(server string, userId openapi_types.UUID, id int64, params *MoveSectionParams, body MoveSectionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMoveSectionRequestWithBody(server, userId, id, params, "application/json", bodyReader)
+}
+
+// NewMoveSectionRequestWithBody constructs an http.Request for the MoveSection method, with any body, and a specified content type
+func NewMoveSectionRequestWithBody(server string, userId openapi_types.UUID, id int64, params *MoveSectionParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/sections/%s/move", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewRestoreSectionRequest constructs an http.Request for the RestoreSection method
+func NewRestoreSectionRequest(server string, userId openapi_types.UUID, id int64, params *RestoreSectionParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/sections/%s/restore", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewSummaryRequest constructs an http.Request for the Summary method
 func NewSummaryRequest(server string, userId openapi_types.UUID, params *SummaryParams) (*http.Request, error) {
 	var err error
@@ -4127,6 +6019,18 @@ func NewListTasksRequest(server string, userId openapi_types.UUID, params *ListT
 		if params.Priority != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "priority", *params.Priority, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ProjectId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "project_id", *params.ProjectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -4624,6 +6528,75 @@ func NewCompleteTaskRequestWithBody(server string, userId openapi_types.UUID, id
 	}
 
 	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewMoveTaskRequest calls the generic MoveTask builder with application/json body
+func NewMoveTaskRequest(server string, userId openapi_types.UUID, id int64, params *MoveTaskParams, body MoveTaskJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMoveTaskRequestWithBody(server, userId, id, params, "application/json", bodyReader)
+}
+
+// NewMoveTaskRequestWithBody constructs an http.Request for the MoveTask method, with any body, and a specified content type
+func NewMoveTaskRequestWithBody(server string, userId openapi_types.UUID, id int64, params *MoveTaskParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/tasks/%s/move", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -5252,6 +7225,177 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/{user_id}/notifications/seen (the `MarkNotificationsSeen` operationId).
 	MarkNotificationsSeenWithResponse(ctx context.Context, userId openapi_types.UUID, params *MarkNotificationsSeenParams, body MarkNotificationsSeenJSONRequestBody, reqEditors ...RequestEditorFn) (*MarkNotificationsSeenResponse, error)
 
+	// ListProjectsWithResponse Projects in order, the Inbox first, with their sections and counts
+	//
+	// A read-only API token may call this.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/{user_id}/projects (the `ListProjects` operationId).
+	ListProjectsWithResponse(ctx context.Context, userId openapi_types.UUID, params *ListProjectsParams, reqEditors ...RequestEditorFn) (*ListProjectsResponse, error)
+
+	// CreateProjectWithBodyWithResponse Create a project, last in the list
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/projects (the `CreateProject` operationId).
+	CreateProjectWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateProjectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error)
+
+	// CreateProjectWithResponse Create a project, last in the list
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/projects (the `CreateProject` operationId).
+	CreateProjectWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateProjectParams, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error)
+
+	// DeleteProjectWithResponse Delete a project with its sections and tasks (restorable for 30 days; never the Inbox)
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /api/{user_id}/projects/{id} (the `DeleteProject` operationId).
+	DeleteProjectWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteProjectParams, reqEditors ...RequestEditorFn) (*DeleteProjectResponse, error)
+
+	// GetProjectWithResponse One project with its sections and counts
+	//
+	// A read-only API token may call this.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/{user_id}/projects/{id} (the `GetProject` operationId).
+	GetProjectWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*GetProjectResponse, error)
+
+	// PatchProjectWithBodyWithResponse Rename, recolour, archive or unarchive a project (the Inbox is never archived)
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/{user_id}/projects/{id} (the `PatchProject` operationId).
+	PatchProjectWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchProjectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchProjectResponse, error)
+
+	// PatchProjectWithResponse Rename, recolour, archive or unarchive a project (the Inbox is never archived)
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/{user_id}/projects/{id} (the `PatchProject` operationId).
+	PatchProjectWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchProjectParams, body PatchProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchProjectResponse, error)
+
+	// MoveProjectWithBodyWithResponse Reorder a project: after or before another, or last (the Inbox stays first)
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/projects/{id}/move (the `MoveProject` operationId).
+	MoveProjectWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveProjectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MoveProjectResponse, error)
+
+	// MoveProjectWithResponse Reorder a project: after or before another, or last (the Inbox stays first)
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/projects/{id}/move (the `MoveProject` operationId).
+	MoveProjectWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveProjectParams, body MoveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveProjectResponse, error)
+
+	// RestoreProjectWithResponse Bring back a deleted project with the sections and tasks its deletion took
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/projects/{id}/restore (the `RestoreProject` operationId).
+	RestoreProjectWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *RestoreProjectParams, reqEditors ...RequestEditorFn) (*RestoreProjectResponse, error)
+
+	// CreateSectionWithBodyWithResponse Add a section, last in the project
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/projects/{id}/sections (the `CreateSection` operationId).
+	CreateSectionWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *CreateSectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSectionResponse, error)
+
+	// CreateSectionWithResponse Add a section, last in the project
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/projects/{id}/sections (the `CreateSection` operationId).
+	CreateSectionWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *CreateSectionParams, body CreateSectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSectionResponse, error)
+
+	// ProjectTreeWithResponse A project's tasks as a tree in one call: those outside sections, then each section's, each task with its subtasks, in order
+	//
+	// A read-only API token may call this.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/{user_id}/projects/{id}/tree (the `ProjectTree` operationId).
+	ProjectTreeWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *ProjectTreeParams, reqEditors ...RequestEditorFn) (*ProjectTreeResponse, error)
+
+	// DeleteSectionWithResponse Delete a section with its tasks (restorable for 30 days)
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /api/{user_id}/sections/{id} (the `DeleteSection` operationId).
+	DeleteSectionWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteSectionParams, reqEditors ...RequestEditorFn) (*DeleteSectionResponse, error)
+
+	// RenameSectionWithBodyWithResponse Rename a section
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/{user_id}/sections/{id} (the `RenameSection` operationId).
+	RenameSectionWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *RenameSectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RenameSectionResponse, error)
+
+	// RenameSectionWithResponse Rename a section
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/{user_id}/sections/{id} (the `RenameSection` operationId).
+	RenameSectionWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *RenameSectionParams, body RenameSectionJSONRequestBody, reqEditors ...RequestEditorFn) (*RenameSectionResponse, error)
+
+	// MoveSectionWithBodyWithResponse Reorder a section within its project
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/sections/{id}/move (the `MoveSection` operationId).
+	MoveSectionWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveSectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MoveSectionResponse, error)
+
+	// MoveSectionWithResponse Reorder a section within its project
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/sections/{id}/move (the `MoveSection` operationId).
+	MoveSectionWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveSectionParams, body MoveSectionJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveSectionResponse, error)
+
+	// RestoreSectionWithResponse Bring back a deleted section with the tasks its deletion took
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/sections/{id}/restore (the `RestoreSection` operationId).
+	RestoreSectionWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *RestoreSectionParams, reqEditors ...RequestEditorFn) (*RestoreSectionResponse, error)
+
 	// SummaryWithResponse The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due
 	//
 	// A read-only API token may call this.
@@ -5360,7 +7504,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /api/{user_id}/tasks/{id} (the `ReplaceTask` operationId).
 	ReplaceTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *ReplaceTaskParams, body ReplaceTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceTaskResponse, error)
 
-	// CompleteTaskWithBodyWithResponse Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
+	// CompleteTaskWithBodyWithResponse Complete or reopen a task (no body: toggle); completing completes its open subtasks, and a recurring task's next occurrence comes with all its subtasks; reopening removes that occurrence if it is untouched, and undo reopens the subtasks the completion closed
 	//
 	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
@@ -5369,7 +7513,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
 	CompleteTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *CompleteTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompleteTaskResponse, error)
 
-	// CompleteTaskWithResponse Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
+	// CompleteTaskWithResponse Complete or reopen a task (no body: toggle); completing completes its open subtasks, and a recurring task's next occurrence comes with all its subtasks; reopening removes that occurrence if it is untouched, and undo reopens the subtasks the completion closed
 	//
 	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
@@ -5377,6 +7521,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PATCH /api/{user_id}/tasks/{id}/complete (the `CompleteTask` operationId).
 	CompleteTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *CompleteTaskParams, body CompleteTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*CompleteTaskResponse, error)
+
+	// MoveTaskWithBodyWithResponse Move a task with its subtasks, in one transaction: to another project, section or parent, and next to a sibling (after_id, before_id) or last
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/tasks/{id}/move (the `MoveTask` operationId).
+	MoveTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MoveTaskResponse, error)
+
+	// MoveTaskWithResponse Move a task with its subtasks, in one transaction: to another project, section or parent, and next to a sibling (after_id, before_id) or last
+	//
+	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/{user_id}/tasks/{id}/move (the `MoveTask` operationId).
+	MoveTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveTaskParams, body MoveTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveTaskResponse, error)
 
 	// RestoreTaskWithResponse Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete
 	//
@@ -7483,6 +9645,1302 @@ func (r MarkNotificationsSeenResponse) ContentType() string {
 	return ""
 }
 
+type ListProjectsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProjectList
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListProjectsResponse) GetJSON200() *ProjectList {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListProjectsResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListProjectsResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListProjectsResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListProjectsResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListProjectsResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListProjectsResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListProjectsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListProjectsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListProjectsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListProjectsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Project
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *N413
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *N415
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateProjectResponse) GetJSON201() *Project {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateProjectResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateProjectResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateProjectResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateProjectResponse) GetJSON413() *N413 {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateProjectResponse) GetJSON415() *N415 {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateProjectResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateProjectResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateProjectResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CreateProjectResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *N409
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteProjectResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteProjectResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteProjectResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteProjectResponse) GetJSON404() *N404 {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r DeleteProjectResponse) GetJSON409() *N409 {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteProjectResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteProjectResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeleteProjectResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Project
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetProjectResponse) GetJSON200() *Project {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetProjectResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetProjectResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetProjectResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetProjectResponse) GetJSON404() *N404 {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetProjectResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetProjectResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetProjectResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PatchProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Project
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *N409
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *N413
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *N415
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PatchProjectResponse) GetJSON200() *Project {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PatchProjectResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PatchProjectResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PatchProjectResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PatchProjectResponse) GetJSON404() *N404 {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r PatchProjectResponse) GetJSON409() *N409 {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PatchProjectResponse) GetJSON413() *N413 {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r PatchProjectResponse) GetJSON415() *N415 {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r PatchProjectResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PatchProjectResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PatchProjectResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PatchProjectResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PatchProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PatchProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PatchProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PatchProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type MoveProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Project
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *N409
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *N413
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *N415
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r MoveProjectResponse) GetJSON200() *Project {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r MoveProjectResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r MoveProjectResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r MoveProjectResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r MoveProjectResponse) GetJSON404() *N404 {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r MoveProjectResponse) GetJSON409() *N409 {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r MoveProjectResponse) GetJSON413() *N413 {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r MoveProjectResponse) GetJSON415() *N415 {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r MoveProjectResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r MoveProjectResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r MoveProjectResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r MoveProjectResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r MoveProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MoveProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MoveProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MoveProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RestoreProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Project
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RestoreProjectResponse) GetJSON200() *Project {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RestoreProjectResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RestoreProjectResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RestoreProjectResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RestoreProjectResponse) GetJSON404() *N404 {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RestoreProjectResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RestoreProjectResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RestoreProjectResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r RestoreProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RestoreProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RestoreProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RestoreProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateSectionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Section
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *N413
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *N415
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateSectionResponse) GetJSON201() *Section {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateSectionResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateSectionResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateSectionResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateSectionResponse) GetJSON404() *N404 {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateSectionResponse) GetJSON413() *N413 {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateSectionResponse) GetJSON415() *N415 {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateSectionResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateSectionResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateSectionResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CreateSectionResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSectionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSectionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSectionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSectionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ProjectTreeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TaskTree
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProjectTreeResponse) GetJSON200() *TaskTree {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ProjectTreeResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ProjectTreeResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ProjectTreeResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ProjectTreeResponse) GetJSON404() *N404 {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ProjectTreeResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ProjectTreeResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ProjectTreeResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ProjectTreeResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ProjectTreeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProjectTreeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProjectTreeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProjectTreeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteSectionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteSectionResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteSectionResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteSectionResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteSectionResponse) GetJSON404() *N404 {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteSectionResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteSectionResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeleteSectionResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteSectionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteSectionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteSectionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteSectionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RenameSectionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Section
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *N413
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *N415
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RenameSectionResponse) GetJSON200() *Section {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RenameSectionResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RenameSectionResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RenameSectionResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RenameSectionResponse) GetJSON404() *N404 {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r RenameSectionResponse) GetJSON413() *N413 {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r RenameSectionResponse) GetJSON415() *N415 {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r RenameSectionResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RenameSectionResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RenameSectionResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RenameSectionResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r RenameSectionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RenameSectionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RenameSectionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RenameSectionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type MoveSectionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Section
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *N413
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *N415
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r MoveSectionResponse) GetJSON200() *Section {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r MoveSectionResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r MoveSectionResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r MoveSectionResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r MoveSectionResponse) GetJSON404() *N404 {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r MoveSectionResponse) GetJSON413() *N413 {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r MoveSectionResponse) GetJSON415() *N415 {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r MoveSectionResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r MoveSectionResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r MoveSectionResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r MoveSectionResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r MoveSectionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MoveSectionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MoveSectionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MoveSectionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RestoreSectionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Section
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RestoreSectionResponse) GetJSON200() *Section {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RestoreSectionResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RestoreSectionResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RestoreSectionResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RestoreSectionResponse) GetJSON404() *N404 {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RestoreSectionResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RestoreSectionResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RestoreSectionResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r RestoreSectionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RestoreSectionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RestoreSectionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RestoreSectionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type SummaryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8412,6 +11870,124 @@ func (r CompleteTaskResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CompleteTaskResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type MoveTaskResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Task
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *N409
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *N413
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *N415
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r MoveTaskResponse) GetJSON200() *Task {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r MoveTaskResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r MoveTaskResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r MoveTaskResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r MoveTaskResponse) GetJSON404() *N404 {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r MoveTaskResponse) GetJSON409() *N409 {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r MoveTaskResponse) GetJSON413() *N413 {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r MoveTaskResponse) GetJSON415() *N415 {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r MoveTaskResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r MoveTaskResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r MoveTaskResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r MoveTaskResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r MoveTaskResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MoveTaskResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MoveTaskResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MoveTaskResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -9363,6 +12939,291 @@ func (c *ClientWithResponses) MarkNotificationsSeenWithResponse(ctx context.Cont
 	return ParseMarkNotificationsSeenResponse(rsp)
 }
 
+// ListProjectsWithResponse Projects in order, the Inbox first, with their sections and counts
+//
+// A read-only API token may call this.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/{user_id}/projects (the `ListProjects` operationId).
+func (c *ClientWithResponses) ListProjectsWithResponse(ctx context.Context, userId openapi_types.UUID, params *ListProjectsParams, reqEditors ...RequestEditorFn) (*ListProjectsResponse, error) {
+	rsp, err := c.ListProjects(ctx, userId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListProjectsResponse(rsp)
+}
+
+// CreateProjectWithBodyWithResponse Create a project, last in the list
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/projects (the `CreateProject` operationId).
+func (c *ClientWithResponses) CreateProjectWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateProjectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error) {
+	rsp, err := c.CreateProjectWithBody(ctx, userId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateProjectResponse(rsp)
+}
+
+// CreateProjectWithResponse Create a project, last in the list
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/projects (the `CreateProject` operationId).
+func (c *ClientWithResponses) CreateProjectWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateProjectParams, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error) {
+	rsp, err := c.CreateProject(ctx, userId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateProjectResponse(rsp)
+}
+
+// DeleteProjectWithResponse Delete a project with its sections and tasks (restorable for 30 days; never the Inbox)
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /api/{user_id}/projects/{id} (the `DeleteProject` operationId).
+func (c *ClientWithResponses) DeleteProjectWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteProjectParams, reqEditors ...RequestEditorFn) (*DeleteProjectResponse, error) {
+	rsp, err := c.DeleteProject(ctx, userId, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteProjectResponse(rsp)
+}
+
+// GetProjectWithResponse One project with its sections and counts
+//
+// A read-only API token may call this.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/{user_id}/projects/{id} (the `GetProject` operationId).
+func (c *ClientWithResponses) GetProjectWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, reqEditors ...RequestEditorFn) (*GetProjectResponse, error) {
+	rsp, err := c.GetProject(ctx, userId, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetProjectResponse(rsp)
+}
+
+// PatchProjectWithBodyWithResponse Rename, recolour, archive or unarchive a project (the Inbox is never archived)
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/{user_id}/projects/{id} (the `PatchProject` operationId).
+func (c *ClientWithResponses) PatchProjectWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchProjectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchProjectResponse, error) {
+	rsp, err := c.PatchProjectWithBody(ctx, userId, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchProjectResponse(rsp)
+}
+
+// PatchProjectWithResponse Rename, recolour, archive or unarchive a project (the Inbox is never archived)
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/{user_id}/projects/{id} (the `PatchProject` operationId).
+func (c *ClientWithResponses) PatchProjectWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *PatchProjectParams, body PatchProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchProjectResponse, error) {
+	rsp, err := c.PatchProject(ctx, userId, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchProjectResponse(rsp)
+}
+
+// MoveProjectWithBodyWithResponse Reorder a project: after or before another, or last (the Inbox stays first)
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/projects/{id}/move (the `MoveProject` operationId).
+func (c *ClientWithResponses) MoveProjectWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveProjectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MoveProjectResponse, error) {
+	rsp, err := c.MoveProjectWithBody(ctx, userId, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMoveProjectResponse(rsp)
+}
+
+// MoveProjectWithResponse Reorder a project: after or before another, or last (the Inbox stays first)
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/projects/{id}/move (the `MoveProject` operationId).
+func (c *ClientWithResponses) MoveProjectWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveProjectParams, body MoveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveProjectResponse, error) {
+	rsp, err := c.MoveProject(ctx, userId, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMoveProjectResponse(rsp)
+}
+
+// RestoreProjectWithResponse Bring back a deleted project with the sections and tasks its deletion took
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/projects/{id}/restore (the `RestoreProject` operationId).
+func (c *ClientWithResponses) RestoreProjectWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *RestoreProjectParams, reqEditors ...RequestEditorFn) (*RestoreProjectResponse, error) {
+	rsp, err := c.RestoreProject(ctx, userId, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRestoreProjectResponse(rsp)
+}
+
+// CreateSectionWithBodyWithResponse Add a section, last in the project
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/projects/{id}/sections (the `CreateSection` operationId).
+func (c *ClientWithResponses) CreateSectionWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *CreateSectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSectionResponse, error) {
+	rsp, err := c.CreateSectionWithBody(ctx, userId, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSectionResponse(rsp)
+}
+
+// CreateSectionWithResponse Add a section, last in the project
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/projects/{id}/sections (the `CreateSection` operationId).
+func (c *ClientWithResponses) CreateSectionWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *CreateSectionParams, body CreateSectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSectionResponse, error) {
+	rsp, err := c.CreateSection(ctx, userId, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSectionResponse(rsp)
+}
+
+// ProjectTreeWithResponse A project's tasks as a tree in one call: those outside sections, then each section's, each task with its subtasks, in order
+//
+// A read-only API token may call this.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/{user_id}/projects/{id}/tree (the `ProjectTree` operationId).
+func (c *ClientWithResponses) ProjectTreeWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *ProjectTreeParams, reqEditors ...RequestEditorFn) (*ProjectTreeResponse, error) {
+	rsp, err := c.ProjectTree(ctx, userId, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProjectTreeResponse(rsp)
+}
+
+// DeleteSectionWithResponse Delete a section with its tasks (restorable for 30 days)
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /api/{user_id}/sections/{id} (the `DeleteSection` operationId).
+func (c *ClientWithResponses) DeleteSectionWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *DeleteSectionParams, reqEditors ...RequestEditorFn) (*DeleteSectionResponse, error) {
+	rsp, err := c.DeleteSection(ctx, userId, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteSectionResponse(rsp)
+}
+
+// RenameSectionWithBodyWithResponse Rename a section
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/{user_id}/sections/{id} (the `RenameSection` operationId).
+func (c *ClientWithResponses) RenameSectionWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *RenameSectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RenameSectionResponse, error) {
+	rsp, err := c.RenameSectionWithBody(ctx, userId, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRenameSectionResponse(rsp)
+}
+
+// RenameSectionWithResponse Rename a section
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/{user_id}/sections/{id} (the `RenameSection` operationId).
+func (c *ClientWithResponses) RenameSectionWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *RenameSectionParams, body RenameSectionJSONRequestBody, reqEditors ...RequestEditorFn) (*RenameSectionResponse, error) {
+	rsp, err := c.RenameSection(ctx, userId, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRenameSectionResponse(rsp)
+}
+
+// MoveSectionWithBodyWithResponse Reorder a section within its project
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/sections/{id}/move (the `MoveSection` operationId).
+func (c *ClientWithResponses) MoveSectionWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveSectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MoveSectionResponse, error) {
+	rsp, err := c.MoveSectionWithBody(ctx, userId, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMoveSectionResponse(rsp)
+}
+
+// MoveSectionWithResponse Reorder a section within its project
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/sections/{id}/move (the `MoveSection` operationId).
+func (c *ClientWithResponses) MoveSectionWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveSectionParams, body MoveSectionJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveSectionResponse, error) {
+	rsp, err := c.MoveSection(ctx, userId, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMoveSectionResponse(rsp)
+}
+
+// RestoreSectionWithResponse Bring back a deleted section with the tasks its deletion took
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/sections/{id}/restore (the `RestoreSection` operationId).
+func (c *ClientWithResponses) RestoreSectionWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *RestoreSectionParams, reqEditors ...RequestEditorFn) (*RestoreSectionResponse, error) {
+	rsp, err := c.RestoreSection(ctx, userId, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRestoreSectionResponse(rsp)
+}
+
 // SummaryWithResponse The dashboard in one call: open, due today, overdue and done-this-week counts, the five most overdue tasks and the next seven due
 //
 // A read-only API token may call this.
@@ -9543,7 +13404,7 @@ func (c *ClientWithResponses) ReplaceTaskWithResponse(ctx context.Context, userI
 	return ParseReplaceTaskResponse(rsp)
 }
 
-// CompleteTaskWithBodyWithResponse Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
+// CompleteTaskWithBodyWithResponse Complete or reopen a task (no body: toggle); completing completes its open subtasks, and a recurring task's next occurrence comes with all its subtasks; reopening removes that occurrence if it is untouched, and undo reopens the subtasks the completion closed
 //
 // A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
@@ -9558,7 +13419,7 @@ func (c *ClientWithResponses) CompleteTaskWithBodyWithResponse(ctx context.Conte
 	return ParseCompleteTaskResponse(rsp)
 }
 
-// CompleteTaskWithResponse Complete or reopen a task (no body: toggle); completing a recurring task creates its next occurrence, reopening it removes that occurrence if it is untouched
+// CompleteTaskWithResponse Complete or reopen a task (no body: toggle); completing completes its open subtasks, and a recurring task's next occurrence comes with all its subtasks; reopening removes that occurrence if it is untouched, and undo reopens the subtasks the completion closed
 //
 // A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
@@ -9571,6 +13432,36 @@ func (c *ClientWithResponses) CompleteTaskWithResponse(ctx context.Context, user
 		return nil, err
 	}
 	return ParseCompleteTaskResponse(rsp)
+}
+
+// MoveTaskWithBodyWithResponse Move a task with its subtasks, in one transaction: to another project, section or parent, and next to a sibling (after_id, before_id) or last
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/tasks/{id}/move (the `MoveTask` operationId).
+func (c *ClientWithResponses) MoveTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MoveTaskResponse, error) {
+	rsp, err := c.MoveTaskWithBody(ctx, userId, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMoveTaskResponse(rsp)
+}
+
+// MoveTaskWithResponse Move a task with its subtasks, in one transaction: to another project, section or parent, and next to a sibling (after_id, before_id) or last
+//
+// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/{user_id}/tasks/{id}/move (the `MoveTask` operationId).
+func (c *ClientWithResponses) MoveTaskWithResponse(ctx context.Context, userId openapi_types.UUID, id int64, params *MoveTaskParams, body MoveTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveTaskResponse, error) {
+	rsp, err := c.MoveTask(ctx, userId, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMoveTaskResponse(rsp)
 }
 
 // RestoreTaskWithResponse Bring back a deleted task (undo): the same id, tags and dates, for 30 days after the delete
@@ -11374,6 +15265,1113 @@ func ParseMarkNotificationsSeenResponse(rsp *http.Response) (*MarkNotificationsS
 	return response, nil
 }
 
+// ParseListProjectsResponse parses an HTTP response from a ListProjectsWithResponse call
+func ParseListProjectsResponse(rsp *http.Response) (*ListProjectsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListProjectsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProjectList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateProjectResponse parses an HTTP response from a CreateProjectWithResponse call
+func ParseCreateProjectResponse(rsp *http.Response) (*CreateProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Project
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest N413
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest N415
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteProjectResponse parses an HTTP response from a DeleteProjectWithResponse call
+func ParseDeleteProjectResponse(rsp *http.Response) (*DeleteProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest N409
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetProjectResponse parses an HTTP response from a GetProjectWithResponse call
+func ParseGetProjectResponse(rsp *http.Response) (*GetProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Project
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePatchProjectResponse parses an HTTP response from a PatchProjectWithResponse call
+func ParsePatchProjectResponse(rsp *http.Response) (*PatchProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PatchProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Project
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest N409
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest N413
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest N415
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseMoveProjectResponse parses an HTTP response from a MoveProjectWithResponse call
+func ParseMoveProjectResponse(rsp *http.Response) (*MoveProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MoveProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Project
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest N409
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest N413
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest N415
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRestoreProjectResponse parses an HTTP response from a RestoreProjectWithResponse call
+func ParseRestoreProjectResponse(rsp *http.Response) (*RestoreProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RestoreProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Project
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateSectionResponse parses an HTTP response from a CreateSectionWithResponse call
+func ParseCreateSectionResponse(rsp *http.Response) (*CreateSectionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSectionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Section
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest N413
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest N415
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseProjectTreeResponse parses an HTTP response from a ProjectTreeWithResponse call
+func ParseProjectTreeResponse(rsp *http.Response) (*ProjectTreeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProjectTreeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TaskTree
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteSectionResponse parses an HTTP response from a DeleteSectionWithResponse call
+func ParseDeleteSectionResponse(rsp *http.Response) (*DeleteSectionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteSectionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRenameSectionResponse parses an HTTP response from a RenameSectionWithResponse call
+func ParseRenameSectionResponse(rsp *http.Response) (*RenameSectionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RenameSectionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Section
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest N413
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest N415
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseMoveSectionResponse parses an HTTP response from a MoveSectionWithResponse call
+func ParseMoveSectionResponse(rsp *http.Response) (*MoveSectionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MoveSectionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Section
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest N413
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest N415
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRestoreSectionResponse parses an HTTP response from a RestoreSectionWithResponse call
+func ParseRestoreSectionResponse(rsp *http.Response) (*RestoreSectionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RestoreSectionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Section
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseSummaryResponse parses an HTTP response from a SummaryWithResponse call
 func ParseSummaryResponse(rsp *http.Response) (*SummaryResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -12117,6 +17115,109 @@ func ParseCompleteTaskResponse(rsp *http.Response) (*CompleteTaskResponse, error
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest N413
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest N415
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseMoveTaskResponse parses an HTTP response from a MoveTaskWithResponse call
+func ParseMoveTaskResponse(rsp *http.Response) (*MoveTaskResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MoveTaskResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Task
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest N409
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest N413
