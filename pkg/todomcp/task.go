@@ -39,6 +39,9 @@ type Task struct {
 	RecurrenceWeekdays []string   `json:"recurrence_weekdays,omitempty" jsonschema:"days of the week a daily or weekly task falls on (mon … sun)"`
 	RecurrenceMonthDay int        `json:"recurrence_month_day,omitempty" jsonschema:"day of the month a monthly or yearly task keeps; -1 the last day"`
 	Reminders          []Reminder `json:"reminders,omitempty" jsonschema:"when the user is reminded, in firing order"`
+	ProjectID          int64      `json:"project_id" jsonschema:"the project it is in (list_projects names them)"`
+	SectionID          int64      `json:"section_id,omitempty" jsonschema:"the section of the project it is in"`
+	ParentID           int64      `json:"parent_id,omitempty" jsonschema:"the task it is a subtask of"`
 	CreatedAt          string     `json:"created_at"`
 }
 
@@ -72,6 +75,9 @@ type AddTaskInput struct {
 	Weekdays    []string        `json:"recurrence_weekdays,omitempty" jsonschema:"days a daily or weekly task falls on: mon, tue, wed, thu, fri, sat, sun (every weekday: daily on mon-fri)"`
 	MonthDay    int             `json:"recurrence_month_day,omitempty" jsonschema:"day of the month a monthly or yearly task keeps, 1-31, or -1 for the last day (default: the due's)"`
 	Reminders   []ReminderInput `json:"reminders,omitempty" jsonschema:"up to 5 reminders"`
+	ProjectID   int64           `json:"project_id,omitempty" jsonschema:"the project to add it to (from list_projects; default the Inbox)"`
+	SectionID   int64           `json:"section_id,omitempty" jsonschema:"the section of that project to add it to"`
+	ParentID    int64           `json:"parent_id,omitempty" jsonschema:"make it a subtask of this task (from list_tasks); it joins that task's project"`
 }
 
 // UpdateTaskInput are update_task's arguments; only given fields change.
@@ -89,6 +95,8 @@ type UpdateTaskInput struct {
 	Weekdays    *[]string        `json:"recurrence_weekdays,omitempty" jsonschema:"replaces the days a daily or weekly task falls on (mon … sun); an empty list removes them"`
 	MonthDay    *int             `json:"recurrence_month_day,omitempty" jsonschema:"day of the month a monthly or yearly task keeps, 1-31, -1 the last day, 0 the due's"`
 	Reminders   *[]ReminderInput `json:"reminders,omitempty" jsonschema:"replaces all reminders; an empty list removes them"`
+	ProjectID   *int64           `json:"project_id,omitempty" jsonschema:"moves it, with its subtasks, to this project (move_task does more)"`
+	ParentID    *int64           `json:"parent_id,omitempty" jsonschema:"makes it a subtask of this task, with its own subtasks"`
 }
 
 // FromAPI is the task as the tools show it: times as RFC 3339 strings,
@@ -96,7 +104,14 @@ type UpdateTaskInput struct {
 func FromAPI(t api.Task) Task {
 	out := Task{ID: t.ID, Title: t.Title, Description: t.Description, Completed: t.Completed, Priority: t.Priority,
 		Tags: t.Tags, Recurrence: t.Recurrence, RecurrenceInterval: t.RecurrenceInterval,
-		RecurrenceWeekdays: t.RecurrenceWeekdays.Names(), RecurrenceMonthDay: t.RecurrenceMonthDay, CreatedAt: t.CreatedAt.Format(time.RFC3339)}
+		RecurrenceWeekdays: t.RecurrenceWeekdays.Names(), RecurrenceMonthDay: t.RecurrenceMonthDay, CreatedAt: t.CreatedAt.Format(time.RFC3339),
+		ProjectID: t.ProjectID}
+	if t.SectionID != nil {
+		out.SectionID = *t.SectionID
+	}
+	if t.ParentID != nil {
+		out.ParentID = *t.ParentID
+	}
 	if out.Tags == nil {
 		out.Tags = []string{}
 	}
@@ -129,6 +144,15 @@ func (in AddTaskInput) TaskInput() api.TaskInput {
 	if rs := reminderInputs(in.Reminders); rs != nil {
 		ti.Reminders = &rs
 	}
+	if in.ProjectID != 0 {
+		ti.ProjectID = &in.ProjectID
+	}
+	if in.SectionID != 0 {
+		ti.SectionID = &in.SectionID
+	}
+	if in.ParentID != 0 {
+		ti.ParentID = &in.ParentID
+	}
 	if in.Due != "" {
 		due := in.Due
 		if dates.LooksDateOnly(due) {
@@ -150,7 +174,11 @@ func (in UpdateTaskInput) TaskPatch() (api.TaskPatch, error) {
 		return api.TaskPatch{}, ErrDueAndClearDue
 	}
 	p := api.TaskPatch{Title: in.Title, Description: in.Description, Priority: in.Priority, Tags: in.Tags,
-		Recurrence: in.Recurrence, RecurrenceInterval: in.Interval, RecurrenceWeekdays: in.Weekdays, RecurrenceMonthDay: in.MonthDay}
+		Recurrence: in.Recurrence, RecurrenceInterval: in.Interval, RecurrenceWeekdays: in.Weekdays, RecurrenceMonthDay: in.MonthDay,
+		ProjectID: in.ProjectID}
+	if in.ParentID != nil {
+		p.ParentID = api.Value(*in.ParentID)
+	}
 	if in.Reminders != nil {
 		rs := reminderInputs(*in.Reminders)
 		if rs == nil {

@@ -32,7 +32,9 @@ type ListTasksInput struct {
 	DueFrom  string `json:"due_from,omitempty" jsonschema:"only tasks due at or after this time or date"`
 	DueTo    string `json:"due_to,omitempty" jsonschema:"only tasks due at or before this time or date"`
 	Overdue  bool   `json:"overdue,omitempty" jsonschema:"only pending tasks whose due time has passed"`
-	Limit    int    `json:"limit,omitempty" jsonschema:"how many tasks to return, 1-100 (default 50), soonest due first"`
+	// ProjectID keeps one project's tasks.
+	ProjectID int64 `json:"project_id,omitempty" jsonschema:"only the tasks of this project (from list_projects)"`
+	Limit     int   `json:"limit,omitempty" jsonschema:"how many tasks to return, 1-100 (default 50), soonest due first"`
 }
 
 // ListTasksOutput is a page of tasks.
@@ -52,6 +54,8 @@ type CompleteTaskInput struct {
 type CompleteTaskOutput struct {
 	Task Task  `json:"task"`
 	Next *Task `json:"next,omitempty" jsonschema:"the next occurrence created for a recurring task"`
+	// Subtasks are the ids of the open subtasks completed with the task.
+	Subtasks []int64 `json:"subtasks,omitempty" jsonschema:"ids of the open subtasks completed with it"`
 }
 
 // DeleteTaskInput are delete_task's arguments.
@@ -118,7 +122,7 @@ var (
 	ListTasks = Tool[ListTasksInput, ListTasksOutput]{Name: "list_tasks", Title: "List tasks", ReadOnly: true, Idempotent: true,
 		Description: "List the user's tasks, soonest due first, optionally filtered by status, priority, tag, text, due range or overdue. Use it to find task ids."}
 	CompleteTask = Tool[CompleteTaskInput, CompleteTaskOutput]{Name: "complete_task", Title: "Complete task", Idempotent: true,
-		Description: "Mark a task done (or not done with completed=false). Completing a recurring task creates its next occurrence."}
+		Description: "Mark a task done (or not done with completed=false). Completing a task completes its open subtasks; completing a recurring task creates its next occurrence, with its subtasks."}
 	DeleteTask = Tool[DeleteTaskInput, DeleteTaskOutput]{Name: "delete_task", Title: "Delete task", Destructive: true, Idempotent: true,
 		Description: "Delete a task. It can be brought back with restore_task for 30 days. Confirm with the user first if there is any doubt which task they mean."}
 	RestoreTask = Tool[RestoreTaskInput, TaskOutput]{Name: "restore_task", Title: "Restore task", Idempotent: true,

@@ -104,8 +104,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		UploadIdle:      cfg.UploadIdle,
 		UploadTime:      cfg.UploadTime,
 	})
+	ps := projects.NewService(st)
 	rest.Register(srv.App, rest.Deps{
-		Store: st, Tasks: ts, Accounts: acc, Transfer: transfer.New(st, time.Now), Conversations: conversations.NewService(st), Projects: projects.NewService(st), Logger: log,
+		Store: st, Tasks: ts, Accounts: acc, Transfer: transfer.New(st, time.Now), Conversations: conversations.NewService(st), Projects: ps, Logger: log,
 		Calendar: calendar.New(st, webURL(cfg.FrontendURLs), time.Now), ImportMaxMB: cfg.ImportMaxMB,
 		FrontendURLs: cfg.FrontendURLs, AuthRateLimit: cfg.AuthRateLimit, AuthSecret: cfg.AuthSecret,
 		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.APIMaxInFlight, PerKey: cfg.UserInFlight, MaxWait: cfg.MaxWait,
@@ -115,7 +116,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	// waits and their time.
 	srv.Metrics().Registry.MustRegister(collectors.NewDBStatsCollector(st.DB.DB, "todo"))
 	mcpserver.Register(srv.App, ts, acc, mcpserver.Options{
-		Version: Version, Log: log, Metrics: srv.Metrics().Registry,
+		Version: Version, Projects: ps, Log: log, Metrics: srv.Metrics().Registry,
 		// MCP calls are heavier and come from the chatbot a few at a
 		// time: half the slots per user, a longer wait.
 		Admission: httpserver.AdmissionOptions{MaxInFlight: cfg.MCPMaxInFlight, PerKey: max(1, cfg.MCPMaxInFlight/2),

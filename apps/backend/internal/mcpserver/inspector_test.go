@@ -60,7 +60,7 @@ func TestMCPInspectorCLI(t *testing.T) {
 	for _, tool := range listed.Tools {
 		names = append(names, tool.Name)
 	}
-	assert.ElementsMatch(t, []string{"add_task", "list_tasks", "complete_task", "delete_task", "restore_task", "update_task", "list_tags"}, names)
+	assert.ElementsMatch(t, []string{"add_task", "list_tasks", "complete_task", "delete_task", "restore_task", "update_task", "list_tags", "list_projects", "add_project", "move_task"}, names)
 
 	var called struct {
 		IsError           bool `json:"isError"`

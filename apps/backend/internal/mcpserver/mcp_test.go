@@ -125,7 +125,7 @@ func TestInitializeAndListTools(t *testing.T) {
 		names = append(names, tool.Name)
 	}
 	sort.Strings(names)
-	assert.Equal(t, []string{"add_task", "complete_task", "delete_task", "list_tags", "list_tasks", "restore_task", "update_task"}, names)
+	assert.Equal(t, []string{"add_project", "add_task", "complete_task", "delete_task", "list_projects", "list_tags", "list_tasks", "move_task", "restore_task", "update_task"}, names)
 	for _, tool := range tools.Tools {
 		assert.NotEmpty(t, tool.Description, tool.Name)
 		assert.NotNil(t, tool.InputSchema, tool.Name)

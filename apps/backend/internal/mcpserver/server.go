@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/todo-app/todo-app/apps/backend/internal/domain"
+	"github.com/todo-app/todo-app/apps/backend/internal/projects"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/pkg/apierror"
@@ -39,7 +40,7 @@ const ServerName = "todo-app"
 // Each holds its whole response in memory (Fiber's net/http adaptor
 // buffers it), so an unbounded burst mostly buys memory, not throughput.
 func Register(app *fiber.App, ts *tasks.Service, authn auth.Authenticator, opts Options) {
-	server, tools := newServer(ts, opts.Version, opts.Metrics)
+	server, tools := newServer(ts, opts.Projects, opts.Version, opts.Metrics)
 	handler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, &mcp.StreamableHTTPOptions{
 		// Stateless with plain JSON: Fiber's adaptor does not flush
 		// streamed responses, and any replica can answer any request.
@@ -68,6 +69,8 @@ func Register(app *fiber.App, ts *tasks.Service, authn auth.Authenticator, opts 
 // Options configure the MCP endpoint.
 type Options struct {
 	Version string
+	// Projects serves the project tools (list_projects, add_project).
+	Projects *projects.Service
 	// Admission bounds concurrent tool calls per process and per user.
 	Admission httpserver.AdmissionOptions
 	// AllowedOrigins are the origins a browser may call /mcp from (the
@@ -128,16 +131,11 @@ func normalOrigin(o string) string {
 	return u.Scheme + "://" + host
 }
 
-// NewServer builds the MCP server with every tool registered.
-func NewServer(ts *tasks.Service, version string, reg prometheus.Registerer) *mcp.Server {
-	s, _ := newServer(ts, version, reg)
-	return s
-}
-
-// newServer is NewServer, and the tools' handlers by name.
-func newServer(ts *tasks.Service, version string, reg prometheus.Registerer) (*mcp.Server, map[string]mcp.ToolHandler) {
+// newServer builds the MCP server with every tool registered, and returns
+// the tools' handlers by name.
+func newServer(ts *tasks.Service, ps *projects.Service, version string, reg prometheus.Registerer) (*mcp.Server, map[string]mcp.ToolHandler) {
 	s := mcp.NewServer(&mcp.Implementation{Name: ServerName, Title: "Todo app", Version: version}, &mcp.ServerOptions{
-		Instructions: "Manage the signed-in user's to-do list. Use list_tasks to find task ids before completing, updating or deleting. " +
+		Instructions: "Manage the signed-in user's to-do list. Use list_tasks to find task ids before completing, updating or deleting, and list_projects for project ids. " +
 			"Dates: RFC 3339 timestamps (2026-12-24T17:00:00Z) or plain dates (2026-12-24).",
 	})
 	calls := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mcp_tool_calls_total",
@@ -145,13 +143,14 @@ func newServer(ts *tasks.Service, version string, reg prometheus.Registerer) (*m
 	if reg != nil {
 		reg.MustRegister(calls)
 	}
-	t := &toolset{tasks: ts, calls: calls}
+	t := &toolset{tasks: ts, projects: ps, calls: calls}
 	return s, t.register(s)
 }
 
 type toolset struct {
-	tasks *tasks.Service
-	calls *prometheus.CounterVec
+	tasks    *tasks.Service
+	projects *projects.Service
+	calls    *prometheus.CounterVec
 }
 
 // userOf returns the token's user, checking the optional user_id argument

@@ -29,6 +29,9 @@ func (t *toolset) register(s *mcp.Server) map[string]mcp.ToolHandler {
 		todomcp.RestoreTask.Name:  addTool(s, t.calls, todomcp.RestoreTask, t.restoreTask),
 		todomcp.UpdateTask.Name:   addTool(s, t.calls, todomcp.UpdateTask, t.updateTask),
 		todomcp.ListTags.Name:     addTool(s, t.calls, todomcp.ListTags, t.listTags),
+		todomcp.ListProjects.Name: addTool(s, t.calls, todomcp.ListProjects, t.listProjects),
+		todomcp.AddProject.Name:   addTool(s, t.calls, todomcp.AddProject, t.addProject),
+		todomcp.MoveTask.Name:     addTool(s, t.calls, todomcp.MoveTask, t.moveTask),
 	}
 }
 
@@ -78,7 +81,7 @@ func (t *toolset) listTasks(ctx context.Context, req *mcp.CallToolRequest, in to
 		return nil, todomcp.ListTasksOutput{}, err
 	}
 	li := tasks.ListInput{Status: in.Status, Priority: in.Priority, Q: in.Query, DueFrom: in.DueFrom, DueTo: in.DueTo,
-		Overdue: in.Overdue, Limit: in.Limit, Sort: "due"}
+		Overdue: in.Overdue, Limit: in.Limit, Sort: "due", ProjectID: in.ProjectID}
 	if in.Tag != "" {
 		li.Tags = []string{in.Tag}
 	}
@@ -121,6 +124,10 @@ func (t *toolset) completeTask(ctx context.Context, req *mcp.CallToolRequest, in
 	if !res.Task.Completed {
 		msg = "Reopened " + describe(out.Task)
 	}
+	if n := len(res.Subtasks); n > 0 && res.Task.Completed {
+		msg += fmt.Sprintf(" and %d open subtask(s)", n)
+	}
+	out.Subtasks = res.Subtasks
 	if res.Next != nil {
 		n := todomcp.FromAPI(*res.Next)
 		out.Next = &n
@@ -221,3 +228,47 @@ func describe(t todomcp.Task) string {
 }
 
 func sortStrings(s []string) []string { sort.Strings(s); return s }
+
+func (t *toolset) listProjects(ctx context.Context, req *mcp.CallToolRequest, in todomcp.ListProjectsInput) (*mcp.CallToolResult, todomcp.ListProjectsOutput, error) {
+	uid, err := userOf(req, in.UserID)
+	if err != nil {
+		return nil, todomcp.ListProjectsOutput{}, err
+	}
+	list, err := t.projects.List(ctx, uid, in.Archived)
+	if err != nil {
+		return nil, todomcp.ListProjectsOutput{}, toolError(err, 0)
+	}
+	out := todomcp.ListProjectsOutput{Projects: make([]todomcp.Project, len(list.Projects))}
+	lines := make([]string, len(list.Projects))
+	for i, p := range list.Projects {
+		out.Projects[i] = todomcp.ProjectFromAPI(p)
+		lines[i] = fmt.Sprintf("- #%d %s (%d open)", p.ID, p.Name, p.OpenCount)
+	}
+	return text("Projects:\n" + strings.Join(lines, "\n")), out, nil
+}
+
+func (t *toolset) addProject(ctx context.Context, req *mcp.CallToolRequest, in todomcp.AddProjectInput) (*mcp.CallToolResult, todomcp.ProjectOutput, error) {
+	uid, err := userOf(req, in.UserID)
+	if err != nil {
+		return nil, todomcp.ProjectOutput{}, err
+	}
+	p, err := t.projects.Create(ctx, uid, api.ProjectInput{Name: in.Name, Color: in.Color})
+	if err != nil {
+		return nil, todomcp.ProjectOutput{}, toolError(err, 0)
+	}
+	out := todomcp.ProjectOutput{Project: todomcp.ProjectFromAPI(p)}
+	return text(fmt.Sprintf("Added project #%d %s", p.ID, p.Name)), out, nil
+}
+
+func (t *toolset) moveTask(ctx context.Context, req *mcp.CallToolRequest, in todomcp.MoveTaskInput) (*mcp.CallToolResult, todomcp.TaskOutput, error) {
+	uid, err := userOf(req, in.UserID)
+	if err != nil {
+		return nil, todomcp.TaskOutput{}, err
+	}
+	task, err := t.tasks.Move(ctx, uid, in.TaskID, in.MoveRequest())
+	if err != nil {
+		return nil, todomcp.TaskOutput{}, toolError(err, in.TaskID)
+	}
+	out := todomcp.TaskOutput{Task: todomcp.FromAPI(task)}
+	return text("Moved " + describe(out.Task)), out, nil
+}

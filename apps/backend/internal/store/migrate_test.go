@@ -38,7 +38,7 @@ func TestMigrateFromEmptyThenNoOp(t *testing.T) {
 	var tables []string
 	require.NoError(t, st.DB.NewRaw(`SELECT table_name FROM information_schema.tables
 		WHERE table_schema = 'public' AND table_name NOT LIKE 'bun_%' ORDER BY 1`).Scan(ctx, &tables))
-	assert.Equal(t, []string{"calendar_feeds", "conversations", "credentials", "idempotency_keys", "messages", "notifications", "reminders", "sign_in_failures", "tags", "task_tags", "tasks", "users"}, tables)
+	assert.Equal(t, []string{"calendar_feeds", "conversations", "credentials", "idempotency_keys", "messages", "notifications", "projects", "reminders", "sections", "sign_in_failures", "tags", "task_tags", "tasks", "users"}, tables)
 
 	var indexes []string
 	require.NoError(t, st.DB.NewRaw(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`).Scan(ctx, &indexes))

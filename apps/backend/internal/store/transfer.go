@@ -177,7 +177,9 @@ func (im *Importer) AddTasks(ctx context.Context, batch []Task, tags [][]string)
 		ID        int64  `bun:"id"`
 		ImportKey string `bun:"import_key"`
 	}
-	if _, err := im.tx.NewInsert().Model(&batch).ExcludeColumn("id").
+	// Imported tasks go last in the person's Inbox, flat (the database
+	// places them: todo_place_task); projects in imports are still to come.
+	if _, err := im.tx.NewInsert().Model(&batch).ExcludeColumn("id", "project_id", "section_id", "parent_id", "position", "completed_by").
 		On("CONFLICT (user_id, import_key) DO NOTHING").Returning("id, import_key").Exec(ctx, &inserted); err != nil {
 		return 0, fmt.Errorf("inserting %d imported tasks: %w", len(batch), err)
 	}

@@ -70,6 +70,9 @@ type person struct {
 	// tags are the person's tag names by lower case: the first spelling
 	// is kept, as the backend's unique index on lower(name) does.
 	tags map[string]string
+	// projects are the person's, the Inbox first (made with the account).
+	// Sections, archiving and the order of tasks are not modelled.
+	projects []todomcp.Project
 }
 
 type task struct {
@@ -97,6 +100,9 @@ func NewMemory(now func() time.Time) (*Memory, error) {
 		todomcp.RestoreTask.Name:  register(m, s, todomcp.RestoreTask, m.restoreTask),
 		todomcp.UpdateTask.Name:   register(m, s, todomcp.UpdateTask, m.updateTask),
 		todomcp.ListTags.Name:     register(m, s, todomcp.ListTags, m.listTags),
+		todomcp.ListProjects.Name: register(m, s, todomcp.ListProjects, m.listProjects),
+		todomcp.AddProject.Name:   register(m, s, todomcp.AddProject, m.addProject),
+		todomcp.MoveTask.Name:     register(m, s, todomcp.MoveTask, m.moveTask),
 	}
 	// The tool list, with the schemas the SDK derives, as a client
 	// lists it: once, through an in-memory session.
@@ -126,7 +132,9 @@ func NewMemory(now func() time.Time) (*Memory, error) {
 func (m *Memory) Account(_ context.Context, zone string, seed []api.ExportTask) (mcpclient.Tools, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	p := &person{zone: dates.Zone(zone), tasks: map[int64]*task{}, tags: map[string]string{}}
+	m.lastID++
+	p := &person{zone: dates.Zone(zone), tasks: map[int64]*task{}, tags: map[string]string{},
+		projects: []todomcp.Project{{ID: m.lastID, Name: "Inbox", Inbox: true}}}
 	for i, x := range seed {
 		if len(x.Reminders) > 0 {
 			return nil, fmt.Errorf("seed task %d: Memory does not import reminders", i)
@@ -254,6 +262,9 @@ func (m *Memory) insert(p *person, t api.Task, rs []api.Reminder) *task {
 	t.UpdatedAt = t.CreatedAt
 	t.Tags = p.spell(t.Tags)
 	t.Reminders = nil
+	if t.ProjectID == 0 {
+		t.ProjectID = p.projects[0].ID
+	}
 	x := &task{Task: t}
 	m.setReminders(x, rs)
 	p.tasks[t.ID] = x
@@ -323,8 +334,91 @@ func (m *Memory) addTask(p *person, in todomcp.AddTaskInput) (todomcp.TaskOutput
 	if len(fe) > 0 {
 		return todomcp.TaskOutput{}, fe.err()
 	}
+	if err := p.place(&t.TaskPlace, in.ProjectID, in.ParentID, in.SectionID); err != nil {
+		return todomcp.TaskOutput{}, err
+	}
 	x := m.insert(p, t, rs)
 	return todomcp.TaskOutput{Task: todomcp.FromAPI(x.Task)}, nil
+}
+
+// place sets where a task goes: under parent (in its project), else in
+// project, else (0) the Inbox, as the backend's rules do.
+func (p *person) place(to *api.TaskPlace, project, parent, section int64) error {
+	switch {
+	case section != 0:
+		return errors.New("taskstest Memory does not model sections")
+	case parent != 0:
+		up, err := p.find(parent, false)
+		if err != nil {
+			return fmt.Errorf("parent task %d not found", parent)
+		}
+		if project != 0 && project != up.ProjectID {
+			return fmt.Errorf("invalid input: parent_id: is in another project (%d): a subtask lives in its parent's project", up.ProjectID)
+		}
+		to.ProjectID, to.ParentID = up.ProjectID, &up.ID
+	case project != 0:
+		if !slices.ContainsFunc(p.projects, func(x todomcp.Project) bool { return x.ID == project }) {
+			return fmt.Errorf("project %d not found", project)
+		}
+		to.ProjectID, to.ParentID = project, nil
+	}
+	return nil
+}
+
+func (m *Memory) listProjects(p *person, _ todomcp.ListProjectsInput) (todomcp.ListProjectsOutput, error) {
+	out := todomcp.ListProjectsOutput{Projects: slices.Clone(p.projects)}
+	for i := range out.Projects {
+		for _, t := range p.tasks {
+			if !t.deleted && !t.Completed && t.ProjectID == out.Projects[i].ID {
+				out.Projects[i].OpenCount++
+			}
+		}
+	}
+	return out, nil
+}
+
+func (m *Memory) addProject(p *person, in todomcp.AddProjectInput) (todomcp.ProjectOutput, error) {
+	name := strings.TrimSpace(in.Name)
+	if name == "" || utf8.RuneCountInString(name) > 120 {
+		return todomcp.ProjectOutput{}, errors.New("invalid input: name: must be 1 to 120 characters")
+	}
+	m.lastID++
+	pr := todomcp.Project{ID: m.lastID, Name: name}
+	p.projects = append(p.projects, pr)
+	return todomcp.ProjectOutput{Project: pr}, nil
+}
+
+func (m *Memory) moveTask(p *person, in todomcp.MoveTaskInput) (todomcp.TaskOutput, error) {
+	t, err := p.find(in.TaskID, false)
+	if err != nil {
+		return todomcp.TaskOutput{}, err
+	}
+	if in.AfterID != 0 {
+		return todomcp.TaskOutput{}, errors.New("taskstest Memory does not model the order of tasks")
+	}
+	place := t.TaskPlace
+	if in.ToTop {
+		place.ParentID = nil
+	}
+	if err := p.place(&place, in.ProjectID, in.ParentID, in.SectionID); err != nil {
+		return todomcp.TaskOutput{}, err
+	}
+	t.TaskPlace, t.touched = place, true
+	// Its subtasks follow it into its project.
+	for _, c := range p.tasks {
+		for up := c.ParentID; up != nil; {
+			if *up == t.ID {
+				c.ProjectID = place.ProjectID
+				break
+			}
+			parent, ok := p.tasks[*up]
+			if !ok {
+				break
+			}
+			up = parent.ParentID
+		}
+	}
+	return todomcp.TaskOutput{Task: todomcp.FromAPI(t.Task)}, nil
 }
 
 func (m *Memory) listTasks(p *person, in todomcp.ListTasksInput) (todomcp.ListTasksOutput, error) {
@@ -372,7 +466,8 @@ func (m *Memory) listTasks(p *person, in todomcp.ListTasksInput) (todomcp.ListTa
 			// A comparison with a missing time is false in SQL.
 			from != nil && (t.DueAt == nil || t.DueAt.Before(*from)),
 			to != nil && (t.DueAt == nil || t.DueAt.After(*to)),
-			in.Overdue && (t.Completed || t.DueAt == nil || !t.DueAt.Before(now)):
+			in.Overdue && (t.Completed || t.DueAt == nil || !t.DueAt.Before(now)),
+			in.ProjectID != 0 && t.ProjectID != in.ProjectID:
 			continue
 		}
 		if len(tags) > 0 && !slices.ContainsFunc(t.Tags, func(g string) bool { return strings.EqualFold(g, tags[0]) }) {
@@ -478,6 +573,20 @@ func (m *Memory) updateTask(p *person, in todomcp.UpdateTaskInput) (todomcp.Task
 	patch, err := in.TaskPatch()
 	if err != nil {
 		return todomcp.TaskOutput{}, err
+	}
+	if in.ProjectID != nil || in.ParentID != nil {
+		// A move with the change (the backend's patch moves too); this
+		// fake keeps it simple: the move alone, then the fields.
+		mv := todomcp.MoveTaskInput{TaskID: in.TaskID}
+		if in.ProjectID != nil {
+			mv.ProjectID = *in.ProjectID
+		}
+		if in.ParentID != nil {
+			mv.ParentID = *in.ParentID
+		}
+		if _, err := m.moveTask(p, mv); err != nil {
+			return todomcp.TaskOutput{}, err
+		}
 	}
 	// The patch's fields are checked before the task is looked up, as
 	// the backend's Patch does.

@@ -178,7 +178,7 @@ func modelMultiStepPlan(t *testing.T, e *env) {
 		props := fn["parameters"].(map[string]any)["properties"].(map[string]any)
 		assert.NotContains(t, props, "user_id", "the token decides the user, not the model")
 	}
-	assert.ElementsMatch(t, []string{"add_task", "list_tasks", "complete_task", "delete_task", "restore_task", "update_task", "list_tags"}, names, "tools come from tools/list")
+	assert.ElementsMatch(t, []string{"add_task", "list_tasks", "complete_task", "delete_task", "restore_task", "update_task", "list_tags", "list_projects", "add_project", "move_task"}, names, "tools come from tools/list")
 	sys := first["messages"].([]any)[0].(map[string]any)["content"].(string)
 	assert.Contains(t, sys, "2030-06-05T10:00:00+02:00")
 	assert.Contains(t, sys, "Europe/Paris")
