@@ -35,10 +35,14 @@ type Intent struct {
 	Kind Kind
 
 	// Add: the new task. Update: the changes.
-	Title      string
-	When       *When
-	Priority   string
-	Tags       []string
+	Title    string
+	When     *When
+	Priority string
+	Tags     []string
+	// Project is the project a quick add names with ^ ("^Home",
+	// "^\"Side project\""): a name, resolved by the caller (docs/
+	// decisions.md, "Quick add names a project with ^").
+	Project    string
 	Recurrence string
 	Interval   int
 	// Weekdays are the days of the week the series falls on ("every
@@ -234,6 +238,7 @@ var (
 
 	reAddPrefix = regexp.MustCompile(`^(?:(?:add\s+)?to\s+(?:my|the)\s+(?:list|to-?do list)\s*:?\s*|put\s+|(?:add|create|make|put|schedule|new|set up)\s+(?:a\s+|an\s+|the\s+|new\s+|another\s+)*(?:task|todo|to-do|reminder|item|note)s?\s*(?:to|for|that|called|named|:)?\s*|add\s+|create\s+|remind me\s+(?:to\s+|about\s+|that\s+)?|remind me\s*$|remember to\s+|don'?t forget to\s+|don'?t forget\s+|schedule\s+(?:a\s+|an\s+)?|i need to\s+|i have to\s+|i must\s+|i should\s+|need to\s+|todo:\s*|to-do:\s*|new:\s*|task:\s*)`)
 	reTag       = regexp.MustCompile(`(?:^|\s)#([\p{L}\p{N}_-]{1,50})`)
+	reProject   = regexp.MustCompile(`(?:^|\s)\^(?:"([^"]{1,120})"|([\p{L}\p{N}_.-]{1,120}))`)
 	rePriority  = regexp.MustCompile(`(?:\b(?:(?:with|at|as|,)\s+)?(?:(high|low|medium|normal|top)[- ]priority|priority[: ]+(high|low|medium|normal)|(urgent|asap|important|critical))\b|(?:^|\s)!(high|low|medium)\b|(?:^|\s)(p[1-4])\b)`)
 	reRecur     = regexp.MustCompile(`\b(?:(?:repeat(?:ing)?|recurring)\s+)?(?:every\s+(other\s+)?` + numRe + `?\s*(day|week|month|year|weekday|morning|evening|night)s?|every\s+(other\s+)?` + weekdayRe + `|(daily|weekly|monthly|yearly|annually|nightly|fortnightly|biweekly)(?:\s*[:,]|\s*$|\s+(?:at|on|from|starting|until)\b))`)
 )
@@ -341,6 +346,7 @@ func taskFields(p *phrase, now time.Time, loc *time.Location) Intent {
 		p.cut(m[0], m[1])
 	}
 	extractTagWords(p, &in)
+	extractProject(p, &in)
 	extractRecurrence(p, &in, now, loc)
 	extractTags(p, &in)
 	if m := reLowWords.FindStringIndex(p.low); m != nil {
@@ -406,6 +412,23 @@ func onlyCommandWords(title string) bool {
 func extractTagWords(p *phrase, in *Intent) {
 	if m := reTagWords.FindStringSubmatchIndex(p.low); m != nil {
 		in.Tags = append(in.Tags, tagList(p.orig[m[2]:m[3]])...)
+		p.cut(m[0], m[1])
+	}
+}
+
+// extractProject takes the last ^Project (one word, or quoted) out of the
+// title.
+func extractProject(p *phrase, in *Intent) {
+	for {
+		m := reProject.FindStringSubmatchIndex(p.orig)
+		if m == nil {
+			return
+		}
+		if m[2] >= 0 {
+			in.Project = p.orig[m[2]:m[3]]
+		} else {
+			in.Project = p.orig[m[4]:m[5]]
+		}
 		p.cut(m[0], m[1])
 	}
 }

@@ -28,6 +28,7 @@ func summary(in Intent, loc *time.Location) string {
 	}
 	add("prio", in.Priority)
 	add("tags", strings.Join(in.Tags, ","))
+	add("project", in.Project)
 	if in.Recurrence != "" {
 		add("every", fmt.Sprintf("%d/%s", in.Interval, in.Recurrence))
 		if !in.Weekdays.IsZero() {
