@@ -33,7 +33,11 @@ type Export struct {
 	ExportedAt time.Time `json:"exported_at"`
 	User       User      `json:"user"`
 	// Tags lists every tag, also those no task carries.
-	Tags          []string             `json:"tags"`
+	Tags []string `json:"tags"`
+	// Projects lists every project (the Inbox first, archived ones too)
+	// and Sections every section, before the tasks that name them.
+	Projects      []ExportProject      `json:"projects"`
+	Sections      []ExportSection      `json:"sections"`
 	Tasks         []ExportTask         `json:"tasks"`
 	Conversations []ExportConversation `json:"conversations"`
 }
@@ -48,10 +52,41 @@ type ExportTask struct {
 	Completed   bool       `json:"completed"`
 	CompletedAt *time.Time `json:"completed_at"`
 	Tags        []string   `json:"tags"`
+	// ProjectKey, SectionKey and ParentKey place the task by the keys of
+	// its project, section and parent (ExportProject.Key, Key); Position
+	// orders it among its siblings. A file without them imports into the
+	// Inbox, last, in file order.
+	ProjectKey string `json:"project_key,omitempty"`
+	SectionKey string `json:"section_key,omitempty"`
+	ParentKey  string `json:"parent_key,omitempty"`
+	Position   string `json:"position,omitempty"`
 	// Reminders, in firing order (absent when there are none).
 	Reminders []ExportReminder `json:"reminders,omitempty"`
 	CreatedAt time.Time        `json:"created_at"`
 	UpdatedAt time.Time        `json:"updated_at"`
+}
+
+// ExportInboxKey is the key of the Inbox in every export: an import puts
+// the file's Inbox onto the person's own.
+const ExportInboxKey = "inbox"
+
+// ExportProject is a project in an export. Key identifies it as a task's
+// key does: importing a project whose key the account has creates nothing.
+type ExportProject struct {
+	Key      string `json:"key"`
+	Name     string `json:"name"`
+	Color    string `json:"color"`
+	Position string `json:"position"`
+	Inbox    bool   `json:"inbox"`
+	Archived bool   `json:"archived"`
+}
+
+// ExportSection is a section in an export, in the project ProjectKey names.
+type ExportSection struct {
+	Key        string `json:"key"`
+	ProjectKey string `json:"project_key"`
+	Name       string `json:"name"`
+	Position   string `json:"position"`
 }
 
 // ExportReminder is a reminder in an export: as set (at, or before the
@@ -93,6 +128,8 @@ type ImportReport struct {
 	TasksCreated         int `json:"tasks_created"`
 	TasksSkipped         int `json:"tasks_skipped"`
 	TagsCreated          int `json:"tags_created"`
+	ProjectsCreated      int `json:"projects_created"`
+	SectionsCreated      int `json:"sections_created"`
 	ConversationsCreated int `json:"conversations_created"`
 	ConversationsSkipped int `json:"conversations_skipped"`
 	// Notes are things worth knowing that are not errors ("2 sections

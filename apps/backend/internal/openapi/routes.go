@@ -221,7 +221,8 @@ var Routes = []Route{
 		Summary: "Import a todo-app export (json) or Todoist's CSV template (todoist-csv), streamed, all or nothing; rows whose key the account has are skipped. " +
 			"dry_run=true previews. Row problems: 422 with the report in error.details",
 		Query: []Param{{Name: "format", Type: "string", Enum: []string{api.FormatJSON, api.FormatTodoistCSV}, Description: "default from Content-Type"},
-			{Name: "dry_run", Type: "boolean", Description: "report what would happen, write nothing"}},
+			{Name: "dry_run", Type: "boolean", Description: "report what would happen, write nothing"},
+			{Name: "project_name", Type: "string", Description: "todoist-csv: the name of the project the file becomes (default \"Imported from Todoist\"); a file imported again goes into the project it made, whatever it is called now"}},
 		Files:  map[string]any{"application/json": api.Export{}, "text/csv": nil},
 		Status: http.StatusOK, Resp: api.ImportReport{}, Errors: []int{forbidden, http.StatusRequestTimeout, http.StatusRequestEntityTooLarge, unprocessable}},
 

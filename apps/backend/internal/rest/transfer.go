@@ -11,9 +11,12 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/todo-app/todo-app/apps/backend/internal/projects"
 	"github.com/todo-app/todo-app/apps/backend/internal/transfer"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
@@ -75,6 +78,15 @@ func (h handlers) importData(c *fiber.Ctx) error {
 	}
 	fields := map[string]string{}
 	dryRun := queryBool(c, "dry_run", fields)
+	name := strings.TrimSpace(c.Query("project_name"))
+	switch {
+	case format != api.FormatTodoistCSV && name != "":
+		fields["project_name"] = "names the project a Todoist file becomes; a todo-app export brings its own projects"
+	case utf8.RuneCountInString(name) > projects.MaxName:
+		fields["project_name"] = fmt.Sprintf("must be at most %d characters", projects.MaxName)
+	case strings.ContainsFunc(name, unicode.IsControl):
+		fields["project_name"] = "must not contain control characters"
+	}
 	if len(fields) > 0 {
 		return apierror.Validation(fields)
 	}
@@ -87,7 +99,7 @@ func (h handlers) importData(c *fiber.Ctx) error {
 	limited := &limitReader{r: body, left: int64(h.ImportMaxMB) << 20}
 	ctx, cancel := context.WithDeadline(c.UserContext(), latest(body.Deadline(), time.Now()).Add(transferTimeout))
 	defer cancel()
-	rep, err := h.Transfer.Import(ctx, auth.UserID(c), format, limited, dryRun)
+	rep, err := h.Transfer.Import(ctx, auth.UserID(c), format, limited, transfer.ImportOptions{DryRun: dryRun, ProjectName: name})
 	body.Finish(c)
 	var fe *transfer.FileError
 	switch {

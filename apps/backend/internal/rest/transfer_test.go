@@ -365,7 +365,7 @@ func TestCSVExport(t *testing.T) {
 // Todoist's CSV template, written by us from Todoist's published
 // description (testdata/todoist.csv): labels, priorities counted as the
 // app shows them (1 is p1, the highest), notes joined to their task,
-// sections and blank rows skipped, dates in words.
+// blank rows skipped, dates in words.
 func TestTodoistCSVImport(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -377,10 +377,7 @@ func TestTodoistCSVImport(t *testing.T) {
 	rep, err := ada.Import(ctx, api.FormatTodoistCSV, false, bytes.NewReader(file))
 	require.NoError(t, err)
 	assert.Equal(t, 5, rep.TasksCreated)
-	assert.Equal(t, []string{
-		"1 section has no equivalent here: its tasks were imported, its name was not",
-		"1 sub-task was imported as a task of its own",
-	}, rep.Notes)
+	assert.Empty(t, rep.Notes, "sections and sub-tasks are kept (TestTodoistTemplateBecomesAProject)")
 	list, err := ada.ListTasks(ctx, api.TaskQuery{Status: "all", Sort: "title"})
 	require.NoError(t, err)
 	byTitle := map[string]api.Task{}
@@ -466,7 +463,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		{Row: 3, Field: "PRIORITY", Message: `must be 1, 2, 3 or 4 (1 is p1, the highest), not "7"`},
 		{Row: 4, Field: "CONTENT", Message: "is required"},
 		{Row: 5, Field: "DATE", Message: `could not read "the day after the heat death of the universe" as a date (for example 2026-12-01, tomorrow 9am, every monday)`},
-		{Row: 6, Field: "TYPE", Message: `must be task, section or note (in lowercase), not "chore"`},
+		{Row: 6, Field: "TYPE", Message: `must be task, section, note or meta (in lowercase), not "chore"`},
 	}
 	assert.Equal(t, want, preview.Errors)
 	assert.False(t, preview.Imported)

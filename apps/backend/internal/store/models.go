@@ -87,6 +87,8 @@ type Project struct {
 	CreatedAt time.Time  `bun:"created_at,notnull,default:now()"`
 	UpdatedAt time.Time  `bun:"updated_at,notnull,default:now()"`
 	DeletedAt *time.Time `bun:"deleted_at"`
+	// ImportKey is the key the project was imported with (internal/transfer).
+	ImportKey *string `bun:"import_key"`
 }
 
 // Section is a row of sections.
@@ -100,6 +102,8 @@ type Section struct {
 	Position  string     `bun:"position,notnull"`
 	CreatedAt time.Time  `bun:"created_at,notnull,default:now()"`
 	DeletedAt *time.Time `bun:"deleted_at"`
+	// ImportKey is the key the section was imported with (internal/transfer).
+	ImportKey *string `bun:"import_key"`
 }
 
 // Tag is a row of tags.

@@ -161,15 +161,16 @@ func (im *Importer) AddTags(ctx context.Context, names []string) (map[string]int
 
 // AddTasks inserts the tasks of one batch whose import key the user does
 // not have yet, each with its tags (tags[i] for batch[i]); the others are
-// left alone. Every task must carry an ImportKey. It returns how many it
-// inserted.
-func (im *Importer) AddTasks(ctx context.Context, batch []Task, tags [][]string) (int, error) {
+// left alone. Every task must carry an ImportKey, a ProjectID and a
+// Position; parents are set afterwards (SetParents), when every task of
+// the file is in. It returns the keys it inserted.
+func (im *Importer) AddTasks(ctx context.Context, batch []Task, tags [][]string) (map[string]bool, error) {
 	if len(batch) == 0 {
-		return 0, nil
+		return map[string]bool{}, nil
 	}
 	for i := range batch {
-		if batch[i].ImportKey == nil {
-			return 0, fmt.Errorf("importing task %q: no import key", batch[i].Title)
+		if batch[i].ImportKey == nil || batch[i].ProjectID == 0 || batch[i].Position == "" {
+			return nil, fmt.Errorf("importing task %q: no import key, project or position", batch[i].Title)
 		}
 		batch[i].UserID = im.userID
 	}
@@ -177,15 +178,17 @@ func (im *Importer) AddTasks(ctx context.Context, batch []Task, tags [][]string)
 		ID        int64  `bun:"id"`
 		ImportKey string `bun:"import_key"`
 	}
-	// Imported tasks go last in the person's Inbox, flat (the database
-	// places them: todo_place_task); projects in imports are still to come.
-	if _, err := im.tx.NewInsert().Model(&batch).ExcludeColumn("id", "project_id", "section_id", "parent_id", "position", "completed_by").
+	// A parent may come later in the file than its subtask: parents are
+	// linked when the whole file is in (SetParents).
+	if _, err := im.tx.NewInsert().Model(&batch).ExcludeColumn("id", "parent_id", "completed_by").
 		On("CONFLICT (user_id, import_key) DO NOTHING").Returning("id, import_key").Exec(ctx, &inserted); err != nil {
-		return 0, fmt.Errorf("inserting %d imported tasks: %w", len(batch), err)
+		return nil, fmt.Errorf("inserting %d imported tasks: %w", len(batch), err)
 	}
 	ids := make(map[string]int64, len(inserted))
+	keys := make(map[string]bool, len(inserted))
 	for _, r := range inserted {
 		ids[r.ImportKey] = r.ID
+		keys[r.ImportKey] = true
 	}
 	// inserted2 keeps the ids for the reminders: ids is used up by the tags.
 	inserted2 := maps.Clone(ids)
@@ -197,7 +200,7 @@ func (im *Importer) AddTasks(ctx context.Context, batch []Task, tags [][]string)
 	}
 	tagIDs, err := im.AddTags(ctx, all)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var links []TaskTag
 	for i := range batch {
@@ -218,7 +221,7 @@ func (im *Importer) AddTasks(ctx context.Context, batch []Task, tags [][]string)
 	}
 	if len(links) > 0 {
 		if _, err := im.tx.NewInsert().Model(&links).Exec(ctx); err != nil {
-			return 0, fmt.Errorf("tagging imported tasks: %w", err)
+			return nil, fmt.Errorf("tagging imported tasks: %w", err)
 		}
 	}
 	var reminders []Reminder
@@ -234,10 +237,10 @@ func (im *Importer) AddTasks(ctx context.Context, batch []Task, tags [][]string)
 	}
 	if len(reminders) > 0 {
 		if _, err := im.tx.NewInsert().Model(&reminders).ExcludeColumn("id").Exec(ctx); err != nil {
-			return 0, fmt.Errorf("saving the reminders of imported tasks: %w", err)
+			return nil, fmt.Errorf("saving the reminders of imported tasks: %w", err)
 		}
 	}
-	return len(inserted), nil
+	return keys, nil
 }
 
 // AddConversation inserts c with its messages unless the user already

@@ -102,18 +102,48 @@ func conversationKey(userID string, c *store.Conversation) string {
 	return fmt.Sprintf("todo-app:%s:c%d", userID, c.ID)
 }
 
+// projectKey is a project's key in exports: the Inbox's is the same in
+// every export (api.ExportInboxKey), another's the key it was imported
+// with, or one naming this account and its id.
+func projectKey(userID string, p *store.Project) string {
+	switch {
+	case p.Inbox:
+		return api.ExportInboxKey
+	case p.ImportKey != nil:
+		return *p.ImportKey
+	}
+	return fmt.Sprintf("todo-app:%s:p%d", userID, p.ID)
+}
+
+func sectionKey(userID string, s *store.Section) string {
+	if s.ImportKey != nil {
+		return *s.ImportKey
+	}
+	return fmt.Sprintf("todo-app:%s:s%d", userID, s.ID)
+}
+
 // eachTask calls fn for every task of the user, a page at a time.
 func eachTask(ctx context.Context, ex store.Exporter, userID string, fn func(t *store.Task) error) error {
+	return eachPage(ctx, ex, userID, func(page []store.Task) error {
+		for i := range page {
+			if err := fn(&page[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// eachPage calls fn with every page of the user's tasks.
+func eachPage(ctx context.Context, ex store.Exporter, userID string, fn func(page []store.Task) error) error {
 	var after int64
 	for {
 		page, err := ex.ExportTasks(ctx, userID, after, taskPage)
 		if err != nil {
 			return err
 		}
-		for i := range page {
-			if err := fn(&page[i]); err != nil {
-				return err
-			}
+		if err := fn(page); err != nil {
+			return err
 		}
 		if len(page) < taskPage {
 			return nil
@@ -127,14 +157,43 @@ func (s *Service) writeJSON(ctx context.Context, ex store.Exporter, u store.User
 	if err != nil {
 		return err
 	}
+	ps, err := ex.ExportProjects(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	secs, err := ex.ExportSections(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	// keys holds the keys of the projects and sections by id, which the
+	// tasks name theirs by.
+	keys := placeKeys{projects: map[int64]string{}, sections: map[int64]string{}}
+	outProjects := make([]api.ExportProject, len(ps))
+	for i := range ps {
+		p := &ps[i]
+		keys.projects[p.ID] = projectKey(u.ID, p)
+		outProjects[i] = api.ExportProject{Key: keys.projects[p.ID], Name: p.Name, Color: p.Color, Position: p.Position, Inbox: p.Inbox, Archived: p.Archived}
+	}
+	outSections := make([]api.ExportSection, 0, len(secs))
+	for i := range secs {
+		sec := &secs[i]
+		pk, ok := keys.projects[sec.ProjectID]
+		if !ok {
+			continue
+		}
+		keys.sections[sec.ID] = sectionKey(u.ID, sec)
+		outSections = append(outSections, api.ExportSection{Key: keys.sections[sec.ID], ProjectKey: pk, Name: sec.Name, Position: sec.Position})
+	}
 	head, err := json.Marshal(struct {
-		Kind       string    `json:"kind"`
-		Version    int       `json:"version"`
-		ExportedAt time.Time `json:"exported_at"`
-		User       api.User  `json:"user"`
-		Tags       []string  `json:"tags"`
+		Kind       string              `json:"kind"`
+		Version    int                 `json:"version"`
+		ExportedAt time.Time           `json:"exported_at"`
+		User       api.User            `json:"user"`
+		Tags       []string            `json:"tags"`
+		Projects   []api.ExportProject `json:"projects"`
+		Sections   []api.ExportSection `json:"sections"`
 	}{api.ExportKind, api.ExportVersion, s.now().UTC().Truncate(time.Second),
-		api.User{ID: u.ID, Email: u.Email, Name: u.Name, TimeZone: u.TimeZone, CreatedAt: dates.Shown(u.CreatedAt)}, tags})
+		api.User{ID: u.ID, Email: u.Email, Name: u.Name, TimeZone: u.TimeZone, CreatedAt: dates.Shown(u.CreatedAt)}, tags, outProjects, outSections})
 	if err != nil {
 		return fmt.Errorf("encoding the export's header: %w", err)
 	}
@@ -147,12 +206,32 @@ func (s *Service) writeJSON(ctx context.Context, ex store.Exporter, u store.User
 	}
 	enc := json.NewEncoder(w)
 	sep := ""
-	err = eachTask(ctx, ex, u.ID, func(t *store.Task) error {
-		if _, err := io.WriteString(w, sep+"\n"); err != nil {
+	err = eachPage(ctx, ex, u.ID, func(page []store.Task) error {
+		// A parent's key is its import key when it has one: one
+		// statement a page.
+		var parents []int64
+		for i := range page {
+			if page[i].ParentID != nil {
+				parents = append(parents, *page[i].ParentID)
+			}
+		}
+		parentKeys, err := ex.ImportKeys(ctx, u.ID, parents)
+		if err != nil {
 			return err
 		}
-		sep = ","
-		return enc.Encode(exportTask(u.ID, t))
+		for i := range page {
+			t := &page[i]
+			if _, err := io.WriteString(w, sep+"\n"); err != nil {
+				return err
+			}
+			sep = ","
+			out := exportTask(u.ID, t)
+			keys.place(u.ID, t, parentKeys, &out)
+			if err := enc.Encode(out); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("exporting tasks: %w", err)
@@ -284,4 +363,23 @@ func cell(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// placeKeys are the keys of the exported projects and sections by id.
+type placeKeys struct{ projects, sections map[int64]string }
+
+// place writes where t is into out: its project's, section's and
+// parent's keys and its position.
+func (k placeKeys) place(userID string, t *store.Task, parentKeys map[int64]string, out *api.ExportTask) {
+	out.ProjectKey = k.projects[t.ProjectID]
+	if t.SectionID != nil {
+		out.SectionKey = k.sections[*t.SectionID]
+	}
+	if t.ParentID != nil {
+		out.ParentKey = parentKeys[*t.ParentID]
+		if out.ParentKey == "" {
+			out.ParentKey = fmt.Sprintf("todo-app:%s:%d", userID, *t.ParentID)
+		}
+	}
+	out.Position = t.Position
 }

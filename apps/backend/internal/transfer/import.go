@@ -11,13 +11,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/todo-app/todo-app/apps/backend/internal/conversations"
+	"github.com/todo-app/todo-app/apps/backend/internal/projects"
 	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/dates"
+	"github.com/todo-app/todo-app/pkg/position"
 )
 
 // Limits on what an import holds and reports.
@@ -43,14 +46,24 @@ func fileErr(format string, args ...any) error {
 // and nothing was imported.
 var ErrRowsInvalid = errors.New("some rows have problems; nothing was imported")
 
+// ImportOptions are an import's choices besides its file.
+type ImportOptions struct {
+	// DryRun writes nothing and reports what an import would do.
+	DryRun bool
+	// ProjectName names the project a Todoist file becomes (empty:
+	// DefaultTodoistProject); a JSON export brings its own projects.
+	ProjectName string
+}
+
 // Import reads a file in format (api.FormatJSON or api.FormatTodoistCSV)
 // from r and writes it for the user in one transaction — all of it, or
-// with any row error none of it. With dryRun it writes nothing and
+// with any row error none of it. With opts.DryRun it writes nothing and
 // reports what an import would do. Rows whose key the account already
 // has are skipped, so importing a file twice creates nothing the second
 // time. The returned error is a *FileError, ErrRowsInvalid (with the
 // report) or a failure of the database.
-func (s *Service) Import(ctx context.Context, userID, format string, r io.Reader, dryRun bool) (api.ImportReport, error) {
+func (s *Service) Import(ctx context.Context, userID, format string, r io.Reader, opts ImportOptions) (api.ImportReport, error) {
+	dryRun := opts.DryRun
 	rep := &report{ImportReport: api.ImportReport{Format: format, DryRun: dryRun, Notes: []string{}, Errors: []api.ImportError{}}}
 	zone, err := s.store.UserTimeZone(ctx, userID)
 	if err != nil {
@@ -62,16 +75,28 @@ func (s *Service) Import(ctx context.Context, userID, format string, r io.Reader
 	case api.FormatJSON:
 		read = func(ctx context.Context, w *writer) error { return readJSON(ctx, r, w) }
 	case api.FormatTodoistCSV:
-		read = func(ctx context.Context, w *writer) error { return readTodoist(ctx, r, w) }
+		name := opts.ProjectName
+		if name == "" {
+			name = DefaultTodoistProject
+		}
+		read = func(ctx context.Context, w *writer) error { return readTodoist(ctx, r, w, name) }
 	default:
 		return rep.ImportReport, ErrFormat
 	}
 	err = s.store.Import(ctx, userID, !dryRun, func(ctx context.Context, im *store.Importer) error {
-		w := &writer{im: im, rep: rep, userID: userID, loc: loc, now: s.now()}
+		inbox, err := im.Inbox(ctx)
+		if err != nil {
+			return err
+		}
+		w := &writer{im: im, rep: rep, userID: userID, loc: loc, now: s.now(), inbox: inbox.ID,
+			next: map[int64]string{}, linkOf: map[string]int{}}
 		if err := read(ctx, w); err != nil {
 			return err
 		}
 		if err := w.flush(ctx); err != nil {
+			return err
+		}
+		if err := w.linkParents(ctx); err != nil {
 			return err
 		}
 		rep.TagsCreated = im.TagsCreated
@@ -83,7 +108,7 @@ func (s *Service) Import(ctx context.Context, userID, format string, r io.Reader
 	rep.finish()
 	switch {
 	case errors.Is(err, ErrRowsInvalid):
-		rep.TasksCreated, rep.ConversationsCreated, rep.TagsCreated = 0, 0, 0
+		rep.TasksCreated, rep.ConversationsCreated, rep.TagsCreated, rep.ProjectsCreated, rep.SectionsCreated = 0, 0, 0, 0, 0
 		return rep.ImportReport, ErrRowsInvalid
 	case err != nil:
 		return rep.ImportReport, err
@@ -148,15 +173,60 @@ type writer struct {
 	// own holds ids of keys "todo-app:<this user>:<id>": the account's
 	// own tasks, exported and imported back.
 	own []int64
+
+	// inbox is the person's Inbox: a task of no project goes there.
+	inbox int64
+	// next is the position the next task without one of its own takes
+	// in each project: after the last, in file order.
+	next map[int64]string
+	// links are the file's subtasks with their parents (linkOf: by the
+	// subtask's key), linked when the whole file is in.
+	links  []link
+	linkOf map[string]int
+	// checkDepth: the file's own nesting is checked (a JSON file says
+	// each parent; a Todoist file's INDENT is bounded as it is read).
+	checkDepth bool
+	// projects and sections are the file's, by key (JSON).
+	projects map[string]int64
+	sections map[string]store.Section
+	// projectCount counts the person's live projects once the import
+	// made one (0 before).
+	projectCount int
+}
+
+// link is a subtask of the file and its parent.
+type link struct {
+	store.Link
+	in       string
+	row      int
+	inserted bool
 }
 
 func (w *writer) failed() bool { return w.rep.ErrorCount > 0 }
 
-// addTask queues a checked task; its ImportKey is set.
-func (w *writer) addTask(ctx context.Context, t store.Task, tags []string) error {
+// addTask queues a checked task; its ImportKey is set, and its ProjectID
+// unless it goes to the Inbox. Without a Position it goes last in its
+// project, in file order. parent is its parent's key ("" for none).
+func (w *writer) addTask(ctx context.Context, t store.Task, tags []string, parent string, row int) error {
 	w.rep.Rows++
 	if w.failed() {
 		return nil
+	}
+	if t.ProjectID == 0 {
+		t.ProjectID = w.inbox
+	}
+	if err := w.place(ctx, &t); err != nil {
+		return err
+	}
+	if parent != "" {
+		l := link{Link: store.Link{Child: *t.ImportKey, Parent: parent}, in: map[bool]string{true: "tasks"}[w.checkDepth], row: row}
+		if id, ok := ownID(w.userID, parent, ""); ok {
+			l.ParentID = id
+		}
+		if _, dup := w.linkOf[l.Child]; !dup {
+			w.linkOf[l.Child] = len(w.links)
+			w.links = append(w.links, l)
+		}
 	}
 	if id, ok := ownID(w.userID, *t.ImportKey, ""); ok {
 		w.own = append(w.own, id)
@@ -187,12 +257,17 @@ func (w *writer) flush(ctx context.Context) error {
 		}
 		keep, keepTags = append(keep, t), append(keepTags, w.tags[i])
 	}
-	n, err := w.im.AddTasks(ctx, keep, keepTags)
+	inserted, err := w.im.AddTasks(ctx, keep, keepTags)
 	if err != nil {
 		return err
 	}
-	w.rep.TasksCreated += n
-	w.rep.TasksSkipped += len(keep) - n
+	for key := range inserted {
+		if i, ok := w.linkOf[key]; ok {
+			w.links[i].inserted = true
+		}
+	}
+	w.rep.TasksCreated += len(inserted)
+	w.rep.TasksSkipped += len(keep) - len(inserted)
 	w.tasks, w.tags, w.own = w.tasks[:0], w.tags[:0], w.own[:0]
 	return nil
 }
@@ -230,6 +305,9 @@ func readJSON(ctx context.Context, r io.Reader, w *writer) error {
 	var fileZone *time.Location
 	version := 1 // a file without one is read as the first shape
 	sawKind := false
+	w.checkDepth = true
+	w.projects = map[string]int64{api.ExportInboxKey: w.inbox}
+	w.sections = map[string]store.Section{}
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
@@ -262,6 +340,14 @@ func readJSON(ctx context.Context, r io.Reader, w *writer) error {
 			}
 		case "tags":
 			if err := eachElement(dec, "tags", func(i int) error { return w.readTag(ctx, dec, i) }); err != nil {
+				return err
+			}
+		case "projects":
+			if err := eachElement(dec, "projects", func(i int) error { return w.readProject(ctx, dec, i) }); err != nil {
+				return err
+			}
+		case "sections":
+			if err := eachElement(dec, "sections", func(i int) error { return w.readSection(ctx, dec, i) }); err != nil {
 				return err
 			}
 		case "tasks":
@@ -418,6 +504,10 @@ func (w *writer) readTask(ctx context.Context, dec *json.Decoder, row int, fileZ
 	}
 	key := x.Key
 	t.ImportKey = &key
+	if !w.placeTask(&t, x, row) {
+		w.rep.Rows++
+		return nil
+	}
 	t.Completed = x.Completed
 	if t.Completed {
 		t.CompletedAt = x.CompletedAt
@@ -427,7 +517,7 @@ func (w *writer) readTask(ctx context.Context, dec *json.Decoder, row int, fileZ
 		}
 	}
 	t.CreatedAt, t.UpdatedAt = x.CreatedAt, x.UpdatedAt
-	return w.addTask(ctx, t, tags)
+	return w.addTask(ctx, t, tags, x.ParentKey, row)
 }
 
 // versionOneDate is the all-day date a version-1 file meant by the
@@ -558,5 +648,255 @@ func (w *writer) readConversation(ctx context.Context, dec *json.Decoder, row in
 	} else {
 		w.rep.ConversationsSkipped++
 	}
+	return nil
+}
+
+// place gives t a position when it has none: after the last task of its
+// project, the previous one of the file included.
+func (w *writer) place(ctx context.Context, t *store.Task) error {
+	next, ok := w.next[t.ProjectID]
+	if !ok {
+		var err error
+		if next, err = w.im.NextPosition(ctx, t.ProjectID); err != nil {
+			return err
+		}
+	}
+	if t.Position == "" {
+		t.Position = next
+	} else if !position.Less(t.Position, next) {
+		// A position of the file's own: the ones without go after it.
+		next = t.Position
+	}
+	after, err := position.Between(next, "")
+	if err != nil {
+		return fmt.Errorf("placing imported task %q: %w", t.Title, err)
+	}
+	w.next[t.ProjectID] = after
+	return nil
+}
+
+// linkParents checks the file's nesting (a JSON file: neither deeper than
+// api.MaxSubtaskDepth nor a cycle) and puts every subtask this import
+// created under its parent.
+func (w *writer) linkParents(ctx context.Context) error {
+	if w.checkDepth {
+		for _, l := range w.links {
+			depth, k := 1, l.Parent
+			for i, ok := w.linkOf[k]; ok && depth <= api.MaxSubtaskDepth; i, ok = w.linkOf[k] {
+				depth++
+				k = w.links[i].Parent
+			}
+			if depth > api.MaxSubtaskDepth {
+				w.rep.fail(l.in, l.row, "parent_key", "puts the task more than %d levels below a top-level task, or under itself", api.MaxSubtaskDepth)
+			}
+		}
+	}
+	if w.failed() {
+		return nil
+	}
+	batch := make([]store.Link, 0, importBatch)
+	for _, l := range w.links {
+		if !l.inserted {
+			continue
+		}
+		batch = append(batch, l.Link)
+		if len(batch) == importBatch {
+			if err := w.im.SetParents(ctx, batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	return w.im.SetParents(ctx, batch)
+}
+
+// placeTask reads where a task of the file goes: its project and section
+// by the keys the file's projects and sections have, and its position.
+func (w *writer) placeTask(t *store.Task, x api.ExportTask, row int) bool {
+	ok := true
+	if x.ProjectKey != "" {
+		id, found := w.projects[x.ProjectKey]
+		if !found {
+			ok = false
+			w.rep.fail("tasks", row, "project_key", "is not the key of one of the file's projects (they come before the tasks)")
+		}
+		t.ProjectID = id
+	}
+	if x.SectionKey != "" {
+		sec, found := w.sections[x.SectionKey]
+		switch {
+		case !found:
+			ok = false
+			w.rep.fail("tasks", row, "section_key", "is not the key of one of the file's sections (they come before the tasks)")
+		case sec.ProjectID != t.ProjectID && !(t.ProjectID == 0 && sec.ProjectID == w.inbox):
+			ok = false
+			w.rep.fail("tasks", row, "section_key", "is a section of another project than project_key's")
+		default:
+			t.ProjectID, t.SectionID = sec.ProjectID, &sec.ID
+		}
+	}
+	if x.Position != "" && !position.Valid(x.Position) {
+		ok = false
+		w.rep.fail("tasks", row, "position", "must be a decimal number such as 3 or 2.5")
+	}
+	if x.ParentKey != "" && checkKey(x.ParentKey) != "" {
+		ok = false
+		w.rep.fail("tasks", row, "parent_key", "%s", checkKey(x.ParentKey))
+	}
+	t.Position = x.Position
+	return ok
+}
+
+func (w *writer) readProject(ctx context.Context, dec *json.Decoder, row int) error {
+	var x api.ExportProject
+	if ok, err := w.decodeRow(dec, "projects", row, &x); !ok {
+		return err
+	}
+	fail := func(field, format string, args ...any) { w.rep.fail("projects", row, field, format, args...) }
+	bad := false
+	if p := checkKey(x.Key); p != "" {
+		bad = true
+		fail("key", "%s", p)
+	}
+	if _, dup := w.projects[x.Key]; dup && !x.Inbox {
+		bad = true
+		fail("key", "is the key of an earlier project of the file")
+	}
+	fe := map[string]string{}
+	name := projectName(x.Name, "name", fe)
+	color := projectColor(x.Color, fe)
+	if x.Position != "" && !position.Valid(x.Position) {
+		fe["position"] = "must be a decimal number such as 3 or 2.5"
+	}
+	if x.Inbox && x.Archived {
+		fe["archived"] = "the Inbox cannot be archived"
+	}
+	for _, f := range slices.Sorted(maps.Keys(fe)) {
+		bad = true
+		fail(f, "%s", fe[f])
+	}
+	if bad || w.failed() {
+		return nil
+	}
+	if x.Inbox {
+		// The file's Inbox is the person's: its tasks go there, and the
+		// person's Inbox keeps its name.
+		w.projects[x.Key] = w.inbox
+		return nil
+	}
+	if id, ok := ownID(w.userID, x.Key, "p"); ok {
+		p, found, err := w.im.OwnProject(ctx, id)
+		if err != nil {
+			return err
+		}
+		if found {
+			w.projects[x.Key] = p.ID
+			return nil
+		}
+	}
+	key := x.Key
+	p := store.Project{Name: name, Color: color, Position: x.Position, Archived: x.Archived, ImportKey: &key}
+	_, over, err := w.importProject(ctx, &p)
+	if err != nil {
+		return err
+	}
+	if over {
+		fail("", "would be one project more than the %d an account keeps", projects.MaxProjects)
+		return nil
+	}
+	w.projects[x.Key] = p.ID
+	return nil
+}
+
+// importProject finds or creates p; over says the person would have more
+// projects than they may keep (projects.MaxProjects).
+func (w *writer) importProject(ctx context.Context, p *store.Project) (created, over bool, err error) {
+	created, err = w.im.ImportProject(ctx, p)
+	if err != nil || !created {
+		return false, false, err
+	}
+	w.rep.ProjectsCreated++
+	if w.projectCount == 0 {
+		if w.projectCount, err = w.im.CountProjects(ctx); err != nil {
+			return false, false, err
+		}
+	} else {
+		w.projectCount++
+	}
+	return true, w.projectCount > projects.MaxProjects, nil
+}
+
+// projectName is a project's name by the rules of one made here
+// (package projects).
+func projectName(raw, field string, fe map[string]string) string {
+	n := strings.TrimSpace(raw)
+	switch {
+	case n == "":
+		fe[field] = "must not be empty"
+	case utf8.RuneCountInString(n) > projects.MaxName:
+		fe[field] = fmt.Sprintf("must be at most %d characters", projects.MaxName)
+	case strings.ContainsFunc(n, unicode.IsControl):
+		fe[field] = "must not contain control characters"
+	}
+	return n
+}
+
+func projectColor(raw string, fe map[string]string) string {
+	c := strings.ToLower(strings.TrimSpace(raw))
+	if c == "" {
+		return "grey"
+	}
+	if !slices.Contains(api.ProjectColors(), c) {
+		fe["color"] = "must be one of " + strings.Join(api.ProjectColors(), ", ")
+	}
+	return c
+}
+
+func (w *writer) readSection(ctx context.Context, dec *json.Decoder, row int) error {
+	var x api.ExportSection
+	if ok, err := w.decodeRow(dec, "sections", row, &x); !ok {
+		return err
+	}
+	fail := func(field, format string, args ...any) { w.rep.fail("sections", row, field, format, args...) }
+	fe := map[string]string{}
+	if p := checkKey(x.Key); p != "" {
+		fe["key"] = p
+	} else if _, dup := w.sections[x.Key]; dup {
+		fe["key"] = "is the key of an earlier section of the file"
+	}
+	projectID, found := w.projects[x.ProjectKey]
+	if !found {
+		fe["project_key"] = "is not the key of one of the file's projects (they come before the sections)"
+	}
+	name := projectName(x.Name, "name", fe)
+	if x.Position != "" && !position.Valid(x.Position) {
+		fe["position"] = "must be a decimal number such as 3 or 2.5"
+	}
+	for _, f := range slices.Sorted(maps.Keys(fe)) {
+		fail(f, "%s", fe[f])
+	}
+	if len(fe) > 0 || w.failed() {
+		return nil
+	}
+	if id, ok := ownID(w.userID, x.Key, "s"); ok {
+		sec, found, err := w.im.OwnSection(ctx, id)
+		if err != nil {
+			return err
+		}
+		if found && sec.ProjectID == projectID {
+			w.sections[x.Key] = sec
+			return nil
+		}
+	}
+	key := x.Key
+	sec := store.Section{ProjectID: projectID, Name: name, Position: x.Position, ImportKey: &key}
+	created, err := w.im.ImportSection(ctx, &sec, false)
+	if err != nil {
+		return err
+	}
+	if created {
+		w.rep.SectionsCreated++
+	}
+	w.sections[x.Key] = sec
 	return nil
 }

@@ -9,19 +9,39 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/todo-app/todo-app/apps/backend/internal/projects"
+	"github.com/todo-app/todo-app/apps/backend/internal/store"
 	"github.com/todo-app/todo-app/apps/backend/internal/tasks"
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/intent"
 )
 
-// Todoist's CSV template, as its help centre describes it: one row per
-// task, section or note (a comment on the task above), with the columns
-// TYPE, CONTENT, DESCRIPTION, PRIORITY, INDENT, AUTHOR, RESPONSIBLE,
-// DATE, DATE_LANG and TIMEZONE (newer files add DURATION and
-// DURATION_UNIT). Labels are written into CONTENT as @label.
+// Todoist's CSV template, as its help centre describes it: a header of
+// the columns TYPE, CONTENT, DESCRIPTION, PRIORITY, INDENT, AUTHOR,
+// RESPONSIBLE, DATE, DATE_LANG, TIMEZONE, DURATION, DURATION_UNIT,
+// DEADLINE and DEADLINE_LANG; a second row "meta,view_style=list" (or
+// board); then one row per task, section or note (a comment on the task
+// above), with empty rows between sections. INDENT nests a task under the
+// task above it with a smaller INDENT (1 is the top level). Labels are
+// written into CONTENT as @label.
+//
+// One file is one project (ImportOptions.ProjectName, else
+// DefaultTodoistProject) with the file's sections in order, its tasks
+// nested by INDENT, in file order. Todoist keeps four levels of
+// sub-tasks, as we do (api.MaxSubtaskDepth); a deeper INDENT is attached
+// at the deepest level, said in the report.
+//
+// What has no field here is kept in the task's description, one line
+// each, rather than dropped: RESPONSIBLE (until tasks can be shared),
+// DURATION with DURATION_UNIT, and DEADLINE (with DEADLINE_LANG when not
+// English); so is a DATE written in a language other than English, which
+// we cannot read: the task is imported without a date. Note rows follow,
+// each a paragraph.
 //
 // PRIORITY in the template counts as the app shows it: 1 is p1, the
 // highest, and 4 is p4, the lowest — the opposite of Todoist's REST API,
@@ -31,18 +51,57 @@ import (
 // every task urgent.
 var reLabel = regexp.MustCompile(`(?:^|\s)@([\p{L}\p{N}_\-./]+)`)
 
+// DefaultTodoistProject names the project a Todoist file becomes when the
+// import is not given a name (the upload does not carry the file's).
+const DefaultTodoistProject = "Imported from Todoist"
+
 // todoistTask is a task row waiting for the note rows that follow it.
 type todoistTask struct {
-	row   int
-	key   string
-	in    api.TaskInput
-	notes []string
+	row    int
+	key    string
+	parent string
+	in     api.TaskInput
+	notes  []string
+}
+
+// todoistProject is the project a Todoist file becomes, made at its first
+// task or section row: keyed by that row, so that the same file imported
+// again finds it (whatever it is called now) rather than making another.
+type todoistProject struct {
+	name    string
+	id      int64
+	section *int64
+	// created: this import made the project; else an earlier import
+	// of the file did, and its sections are found by name.
+	created bool
+	// chain is the key of the last task at each INDENT, the parents of
+	// the rows that follow.
+	chain []string
+}
+
+// resolve finds or makes the file's project, keyed by the file's first
+// row of content.
+func (tp *todoistProject) resolve(ctx context.Context, w *writer, firstKey string) error {
+	if tp.id != 0 {
+		return nil
+	}
+	key := "todoist-project:" + firstKey
+	p := store.Project{Name: tp.name, Color: "grey", ImportKey: &key}
+	created, over, err := w.importProject(ctx, &p)
+	if err != nil {
+		return err
+	}
+	if over {
+		w.rep.fail("", 0, "", "this file would be one project more than the %d an account keeps", projects.MaxProjects)
+	}
+	tp.id, tp.created = p.ID, created
+	return nil
 }
 
 // readTodoist reads the CSV row by row. Each task's key is a hash of its
 // row (with a count for identical rows), so importing the same file again
 // creates nothing.
-func readTodoist(ctx context.Context, r io.Reader, w *writer) error {
+func readTodoist(ctx context.Context, r io.Reader, w *writer, name string) error {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -61,6 +120,7 @@ func readTodoist(ctx context.Context, r io.Reader, w *writer) error {
 			return fileErr("this is not a Todoist CSV file: its first row needs the columns TYPE and CONTENT (found %s)", strings.Join(header, ", "))
 		}
 	}
+	tp := &todoistProject{name: name}
 	seen := map[string]int{}
 	var pending *todoistTask
 	finish := func() error {
@@ -83,7 +143,8 @@ func readTodoist(ctx context.Context, r io.Reader, w *writer) error {
 			return nil
 		}
 		t.ImportKey = &p.key
-		return w.addTask(ctx, t, tags)
+		t.ProjectID, t.SectionID = tp.id, tp.section
+		return w.addTask(ctx, t, tags, p.parent, p.row)
 	}
 	for {
 		rec, err := cr.Read()
@@ -107,9 +168,36 @@ func readTodoist(ctx context.Context, r io.Reader, w *writer) error {
 		switch typ := get("TYPE"); typ {
 		case "":
 			// Todoist separates sections with empty rows.
+		case "meta":
+			// The view (view_style=list or board): every project here is
+			// shown as a list.
 		case "section":
-			w.rep.note("1 section has no equivalent here: its tasks were imported, its name was not",
-				"%d sections have no equivalent here: their tasks were imported, the section names were not")
+			if err := finish(); err != nil {
+				return err
+			}
+			fe := map[string]string{}
+			name := projectName(get("CONTENT"), "CONTENT", fe)
+			if msg, bad := fe["CONTENT"]; bad {
+				w.rep.fail("", row, "CONTENT", "a section's name %s", msg)
+				continue
+			}
+			sum := sha256.Sum256([]byte("section\x00" + name))
+			if err := tp.resolve(ctx, w, "section:"+hex.EncodeToString(sum[:12])); err != nil {
+				return err
+			}
+			tp.chain = tp.chain[:0]
+			if w.failed() {
+				continue
+			}
+			sec := store.Section{ProjectID: tp.id, Name: name}
+			created, err := w.im.ImportSection(ctx, &sec, !tp.created)
+			if err != nil {
+				return err
+			}
+			if created {
+				w.rep.SectionsCreated++
+			}
+			tp.section = &sec.ID
 		case "note":
 			if pending == nil {
 				w.rep.fail("", row, "TYPE", "a note must follow the task it belongs to")
@@ -127,12 +215,55 @@ func readTodoist(ctx context.Context, r io.Reader, w *writer) error {
 			}
 			seen[p.key]++
 			p.key = fmt.Sprintf("%s:%d", p.key, seen[p.key])
+			if err := tp.resolve(ctx, w, p.key); err != nil {
+				return err
+			}
+			p.parent = tp.nest(w, get("INDENT"), p.key)
 			pending = p
 		default:
-			w.rep.fail("", row, "TYPE", "must be task, section or note (in lowercase), not %q", typ)
+			w.rep.fail("", row, "TYPE", "must be task, section, note or meta (in lowercase), not %q", typ)
 		}
 	}
-	return finish()
+	if err := finish(); err != nil {
+		return err
+	}
+	if err := w.flush(ctx); err != nil {
+		return err
+	}
+	if tp.created && w.rep.TasksCreated == 0 && !w.failed() {
+		// Every task was already here (a file imported before imports
+		// made projects): the new project would stand empty.
+		if err := w.im.DropProject(ctx, tp.id); err != nil {
+			return err
+		}
+		w.rep.ProjectsCreated, w.rep.SectionsCreated = 0, 0
+	}
+	return nil
+}
+
+// nest reads a task's INDENT and returns its parent's key ("" at the top
+// level); key becomes the parent of the rows below it with a larger
+// INDENT. An INDENT past the last task's plus one hangs under that task;
+// one deeper than the levels we keep, at the deepest level.
+func (tp *todoistProject) nest(w *writer, indent, key string) string {
+	level, err := strconv.Atoi(indent)
+	if err != nil || level < 1 {
+		level = 1
+	}
+	if level > api.MaxSubtaskDepth+1 {
+		w.rep.note(fmt.Sprintf("1 sub-task was nested deeper than the %d levels kept here: it was put at the deepest level", api.MaxSubtaskDepth),
+			fmt.Sprintf("%%d sub-tasks were nested deeper than the %d levels kept here: they were put at the deepest level", api.MaxSubtaskDepth))
+		level = api.MaxSubtaskDepth + 1
+	}
+	if len(tp.chain) > level-1 {
+		tp.chain = tp.chain[:level-1]
+	}
+	parent := ""
+	if len(tp.chain) > 0 {
+		parent = tp.chain[len(tp.chain)-1]
+	}
+	tp.chain = append(tp.chain, key)
+	return parent
 }
 
 // todoistColumn names the column each of our fields comes from.
@@ -147,7 +278,7 @@ func todoistRow(w *writer, row int, get func(string) string) (*todoistTask, bool
 		w.rep.fail("", row, col, format, args...)
 	}
 	content := get("CONTENT")
-	in := api.TaskInput{Description: get("DESCRIPTION")}
+	in := api.TaskInput{}
 	for _, m := range reLabel.FindAllStringSubmatch(content, -1) {
 		in.Tags = append(in.Tags, m[1])
 	}
@@ -160,11 +291,28 @@ func todoistRow(w *writer, row int, get func(string) string) (*todoistTask, bool
 	default:
 		fail("PRIORITY", "must be 1, 2, 3 or 4 (1 is p1, the highest), not %q", p)
 	}
-	if i := get("INDENT"); i != "" && i != "1" {
-		w.rep.note("1 sub-task was imported as a task of its own", "%d sub-tasks were imported as tasks of their own")
+	if i := get("INDENT"); i != "" {
+		if n, err := strconv.Atoi(i); err != nil || n < 1 {
+			fail("INDENT", "must be a whole number from 1 (the top level), not %q", i)
+		}
 	}
-	if get("RESPONSIBLE") != "" {
-		w.rep.note("1 task was assigned to someone: the assignee is not imported", "%d tasks were assigned to someone: the assignee is not imported")
+	// kept: the columns with no field here, as lines of the description.
+	var kept []string
+	if who := get("RESPONSIBLE"); who != "" {
+		kept = append(kept, "Responsible: "+who)
+		w.rep.note("1 task was assigned to someone: the assignee is kept in its description",
+			"%d tasks were assigned to someone: the assignees are kept in their descriptions")
+	}
+	if d := get("DURATION"); d != "" {
+		kept = append(kept, strings.TrimSpace("Duration: "+d+" "+get("DURATION_UNIT")))
+		w.rep.note("1 task had a duration: it is kept in its description", "%d tasks had a duration: it is kept in their descriptions")
+	}
+	if d := get("DEADLINE"); d != "" {
+		if lang := get("DEADLINE_LANG"); lang != "" && !strings.EqualFold(lang, "en") {
+			d += " (" + lang + ")"
+		}
+		kept = append(kept, "Deadline: "+d)
+		w.rep.note("1 task had a deadline: it is kept in its description", "%d tasks had a deadline: it is kept in their descriptions")
 	}
 	zone := w.loc
 	if z := get("TIMEZONE"); z != "" {
@@ -177,7 +325,9 @@ func todoistRow(w *writer, row int, get func(string) string) (*todoistTask, bool
 	}
 	if date := get("DATE"); date != "" {
 		if lang := strings.ToLower(get("DATE_LANG")); lang != "" && lang != "en" {
-			fail("DATE_LANG", "dates are read in English only (en), not %q", lang)
+			kept = append(kept, "Date ("+lang+"): "+date)
+			w.rep.note("1 task's date is not in English (DATE_LANG): it was imported without a date, the date kept in its description",
+				"%d tasks' dates are not in English (DATE_LANG): they were imported without a date, the date kept in their descriptions")
 		} else if d, understood := intent.ParseDate(date, w.now, zone); !understood {
 			fail("DATE", "could not read %q as a date (for example 2026-12-01, tomorrow 9am, every monday)", date)
 		} else {
@@ -201,6 +351,11 @@ func todoistRow(w *writer, row int, get func(string) string) (*todoistTask, bool
 			}
 		}
 	}
+	in.Description = strings.TrimSpace(strings.Join(slices.DeleteFunc([]string{get("DESCRIPTION"), strings.Join(kept, "\n")},
+		func(s string) bool { return s == "" }), "\n\n"))
+	// The key is the one earlier imports gave the row (from these columns
+	// alone), so that a file imported before projects existed is not
+	// imported twice.
 	sum := sha256.Sum256([]byte(strings.Join([]string{content, get("DESCRIPTION"), get("PRIORITY"), get("INDENT"), get("DATE"), get("TIMEZONE")}, "\x00")))
 	return &todoistTask{row: row, key: "todoist:" + hex.EncodeToString(sum[:12]), in: in}, ok
 }

@@ -93,6 +93,48 @@ func (e ExportMessageRole) Valid() bool {
 	}
 }
 
+// Defines values for ExportProjectColor.
+const (
+	ExportProjectColorBlue    ExportProjectColor = "blue"
+	ExportProjectColorGreen   ExportProjectColor = "green"
+	ExportProjectColorGrey    ExportProjectColor = "grey"
+	ExportProjectColorMagenta ExportProjectColor = "magenta"
+	ExportProjectColorOlive   ExportProjectColor = "olive"
+	ExportProjectColorOrange  ExportProjectColor = "orange"
+	ExportProjectColorRed     ExportProjectColor = "red"
+	ExportProjectColorTeal    ExportProjectColor = "teal"
+	ExportProjectColorViolet  ExportProjectColor = "violet"
+	ExportProjectColorYellow  ExportProjectColor = "yellow"
+)
+
+// Valid indicates whether the value is a known member of the ExportProjectColor enum.
+func (e ExportProjectColor) Valid() bool {
+	switch e {
+	case ExportProjectColorBlue:
+		return true
+	case ExportProjectColorGreen:
+		return true
+	case ExportProjectColorGrey:
+		return true
+	case ExportProjectColorMagenta:
+		return true
+	case ExportProjectColorOlive:
+		return true
+	case ExportProjectColorOrange:
+		return true
+	case ExportProjectColorRed:
+		return true
+	case ExportProjectColorTeal:
+		return true
+	case ExportProjectColorViolet:
+		return true
+	case ExportProjectColorYellow:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ExportTaskPriority.
 const (
 	ExportTaskPriorityHigh   ExportTaskPriority = "high"
@@ -995,6 +1037,8 @@ type Export struct {
 	Conversations []ExportConversation `json:"conversations"`
 	ExportedAt    time.Time            `json:"exported_at"`
 	Kind          string               `json:"kind"`
+	Projects      []ExportProject      `json:"projects"`
+	Sections      []ExportSection      `json:"sections"`
 	Tags          []string             `json:"tags"`
 	Tasks         []ExportTask         `json:"tasks"`
 	User          User                 `json:"user"`
@@ -1024,12 +1068,33 @@ type ExportMessage struct {
 // ExportMessageRole defines model for ExportMessage.Role.
 type ExportMessageRole string
 
+// ExportProject defines model for ExportProject.
+type ExportProject struct {
+	Archived bool               `json:"archived"`
+	Color    ExportProjectColor `json:"color"`
+	Inbox    bool               `json:"inbox"`
+	Key      string             `json:"key"`
+	Name     string             `json:"name"`
+	Position string             `json:"position"`
+}
+
+// ExportProjectColor defines model for ExportProject.Color.
+type ExportProjectColor string
+
 // ExportReminder defines model for ExportReminder.
 type ExportReminder struct {
 	At            *time.Time `json:"at,omitempty"`
 	AtTime        *string    `json:"at_time,omitempty"`
 	BeforeMinutes *int       `json:"before_minutes,omitempty"`
 	Fired         *bool      `json:"fired,omitempty"`
+}
+
+// ExportSection defines model for ExportSection.
+type ExportSection struct {
+	Key        string `json:"key"`
+	Name       string `json:"name"`
+	Position   string `json:"position"`
+	ProjectKey string `json:"project_key"`
 }
 
 // ExportTask defines model for ExportTask.
@@ -1042,7 +1107,10 @@ type ExportTask struct {
 	DueDate            *Date                `json:"due_date"`
 	Id                 int64                `json:"id"`
 	Key                string               `json:"key"`
+	ParentKey          *string              `json:"parent_key,omitempty"`
+	Position           *string              `json:"position,omitempty"`
 	Priority           ExportTaskPriority   `json:"priority"`
+	ProjectKey         *string              `json:"project_key,omitempty"`
 	Recurrence         ExportTaskRecurrence `json:"recurrence"`
 	RecurrenceInterval int                  `json:"recurrence_interval"`
 	RecurrenceMonthDay int                  `json:"recurrence_month_day"`
@@ -1050,6 +1118,7 @@ type ExportTask struct {
 	// RecurrenceWeekdays days of the week a daily or weekly series falls on
 	RecurrenceWeekdays []ExportTaskRecurrenceWeekdays `json:"recurrence_weekdays"`
 	Reminders          *[]ExportReminder              `json:"reminders,omitempty"`
+	SectionKey         *string                        `json:"section_key,omitempty"`
 	Tags               []string                       `json:"tags"`
 	Title              string                         `json:"title"`
 	UpdatedAt          time.Time                      `json:"updated_at"`
@@ -1082,7 +1151,9 @@ type ImportReport struct {
 	Format               string        `json:"format"`
 	Imported             bool          `json:"imported"`
 	Notes                []string      `json:"notes"`
+	ProjectsCreated      int           `json:"projects_created"`
 	Rows                 int           `json:"rows"`
+	SectionsCreated      int           `json:"sections_created"`
 	TagsCreated          int           `json:"tags_created"`
 	TasksCreated         int           `json:"tasks_created"`
 	TasksSkipped         int           `json:"tasks_skipped"`
@@ -1597,6 +1668,9 @@ type ImportDataParams struct {
 
 	// DryRun report what would happen, write nothing
 	DryRun *bool `form:"dry_run,omitempty" json:"dry_run,omitempty"`
+
+	// ProjectName todoist-csv: the name of the project the file becomes (default "Imported from Todoist"); a file imported again goes into the project it made, whatever it is called now
+	ProjectName *string `form:"project_name,omitempty" json:"project_name,omitempty"`
 }
 
 // ImportDataParamsFormat defines parameters for ImportData.
@@ -4869,6 +4943,18 @@ func NewImportDataRequestWithBody(server string, userId openapi_types.UUID, para
 		if params.DryRun != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dry_run", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ProjectName != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "project_name", *params.ProjectName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
