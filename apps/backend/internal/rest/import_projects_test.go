@@ -197,3 +197,130 @@ func TestTodoistImportedBeforeProjectsAddsNothing(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, list.Projects, 1, "only the Inbox")
 }
+
+// outlines is every project's outline, by name ("Inbox" for the Inbox),
+// with its colour and whether it is archived.
+func outlines(t *testing.T, c *client.Client) map[string][]string {
+	t.Helper()
+	ctx := context.Background()
+	list, err := c.ListProjects(ctx, true)
+	require.NoError(t, err)
+	out := map[string][]string{}
+	for _, p := range list.Projects {
+		tree, err := c.ProjectTree(ctx, p.ID, "all")
+		require.NoError(t, err)
+		name := p.Name
+		if p.Inbox {
+			name = "Inbox"
+		}
+		out[name] = append([]string{p.Color + map[bool]string{true: " archived"}[p.Archived]}, outline(t, tree)...)
+	}
+	return out
+}
+
+// Our JSON export carries the projects, sections, subtasks and order: a
+// round trip through another account gives the same structure and the
+// same file (apart from ids), and importing it again makes nothing.
+func TestExportImportRoundTripProjects(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, _ := b.SignUp(t, "ada@example.com")
+	bob, _ := b.SignUp(t, "bob@example.com")
+
+	home, err := ada.CreateProject(ctx, api.ProjectInput{Name: "Home", Color: "green"})
+	require.NoError(t, err)
+	work, err := ada.CreateProject(ctx, api.ProjectInput{Name: "Work", Color: "blue"})
+	require.NoError(t, err)
+	kitchen, err := ada.CreateSection(ctx, home.ID, api.SectionInput{Name: "Kitchen"})
+	require.NoError(t, err)
+	_, err = ada.CreateSection(ctx, home.ID, api.SectionInput{Name: "Garden"})
+	require.NoError(t, err)
+	add := func(title string, project int64, section, parent *int64) api.Task {
+		t.Helper()
+		task, err := ada.CreateTask(ctx, api.TaskInput{Title: title, ProjectID: &project, SectionID: section, ParentID: parent})
+		require.NoError(t, err)
+		return task
+	}
+	clean := add("Clean", home.ID, &kitchen.ID, nil)
+	oven := add("Oven", home.ID, &kitchen.ID, &clean.ID)
+	add("Racks", home.ID, &kitchen.ID, &oven.ID)
+	first := add("Dishes", home.ID, nil, nil)
+	second := add("Laundry", home.ID, nil, nil)
+	// Laundry before Dishes: a position between, not the id order.
+	_, err = ada.MoveTask(ctx, second.ID, api.MoveRequest{BeforeID: &first.ID})
+	require.NoError(t, err)
+	// A subtask older than its parent: the file names a parent that
+	// comes after it.
+	child := add("Write the summary", work.ID, nil, nil)
+	parent := add("Quarterly report", work.ID, nil, nil)
+	_, err = ada.MoveTask(ctx, child.ID, api.MoveRequest{ParentID: api.Value(parent.ID)})
+	require.NoError(t, err)
+	_, err = ada.PatchProject(ctx, work.ID, api.ProjectPatch{Archived: ptr(true)})
+	require.NoError(t, err)
+	_, err = ada.CreateTask(ctx, api.TaskInput{Title: "Loose end"})
+	require.NoError(t, err)
+
+	want := map[string][]string{
+		"Inbox": {"grey", "Loose end"},
+		"Home":  {"green", "Laundry", "Dishes", "# Kitchen", "Clean", "  Oven", "    Racks", "# Garden"},
+		"Work":  {"blue archived", "Quarterly report", "  Write the summary"},
+	}
+	require.Equal(t, want, outlines(t, ada))
+
+	file := exportOf(t, ada, api.FormatJSON)
+	rep, err := bob.Import(ctx, api.FormatJSON, false, bytes.NewReader(file))
+	require.NoError(t, err, "%+v", rep)
+	assert.Equal(t, []int{8, 2, 2}, []int{rep.TasksCreated, rep.ProjectsCreated, rep.SectionsCreated})
+	assert.Equal(t, want, outlines(t, bob), "bob has ada's projects, sections, subtasks and order")
+	assert.Equal(t, comparable(t, file), comparable(t, exportOf(t, bob, api.FormatJSON)), "and exports the same file")
+
+	again, err := bob.Import(ctx, api.FormatJSON, false, bytes.NewReader(file))
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, 8, 0, 0}, []int{again.TasksCreated, again.TasksSkipped, again.ProjectsCreated, again.SectionsCreated})
+	own, err := ada.Import(ctx, api.FormatJSON, false, bytes.NewReader(file))
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, 8, 0, 0}, []int{own.TasksCreated, own.TasksSkipped, own.ProjectsCreated, own.SectionsCreated})
+	assert.Equal(t, want, outlines(t, bob))
+	assert.Equal(t, want, outlines(t, ada))
+}
+
+// A hand-made file that nests a task under itself, under a cycle or too
+// deep is refused, naming the row and parent_key; a task naming a
+// project or section the file does not have, too.
+func TestImportRefusesBadNesting(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, _ := b.SignUp(t, "ada@example.com")
+	task := func(key, parent string) string {
+		return `{"key":"` + key + `","title":"` + key + `","priority":"medium","parent_key":"` + parent + `"}`
+	}
+	chain := []string{task("a", ""), task("b", "a"), task("c", "b"), task("d", "c"), task("e", "d")}
+	file := func(tasks ...string) string {
+		return `{"kind":"todo-app-export","version":2,"tasks":[` + strings.Join(tasks, ",") + `]}`
+	}
+	rep, err := ada.Import(ctx, api.FormatJSON, false, strings.NewReader(file(chain...)))
+	require.NoError(t, err, "four levels below a top-level task: %+v", rep)
+
+	for name, tc := range map[string]struct {
+		tasks []string
+		want  []api.ImportError
+	}{
+		"five levels": {append(chain, task("f", "e")),
+			[]api.ImportError{{In: "tasks", Row: 6, Field: "parent_key", Message: "puts the task more than 4 levels below a top-level task, or under itself"}}},
+		"itself": {[]string{task("x", "x")},
+			[]api.ImportError{{In: "tasks", Row: 1, Field: "parent_key", Message: "puts the task more than 4 levels below a top-level task, or under itself"}}},
+		"cycle": {[]string{task("x", "y"), task("y", "x")}, []api.ImportError{
+			{In: "tasks", Row: 1, Field: "parent_key", Message: "puts the task more than 4 levels below a top-level task, or under itself"},
+			{In: "tasks", Row: 2, Field: "parent_key", Message: "puts the task more than 4 levels below a top-level task, or under itself"}}},
+		"project": {[]string{`{"key":"p","title":"p","priority":"medium","project_key":"nowhere"}`},
+			[]api.ImportError{{In: "tasks", Row: 1, Field: "project_key", Message: "is not the key of one of the file's projects (they come before the tasks)"}}},
+		"section": {[]string{`{"key":"s","title":"s","priority":"medium","section_key":"nowhere"}`},
+			[]api.ImportError{{In: "tasks", Row: 1, Field: "section_key", Message: "is not the key of one of the file's sections (they come before the tasks)"}}},
+	} {
+		rep, err := ada.Import(ctx, api.FormatJSON, true, strings.NewReader(file(tc.tasks...)))
+		require.NoError(t, err, name)
+		assert.Equal(t, tc.want, rep.Errors, name)
+	}
+}
