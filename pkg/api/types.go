@@ -210,6 +210,14 @@ type CalendarFeed struct {
 	Enabled   bool       `json:"enabled"`
 	Token     string     `json:"token,omitempty"`
 	CreatedAt *time.Time `json:"created_at,omitempty"`
+	// ProjectID is the one project the feed shows; null: every project.
+	ProjectID *int64 `json:"project_id"`
+}
+
+// CalendarFeedScope chooses what the feed shows: one project's tasks
+// (project_id) or, null, every project's. The address stays.
+type CalendarFeedScope struct {
+	ProjectID Nullable[int64] `json:"project_id,omitzero"`
 }
 
 // Notification is a reminder that fired, with its task as it is now.

@@ -49,3 +49,13 @@ func (c *Client) CalendarICS(ctx context.Context, token string) ([]byte, error) 
 	}
 	return b, nil
 }
+
+// ScopeCalendarFeed makes the feed one project's (nil: every project's).
+func (c *Client) ScopeCalendarFeed(ctx context.Context, projectID *int64) (api.CalendarFeed, error) {
+	in := api.CalendarFeedScope{ProjectID: api.Null[int64]()}
+	if projectID != nil {
+		in.ProjectID = api.Value(*projectID)
+	}
+	var out api.CalendarFeed
+	return out, c.do(ctx, http.MethodPatch, c.userPath("/calendar-feed"), nil, in, &out)
+}

@@ -62,6 +62,34 @@ func (s *Service) Enable(ctx context.Context, userID string) (api.CalendarFeed, 
 	return toAPI(f), nil
 }
 
+// Scope makes the feed one project's (nil: every project's), keeping its
+// address: another person's or a deleted project is not found.
+func (s *Service) Scope(ctx context.Context, userID string, in api.CalendarFeedScope) (api.CalendarFeed, error) {
+	var project *int64
+	if in.ProjectID.Set && !in.ProjectID.Null {
+		id := in.ProjectID.Value
+		err := s.store.WithTx(ctx, func(ctx context.Context, tx store.Tx) error {
+			_, err := tx.GetProject(ctx, userID, id)
+			return err
+		})
+		if errors.Is(err, store.ErrNotFound) {
+			return api.CalendarFeed{}, &domain.NotFound{What: fmt.Sprintf("project %d", id)}
+		}
+		if err != nil {
+			return api.CalendarFeed{}, err
+		}
+		project = &id
+	}
+	f, err := s.store.ScopeCalendarFeed(ctx, userID, project)
+	if errors.Is(err, store.ErrNotFound) {
+		return api.CalendarFeed{}, &domain.Conflict{Reason: "the calendar feed is off: turn it on first"}
+	}
+	if err != nil {
+		return api.CalendarFeed{}, err
+	}
+	return toAPI(f), nil
+}
+
 // Disable turns the feed off.
 func (s *Service) Disable(ctx context.Context, userID string) error {
 	return s.store.DeleteCalendarFeed(ctx, userID)
@@ -69,19 +97,19 @@ func (s *Service) Disable(ctx context.Context, userID string) error {
 
 func toAPI(f store.CalendarFeed) api.CalendarFeed {
 	at := f.CreatedAt.UTC()
-	return api.CalendarFeed{Enabled: true, Token: f.Token, CreatedAt: &at}
+	return api.CalendarFeed{Enabled: true, Token: f.Token, CreatedAt: &at, ProjectID: f.ProjectID}
 }
 
 // Write writes the calendar of the feed whose token is token.
 func (s *Service) Write(ctx context.Context, token string, w io.Writer) error {
-	u, err := s.store.FeedOwner(ctx, token)
+	u, project, err := s.store.FeedOwner(ctx, token)
 	if errors.Is(err, store.ErrNotFound) {
 		return &domain.NotFound{What: "calendar feed"}
 	}
 	if err != nil {
 		return err
 	}
-	tasks, err := s.store.FeedTasks(ctx, u.ID, MaxEvents)
+	tasks, err := s.store.FeedTasks(ctx, u.ID, project, MaxEvents)
 	if err != nil {
 		return err
 	}

@@ -118,7 +118,7 @@ func (s *Service) Patch(ctx context.Context, userID string, id int64, in api.Pro
 		return api.Project{}, &domain.Invalid{Fields: fe}
 	}
 	err := s.store.WithTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		p, err := tx.GetProject(ctx, userID, id)
+		p, err := tx.LockProject(ctx, userID, id)
 		if err != nil {
 			return projectErr(id, err)
 		}
@@ -146,7 +146,7 @@ func (s *Service) Patch(ctx context.Context, userID string, id int64, in api.Pro
 // tasks.Retention. The Inbox is never deleted.
 func (s *Service) Delete(ctx context.Context, userID string, id int64) error {
 	return s.store.WithTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		p, err := tx.GetProject(ctx, userID, id)
+		p, err := tx.LockProject(ctx, userID, id)
 		if err != nil {
 			return projectErr(id, err)
 		}
@@ -176,7 +176,7 @@ func (s *Service) Restore(ctx context.Context, userID string, id int64) (api.Pro
 // first).
 func (s *Service) Move(ctx context.Context, userID string, id int64, r api.Reorder) (api.Project, error) {
 	err := s.store.WithTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		p, err := tx.GetProject(ctx, userID, id)
+		p, err := tx.LockProject(ctx, userID, id)
 		if err != nil {
 			return projectErr(id, err)
 		}

@@ -178,6 +178,14 @@ var authzSamples = map[string]authzSample{
 	"getCalendarFeed":     {},
 	"enableCalendarFeed":  {},
 	"disableCalendarFeed": {},
+	"scopeCalendarFeed": {body: `{"project_id":null}`,
+		fresh: func(t *testing.T, f *authzFixture) authzTarget {
+			// Someone whose feed is on: a scope needs one.
+			tgt := freshAccount(t, f)
+			_, err := f.b.Client.WithSession(tgt.session, tgt.userID).EnableCalendarFeed(context.Background())
+			require.NoError(t, err)
+			return tgt
+		}},
 	"listTasks":           {},
 	"createTask":          {body: `{"title":"matrix"}`},
 	"getTask":             {id: func(f *authzFixture) string { return id64(f.task) }},

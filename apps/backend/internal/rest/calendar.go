@@ -29,6 +29,19 @@ func (h handlers) enableCalendarFeed(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
+// scopeCalendarFeed makes the feed one project's, or every project's.
+func (h handlers) scopeCalendarFeed(c *fiber.Ctx) error {
+	var in api.CalendarFeedScope
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	out, err := h.Calendar.Scope(c.UserContext(), auth.UserID(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
 func (h handlers) disableCalendarFeed(c *fiber.Ctx) error {
 	if err := h.Calendar.Disable(c.UserContext(), auth.UserID(c)); err != nil {
 		return err

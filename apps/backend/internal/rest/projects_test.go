@@ -141,3 +141,45 @@ func TestProjectDeleteRestoreAndTree(t *testing.T) {
 	}
 	assert.Equal(t, 3, counts[home.ID])
 }
+
+// The calendar feed shows one project when Settings says so, at the same
+// address; another person's project cannot be chosen.
+func TestCalendarFeedOfOneProject(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, _ := b.SignUp(t, "ada@example.com")
+	bob, _ := b.SignUp(t, "bob@example.com")
+	work, err := ada.CreateProject(ctx, api.ProjectInput{Name: "Work"})
+	require.NoError(t, err)
+	due := time.Now().Add(48 * time.Hour)
+	_, err = ada.CreateTask(ctx, api.TaskInput{Title: "Quarterly report", ProjectID: &work.ID, DueAt: stamp(due)})
+	require.NoError(t, err)
+	_, err = ada.CreateTask(ctx, api.TaskInput{Title: "Buy flowers", DueAt: stamp(due)})
+	require.NoError(t, err)
+
+	_, err = ada.ScopeCalendarFeed(ctx, &work.ID)
+	requireStatus(t, err, http.StatusConflict) // the feed is off
+	feed, err := ada.EnableCalendarFeed(ctx)
+	require.NoError(t, err)
+	scoped, err := ada.ScopeCalendarFeed(ctx, &work.ID)
+	require.NoError(t, err)
+	assert.Equal(t, feed.Token, scoped.Token, "the address stays")
+	require.NotNil(t, scoped.ProjectID)
+	ics, err := b.Client.CalendarICS(ctx, feed.Token)
+	require.NoError(t, err)
+	assert.Contains(t, string(ics), "Quarterly report")
+	assert.NotContains(t, string(ics), "Buy flowers", "only the chosen project")
+
+	bobs, err := bob.CreateProject(ctx, api.ProjectInput{Name: "Bob's"})
+	require.NoError(t, err)
+	_, err = ada.ScopeCalendarFeed(ctx, &bobs.ID)
+	requireStatus(t, err, http.StatusNotFound)
+
+	all, err := ada.ScopeCalendarFeed(ctx, nil)
+	require.NoError(t, err)
+	assert.Nil(t, all.ProjectID)
+	ics, err = b.Client.CalendarICS(ctx, feed.Token)
+	require.NoError(t, err)
+	assert.Contains(t, string(ics), "Buy flowers", "every project again")
+}

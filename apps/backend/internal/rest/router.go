@@ -136,6 +136,7 @@ func Register(app *fiber.App, d Deps) {
 	own(fiber.MethodDelete, "/tokens/:id", auth.RequireSession, h.revokeAPIToken)
 	own(fiber.MethodGet, "/calendar-feed", auth.RequireSession, h.calendarFeed)
 	own(fiber.MethodPost, "/calendar-feed", auth.RequireSession, h.enableCalendarFeed)
+	own(fiber.MethodPatch, "/calendar-feed", auth.RequireSession, h.scopeCalendarFeed)
 	own(fiber.MethodDelete, "/calendar-feed", auth.RequireSession, h.disableCalendarFeed)
 	own(fiber.MethodGet, "/tasks", h.listTasks)
 	own(fiber.MethodPost, "/tasks", h.createTask)

@@ -78,6 +78,10 @@ func Classify(err error) error {
 		switch {
 		case pgErr.Code == "23503" && strings.HasSuffix(pgErr.ConstraintName, "_user_id_fkey"):
 			return errors.Join(ErrUnknownUser, err)
+		case pgErr.Code == "40P01", pgErr.Code == "40001":
+			// A deadlock or serialization failure: PostgreSQL rolled the
+			// transaction back; the same request again will go through.
+			return errors.Join(ErrUnavailable, err)
 		case pgErr.Code == "57014": // query_canceled: statement_timeout
 			return errors.Join(ErrTooSlow, err)
 		case pgErr.Code == "TD001": // our quota triggers

@@ -85,10 +85,22 @@ func (s *Store) SectionsOf(ctx context.Context, userID string, ids []int64) ([]S
 	return out, nil
 }
 
-// GetProject loads one of the person's live projects.
+// GetProject loads one of the person's live projects and holds it (FOR
+// SHARE) until the transaction ends: a task put in it cannot land in it
+// after a deletion has taken its tasks (DeleteProject waits, then sees
+// the task). LockProject holds it for a change of the project itself.
 func (tx Tx) GetProject(ctx context.Context, userID string, id int64) (Project, error) {
+	return tx.project(ctx, userID, id, "SHARE")
+}
+
+// LockProject loads one of the person's live projects for update.
+func (tx Tx) LockProject(ctx context.Context, userID string, id int64) (Project, error) {
+	return tx.project(ctx, userID, id, "UPDATE")
+}
+
+func (tx Tx) project(ctx context.Context, userID string, id int64, lock string) (Project, error) {
 	var p Project
-	err := tx.db.NewSelect().Model(&p).Where("p.id = ? AND p.user_id = ? AND p.deleted_at IS NULL", id, userID).Scan(ctx)
+	err := tx.db.NewSelect().Model(&p).Where("p.id = ? AND p.user_id = ? AND p.deleted_at IS NULL", id, userID).For(lock).Scan(ctx)
 	if err != nil {
 		return p, fmt.Errorf("loading project %d: %w", id, notFound(err))
 	}
@@ -105,12 +117,13 @@ func (tx Tx) Inbox(ctx context.Context, userID string) (Project, error) {
 	return p, nil
 }
 
-// GetSection loads one of the person's live sections of a live project.
+// GetSection loads one of the person's live sections of a live project,
+// held (FOR SHARE) until the transaction ends, as GetProject.
 func (tx Tx) GetSection(ctx context.Context, userID string, id int64) (Section, error) {
 	var sec Section
 	err := tx.db.NewSelect().Model(&sec).
 		Where("s.id = ? AND s.user_id = ? AND s.deleted_at IS NULL", id, userID).
-		Where("EXISTS (SELECT 1 FROM projects AS p WHERE p.id = s.project_id AND p.deleted_at IS NULL)").Scan(ctx)
+		Where("EXISTS (SELECT 1 FROM projects AS p WHERE p.id = s.project_id AND p.deleted_at IS NULL)").For("SHARE").Scan(ctx)
 	if err != nil {
 		return sec, fmt.Errorf("loading section %d: %w", id, notFound(err))
 	}
@@ -312,8 +325,9 @@ func (tx Tx) edgePosition(ctx context.Context, table, cond string, args ...any) 
 	return *out, nil
 }
 
-// Place puts task id (of the person) at place, and its live subtasks in
-// place's project and section: two statements however deep the subtree.
+// Place puts task id (of the person) at place, and its subtasks (deleted
+// ones too, so that a restore finds them with their parent) in place's
+// project and section: two statements however deep the subtree.
 func (tx Tx) Place(ctx context.Context, userID string, id int64, place api.TaskPlace) error {
 	res, err := tx.db.NewRaw(`UPDATE tasks SET project_id = ?, section_id = ?, parent_id = ?, position = ?::numeric, updated_at = now()
 		WHERE id = ? AND user_id = ? AND deleted_at IS NULL`,
@@ -341,10 +355,7 @@ func (tx Tx) Place(ctx context.Context, userID string, id int64, place api.TaskP
 func (tx Tx) Subtree(ctx context.Context, userID string, id int64) ([]Task, error) {
 	out := []Task{}
 	err := tx.db.NewSelect().Model(&out).
-		With("sub", tx.db.NewRaw(`WITH RECURSIVE sub(id, depth) AS (
-			SELECT id, 1 FROM tasks WHERE parent_id = ? AND user_id = ? AND deleted_at IS NULL
-			UNION ALL SELECT t.id, sub.depth + 1 FROM tasks AS t JOIN sub ON t.parent_id = sub.id WHERE t.deleted_at IS NULL)
-			SELECT * FROM sub`, id, userID)).
+		With("sub", tx.db.NewRaw(subtreeCTE+`SELECT * FROM sub`, id, userID)).
 		Join("JOIN sub ON sub.id = t.id").
 		OrderExpr("sub.depth, t.position, t.id").Scan(ctx)
 	if err != nil {
@@ -380,6 +391,44 @@ func (s *Store) ProjectTasks(ctx context.Context, userID string, projectID int64
 	}
 	if err := s.LoadDetails(ctx, userID, out); err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// subtreeCTE is the ids of task ?0's (of user ?1) live subtasks at every
+// depth; the depth bound is a backstop against a cycle the rules refuse.
+const subtreeCTE = `WITH RECURSIVE sub(id, depth) AS (
+		SELECT id, 1 FROM tasks WHERE parent_id = ?0 AND user_id = ?1 AND deleted_at IS NULL
+		UNION ALL SELECT t.id, sub.depth + 1 FROM tasks AS t JOIN sub ON t.parent_id = sub.id
+		WHERE t.deleted_at IS NULL AND sub.depth < 16) `
+
+// CompleteSubtree completes task id's open subtasks at every depth,
+// marking them completed by it, in one statement that writes those
+// columns alone (an edit of a subtask made meanwhile is kept), and
+// returns their ids.
+func (tx Tx) CompleteSubtree(ctx context.Context, userID string, id int64, at time.Time) ([]int64, error) {
+	out := []int64{}
+	err := tx.db.NewRaw(subtreeCTE+`UPDATE tasks SET completed = true, completed_at = ?2, completed_by = ?0, updated_at = now()
+		WHERE id IN (SELECT id FROM sub) AND NOT completed RETURNING id`, id, userID, at).Scan(ctx, &out)
+	if err != nil {
+		return nil, fmt.Errorf("completing the subtasks of task %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// ReopenSubtree reopens (undo) the subtasks task id's completion closed
+// and nobody reopened or completed again since, and returns their ids;
+// without undo it only forgets which ones those were, so that a later
+// undo cannot reopen what a later completion did not close.
+func (tx Tx) ReopenSubtree(ctx context.Context, userID string, id int64, undo bool) ([]int64, error) {
+	out := []int64{}
+	q := `UPDATE tasks SET completed_by = NULL WHERE user_id = ?1 AND completed_by = ?0`
+	if undo {
+		q = subtreeCTE + `UPDATE tasks SET completed = false, completed_at = NULL, completed_by = NULL, updated_at = now()
+			WHERE id IN (SELECT id FROM sub) AND completed AND completed_by = ?0 RETURNING id`
+	}
+	if _, err := tx.db.NewRaw(q, id, userID).Exec(ctx, &out); err != nil {
+		return nil, fmt.Errorf("reopening the subtasks of task %d: %w", id, err)
 	}
 	return out, nil
 }

@@ -334,19 +334,24 @@ func (tx Tx) SetTaskTags(ctx context.Context, t *Task, names []string) error {
 
 // DeleteTask marks one of the user's tasks deleted with its subtasks, at
 // one moment (RestoreTask finds them by it); they stay restorable until
-// PurgeDeletedTasks removes them.
+// PurgeDeletedTasks removes them. The task is locked first and its
+// subtree read after, in a statement of its own: a subtask added under it
+// by a transaction that held it (tasks.Service locks a parent) is seen
+// and deleted too, never left live under a deleted parent.
 func (s *Store) DeleteTask(ctx context.Context, userID string, id int64) error {
-	res, err := s.DB.NewRaw(`WITH RECURSIVE sub AS (
-			SELECT id FROM tasks WHERE id = ? AND user_id = ? AND deleted_at IS NULL
-			UNION ALL SELECT t.id FROM tasks AS t JOIN sub ON t.parent_id = sub.id WHERE t.deleted_at IS NULL)
-		UPDATE tasks SET deleted_at = now() WHERE id IN (SELECT id FROM sub)`, id, userID).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("deleting task %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("deleting task %d: %w", id, ErrNotFound)
-	}
-	return nil
+	return s.WithTx(ctx, func(ctx context.Context, tx Tx) error {
+		if _, err := tx.GetTaskForUpdate(ctx, userID, id); err != nil {
+			return fmt.Errorf("deleting task %d: %w", id, ErrNotFound)
+		}
+		_, err := tx.db.NewRaw(`WITH RECURSIVE sub AS (
+				SELECT id FROM tasks WHERE id = ? AND user_id = ?
+				UNION ALL SELECT t.id FROM tasks AS t JOIN sub ON t.parent_id = sub.id WHERE t.deleted_at IS NULL)
+			UPDATE tasks SET deleted_at = now() WHERE id IN (SELECT id FROM sub)`, id, userID).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("deleting task %d: %w", id, err)
+		}
+		return nil
+	})
 }
 
 // RestoreTask brings back one of the user's deleted tasks with the
@@ -418,22 +423,42 @@ func (s *Store) PurgeDeletedTasks(ctx context.Context, cutoff time.Time, limit i
 }
 
 // DeleteUntouchedOccurrence removes the open occurrence generated from
-// task id if nobody has changed it since (its updated_at is still its
-// created_at), and returns its id (0: none removed).
+// task id, with the subtasks it brought back, if nobody has changed any of
+// them since (updated_at still created_at) nor added a subtask under it,
+// and returns its id (0: none removed).
 func (tx Tx) DeleteUntouchedOccurrence(ctx context.Context, userID string, id int64) (int64, error) {
 	db := tx.db
-	var removed []int64
-	err := db.NewRaw(`DELETE FROM tasks WHERE user_id = ? AND recurred_from = ? AND deleted_at IS NULL
-		AND NOT completed AND updated_at = created_at
-		AND NOT EXISTS (SELECT 1 FROM tasks AS c WHERE c.parent_id = tasks.id AND c.updated_at <> c.created_at)
-		RETURNING id`, userID, id).Scan(ctx, &removed)
+	var rows []struct {
+		ID   int64 `bun:"id"`
+		Root bool  `bun:"root"`
+	}
+	err := db.NewRaw(`WITH RECURSIVE occ AS (
+			SELECT id FROM tasks WHERE user_id = ? AND recurred_from = ? AND deleted_at IS NULL
+				AND NOT completed AND updated_at = created_at
+		), sub AS (
+			SELECT t.id, occ.id AS root, t.recurred_from, t.updated_at = t.created_at AND NOT t.completed AS untouched
+			FROM tasks AS t JOIN occ ON t.parent_id = occ.id
+			UNION ALL SELECT t.id, sub.root, t.recurred_from, t.updated_at = t.created_at AND NOT t.completed
+			FROM tasks AS t JOIN sub ON t.parent_id = sub.id
+		), kept AS (
+			-- An occurrence someone worked on: a subtask changed, completed
+			-- or added by hand (not brought back by the series).
+			SELECT DISTINCT root FROM sub WHERE NOT untouched OR recurred_from IS NULL
+		), gone AS (
+			SELECT id FROM occ WHERE id NOT IN (SELECT root FROM kept)
+			UNION ALL SELECT sub.id FROM sub WHERE sub.root NOT IN (SELECT root FROM kept)
+		)
+		DELETE FROM tasks WHERE id IN (SELECT id FROM gone)
+		RETURNING id, id IN (SELECT id FROM occ) AS root`, userID, id).Scan(ctx, &rows)
 	if err != nil {
 		return 0, fmt.Errorf("removing the next occurrence of task %d: %w", id, err)
 	}
-	if len(removed) == 0 {
-		return 0, nil
+	for _, r := range rows {
+		if r.Root {
+			return r.ID, nil
+		}
 	}
-	return removed[0], nil
+	return 0, nil
 }
 
 func sortTags(tags []Tag) {

@@ -102,8 +102,15 @@ func target(ctx context.Context, tx Tx, userID string, cur *store.Task, m api.Mo
 		return sec, err
 	}
 	switch {
+	case cur != nil && !m.ParentID.Set && (m.ProjectID == nil || *m.ProjectID == cur.ProjectID) &&
+		(!m.SectionID.Set || sameID(nullable(m.SectionID), cur.SectionID)):
+		// Where it is already (a client echoing the task's own place):
+		// nothing moves but, with after_id or before_id, its order.
+		return place, nil
 	case m.ParentID.Set && !m.ParentID.Null:
-		parent, err := tx.GetTask(ctx, userID, m.ParentID.Value)
+		// Held until the end: a deletion of the parent waits for this
+		// subtask, and then takes it too.
+		parent, err := tx.GetTaskForUpdate(ctx, userID, m.ParentID.Value)
 		if errors.Is(err, store.ErrNotFound) {
 			return place, &domain.NotFound{What: fmt.Sprintf("parent task %d", m.ParentID.Value)}
 		} else if err != nil {

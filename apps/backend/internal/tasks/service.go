@@ -52,6 +52,18 @@ func (s *Service) List(ctx context.Context, userID string, in ListInput) (api.Ta
 	f := store.TaskFilter{Now: s.now(), Overdue: in.Overdue, Offset: in.Offset, Limit: in.Limit, ProjectID: in.ProjectID}
 	if in.ProjectID < 0 {
 		fe.add("project_id", "must be a project's id")
+	} else if in.ProjectID > 0 {
+		// Another person's or a deleted project is not found, as
+		// everywhere else, rather than an empty list.
+		err := s.store.WithTx(ctx, func(ctx context.Context, tx Tx) error {
+			_, err := tx.GetProject(ctx, userID, in.ProjectID)
+			return err
+		})
+		if errors.Is(err, store.ErrNotFound) {
+			return api.TaskList{}, &domain.NotFound{What: fmt.Sprintf("project %d", in.ProjectID)}
+		} else if err != nil {
+			return api.TaskList{}, err
+		}
 	}
 	f.Status = strings.ToLower(in.Status)
 	switch f.Status {
@@ -372,65 +384,34 @@ func (s *Service) CompleteWith(ctx context.Context, userID string, id int64, req
 // leaves them as they are, unless undo: then those its completion closed
 // open again. The subtasks changed are returned by id.
 func (s *Service) setCompleted(ctx context.Context, tx Tx, t *store.Task, completed, undo bool) (*store.Task, []int64, error) {
-	changed := []int64{}
 	if t.Completed == completed {
-		return nil, changed, nil
+		return nil, []int64{}, nil
 	}
 	t.Completed, t.CompletedBy = completed, nil
 	if !completed {
 		t.CompletedAt = nil
-		if undo {
-			var err error
-			if changed, err = s.reopenSubtasks(ctx, tx, t); err != nil {
-				return nil, nil, err
-			}
-		}
-		return nil, changed, nil
+		changed, err := tx.ReopenSubtree(ctx, t.UserID, t.ID, undo)
+		return nil, changed, err
 	}
 	now := s.now().UTC()
 	t.CompletedAt = &now
-	sub, err := tx.Subtree(ctx, t.UserID, t.ID)
+	// The subtree as it was, for the next occurrence to bring back.
+	var sub []store.Task
+	if t.Recurrence != api.RecurNone {
+		var err error
+		if sub, err = tx.Subtree(ctx, t.UserID, t.ID); err != nil {
+			return nil, nil, err
+		}
+	}
+	changed, err := tx.CompleteSubtree(ctx, t.UserID, t.ID, now)
 	if err != nil {
 		return nil, nil, err
-	}
-	for i := range sub {
-		c := &sub[i]
-		if c.Completed {
-			continue
-		}
-		c.Completed, c.CompletedAt, c.CompletedBy = true, &now, &t.ID
-		if err := tx.UpdateTask(ctx, c, nil); err != nil {
-			return nil, nil, fmt.Errorf("completing subtask %d of task %d: %w", c.ID, t.ID, err)
-		}
-		changed = append(changed, c.ID)
 	}
 	if t.Recurrence == api.RecurNone {
 		return nil, changed, nil
 	}
 	next, err := s.nextOccurrence(ctx, tx, t, now, sub)
 	return next, changed, err
-}
-
-// reopenSubtasks opens again the subtasks t's completion closed and
-// nobody reopened or completed again since.
-func (s *Service) reopenSubtasks(ctx context.Context, tx Tx, t *store.Task) ([]int64, error) {
-	sub, err := tx.Subtree(ctx, t.UserID, t.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := []int64{}
-	for i := range sub {
-		c := &sub[i]
-		if !c.Completed || c.CompletedBy == nil || *c.CompletedBy != t.ID {
-			continue
-		}
-		c.Completed, c.CompletedAt, c.CompletedBy = false, nil, nil
-		if err := tx.UpdateTask(ctx, c, nil); err != nil {
-			return nil, fmt.Errorf("reopening subtask %d of task %d: %w", c.ID, t.ID, err)
-		}
-		out = append(out, c.ID)
-	}
-	return out, nil
 }
 
 // nextOccurrence inserts the next occurrence of recurring task t,

@@ -104,6 +104,12 @@ type Tx interface {
 	Place(ctx context.Context, userID string, id int64, place api.TaskPlace) error
 	// Subtree is a task's live subtasks at every depth, parents first.
 	Subtree(ctx context.Context, userID string, id int64) ([]store.Task, error)
+	// CompleteSubtree completes a task's open subtasks, marked completed
+	// by it, writing those columns alone; ReopenSubtree reopens (undo) the
+	// ones its completion closed, or (not undo) forgets which they were.
+	// Both return the ids they changed.
+	CompleteSubtree(ctx context.Context, userID string, id int64, at time.Time) ([]int64, error)
+	ReopenSubtree(ctx context.Context, userID string, id int64, undo bool) ([]int64, error)
 }
 
 // PostgresStorage is Storage on the backend's PostgreSQL store: its own

@@ -949,7 +949,14 @@ type AuthResponse struct {
 type CalendarFeed struct {
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 	Enabled   bool       `json:"enabled"`
+	ProjectId *int64     `json:"project_id"`
 	Token     *string    `json:"token,omitempty"`
+}
+
+// CalendarFeedScope defines model for CalendarFeedScope.
+type CalendarFeedScope struct {
+	// ProjectId absent: unchanged; null: cleared
+	ProjectId *int64 `json:"project_id,omitempty"`
 }
 
 // ChangePasswordRequest defines model for ChangePasswordRequest.
@@ -1628,6 +1635,12 @@ type DisableCalendarFeedParams struct {
 	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
 
+// ScopeCalendarFeedParams defines parameters for ScopeCalendarFeed.
+type ScopeCalendarFeedParams struct {
+	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
 // EnableCalendarFeedParams defines parameters for EnableCalendarFeed.
 type EnableCalendarFeedParams struct {
 	// IdempotencyKey Any 1 to 255 visible ASCII characters, new for each change. Sent again with the same request within 24 hours, the first answer is returned (with `Idempotent-Replayed: true`) and the change is not made twice; the same key with a different request is refused (422).
@@ -1897,6 +1910,9 @@ type SignOutEverywhereJSONRequestBody = SignOutEverywhereRequest
 // SignUpJSONRequestBody defines body for SignUp for application/json ContentType.
 type SignUpJSONRequestBody = SignUpRequest
 
+// ScopeCalendarFeedJSONRequestBody defines body for ScopeCalendarFeed for application/json ContentType.
+type ScopeCalendarFeedJSONRequestBody = CalendarFeedScope
+
 // CreateConversationJSONRequestBody defines body for CreateConversation for application/json ContentType.
 type CreateConversationJSONRequestBody = ConversationInput
 
@@ -2153,6 +2169,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/{user_id}/calendar-feed (the `GetCalendarFeed` operationId).
 	GetCalendarFeed(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScopeCalendarFeedWithBody Choose what the feed shows: one project (project_id) or every project (null); the address stays
+	//
+	// A signed-in session only: API tokens are refused (403).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /api/{user_id}/calendar-feed (the `ScopeCalendarFeed` operationId).
+	ScopeCalendarFeedWithBody(ctx context.Context, userId openapi_types.UUID, params *ScopeCalendarFeedParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScopeCalendarFeed Choose what the feed shows: one project (project_id) or every project (null); the address stays
+	//
+	// A signed-in session only: API tokens are refused (403).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /api/{user_id}/calendar-feed (the `ScopeCalendarFeed` operationId).
+	ScopeCalendarFeed(ctx context.Context, userId openapi_types.UUID, params *ScopeCalendarFeedParams, body ScopeCalendarFeedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// EnableCalendarFeed Turn the calendar feed on, or give it a new token (the old one stops working)
 	//
@@ -2460,7 +2494,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/{user_id}/tasks (the `ListTasks` operationId).
 	ListTasks(ctx context.Context, userId openapi_types.UUID, params *ListTasksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateTaskWithBody Create a task
+	// CreateTaskWithBody Create a task (in the Inbox, or the project, section or parent it names)
 	//
 	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
@@ -2469,7 +2503,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/{user_id}/tasks (the `CreateTask` operationId).
 	CreateTaskWithBody(ctx context.Context, userId openapi_types.UUID, params *CreateTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateTask Create a task
+	// CreateTask Create a task (in the Inbox, or the project, section or parent it names)
 	//
 	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
@@ -2924,6 +2958,44 @@ func (c *Client) DisableCalendarFeed(ctx context.Context, userId openapi_types.U
 // Corresponds with GET /api/{user_id}/calendar-feed (the `GetCalendarFeed` operationId).
 func (c *Client) GetCalendarFeed(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCalendarFeedRequest(c.Server, userId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScopeCalendarFeedWithBody Choose what the feed shows: one project (project_id) or every project (null); the address stays
+//
+// A signed-in session only: API tokens are refused (403).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /api/{user_id}/calendar-feed (the `ScopeCalendarFeed` operationId).
+func (c *Client) ScopeCalendarFeedWithBody(ctx context.Context, userId openapi_types.UUID, params *ScopeCalendarFeedParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScopeCalendarFeedRequestWithBody(c.Server, userId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScopeCalendarFeed Choose what the feed shows: one project (project_id) or every project (null); the address stays
+//
+// A signed-in session only: API tokens are refused (403).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /api/{user_id}/calendar-feed (the `ScopeCalendarFeed` operationId).
+func (c *Client) ScopeCalendarFeed(ctx context.Context, userId openapi_types.UUID, params *ScopeCalendarFeedParams, body ScopeCalendarFeedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScopeCalendarFeedRequest(c.Server, userId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3620,7 +3692,7 @@ func (c *Client) ListTasks(ctx context.Context, userId openapi_types.UUID, param
 	return c.Client.Do(req)
 }
 
-// CreateTaskWithBody Create a task
+// CreateTaskWithBody Create a task (in the Inbox, or the project, section or parent it names)
 //
 // A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
@@ -3639,7 +3711,7 @@ func (c *Client) CreateTaskWithBody(ctx context.Context, userId openapi_types.UU
 	return c.Client.Do(req)
 }
 
-// CreateTask Create a task
+// CreateTask Create a task (in the Inbox, or the project, section or parent it names)
 //
 // A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
@@ -4464,6 +4536,68 @@ func NewGetCalendarFeedRequest(server string, userId openapi_types.UUID) (*http.
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewScopeCalendarFeedRequest calls the generic ScopeCalendarFeed builder with application/json body
+func NewScopeCalendarFeedRequest(server string, userId openapi_types.UUID, params *ScopeCalendarFeedParams, body ScopeCalendarFeedJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewScopeCalendarFeedRequestWithBody(server, userId, params, "application/json", bodyReader)
+}
+
+// NewScopeCalendarFeedRequestWithBody constructs an http.Request for the ScopeCalendarFeed method, with any body, and a specified content type
+func NewScopeCalendarFeedRequestWithBody(server string, userId openapi_types.UUID, params *ScopeCalendarFeedParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/calendar-feed", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -7176,6 +7310,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/{user_id}/calendar-feed (the `GetCalendarFeed` operationId).
 	GetCalendarFeedWithResponse(ctx context.Context, userId openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetCalendarFeedResponse, error)
 
+	// ScopeCalendarFeedWithBodyWithResponse Choose what the feed shows: one project (project_id) or every project (null); the address stays
+	//
+	// A signed-in session only: API tokens are refused (403).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/{user_id}/calendar-feed (the `ScopeCalendarFeed` operationId).
+	ScopeCalendarFeedWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *ScopeCalendarFeedParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScopeCalendarFeedResponse, error)
+
+	// ScopeCalendarFeedWithResponse Choose what the feed shows: one project (project_id) or every project (null); the address stays
+	//
+	// A signed-in session only: API tokens are refused (403).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/{user_id}/calendar-feed (the `ScopeCalendarFeed` operationId).
+	ScopeCalendarFeedWithResponse(ctx context.Context, userId openapi_types.UUID, params *ScopeCalendarFeedParams, body ScopeCalendarFeedJSONRequestBody, reqEditors ...RequestEditorFn) (*ScopeCalendarFeedResponse, error)
+
 	// EnableCalendarFeedWithResponse Turn the calendar feed on, or give it a new token (the old one stops working)
 	//
 	// A signed-in session only: API tokens are refused (403).
@@ -7518,7 +7670,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/{user_id}/tasks (the `ListTasks` operationId).
 	ListTasksWithResponse(ctx context.Context, userId openapi_types.UUID, params *ListTasksParams, reqEditors ...RequestEditorFn) (*ListTasksResponse, error)
 
-	// CreateTaskWithBodyWithResponse Create a task
+	// CreateTaskWithBodyWithResponse Create a task (in the Inbox, or the project, section or parent it names)
 	//
 	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
@@ -7527,7 +7679,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/{user_id}/tasks (the `CreateTask` operationId).
 	CreateTaskWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *CreateTaskParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTaskResponse, error)
 
-	// CreateTaskWithResponse Create a task
+	// CreateTaskWithResponse Create a task (in the Inbox, or the project, section or parent it names)
 	//
 	// A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 	//
@@ -8728,6 +8880,124 @@ func (r GetCalendarFeedResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetCalendarFeedResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ScopeCalendarFeedResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CalendarFeed
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *N400
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *N401
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *N409
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *N413
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *N415
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *N422
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *N429
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *N500
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *N503
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ScopeCalendarFeedResponse) GetJSON200() *CalendarFeed {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ScopeCalendarFeedResponse) GetJSON400() *N400 {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ScopeCalendarFeedResponse) GetJSON401() *N401 {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ScopeCalendarFeedResponse) GetJSON403() *N403 {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ScopeCalendarFeedResponse) GetJSON404() *N404 {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ScopeCalendarFeedResponse) GetJSON409() *N409 {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r ScopeCalendarFeedResponse) GetJSON413() *N413 {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r ScopeCalendarFeedResponse) GetJSON415() *N415 {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ScopeCalendarFeedResponse) GetJSON422() *N422 {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ScopeCalendarFeedResponse) GetJSON429() *N429 {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ScopeCalendarFeedResponse) GetJSON500() *N500 {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ScopeCalendarFeedResponse) GetJSON503() *N503 {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScopeCalendarFeedResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScopeCalendarFeedResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScopeCalendarFeedResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScopeCalendarFeedResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -11278,6 +11548,8 @@ type ListTasksResponse struct {
 	JSON401 *N401
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *N422
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -11301,6 +11573,11 @@ func (r ListTasksResponse) GetJSON401() *N401 {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r ListTasksResponse) GetJSON403() *N403 {
 	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListTasksResponse) GetJSON404() *N404 {
+	return r.JSON404
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
@@ -11363,6 +11640,8 @@ type CreateTaskResponse struct {
 	JSON401 *N401
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *N403
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *N404
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *N413
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -11395,6 +11674,11 @@ func (r CreateTaskResponse) GetJSON401() *N401 {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r CreateTaskResponse) GetJSON403() *N403 {
 	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateTaskResponse) GetJSON404() *N404 {
+	return r.JSON404
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -11642,6 +11926,8 @@ type PatchTaskResponse struct {
 	JSON403 *N403
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *N404
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *N409
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *N413
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -11679,6 +11965,11 @@ func (r PatchTaskResponse) GetJSON403() *N403 {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r PatchTaskResponse) GetJSON404() *N404 {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r PatchTaskResponse) GetJSON409() *N409 {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -12800,6 +13091,36 @@ func (c *ClientWithResponses) GetCalendarFeedWithResponse(ctx context.Context, u
 	return ParseGetCalendarFeedResponse(rsp)
 }
 
+// ScopeCalendarFeedWithBodyWithResponse Choose what the feed shows: one project (project_id) or every project (null); the address stays
+//
+// A signed-in session only: API tokens are refused (403).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/{user_id}/calendar-feed (the `ScopeCalendarFeed` operationId).
+func (c *ClientWithResponses) ScopeCalendarFeedWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, params *ScopeCalendarFeedParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScopeCalendarFeedResponse, error) {
+	rsp, err := c.ScopeCalendarFeedWithBody(ctx, userId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScopeCalendarFeedResponse(rsp)
+}
+
+// ScopeCalendarFeedWithResponse Choose what the feed shows: one project (project_id) or every project (null); the address stays
+//
+// A signed-in session only: API tokens are refused (403).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/{user_id}/calendar-feed (the `ScopeCalendarFeed` operationId).
+func (c *ClientWithResponses) ScopeCalendarFeedWithResponse(ctx context.Context, userId openapi_types.UUID, params *ScopeCalendarFeedParams, body ScopeCalendarFeedJSONRequestBody, reqEditors ...RequestEditorFn) (*ScopeCalendarFeedResponse, error) {
+	rsp, err := c.ScopeCalendarFeed(ctx, userId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScopeCalendarFeedResponse(rsp)
+}
+
 // EnableCalendarFeedWithResponse Turn the calendar feed on, or give it a new token (the old one stops working)
 //
 // A signed-in session only: API tokens are refused (403).
@@ -13370,7 +13691,7 @@ func (c *ClientWithResponses) ListTasksWithResponse(ctx context.Context, userId 
 	return ParseListTasksResponse(rsp)
 }
 
-// CreateTaskWithBodyWithResponse Create a task
+// CreateTaskWithBodyWithResponse Create a task (in the Inbox, or the project, section or parent it names)
 //
 // A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
@@ -13385,7 +13706,7 @@ func (c *ClientWithResponses) CreateTaskWithBodyWithResponse(ctx context.Context
 	return ParseCreateTaskResponse(rsp)
 }
 
-// CreateTaskWithResponse Create a task
+// CreateTaskWithResponse Create a task (in the Inbox, or the project, section or parent it names)
 //
 // A read-only API token is refused (403 `insufficient_scope`): it needs a read-write token or a session.
 //
@@ -14483,6 +14804,109 @@ func ParseGetCalendarFeedResponse(rsp *http.Response) (*GetCalendarFeedResponse,
 			return nil, err
 		}
 		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest N429
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest N500
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest N503
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseScopeCalendarFeedResponse parses an HTTP response from a ScopeCalendarFeedWithResponse call
+func ParseScopeCalendarFeedResponse(rsp *http.Response) (*ScopeCalendarFeedResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScopeCalendarFeedResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CalendarFeed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest N400
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest N401
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest N403
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest N409
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest N413
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest N415
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest N422
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest N429
@@ -16693,6 +17117,13 @@ func ParseListTasksResponse(rsp *http.Response) (*ListTasksResponse, error) {
 		}
 		response.JSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest N422
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -16767,6 +17198,13 @@ func ParseCreateTaskResponse(rsp *http.Response) (*CreateTaskResponse, error) {
 			return nil, err
 		}
 		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest N404
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest N413
@@ -17009,6 +17447,13 @@ func ParsePatchTaskResponse(rsp *http.Response) (*PatchTaskResponse, error) {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest N409
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest N413

@@ -71,7 +71,9 @@ INSERT INTO projects (user_id, name, position, inbox) SELECT id, 'Inbox', 0, tru
 ALTER TABLE tasks
     ADD COLUMN project_id bigint,
     ADD COLUMN section_id bigint,
-    ADD COLUMN parent_id bigint REFERENCES tasks (id) ON DELETE CASCADE,
+    -- SET NULL, never CASCADE: the purge of a deleted parent must not
+    -- take a live subtask with it, whatever race left one there.
+    ADD COLUMN parent_id bigint REFERENCES tasks (id) ON DELETE SET NULL,
     ADD COLUMN position numeric,
     ADD COLUMN completed_by bigint;
 

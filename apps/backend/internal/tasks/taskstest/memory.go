@@ -392,7 +392,9 @@ func (s *tables) removeTask(id int64) {
 	delete(s.tasks, id)
 	for tid, t := range s.tasks {
 		if t.ParentID != nil && *t.ParentID == id {
-			s.removeTask(tid)
+			// ON DELETE SET NULL: a subtask outlives its parent's row.
+			t.ParentID = nil
+			s.tasks[tid] = t
 		}
 	}
 	for l := range s.links {
@@ -678,12 +680,16 @@ func (tx *memTx) DeleteUntouchedOccurrence(ctx context.Context, userID string, i
 	var removed []int64
 	for tid, t := range tx.s.tasks {
 		if t.UserID == userID && t.RecurredFrom != nil && *t.RecurredFrom == id && t.DeletedAt == nil &&
-			!t.Completed && t.UpdatedAt.Equal(t.CreatedAt) && !tx.s.childTouched(tid) {
+			!t.Completed && t.UpdatedAt.Equal(t.CreatedAt) && !tx.s.subtreeTouched(userID, tid) {
 			removed = append(removed, tid)
 		}
 	}
 	slices.Sort(removed)
 	for _, tid := range removed {
+		// With the subtasks it brought back (store: one DELETE of both).
+		for _, c := range tx.s.everySubtask(userID, tid) {
+			tx.s.removeTask(c.ID)
+		}
 		tx.s.removeTask(tid)
 	}
 	if len(removed) == 0 {

@@ -223,15 +223,72 @@ func (s *tables) replace(userID string, t store.Task, now time.Time) error {
 	return tx.Place(context.Background(), userID, t.ID, place)
 }
 
-// childTouched says whether a live subtask of task id was changed since
-// it was made.
-func (s *tables) childTouched(id int64) bool {
-	for _, t := range s.tasks {
-		if t.ParentID != nil && *t.ParentID == id && !t.UpdatedAt.Equal(t.CreatedAt) {
+// subtreeTouched says whether an occurrence was worked on: a subtask at
+// any depth changed, completed, or added by hand (not brought back by
+// the series), as store.Tx.DeleteUntouchedOccurrence reads it.
+func (s *tables) subtreeTouched(userID string, id int64) bool {
+	for _, t := range s.everySubtask(userID, id) {
+		if !t.UpdatedAt.Equal(t.CreatedAt) || t.Completed || t.RecurredFrom == nil {
 			return true
 		}
 	}
 	return false
+}
+
+// everySubtask is task id's subtasks at every depth, deleted or not.
+func (s *tables) everySubtask(userID string, id int64) []store.Task {
+	var out []store.Task
+	level := []int64{id}
+	for len(level) > 0 {
+		var next []int64
+		for _, t := range s.tasks {
+			if t.UserID == userID && t.ParentID != nil && slices.Contains(level, *t.ParentID) {
+				out = append(out, t)
+				next = append(next, t.ID)
+			}
+		}
+		level = next
+	}
+	return out
+}
+
+// CompleteSubtree completes the open live subtasks, marked completed by
+// id, as store.Tx.CompleteSubtree does.
+func (tx *memTx) CompleteSubtree(ctx context.Context, userID string, id int64, at time.Time) ([]int64, error) {
+	out := []int64{}
+	for _, c := range tx.s.subtree(userID, id, nil) {
+		if c.Completed {
+			continue
+		}
+		c.Completed, c.CompletedAt, c.CompletedBy, c.UpdatedAt = true, &at, &id, tx.now
+		tx.s.tasks[c.ID] = row(c)
+		out = append(out, c.ID)
+	}
+	return out, nil
+}
+
+// ReopenSubtree reopens (undo) the live subtasks completed by id, or
+// forgets which those were, as store.Tx.ReopenSubtree does.
+func (tx *memTx) ReopenSubtree(ctx context.Context, userID string, id int64, undo bool) ([]int64, error) {
+	out := []int64{}
+	if !undo {
+		for tid, t := range tx.s.tasks {
+			if t.UserID == userID && t.CompletedBy != nil && *t.CompletedBy == id {
+				t.CompletedBy = nil
+				tx.s.tasks[tid] = t
+			}
+		}
+		return out, nil
+	}
+	for _, c := range tx.s.subtree(userID, id, nil) {
+		if !c.Completed || c.CompletedBy == nil || *c.CompletedBy != id {
+			continue
+		}
+		c.Completed, c.CompletedAt, c.CompletedBy, c.UpdatedAt = false, nil, nil, tx.now
+		tx.s.tasks[c.ID] = row(c)
+		out = append(out, c.ID)
+	}
+	return out, nil
 }
 
 // Inbox is the person's Inbox.
@@ -299,8 +356,8 @@ func (tx *memTx) NeighbourPosition(ctx context.Context, sib store.Sibling, from 
 
 func sameID(a, b *int64) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
 
-// Place moves a live task and carries its live subtasks to the project
-// and section, as store.Tx.Place does.
+// Place moves a live task and carries its subtasks to the project and
+// section, as store.Tx.Place does.
 func (tx *memTx) Place(ctx context.Context, userID string, id int64, place api.TaskPlace) error {
 	t, ok := tx.live(userID, id)
 	if !ok {
@@ -314,7 +371,9 @@ func (tx *memTx) Place(ctx context.Context, userID string, id int64, place api.T
 	}
 	t.TaskPlace, t.UpdatedAt = place, tx.now
 	tx.s.tasks[id] = row(t)
-	for _, c := range tx.s.subtree(userID, id, nil) {
+	// Deleted subtasks too, as the store's recursive update does, so
+	// that a restore finds them with their parent.
+	for _, c := range tx.s.everySubtask(userID, id) {
 		if c.ProjectID != place.ProjectID || !sameID(c.SectionID, place.SectionID) {
 			c.ProjectID, c.SectionID, c.UpdatedAt = place.ProjectID, place.SectionID, tx.now
 			tx.s.tasks[c.ID] = row(c)

@@ -29,6 +29,10 @@ func placeCases() []ruleCase {
 		{"a move between siblings writes the order asked for", reorder},
 		{"an archived project's tasks are in no list, agenda or summary but its own", archivedHidden},
 		{"another person's project, section or parent is not found; a failed move changes nothing", placeIsolation},
+		{"undo reopens only what the last completion closed", undoOnlyTheLastCompletion},
+		{"undoing a recurring completion keeps an occurrence someone added a subtask to", undoKeepsWorkedOccurrence},
+		{"a client echoing a subtask's own project moves nothing", echoedPlaceStays},
+		{"a deleted subtask follows its parent's move and is restored with it there", deletedSubtaskFollows},
 	}
 }
 
@@ -337,4 +341,63 @@ func placeIsolation(t *testing.T, e *env) {
 	got := e.get(t, u, mine.ID)
 	assert.Equal(t, mine.TaskPlace, got.TaskPlace, "nothing moved")
 	assert.Equal(t, []string{"theirs"}, e.titles(t, other, tasks.ListInput{}))
+}
+
+func undoOnlyTheLastCompletion(t *testing.T, e *env) {
+	u := e.person(t, "", nil)
+	p := e.create(t, u, api.TaskInput{Title: "p"})
+	c := e.sub(t, u, p.ID, "c")
+	_, err := e.svc.Complete(e.ctx, u, p.ID, yes(true))
+	require.NoError(t, err)
+	_, err = e.svc.Complete(e.ctx, u, p.ID, yes(false)) // a plain reopen: c stays done
+	require.NoError(t, err)
+	res, err := e.svc.Complete(e.ctx, u, p.ID, yes(true))
+	require.NoError(t, err)
+	assert.Empty(t, res.Subtasks, "c was already done: this completion closed nothing")
+	res, err = e.svc.CompleteWith(e.ctx, u, p.ID, api.CompleteRequest{Completed: yes(false), Undo: true})
+	require.NoError(t, err)
+	assert.Empty(t, res.Subtasks)
+	assert.True(t, e.get(t, u, c.ID).Completed, "the last completion did not close c: the undo leaves it")
+}
+
+func undoKeepsWorkedOccurrence(t *testing.T, e *env) {
+	u := e.person(t, "", nil)
+	p := e.create(t, u, api.TaskInput{Title: "weekly", DueDate: str("2030-03-04"), Recurrence: api.RecurWeekly})
+	e.sub(t, u, p.ID, "step")
+	res, err := e.svc.Complete(e.ctx, u, p.ID, yes(true))
+	require.NoError(t, err)
+	require.NotNil(t, res.Next)
+	added := e.sub(t, u, res.Next.ID, "added by hand")
+	res, err = e.svc.Complete(e.ctx, u, p.ID, yes(false))
+	require.NoError(t, err)
+	assert.Nil(t, res.RemovedNextID, "someone worked on it: kept")
+	assert.Equal(t, "added by hand", e.get(t, u, added.ID).Title, "nothing of theirs is lost")
+}
+
+func echoedPlaceStays(t *testing.T, e *env) {
+	u := e.person(t, "", nil)
+	home := e.project(t, u, "Home")
+	room := e.section(t, u, home, "Room")
+	p := e.create(t, u, api.TaskInput{Title: "p", ProjectID: &home, SectionID: &room})
+	c := e.sub(t, u, p.ID, "c")
+	got, err := e.svc.Patch(e.ctx, u, c.ID, api.TaskPatch{ProjectID: &home, Title: str("c2")})
+	require.NoError(t, err)
+	assert.Equal(t, p.ID, *got.ParentID, "still under its parent")
+	assert.Equal(t, room, *got.SectionID)
+	assert.Equal(t, c.Position, got.Position)
+}
+
+func deletedSubtaskFollows(t *testing.T, e *env) {
+	u := e.person(t, "", nil)
+	work := e.project(t, u, "Work")
+	p := e.create(t, u, api.TaskInput{Title: "p"})
+	d := e.sub(t, u, p.ID, "d")
+	require.NoError(t, e.svc.Delete(e.ctx, u, d.ID))
+	e.move(t, u, p.ID, api.MoveRequest{ProjectID: &work})
+	back, err := e.svc.Restore(e.ctx, u, d.ID)
+	require.NoError(t, err)
+	assert.Equal(t, work, back.ProjectID, "in its parent's project")
+	assert.Equal(t, p.ID, *back.ParentID)
+	_, err = e.svc.List(e.ctx, u, tasks.ListInput{ProjectID: work + 1000})
+	assert.ErrorIs(t, err, domain.ErrNotFound, "a project that is not theirs")
 }
