@@ -186,14 +186,14 @@ var authzSamples = map[string]authzSample{
 			require.NoError(t, err)
 			return tgt
 		}},
-	"listTasks":           {},
-	"createTask":          {body: `{"title":"matrix"}`},
-	"getTask":             {id: func(f *authzFixture) string { return id64(f.task) }},
-	"replaceTask":         taskSample(`{"title":"replaced"}`),
-	"patchTask":           taskSample(`{"title":"patched"}`),
-	"deleteTask":          taskSample(""),
-	"completeTask":        taskSample(""),
-	"snoozeTask":          taskSample(`{"minutes":10}`),
+	"listTasks":    {},
+	"createTask":   {body: `{"title":"matrix"}`},
+	"getTask":      {id: func(f *authzFixture) string { return id64(f.task) }},
+	"replaceTask":  taskSample(`{"title":"replaced"}`),
+	"patchTask":    taskSample(`{"title":"patched"}`),
+	"deleteTask":   taskSample(""),
+	"completeTask": taskSample(""),
+	"snoozeTask":   taskSample(`{"minutes":10}`),
 	"restoreTask": {
 		// A deleted task: refused calls must fail for being someone else's,
 		// not for finding nothing to restore.
