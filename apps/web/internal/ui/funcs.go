@@ -113,6 +113,8 @@ type taskRow struct {
 	T    api.Task
 	P    page
 	Next string
+	// Tree is set on a project's page: the row's subtasks and moves.
+	Tree *treeRow
 }
 
 // formatDue shows a task's due in the viewer's zone: "Fri 27 Nov 2026,

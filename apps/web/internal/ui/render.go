@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/apierror"
 	"github.com/todo-app/todo-app/pkg/client"
 	"github.com/todo-app/todo-app/pkg/websession"
@@ -64,6 +65,17 @@ type page struct {
 	Loc  *time.Location
 	Now  time.Time
 	Data any
+	// Projects are the sidebar's: the live projects in order, the Inbox
+	// first, with their open counts. Empty when the backend could not
+	// list them (the page still shows; the sidebar keeps its other links).
+	Projects []api.Project
+	// ProjectNames names each project but the Inbox, for the label on a
+	// task's row (Today, Upcoming, the list).
+	ProjectNames map[int64]string
+	// ProjectID is the project this page shows, marked in the sidebar.
+	ProjectID int64
+	// UndoProject offers to undo the last project archived or deleted.
+	UndoProject string
 }
 
 func (h *Handler) page(c *fiber.Ctx, title, nav string, data any) page {
@@ -76,12 +88,34 @@ func (h *Handler) page(c *fiber.Ctx, title, nav string, data any) page {
 		clearCookie(c, flashCookie)
 	}
 	p.CanUndo = readUndo(c) != 0
+	if p.SignedIn {
+		p.UndoProject = readProjectUndo(c).Label()
+		h.sidebar(c, &p)
+	}
 	if c.Method() == fiber.MethodGet {
 		p.Path = websession.SafeNext(c.OriginalURL())
 	} else {
 		p.Path = "/"
 	}
 	return p
+}
+
+// sidebar fills the page's projects. A failure leaves the sidebar without
+// them rather than fail the page: an error page must still render, and
+// every page names its own failure when it has one.
+func (h *Handler) sidebar(c *fiber.Ctx, p *page) {
+	list, err := h.asUser(c).ListProjects(c.UserContext(), false)
+	if err != nil {
+		h.log.DebugContext(c.UserContext(), "listing projects for the sidebar", "err", err)
+		return
+	}
+	p.Projects = list.Projects
+	p.ProjectNames = make(map[int64]string, len(list.Projects))
+	for _, pr := range list.Projects {
+		if !pr.Inbox {
+			p.ProjectNames[pr.ID] = pr.Name
+		}
+	}
 }
 
 func (h *Handler) render(c *fiber.Ctx, status int, name string, p page) error {

@@ -24,7 +24,9 @@
       button.setAttribute("aria-pressed", String(done));
       var label = (done ? "Mark “" + res.task.title + "” not done" : "Mark “" + res.task.title + "” done");
       button.setAttribute("aria-label", label);
-      if (res.next || res.removed_next_id) { reloadAt(res.task.id); return; }
+      // A project's tree reloads: completing a parent completes its
+      // subtasks, and its progress changes.
+      if (res.next || res.removed_next_id || li.classList.contains("tree-task")) { reloadAt(res.task.id); return; }
       if (live) live.textContent = (done ? "Completed “" : "Reopened “") + res.task.title + "”.";
       li.focus();
     }).catch(function () { form.submit(); })
@@ -192,6 +194,9 @@
       Object.keys(inputs).forEach(function (k) { data[k] = inputs[k].value; });
       post("/tasks/" + id + "/inline", data).then(function (res) {
         if (res.ok) {
+          // A row of a project's tree holds its subtasks and moves: the
+          // page comes back whole rather than the row alone.
+          if (li.classList.contains("tree-task")) { reloadAt(id); return; }
           var holder = document.createElement("ul");
           holder.innerHTML = res.body.html;
           var fresh = holder.firstElementChild;
@@ -270,6 +275,27 @@
       case "t": ev.preventDefault(); editRow(li, "tags"); return;
       case "Delete": case "Backspace": ev.preventDefault(); deleteRow(li); return;
     }
+  });
+})();
+
+// The sidebar's Menu button (phones): it opens and closes the sidebar,
+// Escape closes it and gives focus back to the button.
+(function () {
+  "use strict";
+  var button = document.querySelector(".menu-button");
+  var bar = document.getElementById("sidebar");
+  if (!button || !bar) return;
+  var set = function (open) {
+    bar.classList.toggle("open", open);
+    button.setAttribute("aria-expanded", String(open));
+  };
+  button.addEventListener("click", function () {
+    var open = button.getAttribute("aria-expanded") !== "true";
+    set(open);
+    if (open) { var a = bar.querySelector("a"); if (a) a.focus(); }
+  });
+  bar.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && bar.classList.contains("open")) { set(false); button.focus(); }
   });
 })();
 

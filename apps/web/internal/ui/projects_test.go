@@ -1,0 +1,223 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/apps/web/internal/webtest"
+	"github.com/todo-app/todo-app/pkg/api"
+	"github.com/todo-app/todo-app/pkg/client"
+)
+
+// projectFixture is a person with a project "Home" (a section "Garden"),
+// a parent with two subtasks (one done), and two more top-level tasks.
+type projectFixture struct {
+	be                            *client.Client
+	inbox, home                   api.Project
+	garden                        api.Section
+	parent, sub1, sub2, rake, mow api.Task
+}
+
+func newProjectFixture(t *testing.T, backendURL, email string) projectFixture {
+	t.Helper()
+	ctx := context.Background()
+	f := projectFixture{be: apiClient(t, backendURL, email)}
+	var err error
+	f.home, err = f.be.CreateProject(ctx, api.ProjectInput{Name: "Home", Color: "green"})
+	require.NoError(t, err)
+	f.garden, err = f.be.CreateSection(ctx, f.home.ID, api.SectionInput{Name: "Garden"})
+	require.NoError(t, err)
+	mk := func(in api.TaskInput) api.Task {
+		task, err := f.be.CreateTask(ctx, in)
+		require.NoError(t, err)
+		return task
+	}
+	f.parent = mk(api.TaskInput{Title: "Clean the house", ProjectID: &f.home.ID})
+	f.sub1 = mk(api.TaskInput{Title: "Kitchen", ParentID: &f.parent.ID})
+	f.sub2 = mk(api.TaskInput{Title: "Bathroom", ParentID: &f.parent.ID})
+	_, err = f.be.CompleteTask(ctx, f.sub1.ID, nil)
+	require.NoError(t, err)
+	f.rake = mk(api.TaskInput{Title: "Rake leaves", ProjectID: &f.home.ID, SectionID: &f.garden.ID})
+	f.mow = mk(api.TaskInput{Title: "Mow the lawn", ProjectID: &f.home.ID, SectionID: &f.garden.ID})
+	list, err := f.be.ListProjects(ctx, false)
+	require.NoError(t, err)
+	for _, p := range list.Projects {
+		if p.Inbox {
+			f.inbox = p
+		}
+	}
+	require.NotZero(t, f.inbox.ID)
+	return f
+}
+
+func (f projectFixture) task(t *testing.T, id int64) api.Task {
+	t.Helper()
+	task, err := f.be.GetTask(context.Background(), id)
+	require.NoError(t, err)
+	return task
+}
+
+// siblings are the titles of the open top-level tasks of a project's
+// section, in order.
+func (f projectFixture) section(t *testing.T, project, section int64) []string {
+	t.Helper()
+	tree, err := f.be.ProjectTree(context.Background(), project, "")
+	require.NoError(t, err)
+	var out []string
+	for _, s := range tree.Sections {
+		if s.ID == section {
+			for _, task := range s.Tasks {
+				out = append(out, task.Title)
+			}
+		}
+	}
+	return out
+}
+
+func TestProjectSidebarAndPage(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	b.signUp("projects@example.com")
+	f := newProjectFixture(t, s.Backend.URL, "projects@example.com")
+	home := fmt.Sprintf("/projects/%d", f.home.ID)
+
+	// The sidebar, on every page: Inbox, Today, Upcoming, then the
+	// projects with their open counts, the other destinations after.
+	for _, path := range []string{"/", "/tasks", "/today", "/settings", home} {
+		p := b.get(path)
+		require.Equal(t, http.StatusOK, p.Status, path)
+		nav := regexp.MustCompile(`(?s)<nav id="sidebar".*?</nav>`).FindString(p.Body)
+		require.NotEmpty(t, nav, "%s has the sidebar", path)
+		assert.Regexp(t, `Inbox .*Today .*Upcoming .*Projects .*Home 4 open .*Add project .*Dashboard .*All tasks .*Calendar .*Settings`, text(nav), path)
+		assert.Contains(t, nav, `dot-green`, path)
+	}
+	p := b.get(home)
+	assert.Regexp(t, `<a href="`+home+`"[^>]*aria-current="page"`, p.Body, "the sidebar marks the project shown")
+
+	// The project's page: its tasks, the section with its own, the
+	// subtask under its parent (the done one hidden but counted).
+	body := text(p.Body)
+	assert.Contains(t, p.Body, "<h1>")
+	assert.Regexp(t, `Clean the house .*1/2 subtasks done .*Bathroom .*Garden .*Rake leaves .*Mow the lawn`, body)
+	assert.NotContains(t, body, "Kitchen", "done subtasks are hidden")
+	parentRow := regexp.MustCompile(fmt.Sprintf(`(?s)<li class="task tree-task[^"]*"[^>]*id="task-%d".*?</ul>`, f.parent.ID)).FindString(p.Body)
+	assert.Contains(t, parentRow, fmt.Sprintf(`id="task-%d"`, f.sub2.ID), "the subtask is nested in its parent's item")
+	assert.Contains(t, parentRow, `<details class="subtree" open>`, "collapsible")
+	assert.Contains(t, text(b.get(home+"?done=1").Body), "Kitchen", "shown on request")
+
+	// Add a task to the section and a subtask, through the page's forms.
+	p = b.post(home, home+"/tasks", url.Values{"title": {"Water the roses"}, "section_id": {fmt.Sprint(f.garden.ID)}, "next": {home}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	assert.Equal(t, []string{"Rake leaves", "Mow the lawn", "Water the roses"}, f.section(t, f.home.ID, f.garden.ID))
+	p = b.post(home, home+"/tasks", url.Values{"title": {"Windows"}, "parent_id": {fmt.Sprint(f.parent.ID)}, "next": {home}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	windows := taskByTitle(t, f.be, "Windows")
+	require.NotNil(t, windows.ParentID)
+	assert.Equal(t, f.parent.ID, *windows.ParentID)
+	assert.Contains(t, text(b.get(home).Body), "1/3 subtasks done")
+
+	// Today and Upcoming name each task's project, but the Inbox's.
+	today := time.Now().UTC().Format(time.DateOnly)
+	_, err := f.be.CreateTask(context.Background(), api.TaskInput{Title: "Buy bulbs", DueDate: &today, ProjectID: &f.home.ID})
+	require.NoError(t, err)
+	_, err = f.be.CreateTask(context.Background(), api.TaskInput{Title: "Call the bank", DueDate: &today})
+	require.NoError(t, err)
+	for _, view := range []string{"/today", "/upcoming"} {
+		p = b.get(view)
+		require.Equal(t, http.StatusOK, p.Status)
+		assert.Regexp(t, `Buy bulbs .*Project: Home`, text(rowRe("Buy bulbs").FindString(p.Body)), view)
+		assert.NotContains(t, text(rowRe("Call the bank").FindString(p.Body)), "Project:", "%s: no label for the Inbox", view)
+	}
+
+	// Add a project from the sidebar, then a section.
+	p = b.post("/", "/projects", url.Values{"name": {"Work"}, "next": {"/"}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	require.Regexp(t, `^/projects/\d+$`, p.Location)
+	p = b.get(p.Location)
+	assert.Contains(t, text(p.Body), "Added the project “Work”.")
+	assert.Regexp(t, `Home 7 open .*Work`, text(regexp.MustCompile(`(?s)<nav id="sidebar".*?</nav>`).FindString(p.Body)))
+}
+
+func TestProjectKeyboardMoves(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	b.signUp("moves@example.com")
+	f := newProjectFixture(t, s.Backend.URL, "moves@example.com")
+	home := fmt.Sprintf("/projects/%d", f.home.ID)
+	// press submits a row's move button as the page renders it.
+	press := func(id int64, label string, extra url.Values) page {
+		t.Helper()
+		p := b.get(home)
+		row := regexp.MustCompile(fmt.Sprintf(`(?s)<form method="post" action="/tasks/%d/move".*?</form>`, id)).FindString(p.Body)
+		require.NotEmpty(t, row, "task %d has its move buttons", id)
+		m := regexp.MustCompile(`<button type="submit" name="to" value="([^"]+)">` + regexp.QuoteMeta(label) + `</button>`).FindStringSubmatch(row)
+		require.NotNil(t, m, "task %d has %q", id, label)
+		form := url.Values{"to": {m[1]}, "next": {home}}
+		for k, v := range extra {
+			form[k] = v
+		}
+		p = b.post(home, fmt.Sprintf("/tasks/%d/move", id), form)
+		require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+		return b.get(home)
+	}
+
+	// Move up, then down: the section's order on the server.
+	p := press(f.mow.ID, "Move up", nil)
+	assert.Equal(t, []string{"Mow the lawn", "Rake leaves"}, f.section(t, f.home.ID, f.garden.ID))
+	assert.Contains(t, text(p.Body), "Moved “Mow the lawn” up.", "said in the status message")
+	press(f.mow.ID, "Move down", nil)
+	assert.Equal(t, []string{"Rake leaves", "Mow the lawn"}, f.section(t, f.home.ID, f.garden.ID))
+
+	// Indent: Mow goes under Rake, its previous sibling.
+	p = press(f.mow.ID, "Indent", nil)
+	mow := f.task(t, f.mow.ID)
+	require.NotNil(t, mow.ParentID, "indented")
+	assert.Equal(t, f.rake.ID, *mow.ParentID)
+	assert.Contains(t, text(p.Body), "“Mow the lawn” is now a subtask, under “Rake leaves”.")
+	// Outdent from the third level lands under the grandparent, right
+	// after the former parent.
+	hedge, err := f.be.CreateTask(context.Background(), api.TaskInput{Title: "Trim the hedge", ParentID: &f.mow.ID})
+	require.NoError(t, err)
+	press(hedge.ID, "Outdent", nil)
+	require.NotNil(t, f.task(t, hedge.ID).ParentID)
+	assert.Equal(t, f.rake.ID, *f.task(t, hedge.ID).ParentID)
+	tree, err := f.be.ProjectTree(context.Background(), f.home.ID, "")
+	require.NoError(t, err)
+	require.Len(t, tree.Sections, 1)
+	require.Len(t, tree.Sections[0].Tasks, 1)
+	var under []string
+	for _, st := range tree.Sections[0].Tasks[0].Subtasks {
+		under = append(under, st.Title)
+	}
+	assert.Equal(t, []string{"Mow the lawn", "Trim the hedge"}, under)
+	// Outdent: back to the top level, right after its former parent.
+	press(f.mow.ID, "Outdent", nil)
+	mow = f.task(t, f.mow.ID)
+	assert.Nil(t, mow.ParentID, "outdented")
+	require.NotNil(t, mow.SectionID)
+	assert.Equal(t, f.garden.ID, *mow.SectionID, "still in its section")
+	assert.Equal(t, []string{"Rake leaves", "Mow the lawn"}, f.section(t, f.home.ID, f.garden.ID))
+
+	// Move to project: the Inbox, at its top level, subtasks along.
+	press(f.parent.ID, "Move to project", url.Values{"project_id": {fmt.Sprint(f.inbox.ID)}})
+	moved := f.task(t, f.parent.ID)
+	assert.Equal(t, f.inbox.ID, moved.ProjectID)
+	assert.Equal(t, f.inbox.ID, f.task(t, f.sub2.ID).ProjectID, "its subtask moved with it")
+
+	// A refusal is the backend's words in the status message: under its
+	// own subtask.
+	p = b.post(home, fmt.Sprintf("/tasks/%d/move", f.parent.ID), url.Values{"to": {fmt.Sprintf("drop:under:%d", f.sub2.ID)}, "next": {home}})
+	require.Equal(t, http.StatusSeeOther, p.Status)
+	assert.Regexp(t, `Not moved: .*one of its own subtasks`, text(b.get(home).Body))
+	assert.Nil(t, f.task(t, f.parent.ID).ParentID, "nothing changed")
+}
