@@ -186,10 +186,12 @@ func toolError(err error, taskID int64) error {
 	var invalid *domain.Invalid
 	var missing *domain.NotFound
 	switch {
-	case errors.As(err, &missing) && missing.What == fmt.Sprintf("task %d", taskID):
-		return fmt.Errorf("task %d not found; call list_tasks to see ids", taskID)
-	case errors.As(err, &missing) && strings.HasPrefix(missing.What, "project") || errors.As(err, &missing) && strings.HasPrefix(missing.What, "section"):
+	case errors.As(err, &missing) && (strings.HasPrefix(missing.What, "project") || strings.HasPrefix(missing.What, "section")):
 		return errors.New(missing.Error() + "; call list_projects to see ids")
+	case errors.As(err, &missing) && strings.HasPrefix(missing.What, "parent task"):
+		return errors.New(missing.Error() + "; call list_tasks to see ids")
+	case errors.As(err, &missing) && taskID > 0:
+		return fmt.Errorf("task %d not found; call list_tasks to see ids", taskID)
 	case errors.As(err, &missing):
 		return errors.New(missing.Error())
 	case errors.As(err, &invalid):
