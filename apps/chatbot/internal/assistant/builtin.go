@@ -79,6 +79,20 @@ func (r *run) respond(ctx context.Context) error {
 		r.reply.Intent = "undo"
 		return r.undo(ctx)
 	}
+	said := strings.TrimSpace(t.Message)
+	if m := reAddProject.FindStringSubmatch(said); m != nil {
+		r.reply.Intent = "add_project"
+		return r.addProject(ctx, m[1])
+	}
+	if m := reProjectQuery.FindStringSubmatch(said); m != nil {
+		if p, ok, err := r.project(ctx, m[1]); err != nil || ok {
+			if err != nil {
+				return err
+			}
+			r.reply.Intent = string(intent.List)
+			return r.listProject(ctx, p)
+		}
+	}
 	in := intent.Parse(t.Message, t.Now, t.Loc)
 	r.reply.Intent = string(in.Kind)
 	switch in.Kind {
@@ -164,7 +178,11 @@ func (r *run) checkTools(ctx context.Context) error {
 }
 
 func (r *run) add(ctx context.Context, in intent.Intent) error {
-	args := todomcp.AddTaskInput{Title: in.Title, Priority: in.Priority, Tags: in.Tags}
+	project, ok, err := r.placeIn(ctx, &in)
+	if err != nil || !ok {
+		return err
+	}
+	args := todomcp.AddTaskInput{Title: in.Title, Priority: in.Priority, Tags: in.Tags, ProjectID: project.ID}
 	if in.When != nil {
 		// A date alone is sent as the date: an all-day task, the same day
 		// wherever the person is; a time as RFC 3339 in their zone.
@@ -206,6 +224,9 @@ func (r *run) add(ctx context.Context, in intent.Intent) error {
 	c := cardFor(todomcp.AddTask.Name, "Added", out.Task, r.t.Now, r.t.Loc, r.b.WebURL)
 	r.card(c)
 	msg := fmt.Sprintf("Added “%s”", out.Task.Title)
+	if project.ID != 0 && !project.Inbox {
+		msg += " to " + project.Name
+	}
 	if c.Detail != "" {
 		msg += " — " + c.Detail
 	}
@@ -245,6 +266,35 @@ func (r *run) list(ctx context.Context, in intent.Intent) error {
 	if out.Total == 1 {
 		lines[0] = fmt.Sprintf("You have 1 %s%s:", strings.TrimSuffix(what, "s"), scope(in))
 	}
+	for _, t := range out.Tasks {
+		line := "• " + t.Title
+		if d := describe(t, r.t.Now, r.t.Loc); d != "" {
+			line += " — " + d
+		}
+		lines = append(lines, line)
+	}
+	if out.Total > len(out.Tasks) {
+		lines = append(lines, fmt.Sprintf("…and %d more.", out.Total-len(out.Tasks)))
+	}
+	r.say(strings.Join(lines, "\n"))
+	return nil
+}
+
+// listProject lists a project's open tasks.
+func (r *run) listProject(ctx context.Context, p todomcp.Project) error {
+	out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.ListTasks, todomcp.ListTasksInput{Limit: 20, Status: "pending", ProjectID: p.ID})
+	if err != nil {
+		return err
+	}
+	if res.IsError {
+		r.say("I couldn't look that up: " + res.Text)
+		return nil
+	}
+	if out.Total == 0 {
+		r.say(fmt.Sprintf("Nothing open in %s. 🎉", p.Name))
+		return nil
+	}
+	lines := []string{fmt.Sprintf("%s has %d open task(s):", p.Name, out.Total)}
 	for _, t := range out.Tasks {
 		line := "• " + t.Title
 		if d := describe(t, r.t.Now, r.t.Loc); d != "" {

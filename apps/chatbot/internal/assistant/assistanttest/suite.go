@@ -162,7 +162,49 @@ func builtinCases() []decisionCase {
 		{"AllDayEditsAndReminders", allDayEditsAndReminders},
 		{"NextOccurrencesInThePersonsZone", nextOccurrencesInThePersonsZone},
 		{"AReminderWaitingForATime", aReminderWaitingForATime},
+		{"BuiltinProjects", builtinProjects},
 	}
+}
+
+// Projects by name: made, added to (by "to Name" only when that project
+// exists, or ^Name), listed; a ^ naming no project adds nothing.
+func builtinProjects(t *testing.T, e *env) {
+	b := &assistant.Builtin{}
+	reply, _ := e.say(t, b, "add project Shopping", nil)
+	assert.Contains(t, reply.Text, "Made the project “Shopping”")
+	reply, _ = e.say(t, b, "add milk to shopping", nil)
+	assert.Contains(t, reply.Text, "Added “Milk” to Shopping")
+	reply, _ = e.say(t, b, "add call to mom", nil)
+	assert.Contains(t, reply.Text, "Added “Call to mom”", "no project called mom: the words stay the title")
+	reply, _ = e.say(t, b, "add buy stamps ^Shopping", nil)
+	assert.Contains(t, reply.Text, "Added “Buy stamps” to Shopping")
+	reply, _ = e.say(t, b, "add buy bread ^Nowhere", nil)
+	assert.Contains(t, reply.Text, "no project “Nowhere”")
+	projects, res, err := todomcp.Call(context.Background(), e.tools, todomcp.ListProjects, todomcp.ListProjectsInput{})
+	require.NoError(t, err)
+	require.False(t, res.IsError, res.Text)
+	var shopping int64
+	for _, p := range projects.Projects {
+		if p.Name == "Shopping" {
+			shopping = p.ID
+		}
+	}
+	require.NotZero(t, shopping)
+	in := map[string]int64{}
+	for _, task := range e.tasks(t, "") {
+		in[task.Title] = task.ProjectID
+	}
+	assert.Equal(t, shopping, in["Milk"])
+	assert.Equal(t, shopping, in["Buy stamps"])
+	assert.NotEqual(t, shopping, in["Call to mom"])
+	_, added := in["Buy bread"]
+	assert.False(t, added, "nothing added for a project that does not exist")
+	reply, _ = e.say(t, b, "what's in Shopping?", nil)
+	assert.Contains(t, reply.Text, "Shopping has 2 open task(s)")
+	assert.Contains(t, reply.Text, "Milk")
+	assert.NotContains(t, reply.Text, "Call to mom")
+	reply, _ = e.say(t, b, "add project shopping", nil)
+	assert.Contains(t, reply.Text, "already have a project “Shopping”")
 }
 
 func builtinManagesTasks(t *testing.T, e *env) {
