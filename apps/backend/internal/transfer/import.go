@@ -219,7 +219,10 @@ func (w *writer) addTask(ctx context.Context, t store.Task, tags []string, paren
 		return err
 	}
 	if parent != "" {
-		l := link{Link: store.Link{Child: *t.ImportKey, Parent: parent}, in: map[bool]string{true: "tasks"}[w.checkDepth], row: row}
+		l := link{Link: store.Link{Child: *t.ImportKey, Parent: parent}, row: row}
+		if w.checkDepth {
+			l.in = "tasks" // a JSON file's array; a CSV file's rows are its own
+		}
 		if id, ok := ownID(w.userID, parent, ""); ok {
 			l.ParentID = id
 		}
