@@ -3,6 +3,7 @@ package rest_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -182,4 +183,18 @@ func TestCalendarFeedOfOneProject(t *testing.T) {
 	ics, err = b.Client.CalendarICS(ctx, feed.Token)
 	require.NoError(t, err)
 	assert.Contains(t, string(ics), "Buy flowers", "every project again")
+}
+
+// A list written as null (a client that leaves empty lists null, a file
+// from before projects) is an empty list, not a broken file.
+func TestImportTakesNullListsAsEmpty(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, _ := b.SignUp(t, "ada@example.com")
+	doc := `{"kind":"todo-app-export","version":2,"tags":null,"projects":null,"sections":null,"conversations":null,
+		"tasks":[{"key":"k1","title":"Kept"}]}`
+	rep, err := ada.Import(ctx, api.FormatJSON, false, strings.NewReader(doc))
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.TasksCreated)
 }

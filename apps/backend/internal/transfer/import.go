@@ -404,7 +404,13 @@ func jsonProblem(err error, dec *json.Decoder) string {
 
 // eachElement walks the array dec is at, calling fn for each element.
 func eachElement(dec *json.Decoder, name string, fn func(i int) error) error {
-	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+	t, err := dec.Token()
+	if err == nil && t == nil {
+		// null: none (a file written before the list existed, or by a
+		// client that leaves empty lists null).
+		return nil
+	}
+	if err != nil || t != json.Delim('[') {
 		return fileErr("%q must be an array (%s)", name, jsonProblem(err, dec))
 	}
 	for i := 1; dec.More(); i++ {
