@@ -246,3 +246,69 @@ func TestProjectKeyboardMoves(t *testing.T) {
 	assert.Regexp(t, `Not moved: .*one of its own subtasks`, text(b.get(home).Body))
 	assert.Nil(t, f.task(t, f.parent.ID).ParentID, "nothing changed")
 }
+
+func TestProjectRenameArchiveDeleteUndo(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	b.signUp("lifecycle@example.com")
+	f := newProjectFixture(t, s.Backend.URL, "lifecycle@example.com")
+	ctx := context.Background()
+	home := fmt.Sprintf("/projects/%d", f.home.ID)
+	today := time.Now().UTC().Format(time.DateOnly)
+	_, err := f.be.CreateTask(ctx, api.TaskInput{Title: "Buy bulbs", DueDate: &today, ProjectID: &f.home.ID})
+	require.NoError(t, err)
+
+	// Rename and recolour.
+	p := b.post(home, home, url.Values{"name": {"House"}, "color": {"blue"}, "next": {home}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	pr, err := f.be.GetProject(ctx, f.home.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "House", pr.Name)
+	assert.Equal(t, "blue", pr.Color)
+	assert.Contains(t, text(b.get(home).Body), "Saved the project “House”.")
+
+	// Archive: out of the sidebar and of Today, with an undo.
+	p = b.post(home, home+"/archive", url.Values{})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	pr, err = f.be.GetProject(ctx, f.home.ID)
+	require.NoError(t, err)
+	assert.True(t, pr.Archived)
+	p = b.get("/today")
+	assert.Contains(t, text(p.Body), "Archived “House”")
+	assert.Contains(t, text(p.Body), "Undo archive")
+	assert.NotContains(t, text(p.Body), "Buy bulbs", "its tasks are out of Today")
+	assert.NotContains(t, regexp.MustCompile(`(?s)<nav id="sidebar".*?</nav>`).FindString(p.Body), "House")
+	p = b.post("/today", "/projects/undo", url.Values{})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	pr, err = f.be.GetProject(ctx, f.home.ID)
+	require.NoError(t, err)
+	assert.False(t, pr.Archived, "undone")
+	assert.Contains(t, text(b.get("/today").Body), "Buy bulbs")
+
+	// Delete, with its tasks; undo brings it all back.
+	p = b.post(home, home+"/delete", url.Values{})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	_, err = f.be.GetProject(ctx, f.home.ID)
+	require.Error(t, err, "deleted")
+	p = b.get("/inbox")
+	require.Equal(t, http.StatusSeeOther, p.Status)
+	p = b.get(p.Location)
+	assert.Contains(t, text(p.Body), "Deleted “House” with its tasks.")
+	p = b.post("/today", "/projects/undo", url.Values{})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	assert.Equal(t, home, p.Location)
+	assert.Contains(t, text(b.get(home).Body), "Clean the house", "its tasks are back")
+
+	// The Inbox offers no archive or delete; a forged one is refused
+	// with the backend's words.
+	inbox := fmt.Sprintf("/projects/%d", f.inbox.ID)
+	p = b.get(inbox)
+	assert.NotContains(t, p.Body, inbox+"/archive")
+	assert.NotContains(t, p.Body, inbox+"/delete")
+	p = b.post(inbox, inbox+"/delete", url.Values{})
+	require.Equal(t, http.StatusSeeOther, p.Status)
+	assert.Regexp(t, `Not deleted: .*[Ii]nbox`, text(b.get(p.Location).Body))
+	_, err = f.be.GetProject(ctx, f.inbox.ID)
+	require.NoError(t, err, "still there")
+}
