@@ -38,9 +38,12 @@ type sectionView struct {
 }
 
 type projectView struct {
-	Project  api.Project
-	Tasks    []taskRow
-	Sections []sectionView
+	Project api.Project
+	// Above and Below are its neighbours in the sidebar (0: none; the
+	// Inbox stays first).
+	Above, Below int64
+	Tasks        []taskRow
+	Sections     []sectionView
 	// ShowDone shows completed tasks too (?done=1).
 	ShowDone bool
 	Here     string
@@ -77,6 +80,17 @@ func (h *Handler) projectPage(c *fiber.Ctx) error {
 	v.Tasks = rowsOf(tree.Tasks, 1, v.ShowDone, p, v.Here)
 	for _, s := range tree.Sections {
 		v.Sections = append(v.Sections, sectionView{Section: s.Section, Tasks: rowsOf(s.Tasks, 1, v.ShowDone, p, v.Here)})
+	}
+	for i, pr := range p.Projects {
+		if pr.ID != tree.Project.ID || pr.Inbox {
+			continue
+		}
+		if i > 0 && !p.Projects[i-1].Inbox {
+			v.Above = p.Projects[i-1].ID
+		}
+		if i+1 < len(p.Projects) {
+			v.Below = p.Projects[i+1].ID
+		}
 	}
 	p.Data = v
 	return h.render(c, fiber.StatusOK, "project", p)
@@ -250,8 +264,8 @@ func (h *Handler) deleteProject(c *fiber.Ctx) error {
 	return c.Redirect("/inbox", fiber.StatusSeeOther)
 }
 
-// undoProject restores the project deleted last, or unarchives the one
-// archived last.
+// undoProject restores the project (or section) deleted last, or
+// unarchives the project archived last.
 func (h *Handler) undoProject(c *fiber.Ctx) error {
 	u := readProjectUndo(c)
 	clearCookie(c, projectUndoCookie)
@@ -264,6 +278,16 @@ func (h *Handler) undoProject(c *fiber.Ctx) error {
 	case "archive":
 		no := false
 		pr, err = be.PatchProject(c.UserContext(), u.ID, api.ProjectPatch{Archived: &no})
+	case "section":
+		sec, err := be.RestoreSection(c.UserContext(), u.ID)
+		if err != nil {
+			if refused(c, "Not undone", err) {
+				return c.Redirect("/inbox", fiber.StatusSeeOther)
+			}
+			return err
+		}
+		setFlash(c, fmt.Sprintf("The section “%s” is back.", sec.Name))
+		return c.Redirect(fmt.Sprintf("/projects/%d", sec.ProjectID), fiber.StatusSeeOther)
 	default:
 		setFlash(c, "There is nothing to undo.")
 		return c.Redirect("/inbox", fiber.StatusSeeOther)
@@ -276,6 +300,79 @@ func (h *Handler) undoProject(c *fiber.Ctx) error {
 	}
 	setFlash(c, fmt.Sprintf("“%s” is back.", pr.Name))
 	return c.Redirect(fmt.Sprintf("/projects/%d", pr.ID), fiber.StatusSeeOther)
+}
+
+// moveProject moves a project up or down the sidebar: to is "before:ID"
+// or "after:ID", the neighbour it passes.
+func (h *Handler) moveProject(c *fiber.Ctx) error {
+	id, err := projectID(c)
+	if err != nil {
+		return err
+	}
+	kind, refText, _ := strings.Cut(c.FormValue("to"), ":")
+	ref, err := strconv.ParseInt(refText, 10, 64)
+	var r api.Reorder
+	switch {
+	case err != nil || ref < 1:
+		setFlash(c, "Not moved: the move was not understood.")
+		return c.Redirect(backTo(c, id), fiber.StatusSeeOther)
+	case kind == "before":
+		r.BeforeID = &ref
+	default:
+		r.AfterID = &ref
+	}
+	pr, err := h.asUser(c).MoveProject(c.UserContext(), id, r)
+	if err != nil {
+		if refused(c, "Not moved", err) {
+			return c.Redirect(backTo(c, id), fiber.StatusSeeOther)
+		}
+		return err
+	}
+	setFlash(c, fmt.Sprintf("Moved “%s” %s in the list.", pr.Name, map[bool]string{true: "up", false: "down"}[kind == "before"]))
+	return c.Redirect(backTo(c, id), fiber.StatusSeeOther)
+}
+
+func sectionID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, apierror.NotFound("section")
+	}
+	return id, nil
+}
+
+func (h *Handler) renameSection(c *fiber.Ctx) error {
+	id, err := sectionID(c)
+	if err != nil {
+		return err
+	}
+	next := websession.SafeNext(c.FormValue("next", "/inbox"))
+	s, err := h.asUser(c).RenameSection(c.UserContext(), id, api.SectionInput{Name: strings.TrimSpace(c.FormValue("name"))})
+	if err != nil {
+		if refused(c, "Not renamed", err) {
+			return c.Redirect(next, fiber.StatusSeeOther)
+		}
+		return err
+	}
+	setFlash(c, fmt.Sprintf("Renamed the section “%s”.", s.Name))
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+// deleteSection deletes a section with its tasks, with undo.
+func (h *Handler) deleteSection(c *fiber.Ctx) error {
+	id, err := sectionID(c)
+	if err != nil {
+		return err
+	}
+	next := websession.SafeNext(c.FormValue("next", "/inbox"))
+	if err := h.asUser(c).DeleteSection(c.UserContext(), id); err != nil {
+		if refused(c, "Not deleted", err) {
+			return c.Redirect(next, fiber.StatusSeeOther)
+		}
+		return err
+	}
+	saveProjectUndo(c, projectUndo{Kind: "section", ID: id})
+	setFlash(c, fmt.Sprintf("Deleted the section “%s” with its tasks.", c.FormValue("name")))
+	return c.Redirect(next, fiber.StatusSeeOther)
 }
 
 func (h *Handler) createSection(c *fiber.Ctx) error {
@@ -440,7 +537,7 @@ func parseMove(to string) (say, kind string, ref int64, err error) {
 // projectUndo is the project archived or deleted last, for one click
 // of undo; only its id in the cookie, as for tasks.
 type projectUndo struct {
-	Kind string // archive | delete
+	Kind string // archive | delete | section (a section deleted)
 	ID   int64
 }
 
@@ -449,7 +546,7 @@ func (u projectUndo) Label() string {
 	switch u.Kind {
 	case "archive":
 		return "Undo archive"
-	case "delete":
+	case "delete", "section":
 		return "Undo delete"
 	}
 	return ""
@@ -465,7 +562,7 @@ func saveProjectUndo(c *fiber.Ctx, u projectUndo) {
 func readProjectUndo(c *fiber.Ctx) projectUndo {
 	kind, idText, ok := strings.Cut(c.Cookies(projectUndoCookie), ":")
 	id, err := strconv.ParseInt(idText, 10, 64)
-	if !ok || err != nil || id <= 0 || (kind != "archive" && kind != "delete") {
+	if !ok || err != nil || id <= 0 || (kind != "archive" && kind != "delete" && kind != "section") {
 		return projectUndo{}
 	}
 	return projectUndo{Kind: kind, ID: id}

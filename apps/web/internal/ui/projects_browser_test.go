@@ -140,6 +140,16 @@ func TestBrowserProjectDragAndKeyboard(t *testing.T) {
 	assert.Equal(t, []string{"Clean the house", "Dust shelves"}, top(), "moved down on the server")
 	require.NoError(t, chromedp.Run(b, chromedp.Poll(fmt.Sprintf(`document.activeElement.id === "task-%d"`, dust.ID), nil, chromedp.WithPollingTimeout(5*time.Second))))
 
+	// Drag "Dust shelves" onto the Garden section's heading: last in it.
+	require.NoError(t, chromedp.Run(b,
+		dragPointer(grip(dust.ID), at(t, b, fmt.Sprintf("#section-%d", f.garden.ID), "{X: r.left + 20, Y: r.top + r.height/2}")),
+		waitText("Moved “Dust shelves” to the section."),
+	))
+	moved := f.task(t, dust.ID)
+	require.NotNil(t, moved.SectionID, "dropped on a section: in it")
+	assert.Equal(t, f.garden.ID, *moved.SectionID)
+	assert.Equal(t, []string{"Rake leaves", "Dust shelves"}, f.section(t, f.home.ID, f.garden.ID))
+
 	// Drag "Rake leaves" (with its subtask) onto the Inbox in the sidebar.
 	require.NoError(t, chromedp.Run(b,
 		dragPointer(grip(f.rake.ID), at(t, b, fmt.Sprintf(`#sidebar a[data-drop="project:%d"]`, f.inbox.ID), "{X: r.left + r.width/2, Y: r.top + r.height/2}")),

@@ -312,3 +312,57 @@ func TestProjectRenameArchiveDeleteUndo(t *testing.T) {
 	_, err = f.be.GetProject(ctx, f.inbox.ID)
 	require.NoError(t, err, "still there")
 }
+
+func TestProjectSectionsAndListOrder(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	b.signUp("sections@example.com")
+	f := newProjectFixture(t, s.Backend.URL, "sections@example.com")
+	ctx := context.Background()
+	home := fmt.Sprintf("/projects/%d", f.home.ID)
+	work, err := f.be.CreateProject(ctx, api.ProjectInput{Name: "Work"})
+	require.NoError(t, err)
+	order := func() []string {
+		list, err := f.be.ListProjects(ctx, false)
+		require.NoError(t, err)
+		var out []string
+		for _, p := range list.Projects {
+			out = append(out, p.Name)
+		}
+		return out
+	}
+	inbox := f.inbox.Name
+	require.Equal(t, []string{inbox, "Home", "Work"}, order())
+
+	// A project moves down and back up the sidebar; the Inbox stays first.
+	p := b.get(home)
+	assert.NotContains(t, p.Body, "Move up the list", "Home is first after the Inbox")
+	p = b.post(home, home+"/move", url.Values{"to": {fmt.Sprintf("after:%d", work.ID)}, "next": {home}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	assert.Equal(t, []string{inbox, "Work", "Home"}, order())
+	p = b.get(home)
+	assert.Contains(t, text(p.Body), "Moved “Home” down in the list.")
+	m := regexp.MustCompile(`name="to" value="([^"]+)">Move up the list`).FindStringSubmatch(p.Body)
+	require.NotNil(t, m, "now it can go up")
+	b.post(home, home+"/move", url.Values{"to": {m[1]}, "next": {home}})
+	assert.Equal(t, []string{inbox, "Home", "Work"}, order())
+
+	// Rename a section; delete it with its tasks, then undo.
+	sec := fmt.Sprintf("/sections/%d", f.garden.ID)
+	p = b.post(home, sec, url.Values{"name": {"Yard"}, "next": {home}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	tree, err := f.be.ProjectTree(ctx, f.home.ID, "")
+	require.NoError(t, err)
+	require.Len(t, tree.Sections, 1)
+	assert.Equal(t, "Yard", tree.Sections[0].Name)
+	p = b.post(home, sec+"/delete", url.Values{"name": {"Yard"}, "next": {home}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	p = b.get(home)
+	assert.Contains(t, text(p.Body), "Deleted the section “Yard” with its tasks.")
+	assert.NotContains(t, text(p.Body), "Rake leaves")
+	p = b.post(home, "/projects/undo", url.Values{})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	assert.Equal(t, home, p.Location)
+	assert.Equal(t, []string{"Rake leaves", "Mow the lawn"}, f.section(t, f.home.ID, f.garden.ID), "back with its tasks")
+}
