@@ -24,6 +24,8 @@ func (h *Handler) renderRow(c *fiber.Ctx, t api.Task) (string, error) {
 	// Not h.page: that would consume the flash and undo cookies.
 	loc := websession.Location(c)
 	p := page{SignedIn: true, CSRF: websession.CSRFToken(c), Loc: loc, Now: h.now()}
+	// The row names its project, as on the page it replaces a row of.
+	h.sidebar(c, &p)
 	if err := h.pages.RenderPart(&buf, "tasks", "taskrow", taskRow{T: t, P: p, Next: websession.SafeNext(c.FormValue("next"))}); err != nil {
 		return "", err
 	}

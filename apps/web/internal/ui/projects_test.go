@@ -163,6 +163,12 @@ func TestProjectSidebarAndPage(t *testing.T) {
 		assert.NotContains(t, text(rowRe("Call the bank").FindString(p.Body)), "Project:", "%s: no label for the Inbox", view)
 	}
 
+	// A row edited in place comes back with its label too.
+	bulbs := taskByTitle(t, f.be, "Buy bulbs")
+	p = b.post("/today", fmt.Sprintf("/tasks/%d/inline", bulbs.ID), url.Values{"title": {"Buy tulip bulbs"}, "due_date": {today}, "priority": {"low"}})
+	require.Equal(t, http.StatusOK, p.Status, p.Body)
+	assert.Contains(t, p.Body, `Project: \u003c/span\u003eHome`)
+
 	// Add a project from the sidebar, then a section.
 	p = b.post("/", "/projects", url.Values{"name": {"Work"}, "next": {"/"}})
 	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
