@@ -71,6 +71,8 @@ func funcs() template.FuncMap {
 			}
 			return template.URL(v.Encode())
 		},
+		// sameSection says whether the task is in section id.
+		"sameSection":     func(t api.Task, id int64) bool { return t.SectionID != nil && *t.SectionID == id },
 		"row":             func(t api.Task, p page, next string) taskRow { return taskRow{T: t, P: p, Next: next} },
 		"list":            func(s ...string) []string { return s },
 		"priorities":      api.Priorities,

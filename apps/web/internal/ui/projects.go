@@ -425,8 +425,8 @@ func formID(c *fiber.Ctx, name string) (int64, bool) {
 // moveTask moves a task as its row's buttons (or the drag script) say:
 // to is "say:kind:id" — kind before or after a sibling-to-be (the task
 // takes that task's project, section and parent), under a parent (last
-// among its subtasks), project (top level of a project, last; id 0 reads
-// the form's project_id), section (top level of a section, last). say is
+// among its subtasks), project (top level of a project, last), section (top level of a section, last), dest
+// (the form's dest field says project:ID or section:ID). say is
 // how the flash tells it: up, down, indent, outdent, project or drop.
 func (h *Handler) moveTask(c *fiber.Ctx) error {
 	id, err := taskID(c)
@@ -435,8 +435,14 @@ func (h *Handler) moveTask(c *fiber.Ctx) error {
 	}
 	next := websession.SafeNext(c.FormValue("next", "/inbox"))
 	say, kind, ref, err := parseMove(c.FormValue("to"))
-	if err == nil && kind == "project" && ref == 0 {
-		ref, _ = formID(c, "project_id")
+	if err == nil && kind == "dest" {
+		// The row's select: "project:ID" or "section:ID".
+		var refText string
+		kind, refText, _ = strings.Cut(c.FormValue("dest"), ":")
+		ref, err = strconv.ParseInt(refText, 10, 64)
+		if kind != "project" && kind != "section" {
+			err = errors.New("a destination is a project or a section")
+		}
 	}
 	if err != nil || ref == 0 {
 		setFlash(c, "Not moved: the move was not understood.")
@@ -499,6 +505,16 @@ func (h *Handler) moveTask(c *fiber.Ctx) error {
 		"indent":  fmt.Sprintf("“%s” is now a subtask, %s.", t.Title, where),
 		"outdent": fmt.Sprintf("“%s” moved out one level, %s.", t.Title, where),
 	}[say]
+	if kind == "section" {
+		// Its name, for the message: the project lists its sections.
+		if pr, err := be.GetProject(ctx, t.ProjectID); err == nil {
+			for _, s := range pr.Sections {
+				if t.SectionID != nil && s.ID == *t.SectionID {
+					where = fmt.Sprintf("to “%s › %s”", pr.Name, s.Name)
+				}
+			}
+		}
+	}
 	if msg == "" {
 		msg = fmt.Sprintf("Moved “%s” %s.", t.Title, where)
 	}
@@ -520,7 +536,7 @@ func placeOf(sib api.Task) api.MoveRequest {
 }
 
 var moveSays = map[string]bool{"up": true, "down": true, "indent": true, "outdent": true, "project": true, "drop": true}
-var moveKinds = map[string]bool{"before": true, "after": true, "under": true, "project": true, "section": true}
+var moveKinds = map[string]bool{"before": true, "after": true, "under": true, "project": true, "section": true, "dest": true}
 
 func parseMove(to string) (say, kind string, ref int64, err error) {
 	parts := strings.Split(to, ":")

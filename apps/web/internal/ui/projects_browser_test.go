@@ -143,7 +143,7 @@ func TestBrowserProjectDragAndKeyboard(t *testing.T) {
 	// Drag "Dust shelves" onto the Garden section's heading: last in it.
 	require.NoError(t, chromedp.Run(b,
 		dragPointer(grip(dust.ID), at(t, b, fmt.Sprintf("#section-%d", f.garden.ID), "{X: r.left + 20, Y: r.top + r.height/2}")),
-		waitText("Moved “Dust shelves” to the section."),
+		waitText("Moved “Dust shelves” to “Home › Garden”."),
 	))
 	moved := f.task(t, dust.ID)
 	require.NotNil(t, moved.SectionID, "dropped on a section: in it")

@@ -240,17 +240,30 @@ func TestProjectKeyboardMoves(t *testing.T) {
 	assert.Equal(t, []string{"Rake leaves", "Mow the lawn"}, f.section(t, f.home.ID, f.garden.ID))
 
 	// Move to project: the Inbox, at its top level, subtasks along.
-	press(f.parent.ID, "Move to project", url.Values{"project_id": {fmt.Sprint(f.inbox.ID)}})
+	press(f.parent.ID, "Move", url.Values{"dest": {fmt.Sprintf("project:%d", f.inbox.ID)}})
 	moved := f.task(t, f.parent.ID)
 	assert.Equal(t, f.inbox.ID, moved.ProjectID)
 	assert.Equal(t, f.inbox.ID, f.task(t, f.sub2.ID).ProjectID, "its subtask moved with it")
 
+	// Move to a section, from the same select: Bathroom (in the Inbox
+	// now, under its parent) to Home › Garden, last, at its top level.
+	p = b.get(fmt.Sprintf("/projects/%d", f.inbox.ID))
+	assert.Contains(t, p.Body, fmt.Sprintf(`<option value="section:%d">Home › Garden</option>`, f.garden.ID), "sections are destinations too")
+	p = b.post(home, fmt.Sprintf("/tasks/%d/move", f.sub2.ID), url.Values{"to": {"project:dest:0"}, "dest": {fmt.Sprintf("section:%d", f.garden.ID)}, "next": {home}})
+	require.Equal(t, http.StatusSeeOther, p.Status)
+	assert.Contains(t, text(b.get(home).Body), "Moved “Bathroom” to “Home › Garden”.")
+	bath := f.task(t, f.sub2.ID)
+	assert.Nil(t, bath.ParentID)
+	require.NotNil(t, bath.SectionID)
+	assert.Equal(t, f.garden.ID, *bath.SectionID)
+	assert.Equal(t, []string{"Rake leaves", "Mow the lawn", "Bathroom"}, f.section(t, f.home.ID, f.garden.ID))
+
 	// A refusal is the backend's words in the status message: under its
 	// own subtask.
-	p = b.post(home, fmt.Sprintf("/tasks/%d/move", f.parent.ID), url.Values{"to": {fmt.Sprintf("drop:under:%d", f.sub2.ID)}, "next": {home}})
+	p = b.post(home, fmt.Sprintf("/tasks/%d/move", f.rake.ID), url.Values{"to": {fmt.Sprintf("drop:under:%d", hedge.ID)}, "next": {home}})
 	require.Equal(t, http.StatusSeeOther, p.Status)
 	assert.Regexp(t, `Not moved: .*one of its own subtasks`, text(b.get(home).Body))
-	assert.Nil(t, f.task(t, f.parent.ID).ParentID, "nothing changed")
+	assert.Nil(t, f.task(t, f.rake.ID).ParentID, "nothing changed")
 }
 
 func TestProjectRenameArchiveDeleteUndo(t *testing.T) {
