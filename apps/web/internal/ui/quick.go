@@ -28,6 +28,9 @@ type quickPreview struct {
 	Repeat   string   `json:"repeat,omitempty"`
 	Tags     []string `json:"tags,omitempty"`
 	Priority string   `json:"priority,omitempty"`
+	// Project is the project a ^Name put it in, as the person spelt it
+	// when they made it.
+	Project string `json:"project,omitempty"`
 	// Problem says why nothing would be created.
 	Problem string `json:"problem,omitempty"`
 }
@@ -45,6 +48,23 @@ func (h *Handler) parseQuick(c *fiber.Ctx, text string) (api.TaskInput, quickPre
 	task := api.TaskInput{Title: in.Title, Priority: in.Priority, Tags: in.Tags, Recurrence: in.Recurrence, RecurrenceInterval: in.Interval,
 		RecurrenceWeekdays: in.Weekdays.Names(), RecurrenceMonthDay: in.MonthDay}
 	p := quickPreview{Title: in.Title, Tags: in.Tags, Priority: in.Priority}
+	if in.Project != "" {
+		// ^Name (docs/decisions.md): one of the person's projects by name,
+		// ignoring case; a name they have no project of adds nothing.
+		list, err := h.asUser(c).ListProjects(c.UserContext(), false)
+		if err != nil {
+			return api.TaskInput{}, quickPreview{Problem: "Your projects could not be read just now; try again in a moment."}
+		}
+		for _, pr := range list.Projects {
+			if strings.EqualFold(strings.TrimSpace(pr.Name), strings.TrimSpace(in.Project)) {
+				id := pr.ID
+				task.ProjectID, p.Project = &id, pr.Name
+			}
+		}
+		if task.ProjectID == nil {
+			return api.TaskInput{}, quickPreview{Problem: fmt.Sprintf("You have no project “%s”: add it in the sidebar first, or leave out ^%s.", in.Project, in.Project)}
+		}
+	}
 	switch {
 	case in.When != nil && !in.When.HasTime:
 		// A day alone ("tuesday") is an all-day task: that date, the same
@@ -101,6 +121,9 @@ func (h *Handler) quickAdd(c *fiber.Ctx) error {
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
 	msg := fmt.Sprintf("Added “%s”", t.Title)
+	if p.Project != "" {
+		msg += " to " + p.Project
+	}
 	if p.Due != "" {
 		msg += ", due " + p.Due
 	}

@@ -125,3 +125,40 @@ func TestQuickAddRepeatsOnNamedDays(t *testing.T) {
 		assert.Contains(t, page, label)
 	}
 }
+
+// ^Name puts a quick-added task in that project (by name, ignoring case),
+// shown in the preview; a name the person has no project of adds nothing.
+func TestQuickAddIntoAProject(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	b.signUp("caret@example.com")
+	c := apiClient(t, s.Backend.URL, "caret@example.com")
+	ctx := context.Background()
+	shop, err := c.CreateProject(ctx, api.ProjectInput{Name: "Shopping"})
+	require.NoError(t, err)
+
+	req, _ := http.NewRequest(http.MethodGet, s.WebURL+"/quick/preview?text="+url.QueryEscape("buy milk ^shopping #dairy"), nil)
+	req.Header.Set("Accept", "application/json")
+	resp, err := b.c.Do(req)
+	require.NoError(t, err)
+	var p map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&p))
+	resp.Body.Close()
+	assert.Equal(t, "Buy milk", p["title"])
+	assert.Equal(t, "Shopping", p["project"], "as they spelt it")
+
+	b.post("/", "/quick", url.Values{"text": {"buy milk ^shopping #dairy"}, "next": {"/"}})
+	assert.Contains(t, text(b.get("/").Body), "Added “Buy milk” to Shopping")
+	list, err := c.ListTasks(ctx, api.TaskQuery{ProjectID: shop.ID})
+	require.NoError(t, err)
+	require.Len(t, list.Tasks, 1)
+	assert.Equal(t, "Buy milk", list.Tasks[0].Title)
+	assert.Equal(t, []string{"dairy"}, list.Tasks[0].Tags)
+
+	b.post("/", "/quick", url.Values{"text": {"buy bread ^Nowhere"}, "next": {"/"}})
+	assert.Contains(t, text(b.get("/").Body), "You have no project “Nowhere”")
+	all, err := c.ListTasks(ctx, api.TaskQuery{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, all.Total, "nothing added")
+}
