@@ -1,6 +1,8 @@
 package ui_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/todo-app/todo-app/apps/web/internal/webtest"
+	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/testkit/icalcheck"
 )
 
@@ -66,4 +69,40 @@ func TestCalendarFeedFromSettings(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, anonymous.get(strings.TrimPrefix(renewed, s.WebURL)).Status)
 	p = b.get("/settings")
 	assert.Contains(t, text(p.Body), "Turn on the calendar feed")
+}
+
+// Settings chooses what the feed shows: one project, or every project,
+// at the same address.
+func TestCalendarFeedOfOneProjectFromSettings(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	b.signUp("calscope@example.com")
+	c := apiClient(t, s.Backend.URL, "calscope@example.com")
+	ctx := context.Background()
+	work, err := c.CreateProject(ctx, api.ProjectInput{Name: "Work"})
+	require.NoError(t, err)
+	day := "2031-03-10"
+	_, err = c.CreateTask(ctx, api.TaskInput{Title: "Board meeting", ProjectID: &work.ID, DueDate: &day})
+	require.NoError(t, err)
+	_, err = c.CreateTask(ctx, api.TaskInput{Title: "Dentist", DueDate: &day})
+	require.NoError(t, err)
+	b.post("/settings", "/settings/calendar", url.Values{})
+	p := b.get("/settings")
+	address := feedRe.FindStringSubmatch(p.Body)[1]
+	assert.Contains(t, p.Body, `<option value="" selected>Every project</option>`)
+
+	p = b.post("/settings", "/settings/calendar/scope", url.Values{"project_id": {fmt.Sprint(work.ID)}})
+	require.Equal(t, http.StatusSeeOther, p.Status)
+	p = b.get("/settings")
+	assert.Contains(t, text(p.Body), "one project's tasks now")
+	assert.Equal(t, address, feedRe.FindStringSubmatch(p.Body)[1], "the address stays")
+	assert.Contains(t, p.Body, fmt.Sprintf(`<option value="%d" selected>Work</option>`, work.ID))
+	feed := newClient(t, s.WebURL).get(strings.TrimPrefix(address, s.WebURL))
+	assert.Contains(t, feed.Body, "SUMMARY:Board meeting")
+	assert.NotContains(t, feed.Body, "SUMMARY:Dentist")
+
+	b.post("/settings", "/settings/calendar/scope", url.Values{"project_id": {""}})
+	feed = newClient(t, s.WebURL).get(strings.TrimPrefix(address, s.WebURL))
+	assert.Contains(t, feed.Body, "SUMMARY:Dentist", "every project again")
 }

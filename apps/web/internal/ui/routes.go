@@ -73,6 +73,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/settings/preferences", h.sess.Require, h.savePreferences)
 	app.Post("/settings/calendar", h.sess.Require, h.enableCalendar)
 	app.Post("/settings/calendar/off", h.sess.Require, h.disableCalendar)
+	app.Post("/settings/calendar/scope", h.sess.Require, h.scopeCalendar)
 	app.Get("/calendar/:token", h.calendarFeed)
 	app.Get("/settings/export", h.sess.Require, h.export)
 	app.Post("/settings/import", h.sess.Require, h.importFile)

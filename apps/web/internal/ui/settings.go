@@ -32,6 +32,10 @@ type settingsData struct {
 	// this browser reaches the web app.
 	Feed    api.CalendarFeed
 	FeedURL string
+	// Projects are the choices of what the feed shows; FeedProject the
+	// chosen one (0: every project).
+	Projects    []api.Project
+	FeedProject int64
 	// WebcalURL is trusted for an href: built here from the scheme the
 	// calendar apps know, the host and the token (base64url).
 	WebcalURL template.URL
@@ -58,6 +62,14 @@ func (h *Handler) renderSettings(c *fiber.Ctx, status int, d settingsData) error
 	}
 	d.User, d.Tokens, d.Feed = me, tokens.Tokens, feed
 	if feed.Enabled {
+		projects, err := h.asUser(c).ListProjects(ctx, false)
+		if err != nil {
+			return err
+		}
+		d.Projects = projects.Projects
+		if feed.ProjectID != nil {
+			d.FeedProject = *feed.ProjectID
+		}
 		d.FeedURL = c.BaseURL() + "/calendar/" + feed.Token + ".ics"
 		if u, err := url.Parse(d.FeedURL); err == nil && u.Host != "" {
 			u.Scheme = "webcal"
@@ -217,6 +229,32 @@ func (h *Handler) enableCalendar(c *fiber.Ctx) error {
 		setFlash(c, "Your calendar has a new address: the old one no longer works. Subscribe again with the new one.")
 	} else {
 		setFlash(c, "The calendar feed is on. Copy its address into your calendar app.")
+	}
+	return c.Redirect("/settings#calendar-h", fiber.StatusSeeOther)
+}
+
+// scopeCalendar chooses what the feed shows: one project, or all.
+func (h *Handler) scopeCalendar(c *fiber.Ctx) error {
+	var project *int64
+	if raw := c.FormValue("project_id"); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id < 1 {
+			return fiber.NewError(fiber.StatusBadRequest, "project_id must be a project's id")
+		}
+		project = &id
+	}
+	feed, err := h.asUser(c).ScopeCalendarFeed(c.UserContext(), project)
+	if err != nil {
+		if e, ok := apierror.As(err); ok && e.Status < 500 {
+			setFlash(c, "The calendar feed was not changed: "+e.Message)
+			return c.Redirect("/settings#calendar-h", fiber.StatusSeeOther)
+		}
+		return err
+	}
+	if feed.ProjectID == nil {
+		setFlash(c, "Your calendar shows the tasks of every project. Its address stays the same.")
+	} else {
+		setFlash(c, "Your calendar shows one project's tasks now. Its address stays the same.")
 	}
 	return c.Redirect("/settings#calendar-h", fiber.StatusSeeOther)
 }

@@ -56,6 +56,7 @@
       if (p.repeat) parts.push(["Repeats", p.repeat]);
       if (p.priority) parts.push(["Priority", p.priority]);
       if (p.tags && p.tags.length) parts.push(["Tags", p.tags.map(function (t) { return "#" + t; }).join(" ")]);
+      if (p.project) parts.push(["Project", "^" + p.project]);
       parts.forEach(function (kv) {
         var s = document.createElement("span");
         var b = document.createElement("b");
