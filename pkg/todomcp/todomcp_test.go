@@ -60,19 +60,26 @@ func TestWireNamesOfTheContract(t *testing.T) {
 		todomcp.UpdateTask.Name:   {properties[todomcp.UpdateTaskInput](t), properties[todomcp.TaskOutput](t)},
 		todomcp.RestoreTask.Name:  {properties[todomcp.RestoreTaskInput](t), properties[todomcp.TaskOutput](t)},
 		todomcp.ListTags.Name:     {properties[todomcp.ListTagsInput](t), properties[todomcp.ListTagsOutput](t)},
+		todomcp.ListProjects.Name: {properties[todomcp.ListProjectsInput](t), properties[todomcp.ListProjectsOutput](t)},
+		todomcp.AddProject.Name:   {properties[todomcp.AddProjectInput](t), properties[todomcp.ProjectOutput](t)},
+		todomcp.MoveTask.Name:     {properties[todomcp.MoveTaskInput](t), properties[todomcp.TaskOutput](t)},
 	}
 	want := map[string][2][]string{
-		"add_task":      {taskFields("reminders", "tags", "user_id"), {"task"}},
-		"list_tasks":    {{"due_from", "due_to", "limit", "overdue", "priority", "query", "status", "tag", "user_id"}, {"tasks", "total"}},
-		"complete_task": {{"completed", "task_id", "user_id"}, {"next", "task"}},
+		"add_task":      {taskFields("parent_id", "project_id", "reminders", "section_id", "tags", "user_id"), {"task"}},
+		"list_tasks":    {{"due_from", "due_to", "limit", "overdue", "priority", "project_id", "query", "status", "tag", "user_id"}, {"tasks", "total"}},
+		"complete_task": {{"completed", "task_id", "user_id"}, {"next", "subtasks", "task"}},
 		"delete_task":   {{"task_id", "user_id"}, {"deleted_id", "title"}},
-		"update_task":   {taskFields("clear_due", "reminders", "tags", "task_id", "user_id"), {"task"}},
+		"update_task":   {taskFields("clear_due", "parent_id", "project_id", "reminders", "tags", "task_id", "user_id"), {"task"}},
 		"list_tags":     {{"user_id"}, {"tags"}},
 		"restore_task":  {{"task_id", "user_id"}, {"task"}},
+		"list_projects": {{"archived", "user_id"}, {"projects"}},
+		"add_project":   {{"color", "name", "user_id"}, {"project"}},
+		"move_task":     {{"after_id", "parent_id", "project_id", "section_id", "task_id", "to_top", "user_id"}, {"task"}},
 	}
 	assert.Equal(t, want, tools)
-	assert.Equal(t, taskFields("completed", "completed_at", "created_at", "id", "reminders", "tags"),
+	assert.Equal(t, taskFields("completed", "completed_at", "created_at", "id", "parent_id", "project_id", "reminders", "section_id", "tags"),
 		properties[todomcp.Task](t))
+	assert.Equal(t, []string{"archived", "id", "inbox", "name", "open_count", "sections"}, properties[todomcp.Project](t))
 }
 
 // recorder is a Caller that records what it was asked and answers a
