@@ -198,3 +198,31 @@ func TestImportTakesNullListsAsEmpty(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, rep.TasksCreated)
 }
+
+// A hand-made file that names the project of the top-level task only:
+// every subtask, at every depth, lands in its parent's project.
+func TestImportedSubtasksFollowTheirParentsProject(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, _ := b.SignUp(t, "ada@example.com")
+	doc := `{"kind":"todo-app-export","version":2,
+		"projects":[{"key":"p-home","name":"Home","color":"green","position":"1"}],
+		"tasks":[
+			{"key":"a","title":"Top","project_key":"p-home"},
+			{"key":"b","title":"Child","parent_key":"a"},
+			{"key":"c","title":"Grandchild","parent_key":"b"}]}`
+	_, err := ada.Import(ctx, api.FormatJSON, false, strings.NewReader(doc))
+	require.NoError(t, err)
+	list, err := ada.ListTasks(ctx, api.TaskQuery{Status: "all"})
+	require.NoError(t, err)
+	require.Len(t, list.Tasks, 3)
+	byTitle := map[string]api.Task{}
+	for _, task := range list.Tasks {
+		byTitle[task.Title] = task
+	}
+	home := byTitle["Top"].ProjectID
+	assert.Equal(t, home, byTitle["Child"].ProjectID)
+	assert.Equal(t, home, byTitle["Grandchild"].ProjectID, "a grandchild follows too")
+	assert.Equal(t, byTitle["Child"].ID, *byTitle["Grandchild"].ParentID)
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun/dialect/pgdialect"
 
+	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/position"
 )
 
@@ -163,6 +164,21 @@ func (im *Importer) SetParents(ctx context.Context, links []Link) error {
 		im.userID, pgdialect.Array(child), pgdialect.Array(parent), pgdialect.Array(parentID)).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("linking %d imported subtasks to their parents: %w", len(links), err)
+	}
+	// The statement above saw each parent's place as it was before it:
+	// a grandchild took its parent's old project. Carry the places down,
+	// one level a statement, until every subtask is in its parent's.
+	for range api.MaxSubtaskDepth + 1 {
+		res, err := im.tx.NewRaw(`UPDATE tasks AS c SET project_id = p.project_id, section_id = p.section_id
+			FROM tasks AS p WHERE p.id = c.parent_id AND c.user_id = ?0 AND c.import_key = ANY(?1::text[])
+			AND (c.project_id <> p.project_id OR c.section_id IS DISTINCT FROM p.section_id)`,
+			im.userID, pgdialect.Array(child)).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("placing imported subtasks with their parents: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			break
+		}
 	}
 	return nil
 }
