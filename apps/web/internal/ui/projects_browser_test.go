@@ -140,6 +140,10 @@ func TestBrowserProjectDragAndKeyboard(t *testing.T) {
 	assert.Contains(t, focused, "Moved “Dust shelves” down.", "announced in a status region")
 	assert.Equal(t, []string{"Clean the house", "Dust shelves"}, top(), "moved down on the server")
 	require.NoError(t, chromedp.Run(b, chromedp.Poll(fmt.Sprintf(`document.activeElement.id === "task-%d"`, dust.ID), nil, chromedp.WithPollingTimeout(5*time.Second))))
+	// A status box present when the page loads is not read by most screen
+	// readers: the live region says it again after the reload.
+	require.NoError(t, chromedp.Run(b, chromedp.Poll(`document.getElementById("live").textContent.indexOf("Moved “Dust shelves” down.") >= 0`, nil, chromedp.WithPollingTimeout(5*time.Second))),
+		"announced in the live region")
 
 	// Drag "Dust shelves" onto the Garden section's heading: last in it.
 	require.NoError(t, chromedp.Run(b,

@@ -51,12 +51,16 @@ func (h *Handler) parseQuick(c *fiber.Ctx, text string) (api.TaskInput, quickPre
 	if in.Project != "" {
 		// ^Name (docs/decisions.md): one of the person's projects by name,
 		// ignoring case; a name they have no project of adds nothing.
-		list, err := h.asUser(c).ListProjects(c.UserContext(), false)
+		list, err := h.asUser(c).ListProjects(c.UserContext(), true)
 		if err != nil {
 			return api.TaskInput{}, quickPreview{Problem: "Your projects could not be read just now; try again in a moment."}
 		}
 		for _, pr := range list.Projects {
-			if strings.EqualFold(strings.TrimSpace(pr.Name), strings.TrimSpace(in.Project)) {
+			// The first of that name in the sidebar's order wins.
+			if task.ProjectID == nil && strings.EqualFold(strings.TrimSpace(pr.Name), strings.TrimSpace(in.Project)) {
+				if pr.Archived {
+					return api.TaskInput{}, quickPreview{Problem: fmt.Sprintf("“%s” is archived: unarchive it first, or choose another project.", pr.Name)}
+				}
 				id := pr.ID
 				task.ProjectID, p.Project = &id, pr.Name
 			}

@@ -158,6 +158,13 @@ func TestQuickAddIntoAProject(t *testing.T) {
 
 	b.post("/", "/quick", url.Values{"text": {"buy bread ^Nowhere"}, "next": {"/"}})
 	assert.Contains(t, text(b.get("/").Body), "You have no project “Nowhere”")
+	old, err := c.CreateProject(ctx, api.ProjectInput{Name: "Old"})
+	require.NoError(t, err)
+	archived := true
+	_, err = c.PatchProject(ctx, old.ID, api.ProjectPatch{Archived: &archived})
+	require.NoError(t, err)
+	b.post("/", "/quick", url.Values{"text": {"sort photos ^old"}, "next": {"/"}})
+	assert.Contains(t, text(b.get("/").Body), "“Old” is archived", "not a hint to make a second one")
 	all, err := c.ListTasks(ctx, api.TaskQuery{})
 	require.NoError(t, err)
 	assert.Equal(t, 1, all.Total, "nothing added")

@@ -125,7 +125,14 @@
     if (id) history.replaceState(null, "", location.pathname + location.search + "#task-" + id);
     location.reload();
   };
-  if (location.hash.indexOf("#task-") === 0) focusRow(document.getElementById(location.hash.slice(1)));
+  if (location.hash.indexOf("#task-") === 0) {
+    focusRow(document.getElementById(location.hash.slice(1)));
+    // A status box already on the page when it loads is not read by most
+    // screen readers: say the message of the move or completion that
+    // reloaded it in the live region, a moment after the focus lands.
+    var flash = document.querySelector(".flash");
+    if (flash) setTimeout(function () { announce(flash.textContent.replace(/\s+/g, " ").trim()); }, 400);
+  }
 
   var deleteRow = function (li) {
     var id = li.getAttribute("data-task"), title = li.getAttribute("data-title");
