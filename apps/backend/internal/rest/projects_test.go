@@ -226,3 +226,39 @@ func TestImportedSubtasksFollowTheirParentsProject(t *testing.T) {
 	assert.Equal(t, home, byTitle["Grandchild"].ProjectID, "a grandchild follows too")
 	assert.Equal(t, byTitle["Child"].ID, *byTitle["Grandchild"].ParentID)
 }
+
+// Two Todoist files that merely start alike (two boards whose first
+// section is "To Do") become two projects; the same file again adds
+// nothing, even with a task added at its end.
+func TestTodoistFilesThatStartAlikeAreTwoProjects(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testenv.Start(t, pg)
+	ada, _ := b.SignUp(t, "ada@example.com")
+	const head = "TYPE,CONTENT,DESCRIPTION,PRIORITY,INDENT\nmeta,view_style=board,,,\nsection,To Do,,,\n"
+	first := head + "task,Book the venue,,4,1\ntask,Send invitations,,4,1\n"
+	second := head + "task,Fix the bike,,4,1\ntask,Buy a lock,,4,1\n"
+	for _, f := range []string{first, second} {
+		_, err := ada.Import(ctx, api.FormatTodoistCSV, false, strings.NewReader(f))
+		require.NoError(t, err)
+	}
+	list, err := ada.ListProjects(ctx, false)
+	require.NoError(t, err)
+	require.Len(t, list.Projects, 3, "the Inbox and one project a file")
+	venue, err := ada.ListTasks(ctx, api.TaskQuery{Q: "venue"})
+	require.NoError(t, err)
+	bike, err := ada.ListTasks(ctx, api.TaskQuery{Q: "bike"})
+	require.NoError(t, err)
+	require.Len(t, venue.Tasks, 1)
+	require.Len(t, bike.Tasks, 1)
+	assert.NotEqual(t, venue.Tasks[0].ProjectID, bike.Tasks[0].ProjectID)
+
+	rep, err := ada.Import(ctx, api.FormatTodoistCSV, false, strings.NewReader(first+"task,Order the cake,,4,1\n"))
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.TasksCreated, "only the new task")
+	assert.Equal(t, 0, rep.ProjectsCreated)
+	cake, err := ada.ListTasks(ctx, api.TaskQuery{Q: "cake"})
+	require.NoError(t, err)
+	require.Len(t, cake.Tasks, 1)
+	assert.Equal(t, venue.Tasks[0].ProjectID, cake.Tasks[0].ProjectID, "into the project the file made")
+}

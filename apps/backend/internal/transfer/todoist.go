@@ -64,9 +64,13 @@ type todoistTask struct {
 	notes  []string
 }
 
+// projectKeyRows is how many task and section rows key a file's project.
+const projectKeyRows = 3
+
 // todoistProject is the project a Todoist file becomes, made at its first
-// task or section row: keyed by that row, so that the same file imported
-// again finds it (whatever it is called now) rather than making another.
+// task or section row: keyed by the file's first rows, so that the same
+// file imported again finds it (whatever it is called now) rather than
+// making another.
 type todoistProject struct {
 	name    string
 	id      int64
@@ -80,7 +84,7 @@ type todoistProject struct {
 }
 
 // resolve finds or makes the file's project, keyed by the file's first
-// row of content.
+// rows of content (projectKeyRows of them).
 func (tp *todoistProject) resolve(ctx context.Context, w *writer, firstKey string) error {
 	if tp.id != 0 {
 		return nil
@@ -120,6 +124,51 @@ func readTodoist(ctx context.Context, r io.Reader, w *writer, name string) error
 			return fileErr("this is not a Todoist CSV file: its first row needs the columns TYPE and CONTENT (found %s)", strings.Join(header, ", "))
 		}
 	}
+	// The file's project is keyed by its first rows of content, read
+	// ahead (the rest still streams): the same file — or the same file
+	// with tasks added at its end — finds the project it made, while two
+	// files that merely start alike (two boards whose first section is
+	// "To Do") make two.
+	type record struct {
+		rec []string
+		row int
+	}
+	cell := func(rec []string, name string) string {
+		if i, ok := cols[name]; ok && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	var ahead []record
+	var readErr error
+	fileKey := sha256.New()
+	for content := 0; content < projectKeyRows; {
+		rec, err := cr.Read()
+		if err != nil {
+			readErr = err
+			break
+		}
+		row, _ := cr.FieldPos(0)
+		ahead = append(ahead, record{rec, row})
+		if typ := cell(rec, "TYPE"); typ == "task" || typ == "section" {
+			fmt.Fprintf(fileKey, "%s\x00%s\x00%s\x00", typ, cell(rec, "CONTENT"), cell(rec, "INDENT"))
+			content++
+		}
+	}
+	projectKey := "file:" + hex.EncodeToString(fileKey.Sum(nil)[:12])
+	next := func() ([]string, int, error) {
+		if len(ahead) > 0 {
+			r := ahead[0]
+			ahead = ahead[1:]
+			return r.rec, r.row, nil
+		}
+		if readErr != nil {
+			return nil, 0, readErr
+		}
+		rec, err := cr.Read()
+		row, _ := cr.FieldPos(0)
+		return rec, row, err
+	}
 	tp := &todoistProject{name: name}
 	seen := map[string]int{}
 	var pending *todoistTask
@@ -147,7 +196,7 @@ func readTodoist(ctx context.Context, r io.Reader, w *writer, name string) error
 		return w.addTask(ctx, t, tags, p.parent, p.row)
 	}
 	for {
-		rec, err := cr.Read()
+		rec, row, err := next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -158,13 +207,7 @@ func readTodoist(ctx context.Context, r io.Reader, w *writer, name string) error
 		if err != nil {
 			return fmt.Errorf("reading the CSV file: %w", err)
 		}
-		row, _ := cr.FieldPos(0)
-		get := func(name string) string {
-			if i, ok := cols[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
+		get := func(name string) string { return cell(rec, name) }
 		switch typ := get("TYPE"); typ {
 		case "":
 			// Todoist separates sections with empty rows.
@@ -181,8 +224,7 @@ func readTodoist(ctx context.Context, r io.Reader, w *writer, name string) error
 				w.rep.fail("", row, "CONTENT", "a section's name %s", msg)
 				continue
 			}
-			sum := sha256.Sum256([]byte("section\x00" + name))
-			if err := tp.resolve(ctx, w, "section:"+hex.EncodeToString(sum[:12])); err != nil {
+			if err := tp.resolve(ctx, w, projectKey); err != nil {
 				return err
 			}
 			tp.chain = tp.chain[:0]
@@ -215,7 +257,7 @@ func readTodoist(ctx context.Context, r io.Reader, w *writer, name string) error
 			}
 			seen[p.key]++
 			p.key = fmt.Sprintf("%s:%d", p.key, seen[p.key])
-			if err := tp.resolve(ctx, w, p.key); err != nil {
+			if err := tp.resolve(ctx, w, projectKey); err != nil {
 				return err
 			}
 			p.parent = tp.nest(w, get("INDENT"), p.key)
