@@ -283,6 +283,29 @@ func TestExportImportRoundTripProjects(t *testing.T) {
 	assert.Equal(t, []int{0, 8, 0, 0}, []int{own.TasksCreated, own.TasksSkipped, own.ProjectsCreated, own.SectionsCreated})
 	assert.Equal(t, want, outlines(t, bob))
 	assert.Equal(t, want, outlines(t, ada))
+
+	// Bob deletes the Home project he imported: importing the file again
+	// brings back nothing, and makes no empty project (found by a cold
+	// review: every import made another).
+	bobs, err := bob.ListProjects(ctx, true)
+	require.NoError(t, err)
+	for _, p := range bobs.Projects {
+		if p.Name == "Home" {
+			require.NoError(t, bob.DeleteProject(ctx, p.ID))
+		}
+	}
+	for range 2 {
+		after, err := bob.Import(ctx, api.FormatJSON, false, bytes.NewReader(file))
+		require.NoError(t, err)
+		assert.Equal(t, []int{0, 0, 0}, []int{after.TasksCreated, after.ProjectsCreated, after.SectionsCreated})
+	}
+	bobs, err = bob.ListProjects(ctx, true)
+	require.NoError(t, err)
+	var names []string
+	for _, p := range bobs.Projects {
+		names = append(names, p.Name)
+	}
+	assert.Equal(t, []string{"Inbox", "Work"}, names, "Home stays deleted")
 }
 
 // A hand-made file that nests a task under itself, under a cycle or too

@@ -38,8 +38,10 @@ func (im *Importer) CountProjects(ctx context.Context) (int, error) {
 
 // ImportProject finds the person's live project with p's ImportKey and
 // loads it into p, or else stores p (last among the projects when it has
-// no Position). A deleted project with the key is left deleted: p is
-// stored anew, without the key. It reports whether it stored p.
+// no Position). A project with the key that the person deleted stays
+// deleted, as its imported tasks do: nothing is stored and p.ID is 0 (the
+// caller places the file's new tasks of it elsewhere). It reports whether
+// it stored p.
 func (im *Importer) ImportProject(ctx context.Context, p *Project) (bool, error) {
 	p.UserID = im.userID
 	if p.ImportKey != nil {
@@ -50,7 +52,8 @@ func (im *Importer) ImportProject(ctx context.Context, p *Project) (bool, error)
 			*p = found
 			return false, nil
 		case err == nil:
-			p.ImportKey = nil
+			p.ID = 0
+			return false, nil
 		case !errors.Is(err, sql.ErrNoRows):
 			return false, fmt.Errorf("looking up imported project %q: %w", *p.ImportKey, err)
 		}
@@ -103,14 +106,16 @@ func (im *Importer) ImportSection(ctx context.Context, sec *Section, byName bool
 			return false, nil
 		}
 		if sec.ImportKey != nil {
-			// A deleted section keeps its key: this one is stored without.
+			// A section with the key that the person deleted stays deleted,
+			// as its imported tasks do: sec.ID is 0, nothing is stored.
 			var n int
 			if err := im.tx.NewSelect().TableExpr("sections").ColumnExpr("count(*)").
 				Where("user_id = ? AND import_key = ?", im.userID, *sec.ImportKey).Scan(ctx, &n); err != nil {
 				return false, fmt.Errorf("looking up imported section %q: %w", sec.Name, err)
 			}
 			if n > 0 {
-				sec.ImportKey = nil
+				sec.ID = 0
+				return false, nil
 			}
 		}
 	}

@@ -176,6 +176,9 @@ type writer struct {
 
 	// inbox is the person's Inbox: a task of no project goes there.
 	inbox int64
+	// gone are the file's projects (by key) the person deleted after an
+	// earlier import: they stay deleted.
+	gone map[string]bool
 	// next is the position the next task without one of its own takes
 	// in each project: after the last, in file order.
 	next map[int64]string
@@ -740,6 +743,10 @@ func (w *writer) placeTask(t *store.Task, x api.ExportTask, row int) bool {
 		case sec.ProjectID != t.ProjectID && !(t.ProjectID == 0 && sec.ProjectID == w.inbox):
 			ok = false
 			w.rep.fail("tasks", row, "section_key", "is a section of another project than project_key's")
+		case sec.ID == 0:
+			// A section deleted here since an earlier import: the task
+			// goes to its project's top level.
+			t.ProjectID = sec.ProjectID
 		default:
 			t.ProjectID, t.SectionID = sec.ProjectID, &sec.ID
 		}
@@ -811,6 +818,18 @@ func (w *writer) readProject(ctx context.Context, dec *json.Decoder, row int) er
 	}
 	if over {
 		fail("", "would be one project more than the %d an account keeps", projects.MaxProjects)
+		return nil
+	}
+	if p.ID == 0 {
+		// Imported before and deleted here since: it stays deleted; the
+		// file's tasks of it that are new go to the Inbox.
+		w.projects[x.Key] = w.inbox
+		if w.gone == nil {
+			w.gone = map[string]bool{}
+		}
+		w.gone[x.Key] = true
+		w.rep.note("a project you deleted after importing it stays deleted; its new tasks go to the Inbox",
+			"projects you deleted after importing them stay deleted; their new tasks go to the Inbox")
 		return nil
 	}
 	w.projects[x.Key] = p.ID
@@ -899,6 +918,11 @@ func (w *writer) readSection(ctx context.Context, dec *json.Decoder, row int) er
 	}
 	key := x.Key
 	sec := store.Section{ProjectID: projectID, Name: name, Position: x.Position, ImportKey: &key}
+	if w.gone[x.ProjectKey] {
+		// A section of a project deleted here: gone with it.
+		w.sections[x.Key] = store.Section{ProjectID: projectID}
+		return nil
+	}
 	created, err := w.im.ImportSection(ctx, &sec, false)
 	if err != nil {
 		return err
