@@ -50,7 +50,16 @@ func (c *Client) Export(ctx context.Context, format string) (*Download, error) {
 // written. A file with row errors returns the report and an
 // *apierror.Error (422) whose Details is the same report.
 func (c *Client) Import(ctx context.Context, format string, dryRun bool, r io.Reader) (api.ImportReport, error) {
+	return c.ImportInto(ctx, format, dryRun, "", r)
+}
+
+// ImportInto is Import with the name of the project a Todoist file
+// becomes ("" : the backend's default).
+func (c *Client) ImportInto(ctx context.Context, format string, dryRun bool, projectName string, r io.Reader) (api.ImportReport, error) {
 	q := url.Values{"format": {format}, "dry_run": {strconv.FormatBool(dryRun)}}
+	if projectName != "" {
+		q.Set("project_name", projectName)
+	}
 	u := c.base + c.userPath("/import") + "?" + q.Encode()
 	req, err := c.request(ctx, http.MethodPost, u, nil)
 	if err != nil {

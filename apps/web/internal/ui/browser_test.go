@@ -516,7 +516,7 @@ func TestBrowserImportPreviewThenImport(t *testing.T) {
 		chromedp.Evaluate(`document.getElementById("import-file").files.length`, &files),
 	))
 	report := browsertest.BodyText(t, ctx)
-	assert.Contains(t, report, "Preview: importing this file adds 2 tasks, 1 tag and 0 conversations.")
+	assert.Contains(t, report, "Preview: importing this file into the project “trip” adds 2 tasks, 1 tag and 0 conversations.")
 	assert.Contains(t, report, "press Import to bring it in")
 	assert.Equal(t, 1, files, "the chosen file is still chosen")
 	browsertest.CheckA11y(t, ctx, "settings with an import preview")

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -40,6 +41,9 @@ type importView struct {
 	Report  *api.ImportReport
 	// Problem is a file that could not be read at all.
 	Problem string
+	// Project is the name of the project a Todoist file becomes: the one
+	// typed, else the file's name.
+	Project string
 }
 
 // export streams the backend's export to the browser as a download.
@@ -101,6 +105,8 @@ func (h *Handler) importFile(c *fiber.Ctx) error {
 				csrfChecked = true
 			case "format":
 				view.Format = string(v)
+			case "project_name":
+				view.Project = strings.TrimSpace(string(v))
 			}
 			continue
 		}
@@ -120,7 +126,16 @@ func (h *Handler) importFile(c *fiber.Ctx) error {
 		}
 		ctx, cancel := context.WithDeadline(c.UserContext(), deadline.Add(transferTimeout))
 		defer cancel()
-		rep, err := h.asUser(c).Import(ctx, view.Format, view.Preview, part)
+		if view.Format == api.FormatTodoistCSV && view.Project == "" {
+			// One file, one project, named after the file unless the
+			// form says otherwise.
+			view.Project = strings.TrimSpace(strings.TrimSuffix(filepath.Base(part.FileName()), filepath.Ext(part.FileName())))
+		}
+		project := ""
+		if view.Format == api.FormatTodoistCSV {
+			project = view.Project
+		}
+		rep, err := h.asUser(c).ImportInto(ctx, view.Format, view.Preview, project, part)
 		body.Finish(c)
 		if body.Err() != nil {
 			// The backend saw a file cut short and imported nothing.

@@ -80,7 +80,8 @@ func TestSettingsImportAndExport(t *testing.T) {
 
 	p = b.upload("/settings/import?mode=preview", token, api.FormatTodoistCSV, "trip.csv", todoistFile)
 	require.Equal(t, http.StatusOK, p.Status, p.Body)
-	assert.Contains(t, text(p.Body), "Preview: importing this file adds 2 tasks, 1 tag and 0 conversations.")
+	assert.Contains(t, text(p.Body), "Preview: importing this file into the project “trip” adds 2 tasks, 1 tag and 0 conversations.",
+		"a Todoist file becomes a project named after the file")
 	assert.Contains(t, text(p.Body), "Nothing is imported yet")
 	assert.NotContains(t, text(b.get("/tasks?status=all").Body), "Plan the trip", "a preview writes nothing")
 
@@ -100,6 +101,13 @@ func TestSettingsImportAndExport(t *testing.T) {
 	tasks := text(b.get("/tasks?status=all").Body)
 	assert.Contains(t, tasks, "Plan the trip")
 	assert.Contains(t, tasks, "Pack")
+	projects, err := apiClient(t, s.Backend.URL, "tess@example.com").ListProjects(context.Background(), false)
+	require.NoError(t, err)
+	var names []string
+	for _, p := range projects.Projects {
+		names = append(names, p.Name)
+	}
+	assert.Contains(t, names, "trip", "the file's project, named after the file")
 
 	p = b.upload("/settings/import", token, api.FormatTodoistCSV, "trip.csv", todoistFile)
 	require.Equal(t, http.StatusSeeOther, p.Status)
