@@ -28,7 +28,10 @@ type Stack struct {
 func Start(t testing.TB, pg *pgtest.Server, b *stacktest.Builder) *Stack {
 	t.Helper()
 	// Reminders fire and reach the pages within a fraction of a second.
-	be := stacktest.StartBackend(t, b, pg, map[string]string{"REMINDER_POLL": "200ms"})
+	// The tests walk pages far faster than a person (each page reads the
+	// sidebar's projects too): the per-person request rate is not what
+	// they check, and is tested where it is (the backend's own tests).
+	be := stacktest.StartBackend(t, b, pg, map[string]string{"REMINDER_POLL": "200ms", "USER_RATE": "100000", "USER_BURST": "100000"})
 	return &Stack{Backend: be, WebURL: StartWeb(t, be.URL)}
 }
 
