@@ -56,7 +56,7 @@ func addTool[In, Out any](s *mcp.Server, calls *prometheus.CounterVec, t todomcp
 	})
 }
 
-var errReadOnly = errors.New("this API token is read-only: it can list tasks and tags but not change them; create a read-write token in Settings")
+var errReadOnly = errors.New("this API token is read-only: it can list tasks, projects and tags but not change them; create a read-write token in Settings")
 
 func canWrite(req *mcp.CallToolRequest) bool {
 	return req.Extra != nil && req.Extra.TokenInfo != nil && slices.Contains(req.Extra.TokenInfo.Scopes, string(auth.ScopeWrite))
