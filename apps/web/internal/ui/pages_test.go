@@ -233,7 +233,7 @@ func TestTaskPagesEndToEnd(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, p.Status)
 	p = b.get("/tasks?status=completed")
 	assert.Contains(t, text(p.Body), "Task deleted.")
-	assert.Contains(t, text(p.Body), "Undo delete")
+	assert.Contains(t, text(p.Body), "Undo deleting the task")
 	assert.NotContains(t, p.Body, `/tasks/`+id+`/edit`)
 	p = b.post("/tasks", "/undo", url.Values{})
 	require.Equal(t, http.StatusSeeOther, p.Status)

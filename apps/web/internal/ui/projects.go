@@ -560,10 +560,13 @@ type projectUndo struct {
 // Label is the undo button's text, "" when there is nothing to undo.
 func (u projectUndo) Label() string {
 	switch u.Kind {
+	// Each says what it undoes: a task's undo can show beside it.
 	case "archive":
-		return "Undo archive"
-	case "delete", "section":
-		return "Undo delete"
+		return "Undo archiving the project"
+	case "delete":
+		return "Undo deleting the project"
+	case "section":
+		return "Undo deleting the section"
 	}
 	return ""
 }
