@@ -80,7 +80,7 @@ func (s *Service) Get(ctx context.Context, userID string, id int64) (api.Project
 // Create adds a project last in the person's list.
 func (s *Service) Create(ctx context.Context, userID string, in api.ProjectInput) (api.Project, error) {
 	fe := map[string]string{}
-	p := store.Project{UserID: userID, Name: cleanName(in.Name, "name", fe), Color: cleanColor(in.Color, fe)}
+	p := store.Project{UserID: userID, Name: CleanName(in.Name, "name", fe), Color: CleanColor(in.Color, fe)}
 	if len(fe) > 0 {
 		return api.Project{}, &domain.Invalid{Fields: fe}
 	}
@@ -106,13 +106,13 @@ func (s *Service) Patch(ctx context.Context, userID string, id int64, in api.Pro
 	fe := map[string]string{}
 	var name, color string
 	if in.Name != nil {
-		name = cleanName(*in.Name, "name", fe)
+		name = CleanName(*in.Name, "name", fe)
 	}
 	if in.Color != nil {
 		if strings.TrimSpace(*in.Color) == "" {
 			fe["color"] = "must be one of " + strings.Join(api.ProjectColors(), ", ")
 		}
-		color = cleanColor(*in.Color, fe)
+		color = CleanColor(*in.Color, fe)
 	}
 	if len(fe) > 0 {
 		return api.Project{}, &domain.Invalid{Fields: fe}
@@ -207,7 +207,7 @@ func (s *Service) Move(ctx context.Context, userID string, id int64, r api.Reord
 // CreateSection adds a section last in one of the person's projects.
 func (s *Service) CreateSection(ctx context.Context, userID string, projectID int64, in api.SectionInput) (api.Section, error) {
 	fe := map[string]string{}
-	sec := store.Section{UserID: userID, ProjectID: projectID, Name: cleanName(in.Name, "name", fe)}
+	sec := store.Section{UserID: userID, ProjectID: projectID, Name: CleanName(in.Name, "name", fe)}
 	if len(fe) > 0 {
 		return api.Section{}, &domain.Invalid{Fields: fe}
 	}
@@ -233,7 +233,7 @@ func (s *Service) CreateSection(ctx context.Context, userID string, projectID in
 // RenameSection renames one of the person's sections.
 func (s *Service) RenameSection(ctx context.Context, userID string, id int64, in api.SectionInput) (api.Section, error) {
 	fe := map[string]string{}
-	name := cleanName(in.Name, "name", fe)
+	name := CleanName(in.Name, "name", fe)
 	if len(fe) > 0 {
 		return api.Section{}, &domain.Invalid{Fields: fe}
 	}
@@ -408,7 +408,10 @@ func refField(r api.Reorder) string {
 	return "after_id"
 }
 
-func cleanName(raw, field string, fe map[string]string) string {
+// CleanName checks a project's or section's name (trimmed, 1–MaxName
+// characters, no control characters), adding what is wrong to fe under
+// field: the one rule for the API and the imports.
+func CleanName(raw, field string, fe map[string]string) string {
 	n := strings.TrimSpace(raw)
 	switch {
 	case n == "":
@@ -421,7 +424,9 @@ func cleanName(raw, field string, fe map[string]string) string {
 	return n
 }
 
-func cleanColor(raw string, fe map[string]string) string {
+// CleanColor checks a project's colour ("" is grey), adding what is wrong
+// to fe under "color".
+func CleanColor(raw string, fe map[string]string) string {
 	c := strings.ToLower(strings.TrimSpace(raw))
 	if c == "" {
 		return "grey"

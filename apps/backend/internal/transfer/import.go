@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/todo-app/todo-app/apps/backend/internal/conversations"
@@ -779,8 +778,8 @@ func (w *writer) readProject(ctx context.Context, dec *json.Decoder, row int) er
 		fail("key", "is the key of an earlier project of the file")
 	}
 	fe := map[string]string{}
-	name := projectName(x.Name, "name", fe)
-	color := projectColor(x.Color, fe)
+	name := projects.CleanName(x.Name, "name", fe)
+	color := projects.CleanColor(x.Color, fe)
 	if x.Position != "" && !position.Valid(x.Position) {
 		fe["position"] = "must be a decimal number such as 3 or 2.5"
 	}
@@ -854,32 +853,6 @@ func (w *writer) importProject(ctx context.Context, p *store.Project) (created, 
 	return true, w.projectCount > projects.MaxProjects, nil
 }
 
-// projectName is a project's name by the rules of one made here
-// (package projects).
-func projectName(raw, field string, fe map[string]string) string {
-	n := strings.TrimSpace(raw)
-	switch {
-	case n == "":
-		fe[field] = "must not be empty"
-	case utf8.RuneCountInString(n) > projects.MaxName:
-		fe[field] = fmt.Sprintf("must be at most %d characters", projects.MaxName)
-	case strings.ContainsFunc(n, unicode.IsControl):
-		fe[field] = "must not contain control characters"
-	}
-	return n
-}
-
-func projectColor(raw string, fe map[string]string) string {
-	c := strings.ToLower(strings.TrimSpace(raw))
-	if c == "" {
-		return "grey"
-	}
-	if !slices.Contains(api.ProjectColors(), c) {
-		fe["color"] = "must be one of " + strings.Join(api.ProjectColors(), ", ")
-	}
-	return c
-}
-
 func (w *writer) readSection(ctx context.Context, dec *json.Decoder, row int) error {
 	var x api.ExportSection
 	if ok, err := w.decodeRow(dec, "sections", row, &x); !ok {
@@ -896,7 +869,7 @@ func (w *writer) readSection(ctx context.Context, dec *json.Decoder, row int) er
 	if !found {
 		fe["project_key"] = "is not the key of one of the file's projects (they come before the sections)"
 	}
-	name := projectName(x.Name, "name", fe)
+	name := projects.CleanName(x.Name, "name", fe)
 	if x.Position != "" && !position.Valid(x.Position) {
 		fe["position"] = "must be a decimal number such as 3 or 2.5"
 	}

@@ -219,7 +219,7 @@ func readTodoist(ctx context.Context, r io.Reader, w *writer, name string) error
 				return err
 			}
 			fe := map[string]string{}
-			name := projectName(get("CONTENT"), "CONTENT", fe)
+			name := projects.CleanName(get("CONTENT"), "CONTENT", fe)
 			if msg, bad := fe["CONTENT"]; bad {
 				w.rep.fail("", row, "CONTENT", "a section's name %s", msg)
 				continue
