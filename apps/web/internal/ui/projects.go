@@ -50,13 +50,7 @@ type projectView struct {
 	Colors   []string
 }
 
-func projectID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id < 1 {
-		return 0, apierror.NotFound("project")
-	}
-	return id, nil
-}
+func projectID(c *fiber.Ctx) (int64, error) { return pathID(c, "project") }
 
 // projectPage shows a project as its tree: the tasks outside any section,
 // then each section's, subtasks under their parents. One call with the
@@ -332,13 +326,7 @@ func (h *Handler) moveProject(c *fiber.Ctx) error {
 	return c.Redirect(backTo(c, id), fiber.StatusSeeOther)
 }
 
-func sectionID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id < 1 {
-		return 0, apierror.NotFound("section")
-	}
-	return id, nil
-}
+func sectionID(c *fiber.Ctx) (int64, error) { return pathID(c, "section") }
 
 func (h *Handler) renameSection(c *fiber.Ctx) error {
 	id, err := sectionID(c)

@@ -177,13 +177,17 @@ func (h *Handler) createTask(c *fiber.Ctx) error {
 	return c.Redirect(websession.SafeNext(c.FormValue("next", "/tasks")), fiber.StatusSeeOther)
 }
 
-func taskID(c *fiber.Ctx) (int64, error) {
+// pathID is the page's :id, a positive whole number, else a 404 naming
+// what (a task, project or section) was not found.
+func pathID(c *fiber.Ctx, what string) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id < 1 {
-		return 0, apierror.NotFound("task")
+		return 0, apierror.NotFound(what)
 	}
 	return id, nil
 }
+
+func taskID(c *fiber.Ctx) (int64, error) { return pathID(c, "task") }
 
 func (h *Handler) editTask(c *fiber.Ctx) error {
 	id, err := taskID(c)
