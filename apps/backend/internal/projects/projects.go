@@ -62,19 +62,15 @@ func (s *Service) List(ctx context.Context, userID string, archived bool) (api.P
 // Get is one of the person's projects with its sections and counts,
 // archived or not.
 func (s *Service) Get(ctx context.Context, userID string, id int64) (api.Project, error) {
-	rows, err := s.store.ListProjects(ctx, userID, true)
+	row, err := s.store.ProjectWithCounts(ctx, userID, id)
 	if err != nil {
-		return api.Project{}, err
-	}
-	i := slices.IndexFunc(rows, func(r store.ProjectRow) bool { return r.ID == id })
-	if i < 0 {
-		return api.Project{}, notFound(id)
+		return api.Project{}, projectErr(id, err)
 	}
 	secs, err := s.store.SectionsOf(ctx, userID, []int64{id})
 	if err != nil {
 		return api.Project{}, err
 	}
-	return toAPI(rows[i].Project, rows[i].OpenCount, rows[i].TaskCount, secs), nil
+	return toAPI(row.Project, row.OpenCount, row.TaskCount, secs), nil
 }
 
 // Create adds a project last in the person's list.

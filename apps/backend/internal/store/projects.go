@@ -22,16 +22,39 @@ type ProjectRow struct {
 // first), archived ones too when archived is set, with their counts: one
 // statement, whose counts come from the tasks' project index.
 func (s *Store) ListProjects(ctx context.Context, userID string, archived bool) ([]ProjectRow, error) {
+	return s.projectRows(ctx, userID, archived, 0)
+}
+
+// ProjectWithCounts is one of the person's live projects (archived or
+// not) with its counts: the list's statement for that one project only.
+func (s *Store) ProjectWithCounts(ctx context.Context, userID string, id int64) (ProjectRow, error) {
+	rows, err := s.projectRows(ctx, userID, true, id)
+	if err != nil {
+		return ProjectRow{}, err
+	}
+	if len(rows) == 0 {
+		return ProjectRow{}, fmt.Errorf("loading project %d: %w", id, ErrNotFound)
+	}
+	return rows[0], nil
+}
+
+// projectRows lists the person's projects with their counts, one when id
+// is not 0.
+func (s *Store) projectRows(ctx context.Context, userID string, archived bool, id int64) ([]ProjectRow, error) {
 	rows := []ProjectRow{}
 	q := s.DB.NewSelect().Model(&rows).
 		ColumnExpr("p.*").
 		ColumnExpr("coalesce(c.open_count, 0) AS open_count, coalesce(c.task_count, 0) AS task_count").
 		Join(`LEFT JOIN (SELECT project_id, count(*) FILTER (WHERE NOT completed) AS open_count, count(*) AS task_count
-			FROM tasks WHERE user_id = ? AND deleted_at IS NULL GROUP BY project_id) AS c ON c.project_id = p.id`, userID).
+			FROM tasks WHERE user_id = ? AND deleted_at IS NULL AND (?::bigint = 0 OR project_id = ?) GROUP BY project_id) AS c
+			ON c.project_id = p.id`, userID, id, id).
 		Where("p.user_id = ? AND p.deleted_at IS NULL", userID).
 		OrderExpr("p.inbox DESC, p.position, p.id")
 	if !archived {
 		q.Where("NOT p.archived")
+	}
+	if id != 0 {
+		q.Where("p.id = ?", id)
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("listing the projects of user %s: %w", userID, err)
