@@ -183,7 +183,7 @@ build:
 # change; make test scores the real backend too and requires the same
 # answer to every phrase (assistanttest).
 assistant-score:
-	$(GO) test -count=1 -v -run 'TestAssistantScore' ./apps/chatbot/internal/assistant/ | sed -n '/phrase table:/,/^--- /p'
+	$(GO) test -count=1 -v -run 'TestAssistantScore' ./apps/chatbot/internal/assistant/ | sed -n "/phrase table:/,/^--- /p"
 
 # Micro-benchmarks of the hot paths, then the load test (about 4 minutes).
 bench:

@@ -34,7 +34,10 @@ func TestAssistantScore(t *testing.T) {
 	assistanttest.RunScore(t, memory(t), "testdata")
 }
 
-func TestScoringRules(t *testing.T) { assistanttest.ScoringRules(t) }
+func TestScoringRules(t *testing.T) {
+	assistanttest.ScoringRules(t)
+	assistanttest.DialogueScoringRules(t)
+}
 
 // TestNothingInTheChatbotImportsAssistanttest keeps the fake tools out of
 // the running chatbot: only test files may import it. Being internal to

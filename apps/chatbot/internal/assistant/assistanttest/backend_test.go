@@ -47,15 +47,15 @@ func startBackend(t *testing.T) *backend {
 	return &backend{rest: client.New(be.URL, nil), dialer: d, accounts: map[mcpclient.Tools]*client.Client{}}
 }
 
-func (b *backend) Account(ctx context.Context, zone string, seed []api.ExportTask) (mcpclient.Tools, error) {
+func (b *backend) Account(ctx context.Context, zone string, seed assistanttest.Seed) (mcpclient.Tools, error) {
 	res, err := b.rest.SignUp(ctx, api.SignUpRequest{Email: fmt.Sprintf("chat%d@example.com", b.people.Add(1)),
 		Password: "correct horse battery", TimeZone: zone})
 	if err != nil {
 		return nil, err
 	}
-	if len(seed) > 0 {
-		body, err := json.Marshal(api.Export{Kind: api.ExportKind, Version: api.ExportVersion, Tags: []string{}, Tasks: seed,
-			Conversations: []api.ExportConversation{}})
+	if len(seed.Tasks) > 0 || len(seed.Projects) > 0 {
+		body, err := json.Marshal(api.Export{Kind: api.ExportKind, Version: api.ExportVersion, Tags: []string{},
+			Projects: seed.Projects, Sections: []api.ExportSection{}, Tasks: seed.Tasks, Conversations: []api.ExportConversation{}})
 		if err != nil {
 			return nil, err
 		}
@@ -97,11 +97,12 @@ func TestDecisionsOnBackend(t *testing.T) {
 // every phrase to get the same answer on Memory: the check that keeps the
 // fast tier's fake true to the backend.
 func TestScoreOnBackendMatchesMemory(t *testing.T) {
-	table, holdout := assistanttest.RunScore(t, startBackend(t), "../testdata")
+	table, holdout, fresh := assistanttest.RunScore(t, startBackend(t), "../testdata")
 	m, err := assistanttest.NewMemory(nil)
 	require.NoError(t, err)
 	memTable := assistanttest.Score(t, m, "phrase table", "../testdata/phrases.txt")
 	memHoldout := assistanttest.Score(t, m, "hold-out set", "../testdata/holdout.txt")
 	assistanttest.SameAnswers(t, table, memTable)
 	assistanttest.SameAnswers(t, holdout, memHoldout)
+	assistanttest.SameAnswers(t, fresh, assistanttest.ScoreDialogues(t, m, "fresh hold-out (dialogues)", "../testdata/fresh.txt"))
 }

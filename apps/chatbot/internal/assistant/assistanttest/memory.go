@@ -128,26 +128,60 @@ func NewMemory(now func() time.Time) (*Memory, error) {
 
 // Account adds a person in time zone zone ("" is UTC) holding seed, and
 // returns the tools acting as them, as the backend's sign-up, import and
-// MCP session do. Seeded reminders are not supported.
-func (m *Memory) Account(_ context.Context, zone string, seed []api.ExportTask) (mcpclient.Tools, error) {
+// MCP session do. Seeded sections and absolute reminders are not
+// supported.
+func (m *Memory) Account(_ context.Context, zone string, seed Seed) (mcpclient.Tools, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.lastID++
 	p := &person{zone: dates.Zone(zone), tasks: map[int64]*task{}, tags: map[string]string{},
 		projects: []todomcp.Project{{ID: m.lastID, Name: "Inbox", Inbox: true}}}
-	for i, x := range seed {
-		if len(x.Reminders) > 0 {
-			return nil, fmt.Errorf("seed task %d: Memory does not import reminders", i)
+	projects := map[string]int64{}
+	for _, x := range seed.Projects {
+		if x.Inbox {
+			projects[x.Key] = p.projects[0].ID
+			continue
 		}
+		m.lastID++
+		p.projects = append(p.projects, todomcp.Project{ID: m.lastID, Name: x.Name, Archived: x.Archived})
+		projects[x.Key] = m.lastID
+	}
+	keys := map[string]int64{}
+	for i, x := range seed.Tasks {
 		in := x.Input()
 		in.Tags = x.Tags
 		t, tags, fe := check(in, p.zone)
 		t.Tags = tags
+		var raw []api.ReminderInput
+		for _, r := range x.Reminders {
+			if r.At != nil || r.Fired {
+				return nil, fmt.Errorf("seed task %d: Memory imports only unfired reminders before the due time", i)
+			}
+			raw = append(raw, api.ReminderInput{BeforeMinutes: r.BeforeMinutes, AtTime: r.AtTime})
+		}
+		rs := checkReminders(raw, t.DueAt, t.DueDate != nil, p.zone, m.now(), fe)
 		if len(fe) > 0 {
 			return nil, fmt.Errorf("seed task %d: %w", i, fe.err())
 		}
+		if x.SectionKey != "" {
+			return nil, fmt.Errorf("seed task %d: Memory does not model sections", i)
+		}
+		var project, parent int64
+		if x.ProjectKey != "" {
+			if project = projects[x.ProjectKey]; project == 0 {
+				return nil, fmt.Errorf("seed task %d: no project %q before it", i, x.ProjectKey)
+			}
+		}
+		if x.ParentKey != "" {
+			if parent = keys[x.ParentKey]; parent == 0 {
+				return nil, fmt.Errorf("seed task %d: no parent %q before it", i, x.ParentKey)
+			}
+		}
+		if err := p.place(&t.TaskPlace, project, parent, 0); err != nil {
+			return nil, fmt.Errorf("seed task %d: %w", i, err)
+		}
 		t.Completed, t.CompletedAt = x.Completed, x.CompletedAt
-		m.insert(p, t, nil)
+		keys[x.Key] = m.insert(p, t, rs).ID
 	}
 	m.lastID++
 	uid := "memory-" + strconv.FormatInt(m.lastID, 10)

@@ -179,7 +179,7 @@ type scorer struct {
 	engine assistant.Engine
 	now    time.Time
 	loc    *time.Location
-	seed   []api.ExportTask
+	seed   Seed
 }
 
 func newScorer(t *testing.T, b Backend) *scorer {
@@ -198,7 +198,7 @@ func newScorer(t *testing.T, b Backend) *scorer {
 			tasks[i].Recurrence = "none"
 		}
 	}
-	return &scorer{b: b, engine: &assistant.Builtin{}, now: time.Date(2030, 6, 5, 10, 0, 0, 0, loc), loc: loc, seed: tasks}
+	return &scorer{b: b, engine: &assistant.Builtin{}, now: time.Date(2030, 6, 5, 10, 0, 0, 0, loc), loc: loc, seed: Seed{Tasks: tasks}}
 }
 
 func (s *scorer) say(ctx context.Context, text string, want expectation) (observed, error) {
@@ -335,6 +335,7 @@ type Report struct {
 	Name        string
 	N, Correct  int
 	Score       float64
+	Wrong       int // wrong changes, destructive ones among them
 	Destructive int
 	perIntent   map[string][2]int // intent → correct, total
 	confusion   map[string]int    // "want → got" → count
@@ -348,11 +349,15 @@ func (r *Report) Accuracy() float64 { return float64(r.Correct) / float64(r.N) }
 
 func (r *Report) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d phrases, accuracy %.1f %% (%d correct), score %.1f, wrong destructive changes %d\n",
-		r.Name, r.N, 100*r.Accuracy(), r.Correct, r.Score, r.Destructive)
+	fmt.Fprintf(&b, "%s: %d phrases, accuracy %.1f %% (%d correct), score %.1f of %d (%.1f %%), wrong changes %d, of them destructive %d\n",
+		r.Name, r.N, 100*r.Accuracy(), r.Correct, r.Score, r.N, 100*r.Score/float64(r.N), r.Wrong, r.Destructive)
+	width := 9
+	for k := range r.perIntent {
+		width = max(width, len(k))
+	}
 	for _, k := range slices.Sorted(mapKeys(r.perIntent)) {
 		v := r.perIntent[k]
-		fmt.Fprintf(&b, "  %-9s %3d/%-3d %5.1f %%\n", k, v[0], v[1], 100*float64(v[0])/float64(v[1]))
+		fmt.Fprintf(&b, "  %-*s %3d/%-3d %5.1f %%\n", width, k, v[0], v[1], 100*float64(v[0])/float64(v[1]))
 	}
 	if len(r.confusion) > 0 {
 		b.WriteString("  confusion (expected → did):\n")
@@ -412,6 +417,9 @@ func Score(t *testing.T, b Backend, name, path string) *Report {
 		got := results[i]
 		p, ok, destructive := points(c.Want, got)
 		r.Score += p
+		if p < 0 {
+			r.Wrong++
+		}
 		v := r.perIntent[c.Want.Kind]
 		v[1]++
 		if ok {
@@ -438,19 +446,21 @@ func firstLine(s string) string {
 	return l
 }
 
-// RunScore scores the phrase table and the hold-out set of dir on b and
-// holds the phrase table to its bar: at least 400 phrases, 97 % correct,
-// no wrong destructive change.
-func RunScore(t *testing.T, b Backend, dir string) (table, holdout *Report) {
+// RunScore scores the phrase table, the hold-out set and the fresh
+// hold-out dialogues of dir on b and holds the phrase table to its bar: at
+// least 400 phrases, 97 % correct, no wrong destructive change.
+func RunScore(t *testing.T, b Backend, dir string) (table, holdout, fresh *Report) {
 	t.Helper()
 	table = Score(t, b, "phrase table", filepath.Join(dir, "phrases.txt"))
 	holdout = Score(t, b, "hold-out set", filepath.Join(dir, "holdout.txt"))
+	fresh = ScoreDialogues(t, b, "fresh hold-out (dialogues)", filepath.Join(dir, "fresh.txt"))
 	t.Log("\n" + table.String())
 	t.Log("\n" + holdout.String())
+	t.Log("\n" + fresh.String())
 	assert.GreaterOrEqual(t, table.N, 400, "the phrase table has at least 400 phrases")
 	assert.GreaterOrEqual(t, table.Accuracy(), 0.97, "accuracy on the phrase table")
 	assert.Zero(t, table.Destructive, "wrong destructive changes on the phrase table")
-	return table, holdout
+	return table, holdout, fresh
 }
 
 // SameAnswers fails for every phrase that got a different answer in a and

@@ -23,10 +23,17 @@ type Backend interface {
 	// Account signs a new person up in time zone zone ("" is the
 	// backend's default) holding seed, and returns the tools acting as
 	// them.
-	Account(ctx context.Context, zone string, seed []api.ExportTask) (mcpclient.Tools, error)
+	Account(ctx context.Context, zone string, seed Seed) (mcpclient.Tools, error)
 	// SetZone makes zone the person's time zone, chosen in Settings: the
 	// instants of their all-day dates follow it, the dates stay.
 	SetZone(ctx context.Context, tools mcpclient.Tools, zone string) error
+}
+
+// Seed is what a new account holds: projects (the one marked Inbox is the
+// account's own) and tasks placed by their keys, as an export file does.
+type Seed struct {
+	Projects []api.ExportProject
+	Tasks    []api.ExportTask
 }
 
 // RunDecisions runs every decision case of the two engines on b, each in
@@ -61,7 +68,7 @@ type env struct {
 func newEnv(t *testing.T, b Backend) *env {
 	t.Helper()
 	const zone = "Europe/Paris"
-	tools, err := b.Account(context.Background(), zone, nil)
+	tools, err := b.Account(context.Background(), zone, Seed{})
 	require.NoError(t, err)
 	loc, err := time.LoadLocation(zone)
 	require.NoError(t, err)
