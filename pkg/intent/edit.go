@@ -153,17 +153,37 @@ func parseEdit(p *phrase, now time.Time, loc *time.Location) (Intent, bool) {
 	}
 
 	// Commands with no task named: ask which one.
+	// The change is kept for the answer ("make it urgent" → "the report").
+	lastWord := func() string {
+		w := strings.Fields(low)
+		return strings.TrimPrefix(w[len(w)-1], "#")
+	}
 	switch {
 	case reClearDue.MatchString(low):
-		return Intent{Kind: Unknown, Missing: "task", Problem: "clear the due date of"}, true
+		return Intent{Kind: Unknown, Missing: "task", Problem: "clear the due date of", ClearDue: true}, true
 	case reRepeatNone.MatchString(low):
-		return Intent{Kind: Unknown, Missing: "task", Problem: "stop repeating"}, true
+		return Intent{Kind: Unknown, Missing: "task", Problem: "stop repeating", Recurrence: "none"}, true
 	case rePrioNoTask.MatchString(low):
-		return Intent{Kind: Unknown, Missing: "task", Problem: "change the priority of"}, true
+		in := Intent{Kind: Unknown, Missing: "task", Problem: "change the priority of"}
+		switch w := lastWord(); w {
+		case "high", "low", "medium", "normal", "urgent", "important":
+			in.Priority = priorityWord(w)
+		}
+		return in, true
 	case reTagNoTask.MatchString(low):
-		return Intent{Kind: Unknown, Missing: "task", Problem: "change the tags of"}, true
+		in := Intent{Kind: Unknown, Missing: "task", Problem: "change the tags of"}
+		switch w := lastWord(); w {
+		case "tag", "tags", "it", "this", "that", "with", "as", "untag":
+		default:
+			if strings.HasPrefix(low, "remove") || strings.HasPrefix(low, "untag") {
+				in.TagsRemove = []string{w}
+			} else {
+				in.TagsAdd = []string{w}
+			}
+		}
+		return in, true
 	case reNoReminderBare.MatchString(low):
-		return Intent{Kind: Unknown, Missing: "task", Problem: "remove the reminders of"}, true
+		return Intent{Kind: Unknown, Missing: "task", Problem: "remove the reminders of", ClearReminders: true}, true
 	}
 
 	// Reminders.

@@ -144,6 +144,12 @@ func Parse(text string, now time.Time, loc *time.Location) Intent {
 		}
 		return withTarget(in, target)
 	}
+	if m := reMoveBare.FindStringSubmatchIndex(low); m != nil && extractWhen(newPhrase(p.orig[m[2]:m[3]]), now, loc) == nil {
+		// "reschedule the dentist": to when?
+		if in := withTarget(Intent{Kind: Update}, p.orig[m[2]:m[3]]); in.Target != "" {
+			return Intent{Kind: Unknown, Problem: "move", Missing: "date", Target: in.Target}
+		}
+	}
 	if m := reReopen.FindStringSubmatchIndex(low); m != nil {
 		// Two alternatives, one group each: take whichever matched.
 		if m[2] < 0 {
@@ -216,7 +222,8 @@ var (
 	reRename       = regexp.MustCompile(`^(?:rename|retitle|change the (?:title|name) of|change the name of)\s+(.+?)\s+(?:to|as|into)\s+(.+)$`)
 	rePriorityOf   = regexp.MustCompile(`^(?:set|change|make|update|put)\s+(?:the\s+)?priority\s+(?:of|for|on)\s+(.+?)\s+(?:to|as|at)\s+(low|medium|normal|high|urgent)$`)
 	reMakePriority = regexp.MustCompile(`^(?:make|set|mark|change|flag)\s+(.+?)\s+(?:as\s+|to\s+)?(?:a\s+)?(low|medium|normal|high|urgent)(?:[- ]priority)?$`)
-	reMove         = regexp.MustCompile(`^(?:move|reschedule|postpone|push|shift|delay|defer|change the due date of|set the due date of|change the date of|change the time of|set the time of|change the due time of)\s+(.+?)\s+(?:to|until|till|til|for|on|by|back to|out to)\s+(.+)$`)
+	reMove         = regexp.MustCompile(`^(?:move|reschedule|postpone|push|shift|delay|defer|snooze|change the due date of|set the due date of|change the date of|change the time of|set the time of|change the due time of)\s+(.+?)\s+(?:to|until|till|til|for|on|by|back to|out to)\s+(.+)$`)
+	reMoveBare     = regexp.MustCompile(`^(?:move|reschedule|postpone|push back|push|delay|defer|snooze)\s+(.+)$`)
 	reNoDate       = regexp.MustCompile(`^\s*(?:no date|no due date|someday|whenever|never|unscheduled)\s*$`)
 	reReopen       = regexp.MustCompile(`^(?:reopen|re-open|uncomplete|unmark|undo|restore)\s+(.+)$|^mark\s+(.+?)\s+(?:as\s+)?(?:not done|undone|incomplete|not complete|not finished|pending|open)$`)
 	reComplete     = []*regexp.Regexp{
@@ -273,8 +280,11 @@ func withTarget(in Intent, target string) Intent {
 	}
 	in.Target = stripArticles(t)
 	if in.Target == "" || vagueTargets[strings.ToLower(in.Target)] {
-		// "mark it done", "complete the task": which one?
-		return Intent{Kind: Unknown, Missing: "task", Problem: string(in.Kind)}
+		// "mark it done", "complete the task": which one? The change is
+		// kept for the answer ("tag it urgent" → "the report").
+		in.Problem = string(in.Kind)
+		in.Kind, in.Missing, in.Target = Unknown, "task", ""
+		return in
 	}
 	return in
 }
@@ -317,8 +327,10 @@ func parseAdd(p *phrase, now time.Time, loc *time.Location, question bool) Inten
 	in.Explicit = strict
 	if in.Title == "" || onlyCommandWords(in.Title) {
 		// "add", "create a task", "remind me": say what is missing rather
-		// than add a task called "Add".
-		return Intent{Kind: Unknown, Missing: "title"}
+		// than add a task called "Add"; a date said is kept for the answer
+		// ("add something for Friday" → "pick up the cake").
+		in.Kind, in.Missing, in.Title, in.Explicit = Unknown, "title", "", false
+		return in
 	}
 	if !explicit && in.When == nil && in.Recurrence == "" && len(in.Tags) == 0 && in.Priority == "" {
 		// A bare phrase is only a task if it reads like one: short and

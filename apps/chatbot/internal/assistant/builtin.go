@@ -44,6 +44,11 @@ type pending struct {
 	// Tasks are the candidates as they were shown (a change relative to
 	// a task's values is applied to them).
 	Tasks []todomcp.Task `json:"tasks,omitempty"`
+	// Ask is what else the question asked for (answers.go): which task,
+	// what to add, when, or whether to add Draft.
+	Ask string `json:"ask,omitempty"`
+	// Draft is the task being added, as said so far.
+	Draft *intent.Intent `json:"draft,omitempty"`
 }
 
 // task is candidate id as shown, or only its id.
@@ -79,6 +84,9 @@ func (r *run) respond(ctx context.Context) error {
 		r.reply.Intent = "undo"
 		return r.undo(ctx)
 	}
+	if handled, err := r.answer(ctx); handled || err != nil {
+		return err
+	}
 	said := strings.TrimSpace(t.Message)
 	if m := reAddProject.FindStringSubmatch(said); m != nil {
 		r.reply.Intent = "add_project"
@@ -99,10 +107,10 @@ func (r *run) respond(ctx context.Context) error {
 	case intent.Help:
 		r.say(helpText)
 	case intent.Unknown:
-		if msg := explain(in); msg != "" {
-			r.say(msg)
+		if in.Missing != "" {
+			return r.askMissing(ctx, in)
 		} else if in.Title != "" {
-			r.say(fmt.Sprintf("I'm not sure what to do with that. Should I add “%s” as a task? Say “add %s”.\nOr ask me “what can you do?”", in.Title, strings.ToLower(in.Title[:1])+in.Title[1:]))
+			r.offerAdd(in)
 		} else {
 			r.say("Sorry, I didn't understand. " + helpText)
 		}
@@ -336,7 +344,11 @@ func scope(in intent.Intent) string {
 
 // onTarget completes, reopens, deletes or updates the task the person named.
 func (r *run) onTarget(ctx context.Context, in intent.Intent) error {
-	changes := changesOf(in)
+	return r.onTargetWith(ctx, in, changesOf(in))
+}
+
+// onTargetWith does in's command with changes to the task in names.
+func (r *run) onTargetWith(ctx context.Context, in intent.Intent, changes updateArgs) error {
 	if in.TaskID > 0 {
 		t := todomcp.Task{ID: in.TaskID}
 		if in.Kind == intent.Update && changes.relative() {
@@ -401,19 +413,7 @@ func (r *run) onTarget(ctx context.Context, in intent.Intent) error {
 		}
 		return r.act(ctx, in.Kind, changes, found[0])
 	}
-	lines := []string{fmt.Sprintf("Several tasks match “%s”. Which one do you mean?", in.Target)}
-	p := pending{Kind: in.Kind, Changes: changes, Tasks: found}
-	for i, t := range found {
-		line := fmt.Sprintf("%d. %s", i+1, t.Title)
-		if d := describe(t, r.t.Now, r.t.Loc); d != "" {
-			line += " — " + d
-		}
-		lines = append(lines, line)
-		p.Candidates = append(p.Candidates, t.ID)
-	}
-	lines = append(lines, "Reply with the number.")
-	r.say(strings.Join(lines, "\n"))
-	r.reply.Pending, _ = json.Marshal(p)
+	r.whichOne(in.Kind, changes, in.Target, found, "")
 	return nil
 }
 
@@ -579,7 +579,7 @@ func (r *run) choose(ctx context.Context, n int) error {
 		r.reply.Pending, _ = json.Marshal(p)
 		return nil
 	}
-	return r.act(ctx, p.Kind, p.Changes, p.task(id))
+	return r.chosen(ctx, p, p.task(id))
 }
 
 func (r *run) act(ctx context.Context, kind intent.Kind, changes updateArgs, task todomcp.Task) error {

@@ -19,8 +19,12 @@ import (
 // yes. "undo" reverses the last change it made in the conversation.
 
 var (
-	reYes  = regexp.MustCompile(`^(?:y|yes|yeah|yep|yup|sure|ok|okay|confirm|confirmed|do it|go ahead|please do|yes please|correct|right)$`)
-	reNo   = regexp.MustCompile(`^(?:n|no|nope|nah|cancel|stop|don't|do not|never mind|nevermind|forget it|keep (?:it|them))$`)
+	// A yes or a no is a run of these words, starting with one that
+	// answers ("yes go ahead", "sure, do it", "nah leave it", "no thanks").
+	reYes = regexp.MustCompile(`^(?:y|yes|yeah|yea|yep|yup|sure|ok|okay|k|confirm|confirmed|do it|go ahead|please|correct|right|absolutely|definitely|of course|sounds good|that's right|thats right|perfect|fine)` +
+		`(?:[ ,!.]+(?:yes|yeah|sure|ok|okay|please|do it|go ahead|go for it|thanks|thank you|thx|correct|that one|that's it|thats it|fine|exactly|absolutely|definitely|right|just|it|that))*$`)
+	reNo = regexp.MustCompile(`^(?:n|no|nope|nah|cancel|stop|don't|dont|do not|never mind|nevermind|forget it|forget about it|keep (?:it|them)|leave it|not now|wait)` +
+		`(?:[ ,!.]+(?:no|nope|thanks|thank you|thx|leave it|leave them|keep it|keep them|as it is|as is|alone|don't|dont|do not|never mind|forget it|not now|cancel|stop|i changed my mind|changed my mind|sorry|it|that|please))*$`)
 	reUndo = regexp.MustCompile(`^(?:undo|undo (?:that|it|this|the last (?:change|one|action)|last)|take (?:that|it) back|revert(?: that)?|oops(?:,? undo(?: that)?)?)$`)
 	// Targets that mean many tasks, never one task whose title contains
 	// the word.
@@ -50,12 +54,17 @@ func (r *run) confirmation(ctx context.Context) (handled bool, err error) {
 		return false, nil
 	}
 	p, ok := lastPending(r.t.History)
-	if !ok || !p.Confirm {
+	if !ok || !p.Confirm && !no {
 		return false, nil
 	}
 	if no {
+		// No, cancel, never mind: to any question.
 		r.say("OK, I left everything as it was.")
 		return true, nil
+	}
+	if p.Ask == askAdd && p.Draft != nil {
+		r.reply.Intent = string(intent.Add)
+		return true, r.add(ctx, *p.Draft)
 	}
 	for _, id := range p.Candidates {
 		if err := r.act(ctx, p.Kind, p.Changes, p.task(id)); err != nil {

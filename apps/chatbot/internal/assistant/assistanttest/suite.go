@@ -155,7 +155,7 @@ func (c *conversation) say(t *testing.T, text string) assistant.Reply {
 }
 
 func builtinCases() []decisionCase {
-	return []decisionCase{
+	return append([]decisionCase{
 		{"BuiltinManagesTasks", builtinManagesTasks},
 		{"BuiltinAsksWhichOneAndRemembersTheQuestion", builtinAsksWhichOne},
 		{"BuiltinHelpAndNonsense", builtinHelpAndNonsense},
@@ -170,7 +170,7 @@ func builtinCases() []decisionCase {
 		{"NextOccurrencesInThePersonsZone", nextOccurrencesInThePersonsZone},
 		{"AReminderWaitingForATime", aReminderWaitingForATime},
 		{"BuiltinProjects", builtinProjects},
-	}
+	}, answerCases()...)
 }
 
 // Projects by name: made, added to (by "to Name" only when that project
