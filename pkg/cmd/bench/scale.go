@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,15 +40,20 @@ var scaleSizes = []scaleSize{
 
 // scaleSeedVersion changes when the seed does: a kept database of another
 // version is seeded again.
-const scaleSeedVersion = 1
+//
+// 2: heavy users' tasks in 50 projects with sections, one of 5 000 tasks
+// holding a tree of subtasks.
+const scaleSeedVersion = 2
 
 // ScaleFigures are bench/scale.json.
 type ScaleFigures struct {
 	Machine Machine      `json:"machine"`
 	Points  []ScalePoint `json:"points"`
 	// Explain is EXPLAIN (ANALYZE, BUFFERS) of each query at the largest
-	// size, for a heavy user.
-	Explain map[string]string `json:"explain"`
+	// size run, for a heavy user; ExplainSize says which size each is
+	// from (a run of fewer sizes keeps the plans it did not replace).
+	Explain     map[string]string `json:"explain"`
+	ExplainSize map[string]string `json:"explain_size,omitempty"`
 }
 
 // ScalePoint is the curve at one size.
@@ -59,25 +66,31 @@ type ScalePoint struct {
 	Scenarios      []*ScenarioResult `json:"scenarios"`
 	// Heavy is a heavy user's queries at one connection.
 	Heavy []*ScenarioResult `json:"heavy"`
+	// Move is what one move of a task between projects wrote.
+	Move *MoveProof `json:"move,omitempty"`
+	// Date is when this point was measured: a run of some sizes keeps the
+	// other sizes' points of an earlier run.
+	Date string `json:"date,omitempty"`
 }
 
 // scaleQueries are the API requests of the curve and the SQL behind each
-// (what pgbench runs; :uid is the user).
+// (what pgbench runs; :uid is the user). A list of every project's tasks
+// leaves out the archived projects'.
 type scaleQuery struct {
 	name string
-	path func(uid string) string
+	path func(u scaleUser) string
 	sql  string
 }
 
 var scaleQueries = []scaleQuery{
-	{"list", func(uid string) string { return "/api/" + uid + "/tasks?status=pending&sort=due&limit=50" },
-		listSQL(`t.user_id = :uid AND t.deleted_at IS NULL AND NOT t.completed`, `t.due_at ASC NULLS LAST, t.id ASC LIMIT 50`)},
-	{"search", func(uid string) string { return "/api/" + uid + "/tasks?q=report&limit=50" },
-		listSQL(`t.user_id = :uid AND t.deleted_at IS NULL AND (t.title ILIKE '%report%' OR t.description ILIKE '%report%')`, `t.created_at DESC, t.id DESC LIMIT 50`)},
-	{"tag", func(uid string) string { return "/api/" + uid + "/tasks?tags=work&status=pending&limit=50" },
-		listSQL(`t.user_id = :uid AND t.deleted_at IS NULL AND NOT t.completed AND t.id IN (SELECT tt.task_id FROM task_tags tt JOIN tags g2 ON g2.id = tt.tag_id WHERE g2.user_id = :uid AND lower(g2.name) = ANY(ARRAY['work']) GROUP BY tt.task_id HAVING count(DISTINCT g2.id) = 1)`, `t.created_at DESC, t.id DESC LIMIT 50`)},
-	{"deep_page", func(uid string) string { return "/api/" + uid + "/tasks?sort=created&limit=50&offset=5000" },
-		listSQL(`t.user_id = :uid AND t.deleted_at IS NULL`, `t.created_at DESC, t.id DESC LIMIT 50 OFFSET 5000`)},
+	{"list", func(u scaleUser) string { return "/api/" + u.ID + "/tasks?status=pending&sort=due&limit=50" },
+		listSQL(`t.user_id = :uid AND t.deleted_at IS NULL AND t.project_id NOT IN (SELECT id FROM projects WHERE user_id = :uid AND archived) AND NOT t.completed`, `t.due_at ASC NULLS LAST, t.id ASC LIMIT 50`)},
+	{"search", func(u scaleUser) string { return "/api/" + u.ID + "/tasks?q=report&limit=50" },
+		listSQL(`t.user_id = :uid AND t.deleted_at IS NULL AND t.project_id NOT IN (SELECT id FROM projects WHERE user_id = :uid AND archived) AND (t.title ILIKE '%report%' OR t.description ILIKE '%report%')`, `t.created_at DESC, t.id DESC LIMIT 50`)},
+	{"tag", func(u scaleUser) string { return "/api/" + u.ID + "/tasks?tags=work&status=pending&limit=50" },
+		listSQL(`t.user_id = :uid AND t.deleted_at IS NULL AND t.project_id NOT IN (SELECT id FROM projects WHERE user_id = :uid AND archived) AND NOT t.completed AND t.id IN (SELECT tt.task_id FROM task_tags tt JOIN tags g2 ON g2.id = tt.tag_id WHERE g2.user_id = :uid AND lower(g2.name) = ANY(ARRAY['work']) GROUP BY tt.task_id HAVING count(DISTINCT g2.id) = 1)`, `t.created_at DESC, t.id DESC LIMIT 50`)},
+	{"deep_page", func(u scaleUser) string { return "/api/" + u.ID + "/tasks?sort=created&limit=50&offset=5000" },
+		listSQL(`t.user_id = :uid AND t.deleted_at IS NULL AND t.project_id NOT IN (SELECT id FROM projects WHERE user_id = :uid AND archived)`, `t.created_at DESC, t.id DESC LIMIT 50 OFFSET 5000`)},
 }
 
 // listSQL is what the API runs for a page of tasks: the page, the count
@@ -124,18 +137,70 @@ func runScale(ctx context.Context, root, backendBin string, dur time.Duration, s
 		return err
 	}
 	defer os.RemoveAll(pgDir)
-	out := &ScaleFigures{Machine: machine(), Explain: map[string]string{}}
+	out := &ScaleFigures{Machine: machine(), Explain: map[string]string{}, ExplainSize: map[string]string{}}
 	for i, size := range sizes {
-		p, err := scalePoint(ctx, pg, pgbench, pgDir, backendBin, tokens, size, dur, i == len(sizes)-1, out.Explain, logf)
+		p, err := scalePoint(ctx, pg, filepath.Join(dataDir, "postgres.log"), pgbench, pgDir, backendBin, tokens, size, dur, i == len(sizes)-1, out.Explain, logf)
 		if err != nil {
 			return fmt.Errorf("size %s: %w", size.Name, err)
 		}
+		p.Date = out.Machine.Date
 		out.Points = append(out.Points, *p)
+	}
+	for k := range out.Explain {
+		out.ExplainSize[k] = sizes[len(sizes)-1].Name
+	}
+	if err := keepEarlier(root, out); err != nil {
+		return err
 	}
 	return writeScale(root, out)
 }
 
-func scalePoint(ctx context.Context, pg *pgtest.Server, pgbench, pgDir, backendBin string, tokens *auth.Tokens, size scaleSize, dur time.Duration, largest bool, explain map[string]string, logf func(string, ...any)) (*ScalePoint, error) {
+// keepEarlier adds to out the points and plans of the last bench/scale.json
+// that this run did not measure again, in the sizes' order.
+func keepEarlier(root string, out *ScaleFigures) error {
+	b, err := os.ReadFile(filepath.Join(root, "bench", "scale.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	var old ScaleFigures
+	if err := json.Unmarshal(b, &old); err != nil {
+		return fmt.Errorf("reading the last bench/scale.json: %w", err)
+	}
+	run := map[string]bool{}
+	for _, p := range out.Points {
+		run[p.Size.Name] = true
+	}
+	largest := ""
+	for _, p := range old.Points {
+		largest = p.Size.Name
+		if !run[p.Size.Name] {
+			if p.Date == "" {
+				p.Date = old.Machine.Date
+			}
+			out.Points = append(out.Points, p)
+		}
+	}
+	for k, v := range old.Explain {
+		if _, ok := out.Explain[k]; ok {
+			continue
+		}
+		out.Explain[k] = v
+		out.ExplainSize[k] = old.ExplainSize[k]
+		if out.ExplainSize[k] == "" {
+			out.ExplainSize[k] = largest
+		}
+	}
+	order := map[string]int{}
+	for i, s := range scaleSizes {
+		order[s.Name] = i
+	}
+	slices.SortStableFunc(out.Points, func(a, b ScalePoint) int { return order[a.Size.Name] - order[b.Size.Name] })
+	return nil
+}
+
+func scalePoint(ctx context.Context, pg *pgtest.Server, pgLog, pgbench, pgDir, backendBin string, tokens *auth.Tokens, size scaleSize, dur time.Duration, largest bool, explain map[string]string, logf func(string, ...any)) (*ScalePoint, error) {
 	name := "scale_" + size.Name
 	dsn := pg.URL(name)
 	env := map[string]string{"BETTER_AUTH_SECRET": stacktest.Secret, "AUTH_RATE_LIMIT": "1000000", "USER_RATE": "1000000", "DB_MAX_CONNS": "20", "DATABASE_URL": dsn}
@@ -227,7 +292,7 @@ func scalePoint(ctx context.Context, pg *pgtest.Server, pgbench, pgDir, backendB
 		}
 		sc := scenario{name: q.name, app: "backend", next: func(i uint64, t *vegeta.Target) {
 			u := typical[i%uint64(len(typical))]
-			t.Method, t.URL, t.Header = http.MethodGet, be.URL+q.path(u.ID), bearer(u.Token)
+			t.Method, t.URL, t.Header = http.MethodGet, be.URL+q.path(u), bearer(u.Token)
 		}}
 		r, err := run(sc, conc, scaleScript(q.sql, "bench_users"), len(typical))
 		if err != nil {
@@ -249,26 +314,46 @@ func scalePoint(ctx context.Context, pg *pgtest.Server, pgbench, pgDir, backendB
 		return nil, err
 	}
 
-	for _, q := range scaleQueries {
+	for _, q := range append(scaleQueries[:len(scaleQueries):len(scaleQueries)], projectQueries...) {
 		sc := scenario{name: "heavy_" + q.name, app: "backend", next: func(i uint64, t *vegeta.Target) {
 			u := heavy[i%uint64(len(heavy))]
-			t.Method, t.URL, t.Header = http.MethodGet, be.URL+q.path(u.ID), bearer(u.Token)
+			t.Method, t.URL, t.Header = http.MethodGet, be.URL+q.path(u), bearer(u.Token)
 		}}
-		r, err := run(sc, 1, scaleScript(q.sql, "bench_heavy"), len(heavy))
+		r, err := run(sc, 1, heavyScript(q.sql), len(heavy))
 		if err != nil {
 			return nil, err
 		}
 		p.Heavy = append(p.Heavy, r)
 		if largest {
-			plan, err := explainAnalyze(ctx, db, q.sql, heavy[0].ID)
+			plan, err := explainAnalyze(ctx, db, q.sql, heavy[0])
 			if err != nil {
 				return nil, err
 			}
 			explain["heavy_"+q.name] = plan
 		}
 	}
+	// A move of a task between two projects, through the API (no pgbench
+	// twin: it is a transaction of several statements, shown below).
+	move, restore, err := moveScenario(ctx, db, be.URL, heavy[0], bearer(heavy[0].Token))
+	if err != nil {
+		return nil, err
+	}
+	r, err = run(move, 1, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	p.Heavy = append(p.Heavy, r)
+	if err := restore(ctx); err != nil {
+		return nil, err
+	}
+	if p.Move, err = proveMove(ctx, db, pgLog, backendBin, env, tokens, heavy[0]); err != nil {
+		return nil, err
+	}
 	if largest {
-		plan, err := explainAnalyze(ctx, db, scaleQueries[0].sql, typical[0].ID)
+		explain["heavy_move"] = p.Move.Plans
+	}
+	if largest {
+		plan, err := explainAnalyze(ctx, db, scaleQueries[0].sql, typical[0])
 		if err != nil {
 			return nil, err
 		}
@@ -284,16 +369,26 @@ SELECT id AS uid FROM ` + table + ` WHERE n = :u \gset
 ` + sql + "\n"
 }
 
+// heavyScript is a pgbench script running sql for a random heavy user,
+// with :pid one of their 1 000-task projects and :tid their 5 000-task
+// one.
+func heavyScript(sql string) string {
+	return `\set u random(1, :users)
+SELECT id AS uid, project AS pid, tree AS tid FROM bench_heavy WHERE n = :u \gset
+` + sql + "\n"
+}
+
 // explainAnalyze runs EXPLAIN (ANALYZE, BUFFERS) of each statement of sql
 // for the user.
-func explainAnalyze(ctx context.Context, db *sql.DB, sql, uid string) (string, error) {
+func explainAnalyze(ctx context.Context, db *sql.DB, sql string, u scaleUser) (string, error) {
+	sql = strings.NewReplacer(":uid", "'"+u.ID+"'", ":pid", fmt.Sprint(u.Project), ":tid", fmt.Sprint(u.Tree)).Replace(sql)
 	var b strings.Builder
 	for _, stmt := range strings.Split(sql, ";") {
 		stmt = strings.TrimSpace(stmt)
 		if stmt == "" {
 			continue
 		}
-		rows, err := db.QueryContext(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+strings.ReplaceAll(stmt, ":uid", "'"+uid+"'"))
+		rows, err := db.QueryContext(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+stmt)
 		if err != nil {
 			return "", fmt.Errorf("explaining %.60s: %w", stmt, err)
 		}
@@ -311,27 +406,36 @@ func explainAnalyze(ctx context.Context, db *sql.DB, sql, uid string) (string, e
 	return b.String(), nil
 }
 
-type scaleUser struct{ ID, Token string }
+// scaleUser is a seeded user with a session; a heavy one also has
+// Project and Other (two of their projects of about 900 tasks) and Tree
+// (their 5 000-task project with subtasks).
+type scaleUser struct {
+	ID, Token            string
+	Project, Other, Tree int64
+}
 
 // scaleUsers opens sessions for 1 000 typical users and every heavy one.
 func scaleUsers(ctx context.Context, db *sql.DB, tokens *auth.Tokens, size scaleSize) (typical, heavy []scaleUser, err error) {
 	load := func(table string, n int) ([]scaleUser, error) {
-		rows, err := db.QueryContext(ctx, `SELECT id FROM `+table+` WHERE n <= $1 ORDER BY n`, n)
+		cols := "id, 0, 0, 0"
+		if table == "bench_heavy" {
+			cols = "id, project, other, tree"
+		}
+		rows, err := db.QueryContext(ctx, `SELECT `+cols+` FROM `+table+` WHERE n <= $1 ORDER BY n`, n)
 		if err != nil {
 			return nil, err
 		}
 		defer rows.Close()
 		var out []scaleUser
 		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
+			var u scaleUser
+			if err := rows.Scan(&u.ID, &u.Project, &u.Other, &u.Tree); err != nil {
 				return nil, err
 			}
-			tok, err := openSession(ctx, db, tokens, id)
-			if err != nil {
+			if u.Token, err = openSession(ctx, db, tokens, u.ID); err != nil {
 				return nil, err
 			}
-			out = append(out, scaleUser{ID: id, Token: tok})
+			out = append(out, u)
 		}
 		return out, rows.Err()
 	}
@@ -355,16 +459,12 @@ func seedScale(ctx context.Context, db *sql.DB, size scaleSize) error {
 	if err != nil {
 		return err
 	}
+	// Typical users' tasks go where the database puts a task written
+	// without a place: last in the Inbox.
 	tasks := func(users string, per int) string {
-		return fmt.Sprintf(`INSERT INTO tasks (user_id, title, description, completed, completed_at, due_at, priority, created_at, updated_at)
-		 SELECT u.id,
-		        (ARRAY['Write report','Buy groceries','Call mom','Pay rent','Plan trip','Fix bike','Read book','Team sync'])[1 + g %% 8] || ' ' || g,
-		        CASE WHEN g %% 5 = 0 THEN 'Notes for task ' || g ELSE '' END,
-		        g %% 4 = 0, CASE WHEN g %% 4 = 0 THEN now() - interval '1 day' END,
-		        CASE WHEN g %% 7 = 0 THEN NULL ELSE now() + ((g %% 60) - 20) * interval '1 day' END,
-		        (ARRAY['low','medium','high'])[1 + g %% 3],
-		        now() - (%d - g) * interval '1 minute', now()
-		 FROM users u JOIN %s b ON b.id = u.id, generate_series(1, %d) AS g`, per, users, per)
+		return fmt.Sprintf(`INSERT INTO tasks (%s)
+		 SELECT u.id, %s
+		 FROM users u JOIN %s b ON b.id = u.id, generate_series(1, %d) AS g`, seededTaskColumns, seededTask(per), users, per)
 	}
 	stmts := []string{
 		`DROP TABLE IF EXISTS bench_scale_seed, bench_users, bench_heavy`,
@@ -377,11 +477,13 @@ func seedScale(ctx context.Context, db *sql.DB, size scaleSize) error {
 		`CREATE UNIQUE INDEX ON bench_heavy (n)`,
 		`INSERT INTO tags (user_id, name) SELECT u.id, t FROM users u, unnest(ARRAY['work','home','errands','family','health']) AS t`,
 		tasks("bench_users", 100),
-		tasks("bench_heavy", 50_000),
+	}
+	stmts = append(stmts, heavyProjectsSeed...)
+	stmts = append(stmts,
 		`INSERT INTO task_tags (task_id, tag_id) SELECT t.id, g.id FROM tasks t JOIN tags g ON g.user_id = t.user_id WHERE (t.id + g.id) % 3 = 0`,
 		`VACUUM ANALYZE`,
-		`CREATE TABLE bench_scale_seed AS SELECT ` + fmt.Sprint(scaleSeedVersion) + ` AS version`,
-	}
+		`CREATE TABLE bench_scale_seed AS SELECT `+fmt.Sprint(scaleSeedVersion)+` AS version`,
+	)
 	for i, s := range stmts {
 		var err error
 		if i == 2 || i == 3 {
@@ -416,10 +518,10 @@ func writeScale(root string, f *ScaleFigures) error {
 	}
 	m := f.Machine
 	var md strings.Builder
-	fmt.Fprintf(&md, "%s\n\nMeasured on %s: %d cores (%s), %.0f GiB, %s, %s. One backend (`DB_MAX_CONNS` 20) and PostgreSQL on the machine; each size is a kept database (`make bench-scale` seeds it once and keeps it in `.bench-scale/`): typical users with 100 tasks, heavy users with 50 000. Typical users' requests at 32 connections next to pgbench running the same SQL; a heavy user's at one connection.\n\n", scaleBegin, m.Date, m.Cores, m.CPU, m.MemoryGiB, m.OS, m.GoVersion)
-	md.WriteString("| size | users (heavy) | database MiB | tasks table / indexes MiB | migrate s |\n|---|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&md, "%s\n\nLast run on %s: %d cores (%s), %.0f GiB, %s, %s; a size it did not run keeps its figures of an earlier run (the date in the first table). One backend (`DB_MAX_CONNS` 20) and PostgreSQL on the machine; each size is a kept database (`make bench-scale` seeds it once and keeps it in `.bench-scale/`): typical users with 100 tasks, heavy users with 50 000. Typical users' requests at 32 connections next to pgbench running the same SQL; a heavy user's at one connection.\n\n", scaleBegin, m.Date, m.Cores, m.CPU, m.MemoryGiB, m.OS, m.GoVersion)
+	md.WriteString("| size | measured | users (heavy) | database MiB | tasks table / indexes MiB | migrate s |\n|---|---|---:|---:|---:|---:|\n")
 	for _, p := range f.Points {
-		fmt.Fprintf(&md, "| %s | %d (%d) | %.0f | %.0f / %.0f | %.1f |\n", p.Size.Name, p.Size.Typical+p.Size.Heavy, p.Size.Heavy, p.DatabaseMiB, p.TasksTableMiB, p.TasksIndexMiB, p.MigrateSeconds)
+		fmt.Fprintf(&md, "| %s | %s | %d (%d) | %.0f | %.0f / %.0f | %.1f |\n", p.Size.Name, p.Date, p.Size.Typical+p.Size.Heavy, p.Size.Heavy, p.DatabaseMiB, p.TasksTableMiB, p.TasksIndexMiB, p.MigrateSeconds)
 	}
 	md.WriteString("\nTypical users, 32 connections:\n\n| size | scenario | req/s | p50 ms | p99 ms | pgbench tps | API ÷ pgbench |\n|---|---|---:|---:|---:|---:|---:|\n")
 	for _, p := range f.Points {
@@ -433,7 +535,24 @@ func writeScale(root string, f *ScaleFigures) error {
 			fmt.Fprintf(&md, "| %s | %s | %.1f | %.1f | %.0f |\n", p.Size.Name, r.Name, r.P50, r.P99, r.PgbenchTPS)
 		}
 	}
-	md.WriteString("\nThe plans at the largest size are in `bench/scale.json` (`explain`).\n")
+	for _, p := range f.Points {
+		if p.Move == nil {
+			continue
+		}
+		fmt.Fprintf(&md, "\nOne move of a task between projects (%s, `POST /tasks/{id}/move`): each statement the request ran (the session check, the transaction, the answer; triggers' statements too), from auto_explain, and the rows it inserted, updated or deleted:\n", p.Size.Name)
+		for _, m := range p.Move.Moves {
+			fmt.Fprintf(&md, "\nInto %s, a list of %d tasks: %d row(s) written.\n\n| statement | ms | rows written |\n|---|---:|---:|\n", m.Into, m.ListLength, m.RowsWritten)
+			for _, st := range m.Statements {
+				fmt.Fprintf(&md, "| `%s` | %.2f | %d |\n", strings.ReplaceAll(shortSQL(st.SQL), "|", "\\|"), st.Ms, st.RowsWritten)
+			}
+		}
+	}
+	sizes := map[string]bool{}
+	for _, s := range f.ExplainSize {
+		sizes[s] = true
+	}
+	names := slices.Sorted(maps.Keys(sizes))
+	fmt.Fprintf(&md, "\nThe plans (EXPLAIN ANALYZE, BUFFERS; the moves' from auto_explain) are in `bench/scale.json` (`explain`; `explain_size` says which size each is from: %s).\n", strings.Join(names, ", "))
 	md.WriteString(scaleEnd)
 	return replaceSection(root, scaleBegin, scaleEnd, "## Scale: 100 000 to 10 000 000 tasks", md.String())
 }
