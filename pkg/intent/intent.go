@@ -188,7 +188,8 @@ func Parse(text string, now time.Time, loc *time.Location) Intent {
 	return parseAdd(p, now, loc, question)
 }
 
-// normalize bounds, repairs and collapses the spaces of an input line.
+// normalize bounds, repairs and collapses the spaces of an input line,
+// and spells its misspelt date words right (typos.go).
 func normalize(text string) string {
 	if len(text) > MaxInput {
 		text = text[:MaxInput]
@@ -196,7 +197,7 @@ func normalize(text string) string {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, "")
 	}
-	return strings.Join(strings.Fields(text), " ")
+	return fixDateTypos(strings.Join(strings.Fields(text), " "))
 }
 
 // ParseTask reads a line typed into a quick-add box: it is always a new

@@ -499,6 +499,10 @@ func (r *run) find(ctx context.Context, target, status string) ([]todomcp.Task, 
 			match = append(match, t)
 		}
 	}
+	if len(match) == 0 {
+		// No title holds the words as said: they may be misspelt.
+		return r.findBySpelling(ctx, target, status)
+	}
 	return match, nil
 }
 

@@ -170,7 +170,7 @@ func builtinCases() []decisionCase {
 		{"NextOccurrencesInThePersonsZone", nextOccurrencesInThePersonsZone},
 		{"AReminderWaitingForATime", aReminderWaitingForATime},
 		{"BuiltinProjects", builtinProjects},
-	}, answerCases()...)
+	}, append(answerCases(), typoCases()...)...)
 }
 
 // Projects by name: made, added to (by "to Name" only when that project
