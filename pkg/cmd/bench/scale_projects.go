@@ -358,9 +358,15 @@ func parseAutoExplain(log string) []MoveStatement {
 				continue
 			}
 			if modifyRe.MatchString(lines[j]) {
+				// The rows fed to the node are its input's: the child
+				// whose arrow is two columns right of the node's name
+				// (a CTE or InitPlan under it is indented further).
+				name := strings.TrimPrefix(lines[j], "\t")
+				at := len(name) - len(strings.TrimLeft(name, " ->"))
 				for k := j + 1; k < len(lines); k++ {
-					if strings.Contains(lines[k], "->") {
-						if m := actualRe.FindStringSubmatch(lines[k]); m != nil {
+					child := strings.TrimPrefix(lines[k], "\t")
+					if strings.HasPrefix(child, strings.Repeat(" ", at+2)+"->") {
+						if m := actualRe.FindStringSubmatch(child); m != nil {
 							rows, _ := strconv.Atoi(m[1])
 							loops, _ := strconv.Atoi(m[2])
 							st.RowsWritten += rows * loops
