@@ -2,6 +2,38 @@
 // app's quick add and reminders): a deterministic
 // parser from a sentence to what the person wants done with their tasks.
 // It understands dates relative to a given "now" in the person's zone.
+//
+// # Several tasks
+//
+// One chat message may add several tasks (Intent.Tasks, many.go); quick
+// add (ParseTask) never splits a line. The message is cut into parts by
+// its lines or semicolons, by numbers ("1. … 2. …"), by commas (the last
+// "and" of "A, B and C" too) or by "and"; each part is read as a quick
+// add line, with its own date, tags, priority and project. A head before
+// a colon or dash ("add two tasks:", "add to Shopping:", "friday:") or a
+// tail after "both"/"all" ("…, both for monday", "… all in Work") says
+// what applies to every part that does not say it itself; after "put",
+// the place at the end is every part's ("put A and B in Shopping"). A
+// time alone takes the day of the task before ("tomorrow 9am gym, then
+// at 6pm dinner").
+//
+// Lines, numbers and a head always make a list. Without them, commas or
+// "and" split only when each side is a task of its own:
+//   - each side has its own date: "call the plumber tomorrow and pay the
+//     nanny on saturday" is two tasks;
+//   - or the message says "add" (put, create, remind me…) and each side
+//     starts with a verb, two words at least ("add email the landlord and
+//     book a table"), or each side is a quoted title;
+//   - or, for commas after "add", each side is a short thing ("add milk,
+//     eggs, bread": three), none linked by with/for/to ("add lunch with
+//     Nora, Tim and Eve" is one).
+//
+// So "buy salt and pepper", "call Anna and Ben", "add call Anna, Ben and
+// Carl" and "read and answer the mail" stay one task; and in a list,
+// "call Anna and Ben" stays one part. A part that is empty, only command
+// words, something said of another task ("high priority") or a command
+// ("delete the old list", unless the message said "add") is an Unknown
+// part: nothing is to be added, the caller asks.
 package intent
 
 import (
@@ -75,6 +107,15 @@ type Intent struct {
 	// Explicit: an add that said so ("add …", "new task …"); a sentence
 	// that only reads like a task may be about an existing one.
 	Explicit bool
+	// Tasks: a message that adds several tasks ("add two tasks: A, B",
+	// "A tomorrow and B on friday") is one Add whose Tasks are the tasks,
+	// each an Add with its own fields (what a head or tail said of all
+	// set on each); a part that could not be read is an Unknown whose
+	// Title is the words, and then nothing is to be added. Problem
+	// "count": the number said ("three tasks") is not the number read;
+	// "too many": more than MaxTasks (the Tasks are then empty).
+	// Nil for one task. See many.go and the package doc.
+	Tasks []Intent
 
 	// Complete, Reopen, Delete, Update: which task — words or an id.
 	Target string
@@ -103,6 +144,9 @@ const MaxInput = 2000
 
 // Parse reads one message. now and loc give "today" its meaning.
 func Parse(text string, now time.Time, loc *time.Location) Intent {
+	if in, ok := parseMany(text, now, loc); ok {
+		return in
+	}
 	text = normalize(text)
 	question := strings.HasSuffix(text, "?")
 	p := newPhrase(strings.TrimRight(text, " .!?"))

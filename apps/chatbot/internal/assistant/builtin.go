@@ -115,6 +115,9 @@ func (r *run) respond(ctx context.Context) error {
 			r.say("Sorry, I didn't understand. " + helpText)
 		}
 	case intent.Add:
+		if len(in.Tasks) > 0 { // several tasks in one message: many.go
+			return r.addMany(ctx, in)
+		}
 		if !in.Explicit {
 			// "water the plants every day" when that task exists is an
 			// edit of it, never a second copy.

@@ -3,6 +3,7 @@ package assistanttest
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -170,7 +171,7 @@ func builtinCases() []decisionCase {
 		{"NextOccurrencesInThePersonsZone", nextOccurrencesInThePersonsZone},
 		{"AReminderWaitingForATime", aReminderWaitingForATime},
 		{"BuiltinProjects", builtinProjects},
-	}, append(answerCases(), typoCases()...)...)
+	}, slices.Concat(answerCases(), typoCases(), manyCases())...)
 }
 
 // Projects by name: made, added to (by "to Name" only when that project
