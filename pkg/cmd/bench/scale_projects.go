@@ -170,6 +170,9 @@ func moveScenario(ctx context.Context, db *sql.DB, baseURL string, u scaleUser, 
 // rows, from a backend of its own).
 type MoveProof struct {
 	Moves []MoveRun `json:"moves"`
+	// Tree is every statement one request for the 5 000-task project's
+	// tree ran, the same way: a fixed few, not one per level.
+	Tree []MoveStatement `json:"tree_statements"`
 	// Plans is auto_explain's log of the moves (EXPLAIN ANALYZE, BUFFERS
 	// of each statement, nested ones included).
 	Plans string `json:"-"`
@@ -196,7 +199,8 @@ type MoveStatement struct {
 // proveMove moves one task into two lists of different lengths through a
 // backend of its own whose every statement auto_explain logs with its
 // plan and actual rows, and reads the log back: which statements a move
-// runs and how many rows each writes.
+// runs and how many rows each writes; then one request for the tree of
+// the 5 000-task project, whose statements are counted the same way.
 func proveMove(ctx context.Context, db *sql.DB, pgLog, backendBin string, env map[string]string, tokens *auth.Tokens, u scaleUser) (*MoveProof, error) {
 	var dbName string
 	if err := db.QueryRowContext(ctx, `SELECT current_database()`).Scan(&dbName); err != nil {
@@ -271,23 +275,9 @@ func proveMove(ctx context.Context, db *sql.DB, pgLog, backendBin string, env ma
 		if err != nil {
 			return nil, err
 		}
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf("%s/api/%s/tasks/%d/move", be.URL, u.ID, task), strings.NewReader(m.body))
-		req.Header = http.Header{"Authorization": {"Bearer " + tok}, "Content-Type": {"application/json"}}
-		resp, err := http.DefaultClient.Do(req)
+		logText, err := logged(ctx, pgLog, before, http.MethodPost, fmt.Sprintf("%s/api/%s/tasks/%d/move", be.URL, u.ID, task), tok, m.body)
 		if err != nil {
 			return nil, fmt.Errorf("moving task %d: %w", task, err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return nil, fmt.Errorf("moving task %d: %d %s", task, resp.StatusCode, body)
-		}
-		// The server writes its log as each statement ends; a moment for
-		// the last one's line.
-		time.Sleep(200 * time.Millisecond)
-		logText, err := readFrom(pgLog, before)
-		if err != nil {
-			return nil, err
 		}
 		run := MoveRun{Into: m.into, ListLength: n}
 		run.Statements = parseAutoExplain(logText)
@@ -297,8 +287,40 @@ func proveMove(ctx context.Context, db *sql.DB, pgLog, backendBin string, env ma
 		out.Moves = append(out.Moves, run)
 		fmt.Fprintf(&plans, "-- move task %d to %s (%d tasks in that list)\n%s\n", task, m.into, n, logText)
 	}
+	before, err := fileSize(pgLog)
+	if err != nil {
+		return nil, err
+	}
+	logText, err := logged(ctx, pgLog, before, http.MethodGet, fmt.Sprintf("%s/api/%s/projects/%d/tree?status=all", be.URL, u.ID, u.Tree), tok, "")
+	if err != nil {
+		return nil, fmt.Errorf("reading the tree of project %d: %w", u.Tree, err)
+	}
+	out.Tree = parseAutoExplain(logText)
 	out.Plans = plans.String()
 	return out, reset()
+}
+
+// logged sends one request with the session tok and returns what the
+// PostgreSQL log at path gained after offset while it ran.
+func logged(ctx context.Context, path string, offset int64, method, url, tok, body string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, method, url, strings.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header = http.Header{"Authorization": {"Bearer " + tok}, "Content-Type": {"application/json"}}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("%d %s", resp.StatusCode, b)
+	}
+	// The server writes its log as each statement ends; a moment for the
+	// last one's line.
+	time.Sleep(200 * time.Millisecond)
+	return readFrom(path, offset)
 }
 
 func fileSize(path string) (int64, error) {
