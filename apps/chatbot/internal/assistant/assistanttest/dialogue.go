@@ -77,7 +77,7 @@ func FreshSeed(loc *time.Location) Seed {
 	}
 	s := Seed{Projects: []api.ExportProject{{Key: "inbox", Name: "Inbox", Inbox: true}}}
 	for i, name := range []string{"Home", "Work", "Health", "Shopping"} {
-		s.Projects = append(s.Projects, api.ExportProject{Key: strings.ToLower(name), Name: name, Color: "#808080", Position: strconv.Itoa(i + 1)})
+		s.Projects = append(s.Projects, api.ExportProject{Key: strings.ToLower(name), Name: name, Color: "grey", Position: strconv.Itoa(i + 1)})
 	}
 	keys := map[string]string{}
 	for i, r := range rows {
