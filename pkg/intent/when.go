@@ -293,7 +293,7 @@ func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
 		}
 	}
 	if w == nil {
-		if m := firstNotPossessive(reWeekday, s); m != nil {
+		if m := firstDayName(s); m != nil {
 			wd := weekdays[s[m[4]:m[5]]]
 			mod := ""
 			if m[2] >= 0 {
@@ -359,6 +359,33 @@ func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
 // firstNotPossessive is re's first match in s that is not part of a
 // possessive: "Tuesday's meeting" and "the parents' evening" name things,
 // not times.
+// firstDayName is the first weekday named in s, as firstNotPossessive
+// finds it, but for a short name that is also a word ("sun", "sat",
+// "wed", "mon") followed by another word with nothing before it to say it
+// is a day: "buy sun cream" and "sat exam" name no day; "gym sat 10am",
+// "on sun" and "mon wed fri" do.
+func firstDayName(s string) []int {
+	for _, m := range reWeekday.FindAllStringSubmatchIndex(s, -1) {
+		if n := firstNotPossessive(reWeekday, s[m[0]:]); n == nil || n[0] != 0 {
+			continue
+		}
+		name := s[m[4]:m[5]]
+		said := strings.TrimSpace(s[m[0]:m[4]]) != "" // "on", "next"…
+		if !said && (name == "sun" || name == "sat" || name == "wed" || name == "mon") {
+			next, _, _ := strings.Cut(strings.TrimSpace(s[m[1]:]), " ")
+			if next != "" && !strings.ContainsAny(next[:1], "0123456789,.;:") && !reDayWord.MatchString(next) {
+				continue
+			}
+		}
+		return m
+	}
+	return nil
+}
+
+// reDayWord is a word that may follow a day's name: another day, or a
+// part of the day.
+var reDayWord = regexp.MustCompile(`^(?:` + weekdayRe + `s?|at|morning|afternoon|evening|night|and|&|or)$`)
+
 func firstNotPossessive(re *regexp.Regexp, s string) []int {
 	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
 		after, before := s[m[1]:], s[:m[0]]
