@@ -73,9 +73,12 @@ var (
 
 	// Reminders on an existing task.
 	reRemindMe       = regexp.MustCompile(`^remind me\b`)
+	reSetReminder    = regexp.MustCompile(`^(?:add|set|put|create)\s+(?:a\s+|another\s+)?reminder\s+(?:to|for|on)\s+(.+?)\s+` + remindWhenRe + `$|^(?:add|set|put|create)\s+(?:a\s+|another\s+)?reminder\s+` + remindWhenRe + `\s+(?:for|on|of|to)?\s*(.+)$`)
+	reChangeReminder = regexp.MustCompile(`^(?:change|move|set|make)\s+(?:the\s+)?(.+?)(?:'s)?\s+reminders?\s+(?:to\s+)?` + remindWhenRe + `$`)
+	reNote           = regexp.MustCompile(`^(?:add\s+(?:a\s+)?(?:note|comment)\s+(?:to|on|for)|(?:a\s+)?note\s+(?:for|on|to)|put\s+(?:a\s+)?note\s+on)\s+(.+?)\s*:\s*(.+)$`)
 	reRemindBefore   = regexp.MustCompile(`(?:,\s*|\s+)(?:and\s+)?remind me\s+` + remindWhenRe + `$`)
 	reRemindAbout    = regexp.MustCompile(`^remind me\s+(?:about|of)\s+(.+?)\s+` + remindWhenRe + `$`)
-	reNoReminder     = regexp.MustCompile(`^(?:no|without)\s+reminders?\s+(?:for|on|about)\s+(.+)$|^(?:remove|delete|clear|cancel|drop|turn off)\s+(?:the\s+|all\s+|all the\s+)?reminders?\s+(?:of|for|on|from|about)\s+(.+)$|^(?:don't|do not|stop)\s+remind(?:ing)?\s+me\s+(?:about|of)\s+(.+)$`)
+	reNoReminder     = regexp.MustCompile(`^(?:no|without)\s+reminders?\s+(?:for|on|about)\s+(.+)$|^(?:remove|delete|clear|cancel|drop|turn off)\s+(?:the\s+|all\s+|all the\s+)?reminders?\s+(?:of|for|on|from|about)\s+(.+)$|^(?:don't|do not|stop)\s+remind(?:ing)?\s+me\s+(?:about|of)\s+(.+)$|^(?:i\s+)?(?:don't|dont|do not)\s+need\s+(?:a\s+|the\s+)?reminders?\s+(?:for|on|about)\s+(.+?)(?:\s+(?:anymore|any more))?$`)
 	reNoReminderBare = regexp.MustCompile(`^(?:no reminders?|remove the reminders?|don't remind me|do not remind me|stop reminding me)$`)
 
 	// Repeats.
@@ -186,13 +189,34 @@ func parseEdit(p *phrase, now time.Time, loc *time.Location) (Intent, bool) {
 		return Intent{Kind: Unknown, Missing: "task", Problem: "remove the reminders of", ClearReminders: true}, true
 	}
 
+	// Notes: "add a note to X: text", "note for X: text".
+	if m := reNote.FindStringSubmatchIndex(low); m != nil {
+		return withTarget(Intent{Kind: Update, Note: strings.TrimSpace(p.orig[m[4]:m[5]])}, sub(m, 1)), true
+	}
+
 	// Reminders.
+	if m := reSetReminder.FindStringSubmatchIndex(low); m != nil {
+		// "add a reminder to X one hour before", "set a reminder 10 min
+		// before X".
+		target, g := sub(m, 1), 2
+		if target == "" {
+			target, g = sub(m, 10), 6
+		}
+		before, at := remindWhen(low, m, g)
+		return withTarget(Intent{Kind: Update, RemindBefore: []int{before}, RemindAt: at}, target), true
+	}
+	if m := reChangeReminder.FindStringSubmatchIndex(low); m != nil {
+		// "change the dentist reminder to 2 hours before": the new one
+		// replaces the old.
+		before, at := remindWhen(low, m, 2)
+		return withTarget(Intent{Kind: Update, ClearReminders: true, RemindBefore: []int{before}, RemindAt: at}, sub(m, 1)), true
+	}
 	if m := reRemindAbout.FindStringSubmatchIndex(low); m != nil {
 		before, at := remindWhen(low, m, 2)
 		return withTarget(Intent{Kind: Update, RemindBefore: []int{before}, RemindAt: at}, sub(m, 1)), true
 	}
 	if m := reNoReminder.FindStringSubmatchIndex(low); m != nil {
-		return withTarget(Intent{Kind: Update, ClearReminders: true}, first(m, 1, 2, 3)), true
+		return withTarget(Intent{Kind: Update, ClearReminders: true}, first(m, 1, 2, 3, 4)), true
 	}
 
 	// Tags.

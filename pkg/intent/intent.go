@@ -84,6 +84,8 @@ type Intent struct {
 	Weekdays dates.Weekdays
 	MonthDay int
 	NewTitle string
+	// Note is text to add to the task's notes (its description).
+	Note     string
 	ClearDue bool // Update: remove the due date
 	// Update: move the due time by this much ("postpone by two days").
 	ShiftDays, ShiftMinutes int
@@ -452,7 +454,7 @@ var (
 		"to-do": true, "a": true, "an": true, "the": true, "remind": true, "me": true, "reminder": true, "delete": true,
 		"remove": true, "complete": true, "finish": true, "done": true, "move": true, "rename": true, "tag": true,
 		"tags": true, "mark": true, "set": true, "change": true, "update": true, "edit": true, "item": true, "note": true,
-		"it": true, "this": true, "that": true, "something": true, "please": true, "one": true, "make": true, "put": true,
+		"it": true, "this": true, "that": true, "something": true, "please": true, "pls": true, "plz": true, "thanks": true, "one": true, "make": true, "put": true,
 		"schedule": true, "priority": true, "undo": true, "reopen": true, "list": true, "show": true, "do": true}
 )
 

@@ -88,6 +88,9 @@ func (r *run) respond(ctx context.Context) error {
 		return err
 	}
 	said := strings.TrimSpace(t.Message)
+	if handled, err := r.places(ctx, said); handled || err != nil {
+		return err // "move X to Health", subtasks (places.go)
+	}
 	if m := reAddProject.FindStringSubmatch(said); m != nil {
 		r.reply.Intent = "add_project"
 		return r.addProject(ctx, m[1])
@@ -100,6 +103,9 @@ func (r *run) respond(ctx context.Context) error {
 			r.reply.Intent = string(intent.List)
 			return r.listProject(ctx, p)
 		}
+	}
+	if handled, err := r.listScope(ctx, said); handled || err != nil {
+		return err // "my work stuff" (scopes.go)
 	}
 	in := intent.Parse(t.Message, t.Now, t.Loc)
 	r.reply.Intent = string(in.Kind)
@@ -118,18 +124,11 @@ func (r *run) respond(ctx context.Context) error {
 		if len(in.Tasks) > 0 { // several tasks in one message: many.go
 			return r.addMany(ctx, in)
 		}
-		if !in.Explicit {
-			// "water the plants every day" when that task exists is an
-			// edit of it, never a second copy.
-			if t, ok, err := r.exactOpen(ctx, in.Title); err != nil || ok {
-				if err != nil {
-					return err
-				}
-				r.reply.Intent = string(intent.Update)
-				c := changesOf(in)
-				c.TagsAdd = in.Tags
-				return r.act(ctx, intent.Update, c, t)
-			}
+		// "water the plants every day" when that task exists is an edit
+		// of it, never a second copy; nor is a title with words left over
+		// added as it is (junk.go).
+		if handled, err := r.guardAdd(ctx, in); handled || err != nil {
+			return err
 		}
 		if err := r.add(ctx, in); err != nil {
 			return err
@@ -193,7 +192,13 @@ func (r *run) add(ctx context.Context, in intent.Intent) error {
 	if err != nil || !ok {
 		return err
 	}
-	args := todomcp.AddTaskInput{Title: in.Title, Priority: in.Priority, Tags: in.Tags, ProjectID: project.ID}
+	return r.addTo(ctx, in, project, 0)
+}
+
+// addTo adds in's task to project, or under the task parent (in its
+// project) when parent is not 0.
+func (r *run) addTo(ctx context.Context, in intent.Intent, project todomcp.Project, parent int64) error {
+	args := todomcp.AddTaskInput{Title: in.Title, Priority: in.Priority, Tags: in.Tags, ProjectID: project.ID, ParentID: parent}
 	if in.When != nil {
 		// A date alone is sent as the date: an all-day task, the same day
 		// wherever the person is; a time as RFC 3339 in their zone.
@@ -235,7 +240,10 @@ func (r *run) add(ctx context.Context, in intent.Intent) error {
 	c := cardFor(todomcp.AddTask.Name, "Added", out.Task, r.t.Now, r.t.Loc, r.b.WebURL)
 	r.card(c)
 	msg := fmt.Sprintf("Added “%s”", out.Task.Title)
-	if project.ID != 0 && !project.Inbox {
+	switch {
+	case parent != 0:
+		msg += " as a subtask"
+	case project.ID != 0 && !project.Inbox:
 		msg += " to " + project.Name
 	}
 	if c.Detail != "" {
@@ -371,6 +379,9 @@ func (r *run) onTargetWith(ctx context.Context, in intent.Intent, changes update
 		// "remove all" is about every task, never about a task whose
 		// title happens to contain "all".
 		return r.bulk(ctx, in.Kind, status)
+	}
+	if handled, err := r.bulkScope(ctx, in.Kind, changes, in.Target); handled || err != nil {
+		return err // "delete all work tasks": listed, asked (scopes.go)
 	}
 	if intent.MeansMany(in.Target) {
 		r.say("I can only change many tasks at once for all of them or all completed ones (say “delete all completed tasks” or “complete all”), and I ask first. For anything narrower, name the tasks one at a time — “show tasks tagged work” lists them.")

@@ -18,6 +18,9 @@ import (
 // holds then.
 type updateArgs struct {
 	Title string `json:"title,omitempty"`
+	// Note is added to the task's notes (its description), on a line of
+	// its own.
+	Note string `json:"note,omitempty"`
 	// Due is an absolute due time (RFC 3339), from conversations stored
 	// before relative changes existed.
 	Due string `json:"due,omitempty"`
@@ -45,7 +48,7 @@ type updateArgs struct {
 }
 
 func changesOf(in intent.Intent) updateArgs {
-	c := updateArgs{Title: in.NewTitle, Priority: in.Priority, ClearDue: in.ClearDue, ShiftDays: in.ShiftDays,
+	c := updateArgs{Title: in.NewTitle, Note: in.Note, Priority: in.Priority, ClearDue: in.ClearDue, ShiftDays: in.ShiftDays,
 		ShiftMinutes: in.ShiftMinutes, PriorityStep: in.PriorityStep, TagsAdd: in.TagsAdd, TagsRemove: in.TagsRemove,
 		Recurrence: in.Recurrence, Interval: in.Interval, RemindBefore: in.RemindBefore, RemindAt: in.RemindAt,
 		ClearReminders: in.ClearReminders}
@@ -67,7 +70,7 @@ func changesOf(in intent.Intent) updateArgs {
 
 // relative says whether applying c needs the task's current values.
 func (c updateArgs) relative() bool {
-	return c.WhenDate != "" || c.ShiftDays != 0 || c.ShiftMinutes != 0 || c.PriorityStep != 0 ||
+	return c.WhenDate != "" || c.Note != "" || c.ShiftDays != 0 || c.ShiftMinutes != 0 || c.PriorityStep != 0 ||
 		len(c.TagsAdd) > 0 || len(c.TagsRemove) > 0 || len(c.RemindBefore) > 0
 }
 
@@ -128,6 +131,11 @@ func (c updateArgs) toolArgs(cur todomcp.Task, now time.Time, loc *time.Location
 	if args.Due != nil || args.ClearDue {
 		verb = "Moved"
 	}
+	if c.Note != "" {
+		// Added to what the notes say, never replacing them.
+		note := strings.TrimSpace(strings.TrimSpace(cur.Description) + "\n" + c.Note)
+		args.Description = &note
+	}
 	if c.Title != "" {
 		args.Title = &c.Title
 		verb = "Renamed"
@@ -186,6 +194,9 @@ func (c updateArgs) toolArgs(cur todomcp.Task, now time.Time, loc *time.Location
 		}
 		have := map[key]bool{}
 		for _, r := range cur.Reminders {
+			if c.ClearReminders {
+				break // "change the reminder to …": the new one replaces them
+			}
 			if r.Fired || dayOnly && r.BeforeMinutes != nil && r.AtTime == "" {
 				continue
 			}

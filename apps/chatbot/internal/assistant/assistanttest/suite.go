@@ -171,7 +171,7 @@ func builtinCases() []decisionCase {
 		{"NextOccurrencesInThePersonsZone", nextOccurrencesInThePersonsZone},
 		{"AReminderWaitingForATime", aReminderWaitingForATime},
 		{"BuiltinProjects", builtinProjects},
-	}, slices.Concat(answerCases(), typoCases(), manyCases())...)
+	}, slices.Concat(answerCases(), typoCases(), junkCases(), manyCases(), scopeCases(), placeCases())...)
 }
 
 // Projects by name: made, added to (by "to Name" only when that project

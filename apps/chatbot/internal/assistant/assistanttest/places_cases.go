@@ -1,0 +1,77 @@
+package assistanttest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/apps/chatbot/internal/assistant"
+	"github.com/todo-app/todo-app/pkg/todomcp"
+)
+
+// Moves to a project, subtasks, and a project made with its tasks
+// (assistant's places.go).
+func placeCases() []decisionCase {
+	return []decisionCase{
+		{"MovesToAProjectAndUnderATask", movesToAProjectAndUnderATask},
+		{"AProjectMadeWithItsTasks", aProjectMadeWithItsTasks},
+	}
+}
+
+// projectNamed is the id of the person's project called name.
+func (e *env) projectNamed(t *testing.T, name string) int64 {
+	t.Helper()
+	out, res, err := todomcp.Call(context.Background(), e.tools, todomcp.ListProjects, todomcp.ListProjectsInput{})
+	require.NoError(t, err)
+	require.False(t, res.IsError, res.Text)
+	for _, p := range out.Projects {
+		if p.Name == name {
+			return p.ID
+		}
+	}
+	t.Fatalf("no project %q", name)
+	return 0
+}
+
+func movesToAProjectAndUnderATask(t *testing.T, e *env) {
+	b := &assistant.Builtin{}
+	e.say(t, b, "add project Health", nil)
+	e.say(t, b, "add book the physio", nil)
+	e.say(t, b, "add plan the trip", nil)
+	e.say(t, b, "add renew the ferry pass", nil)
+
+	e.say(t, b, "move book the physio to health", nil)
+	assert.Equal(t, e.projectNamed(t, "Health"), e.only(t, "Book the physio").ProjectID)
+	e.say(t, b, "put renew the ferry pass in a new project called Travel", nil)
+	assert.Equal(t, e.projectNamed(t, "Travel"), e.only(t, "Renew the ferry pass").ProjectID)
+	e.say(t, b, "make renew the ferry pass a subtask of plan the trip", nil)
+	assert.Equal(t, e.only(t, "Plan the trip").ID, e.only(t, "Renew the ferry pass").ParentID)
+
+	e.say(t, b, "add a subtask to plan the trip: pack the tent", nil)
+	e.say(t, b, "under plan the trip add print the tickets", nil)
+	e.say(t, b, "add 'buy sun cream' as a subtask of plan the trip", nil)
+	trip := e.only(t, "Plan the trip").ID
+	for _, title := range []string{"Pack the tent", "Print the tickets", "Buy sun cream"} {
+		assert.Equal(t, trip, e.only(t, title).ParentID, title)
+	}
+	// "move X to friday" is still a date, not a project.
+	e.say(t, b, "move book the physio to friday", nil)
+	assert.Equal(t, "2030-06-07", e.day(t, e.only(t, "Book the physio")))
+	assert.Len(t, e.tasks(t, "all"), 6, "no junk task on the way")
+}
+
+func aProjectMadeWithItsTasks(t *testing.T, e *env) {
+	b := &assistant.Builtin{}
+	e.say(t, b, "new project Allotment, add sow the beans on saturday to it", nil)
+	beans := e.only(t, "Sow the beans")
+	assert.Equal(t, e.projectNamed(t, "Allotment"), beans.ProjectID)
+	assert.Equal(t, "2030-06-08", e.day(t, beans))
+	c := &conversation{e: e, b: b}
+	reply := c.say(t, "add to allotment")
+	assert.Contains(t, reply.Text, "What should I add?")
+	c.say(t, "water the seedlings")
+	assert.Equal(t, e.projectNamed(t, "Allotment"), e.only(t, "Water the seedlings").ProjectID)
+	assert.Len(t, e.tasks(t, "all"), 2)
+}

@@ -1,0 +1,62 @@
+package assistanttest
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/todo-app/todo-app/apps/chatbot/internal/assistant"
+)
+
+// Projects and tags as scopes (assistant's scopes.go): listed by their
+// name in everyday words; a change to all of one is listed and asked.
+func scopeCases() []decisionCase {
+	return []decisionCase{
+		{"AProjectOrTagNamedIsAList", aProjectOrTagNamedIsAList},
+		{"AChangeToAllOfAScopeAsksFirst", aChangeToAllOfAScopeAsksFirst},
+	}
+}
+
+func aProjectOrTagNamedIsAList(t *testing.T, e *env) {
+	b := &assistant.Builtin{}
+	e.say(t, b, "add project Garden", nil)
+	e.say(t, b, "add prune the roses to Garden", nil)
+	e.say(t, b, "add order seeds #garden", nil)
+	e.say(t, b, "add renew the car tax #errands", nil)
+	e.say(t, b, "add fix the fence", nil)
+
+	reply, _ := e.say(t, b, "my garden things pls", nil)
+	assert.Equal(t, "list", reply.Intent)
+	assert.Contains(t, reply.Text, "Prune the roses", "the project, before the tag of the same name")
+	assert.NotContains(t, reply.Text, "Renew the car tax")
+	reply, _ = e.say(t, b, "errands stuff?", nil)
+	assert.Contains(t, reply.Text, "Renew the car tax")
+	assert.NotContains(t, reply.Text, "Prune the roses")
+	reply, _ = e.say(t, b, "which tasks have no date?", nil)
+	assert.Contains(t, reply.Text, "Fix the fence")
+	assert.Len(t, e.tasks(t, "all"), 4, "nothing added by a list")
+}
+
+func aChangeToAllOfAScopeAsksFirst(t *testing.T, e *env) {
+	b := &assistant.Builtin{}
+	e.say(t, b, "add write the minutes #board", nil)
+	e.say(t, b, "add book the venue #board", nil)
+	e.say(t, b, "add walk the dog tomorrow", nil)
+	e.say(t, b, "add water the lawn tomorrow", nil)
+
+	c := &conversation{e: e, b: b}
+	reply := c.say(t, "delete all board tasks")
+	assert.Contains(t, reply.Text, "Delete these 2 tasks?")
+	assert.Len(t, e.tasks(t, "all"), 4, "nothing deleted before the yes")
+	c.say(t, "yes")
+	assert.Len(t, e.tasks(t, "all"), 2)
+
+	c = &conversation{e: e, b: b}
+	reply = c.say(t, "push everything due tomorrow to friday")
+	assert.Contains(t, reply.Text, "Change these 2 tasks?")
+	c.say(t, "ok")
+	for _, x := range e.tasks(t, "") {
+		require.Equal(t, "2030-06-07", e.day(t, x), x.Title)
+	}
+}

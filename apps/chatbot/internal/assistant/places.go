@@ -1,0 +1,214 @@
+package assistant
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/todo-app/todo-app/pkg/intent"
+	"github.com/todo-app/todo-app/pkg/todomcp"
+)
+
+// Places: moving a task to a project or under another task, subtasks, and
+// a project made with its first tasks. Each names its place by words; a
+// project that does not exist is made only when "new" or "called" says so
+// ("put X in a new project called Travel"), otherwise the words are not a
+// place and the sentence goes on to the grammar.
+var (
+	// "move the dentist to Health", "put renew passport in a new project
+	// called Travel", "move X into the Home project".
+	reMoveToPlace = regexp.MustCompile(`(?i)^(?:please\s+)?(?:move|put|file|shift)\s+(.+?)\s+(?:to|in|into|under)\s+(?:my\s+|the\s+)?(a\s+new\s+project\s+(?:called\s+|named\s+)?|new\s+project\s+)?["“']?(.+?)["”']?(?:\s+(?:list|project))?$`)
+	// "make email alex a subtask of prepare budget review".
+	reMakeSubtask = regexp.MustCompile(`(?i)^(?:make|turn)\s+(.+?)\s+(?:into\s+)?(?:a\s+)?sub-?task\s+(?:of|under|for)\s+(.+)$`)
+	// "add a subtask to X: Y", "add subtask Y to X", "under X add (a
+	// subtask) Y", "add 'Y' as a subtask of X", "add Y under X".
+	reSubtaskTo    = regexp.MustCompile(`(?i)^(?:add|create|new)\s+(?:a\s+)?sub-?task\s+(?:to|for|under|of)\s+(.+?)\s*:\s*(.+)$`)
+	reUnderAdd     = regexp.MustCompile(`(?i)^under\s+(.+?),?\s+(?:add|create|put)\s+(?:a\s+)?(?:sub-?task\s+)?(.+)$`)
+	reAsSubtaskOf  = regexp.MustCompile(`(?i)^(?:add|create|put)\s+(.+?)\s+(?:as\s+a\s+sub-?task\s+(?:of|to|under|for)|under)\s+(.+)$`)
+	reSubtaskNamed = regexp.MustCompile(`(?i)^(?:add|create)\s+(?:a\s+)?sub-?task\s+(.+?)\s+(?:to|for|under)\s+(.+)$`)
+	// "new project Garden, add plant tomatoes on saturday to it", "make a
+	// project called Moving with book movers and cancel internet".
+	reProjectWith = regexp.MustCompile(`(?i)^(?:please\s+)?(?:add|create|make|start|new)\s+(?:a\s+)?(?:new\s+)?project\s+(?:called\s+|named\s+)?["“]?([^,"”]+?)["”]?(?:\s*,\s*(?:and\s+)?|\s+with\s+|\s+and\s+)(.+)$`)
+	// "add to Shopping", "add something to the Home project": what?
+	reAddToOnly = regexp.MustCompile(`(?i)^(?:add|put)\s+(?:something\s+|a\s+task\s+|stuff\s+)?(?:to|in|into)\s+(?:my\s+|the\s+)?["“]?(.+?)["”]?(?:\s+(?:list|project))?$`)
+	reToIt      = regexp.MustCompile(`(?i)\s+(?:to|in|into)\s+it$`)
+)
+
+// places handles a message that moves a task or adds under one; handled
+// is false for any other.
+func (r *run) places(ctx context.Context, said string) (bool, error) {
+	said = strings.TrimRight(strings.TrimSpace(said), ".!")
+	if m := reProjectWith.FindStringSubmatch(said); m != nil {
+		return true, r.projectWithTasks(ctx, strings.TrimSpace(m[1]), m[2])
+	}
+	if m := reAddToOnly.FindStringSubmatch(said); m != nil {
+		if p, found, err := r.project(ctx, m[1]); err != nil || found {
+			if err != nil {
+				return true, err
+			}
+			r.reply.Intent = string(intent.Unknown)
+			return true, r.askMissing(ctx, intent.Intent{Kind: intent.Unknown, Missing: "title", Project: p.Name})
+		}
+	}
+	if m := reMakeSubtask.FindStringSubmatch(said); m != nil {
+		return r.moveUnder(ctx, m[1], m[2])
+	}
+	for _, re := range []*regexp.Regexp{reSubtaskTo, reUnderAdd} {
+		if m := re.FindStringSubmatch(said); m != nil {
+			return r.addUnder(ctx, m[1], m[2])
+		}
+	}
+	for _, re := range []*regexp.Regexp{reAsSubtaskOf, reSubtaskNamed} {
+		if m := re.FindStringSubmatch(said); m != nil {
+			return r.addUnder(ctx, m[2], m[1])
+		}
+	}
+	if m := reMoveToPlace.FindStringSubmatch(said); m != nil {
+		return r.moveToProject(ctx, m[1], m[3], m[2] != "")
+	}
+	return false, nil
+}
+
+// one is the single open task words name; ok false when none or several
+// do (and the person was told, or asked which).
+func (r *run) one(ctx context.Context, words string, kind intent.Kind) (todomcp.Task, bool, error) {
+	found, err := r.find(ctx, strings.Trim(words, " \"'“”‘’"), "pending")
+	if err != nil {
+		return todomcp.Task{}, false, err
+	}
+	switch len(found) {
+	case 0:
+		return todomcp.Task{}, false, nil
+	case 1:
+		return found[0], true, nil
+	}
+	for _, t := range found {
+		if strings.EqualFold(t.Title, strings.TrimSpace(words)) {
+			return t, true, nil
+		}
+	}
+	r.whichOne(kind, updateArgs{}, words, found, "")
+	return todomcp.Task{}, false, nil
+}
+
+// moveToProject moves the task words name to the project named (made
+// first when fresh says a new one); handled is false when the words name
+// no task or no project, so the sentence is read otherwise ("move the
+// dentist to friday").
+func (r *run) moveToProject(ctx context.Context, words, name string, fresh bool) (bool, error) {
+	p, found, err := r.project(ctx, name)
+	if err != nil || !found && !fresh {
+		return false, err
+	}
+	found2, err := r.find(ctx, strings.Trim(words, " \"'“”‘’"), "pending")
+	if err != nil || len(found2) == 0 {
+		return false, err
+	}
+	r.reply.Intent = string(intent.Update)
+	if len(found2) > 1 {
+		r.say(fmt.Sprintf("Several tasks match “%s”: %s. Say the one to move with its whole name.", words, titles(found2)))
+		return true, nil
+	}
+	if !found {
+		out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.AddProject, todomcp.AddProjectInput{Name: strings.TrimSpace(name)})
+		if err != nil {
+			return true, err
+		}
+		if res.IsError {
+			r.say("I couldn't make that project: " + res.Text)
+			return true, nil
+		}
+		p = out.Project
+		r.say(fmt.Sprintf("Made the project “%s”.", p.Name))
+	}
+	return true, r.move(ctx, found2[0], todomcp.MoveTaskInput{ProjectID: p.ID}, "to "+p.Name)
+}
+
+// moveUnder makes the task child names a subtask of the one parent names.
+func (r *run) moveUnder(ctx context.Context, child, parent string) (bool, error) {
+	c, ok, err := r.one(ctx, child, intent.Update)
+	if err != nil || !ok {
+		return ok || len(r.reply.Pending) > 0, err
+	}
+	p, ok, err := r.one(ctx, parent, intent.Update)
+	if err != nil || !ok {
+		return ok || len(r.reply.Pending) > 0, err
+	}
+	r.reply.Intent = string(intent.Update)
+	return true, r.move(ctx, c, todomcp.MoveTaskInput{ParentID: p.ID}, "under “"+p.Title+"”")
+}
+
+// move moves t and says where.
+func (r *run) move(ctx context.Context, t todomcp.Task, to todomcp.MoveTaskInput, where string) error {
+	to.TaskID = t.ID
+	out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.MoveTask, to)
+	if err != nil {
+		return err
+	}
+	if res.IsError {
+		r.say("I couldn't move it: " + res.Text)
+		return nil
+	}
+	r.card(cardFor(todomcp.MoveTask.Name, "Moved", out.Task, r.t.Now, r.t.Loc, r.b.WebURL))
+	r.say(fmt.Sprintf("Moved “%s” %s.", out.Task.Title, where))
+	return nil
+}
+
+// addUnder adds the task child says as a subtask of the one parent names.
+func (r *run) addUnder(ctx context.Context, parent, child string) (bool, error) {
+	p, ok, err := r.one(ctx, parent, intent.Update)
+	if err != nil || !ok {
+		return ok || len(r.reply.Pending) > 0, err
+	}
+	in := intent.ParseTask(strings.Trim(child, " \"'“”‘’"), r.t.Now, r.t.Loc)
+	if in.Kind != intent.Add || in.Title == "" {
+		return false, nil
+	}
+	in.Title = strings.Trim(in.Title, "\"'“”‘’ ")
+	in.Title = strings.ToUpper(in.Title[:1]) + in.Title[1:]
+	r.reply.Intent = string(intent.Add)
+	return true, r.addTo(ctx, in, todomcp.Project{}, p.ID)
+}
+
+// projectWithTasks makes a project and adds what follows its name to it.
+func (r *run) projectWithTasks(ctx context.Context, name, rest string) error {
+	p, found, err := r.project(ctx, name)
+	if err != nil {
+		return err
+	}
+	if !found {
+		out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.AddProject, todomcp.AddProjectInput{Name: name})
+		if err != nil {
+			return err
+		}
+		if res.IsError {
+			r.say("I couldn't make that project: " + res.Text)
+			return nil
+		}
+		p = out.Project
+		r.say(fmt.Sprintf("Made the project “%s”.", p.Name))
+	}
+	rest = reToIt.ReplaceAllString(strings.TrimSpace(rest), "")
+	if !strings.HasPrefix(strings.ToLower(rest), "add ") {
+		rest = "add " + rest
+	}
+	in := intent.Parse(rest+` ^"`+p.Name+`"`, r.t.Now, r.t.Loc)
+	r.reply.Intent = string(intent.Add)
+	switch {
+	case len(in.Tasks) > 0:
+		return r.addMany(ctx, in)
+	case in.Kind == intent.Add && in.Title != "":
+		return r.add(ctx, in)
+	}
+	r.say(fmt.Sprintf("What should I add to %s?", p.Name))
+	return nil
+}
+
+func titles(ts []todomcp.Task) string {
+	var s []string
+	for _, t := range ts {
+		s = append(s, "“"+t.Title+"”")
+	}
+	return strings.Join(s, ", ")
+}
