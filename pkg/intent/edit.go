@@ -67,7 +67,7 @@ var (
 	reTagHash     = regexp.MustCompile(`^tag\s+(.+?)\s+((?:#[\p{L}\p{N}_-]+\s*)+)$`)
 	reAddTag      = regexp.MustCompile(`^add\s+(?:the\s+)?(?:tags?\s+` + tagListRe + `|(#[\p{L}\p{N}_-]+(?:\s*(?:,|and)?\s*#[\p{L}\p{N}_-]+)*)|([\p{L}\p{N}_-]+)\s+tag)\s+(?:to|on)\s+(.+)$`)
 	reRemoveTag   = regexp.MustCompile(`^(?:remove|delete|drop|take)\s+(?:the\s+)?(?:tags?\s+` + tagListRe + `|(#[\p{L}\p{N}_-]+)|([\p{L}\p{N}_-]+)\s+tag)\s+(?:from|off(?:\s+of)?)\s+(.+)$`)
-	reClearTags   = regexp.MustCompile(`^(?:remove|delete|clear|drop)\s+(?:all\s+)?(?:the\s+)?tags\s+(?:from|of|on)\s+(.+)$|^untag\s+(.+)$`)
+	reClearTags   = regexp.MustCompile(`^(?:remove|delete|clear|drop)\s+(?:all\s+)?(?:the\s+)?tags\s+(?:from|of|on)\s+(.+)$|^untag\s+(.+)$|^take\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?tags\s+off\s+(?:of\s+)?(.+)$`)
 	reReplaceTags = regexp.MustCompile(`^(?:retag\s+(.+?)\s+(?:as|with|to)\s+` + tagListRe + `|(?:replace|change|set)\s+(?:the\s+)?tags?\s+(?:of|on|for)\s+(.+?)\s+(?:with|to)\s+` + tagListRe + `)$`)
 	reTagNoTask   = regexp.MustCompile(`^(?:tag(?:\s+(?:it|this|that))?(?:\s+(?:with|as))?(?:\s+#?[\p{L}\p{N}_-]+)?|(?:add|remove)\s+(?:the\s+|a\s+)?tags?(?:\s+#?[\p{L}\p{N}_-]+)?|untag(?:\s+(?:it|this|that))?)$`)
 
@@ -227,7 +227,7 @@ func parseEdit(p *phrase, now time.Time, loc *time.Location) (Intent, bool) {
 		return withTarget(Intent{Kind: Update, TagsRemove: tagList(first(m, 1, 2, 3))}, sub(m, 4)), true
 	}
 	if m := reClearTags.FindStringSubmatchIndex(low); m != nil {
-		return withTarget(Intent{Kind: Update, ReplaceTags: true, Tags: []string{}}, first(m, 1, 2)), true
+		return withTarget(Intent{Kind: Update, ReplaceTags: true, Tags: []string{}}, first(m, 1, 2, 3)), true
 	}
 	if m := reReplaceTags.FindStringSubmatchIndex(low); m != nil {
 		return withTarget(Intent{Kind: Update, ReplaceTags: true, Tags: tagList(first(m, 2, 4))}, first(m, 1, 3)), true

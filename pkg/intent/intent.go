@@ -261,8 +261,8 @@ func ParseTask(text string, now time.Time, loc *time.Location) Intent {
 }
 
 var (
-	rePolite  = regexp.MustCompile(`^(?:(?:please|pls|plz|hey|ok|okay|so|and|also|now|then|could you|can you|would you|will you|i want to|i'd like to|i would like to|let's|lets|go ahead and|assistant)[, ]+)+`)
-	reHelp    = regexp.MustCompile(`^(?:(?:hi|hello|hey|hiya|yo)(?: there)?|help(?: me| please)?|what (?:commands|things|phrases) (?:do you (?:know|understand|support)|can i (?:say|use|type))|good (?:morning|afternoon|evening)|what can you do|what do you do|how does this work|how do i use this|commands|\?+|thanks?(?: you)?|thx)$`)
+	rePolite  = regexp.MustCompile(`^(?:(?:please|pls|plz|hey|ok|okay|so|and|also|now|then|uh|um|erm|oh|actually|just|wait|hmm|could you|can you|would you|will you|i want to|i'd like to|i would like to|let's|lets|go ahead and|assistant)[, ]+)+`)
+	reHelp    = regexp.MustCompile(`^(?:(?:hi|hello|hey|hiya|yo)(?: there)?|help(?: me| please)?|what (?:commands|things|phrases) (?:do you (?:know|understand|support)|can i (?:say|use|type))|good (?:morning|afternoon|evening)|what can you do|what do you do|how does this work|how do i use this|how (?:do|can|should) i (?:add|make|create|set|use|delete|change|move|see|get|tag|share)\b.*|commands|\?+|thanks?(?: you)?|thx)$`)
 	reChoice  = regexp.MustCompile(`^(?:(?:it's|its|it is|i mean|the|number|no\.?|option|task)\s*)?#?(\d{1,9})(?:\s*(?:please|one|pls))?$`)
 	reOrdinal = regexp.MustCompile(`^(?:the\s+)?(first|second|third|fourth|fifth|last)(?:\s+one)?$`)
 
@@ -429,6 +429,12 @@ func taskFields(p *phrase, now time.Time, loc *time.Location) Intent {
 			in.When.Date = in.When.Date.AddDate(0, 0, 1)
 		}
 	}
+	if in.When != nil && in.When.HasTime && in.Recurrence == "weekly" && in.Weekdays.IsZero() {
+		// "every Wednesday at 8am", said on a Wednesday at 10: next week's.
+		if at, _ := in.When.Instant(); at.Before(now) {
+			in.When.Date = in.When.Date.AddDate(0, 0, 7)
+		}
+	}
 	if m := reAddPrefix.FindStringIndex(strings.TrimLeft(p.low, " ,:")); m != nil {
 		off := len(p.low) - len(strings.TrimLeft(p.low, " ,:"))
 		p.cut(off+m[0], off+m[1])
@@ -589,7 +595,7 @@ func noonOf(now time.Time, loc *time.Location) time.Time {
 }
 
 var (
-	reEdgeJunk = regexp.MustCompile(`(?i)^(?:[\s,:;.\-–—]|\b(?:and|to|on|at|by|due|for|with|about|that|is|it|please|task|called|named)\b)+|(?:[\s,:;\-–—]|\b(?:and|on|at|by|due|for|with|from|to|it|please|priority|starting)\b)+$`)
+	reEdgeJunk = regexp.MustCompile(`(?i)^(?:[\s,:;.!?\-–—]|\b(?:and|to|on|at|by|due|for|with|about|that|is|it|please|task|called|named)\b)+|(?:[\s,:;\-–—]|\b(?:and|on|at|by|due|for|with|from|to|it|please|priority|starting)\b)+$`)
 	reSpaces   = regexp.MustCompile(`\s+`)
 )
 
@@ -645,6 +651,8 @@ var (
 	// "every mon, wed and fri", "every tuesday & thursday".
 	reEveryDays = regexp.MustCompile(`\bevery\s+(?:other\s+)?` + weekdayRe + `s?(?:\s*(?:,|&|/|\band\b|,\s*and\b)\s*` + weekdayRe + `s?)+\b`)
 	reDayName   = regexp.MustCompile(weekdayRe)
+	// reDaysTogether: "mon wed fri", "tuesdays and thursdays".
+	reDaysTogether = regexp.MustCompile(`\b` + weekdayRe + `s?(?:\s*(?:,|&|/|\band\b|,\s*and\b)?\s*` + weekdayRe + `s?){1,6}\b`)
 	// "every 1st", "every 15th of the month", "on the 1st of every month",
 	// "every last day of the month".
 	reEveryMonthDay = regexp.MustCompile(`\bevery\s+(\d{1,2})(?:st|nd|rd|th)(?:\s+(?:day\s+)?of\s+(?:the|each|every)\s+month)?\b|\bon\s+the\s+(\d{1,2})(?:st|nd|rd|th)\s+(?:day\s+)?of\s+(?:each|every)\s+month\b`)
@@ -687,7 +695,13 @@ func extractRecurrenceDays(p *phrase, in *Intent, now time.Time, loc *time.Locat
 		p.cut(m[0], m[1])
 		return true
 	}
-	if m := reEveryDays.FindStringIndex(p.low); m != nil {
+	m := reEveryDays.FindStringIndex(p.low)
+	if m == nil {
+		// "go running mon wed fri 7am": two days or more said together,
+		// without "every", are the days it repeats on.
+		m = reDaysTogether.FindStringIndex(p.low)
+	}
+	if m != nil {
 		in.Recurrence, in.Interval = "weekly", 1
 		if strings.Contains(p.low[m[0]:m[1]], "other") {
 			in.Interval = 2

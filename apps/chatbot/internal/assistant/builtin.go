@@ -127,7 +127,7 @@ func (r *run) respond(ctx context.Context) error {
 		// "water the plants every day" when that task exists is an edit
 		// of it, never a second copy; nor is a title with words left over
 		// added as it is (junk.go).
-		if handled, err := r.guardAdd(ctx, in); handled || err != nil {
+		if handled, err := r.guardAdd(ctx, &in); handled || err != nil {
 			return err
 		}
 		if err := r.add(ctx, in); err != nil {
@@ -399,6 +399,15 @@ func (r *run) onTargetWith(ctx context.Context, in intent.Intent, changes update
 		return err
 	}
 	if len(found) == 0 {
+		if in.Kind == intent.Update {
+			// "change the bedsheets every two weeks" with no such task:
+			// perhaps a new one.
+			if t := intent.ParseTask(r.t.Message, r.t.Now, r.t.Loc); t.Kind == intent.Add && t.Title != "" {
+				r.say(fmt.Sprintf("I couldn't find a task matching “%s”.", in.Target))
+				r.offerAdd(t)
+				return nil
+			}
+		}
 		r.say(fmt.Sprintf("I couldn't find a task matching “%s”. Ask me “show my tasks” to see them.", in.Target))
 		return nil
 	}
@@ -523,7 +532,8 @@ func (r *run) find(ctx context.Context, target, status string) ([]todomcp.Task, 
 // stopWords carry no meaning for finding a task.
 var stopWords = map[string]bool{"the": true, "a": true, "an": true, "my": true, "our": true, "your": true, "to": true,
 	"of": true, "for": true, "about": true, "with": true, "on": true, "at": true, "in": true, "and": true, "this": true,
-	"that": true, "up": true}
+	"that": true, "up": true, "finally": true, "already": true, "just": true, "actually": true, "now": true,
+	"pls": true, "please": true, "✔": true, "✓": true, "✅": true}
 
 // contentStems are the stems of the words of s that carry meaning.
 func contentStems(s string) []string {

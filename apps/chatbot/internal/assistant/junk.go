@@ -36,7 +36,8 @@ var editWords = map[string]bool{"instead": true, "now": true, "anymore": true, "
 	"moved": true, "give": true, "reschedule": true, "change": true, "push": true, "postpone": true, "snooze": true,
 	"set": true, "make": true, "actually": true, "isn't": true, "isnt": true, "is": true, "are": true, "be": true,
 	"from": true, "on": true, "it": true, "a": true, "date": true, "of": true, "to": true, "till": true, "until": true,
-	"back": true, "by": true, "shift": true, "delay": true}
+	"back": true, "by": true, "shift": true, "delay": true, "urgent": true, "normal": true, "priority": true,
+	"important": true, "anymore,": true}
 
 // editVerbs start a sentence that changes a task, never a task's title.
 var editVerbs = map[string]bool{"change": true, "move": true, "reschedule": true, "postpone": true, "snooze": true,
@@ -57,13 +58,24 @@ var notATask = map[string]bool{"what": true, "wat": true, "whats": true, "what's
 
 // reLeftover finds words in a would-be title that the parser could not
 // place: the title is cut there.
-var reLeftover = regexp.MustCompile(`(?i)\s+[,;(\-–—]|\?|\(\s*\)|\b(?:remind(?:er|ers)?|priority|prio|instead|anymore|subtask)\b|\bat\s+\d{1,2}\b|\s:\d\d\b|\b(?:put|set|move)\s+it\b`)
+var reLeftover = regexp.MustCompile(`(?i)\s+[,;(\-–—]|\?|\(\s*\)|\b(?:remind(?:er|ers)?|priority|prio|instead|anymore|subtask)\b|\bat\s+\d{1,2}\b|\s:\d\d\b|\b(?:put|set|move)\s+it\b|\s+(?:both|all)(?:\s+(?:in|to|for)\b.*)?$|\s+(?:pls|plz|please|thanks|thank you|thx)$`)
+
+// rePutItIn is a project said after the task ("…, put it in Work").
+var rePutItIn = regexp.MustCompile(`(?i)\s*,?\s*(?:and\s+)?(?:put|file|add)\s+it\s+(?:in|to|into|under)\s+(?:my\s+|the\s+)?["“]?(.+?)["”]?(?:\s+(?:list|project))?$`)
 
 // guardAdd checks a task about to be added; handled is true when it did
 // something else instead (an edit, a question).
-func (r *run) guardAdd(ctx context.Context, in intent.Intent) (handled bool, err error) {
+func (r *run) guardAdd(ctx context.Context, in *intent.Intent) (handled bool, err error) {
+	if m := rePutItIn.FindStringSubmatchIndex(in.Title); m != nil && in.Project == "" {
+		if p, found, err := r.project(ctx, in.Title[m[2]:m[3]]); err != nil || found {
+			if err != nil {
+				return false, err
+			}
+			in.Project, in.Title = p.Name, strings.TrimSpace(in.Title[:m[0]])
+		}
+	}
 	if !in.Explicit {
-		if handled, err := r.editInstead(ctx, in); handled || err != nil {
+		if handled, err := r.editInstead(ctx, *in); handled || err != nil {
 			return handled, err
 		}
 		if w := strings.Fields(strings.ToLower(in.Title)); len(w) > 0 && notATask[strings.Trim(w[0], ",.!?")] {
@@ -83,7 +95,7 @@ func (r *run) guardAdd(ctx context.Context, in intent.Intent) (handled bool, err
 		r.say(fmt.Sprintf("I didn't understand “%s”. What should I add? For example “add buy milk tomorrow”.", strings.TrimSpace(in.Title)))
 		return true, nil
 	}
-	draft := in
+	draft := *in
 	draft.Title = strings.ToUpper(clean[:1]) + clean[1:]
 	r.say(fmt.Sprintf("I didn't understand “%s” in that.", rest))
 	r.offerAdd(draft)
@@ -97,7 +109,7 @@ func (r *run) editInstead(ctx context.Context, in intent.Intent) (bool, error) {
 	strong := slices.ContainsFunc(said, func(w string) bool { return strongEditWords[strings.Trim(w, ",.!?")] })
 	var rest []string
 	for _, w := range strings.Fields(in.Title) {
-		if !editWords[strings.ToLower(strings.Trim(w, ",.!?:"))] {
+		if w := strings.ToLower(strings.Trim(w, ",.!?:")); !editWords[w] && strings.Trim(w, "0123456789") != "" {
 			rest = append(rest, strings.Trim(w, ",.!?:"))
 		}
 	}

@@ -193,7 +193,11 @@ func (r *run) projectWithTasks(ctx context.Context, name, rest string) error {
 	if !strings.HasPrefix(strings.ToLower(rest), "add ") {
 		rest = "add " + rest
 	}
-	in := intent.Parse(rest+` ^"`+p.Name+`"`, r.t.Now, r.t.Loc)
+	in := intent.Parse(rest, r.t.Now, r.t.Loc)
+	in.Project = p.Name
+	for i := range in.Tasks {
+		in.Tasks[i].Project = p.Name
+	}
 	r.reply.Intent = string(intent.Add)
 	switch {
 	case len(in.Tasks) > 0:

@@ -36,8 +36,14 @@ var (
 // a project of the person's, else a tag of theirs. ok is false when the
 // words name neither.
 func (r *run) scopeOf(ctx context.Context, words string) (args todomcp.ListTasksInput, name string, ok bool, err error) {
-	if m := reTaggedScope.FindStringSubmatch(words); m != nil {
-		tag, found, err := r.tagNamed(ctx, m[1])
+	if m := reTaggedScope.FindStringSubmatchIndex(words); m != nil {
+		// Only the tag and filler: "fix login bug #work" adds a task.
+		for _, w := range strings.Fields(strings.ToLower(words[:m[0]] + " " + words[m[1]:])) {
+			if w = strings.Trim(w, ",.!?:'’\""); w != "" && !scopeFiller[w] {
+				return args, "", false, nil
+			}
+		}
+		tag, found, err := r.tagNamed(ctx, words[m[2]:m[3]])
 		if err != nil || !found {
 			return args, "", false, err
 		}
@@ -86,6 +92,14 @@ func (r *run) listScope(ctx context.Context, said string) (bool, error) {
 		return true, r.listUndated(ctx)
 	}
 	in := intent.Parse(said, r.t.Now, r.t.Loc)
+	if in.Kind == intent.List && in.Tag != "" && in.From == nil && !in.Overdue && in.Priority == "" {
+		// "what's in my inbox" read as the tag "my": a tag the person
+		// has not got is perhaps a project's name.
+		if _, found, err := r.tagNamed(ctx, in.Tag); err != nil || found {
+			return false, err
+		}
+		in.Tag = ""
+	}
 	if isCommand(in) && in.Kind != intent.List || in.Kind == intent.List && (in.Tag != "" || in.From != nil || in.Overdue || in.Priority != "" || in.Status == "completed") {
 		return false, nil // a command, or a list the grammar reads itself
 	}

@@ -18,6 +18,7 @@ func junkCases() []decisionCase {
 		{"AnEditVerbWithoutATaskAsksWhich", anEditVerbWithoutATaskAsksWhich},
 		{"WordsLeftOverAreNotATitle", wordsLeftOverAreNotATitle},
 		{"NotesAndRemindersOnAnExistingTask", notesAndRemindersOnAnExistingTask},
+		{"MoreWaysOfSayingAnEdit", moreWaysOfSayingAnEdit},
 	}
 }
 
@@ -88,4 +89,26 @@ func notesAndRemindersOnAnExistingTask(t *testing.T, e *env) {
 	e.say(t, b, "i don't need a reminder for the campsite anymore", nil)
 	assert.Empty(t, e.only(t, "Book the campsite").Reminders)
 	assert.Len(t, e.tasks(t, "all"), 1, "no junk task on the way")
+}
+
+func moreWaysOfSayingAnEdit(t *testing.T, e *env) {
+	b := &assistant.Builtin{}
+	e.say(t, b, "add project Work", nil)
+	e.say(t, b, "add ring the insurer friday at 5pm", nil)
+	e.say(t, b, "ring the insurer at 4pm instead of 5", nil)
+	assert.Equal(t, time.Date(2030, 6, 7, 16, 0, 0, 0, e.loc), e.due(t, e.only(t, "Ring the insurer")), "the number said is not a word of the title")
+	e.say(t, b, "draft the press release by friday, high priority, put it in Work", nil)
+	assert.Equal(t, e.projectNamed(t, "Work"), e.only(t, "Draft the press release").ProjectID)
+	e.say(t, b, "finally rang the insurer ✔", nil)
+	assert.True(t, e.only(t, "Ring the insurer").Completed)
+	reply, _ := e.say(t, b, "fix the router #home", nil)
+	assert.Contains(t, reply.Text, "Added “Fix the router”", "a title with a tag is a task, not a list of the tag")
+	c := &conversation{e: e, b: b}
+	reply = c.say(t, "change the towels every two weeks")
+	assert.Contains(t, reply.Text, "Should I add “Change the towels”")
+	c.say(t, "yes")
+	assert.Equal(t, "weekly", e.only(t, "Change the towels").Recurrence)
+	reply, _ = e.say(t, b, "order printer paper and toner both pls", nil)
+	assert.NotContains(t, reply.Text, "Added “Order printer paper and toner both pls”")
+	assert.Len(t, e.tasks(t, "all"), 4, "no junk task on the way")
 }

@@ -68,10 +68,16 @@ func aProjectMadeWithItsTasks(t *testing.T, e *env) {
 	beans := e.only(t, "Sow the beans")
 	assert.Equal(t, e.projectNamed(t, "Allotment"), beans.ProjectID)
 	assert.Equal(t, "2030-06-08", e.day(t, beans))
+	e.say(t, b, "make a project called Attic with sort the boxes and sell the lamp", nil)
+	for _, title := range []string{"Sort the boxes", "Sell the lamp"} {
+		assert.Equal(t, e.projectNamed(t, "Attic"), e.only(t, title).ProjectID, title)
+	}
 	c := &conversation{e: e, b: b}
 	reply := c.say(t, "add to allotment")
 	assert.Contains(t, reply.Text, "What should I add?")
 	c.say(t, "water the seedlings")
 	assert.Equal(t, e.projectNamed(t, "Allotment"), e.only(t, "Water the seedlings").ProjectID)
-	assert.Len(t, e.tasks(t, "all"), 2)
+	assert.Len(t, e.tasks(t, "all"), 4)
+	reply, _ = e.say(t, b, "whats in my attic", nil)
+	assert.Contains(t, reply.Text, "Sell the lamp", "“my” is no tag: the project")
 }

@@ -1,0 +1,46 @@
+package intent
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/todo-app/todo-app/pkg/dates"
+)
+
+// Patterns of issue #31 that people type and the grammar missed, in our
+// own wording (the fresh hold-out is only measured).
+func TestPeoplesPatterns(t *testing.T) {
+	loc, _ := time.LoadLocation("Europe/Paris")
+	now := time.Date(2030, 6, 5, 10, 0, 0, 0, loc) // Wednesday 10:00
+
+	in := Parse("urgent!! book the boiler service tomorrow", now, loc)
+	assert.Equal(t, "Book the boiler service", in.Title, "no punctuation before the title")
+	assert.Equal(t, "high", in.Priority)
+
+	in = ParseTask("swim tue thu sat 7am", now, loc)
+	assert.Equal(t, "Swim", in.Title)
+	assert.Equal(t, "weekly", in.Recurrence)
+	assert.Equal(t, dates.NewWeekdays(time.Tuesday, time.Thursday, time.Saturday), in.Weekdays)
+	assert.Equal(t, "2030-06-06", in.When.Day().String(), "the first of the days still ahead")
+
+	in = ParseTask("every wednesday at 8am choir", now, loc)
+	assert.Equal(t, "weekly", in.Recurrence)
+	assert.Equal(t, "2030-06-12", in.When.Day().String(), "today's 8am is past: next Wednesday")
+	in = ParseTask("every wednesday at 6pm choir", now, loc)
+	assert.Equal(t, "2030-06-05", in.When.Day().String(), "today's 6pm is ahead")
+
+	assert.Equal(t, Help, Parse("how do i add a weekly task", now, loc).Kind)
+	assert.Equal(t, Help, Parse("how can i share my list?", now, loc).Kind)
+
+	in = Parse("take all the tags off water the ferns", now, loc)
+	assert.Equal(t, Update, in.Kind)
+	assert.True(t, in.ReplaceTags)
+	assert.Empty(t, in.Tags)
+	assert.Equal(t, "water the ferns", in.Target)
+
+	in = Parse("uh actually just delete the old invoices", now, loc)
+	assert.Equal(t, Delete, in.Kind)
+	assert.Equal(t, "old invoices", in.Target)
+}
