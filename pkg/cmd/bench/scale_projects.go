@@ -196,7 +196,7 @@ type MoveStatement struct {
 	RowsWritten int     `json:"rows_written"`
 }
 
-// proveMove moves one task into two lists of different lengths through a
+// proveMove moves one task into lists of different lengths through a
 // backend of its own whose every statement auto_explain logs with its
 // plan and actual rows, and reads the log back: which statements a move
 // runs and how many rows each writes; then one request for the tree of

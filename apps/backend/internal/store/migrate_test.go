@@ -48,6 +48,12 @@ func TestMigrateFromEmptyThenNoOp(t *testing.T) {
 		assert.Contains(t, indexes, want)
 	}
 
+	var gin []string
+	require.NoError(t, st.DB.NewRaw(`SELECT relname || ':' || coalesce(array_to_string(reloptions, ','), '') FROM pg_class
+		WHERE relname IN ('tasks_user_title_trgm_idx', 'tasks_user_description_trgm_idx') ORDER BY 1`).Scan(ctx, &gin))
+	assert.Equal(t, []string{"tasks_user_description_trgm_idx:fastupdate=off", "tasks_user_title_trgm_idx:fastupdate=off"}, gin,
+		"a search reads no pending list, and its plan does not change as one grows")
+
 	var invalid int
 	require.NoError(t, st.DB.NewRaw(`SELECT count(*) FROM pg_index WHERE NOT indisvalid`).Scan(ctx, &invalid))
 	assert.Zero(t, invalid, "every index built concurrently is valid")
