@@ -241,11 +241,16 @@ func proveMove(ctx context.Context, db *sql.DB, pgLog, backendBin string, env ma
 	if err != nil {
 		return nil, err
 	}
-	var task int64
-	if err := db.QueryRowContext(ctx, `SELECT id FROM tasks WHERE user_id = $1 AND project_id = $2 AND parent_id IS NULL AND deleted_at IS NULL ORDER BY position DESC LIMIT 1`,
-		u.ID, u.Project).Scan(&task); err != nil {
+	var seeded movedTask
+	if err := db.QueryRowContext(ctx, `SELECT id, project_id, section_id, position::text FROM tasks
+		WHERE user_id = $1 AND project_id = $2 AND parent_id IS NULL AND deleted_at IS NULL ORDER BY position DESC LIMIT 1`,
+		u.ID, u.Project).Scan(&seeded.id, &seeded.project, &seeded.section, &seeded.position); err != nil {
 		return nil, fmt.Errorf("choosing the task to move: %w", err)
 	}
+	task := seeded.id
+	// Back in its seeded place afterwards, as the move scenario's tasks.
+	defer db.ExecContext(context.WithoutCancel(ctx), `UPDATE tasks SET project_id = $2, section_id = $3, position = $4::numeric WHERE id = $1`,
+		seeded.id, seeded.project, seeded.section, seeded.position)
 	var first int64
 	if err := db.QueryRowContext(ctx, `SELECT id FROM tasks WHERE project_id = $1 AND parent_id IS NULL AND section_id IS NULL AND deleted_at IS NULL ORDER BY position LIMIT 1`,
 		u.Tree).Scan(&first); err != nil {
