@@ -102,6 +102,9 @@ type Intent struct {
 	// (0: at the due time); Update: ClearReminders removes them all.
 	RemindBefore   []int
 	ClearReminders bool
+	// RemindClock are reminders at fixed times (HH:MM) of the due day
+	// ("remind me at 9" before a task at 10): they stay if the task moves.
+	RemindClock []string
 	// RemindAt ("08:00") is the time of day of the RemindBefore
 	// reminders, which are then whole days ("the day before at 8am"): how
 	// an all-day date is reminded of. "" when none was said.
@@ -399,7 +402,8 @@ func taskFields(p *phrase, now time.Time, loc *time.Location) Intent {
 		p.cut(m[0], m[1])
 	}
 	remindMe := reRemindMe.MatchString(p.low)
-	if m := reRemindBefore.FindStringSubmatchIndex(p.low); m != nil {
+	spoken, spokenOK := cutReminders(p)
+	if m := reRemindBefore.FindStringSubmatchIndex(p.low); m != nil && !spokenOK {
 		before, at := remindWhen(p.low, m, 1)
 		in.RemindBefore, in.RemindAt = append(in.RemindBefore, before), at
 		p.cut(m[0], m[1])
@@ -440,6 +444,20 @@ func taskFields(p *phrase, now time.Time, loc *time.Location) Intent {
 		p.cut(off+m[0], off+m[1])
 	}
 	in.Title = clean(p.orig)
+	if spokenOK {
+		due := -1
+		if in.When != nil && in.When.HasTime {
+			due = in.When.Hour*60 + in.When.Minute
+		}
+		if bs, clocks, at, ok := reminders(spoken, due); ok {
+			in.RemindBefore, in.RemindAt = append(in.RemindBefore, bs...), at
+			in.RemindClock = clocks
+		} else {
+			// Not before that due time ("at 11" for a task at 10): said
+			// back, nothing set.
+			in.Problem = "reminder"
+		}
+	}
 	if remindMe && len(in.RemindBefore) == 0 && in.When != nil && in.When.HasTime {
 		// "Remind me to call mom at 5pm": a reminder at that time.
 		in.RemindBefore = []int{0}
@@ -651,6 +669,8 @@ var (
 	// "every mon, wed and fri", "every tuesday & thursday".
 	reEveryDays = regexp.MustCompile(`\bevery\s+(?:other\s+)?` + weekdayRe + `s?(?:\s*(?:,|&|/|\band\b|,\s*and\b)\s*` + weekdayRe + `s?)+\b`)
 	reDayName   = regexp.MustCompile(weekdayRe)
+	// reDaysPlural: "thursdays", "on mondays".
+	reDaysPlural = regexp.MustCompile(`\b(?:on\s+)?(?:sun|mon|tues|wednes|thurs|fri|satur)days\b`)
 	// reDaysTogether: "mon wed fri", "tuesdays and thursdays".
 	reDaysTogether = regexp.MustCompile(`\b` + weekdayRe + `s?(?:\s*(?:,|&|/|\band\b|,\s*and\b)?\s*` + weekdayRe + `s?){1,6}\b`)
 	// "every 1st", "every 15th of the month", "on the 1st of every month",
@@ -700,6 +720,11 @@ func extractRecurrenceDays(p *phrase, in *Intent, now time.Time, loc *time.Locat
 		// "go running mon wed fri 7am": two days or more said together,
 		// without "every", are the days it repeats on.
 		m = reDaysTogether.FindStringIndex(p.low)
+	}
+	if m == nil {
+		// "piano thursdays 5pm", "on mondays": a weekday said in the
+		// plural repeats on it.
+		m = reDaysPlural.FindStringIndex(p.low)
 	}
 	if m != nil {
 		in.Recurrence, in.Interval = "weekly", 1

@@ -25,6 +25,17 @@ func TestPeoplesPatterns(t *testing.T) {
 	assert.Equal(t, dates.NewWeekdays(time.Tuesday, time.Thursday, time.Saturday), in.Weekdays)
 	assert.Equal(t, "2030-06-06", in.When.Day().String(), "the first of the days still ahead")
 
+	for line, want := range map[string]dates.Weekdays{
+		"piano thursdays 5pm":             dates.NewWeekdays(time.Thursday),
+		"on mondays call grandma":         dates.NewWeekdays(time.Monday),
+		"tuesdays and thursdays yoga 7pm": dates.NewWeekdays(time.Tuesday, time.Thursday),
+	} {
+		in := ParseTask(line, now, loc)
+		assert.Equal(t, "weekly", in.Recurrence, line)
+		assert.Equal(t, want, in.Weekdays, line)
+		assert.NotContains(t, in.Title, "days", line)
+	}
+
 	in = ParseTask("every wednesday at 8am choir", now, loc)
 	assert.Equal(t, "weekly", in.Recurrence)
 	assert.Equal(t, "2030-06-12", in.When.Day().String(), "today's 8am is past: next Wednesday")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/todo-app/todo-app/pkg/api"
 	"github.com/todo-app/todo-app/pkg/intent"
@@ -228,6 +229,10 @@ func (r *run) addTo(ctx context.Context, in intent.Intent, project todomcp.Proje
 			}
 			args.Reminders = append(args.Reminders, rm)
 		}
+	}
+	for _, at := range in.ClockReminders() {
+		// "remind me at 9": that time of the due day, fixed.
+		args.Reminders = append(args.Reminders, todomcp.ReminderInput{At: at.Format(time.RFC3339)})
 	}
 	out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.AddTask, args)
 	if err != nil {

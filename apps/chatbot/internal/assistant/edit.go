@@ -243,27 +243,13 @@ func (r *run) taskByID(ctx context.Context, id int64) (todomcp.Task, bool, error
 	return todomcp.Task{}, false, nil
 }
 
-// allDayReminderClock is the time of day of a reminder the person asked
-// for on an all-day task ("remind me a day before"): the backend takes
-// reminders on a date only at a time of day.
-const allDayReminderClock = "09:00"
-
 // reminderBefore is a reminder n minutes before a due, at the time of day
-// at (HH:MM) when one was said ("the day before at 8am": n is whole days
-// then): on a time, that long before; on an all-day date, whole days
-// before at at, or at allDayReminderClock (0: on the day). ok is false
-// for an all-day date and a reminder of less than whole days: there is no
-// time to be before.
+// at (HH:MM) when one was said, by pkg/intent's one rule
+// (intent.ReminderBefore); ok is false for an all-day date and a reminder
+// of less than whole days: there is no time to be before.
 func reminderBefore(n int, at string, allDay bool) (todomcp.ReminderInput, bool) {
-	switch {
-	case at != "" && n%(24*60) == 0:
-		return todomcp.ReminderInput{BeforeMinutes: &n, AtTime: at}, true
-	case !allDay:
-		return todomcp.ReminderInput{BeforeMinutes: &n}, true
-	case n%(24*60) != 0:
-		return todomcp.ReminderInput{}, false
-	}
-	return todomcp.ReminderInput{BeforeMinutes: &n, AtTime: allDayReminderClock}, true
+	r, ok := intent.ReminderBefore(n, at, allDay)
+	return todomcp.ReminderInput{BeforeMinutes: r.BeforeMinutes, AtTime: r.AtTime}, ok
 }
 
 func abs(n int) int { return max(n, -n) }

@@ -49,6 +49,18 @@ var strongEditWords = map[string]bool{"instead": true, "now": true, "anymore": t
 	"move": true, "moved": true, "reschedule": true, "postpone": true, "snooze": true, "change": true, "give": true,
 	"push": true, "delay": true, "shift": true}
 
+// commandStart are command and edit words that begin no title unless the
+// person says so ("add clear the gutters"): a sentence without an add word
+// that begins with one is asked about, as is any title that begins with
+// an add word itself ("add: …") or one followed by a colon.
+var commandStart = map[string]bool{"bump": true, "wipe": true, "reset": true, "mark": true, "tick": true,
+	"cross": true, "remove": true, "delete": true, "drop": true, "erase": true, "undo": true, "change": true,
+	"snooze": true, "postpone": true, "reschedule": true, "rename": true, "tag": true, "untag": true,
+	"remind": true, "edit": true, "add": true, "todo": true, "task": true, "tasks": true, "new": true, "note": true}
+
+// addWords begin a title only by mistake, even after an add word.
+var addWords = map[string]bool{"add": true, "todo": true, "task": true, "tasks": true, "new": true}
+
 // notATask are first words of a sentence without an add word that is a
 // question or a feeling, not a task.
 var notATask = map[string]bool{"what": true, "wat": true, "whats": true, "what's": true, "when": true, "where": true,
@@ -66,6 +78,14 @@ var rePutItIn = regexp.MustCompile(`(?i)\s*,?\s*(?:and\s+)?(?:put|file|add)\s+it
 // guardAdd checks a task about to be added; handled is true when it did
 // something else instead (an edit, a question).
 func (r *run) guardAdd(ctx context.Context, in *intent.Intent) (handled bool, err error) {
+	if in.Problem == "reminder" {
+		// "at 9" for a task due at 8: no reminder can be before it.
+		r.say("That reminder would come after the task is due, so I didn't set it.")
+		draft := *in
+		draft.Problem = ""
+		r.offerAdd(draft)
+		return true, nil
+	}
 	if m := rePutItIn.FindStringSubmatchIndex(in.Title); m != nil && in.Project == "" {
 		if p, found, err := r.project(ctx, in.Title[m[2]:m[3]]); err != nil || found {
 			if err != nil {
@@ -82,6 +102,16 @@ func (r *run) guardAdd(ctx context.Context, in *intent.Intent) (handled bool, er
 			// "I'm so tired today", "wat do i have to do today": said,
 			// not a task.
 			r.say("I'm not sure what you meant. Say “add …” to add a task, or ask me “what can you do?”.")
+			return true, nil
+		}
+	}
+	if w := strings.Fields(strings.ToLower(in.Title)); len(w) > 0 {
+		first := strings.Trim(w[0], ",.!?:;")
+		if commandStart[first] && (!in.Explicit || first != w[0] || addWords[first]) {
+			// "wipe my list", "bump the report", "add: water the garden":
+			// a command the grammar did not read is never a title; the
+			// person says yes if it is one.
+			r.offerAdd(*in)
 			return true, nil
 		}
 	}

@@ -31,6 +31,8 @@ type quickPreview struct {
 	// Project is the project a ^Name put it in, as the person spelt it
 	// when they made it.
 	Project string `json:"project,omitempty"`
+	// Reminders, as said ("30 min before", "Fri 7 Jun at 10:00").
+	Reminders []string `json:"reminders,omitempty"`
 	// Problem says why nothing would be created.
 	Problem string `json:"problem,omitempty"`
 }
@@ -86,8 +88,51 @@ func (h *Handler) parseQuick(c *fiber.Ctx, text string) (api.TaskInput, quickPre
 	if in.Recurrence != "" {
 		p.Repeat = recurrence.Rule{Freq: in.Recurrence, Interval: in.Interval, Weekdays: in.Weekdays, MonthDay: in.MonthDay}.String()
 	}
+	// "remind me 30 min before", "remind me at 9": the same rule as the
+	// assistant's (intent.Reminders); never dropped silently.
+	if in.Problem == "reminder" {
+		return api.TaskInput{}, quickPreview{Problem: "That reminder would come after the task is due: say an earlier time."}
+	}
+	rs, problem := in.Reminders()
+	if problem != "" {
+		return api.TaskInput{}, quickPreview{Problem: "Not added: " + problem + "."}
+	}
+	if len(rs) > 0 {
+		list := make([]api.ReminderInput, 0, len(rs))
+		for _, r := range rs {
+			ri := api.ReminderInput{BeforeMinutes: r.BeforeMinutes, AtTime: r.AtTime}
+			if r.At != nil {
+				at := r.At.Format(time.RFC3339)
+				ri.At = &at
+				p.Reminders = append(p.Reminders, formatInstant(*r.At, loc))
+			} else {
+				p.Reminders = append(p.Reminders, beforeWords(*r.BeforeMinutes, r.AtTime))
+			}
+			list = append(list, ri)
+		}
+		task.Reminders = &list
+	}
 	sort.Strings(p.Tags)
 	return task, p
+}
+
+// beforeWords says a reminder before the due time as people do.
+func beforeWords(n int, at string) string {
+	var s string
+	switch {
+	case n == 0:
+		s = "on the day"
+	case n%(24*60) == 0:
+		s = fmt.Sprintf("%d day(s) before", n/(24*60))
+	case n%60 == 0:
+		s = fmt.Sprintf("%d hour(s) before", n/60)
+	default:
+		s = fmt.Sprintf("%d min before", n)
+	}
+	if at != "" {
+		s += " at " + at
+	}
+	return s
 }
 
 // quickPreviewJSON answers the page script's debounced preview request.

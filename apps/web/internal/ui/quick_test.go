@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -168,4 +169,41 @@ func TestQuickAddIntoAProject(t *testing.T) {
 	all, err := c.ListTasks(ctx, api.TaskQuery{})
 	require.NoError(t, err)
 	assert.Equal(t, 1, all.Total, "nothing added")
+}
+
+// Reminders said in quick add are set, by the same rule as the
+// assistant's (the line used to drop "remind me 30 min before" silently);
+// one that cannot be set adds nothing and says why.
+func TestQuickAddReminders(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t, pg, builder)
+	b := newClient(t, s.WebURL)
+	b.signUp("reminders@example.com")
+	c := apiClient(t, s.Backend.URL, "reminders@example.com")
+	for _, line := range []string{"call the bank friday 11am, remind me 30 min before", "dentist monday 9am remind me at 8", "bins friday remind me the day before at 7pm"} {
+		p := b.post("/", "/quick", url.Values{"text": {line}, "next": {"/"}})
+		require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	}
+	p := b.post("/", "/quick", url.Values{"text": {"recycling friday remind me 30 min before"}, "next": {"/"}})
+	require.Equal(t, http.StatusSeeOther, p.Status)
+	list, err := c.ListTasks(context.Background(), api.TaskQuery{})
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, task := range list.Tasks {
+		var rs []string
+		for _, r := range task.Reminders {
+			switch {
+			case r.BeforeMinutes != nil:
+				rs = append(rs, fmt.Sprintf("%d before %s", *r.BeforeMinutes, r.AtTime))
+			case r.At != nil && task.DueAt != nil:
+				rs = append(rs, fmt.Sprintf("at %v before the due time", task.DueAt.Sub(*r.At)))
+			}
+		}
+		got[task.Title] = strings.Join(rs, "; ")
+	}
+	assert.Equal(t, map[string]string{
+		"Call the bank": "30 before ",
+		"Dentist":       "at 1h0m0s before the due time",
+		"Bins":          "1440 before 19:00",
+	}, got, "no task for the reminder an all-day task cannot have")
 }

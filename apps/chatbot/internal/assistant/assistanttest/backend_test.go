@@ -97,7 +97,7 @@ func TestDecisionsOnBackend(t *testing.T) {
 // every phrase to get the same answer on Memory: the check that keeps the
 // fast tier's fake true to the backend.
 func TestScoreOnBackendMatchesMemory(t *testing.T) {
-	table, holdout, fresh := assistanttest.RunScore(t, startBackend(t), "../testdata")
+	table, holdout, fresh, fresh2, fresh3 := assistanttest.RunScore(t, startBackend(t), "../testdata")
 	m, err := assistanttest.NewMemory(nil)
 	require.NoError(t, err)
 	memTable := assistanttest.Score(t, m, "phrase table", "../testdata/phrases.txt")
@@ -105,4 +105,6 @@ func TestScoreOnBackendMatchesMemory(t *testing.T) {
 	assistanttest.SameAnswers(t, table, memTable)
 	assistanttest.SameAnswers(t, holdout, memHoldout)
 	assistanttest.SameAnswers(t, fresh, assistanttest.ScoreDialogues(t, m, "fresh hold-out (dialogues)", "../testdata/fresh.txt"))
+	assistanttest.SameAnswers(t, fresh2, assistanttest.ScoreDialogues(t, m, "second fresh hold-out (dialogues)", "../testdata/fresh2.txt"))
+	assistanttest.SameAnswers(t, fresh3, assistanttest.ScoreDialogues(t, m, "third fresh hold-out (dialogues, summary only)", "../testdata/fresh3.txt"))
 }

@@ -54,8 +54,8 @@ func anEditVerbWithoutATaskAsksWhich(t *testing.T, e *env) {
 
 func wordsLeftOverAreNotATitle(t *testing.T, e *env) {
 	c := &conversation{e: e, b: &assistant.Builtin{}}
-	reply := c.say(t, "feed the neighbour's cat on sunday at 10:00, remind me at 9")
-	assert.Contains(t, reply.Text, "I didn't understand “remind me at 9”")
+	reply := c.say(t, "feed the neighbour's cat on sunday at 10:00, remind me sometime")
+	assert.Contains(t, reply.Text, "I didn't understand “remind me sometime”")
 	assert.Contains(t, reply.Text, "Should I add “Feed the neighbour's cat”")
 	assert.Empty(t, e.tasks(t, "all"), "nothing added yet")
 	c.say(t, "sure")
@@ -88,7 +88,14 @@ func notesAndRemindersOnAnExistingTask(t *testing.T, e *env) {
 	assert.Equal(t, 24*60, *x.Reminders[0].BeforeMinutes)
 	e.say(t, b, "i don't need a reminder for the campsite anymore", nil)
 	assert.Empty(t, e.only(t, "Book the campsite").Reminders)
-	assert.Len(t, e.tasks(t, "all"), 1, "no junk task on the way")
+
+	e.say(t, b, "pick up the keys saturday at 11am, remind me at 10", nil)
+	keys := e.only(t, "Pick up the keys")
+	require.Len(t, keys.Reminders, 1)
+	assert.Equal(t, time.Date(2030, 6, 8, 10, 0, 0, 0, e.loc).UTC().Format(time.RFC3339), keys.Reminders[0].At, "at that time, fixed")
+	e.say(t, b, "practice the speech monday 6pm reminders 30 min before and 1 day before", nil)
+	assert.Len(t, e.only(t, "Practice the speech").Reminders, 2)
+	assert.Len(t, e.tasks(t, "all"), 3, "no junk task on the way")
 }
 
 func moreWaysOfSayingAnEdit(t *testing.T, e *env) {

@@ -57,6 +57,7 @@
       if (p.priority) parts.push(["Priority", p.priority]);
       if (p.tags && p.tags.length) parts.push(["Tags", p.tags.map(function (t) { return "#" + t; }).join(" ")]);
       if (p.project) parts.push(["Project", "^" + p.project]);
+      if (p.reminders && p.reminders.length) parts.push(["Reminders", p.reminders.join(", ")]);
       parts.forEach(function (kv) {
         var s = document.createElement("span");
         var b = document.createElement("b");
