@@ -55,7 +55,14 @@ func parseList(p *phrase, now time.Time, loc *time.Location) Intent {
 			t := today.AddDate(0, 0, 1)
 			in.From, in.To = at(t), endOf(t)
 		case "this week":
-			in.From, in.To = at(today), endOf(startOfWeek(today).AddDate(0, 0, 6))
+			// Today to Sunday; said on a weekend, the week ahead too (on a
+			// Sunday "this week" is not only today). docs/decisions.md,
+			// "This week, next week, this weekend".
+			end := startOfWeek(today).AddDate(0, 0, 6)
+			if wd := today.Weekday(); wd == time.Saturday || wd == time.Sunday {
+				end = end.AddDate(0, 0, 7)
+			}
+			in.From, in.To = at(today), endOf(end)
 		case "next week":
 			mon := startOfWeek(today).AddDate(0, 0, 7)
 			in.From, in.To = at(mon), endOf(mon.AddDate(0, 0, 6))

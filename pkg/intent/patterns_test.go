@@ -55,3 +55,18 @@ func TestPeoplesPatterns(t *testing.T) {
 	assert.Equal(t, Delete, in.Kind)
 	assert.Equal(t, "old invoices", in.Target)
 }
+
+// "this week" said on a weekend is the week ahead, not the day or two left.
+func TestThisWeekOnAWeekend(t *testing.T) {
+	loc, _ := time.LoadLocation("Europe/Paris")
+	for now, to := range map[time.Time]string{
+		time.Date(2030, 6, 5, 10, 0, 0, 0, loc): "2030-06-09", // Wednesday: to Sunday
+		time.Date(2030, 6, 9, 10, 0, 0, 0, loc): "2030-06-16", // Sunday: the week ahead
+		time.Date(2030, 6, 8, 10, 0, 0, 0, loc): "2030-06-16", // Saturday
+	} {
+		in := Parse("what's due this week?", now, loc)
+		_, last, ok := in.Days()
+		assert.True(t, ok)
+		assert.Equal(t, to, last.String(), now.Weekday().String())
+	}
+}
