@@ -91,6 +91,16 @@ func (r *run) listScope(ctx context.Context, said string) (bool, error) {
 		r.reply.Intent = string(intent.List)
 		return true, r.listUndated(ctx)
 	}
+	if day := strings.TrimSpace(strings.TrimRight(said, "?! ")); strings.HasSuffix(strings.TrimSpace(said), "?") && day != "" {
+		// "tomorrow?", "friday?": what is on that day.
+		if when, ok := intent.ParseDate(day, r.t.Now, r.t.Loc); ok && when.When != nil && when.Recurrence == "" {
+			in := intent.Parse("what's due "+day, r.t.Now, r.t.Loc)
+			if in.Kind == intent.List && in.From != nil {
+				r.reply.Intent = string(intent.List)
+				return true, r.list(ctx, in)
+			}
+		}
+	}
 	in := intent.Parse(said, r.t.Now, r.t.Loc)
 	if in.Kind == intent.List && in.Tag != "" && in.From == nil && !in.Overdue && in.Priority == "" {
 		// "what's in my inbox" read as the tag "my": a tag the person

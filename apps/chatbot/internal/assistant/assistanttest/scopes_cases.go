@@ -33,9 +33,14 @@ func aProjectOrTagNamedIsAList(t *testing.T, e *env) {
 	reply, _ = e.say(t, b, "errands stuff?", nil)
 	assert.Contains(t, reply.Text, "Renew the car tax")
 	assert.NotContains(t, reply.Text, "Prune the roses")
+	e.say(t, b, "add return the library books friday", nil)
+	reply, _ = e.say(t, b, "friday?", nil)
+	assert.Equal(t, "list", reply.Intent)
+	assert.Contains(t, reply.Text, "Return the library books", "a day alone, asked: what is on it")
+	assert.NotContains(t, reply.Text, "Fix the fence")
 	reply, _ = e.say(t, b, "which tasks have no date?", nil)
 	assert.Contains(t, reply.Text, "Fix the fence")
-	assert.Len(t, e.tasks(t, "all"), 4, "nothing added by a list")
+	assert.Len(t, e.tasks(t, "all"), 5, "nothing added by a list")
 }
 
 func aChangeToAllOfAScopeAsksFirst(t *testing.T, e *env) {
