@@ -412,9 +412,7 @@ func applyShared(part *Intent, shared Intent, prev *When) {
 	if part.Project == "" {
 		part.Project = shared.Project
 	}
-	for _, t := range shared.Tags {
-		part.Tags = append(part.Tags, t)
-	}
+	part.Tags = append(part.Tags, shared.Tags...)
 }
 
 // mergeShared adds what t says of all to shared.

@@ -456,20 +456,6 @@ func startsWithVerb(title string, verbs []string) bool {
 	return false
 }
 
-// exactOpen is the open task titled exactly title, if there is one.
-func (r *run) exactOpen(ctx context.Context, title string) (todomcp.Task, bool, error) {
-	out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.ListTasks, todomcp.ListTasksInput{Query: title, Status: "pending", Limit: 10})
-	if err != nil || res.IsError {
-		return todomcp.Task{}, false, err
-	}
-	for _, t := range out.Tasks {
-		if strings.EqualFold(t.Title, title) {
-			return t, true, nil
-		}
-	}
-	return todomcp.Task{}, false, nil
-}
-
 // explain answers a message that was understood only in part: what is
 // missing or why it cannot be done, with an example to say instead.
 func explain(in intent.Intent) string {
