@@ -669,8 +669,10 @@ var (
 	// "every mon, wed and fri", "every tuesday & thursday".
 	reEveryDays = regexp.MustCompile(`\bevery\s+(?:other\s+)?` + weekdayRe + `s?(?:\s*(?:,|&|/|\band\b|,\s*and\b)\s*` + weekdayRe + `s?)+\b`)
 	reDayName   = regexp.MustCompile(weekdayRe)
+	// reClockSaid: a time of day in a line ("7am", "19:00", "at 7").
+	reClockSaid = regexp.MustCompile(`\b\d{1,2}(?::\d\d)?\s*(?:am|pm)\b|\b\d{1,2}:\d\d\b|\bat\s+\d{1,2}\b`)
 	// reDaysPlural: "thursdays", "on mondays".
-	reDaysPlural = regexp.MustCompile(`\b(?:on\s+)?(?:sun|mon|tues|wednes|thurs|fri|satur)days\b`)
+	reDaysPlural = regexp.MustCompile(`\b(?:on\s+)?(?:sun|mon|tues|wednes|thurs|fri|satur)days\b(?:\s+with\b)?`)
 	// reDaysTogether: "mon wed fri", "tuesdays and thursdays".
 	reDaysTogether = regexp.MustCompile(`\b` + weekdayRe + `s?(?:\s*(?:,|&|/|\band\b|,\s*and\b)?\s*` + weekdayRe + `s?){1,6}\b`)
 	// "every 1st", "every 15th of the month", "on the 1st of every month",
@@ -717,14 +719,20 @@ func extractRecurrenceDays(p *phrase, in *Intent, now time.Time, loc *time.Locat
 	}
 	m := reEveryDays.FindStringIndex(p.low)
 	if m == nil {
-		// "go running mon wed fri 7am": two days or more said together,
-		// without "every", are the days it repeats on.
-		m = reDaysTogether.FindStringIndex(p.low)
+		// "go running mon wed fri 7am": three days or more said together,
+		// or two with a time, without "every", are the days it repeats on
+		// ("wedding sat sun" is one weekend).
+		if m = reDaysTogether.FindStringIndex(p.low); m != nil &&
+			len(reDayName.FindAllString(p.low[m[0]:m[1]], -1)) < 3 && !reClockSaid.MatchString(p.low) {
+			m = nil
+		}
 	}
 	if m == nil {
 		// "piano thursdays 5pm", "on mondays": a weekday said in the
-		// plural repeats on it.
-		m = reDaysPlural.FindStringIndex(p.low)
+		// plural repeats on it ("Tuesdays with Morrie" is a title).
+		if m = reDaysPlural.FindStringIndex(p.low); m != nil && strings.HasSuffix(p.low[m[0]:m[1]], "with") {
+			m = nil
+		}
 	}
 	if m != nil {
 		in.Recurrence, in.Interval = "weekly", 1

@@ -70,3 +70,14 @@ func TestThisWeekOnAWeekend(t *testing.T) {
 		assert.Equal(t, to, last.String(), now.Weekday().String())
 	}
 }
+
+// Days said together or in the plural repeat only when they read as a
+// rule: not one weekend, not a book's title.
+func TestDaysThatAreNoRule(t *testing.T) {
+	loc, _ := time.LoadLocation("Europe/Paris")
+	now := time.Date(2030, 6, 5, 10, 0, 0, 0, loc)
+	for _, line := range []string{"wedding sat sun", "read Tuesdays with Morrie"} {
+		assert.Empty(t, ParseTask(line, now, loc).Recurrence, line)
+	}
+	assert.Equal(t, "Read Tuesdays with Morrie", ParseTask("read Tuesdays with Morrie", now, loc).Title)
+}

@@ -1,6 +1,7 @@
 package intent
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -52,13 +53,20 @@ var remindRules = []remindRule{
 		re: regexp.MustCompile(`^(?:at|on the day at|that morning at)\s+(.+)$`),
 		minutes: func(m []string, dueMin int) (int, string, bool) {
 			at := clockOf(m[1])
-			if at == "" {
+			bare := at == "" // "at 2": no am/pm said
+			if bare {
 				at = clockOf(m[1] + ":00")
 			}
 			if at == "" {
 				return 0, "", false
 			}
 			h, mm := int(at[0]-'0')*10+int(at[1]-'0'), int(at[3]-'0')*10+int(at[4]-'0')
+			if bare && h < 12 && (h+12)*60+mm <= dueMin {
+				// "at 2" before a task at 3pm is 2pm, the latest such time
+				// before it.
+				h += 12
+				at = fmt.Sprintf("%02d:%02d", h, mm)
+			}
 			if dueMin < 0 {
 				return 0, at, true
 			}
@@ -72,8 +80,10 @@ var remindRules = []remindRule{
 
 // reReminderSpan is the reminder span at the end of a line; reAndList
 // parts it.
+// After a comma or a dash, "remind me", "remind" or "reminder(s)"; without
+// one, only the verb ("send out the payment reminder at 9am" is a title).
 var (
-	reReminderSpan = regexp.MustCompile(`(?:\s*[,;]\s*|\s+-\s+|\s+)(?:and\s+|with\s+)?(?:a\s+)?(?:remind(?:\s+me)?|reminders?|alerts?)\s+(.+)$`)
+	reReminderSpan = regexp.MustCompile(`(?:(?:\s*[,;]\s*|\s+-\s+)(?:and\s+|with\s+)?(?:a\s+)?(?:remind(?:\s+me)?|reminders?)|\s+(?:and\s+)?remind(?:\s+me)?)\s+(.+)$`)
 	reAndList      = regexp.MustCompile(`\s*(?:,|\band\b|&)\s*`)
 )
 
@@ -170,6 +180,15 @@ func (in Intent) Reminders() (rs []Reminder, problem string) {
 		rs = append(rs, r)
 	}
 	for _, at := range in.ClockReminders() {
+		if in.Recurrence != "" && in.Recurrence != "none" {
+			// A series' reminders carry to each occurrence only as a
+			// time before it: "at 9" before a 9:30 standup is 30 minutes
+			// before, every day.
+			due, _ := in.When.Instant()
+			n := int(due.Sub(at).Minutes())
+			rs = append(rs, Reminder{BeforeMinutes: &n})
+			continue
+		}
 		rs = append(rs, Reminder{At: &at})
 	}
 	return rs, ""

@@ -33,6 +33,8 @@ func TestRemindersSaidWithANewTask(t *testing.T) {
 		{"recycling friday, remind me the day before at 7pm", "Recycling", []int{1440}, nil, "19:00", ""},
 		{"recycling friday, remind me at 7am", "Recycling", []int{0}, nil, "07:00", ""},
 		{"school run friday 8am, remind me at 9", "School run", nil, nil, "", "reminder"},
+		{"dentist friday 3pm remind me at 2", "Dentist", nil, []string{"14:00"}, "", ""},
+		{"send out the payment reminder at 9am", "Send out the payment reminder", nil, nil, "", ""},
 	}
 	for _, c := range cases {
 		in := ParseTask(c.line, now, loc)
@@ -59,4 +61,16 @@ func TestIntentReminders(t *testing.T) {
 	assert.Contains(t, problem, "whole days", "an all-day task has no time to be 30 minutes before")
 	_, problem = ParseTask("bins remind me 1 day before", now, loc).Reminders()
 	assert.Contains(t, problem, "needs a due date")
+}
+
+// A series' reminder at a clock time carries to every occurrence: it is
+// kept as the time before each.
+func TestAClockReminderOfASeries(t *testing.T) {
+	loc, _ := time.LoadLocation("Europe/Paris")
+	now := time.Date(2030, 6, 5, 10, 0, 0, 0, loc)
+	rs, problem := ParseTask("standup every weekday at 9:30, remind me at 9", now, loc).Reminders()
+	assert.Empty(t, problem)
+	if assert.Len(t, rs, 1) && assert.NotNil(t, rs[0].BeforeMinutes) {
+		assert.Equal(t, 30, *rs[0].BeforeMinutes)
+	}
 }

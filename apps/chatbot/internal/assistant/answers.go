@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -35,6 +36,9 @@ import (
 // "What should I add?", "buy stamps" is the answer (a bare phrase commands
 // nothing) and "delete the stamps task" is a new command; after "Which one
 // do you mean?", "whats due today" lists.
+
+// reNegated: an answer that says which one it is not.
+var reNegated = regexp.MustCompile(`\b(?:not|other|neither|none|isn't|isnt|wrong)\b`)
 
 // Ask values: what an open question asked for besides a yes or a choice.
 const (
@@ -97,6 +101,10 @@ func (r *run) answer(ctx context.Context) (handled bool, err error) {
 			}
 		}
 		r.reply.Intent = string(intent.Add)
+		// The answer is checked as any new task is ("i'm not sure yet").
+		if handled, err := r.guardAdd(ctx, &task); handled || err != nil {
+			return true, err
+		}
 		return true, r.add(ctx, task)
 	case p.Ask == askDate && len(p.Candidates) == 1:
 		when, ok := intent.ParseDate(msg, r.t.Now, r.t.Loc)
@@ -112,9 +120,16 @@ func (r *run) answer(ctx context.Context) (handled bool, err error) {
 // pick answers "which one?" with words: the one listed task they are
 // found in.
 func (r *run) pick(ctx context.Context, p pending, said string) (bool, error) {
-	words := contentStems(strings.NewReplacer(" one", " ", " task", " ").Replace(" " + strings.ToLower(said) + " "))
+	low := " " + strings.ToLower(said) + " "
+	words := contentStems(strings.NewReplacer(" one", " ", " task", " ", " not ", " ", " other ", " ", " the other", " ").Replace(low))
 	if len(words) == 0 {
 		return false, nil
+	}
+	if reNegated.MatchString(low) {
+		// "not the bob one, the other": the words name the one it is
+		// not; asked again rather than guessed.
+		r.whichOne(p.Kind, p.Changes, said, p.Tasks, p.Ask)
+		return true, nil
 	}
 	var hits []todomcp.Task
 	for _, id := range p.Candidates {

@@ -88,6 +88,10 @@ func (r *run) respond(ctx context.Context) error {
 	if handled, err := r.answer(ctx); handled || err != nil {
 		return err
 	}
+	if reWipeAll.MatchString(strings.ToLower(strings.Trim(strings.TrimSpace(t.Message), ".!"))) {
+		r.reply.Intent = string(intent.Delete)
+		return r.bulk(ctx, intent.Delete, "all")
+	}
 	said := strings.TrimSpace(t.Message)
 	if handled, err := r.places(ctx, said); handled || err != nil {
 		return err // "move X to Health", subtasks (places.go)

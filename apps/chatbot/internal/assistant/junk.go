@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/todo-app/todo-app/pkg/intent"
 	"github.com/todo-app/todo-app/pkg/todomcp"
@@ -45,9 +47,10 @@ var editVerbs = map[string]bool{"change": true, "move": true, "reschedule": true
 	"update": true, "edit": true}
 
 // strongEditWords are edit words that never read as part of a title.
+// ("move", "change" and "push" are nouns in titles too: "email Bob
+// about the move").
 var strongEditWords = map[string]bool{"instead": true, "now": true, "anymore": true, "should": true, "due": true,
-	"move": true, "moved": true, "reschedule": true, "postpone": true, "snooze": true, "change": true, "give": true,
-	"push": true, "delay": true, "shift": true}
+	"reschedule": true, "postpone": true, "snooze": true, "delay": true}
 
 // commandStart are command and edit words that begin no title unless the
 // person says so ("add clear the gutters"): a sentence without an add word
@@ -126,7 +129,7 @@ func (r *run) guardAdd(ctx context.Context, in *intent.Intent) (handled bool, er
 		return true, nil
 	}
 	draft := *in
-	draft.Title = strings.ToUpper(clean[:1]) + clean[1:]
+	draft.Title = capitalize(clean)
 	r.say(fmt.Sprintf("I didn't understand “%s” in that.", rest))
 	r.offerAdd(draft)
 	return true, nil
@@ -208,4 +211,11 @@ func covers(said, title string) bool {
 		}
 	}
 	return 2*n >= len(want)
+}
+
+// capitalize is s with its first letter upper case (a letter, not a byte:
+// "éclairs", "🎂 order the cake").
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/todo-app/todo-app/pkg/intent"
@@ -18,7 +19,7 @@ import (
 var (
 	// "move the dentist to Health", "put renew passport in a new project
 	// called Travel", "move X into the Home project".
-	reMoveToPlace = regexp.MustCompile(`(?i)^(?:please\s+)?(?:move|put|file|shift)\s+(.+?)\s+(?:to|in|into|under)\s+(?:my\s+|the\s+)?(a\s+new\s+project\s+(?:called\s+|named\s+)?|new\s+project\s+)?["“']?(.+?)["”']?(?:\s+(?:list|project))?$`)
+	reMoveToPlace = regexp.MustCompile(`(?i)^(?:please\s+)?(move|put|file|shift)\s+(.+?)\s+(?:to|in|into|under)\s+(?:my\s+|the\s+)?(a\s+new\s+project\s+(?:called\s+|named\s+)?|new\s+project\s+)?["“']?(.+?)["”']?(?:\s+(?:list|project))?$`)
 	// "make email alex a subtask of prepare budget review".
 	reMakeSubtask = regexp.MustCompile(`(?i)^(?:make|turn)\s+(.+?)\s+(?:into\s+)?(?:a\s+)?sub-?task\s+(?:of|under|for)\s+(.+)$`)
 	// "add a subtask to X: Y", "add subtask Y to X", "under X add (a
@@ -29,7 +30,9 @@ var (
 	reSubtaskNamed = regexp.MustCompile(`(?i)^(?:add|create)\s+(?:a\s+)?sub-?task\s+(.+?)\s+(?:to|for|under)\s+(.+)$`)
 	// "new project Garden, add plant tomatoes on saturday to it", "make a
 	// project called Moving with book movers and cancel internet".
-	reProjectWith = regexp.MustCompile(`(?i)^(?:please\s+)?(?:add|create|make|start|new)\s+(?:a\s+)?(?:new\s+)?project\s+(?:called\s+|named\s+)?["“]?([^,"”]+?)["”]?(?:\s*,\s*(?:and\s+)?|\s+with\s+|\s+and\s+)(.+)$`)
+	// The name ends at a comma, or is said with "called" or "named" ("start
+	// project kickoff with the team on monday" makes no project).
+	reProjectWith = regexp.MustCompile(`(?i)^(?:please\s+)?(?:add|create|make|start|new)\s+(?:a\s+)?(?:new\s+)?project\s+(?:(?:called|named)\s+["“]?([^,"”]+?)["”]?(?:\s*,\s*(?:and\s+)?|\s+with\s+|\s+and\s+)|["“]?([^,"”]+?)["”]?\s*[,:]\s*(?:and\s+)?)(.+)$`)
 	// "add to Shopping", "add something to the Home project": what?
 	reAddToOnly = regexp.MustCompile(`(?i)^(?:add|put)\s+(?:something\s+|a\s+task\s+|stuff\s+)?(?:to|in|into)\s+(?:my\s+|the\s+)?["“]?(.+?)["”]?(?:\s+(?:list|project))?$`)
 	reToIt      = regexp.MustCompile(`(?i)\s+(?:to|in|into)\s+it$`)
@@ -40,7 +43,7 @@ var (
 func (r *run) places(ctx context.Context, said string) (bool, error) {
 	said = strings.TrimRight(strings.TrimSpace(said), ".!")
 	if m := reProjectWith.FindStringSubmatch(said); m != nil {
-		return true, r.projectWithTasks(ctx, strings.TrimSpace(m[1]), m[2])
+		return true, r.projectWithTasks(ctx, strings.TrimSpace(m[1]+m[2]), m[3])
 	}
 	if m := reAddToOnly.FindStringSubmatch(said); m != nil {
 		if p, found, err := r.project(ctx, m[1]); err != nil || found {
@@ -65,7 +68,7 @@ func (r *run) places(ctx context.Context, said string) (bool, error) {
 		}
 	}
 	if m := reMoveToPlace.FindStringSubmatch(said); m != nil {
-		return r.moveToProject(ctx, m[1], m[3], m[2] != "")
+		return r.moveToProject(ctx, m[2], m[4], m[3] != "", strings.EqualFold(m[1], "move"))
 	}
 	return false, nil
 }
@@ -96,7 +99,7 @@ func (r *run) one(ctx context.Context, words string, kind intent.Kind) (todomcp.
 // first when fresh says a new one); handled is false when the words name
 // no task or no project, so the sentence is read otherwise ("move the
 // dentist to friday").
-func (r *run) moveToProject(ctx context.Context, words, name string, fresh bool) (bool, error) {
+func (r *run) moveToProject(ctx context.Context, words, name string, fresh, move bool) (bool, error) {
 	p, found, err := r.project(ctx, name)
 	if err != nil || !found && !fresh {
 		return false, err
@@ -104,6 +107,14 @@ func (r *run) moveToProject(ctx context.Context, words, name string, fresh bool)
 	found2, err := r.find(ctx, strings.Trim(words, " \"'“”‘’"), "pending")
 	if err != nil || len(found2) == 0 {
 		return false, err
+	}
+	if !move {
+		// "put bread in Shopping" adds bread unless a task is called
+		// exactly that; only "move" moves a task named in part.
+		found2 = slices.DeleteFunc(found2, func(t todomcp.Task) bool { return !sameWords(t.Title, words) })
+		if len(found2) == 0 {
+			return false, nil
+		}
 	}
 	r.reply.Intent = string(intent.Update)
 	if len(found2) > 1 {
@@ -155,8 +166,21 @@ func (r *run) move(ctx context.Context, t todomcp.Task, to todomcp.MoveTaskInput
 	return nil
 }
 
-// addUnder adds the task child says as a subtask of the one parent names.
+// addUnder adds the task child says as a subtask of the one parent names,
+// or moves it there when a task is called exactly that; parent may be a
+// project's name ("put milk under Shopping").
 func (r *run) addUnder(ctx context.Context, parent, child string) (bool, error) {
+	if pr, found, err := r.project(ctx, strings.Trim(parent, " \"'“”‘’")); err != nil || found {
+		if err != nil {
+			return true, err
+		}
+		return r.moveToProject(ctx, child, pr.Name, false, false)
+	}
+	if existing, err := r.find(ctx, strings.Trim(child, " \"'“”‘’"), "pending"); err != nil {
+		return true, err
+	} else if i := slices.IndexFunc(existing, func(t todomcp.Task) bool { return sameWords(t.Title, child) }); i >= 0 {
+		return r.moveUnder(ctx, existing[i].Title, parent)
+	}
 	p, ok, err := r.one(ctx, parent, intent.Update)
 	if err != nil || !ok {
 		return ok || len(r.reply.Pending) > 0, err
@@ -165,8 +189,10 @@ func (r *run) addUnder(ctx context.Context, parent, child string) (bool, error) 
 	if in.Kind != intent.Add || in.Title == "" {
 		return false, nil
 	}
-	in.Title = strings.Trim(in.Title, "\"'“”‘’ ")
-	in.Title = strings.ToUpper(in.Title[:1]) + in.Title[1:]
+	in.Title = capitalize(strings.Trim(in.Title, "\"'“”‘’ "))
+	if in.Title == "" {
+		return false, nil
+	}
 	r.reply.Intent = string(intent.Add)
 	return true, r.addTo(ctx, in, todomcp.Project{}, p.ID)
 }
@@ -207,6 +233,15 @@ func (r *run) projectWithTasks(ctx context.Context, name, rest string) error {
 	}
 	r.say(fmt.Sprintf("What should I add to %s?", p.Name))
 	return nil
+}
+
+// sameWords says whether said names title exactly, but for case, quotes
+// and articles.
+func sameWords(title, said string) bool {
+	norm := func(s string) string {
+		return strings.Join(contentStems(strings.Trim(s, " \"'“”‘’")), " ")
+	}
+	return norm(title) == norm(said)
 }
 
 func titles(ts []todomcp.Task) string {

@@ -23,12 +23,15 @@ var (
 	// answers ("yes go ahead", "sure, do it", "nah leave it", "no thanks").
 	reYes = regexp.MustCompile(`^(?:y|yes|yeah|yea|yep|yup|sure|ok|okay|k|confirm|confirmed|do it|go ahead|please|correct|right|absolutely|definitely|of course|sounds good|that's right|thats right|perfect|fine)` +
 		`(?:[ ,!.]+(?:yes|yeah|sure|ok|okay|please|do it|go ahead|go for it|thanks|thank you|thx|correct|that one|that's it|thats it|fine|exactly|absolutely|definitely|right|just|it|that))*$`)
-	reNo = regexp.MustCompile(`^(?:n|no|nope|nah|cancel|stop|don't|dont|do not|never mind|nevermind|forget it|forget about it|keep (?:it|them)|leave it|not now|wait)` +
+	reNo = regexp.MustCompile(`^(?:n|no|nope|nah|cancel|stop|don't|dont|do not|never mind|nevermind|nvm|nothing|forget it|forget about it|keep (?:it|them)|leave it|not now|wait)` +
 		`(?:[ ,!.]+(?:no|nope|thanks|thank you|thx|leave it|leave them|keep it|keep them|as it is|as is|alone|don't|dont|do not|never mind|forget it|not now|cancel|stop|i changed my mind|changed my mind|sorry|it|that|please))*$`)
-	reUndo = regexp.MustCompile(`^(?:undo|undo (?:that|it|this|the last (?:change|one|action)|last)|take (?:that|it) back|revert(?: that)?|oops(?:,? undo(?: that)?)?)$`)
+	// reWipeAll: "clear everything", "wipe my list", "start over" — as
+	// "delete everything", listed and asked.
+	reWipeAll = regexp.MustCompile(`^(?:please\s+)?(?:(?:clear|wipe|empty|reset|nuke|erase|clean)\s+(?:out\s+)?(?:everything|it all|all|all of it|my (?:whole |entire )?(?:list|tasks|to-?do list|to-?dos)|the (?:whole |entire )?(?:list|to-?do list))|start (?:over|again|from scratch|fresh)|(?:delete|remove) it all)$`)
+	reUndo    = regexp.MustCompile(`^(?:undo|undo (?:that|it|this|the last (?:change|one|action)|last)|take (?:that|it) back|revert(?: that)?|oops(?:,? undo(?: that)?)?)$`)
 	// Targets that mean many tasks, never one task whose title contains
 	// the word.
-	reBulkAll  = regexp.MustCompile(`^(?:all|everything|every thing|every task|all (?:of )?(?:my |the )?(?:tasks|todos|to-dos|items|things)|(?:the|my) (?:whole |entire )?(?:list|to-?do list)|all of (?:them|it))$`)
+	reBulkAll  = regexp.MustCompile(`^(?:all|everything|every thing|every task|all (?:of )?(?:my |the )?(?:tasks|todos|to-dos|items|things)|(?:the|my) (?:whole |entire )?(?:list|to-?do list))$`)
 	reBulkDone = regexp.MustCompile(`^(?:all )?(?:(?:the|my) )?(?:completed|done|finished|ticked)(?: ones| tasks| items| todos)?$`)
 )
 

@@ -342,6 +342,7 @@ type dialogueResult struct {
 	FirstTurn int      // how many changes the first message made
 	Said      int      // messages said
 	Pending   bool     // a question was open at the end
+	Offer     bool     // …and it was "should I add this as a task?"
 	Intent    string   // the last reply's
 	Reply     string   // the last reply's text
 	After     account
@@ -374,6 +375,11 @@ func (s *dialogueScorer) run(ctx context.Context, c dialogueCase) (dialogueResul
 		history = append(history, api.Message{Role: api.RoleUser, Content: text},
 			api.Message{Role: api.RoleAssistant, Content: reply.Text, ToolCalls: stored})
 		r.Said, r.Pending, r.Intent, r.Reply = i+1, len(reply.Pending) > 0, reply.Intent, reply.Text
+		var open struct {
+			Ask string `json:"ask"`
+		}
+		_ = json.Unmarshal(reply.Pending, &open)
+		r.Offer = open.Ask == "add"
 		if i == 0 {
 			now, err := readAccount(ctx, tools)
 			if err != nil {
@@ -412,7 +418,12 @@ func (s *dialogueScorer) judge(c dialogueCase, r dialogueResult) (p float64, cor
 		case "nothing":
 			return 1, true, false, ""
 		case "ask", "confirm":
-			if r.Pending {
+			switch {
+			case r.Offer:
+				// "Should I add this as a task?" is no answer to "which
+				// task?" or "are you sure?".
+				return 0, false, false, "offered to add it as a task"
+			case r.Pending:
 				return 1, true, false, ""
 			}
 			return 0, false, false, "did not ask"
@@ -705,6 +716,7 @@ func DialogueScoringRules(t *testing.T) {
 	result := func(after account, firstTurn int, pending bool, intent, reply string) dialogueResult {
 		return dialogueResult{Changes: diff(before, after), FirstTurn: firstTurn, Pending: pending, Intent: intent, Reply: reply, After: after}
 	}
+	offered := func(r dialogueResult) dialogueResult { r.Offer = true; return r }
 	// The subtask completed with its parent and the gym's next occurrence
 	// follow from the rules: not changes of their own.
 	both := with(func(a account) {
@@ -739,6 +751,7 @@ func DialogueScoringRules(t *testing.T) {
 		{`change the time to 3pm :: ask`, result(junk, 1, false, "add", ""), -1, false, false},
 		{`change the time to 3pm :: ask`, result(before, 0, true, "update", ""), 1, true, false},
 		{`change the time to 3pm :: ask`, result(before, 0, false, "update", "Which task?"), 0, false, false},
+		{`archive the garden project :: confirm`, offered(result(before, 0, true, "unknown", "Should I add …?")), 0, false, false},
 		{`move mom to work :: update "Call mom" project="Work"`, result(moved, 1, false, "", ""), 1, true, false},
 		{`move mom to work :: update "Call mom" project="Home"`, result(moved, 1, false, "", ""), -1, false, false},
 		{`move mom to work :: update "Call mom" project="Work"`, result(before, 0, true, "", ""), 0.5, false, false},

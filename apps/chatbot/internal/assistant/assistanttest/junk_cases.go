@@ -19,6 +19,7 @@ func junkCases() []decisionCase {
 		{"WordsLeftOverAreNotATitle", wordsLeftOverAreNotATitle},
 		{"NotesAndRemindersOnAnExistingTask", notesAndRemindersOnAnExistingTask},
 		{"MoreWaysOfSayingAnEdit", moreWaysOfSayingAnEdit},
+		{"FromTheColdReview", fromTheColdReview},
 	}
 }
 
@@ -93,7 +94,7 @@ func notesAndRemindersOnAnExistingTask(t *testing.T, e *env) {
 	keys := e.only(t, "Pick up the keys")
 	require.Len(t, keys.Reminders, 1)
 	assert.Equal(t, time.Date(2030, 6, 8, 10, 0, 0, 0, e.loc).UTC().Format(time.RFC3339), keys.Reminders[0].At, "at that time, fixed")
-	e.say(t, b, "practice the speech monday 6pm reminders 30 min before and 1 day before", nil)
+	e.say(t, b, "practice the speech monday 6pm, reminders 30 min before and 1 day before", nil)
 	assert.Len(t, e.only(t, "Practice the speech").Reminders, 2)
 	assert.Len(t, e.tasks(t, "all"), 3, "no junk task on the way")
 }
@@ -118,4 +119,47 @@ func moreWaysOfSayingAnEdit(t *testing.T, e *env) {
 	reply, _ = e.say(t, b, "order printer paper and toner both pls", nil)
 	assert.NotContains(t, reply.Text, "Added “Order printer paper and toner both pls”")
 	assert.Len(t, e.tasks(t, "all"), 4, "no junk task on the way")
+}
+
+// Cases a cold review found: each once a wrong change.
+func fromTheColdReview(t *testing.T, e *env) {
+	b := &assistant.Builtin{}
+	e.say(t, b, "add email bob re invoice", nil)
+	e.say(t, b, "add write report", nil)
+	e.say(t, b, "add send report to bob", nil)
+
+	// A noun that is also an edit verb does not make a new task an edit
+	// unasked.
+	reply, _ := e.say(t, b, "email bob about the move on friday", nil)
+	assert.Empty(t, e.only(t, "Email bob re invoice").Due, "the invoice task keeps its (no) date")
+	assert.Contains(t, reply.Text, "?")
+
+	// "not the bob one": asked again, never the one it names.
+	c := &conversation{e: e, b: b}
+	c.say(t, "finish report")
+	reply = c.say(t, "not the bob one, the other")
+	assert.Contains(t, reply.Text, "Which one do you mean?")
+	assert.False(t, e.only(t, "Send report to bob").Completed)
+	assert.False(t, e.only(t, "Write report").Completed)
+
+	// Answers to "what should I add?" are checked like any new task.
+	for _, answer := range []string{"nothing", "nvm", "i'm not sure yet"} {
+		c = &conversation{e: e, b: b}
+		c.say(t, "add something for friday")
+		c.say(t, answer)
+	}
+	// "clear everything", "start over": listed and asked, as "delete
+	// everything" is; "complete all of them" is not the whole account.
+	c = &conversation{e: e, b: b}
+	reply = c.say(t, "clear everything")
+	assert.Contains(t, reply.Text, "Delete these")
+	c.say(t, "no")
+	reply, _ = e.say(t, b, "start over", nil)
+	assert.Contains(t, reply.Text, "Delete these")
+	reply, _ = e.say(t, b, "complete all of them", nil)
+	assert.NotContains(t, reply.Text, "Mark these")
+	for _, x := range e.tasks(t, "all") {
+		assert.False(t, x.Completed, x.Title)
+	}
+	assert.Len(t, e.tasks(t, "all"), 3, "nothing added on the way")
 }

@@ -17,6 +17,7 @@ func placeCases() []decisionCase {
 	return []decisionCase{
 		{"MovesToAProjectAndUnderATask", movesToAProjectAndUnderATask},
 		{"AProjectMadeWithItsTasks", aProjectMadeWithItsTasks},
+		{"PutAddsUnlessATaskIsCalledSo", putAddsUnlessATaskIsCalledSo},
 	}
 }
 
@@ -80,4 +81,31 @@ func aProjectMadeWithItsTasks(t *testing.T, e *env) {
 	assert.Len(t, e.tasks(t, "all"), 4)
 	reply, _ = e.say(t, b, "whats in my attic", nil)
 	assert.Contains(t, reply.Text, "Sell the lamp", "“my” is no tag: the project")
+}
+
+// "put" adds, unless a task is called exactly that; "under" a project's
+// name is that project; a project is made only when named as one.
+func putAddsUnlessATaskIsCalledSo(t *testing.T, e *env) {
+	b := &assistant.Builtin{}
+	e.say(t, b, "add project Shopping", nil)
+	e.say(t, b, "add go shopping", nil)
+	e.say(t, b, "add make bread pudding", nil)
+	e.say(t, b, "add plan the party", nil)
+	e.say(t, b, "add email alex", nil)
+
+	e.say(t, b, "put bread in shopping", nil)
+	assert.Equal(t, e.projectNamed(t, "Inbox"), e.only(t, "Make bread pudding").ProjectID, "not moved by part of its title")
+	assert.Equal(t, e.projectNamed(t, "Shopping"), e.only(t, "Bread").ProjectID)
+	e.say(t, b, "put milk under shopping", nil)
+	assert.Equal(t, e.projectNamed(t, "Shopping"), e.only(t, "Milk").ProjectID)
+	assert.Zero(t, e.only(t, "Milk").ParentID, "the project, not the task “Go shopping”")
+	e.say(t, b, "put email alex under plan the party", nil)
+	assert.Equal(t, e.only(t, "Plan the party").ID, e.only(t, "Email alex").ParentID, "moved, not a second “Email alex”")
+	e.say(t, b, "under plan the party, add éclairs for everyone", nil)
+	assert.Equal(t, e.only(t, "Plan the party").ID, e.only(t, "Éclairs for everyone").ParentID, "capitalised by letter, not byte")
+	e.say(t, b, "start project kickoff with the team on monday", nil)
+	for _, x := range e.tasks(t, "all") {
+		assert.NotEqual(t, "The team", x.Title)
+	}
+	assert.Len(t, e.tasks(t, "all"), 7)
 }
