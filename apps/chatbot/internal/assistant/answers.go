@@ -135,7 +135,9 @@ func (r *run) pick(ctx context.Context, p pending, said string) (bool, error) {
 	for _, id := range p.Candidates {
 		t := p.task(id)
 		have := contentStems(t.Title)
-		if slices.ContainsFunc(words, func(w string) bool { return slices.Contains(have, w) }) {
+		if slices.ContainsFunc(words, func(w string) bool {
+			return slices.ContainsFunc(have, func(h string) bool { return intent.CloseSpelling(w, h) })
+		}) {
 			hits = append(hits, t)
 		}
 	}

@@ -46,7 +46,7 @@ func answersWhichOneWithWords(t *testing.T, e *env) {
 	c := &conversation{e: e, b: b}
 	reply := c.say(t, "done with call")
 	assert.Contains(t, reply.Text, "Which one do you mean?")
-	reply = c.say(t, "the plumber one")
+	reply = c.say(t, "the plumbr one")
 	require.Len(t, reply.Cards, 1, reply.Text)
 	assert.Equal(t, "Completed", reply.Cards[0].Action)
 	assert.True(t, e.only(t, "Call the plumber").Completed)
