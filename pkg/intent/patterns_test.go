@@ -81,3 +81,23 @@ func TestDaysThatAreNoRule(t *testing.T) {
 	}
 	assert.Equal(t, "Read Tuesdays with Morrie", ParseTask("read Tuesdays with Morrie", now, loc).Title)
 }
+
+// Times people write that the grammar missed.
+func TestMoreWaysOfSayingATime(t *testing.T) {
+	loc, _ := time.LoadLocation("Europe/Paris")
+	now := time.Date(2030, 6, 5, 10, 0, 0, 0, loc)
+	cases := map[string]string{
+		"ring the plumber 18h30":                               "2030-06-05 18:30",
+		"meet Ana at the station friday 12 june 21:15":         "2030-06-12 21:15",
+		"prepare the slides this friday at 2 in the afternoon": "2030-06-07 14:00",
+		"run 8 in the morning tomorrow":                        "2030-06-06 08:00",
+	}
+	for line, want := range cases {
+		in := ParseTask(line, now, loc)
+		if assert.NotNil(t, in.When, line) {
+			at, _ := in.When.Instant()
+			assert.Equal(t, want, at.Format("2006-01-02 15:04"), line)
+		}
+		assert.NotRegexp(t, `\d|day\b|\bin the`, in.Title, line)
+	}
+}

@@ -119,10 +119,14 @@ var (
 )
 
 var (
-	reTime12   = regexp.MustCompile(`\b(?:at\s+|by\s+|@\s*)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)`)
-	reTime24   = regexp.MustCompile(`\b(?:at\s+|by\s+|@\s*)?([01]?\d|2[0-3]):([0-5]\d)\b`)
-	reTimeAt   = regexp.MustCompile(`\b(?:at|@)\s+([01]?\d|2[0-3])\b(?:\s*o'?clock)?`)
-	reTimeWord = regexp.MustCompile(`\b(?:at\s+|in\s+the\s+|this\s+)?(noon|midday|midnight|morning|afternoon|evening|night)\b`)
+	reTime12 = regexp.MustCompile(`\b(?:at\s+|by\s+|@\s*)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)`)
+	reTime24 = regexp.MustCompile(`\b(?:at\s+|by\s+|@\s*)?([01]?\d|2[0-3]):([0-5]\d)\b`)
+	reTimeAt = regexp.MustCompile(`\b(?:at|@)\s+([01]?\d|2[0-3])\b(?:\s*o'?clock)?`)
+	// reClockNext: minutes right after a number ("21:15" seen from "21").
+	reClockNext = regexp.MustCompile(`^:[0-5]\d`)
+	reTimePart  = regexp.MustCompile(`\b(?:at\s+|by\s+)?(\d{1,2})(?::(\d{2}))?\s+in\s+the\s+(morning|afternoon|evening)\b`)
+	reTimeH     = regexp.MustCompile(`\b(?:at\s+|by\s+)?([01]?\d|2[0-3])h([0-5]\d)\b`)
+	reTimeWord  = regexp.MustCompile(`\b(?:at\s+|in\s+the\s+|this\s+)?(noon|midday|midnight|morning|afternoon|evening|night)\b`)
 )
 
 // extractWhen removes the first date phrase and any time phrase from s
@@ -165,7 +169,8 @@ func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
 		}
 	}
 	if w == nil {
-		if m := reMonthDay.FindStringSubmatchIndex(s); m != nil {
+		// "12 june 21:15": "june 21" is no date when a clock follows.
+		if m := reMonthDay.FindStringSubmatchIndex(s); m != nil && !reClockNext.MatchString(s[m[1]:]) {
 			mo := months[s[m[2]:m[3]]]
 			d, _ := strconv.Atoi(s[m[4]:m[5]])
 			if t, ok := dayOfYear(s, m[6], m[7], int(mo), d, today, loc); ok {
@@ -305,9 +310,36 @@ func extractWhen(p *phrase, now time.Time, loc *time.Location) *When {
 		}
 	}
 
+	if w != nil {
+		// "wednesday 12 june": the weekday said with a date it falls on is
+		// part of it.
+		if m := firstDayName(s); m != nil && weekdays[s[m[4]:m[5]]] == w.Date.Weekday() {
+			p.cut(m[0], m[1])
+			s = p.low
+		}
+	}
+
 	// Times.
 	minute := 0
-	if m := reTime12.FindStringSubmatchIndex(s); m != nil {
+	if m := reTimePart.FindStringSubmatchIndex(s); m != nil {
+		// "at 2 in the afternoon", "8 in the morning".
+		h, _ := strconv.Atoi(s[m[2]:m[3]])
+		if m[4] >= 0 {
+			minute, _ = strconv.Atoi(s[m[4]:m[5]])
+		}
+		if part := s[m[6]:m[7]]; h < 12 && part != "morning" {
+			h += 12
+		}
+		if h <= 23 && minute < 60 {
+			hour = h
+			p.cut(m[0], m[1])
+		}
+	} else if m := reTimeH.FindStringSubmatchIndex(s); m != nil {
+		// "18h30": the hour and minutes, as much of Europe writes them.
+		hour, _ = strconv.Atoi(s[m[2]:m[3]])
+		minute, _ = strconv.Atoi(s[m[4]:m[5]])
+		p.cut(m[0], m[1])
+	} else if m := reTime12.FindStringSubmatchIndex(s); m != nil {
 		h, _ := strconv.Atoi(s[m[2]:m[3]])
 		if m[4] >= 0 {
 			minute, _ = strconv.Atoi(s[m[4]:m[5]])
