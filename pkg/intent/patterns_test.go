@@ -88,7 +88,7 @@ func TestMoreWaysOfSayingATime(t *testing.T) {
 	now := time.Date(2030, 6, 5, 10, 0, 0, 0, loc)
 	cases := map[string]string{
 		"ring the plumber 18h30":                               "2030-06-05 18:30",
-		"meet Ana at the station friday 12 june 21:15":         "2030-06-12 21:15",
+		"meet Ana at the station wednesday 12 june 21:15":      "2030-06-12 21:15",
 		"prepare the slides this friday at 2 in the afternoon": "2030-06-07 14:00",
 		"run 8 in the morning tomorrow":                        "2030-06-06 08:00",
 	}
