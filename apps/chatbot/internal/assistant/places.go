@@ -36,6 +36,8 @@ var (
 	// "add to Shopping", "add something to the Home project": what?
 	reAddToOnly = regexp.MustCompile(`(?i)^(?:add|put)\s+(?:something\s+|a\s+task\s+|stuff\s+)?(?:to|in|into)\s+(?:my\s+|the\s+)?["“]?(.+?)["”]?(?:\s+(?:list|project))?$`)
 	reToIt      = regexp.MustCompile(`(?i)\s+(?:to|in|into)\s+it$`)
+	// "delete the Work project", "archive project Health".
+	reDropProject = regexp.MustCompile(`(?i)^(?:please\s+)?(delete|remove|archive|get rid of|close)\s+(?:the\s+|my\s+)?(?:project\s+["“]?(.+?)["”]?|["“]?(.+?)["”]?\s+project)$`)
 )
 
 // places handles a message that moves a task or adds under one; handled
@@ -44,6 +46,14 @@ func (r *run) places(ctx context.Context, said string) (bool, error) {
 	said = strings.TrimRight(strings.TrimSpace(said), ".!")
 	if m := reProjectWith.FindStringSubmatch(said); m != nil {
 		return true, r.projectWithTasks(ctx, strings.TrimSpace(m[1]+m[2]), m[3])
+	}
+	if m := reDropProject.FindStringSubmatch(said); m != nil {
+		if p, found, err := r.project(ctx, m[2]+m[3]); err != nil || found {
+			if err != nil {
+				return true, err
+			}
+			return true, r.dropProject(ctx, p, strings.ToLower(m[1]))
+		}
 	}
 	if m := reAddToOnly.FindStringSubmatch(said); m != nil {
 		if p, found, err := r.project(ctx, m[1]); err != nil || found {
@@ -250,4 +260,24 @@ func titles(ts []todomcp.Task) string {
 		s = append(s, "“"+t.Title+"”")
 	}
 	return strings.Join(s, ", ")
+}
+
+// dropProject answers "delete (or archive) the X project": the chat's tools
+// cannot yet delete or archive a project, so it lists what the project
+// holds and says where to do it — never a task called "Delete the Work
+// project", and nothing changed.
+func (r *run) dropProject(ctx context.Context, p todomcp.Project, verb string) error {
+	r.reply.Intent = string(intent.List)
+	if verb != "archive" {
+		verb = "delete"
+	}
+	if err := r.listProject(ctx, p); err != nil {
+		return err
+	}
+	where := "the web app"
+	if r.b.WebURL != "" {
+		where = fmt.Sprintf("the web app (%s/projects/%d)", r.b.WebURL, p.ID)
+	}
+	r.say(fmt.Sprintf("I can't %s a project from the chat yet: open %s in %s and use its menu — you can undo it there.", verb, p.Name, where))
+	return nil
 }

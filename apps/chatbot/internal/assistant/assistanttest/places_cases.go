@@ -103,6 +103,9 @@ func putAddsUnlessATaskIsCalledSo(t *testing.T, e *env) {
 	assert.Equal(t, e.only(t, "Plan the party").ID, e.only(t, "Email alex").ParentID, "moved, not a second “Email alex”")
 	e.say(t, b, "under plan the party, add éclairs for everyone", nil)
 	assert.Equal(t, e.only(t, "Plan the party").ID, e.only(t, "Éclairs for everyone").ParentID, "capitalised by letter, not byte")
+	reply, _ := e.say(t, b, "delete the shopping project", nil)
+	assert.Contains(t, reply.Text, "Milk", "what the project holds is listed")
+	assert.Contains(t, reply.Text, "can't delete a project from the chat yet")
 	e.say(t, b, "start project kickoff with the team on monday", nil)
 	for _, x := range e.tasks(t, "all") {
 		assert.NotEqual(t, "The team", x.Title)
