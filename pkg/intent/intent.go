@@ -155,6 +155,9 @@ func Parse(text string, now time.Time, loc *time.Location) Intent {
 	text = normalize(text)
 	question := strings.HasSuffix(text, "?")
 	p := newPhrase(strings.TrimRight(text, " .!?"))
+	if reHelp.MatchString(p.low) {
+		return Intent{Kind: Help} // "hey there", before "hey" is taken as politeness
+	}
 	stripPoliteness(p)
 	low := p.low
 
