@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/todo-app/todo-app/pkg/api"
@@ -70,7 +71,11 @@ func (r *run) confirmation(ctx context.Context) (handled bool, err error) {
 		return true, r.add(ctx, *p.Draft)
 	}
 	for _, id := range p.Candidates {
-		if err := r.act(ctx, p.Kind, p.Changes, p.task(id)); err != nil {
+		t := p.task(id)
+		if p.Kind == intent.Delete && p.underCandidate(t) {
+			continue // deleted with its parent (and restored with it)
+		}
+		if err := r.act(ctx, p.Kind, p.Changes, t); err != nil {
 			return true, err
 		}
 	}
@@ -244,6 +249,18 @@ func CanUndo(cards []Card) bool {
 		if !c.Error && c.TaskID > 0 && undoable[c.Action] {
 			return true
 		}
+	}
+	return false
+}
+
+// underCandidate says whether t is a subtask, at any depth, of another
+// of the question's tasks.
+func (p pending) underCandidate(t todomcp.Task) bool {
+	for up, seen := t.ParentID, 0; up != 0 && seen < len(p.Tasks); seen++ {
+		if slices.Contains(p.Candidates, up) {
+			return true
+		}
+		up = p.task(up).ParentID
 	}
 	return false
 }

@@ -78,6 +78,7 @@ type person struct {
 type task struct {
 	api.Task
 	deleted      bool
+	deletedWith  int64 // the task whose delete took this one
 	recurredFrom int64
 	// touched is false until the task is changed after its creation (the
 	// backend compares updated_at with created_at): reopening a recurring
@@ -590,8 +591,30 @@ func (m *Memory) deleteTask(p *person, in todomcp.DeleteTaskInput) (todomcp.Dele
 	if err != nil {
 		return todomcp.DeleteTaskOutput{}, err
 	}
-	t.deleted = true
+	// Its subtasks go with it, and come back with it, as the backend's
+	// soft delete does.
+	for _, c := range p.tasks {
+		if !c.deleted && p.under(c, t.ID) {
+			c.deleted, c.deletedWith = true, t.ID
+		}
+	}
+	t.deleted, t.deletedWith = true, t.ID
 	return todomcp.DeleteTaskOutput{DeletedID: t.ID, Title: t.Title}, nil
+}
+
+// under says whether c is a subtask of the task id, at any depth.
+func (p *person) under(c *task, id int64) bool {
+	for up := c.ParentID; up != nil; {
+		if *up == id {
+			return true
+		}
+		parent, ok := p.tasks[*up]
+		if !ok {
+			return false
+		}
+		up = parent.ParentID
+	}
+	return false
 }
 
 func (m *Memory) restoreTask(p *person, in todomcp.RestoreTaskInput) (todomcp.TaskOutput, error) {
@@ -600,6 +623,11 @@ func (m *Memory) restoreTask(p *person, in todomcp.RestoreTaskInput) (todomcp.Ta
 		return todomcp.TaskOutput{}, err
 	}
 	t.deleted = false
+	for _, c := range p.tasks {
+		if c.deleted && c.deletedWith == t.ID && c.ID != t.ID {
+			c.deleted = false
+		}
+	}
 	return todomcp.TaskOutput{Task: todomcp.FromAPI(t.Task)}, nil
 }
 

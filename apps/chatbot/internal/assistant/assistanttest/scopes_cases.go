@@ -15,6 +15,7 @@ func scopeCases() []decisionCase {
 	return []decisionCase{
 		{"AProjectOrTagNamedIsAList", aProjectOrTagNamedIsAList},
 		{"AChangeToAllOfAScopeAsksFirst", aChangeToAllOfAScopeAsksFirst},
+		{"DeletingAllTakesSubtasksWithTheirParent", deletingAllTakesSubtasksWithTheirParent},
 	}
 }
 
@@ -64,4 +65,22 @@ func aChangeToAllOfAScopeAsksFirst(t *testing.T, e *env) {
 	for _, x := range e.tasks(t, "") {
 		require.Equal(t, "2030-06-07", e.day(t, x), x.Title)
 	}
+}
+
+// "delete everything" with a task and its subtasks: each subtask goes with
+// its parent (never "task not found" for it), and undo brings all back.
+func deletingAllTakesSubtasksWithTheirParent(t *testing.T, e *env) {
+	b := &assistant.Builtin{}
+	e.say(t, b, "add paint the shed", nil)
+	e.say(t, b, "add a subtask to paint the shed: buy primer", nil)
+	e.say(t, b, "add a subtask to buy primer: compare prices", nil)
+	e.say(t, b, "add water the lawn", nil)
+	c := &conversation{e: e, b: b}
+	c.say(t, "delete everything")
+	reply := c.say(t, "yes")
+	assert.NotContains(t, reply.Text, "didn't work")
+	assert.Empty(t, e.tasks(t, "all"))
+	c.say(t, "undo")
+	assert.Len(t, e.tasks(t, "all"), 4)
+	assert.Equal(t, e.only(t, "Buy primer").ID, e.only(t, "Compare prices").ParentID)
 }
