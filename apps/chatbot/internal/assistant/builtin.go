@@ -159,6 +159,8 @@ type run struct {
 	t     Turn
 	emit  func(Event)
 	reply Reply
+	// tags are the person's tags, read at most once a message.
+	tags []todomcp.Tag
 }
 
 func (r *run) say(s string) {

@@ -72,11 +72,16 @@ func (r *run) scopeOf(ctx context.Context, words string) (args todomcp.ListTasks
 
 // tagNamed is the person's tag spelt name, ignoring case.
 func (r *run) tagNamed(ctx context.Context, name string) (string, bool, error) {
-	out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.ListTags, todomcp.ListTagsInput{})
-	if err != nil || res.IsError {
-		return "", false, err
+	if r.tags == nil {
+		// Read once a message: the person's tags do not change while it
+		// is answered but by its own adds, which only add tags.
+		out, res, err := todomcp.Call(ctx, r.t.Tools, todomcp.ListTags, todomcp.ListTagsInput{})
+		if err != nil || res.IsError {
+			return "", false, err
+		}
+		r.tags = out.Tags
 	}
-	for _, t := range out.Tags {
+	for _, t := range r.tags {
 		if strings.EqualFold(t.Name, name) {
 			return t.Name, true, nil
 		}
@@ -112,6 +117,9 @@ func (r *run) listScope(ctx context.Context, said string) (bool, error) {
 	}
 	if isCommand(in) && in.Kind != intent.List || in.Kind == intent.List && (in.Tag != "" || in.From != nil || in.Overdue || in.Priority != "" || in.Status == "completed") {
 		return false, nil // a command, or a list the grammar reads itself
+	}
+	if in.Kind == intent.Add && (in.When != nil || in.Recurrence != "" || len(in.Tags) > 0 || in.Priority != "") {
+		return false, nil // a task with its fields ("buy milk tomorrow"), no name to look up
 	}
 	args, name, ok, err := r.scopeOf(ctx, said)
 	if err != nil || !ok {
