@@ -691,6 +691,17 @@ var (
 // week ("every weekday", "every Mon, Wed, Fri") or of the month ("every
 // 1st", "every last day of the month"). A series without a due starts on
 // its first such day from today.
+// mentionsADay is a cheap gate before the day-list rules: whether low
+// holds a weekday's short name at all.
+func mentionsADay(low string) bool {
+	for _, d := range [...]string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
+		if strings.Contains(low, d) {
+			return true
+		}
+	}
+	return false
+}
+
 func extractRecurrenceDays(p *phrase, in *Intent, now time.Time, loc *time.Location) bool {
 	today := noonOf(now, loc)
 	start := func(d time.Time) {
@@ -721,7 +732,8 @@ func extractRecurrenceDays(p *phrase, in *Intent, now time.Time, loc *time.Locat
 		return true
 	}
 	m := reEveryDays.FindStringIndex(p.low)
-	if m == nil {
+	days := mentionsADay(p.low)
+	if m == nil && days {
 		// "go running mon wed fri 7am": three days or more said together,
 		// or two with a time, without "every", are the days it repeats on
 		// ("wedding sat sun" is one weekend).
@@ -730,7 +742,7 @@ func extractRecurrenceDays(p *phrase, in *Intent, now time.Time, loc *time.Locat
 			m = nil
 		}
 	}
-	if m == nil {
+	if m == nil && days {
 		// "piano thursdays 5pm", "on mondays": a weekday said in the
 		// plural repeats on it ("Tuesdays with Morrie" is a title).
 		if m = reDaysPlural.FindStringIndex(p.low); m != nil && strings.HasSuffix(p.low[m[0]:m[1]], "with") {
