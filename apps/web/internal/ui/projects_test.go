@@ -125,7 +125,19 @@ func TestProjectSidebarAndPage(t *testing.T) {
 		assert.Regexp(t, `Inbox .*Today .*Upcoming .*Projects .*Home 4 open .*Add project .*Dashboard .*All tasks .*Calendar .*Settings`, text(nav), path)
 		assert.Contains(t, nav, `dot-green`, path)
 	}
-	p := b.get(home)
+	// A new project's colour is chosen in the sidebar's form.
+	p := b.post("/", "/projects", url.Values{"name": {"Shed"}, "color": {"teal"}, "next": {"/"}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	list, err := f.be.ListProjects(context.Background(), false)
+	require.NoError(t, err)
+	colors := map[string]string{}
+	for _, pr := range list.Projects {
+		colors[pr.Name] = pr.Color
+	}
+	assert.Equal(t, "teal", colors["Shed"])
+	assert.Contains(t, b.get("/").Body, `<select id="new-project-color" name="color">`)
+
+	p = b.get(home)
 	assert.Regexp(t, `<a href="`+home+`"[^>]*aria-current="page"`, p.Body, "the sidebar marks the project shown")
 
 	// The project's page: its tasks, the section with its own, the
@@ -152,7 +164,7 @@ func TestProjectSidebarAndPage(t *testing.T) {
 
 	// Today and Upcoming name each task's project, but the Inbox's.
 	today := time.Now().UTC().Format(time.DateOnly)
-	_, err := f.be.CreateTask(context.Background(), api.TaskInput{Title: "Buy bulbs", DueDate: &today, ProjectID: &f.home.ID})
+	_, err = f.be.CreateTask(context.Background(), api.TaskInput{Title: "Buy bulbs", DueDate: &today, ProjectID: &f.home.ID})
 	require.NoError(t, err)
 	_, err = f.be.CreateTask(context.Background(), api.TaskInput{Title: "Call the bank", DueDate: &today})
 	require.NoError(t, err)
@@ -297,7 +309,12 @@ func TestProjectRenameArchiveDeleteUndo(t *testing.T) {
 	assert.Contains(t, text(p.Body), "Archived “House”")
 	assert.Contains(t, text(p.Body), "Undo archiving the project")
 	assert.NotContains(t, text(p.Body), "Buy bulbs", "its tasks are out of Today")
-	assert.NotContains(t, regexp.MustCompile(`(?s)<nav id="sidebar".*?</nav>`).FindString(p.Body), "House")
+	side := regexp.MustCompile(`(?s)<nav id="sidebar".*?</nav>`).FindString(p.Body)
+	live := regexp.MustCompile(`(?s)aria-labelledby="side-projects">.*?</ul>`).FindString(side)
+	assert.NotContains(t, live, "House", "not among the live projects")
+	archived := regexp.MustCompile(`(?s)<details class="side-archived".*?</details>`).FindString(side)
+	assert.Contains(t, archived, "Archived (1)", "found folded apart, to unarchive")
+	assert.Contains(t, archived, fmt.Sprintf(`href="/projects/%d"`, f.home.ID))
 	p = b.post("/today", "/projects/undo", url.Values{})
 	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
 	pr, err = f.be.GetProject(ctx, f.home.ID)

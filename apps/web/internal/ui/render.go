@@ -69,6 +69,11 @@ type page struct {
 	// first, with their open counts. Empty when the backend could not
 	// list them (the page still shows; the sidebar keeps its other links).
 	Projects []api.Project
+	// ArchivedProjects are listed apart, folded, so they can be found
+	// and unarchived.
+	ArchivedProjects []api.Project
+	// ProjectColors are the colours a new project may take.
+	ProjectColors []string
 	// ProjectNames names each project but the Inbox, for the label on a
 	// task's row (Today, Upcoming, the list).
 	ProjectNames map[int64]string
@@ -104,14 +109,19 @@ func (h *Handler) page(c *fiber.Ctx, title, nav string, data any) page {
 // them rather than fail the page: an error page must still render, and
 // every page names its own failure when it has one.
 func (h *Handler) sidebar(c *fiber.Ctx, p *page) {
-	list, err := h.asUser(c).ListProjects(c.UserContext(), false)
+	list, err := h.asUser(c).ListProjects(c.UserContext(), true)
 	if err != nil {
 		h.log.DebugContext(c.UserContext(), "listing projects for the sidebar", "err", err)
 		return
 	}
-	p.Projects = list.Projects
+	p.ProjectColors = api.ProjectColors()
 	p.ProjectNames = make(map[int64]string, len(list.Projects))
 	for _, pr := range list.Projects {
+		if pr.Archived {
+			p.ArchivedProjects = append(p.ArchivedProjects, pr)
+		} else {
+			p.Projects = append(p.Projects, pr)
+		}
 		if !pr.Inbox {
 			p.ProjectNames[pr.ID] = pr.Name
 		}
