@@ -65,20 +65,7 @@ func newWebUserAt(t *testing.T, base string, transport http.RoundTripper, email 
 // create adds a task through the web app's form: 303 means the backend
 // stored it (acknowledged); anything else is returned as the status.
 func (u *webUser) create(title string) (int, error) {
-	form := url.Values{"title": {title}, "priority": {"medium"}, "recurrence": {"none"}, "_csrf": {u.csrf}}
-	req, err := http.NewRequest(http.MethodPost, u.base+"/tasks", strings.NewReader(form.Encode()))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	// A browser sends a form again when the kept-alive connection it
-	// reused was closed before any answer (a pod shutting down closes its
-	// idle connections; the request raced the close). Go's client does
-	// the same only for a request it may replay: one with this header.
-	// Without it a drain failed one write in about three runs with "EOF",
-	// a failure no browser shows.
-	req.Header.Set("Idempotency-Key", title)
-	resp, err := u.c.Do(req)
+	resp, err := u.c.PostForm(u.base+"/tasks", url.Values{"title": {title}, "priority": {"medium"}, "recurrence": {"none"}, "_csrf": {u.csrf}})
 	if err != nil {
 		return 0, err
 	}
