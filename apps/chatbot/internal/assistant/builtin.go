@@ -296,16 +296,7 @@ func (r *run) list(ctx context.Context, in intent.Intent) error {
 	if out.Total == 1 {
 		lines[0] = fmt.Sprintf("You have 1 %s%s:", strings.TrimSuffix(what, "s"), scope(in))
 	}
-	for _, t := range out.Tasks {
-		line := "• " + t.Title
-		if d := describe(t, r.t.Now, r.t.Loc); d != "" {
-			line += " — " + d
-		}
-		lines = append(lines, line)
-	}
-	if out.Total > len(out.Tasks) {
-		lines = append(lines, fmt.Sprintf("…and %d more.", out.Total-len(out.Tasks)))
-	}
+	lines = append(lines, r.bullets(out)...)
 	r.say(strings.Join(lines, "\n"))
 	return nil
 }
@@ -325,16 +316,7 @@ func (r *run) listProject(ctx context.Context, p todomcp.Project) error {
 		return nil
 	}
 	lines := []string{fmt.Sprintf("%s has %d open task(s):", p.Name, out.Total)}
-	for _, t := range out.Tasks {
-		line := "• " + t.Title
-		if d := describe(t, r.t.Now, r.t.Loc); d != "" {
-			line += " — " + d
-		}
-		lines = append(lines, line)
-	}
-	if out.Total > len(out.Tasks) {
-		lines = append(lines, fmt.Sprintf("…and %d more.", out.Total-len(out.Tasks)))
-	}
+	lines = append(lines, r.bullets(out)...)
 	r.say(strings.Join(lines, "\n"))
 	return nil
 }

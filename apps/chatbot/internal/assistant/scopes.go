@@ -145,16 +145,7 @@ func (r *run) listTasks(ctx context.Context, args todomcp.ListTasksInput, what s
 		return nil
 	}
 	lines := []string{fmt.Sprintf("%d open task(s) %s:", out.Total, what)}
-	for _, t := range out.Tasks {
-		line := "• " + t.Title
-		if d := describe(t, r.t.Now, r.t.Loc); d != "" {
-			line += " — " + d
-		}
-		lines = append(lines, line)
-	}
-	if out.Total > len(out.Tasks) {
-		lines = append(lines, fmt.Sprintf("…and %d more.", out.Total-len(out.Tasks)))
-	}
+	lines = append(lines, r.bullets(out)...)
 	r.say(strings.Join(lines, "\n"))
 	return nil
 }
@@ -239,4 +230,21 @@ func (r *run) bulkScope(ctx context.Context, kind intent.Kind, changes updateArg
 	r.reply.Intent = string(kind)
 	r.askFirst(kind, changes, out.Tasks, out.Total)
 	return true, nil
+}
+
+// bullets are a page of listed tasks, one line each with what is due, and
+// how many more there are: every list the assistant says is written so.
+func (r *run) bullets(out todomcp.ListTasksOutput) []string {
+	lines := make([]string, 0, len(out.Tasks)+1)
+	for _, t := range out.Tasks {
+		line := "• " + t.Title
+		if d := describe(t, r.t.Now, r.t.Loc); d != "" {
+			line += " — " + d
+		}
+		lines = append(lines, line)
+	}
+	if out.Total > len(out.Tasks) {
+		lines = append(lines, fmt.Sprintf("…and %d more.", out.Total-len(out.Tasks)))
+	}
+	return lines
 }
